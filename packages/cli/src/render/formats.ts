@@ -1,0 +1,94 @@
+// Output formats for rows printed by the CLI: ndjson (one JSON object per line), csv (RFC 4180,
+// nested values as JSON text) and table (aligned columns for people at a terminal).
+
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { rowsToJson, type JsonValue } from './values.js';
+
+export type OutputFormat = 'ndjson' | 'csv' | 'table';
+
+export const outputFormats: readonly OutputFormat[] = ['ndjson', 'csv', 'table'];
+
+export interface RowSink {
+  write(batch: RecordBatch): void;
+  /** Flushes anything buffered (the table format must see every row before it can align). */
+  end(schema: Schema | undefined): void;
+}
+
+function cellText(value: JsonValue): string {
+  if (value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function ndjsonSink(out: (line: string) => void): RowSink {
+  return {
+    write(batch) {
+      for (const row of rowsToJson(batch)) out(JSON.stringify(row));
+    },
+    end() {},
+  };
+}
+
+export function csvSink(out: (line: string) => void): RowSink {
+  let headerDone = false;
+  const header = (schema: Schema) => {
+    if (headerDone) return;
+    headerDone = true;
+    out(schema.fields.map((f) => csvField(f.name)).join(','));
+  };
+  return {
+    write(batch) {
+      header(batch.schema);
+      for (const row of rowsToJson(batch)) out(Object.values(row).map((v) => csvField(cellText(v))).join(','));
+    },
+    end(schema) {
+      if (schema) header(schema);
+    },
+  };
+}
+
+const maxCellWidth = 60;
+
+export function tableSink(out: (line: string) => void): RowSink {
+  const rows: string[][] = [];
+  let names: string[] | undefined;
+  return {
+    write(batch) {
+      names ??= batch.schema.fields.map((f) => f.name);
+      for (const row of rowsToJson(batch)) {
+        rows.push(
+          Object.values(row).map((v) => {
+            const text = v === null ? 'null' : cellText(v);
+            return text.length > maxCellWidth ? `${text.slice(0, maxCellWidth - 1)}…` : text;
+          }),
+        );
+      }
+    },
+    end(schema) {
+      names ??= schema?.fields.map((f) => f.name) ?? [];
+      const header = names;
+      const widths = header.map((name, i) => Math.max(name.length, ...rows.map((r) => r[i].length)));
+      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ').trimEnd();
+      out(line(header));
+      out(widths.map((w) => '-'.repeat(w)).join('-+-'));
+      for (const row of rows) out(line(row));
+      out(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
+    },
+  };
+}
+
+export function sinkFor(format: OutputFormat, out: (line: string) => void): RowSink {
+  switch (format) {
+    case 'ndjson':
+      return ndjsonSink(out);
+    case 'csv':
+      return csvSink(out);
+    case 'table':
+      return tableSink(out);
+  }
+}
