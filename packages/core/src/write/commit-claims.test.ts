@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '@lake/storage';
+import { claimCommit, latestClaim } from './commit-claims.js';
+import { ConflictError } from '../errors.js';
+
+describe('commit claims', () => {
+  it('lets writers with disjoint file groups both commit, in claim order', async () => {
+    const store = new MemoryStore(`claims-${Math.random()}`);
+    const start = await latestClaim(store);
+    const [a, b] = await Promise.all([
+      claimCommit(store, start, { instant: '1', action: 'commit', fileGroups: ['p/a'] }),
+      claimCommit(store, start, { instant: '2', action: 'commit', fileGroups: ['p/b'] }),
+    ]);
+    expect([a, b].sort()).toEqual([1, 2]);
+  });
+
+  it('lets exactly one of two conflicting writers through', async () => {
+    const store = new MemoryStore(`claims-${Math.random()}`);
+    const start = await latestClaim(store);
+    const results = await Promise.allSettled([
+      claimCommit(store, start, { instant: '1', action: 'commit', fileGroups: ['p/a', 'p/x'] }),
+      claimCommit(store, start, { instant: '2', action: 'commit', fileGroups: ['p/b', 'p/x'] }),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0].reason).toBeInstanceOf(ConflictError);
+    expect((lost[0].reason as ConflictError).fileGroups).toEqual(['p/x']);
+  });
+
+  it('ignores claims made before the writer started', async () => {
+    const store = new MemoryStore(`claims-${Math.random()}`);
+    await claimCommit(store, 0, { instant: '1', action: 'commit', fileGroups: ['p/a'] });
+    const start = await latestClaim(store);
+    await expect(claimCommit(store, start, { instant: '2', action: 'commit', fileGroups: ['p/a'] })).resolves.toBe(2);
+  });
+});
