@@ -118,3 +118,98 @@ export class ConflictError extends LakeError {
     this.fileGroups = fileGroups;
   }
 }
+
+/** A serialized bloom filter (Parquet footer or metadata table) that cannot be decoded. */
+export class InvalidBloomFilterError extends LakeError {
+  constructor(why: string) {
+    super(
+      'INVALID_BLOOM_FILTER',
+      `Cannot read bloom filter: ${why}. The file footer may be truncated or written by an unsupported writer; ` +
+        'rewrite the file or disable bloom-filter lookups for it.',
+    );
+  }
+}
+
+/** A key that a bloom filter cannot hold (Hudi's filters reject empty keys). */
+export class InvalidBloomKeyError extends LakeError {
+  constructor(why: string) {
+    super('INVALID_BLOOM_KEY', `Invalid bloom filter key: ${why}. Record keys must be non-empty strings.`);
+  }
+}
+
+/** A row whose record key is null or empty, so it cannot be stored in a Hudi table. */
+export class NullRecordKeyError extends LakeError {
+  readonly field: string;
+  readonly row: number;
+  constructor(field: string, row: number, empty = false) {
+    super(
+      'NULL_RECORD_KEY',
+      `Record key field "${field}" is ${empty ? 'empty' : 'null'} in row ${row}. ` +
+        'Every row needs a record key: fill the field, drop the row, or choose other record key fields.',
+    );
+    this.field = field;
+    this.row = row;
+  }
+}
+
+/** Key generator settings that cannot work (unknown type, missing or unsupported fields). */
+export class KeyGeneratorConfigError extends LakeError {
+  constructor(message: string) {
+    super('KEYGEN_CONFIG', message);
+  }
+}
+
+/** A value that the key generator cannot turn into a partition path (bad date, path traversal). */
+export class PartitionPathError extends LakeError {
+  readonly field: string;
+  readonly row: number;
+  constructor(field: string, row: number, why: string) {
+    super('PARTITION_PATH', `Cannot build the partition path from field "${field}" in row ${row}: ${why}`);
+    this.field = field;
+    this.row = row;
+  }
+}
+
+/** A string that is not a Hudi instant time (yyyyMMddHHmmssSSS or yyyyMMddHHmmss). */
+export class InvalidInstantTimeError extends LakeError {
+  readonly instant: string;
+  constructor(instant: string, why: string) {
+    super(
+      'INVALID_INSTANT_TIME',
+      `"${instant}" is not a Hudi instant time: ${why}. Use 17 digits yyyyMMddHHmmssSSS (or 14 digits yyyyMMddHHmmss).`,
+    );
+    this.instant = instant;
+  }
+}
+
+/** An Arrow type with no Avro/Spark equivalent, so it cannot be stored in a Hudi table as is. */
+export class UnsupportedArrowTypeError extends LakeError {
+  readonly column: string;
+  constructor(column: string, type: string, advice: string) {
+    super('UNSUPPORTED_ARROW_TYPE', `Column "${column}" has Arrow type ${type}, which Hudi tables cannot store: ${advice}`);
+    this.column = column;
+  }
+}
+
+/** An incoming write whose schema cannot be reconciled with the table's schema. */
+export class SchemaMismatchError extends LakeError {
+  readonly column: string;
+  readonly tableType: string;
+  readonly incomingType: string;
+  constructor(column: string, tableType: string, incomingType: string, advice: string) {
+    super(
+      'SCHEMA_MISMATCH',
+      `Column "${column}": the table has ${tableType} but the write has ${incomingType}. ${advice}`,
+    );
+    this.column = column;
+    this.tableType = tableType;
+    this.incomingType = incomingType;
+  }
+}
+
+/** A row that cannot be encoded with its Avro schema. */
+export class AvroEncodeError extends LakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('AVRO_ENCODE', message, options);
+  }
+}
