@@ -37,3 +37,22 @@ export class InvalidUriError extends LakeError {
     super('INVALID_URI', `Cannot open "${uri}": ${why}. Use s3://bucket/prefix, file:///abs/path, a plain path or memory://name.`);
   }
 }
+
+/** A key that cannot name an object: empty, absolute, or escaping the store root with '..'. */
+export class InvalidKeyError extends LakeError {
+  readonly key: string;
+  constructor(key: string, why: string) {
+    super('INVALID_KEY', `Invalid object key "${key}": ${why}. Keys are '/'-separated paths relative to the store root.`);
+    this.key = key;
+  }
+}
+
+/** A byte range that cannot be read: negative or fractional offset or length. */
+export class InvalidRangeError extends LakeError {
+  constructor(offset: unknown, length: unknown) {
+    super(
+      'INVALID_RANGE',
+      `Invalid byte range (offset ${String(offset)}, length ${String(length)}): both must be whole numbers >= 0. Omit length to read to the end.`,
+    );
+  }
+}

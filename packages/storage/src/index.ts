@@ -1,5 +1,5 @@
 // @lake/storage public API: the ObjectStore interface, its backends and typed errors.
-export { LakeError, NotFoundError, StoreError, InvalidUriError } from './errors.js';
+export { LakeError, NotFoundError, StoreError, InvalidUriError, InvalidKeyError, InvalidRangeError } from './errors.js';
 export {
   type ObjectStore,
   type ObjectMeta,
@@ -9,5 +9,18 @@ export {
   type RequestCounts,
   emptyRequestCounts,
   joinKey,
+  checkRange,
 } from './object-store.js';
 export { MemoryStore } from './memory-store.js';
+export {
+  S3Store,
+  type S3StoreOptions,
+  type S3Credentials,
+  type S3RequestHandler,
+  type S3HttpRequest,
+  type S3HttpResponse,
+} from './s3-store.js';
+export { openStore, parseStoreUri, type OpenStoreOptions, type ParsedStoreUri } from './uri.js';
+export { FaultyStore, type FaultRule, type StoreOperation } from './faulty-store.js';
+// The local-files backend needs node:fs; import it from here only in Node. openStore loads it lazily.
+export { LocalStore, LOCAL_TEMP_PREFIX, type LocalStoreOptions } from './local-store.js';

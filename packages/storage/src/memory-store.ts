@@ -3,6 +3,7 @@
 
 import { NotFoundError } from './errors.js';
 import {
+  checkRange,
   emptyRequestCounts,
   type ByteRange,
   type DirectoryListing,
@@ -35,6 +36,7 @@ export class MemoryStore implements ObjectStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Uint8Array> {
+    checkRange(range);
     this.requests.GET++;
     const entry = this.objects.get(key);
     if (!entry) throw new NotFoundError(key, this.uri);

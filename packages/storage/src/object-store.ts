@@ -1,6 +1,8 @@
 // The ObjectStore interface: every byte lake reads or writes goes through one of these.
 // Keys are '/'-separated paths relative to the store's root (a table's base path); no leading '/'.
 
+import { InvalidRangeError } from './errors.js';
+
 export interface ObjectMeta {
   /** Key relative to the store root. */
   key: string;
@@ -64,4 +66,12 @@ export function joinKey(...parts: string[]): string {
     .flatMap((p) => p.split('/'))
     .filter((p) => p.length > 0)
     .join('/');
+}
+
+/** Rejects ranges no backend can serve, so every backend fails the same way on bad input. */
+export function checkRange(range: ByteRange | undefined): void {
+  if (range === undefined) return;
+  const okOffset = Number.isSafeInteger(range.offset) && range.offset >= 0;
+  const okLength = range.length === undefined || (Number.isSafeInteger(range.length) && range.length >= 0);
+  if (!okOffset || !okLength) throw new InvalidRangeError(range.offset, range.length);
 }

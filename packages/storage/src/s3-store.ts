@@ -1,0 +1,493 @@
+// An ObjectStore over an S3 bucket (AWS or any S3-compatible server) with the AWS SDK v3.
+// Retries are ours, not the SDK's, so each attempt is counted and backoff is injectable in tests.
+
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+
+import { mapLimit } from './concurrency.js';
+import { NotFoundError, StoreError } from './errors.js';
+import {
+  checkRange,
+  emptyRequestCounts,
+  type ByteRange,
+  type DirectoryListing,
+  type ObjectMeta,
+  type ObjectStore,
+  type RequestCounts,
+  type RequestKind,
+} from './object-store.js';
+import { adviceFor, describeS3Failure, type S3Failure } from './s3-failure.js';
+
+const MiB = 1024 * 1024;
+
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** The parts of an HTTP request a request handler sees (the SDK's HttpRequest satisfies it). */
+export interface S3HttpRequest {
+  method: string;
+  protocol: string;
+  hostname: string;
+  port?: number;
+  path: string;
+  query: Record<string, string | Array<string> | null>;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** A response as a request handler returns it; `body` is a Node stream, a web stream or bytes. */
+export interface S3HttpResponse {
+  statusCode: number;
+  reason?: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** The HTTP layer under the SDK: replace or wrap it to route, observe or break requests. */
+export interface S3RequestHandler {
+  handle(request: S3HttpRequest, options?: { abortSignal?: unknown; requestTimeout?: number }): Promise<{ response: S3HttpResponse }>;
+  destroy?(): void;
+}
+
+export interface S3StoreOptions {
+  bucket: string;
+  /** Key prefix inside the bucket that acts as the store root (e.g. a table's base path). */
+  prefix?: string;
+  /** Defaults to AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1. */
+  region?: string;
+  /** S3-compatible endpoint; defaults to AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, then AWS. */
+  endpoint?: string;
+  /** Path-style addressing (http://host/bucket/key). Defaults to true when an endpoint is set. */
+  forcePathStyle?: boolean;
+  /** Static credentials; otherwise the SDK's default chain (environment, profile, instance role). */
+  credentials?: S3Credentials;
+  /** Attempts per request, first try included. Default 5. */
+  maxAttempts?: number;
+  /** Objects larger than this are uploaded in parts. Default 16 MiB. */
+  multipartThreshold?: number;
+  /** Size of each uploaded part (S3 requires at least 5 MiB except the last). Default 8 MiB. */
+  partSize?: number;
+  /** Parts uploaded at once. Default 4. */
+  partConcurrency?: number;
+  /**
+   * Whether the server honours `If-None-Match: *`: 'probe' (default) finds out once per store,
+   * 'enforced' and 'unsupported' skip the probe.
+   */
+  conditionalPut?: 'probe' | 'enforced' | 'unsupported';
+  /** Abandon a connection attempt after this long. Default 10 s. */
+  connectionTimeoutMs?: number;
+  /** Abandon a request whose socket stays idle this long. Default 60 s. */
+  socketTimeoutMs?: number;
+  /**
+   * The HTTP layer: a handler to use instead of the SDK's, or a function that receives the SDK's
+   * default handler and returns one wrapping it (fault injection, tracing).
+   */
+  requestHandler?: S3RequestHandler | ((defaultHandler: S3RequestHandler) => S3RequestHandler);
+  /** First backoff ceiling; doubles per attempt up to retryMaxDelayMs. Default 100 ms. */
+  retryBaseDelayMs?: number;
+  /** Largest backoff ceiling. Default 20 s. */
+  retryMaxDelayMs?: number;
+  /** Waits between attempts (tests pass a recorder). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Uniform in [0, 1), for backoff jitter. */
+  random?: () => number;
+}
+
+/** Where the probe object goes: Hudi engines ignore `.hoodie/.aux/lake/`. */
+const PROBE_FOLDER = '.hoodie/.aux/lake/';
+
+/** S3's limit of keys per DeleteObjects request. */
+const DELETE_BATCH = 1000;
+
+type Recovery<T> = (failure: S3Failure) => { value: T } | undefined;
+
+export class S3Store implements ObjectStore {
+  readonly uri: string;
+  readonly bucket: string;
+  /** The key prefix inside the bucket: '' or ending in '/'. */
+  readonly prefix: string;
+  readonly requests: RequestCounts = emptyRequestCounts();
+  private readonly client: S3Client;
+  private readonly maxAttempts: number;
+  private readonly multipartThreshold: number;
+  private readonly partSize: number;
+  private readonly partConcurrency: number;
+  private readonly conditionalPut: 'probe' | 'enforced' | 'unsupported';
+  private readonly retryBaseDelayMs: number;
+  private readonly retryMaxDelayMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private probe: Promise<boolean> | undefined;
+
+  constructor(options: S3StoreOptions) {
+    if (!options || typeof options.bucket !== 'string' || options.bucket.length < 3) {
+      throw new StoreError('S3Store needs a bucket name of at least 3 characters (options.bucket).');
+    }
+    this.bucket = options.bucket;
+    const trimmed = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
+    this.prefix = trimmed === '' ? '' : `${trimmed}/`;
+    this.uri = `s3://${this.bucket}${trimmed === '' ? '' : `/${trimmed}`}`;
+    this.maxAttempts = positiveInt(options.maxAttempts, 5, 'maxAttempts');
+    this.partSize = positiveInt(options.partSize, 8 * MiB, 'partSize');
+    this.multipartThreshold = positiveInt(options.multipartThreshold, 16 * MiB, 'multipartThreshold');
+    this.partConcurrency = positiveInt(options.partConcurrency, 4, 'partConcurrency');
+    this.conditionalPut = options.conditionalPut ?? 'probe';
+    this.retryBaseDelayMs = options.retryBaseDelayMs ?? 100;
+    this.retryMaxDelayMs = options.retryMaxDelayMs ?? 20_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+    this.client = createClient(options);
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Uint8Array> {
+    checkRange(range);
+    if (range?.length === 0) {
+      // HTTP ranges cannot say "zero bytes"; still report a missing object as missing.
+      if (!(await this.head(key))) throw new NotFoundError(key, this.uri);
+      return new Uint8Array(0);
+    }
+    const rangeHeader =
+      range && (range.offset > 0 || range.length !== undefined)
+        ? `bytes=${range.offset}-${range.length === undefined ? '' : range.offset + range.length - 1}`
+        : undefined;
+    return this.request(
+      'GET',
+      'read',
+      key,
+      async () => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key), Range: rangeHeader }));
+        const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
+        this.requests.bytesRead += bytes.length;
+        return bytes;
+      },
+      (failure) => {
+        if (isMissingKey(failure)) throw new NotFoundError(key, this.uri);
+        // 416: the range starts at or past the end, which reads as no bytes.
+        if (failure.status === 416) return { value: new Uint8Array(0) };
+        return undefined;
+      },
+    );
+  }
+
+  async head(key: string): Promise<ObjectMeta | undefined> {
+    return this.request(
+      'HEAD',
+      'inspect',
+      key,
+      async () => {
+        const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key) }));
+        return { key, size: out.ContentLength ?? 0, lastModified: out.LastModified };
+      },
+      (failure) => (isMissingKey(failure) ? { value: undefined } : undefined),
+    );
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    if (data.length > this.multipartThreshold) {
+      await this.putMultipart(key, data, false);
+      return;
+    }
+    await this.request('PUT', 'write', key, async () => {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key), Body: data }));
+      this.requests.bytesWritten += data.length;
+    });
+  }
+
+  /**
+   * Sends `If-None-Match: *`. Where the server ignores it (see conditionalPutEnforced) a HEAD
+   * first keeps single-writer use correct, though two racing writers can then both succeed.
+   * A create whose response was lost and then retried reports false: callers see a conflict and
+   * back off, which is the safe side for commit protocols.
+   */
+  async putIfAbsent(key: string, data: Uint8Array): Promise<boolean> {
+    if (!(await this.conditionalPutEnforced()) && (await this.head(key))) return false;
+    return this.createIfAbsent(key, data);
+  }
+
+  async conditionalPutEnforced(): Promise<boolean> {
+    if (this.conditionalPut !== 'probe') return this.conditionalPut === 'enforced';
+    this.probe ??= this.probeConditionalPut().catch((error: unknown) => {
+      this.probe = undefined; // a failed probe proves nothing; try again next time
+      throw error;
+    });
+    return this.probe;
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectMeta> {
+    let token: string | undefined;
+    do {
+      const page = await this.listPage(prefix, token, undefined);
+      for (const item of page.Contents ?? []) {
+        const meta = this.toMeta(item);
+        if (meta) yield meta;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async listDirectory(prefix: string): Promise<DirectoryListing> {
+    const objects: ObjectMeta[] = [];
+    const prefixes: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.listPage(prefix, token, '/');
+      for (const item of page.Contents ?? []) {
+        const meta = this.toMeta(item);
+        if (meta) objects.push(meta);
+      }
+      for (const common of page.CommonPrefixes ?? []) {
+        if (common.Prefix?.startsWith(this.prefix)) prefixes.push(common.Prefix.slice(this.prefix.length));
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { objects, prefixes: prefixes.sort() };
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.request(
+      'DELETE',
+      'delete',
+      key,
+      async () => {
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key) }));
+      },
+      (failure) => (isMissingKey(failure) ? { value: undefined } : undefined),
+    );
+  }
+
+  async deleteMany(keys: string[]): Promise<void> {
+    const batches: string[][] = [];
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) batches.push(keys.slice(i, i + DELETE_BATCH));
+    await mapLimit(batches, 4, (batch) =>
+      this.request('DELETE', `delete ${batch.length} objects starting with`, batch[0], async () => {
+        const out = await this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: batch.map((key) => ({ Key: this.s3Key(key) })), Quiet: true },
+          }),
+        );
+        const errors = (out.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+        if (errors.length > 0) {
+          const sample = errors.slice(0, 3).map((e) => `${e.Key ?? '?'} (${e.Code ?? 'error'}: ${e.Message ?? ''})`);
+          throw new StoreError(
+            `S3 refused to delete ${errors.length} of ${batch.length} objects in ${this.uri}, e.g. ${sample.join(', ')}. ` +
+              'Check that the credentials may delete under this prefix, then delete again (deleting is idempotent).',
+          );
+        }
+      }),
+    );
+  }
+
+  /** Closes the HTTP connections the store keeps open. */
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  private async createIfAbsent(key: string, data: Uint8Array): Promise<boolean> {
+    if (data.length > this.multipartThreshold) return this.putMultipart(key, data, true);
+    return this.request(
+      'PUT',
+      'create',
+      key,
+      async () => {
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key), Body: data, IfNoneMatch: '*' }));
+        this.requests.bytesWritten += data.length;
+        return true;
+      },
+      (failure) => (isConditionFailed(failure) ? { value: false } : undefined),
+    );
+  }
+
+  private async probeConditionalPut(): Promise<boolean> {
+    const key = `${PROBE_FOLDER}probe-${globalThis.crypto.randomUUID()}`;
+    const body = new TextEncoder().encode('lake probe: does this store honour If-None-Match: *?');
+    try {
+      await this.createIfAbsent(key, body);
+      // The object exists now, so an enforcing server must refuse the second create.
+      return !(await this.createIfAbsent(key, body));
+    } finally {
+      await this.delete(key);
+    }
+  }
+
+  /** Uploads in parts; with `ifAbsent`, the completion is conditional and false means "existed". */
+  private async putMultipart(key: string, data: Uint8Array, ifAbsent: boolean): Promise<boolean> {
+    const s3Key = this.s3Key(key);
+    const created = await this.request('PUT', 'start a multipart upload of', key, () =>
+      this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: s3Key })),
+    );
+    const uploadId = created.UploadId;
+    if (!uploadId) throw new StoreError(`S3 returned no upload id for ${this.uri}/${key}. Check that the endpoint speaks the S3 multipart API.`);
+    let completed = false;
+    try {
+      const parts: Uint8Array[] = [];
+      for (let offset = 0; offset < data.length; offset += this.partSize) parts.push(data.subarray(offset, offset + this.partSize));
+      const etags = await mapLimit(parts, this.partConcurrency, (part, index) =>
+        this.request('PUT', `upload part ${index + 1} of`, key, async () => {
+          const out = await this.client.send(
+            new UploadPartCommand({ Bucket: this.bucket, Key: s3Key, UploadId: uploadId, PartNumber: index + 1, Body: part }),
+          );
+          this.requests.bytesWritten += part.length;
+          return out.ETag;
+        }),
+      );
+      completed = await this.request(
+        'PUT',
+        'complete the multipart upload of',
+        key,
+        async () => {
+          await this.client.send(
+            new CompleteMultipartUploadCommand({
+              Bucket: this.bucket,
+              Key: s3Key,
+              UploadId: uploadId,
+              MultipartUpload: { Parts: etags.map((ETag, index) => ({ ETag, PartNumber: index + 1 })) },
+              IfNoneMatch: ifAbsent ? '*' : undefined,
+            }),
+          );
+          return true;
+        },
+        (failure) => (ifAbsent && isConditionFailed(failure) ? { value: false } : undefined),
+      );
+      return completed;
+    } finally {
+      // Parts of an unfinished upload are billed until aborted; aborting is best effort.
+      if (!completed) await this.abortUpload(key, s3Key, uploadId);
+    }
+  }
+
+  private async abortUpload(key: string, s3Key: string, uploadId: string): Promise<void> {
+    try {
+      await this.request('DELETE', 'abort the multipart upload of', key, async () => {
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: s3Key, UploadId: uploadId }));
+      });
+    } catch {
+      // The original failure matters more; a bucket lifecycle rule cleans up what is left.
+    }
+  }
+
+  private listPage(prefix: string, token: string | undefined, delimiter: string | undefined) {
+    return this.request('LIST', 'list', prefix, () =>
+      this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: this.prefix + prefix,
+          Delimiter: delimiter,
+          ContinuationToken: token,
+        }),
+      ),
+    );
+  }
+
+  /** Folder markers ("a/" zero-byte objects some tools create) are not objects of this store. */
+  private toMeta(item: { Key?: string; Size?: number; LastModified?: Date }): ObjectMeta | undefined {
+    if (!item.Key || !item.Key.startsWith(this.prefix) || item.Key.endsWith('/')) return undefined;
+    return { key: item.Key.slice(this.prefix.length), size: item.Size ?? 0, lastModified: item.LastModified };
+  }
+
+  private s3Key(key: string): string {
+    return this.prefix + key;
+  }
+
+  /**
+   * Runs one S3 call with retries. Every attempt is counted under `kind`. `recover` turns expected
+   * failures (missing key, failed condition) into results; other failures are retried while they
+   * look transient and attempts remain, then become a StoreError.
+   */
+  private async request<T>(kind: RequestKind, action: string, key: string, call: () => Promise<T>, recover?: Recovery<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      this.requests[kind]++;
+      try {
+        return await call();
+      } catch (error) {
+        if (error instanceof StoreError || error instanceof NotFoundError) throw error;
+        const failure = describeS3Failure(error);
+        const recovered = recover?.(failure);
+        if (recovered) return recovered.value;
+        if (!failure.retryable || attempt >= this.maxAttempts) {
+          const status = failure.status === undefined ? '' : `HTTP ${failure.status} `;
+          throw new StoreError(
+            `S3 could not ${action} ${this.uri}/${key} after ${attempt} attempt${attempt === 1 ? '' : 's'}: ` +
+              `${status}${failure.code}: ${failure.message}. ${adviceFor(failure)}`,
+            { cause: error, status: failure.status },
+          );
+        }
+        await this.sleep(this.backoffMs(attempt));
+      }
+    }
+  }
+
+  /** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))). */
+  private backoffMs(attempt: number): number {
+    const ceiling = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** (attempt - 1));
+    return Math.floor(this.random() * ceiling);
+  }
+}
+
+function isMissingKey(failure: S3Failure): boolean {
+  if (failure.code === 'NoSuchKey') return true;
+  return failure.status === 404 && failure.code !== 'NoSuchBucket' && failure.code !== 'NoSuchUpload';
+}
+
+/** 412: the key exists. 409: another conditional write to the key is in flight and will win. */
+function isConditionFailed(failure: S3Failure): boolean {
+  return failure.status === 412 || failure.code === 'PreconditionFailed' || failure.code === 'ConditionalRequestConflict';
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new StoreError(`S3Store option ${name} must be a whole number >= 1, got ${String(value)}.`);
+  return value;
+}
+
+function environment(): Record<string, string | undefined> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+}
+
+function createClient(options: S3StoreOptions): S3Client {
+  const env = environment();
+  const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const handlerOptions = {
+    connectionTimeout: options.connectionTimeoutMs ?? 10_000,
+    socketTimeout: options.socketTimeoutMs ?? 60_000,
+  };
+  const custom = options.requestHandler;
+  const config: S3ClientConfig = {
+    region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint,
+    forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
+    credentials: options.credentials,
+    // Our loop retries; an SDK retry would hide attempts from the request counts.
+    maxAttempts: 1,
+    // Checksums only where S3 demands them: many S3-compatible servers reject the newer headers.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler:
+      custom !== undefined && typeof custom !== 'function'
+        ? (custom as unknown as S3ClientConfig['requestHandler'])
+        : handlerOptions,
+  };
+  const client = new S3Client(config);
+  if (typeof custom === 'function') {
+    // The SDK reads its handler at each send, so wrapping the resolved default is enough.
+    const resolved = client.config as unknown as { requestHandler: S3RequestHandler };
+    resolved.requestHandler = custom(resolved.requestHandler);
+  }
+  return client;
+}
