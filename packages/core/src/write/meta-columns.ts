@@ -1,0 +1,79 @@
+// The five `_hoodie_*` meta columns every base file carries first: commit time, commit sequence
+// number, record key, partition path and file name. Records carried over unchanged from an older
+// file version keep their commit time and sequence number (incremental reads depend on that);
+// every record in a file gets that file's name.
+
+import { Field, makeData, RecordBatch, Schema, Struct, Utf8, vectorFromArray, type Data } from 'apache-arrow';
+
+export const metaColumnNames = [
+  '_hoodie_commit_time',
+  '_hoodie_commit_seqno',
+  '_hoodie_record_key',
+  '_hoodie_partition_path',
+  '_hoodie_file_name',
+] as const;
+
+const metaNames = new Set<string>(metaColumnNames);
+
+export function isMetaColumn(name: string): boolean {
+  return metaNames.has(name);
+}
+
+export const metaFields: Field[] = metaColumnNames.map((name) => new Field(name, new Utf8(), true));
+
+/** The schema of a base file: meta fields first, then the data fields. */
+export function withMetaFields(dataSchema: Schema): Schema {
+  return new Schema([...metaFields, ...dataSchema.fields.filter((f) => !isMetaColumn(f.name))], dataSchema.metadata);
+}
+
+/** The data part of a schema (meta fields removed). */
+export function withoutMetaFields(schema: Schema): Schema {
+  return new Schema(schema.fields.filter((f) => !isMetaColumn(f.name)), schema.metadata);
+}
+
+export interface MetaValues {
+  commitTimes: (string | null)[];
+  seqNos: (string | null)[];
+  recordKeys: string[];
+  partitionPath: string;
+  fileName: string;
+}
+
+function utf8Column(values: readonly (string | null)[]): Data<Utf8> {
+  return vectorFromArray(values as (string | null)[], new Utf8()).data[0];
+}
+
+function constantColumn(value: string, length: number): Data<Utf8> {
+  const bytes = new TextEncoder().encode(value);
+  const data = new Uint8Array(bytes.length * length);
+  const offsets = new Int32Array(length + 1);
+  for (let i = 0; i < length; i++) {
+    data.set(bytes, i * bytes.length);
+    offsets[i + 1] = (i + 1) * bytes.length;
+  }
+  return makeData({ type: new Utf8(), length, nullCount: 0, valueOffsets: offsets, data });
+}
+
+/** Builds a base-file batch: meta columns from `meta`, data columns from `data` (same row count). */
+export function attachMetaColumns(data: RecordBatch, meta: MetaValues): RecordBatch {
+  const length = data.numRows;
+  const schema = withMetaFields(data.schema);
+  const dataChildren = data.schema.fields
+    .map((f, i) => ({ f, child: data.data.children[i] }))
+    .filter(({ f }) => !isMetaColumn(f.name))
+    .map(({ child }) => child);
+  const children = [
+    utf8Column(meta.commitTimes),
+    utf8Column(meta.seqNos),
+    utf8Column(meta.recordKeys),
+    constantColumn(meta.partitionPath, length),
+    constantColumn(meta.fileName, length),
+    ...dataChildren,
+  ];
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, children }));
+}
+
+/** Hudi's commit sequence number: `<instant>_<writer partition>_<record index>`. */
+export function commitSeqNo(instant: string, writerPartition: number, index: number): string {
+  return `${instant}_${writerPartition}_${index}`;
+}
