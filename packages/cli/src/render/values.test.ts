@@ -43,7 +43,7 @@ describe('value rendering', () => {
     expect([0, 1, 2].map((i) => vectorValueToJson(list, i))).toEqual([[{ a: 'x', b: 1 }, { a: null, b: 2 }], null, []]);
     const map = vectorFromArray(
       [new Map([['k', true]]), new Map<string, boolean>()],
-      new Map_(new Field('entries', new Struct([new Field('key', new Utf8(), false), new Field('value', new Bool(), true)]))),
+      new Map_(new Field('entries', new Struct<{ key: Utf8; value: Bool }>([new Field('key', new Utf8(), false), new Field('value', new Bool(), true)]))),
     );
     expect(vectorValueToJson(map, 0)).toEqual({ k: true });
     expect(vectorValueToJson(map, 1)).toEqual({});

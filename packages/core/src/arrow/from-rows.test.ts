@@ -25,7 +25,7 @@ describe('rowsToTable', () => {
     const item = new Struct([new Field('a', new Utf8(), true), new Field('b', new Int32(), true)]);
     const schema = new Schema([
       new Field('l', new List(new Field('element', item, true)), true),
-      new Field('m', new Map_(new Field('entries', new Struct([new Field('key', new Utf8(), false), new Field('value', new Bool(), true)]))), true),
+      new Field('m', new Map_(new Field('entries', new Struct<{ key: Utf8; value: Bool }>([new Field('key', new Utf8(), false), new Field('value', new Bool(), true)]))), true),
     ]);
     const t = rowsToTable([{ l: [{ a: 'x', b: 1 }, null], m: { k: true } }, { l: null, m: null }], schema);
     expect(JSON.parse(JSON.stringify(t.getChild('l')!.get(0)))).toEqual([{ a: 'x', b: 1 }, null]);

@@ -37,7 +37,7 @@ const columns: { name: string; type: DataType; arb: fc.Arbitrary<unknown> }[] = 
   { name: 'd', type: new DateDay(), arb: fc.integer({ min: -100000, max: 100000 }).map((d) => new Date(d * 86400000)) },
   { name: 'ts', type: new TimestampMicrosecond('UTC'), arb: fc.integer({ min: 0, max: 2 ** 40 }) },
   { name: 'list', type: new List(new Field('item', struct, true)), arb: fc.array(fc.option(fc.record({ a: fc.option(fc.string(), { nil: null }), b: fc.option(fc.integer(), { nil: null }) }), { nil: null }), { maxLength: 3 }) },
-  { name: 'map', type: new Map_(new Field('entries', new Struct([new Field('key', new Utf8(), false), new Field('value', new Int32(), true)]))), arb: fc.dictionary(fc.string({ maxLength: 3 }), fc.integer()).map((o) => new Map(Object.entries(o))) },
+  { name: 'map', type: new Map_(new Field('entries', new Struct<{ key: Utf8; value: Int32 }>([new Field('key', new Utf8(), false), new Field('value', new Int32(), true)]))), arb: fc.dictionary(fc.string({ maxLength: 3 }), fc.integer()).map((o) => new Map(Object.entries(o))) },
   { name: 'st', type: struct, arb: fc.record({ a: fc.option(fc.string(), { nil: null }), b: fc.option(fc.integer(), { nil: null }) }) },
 ];
 
