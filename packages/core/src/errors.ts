@@ -213,3 +213,10 @@ export class AvroEncodeError extends LakeError {
     super('AVRO_ENCODE', message, options);
   }
 }
+
+/** Bloom filter settings out of range (entries, false-positive rate, type). */
+export class BloomFilterConfigError extends LakeError {
+  constructor(message: string) {
+    super('BLOOM_FILTER_CONFIG', `${message}. Use numEntries > 0, 0 < fpp < 1, maxEntries > 0 and type SIMPLE or DYNAMIC_V0.`);
+  }
+}

@@ -1,0 +1,60 @@
+// Standard Base64 (RFC 4648, padded), as java.util.Base64 writes bloom filters into Parquet footers.
+// Written out here because the engine runs where Node's Buffer does not exist.
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const LOOKUP = new Int16Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+
+export function encodeBase64(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  const chunk: number[] = [];
+  const n = bytes.length;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    chunk.push(
+      ALPHABET.charCodeAt(v >>> 18),
+      ALPHABET.charCodeAt((v >>> 12) & 63),
+      ALPHABET.charCodeAt((v >>> 6) & 63),
+      ALPHABET.charCodeAt(v & 63),
+    );
+    // Flush in slices: String.fromCharCode has an argument-count limit.
+    if (chunk.length >= 8192) {
+      parts.push(String.fromCharCode(...chunk));
+      chunk.length = 0;
+    }
+  }
+  const rest = n - i;
+  if (rest === 1) {
+    const v = bytes[i] << 16;
+    chunk.push(ALPHABET.charCodeAt(v >>> 18), ALPHABET.charCodeAt((v >>> 12) & 63), 61, 61);
+  } else if (rest === 2) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8);
+    chunk.push(ALPHABET.charCodeAt(v >>> 18), ALPHABET.charCodeAt((v >>> 12) & 63), ALPHABET.charCodeAt((v >>> 6) & 63), 61);
+  }
+  parts.push(String.fromCharCode(...chunk));
+  return parts.join('');
+}
+
+/** Decodes padded or unpadded Base64; returns undefined when the text is not Base64. */
+export function decodeBase64(text: string): Uint8Array | undefined {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  if (text.length - end > 2 || end % 4 === 1) return undefined;
+  const out = new Uint8Array(Math.floor((end * 3) / 4));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? LOOKUP[c] : -1;
+    if (v < 0) return undefined;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >>> bits) & 0xff;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { readParquet } from '@lake/parquet';
+import { fixtureZips, loadFixture } from '../../test/fixture-zips.js';
+import { BLOOM_FILTER_DEFAULTS, bloomBitSize, bloomHashCount, createBloomFilter, parseBloomFilter } from './bloom-filter.js';
+import { createRecordKeyFooter, readFooterBloomFilter, readFooterKeyRange } from './footer.js';
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { murmurHash } from './murmur-hash.js';
+import { LakeError } from '@lake/storage';
+
+interface BaseFile {
+  name: string;
+  meta: Map<string, string>;
+  keys: string[];
+}
+
+function fixtureBaseFiles(): BaseFile[] {
+  const out: BaseFile[] = [];
+  for (const zip of fixtureZips()) {
+    for (const [path, bytes] of loadFixture(zip)) {
+      if (!path.endsWith('.parquet')) continue;
+      const table = readParquet(bytes);
+      const col = table.getChild('_hoodie_record_key');
+      const keys = col ? (col.toArray() as (string | null)[]).filter((k): k is string => k !== null) : [];
+      out.push({ name: `${zip}:${path}`, meta: table.schema.metadata, keys });
+    }
+  }
+  return out;
+}
+
+const files = fixtureBaseFiles();
+const withFilter = files.filter((f) => f.meta.has('org.apache.hudi.bloomfilter'));
+
+describe('bloom filters in Spark-written base files', () => {
+  it('finds footers to test against', () => {
+    expect(withFilter.length).toBeGreaterThan(20);
+  });
+
+  it('contains every record key of its file and few others', () => {
+    for (const f of withFilter) {
+      const filter = readFooterBloomFilter(f.meta);
+      expect(filter, f.name).toBeDefined();
+      for (const k of f.keys) expect(filter!.mightContain(k), `${f.name} key ${k}`).toBe(true);
+      let hits = 0;
+      for (let i = 0; i < 200; i++) if (filter!.mightContain(`absent-${i}-${f.name.length}`)) hits++;
+      expect(hits, f.name).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('re-serializes byte-identically after parsing', () => {
+    for (const f of withFilter) {
+      const text = f.meta.get('org.apache.hudi.bloomfilter')!;
+      const filter = parseBloomFilter(text, f.meta.get('hoodie_bloom_filter_type_code'));
+      expect(filter.serialize() === text, f.name).toBe(true);
+    }
+  });
+
+  it('builds the same bytes as Hudi from the same keys with default settings', () => {
+    for (const f of withFilter) {
+      const footer = createRecordKeyFooter({ type: f.meta.get('hoodie_bloom_filter_type_code') as 'DYNAMIC_V0' });
+      for (const k of f.keys) footer.add(k);
+      const ours = footer.metadata();
+      expect(ours['org.apache.hudi.bloomfilter'] === f.meta.get('org.apache.hudi.bloomfilter'), f.name).toBe(true);
+      expect(ours['hoodie_bloom_filter_type_code']).toBe(f.meta.get('hoodie_bloom_filter_type_code'));
+      expect(ours['hoodie_min_record_key']).toBe(f.meta.get('hoodie_min_record_key'));
+      expect(ours['hoodie_max_record_key']).toBe(f.meta.get('hoodie_max_record_key'));
+      expect(readFooterKeyRange(f.meta)).toEqual({ min: ours['hoodie_min_record_key'], max: ours['hoodie_max_record_key'] });
+    }
+  });
+
+  it('reports files without a filter as having none', () => {
+    const none = files.filter((f) => !f.meta.has('org.apache.hudi.bloomfilter'));
+    expect(none.length).toBeGreaterThan(0);
+    for (const f of none) expect(readFooterBloomFilter(f.meta)).toBeUndefined();
+  });
+});
+
+describe('bloom filter sizing and hashing', () => {
+  it('sizes the default filter as Hudi does', () => {
+    const bits = bloomBitSize(BLOOM_FILTER_DEFAULTS.numEntries, BLOOM_FILTER_DEFAULTS.fpp);
+    expect(bits).toBe(2587966);
+    expect(bloomHashCount(bits, BLOOM_FILTER_DEFAULTS.numEntries)).toBe(30);
+  });
+
+  it('hashes with Java byte sign extension in the tail', () => {
+    // Independent reference: the same algorithm over BigInt with explicit 32-bit wrapping.
+    const ref = (data: Uint8Array, seed: number): number => {
+      const mask = 0xffffffffn;
+      const m = 0x5bd1e995n;
+      const mul = (a: bigint, b: bigint) => (a * b) & mask;
+      let h = (BigInt(seed >>> 0) ^ BigInt(data.length)) & mask;
+      const n4 = data.length >> 2;
+      for (let i = 0; i < n4; i++) {
+        let k = BigInt(data[i * 4]) | (BigInt(data[i * 4 + 1]) << 8n) | (BigInt(data[i * 4 + 2]) << 16n) | (BigInt(data[i * 4 + 3]) << 24n);
+        k = mul(k, m);
+        k ^= k >> 24n;
+        k = mul(k, m);
+        h = mul(h, m) ^ k;
+      }
+      const left = data.length - n4 * 4;
+      const sx = (b: number) => BigInt.asUintN(32, BigInt((b << 24) >> 24));
+      if (left >= 3) h ^= (sx(data[data.length - 3]) << 16n) & mask;
+      if (left >= 2) h ^= (sx(data[data.length - 2]) << 8n) & mask;
+      if (left >= 1) {
+        h ^= sx(data[data.length - 1]);
+        h = mul(h, m);
+      }
+      h ^= h >> 13n;
+      h = mul(h, m);
+      h ^= h >> 15n;
+      return Number(BigInt.asIntN(32, h));
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.integer(), (bytes, seed) => {
+        expect(murmurHash(bytes, seed)).toBe(ref(bytes, seed));
+      }),
+    );
+  });
+});
+
+describe('bloom filter behaviour', () => {
+  it('has no false negatives (simple and dynamic, small filters)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, unit: 'grapheme' }), { maxLength: 60 }),
+        fc.constantFrom<'SIMPLE' | 'DYNAMIC_V0'>('SIMPLE', 'DYNAMIC_V0'),
+        (keys, type) => {
+          const filter = createBloomFilter({ type, numEntries: 10, fpp: 0.01, maxEntries: 30 });
+          for (const k of keys) filter.add(k);
+          for (const k of keys) expect(filter.mightContain(k)).toBe(true);
+          const back = parseBloomFilter(filter.serialize(), type);
+          for (const k of keys) expect(back.mightContain(k)).toBe(true);
+          expect(back.serialize()).toBe(filter.serialize());
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('grows dynamic filters by rows up to the bound, then reuses rows', () => {
+    const filter = createBloomFilter({ type: 'DYNAMIC_V0', numEntries: 4, fpp: 0.01, maxEntries: 10 });
+    const rowsOf = () => new DataView(decodeBase64(filter.serialize())!.buffer).getInt32(21);
+    expect(rowsOf()).toBe(1);
+    for (let i = 0; i < 5; i++) filter.add(`k${i}`);
+    expect(rowsOf()).toBe(2);
+    for (let i = 5; i < 40; i++) filter.add(`k${i}`);
+    expect(rowsOf()).toBe(3);
+    for (let i = 0; i < 40; i++) expect(filter.mightContain(`k${i}`)).toBe(true);
+  });
+
+  it('rejects empty keys and corrupt text with typed errors', () => {
+    const filter = createBloomFilter();
+    expect(() => filter.add('')).toThrow(LakeError);
+    expect(() => parseBloomFilter('not base64!!', 'SIMPLE')).toThrow(/not Base64/);
+    const truncated = encodeBase64(decodeBase64(createBloomFilter({ type: 'SIMPLE' }).serialize())!.slice(0, 100));
+    expect(() => parseBloomFilter(truncated, 'SIMPLE')).toThrow(/data ends/);
+    expect(() => parseBloomFilter(truncated, 'BOGUS')).toThrow(/type code/);
+    expect(() => createBloomFilter({ fpp: 2 })).toThrow(/fpp/);
+  });
+
+  it('round-trips Base64 of any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        const text = encodeBase64(bytes);
+        expect(text).toBe(btoa(String.fromCharCode(...bytes)));
+        expect(decodeBase64(text)).toEqual(bytes);
+      }),
+    );
+  });
+});

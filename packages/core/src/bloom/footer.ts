@@ -1,0 +1,75 @@
+// The record-key entries Hudi puts in a base file's Parquet footer: the bloom filter, its type
+// code (written only for dynamic filters) and the smallest and largest record key in the file.
+
+import { createBloomFilter, parseBloomFilter, type BloomFilter, type BloomFilterOptions } from './bloom-filter.js';
+
+export const BLOOM_FILTER_FOOTER_KEY = 'org.apache.hudi.bloomfilter';
+/** Key used by Hudi releases from before the Apache incubation; still read. */
+export const OLD_BLOOM_FILTER_FOOTER_KEY = 'com.uber.hoodie.bloomfilter';
+export const BLOOM_FILTER_TYPE_CODE_FOOTER_KEY = 'hoodie_bloom_filter_type_code';
+export const MIN_RECORD_KEY_FOOTER_KEY = 'hoodie_min_record_key';
+export const MAX_RECORD_KEY_FOOTER_KEY = 'hoodie_max_record_key';
+
+export interface RecordKeyFooter {
+  readonly filter: BloomFilter;
+  /** Adds a record key to the filter and the min/max range. */
+  add(key: string): void;
+  readonly minKey: string | undefined;
+  readonly maxKey: string | undefined;
+  /** Footer key-value metadata to write into the base file. */
+  metadata(): Record<string, string>;
+}
+
+/**
+ * Collects the keys of one base file. Keys compare by UTF-16 code units, as Java's
+ * String.compareTo does for Hudi's min/max footer keys.
+ */
+export function createRecordKeyFooter(options: BloomFilterOptions = {}): RecordKeyFooter {
+  const filter = createBloomFilter(options);
+  let minKey: string | undefined;
+  let maxKey: string | undefined;
+  return {
+    filter,
+    add(key: string): void {
+      filter.add(key);
+      if (minKey === undefined || key < minKey) minKey = key;
+      if (maxKey === undefined || key > maxKey) maxKey = key;
+    },
+    get minKey() {
+      return minKey;
+    },
+    get maxKey() {
+      return maxKey;
+    },
+    metadata(): Record<string, string> {
+      const out: Record<string, string> = { [BLOOM_FILTER_FOOTER_KEY]: filter.serialize() };
+      if (filter.typeCode.startsWith('DYNAMIC')) out[BLOOM_FILTER_TYPE_CODE_FOOTER_KEY] = filter.typeCode;
+      if (minKey !== undefined && maxKey !== undefined) {
+        out[MIN_RECORD_KEY_FOOTER_KEY] = minKey;
+        out[MAX_RECORD_KEY_FOOTER_KEY] = maxKey;
+      }
+      return out;
+    },
+  };
+}
+
+type FooterMetadata = ReadonlyMap<string, string> | Readonly<Record<string, string | undefined>>;
+
+function lookup(meta: FooterMetadata, key: string): string | undefined {
+  if (meta instanceof Map) return meta.get(key);
+  return (meta as Readonly<Record<string, string | undefined>>)[key];
+}
+
+/** The bloom filter stored in a base file's footer, or undefined when the file has none. */
+export function readFooterBloomFilter(meta: FooterMetadata): BloomFilter | undefined {
+  const text = lookup(meta, BLOOM_FILTER_FOOTER_KEY) ?? lookup(meta, OLD_BLOOM_FILTER_FOOTER_KEY);
+  if (text === undefined) return undefined;
+  return parseBloomFilter(text, lookup(meta, BLOOM_FILTER_TYPE_CODE_FOOTER_KEY));
+}
+
+/** The [min, max] record keys stored in a footer, or undefined when absent. */
+export function readFooterKeyRange(meta: FooterMetadata): { min: string; max: string } | undefined {
+  const min = lookup(meta, MIN_RECORD_KEY_FOOTER_KEY);
+  const max = lookup(meta, MAX_RECORD_KEY_FOOTER_KEY);
+  return min !== undefined && max !== undefined ? { min, max } : undefined;
+}
