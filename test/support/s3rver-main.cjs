@@ -1,9 +1,12 @@
 // Child-process entry that runs an s3rver (S3-protocol test server) on a loopback port.
 // argv: <data folder> <bucket>... ; prints one JSON line {"port": n} once listening.
 // Exits when its parent goes away (stdin closes), so a crashed test run leaves no server behind.
+// Listing is patched to follow S3 semantics (see s3rver-listing.cjs).
 'use strict';
 
 const S3rver = require('s3rver');
+
+require('./s3rver-listing.cjs');
 
 const [directory, ...buckets] = process.argv.slice(2);
 const server = new S3rver({
