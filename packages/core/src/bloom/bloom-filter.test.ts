@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readParquet } from '@lake/parquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { gunzipSync } from 'fflate';
 import { fixtureZips, loadFixture } from '../../test/fixture-zips.js';
 import { BLOOM_FILTER_DEFAULTS, bloomBitSize, bloomHashCount, createBloomFilter, parseBloomFilter } from './bloom-filter.js';
 import { createRecordKeyFooter, readFooterBloomFilter, readFooterKeyRange } from './footer.js';
@@ -14,21 +15,25 @@ interface BaseFile {
   keys: string[];
 }
 
-function fixtureBaseFiles(): BaseFile[] {
+// Footers and key columns are read with hyparquet, independently of the project's own Parquet code.
+async function fixtureBaseFiles(): Promise<BaseFile[]> {
   const out: BaseFile[] = [];
   for (const zip of fixtureZips()) {
     for (const [path, bytes] of loadFixture(zip)) {
       if (!path.endsWith('.parquet')) continue;
-      const table = readParquet(bytes);
-      const col = table.getChild('_hoodie_record_key');
-      const keys = col ? (col.toArray() as (string | null)[]).filter((k): k is string => k !== null) : [];
-      out.push({ name: `${zip}:${path}`, meta: table.schema.metadata, keys });
+      const file = bytes.slice().buffer;
+      const md = parquetMetadata(file);
+      const meta = new Map((md.key_value_metadata ?? []).map((kv) => [kv.key, kv.value ?? '']));
+      const hasKeys = md.schema.some((s) => s.name === '_hoodie_record_key');
+      const rows = hasKeys ? await parquetReadObjects({ file, columns: ['_hoodie_record_key'], compressors: { GZIP: (input) => gunzipSync(input) } }) : [];
+      const keys = rows.map((r) => r._hoodie_record_key).filter((k): k is string => typeof k === 'string');
+      out.push({ name: `${zip}:${path}`, meta, keys });
     }
   }
   return out;
 }
 
-const files = fixtureBaseFiles();
+const files = await fixtureBaseFiles();
 const withFilter = files.filter((f) => f.meta.has('org.apache.hudi.bloomfilter'));
 
 describe('bloom filters in Spark-written base files', () => {
