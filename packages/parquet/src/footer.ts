@@ -1,0 +1,150 @@
+// Finding and parsing a Parquet footer, from whole-file bytes or from a ByteSource with a suffix
+// read (one request for most files, two when the footer is bigger than the first read).
+
+import { parquetMetadata } from 'hyparquet';
+import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
+import type { ByteSource } from './byte-source.js';
+import { corruptError, ParquetError } from './errors.js';
+import { toFileMetadata, type ParquetFileMetadata, type RawStatistics } from './file-metadata.js';
+
+const MAGIC = 0x31524150; // "PAR1" little-endian
+const ENCRYPTED_MAGIC = 0x45524150; // "PARE"
+const TRAILER = 8; // 4-byte footer length + magic
+
+export const DEFAULT_FOOTER_READ = 64 * 1024;
+
+/** A parsed footer plus the bytes it came from, kept to rebuild smaller files for decoding. */
+export interface Footer {
+  fileSize: number;
+  /** The thrift FileMetaData bytes. */
+  thrift: Uint8Array;
+  /** The last bytes of the file as fetched (footer included); reads inside it need no request. */
+  tail: Uint8Array;
+  tailOffset: number;
+  metadata: ParquetFileMetadata;
+}
+
+function trailerLength(tail: Uint8Array, fileSize: number, what: string): number {
+  if (fileSize < 12) {
+    throw new ParquetError('PARQUET_CORRUPT', `Cannot read ${what}: ${fileSize} bytes is too short for a Parquet file (at least 12). The object is empty or truncated.`);
+  }
+  const v = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  const magic = v.getUint32(tail.length - 4, true);
+  if (magic === ENCRYPTED_MAGIC) {
+    throw new ParquetError('PARQUET_UNSUPPORTED', `Cannot read ${what}: the file has an encrypted footer, and encrypted Parquet is not supported.`);
+  }
+  if (magic !== MAGIC) {
+    throw new ParquetError(
+      'PARQUET_CORRUPT',
+      `Cannot read ${what}: it does not end with the Parquet magic "PAR1". It is not a Parquet file, or it was truncated.`,
+    );
+  }
+  const length = v.getUint32(tail.length - TRAILER, true);
+  if (length + TRAILER + 4 > fileSize) {
+    throw new ParquetError(
+      'PARQUET_CORRUPT',
+      `Cannot read ${what}: its footer claims ${length} bytes but the file has only ${fileSize}. The file is truncated or corrupt.`,
+    );
+  }
+  return length;
+}
+
+/** Parses the thrift footer (with its 8-byte trailer) and checks the chunk ranges fit the file. */
+function parseFooter(footerWithTrailer: Uint8Array, fileSize: number, what: string): ParquetFileMetadata {
+  const thriftLength = footerWithTrailer.length - TRAILER;
+  let metadata: ParquetFileMetadata;
+  try {
+    const meta = parquetMetadata(footerWithTrailer, { geoparquet: false });
+    const raw = deserializeTCompactProtocol({
+      view: new DataView(footerWithTrailer.buffer, footerWithTrailer.byteOffset, thriftLength),
+      offset: 0,
+    });
+    metadata = toFileMetadata(meta, rawStatistics(raw));
+  } catch (e) {
+    throw corruptError(`${what} (footer)`, e);
+  }
+  const dataEnd = fileSize - TRAILER - thriftLength;
+  for (const rg of metadata.rowGroups) {
+    for (const c of rg.columns) {
+      if (c.start < 4 || c.start + c.length > dataEnd) {
+        throw new ParquetError(
+          'PARQUET_CORRUPT',
+          `Cannot read ${what}: column chunk ${c.name} of row group ${rg.index} claims bytes ${c.start}..${c.start + c.length}, ` +
+            `outside the data region 4..${dataEnd}. The footer is corrupt.`,
+        );
+      }
+    }
+  }
+  return metadata;
+}
+
+function rawStatistics(raw: Record<string, unknown>): RawStatistics {
+  const groups = Array.isArray(raw.field_4) ? (raw.field_4 as Record<string, unknown>[]) : [];
+  return groups.map((rg) => {
+    const chunks = Array.isArray(rg?.field_1) ? (rg.field_1 as Record<string, unknown>[]) : [];
+    return chunks.map((chunk) => {
+      const md = chunk?.field_3 as Record<string, unknown> | undefined;
+      const stats = md?.field_12;
+      return stats && typeof stats === 'object' ? (stats as Record<string, unknown>) : undefined;
+    });
+  });
+}
+
+/** Reads the footer of a file held in memory. */
+export function footerFromBytes(bytes: Uint8Array, what = 'Parquet bytes'): Footer {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ParquetError('PARQUET_INVALID_ARGUMENT', `Expected the Parquet file as a Uint8Array, got ${typeof bytes}.`);
+  }
+  const length = trailerLength(bytes.length >= TRAILER ? bytes : new Uint8Array(TRAILER), bytes.length, what);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (v.getUint32(0, true) !== MAGIC) {
+    throw new ParquetError('PARQUET_CORRUPT', `Cannot read ${what}: it does not start with the Parquet magic "PAR1". It is not a Parquet file.`);
+  }
+  const start = bytes.length - TRAILER - length;
+  const footer = bytes.subarray(start);
+  return {
+    fileSize: bytes.length,
+    thrift: footer.subarray(0, length),
+    tail: bytes,
+    tailOffset: 0,
+    metadata: parseFooter(footer, bytes.length, what),
+  };
+}
+
+/**
+ * Reads the footer through a source: one suffix read of `initialReadSize` bytes (the whole file
+ * when it is smaller), then one more read if the footer is longer than that.
+ */
+export async function readFooter(source: ByteSource, initialReadSize = DEFAULT_FOOTER_READ, what = 'Parquet file'): Promise<Footer> {
+  const size = source.size;
+  if (!Number.isSafeInteger(size) || size < 12) {
+    throw new ParquetError('PARQUET_CORRUPT', `Cannot read ${what}: ${size} bytes is too short for a Parquet file (at least 12). The object is empty or truncated.`);
+  }
+  const first = Math.min(size, Math.max(initialReadSize, TRAILER));
+  let tailOffset = size - first;
+  let tail = await source.read(tailOffset, first);
+  const length = trailerLength(tail, size, what);
+  const needed = length + TRAILER;
+  if (needed > tail.length) {
+    const more = await source.read(size - needed, needed - tail.length);
+    const joined = new Uint8Array(needed);
+    joined.set(more, 0);
+    joined.set(tail, more.length);
+    tail = joined;
+    tailOffset = size - needed;
+  }
+  if (tailOffset === 0) {
+    const v = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+    if (v.getUint32(0, true) !== MAGIC) {
+      throw new ParquetError('PARQUET_CORRUPT', `Cannot read ${what}: it does not start with the Parquet magic "PAR1". It is not a Parquet file.`);
+    }
+  }
+  const footer = tail.subarray(tail.length - needed);
+  return {
+    fileSize: size,
+    thrift: footer.subarray(0, length),
+    tail,
+    tailOffset,
+    metadata: parseFooter(footer, size, what),
+  };
+}

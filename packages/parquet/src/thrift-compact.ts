@@ -1,0 +1,305 @@
+// Thrift compact protocol, just enough to walk a Parquet footer and re-emit it with some fields
+// dropped or replaced. Rewriting at this level keeps every field we do not touch byte-for-byte.
+
+export const ThriftType = {
+  STOP: 0,
+  TRUE: 1,
+  FALSE: 2,
+  BYTE: 3,
+  I16: 4,
+  I32: 5,
+  I64: 6,
+  DOUBLE: 7,
+  BINARY: 8,
+  LIST: 9,
+  SET: 10,
+  MAP: 11,
+  STRUCT: 12,
+  UUID: 13,
+} as const;
+
+export interface ThriftReader {
+  bytes: Uint8Array;
+  pos: number;
+}
+
+/** Raised on malformed input; callers turn it into a ParquetError. */
+export class ThriftDecodeError extends Error {}
+
+function need(r: ThriftReader, n: number): void {
+  if (r.pos + n > r.bytes.length) throw new ThriftDecodeError(`footer ends inside a value at byte ${r.pos}`);
+}
+
+export function readByte(r: ThriftReader): number {
+  need(r, 1);
+  return r.bytes[r.pos++];
+}
+
+export function readVarBigInt(r: ThriftReader): bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    const b = readByte(r);
+    result |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return result;
+    shift += 7n;
+    if (shift > 70n) throw new ThriftDecodeError('varint longer than 10 bytes');
+  }
+}
+
+export function readVarInt(r: ThriftReader): number {
+  const v = readVarBigInt(r);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ThriftDecodeError('length out of range');
+  return Number(v);
+}
+
+export function readZigZag(r: ThriftReader): bigint {
+  const v = readVarBigInt(r);
+  return (v >> 1n) ^ -(v & 1n);
+}
+
+export function readBinary(r: ThriftReader): Uint8Array {
+  const len = readVarInt(r);
+  need(r, len);
+  const out = r.bytes.subarray(r.pos, r.pos + len);
+  r.pos += len;
+  return out;
+}
+
+export interface FieldHeader {
+  type: number;
+  id: number;
+}
+
+/** Reads a field header; returns undefined at the struct's STOP byte. */
+export function readFieldHeader(r: ThriftReader, lastId: number): FieldHeader | undefined {
+  const b = readByte(r);
+  const type = b & 0x0f;
+  if (type === ThriftType.STOP) return undefined;
+  const delta = b >> 4;
+  const id = delta === 0 ? Number(readZigZag(r)) : lastId + delta;
+  return { type, id };
+}
+
+export interface ListHeader {
+  size: number;
+  elementType: number;
+}
+
+export function readListHeader(r: ThriftReader): ListHeader {
+  const b = readByte(r);
+  const short = b >> 4;
+  const size = short === 15 ? readVarInt(r) : short;
+  return { size, elementType: b & 0x0f };
+}
+
+/** Advances past one value of the given type without interpreting it. */
+export function skipValue(r: ThriftReader, type: number, depth = 0): void {
+  if (depth > 64) throw new ThriftDecodeError('nesting too deep');
+  switch (type) {
+    case ThriftType.TRUE:
+    case ThriftType.FALSE:
+      return;
+    case ThriftType.BYTE:
+      readByte(r);
+      return;
+    case ThriftType.I16:
+    case ThriftType.I32:
+    case ThriftType.I64:
+      readVarBigInt(r);
+      return;
+    case ThriftType.DOUBLE:
+      need(r, 8);
+      r.pos += 8;
+      return;
+    case ThriftType.UUID:
+      need(r, 16);
+      r.pos += 16;
+      return;
+    case ThriftType.BINARY:
+      readBinary(r);
+      return;
+    case ThriftType.LIST:
+    case ThriftType.SET: {
+      const { size, elementType } = readListHeader(r);
+      for (let i = 0; i < size; i++) {
+        // booleans inside collections take one byte each
+        if (elementType === ThriftType.TRUE || elementType === ThriftType.FALSE) readByte(r);
+        else skipValue(r, elementType, depth + 1);
+      }
+      return;
+    }
+    case ThriftType.MAP: {
+      const size = readVarInt(r);
+      if (size === 0) return;
+      const kinds = readByte(r);
+      for (let i = 0; i < size; i++) {
+        skipValue(r, kinds >> 4, depth + 1);
+        skipValue(r, kinds & 0x0f, depth + 1);
+      }
+      return;
+    }
+    case ThriftType.STRUCT: {
+      let last = 0;
+      for (;;) {
+        const h = readFieldHeader(r, last);
+        if (!h) return;
+        skipValue(r, h.type, depth + 1);
+        last = h.id;
+      }
+    }
+    default:
+      throw new ThriftDecodeError(`unknown compact type ${type} at byte ${r.pos}`);
+  }
+}
+
+/** Accumulates output bytes; large copied slices are kept as views until `finish`. */
+export interface ThriftWriter {
+  parts: Uint8Array[];
+  pending: number[];
+}
+
+export function newWriter(): ThriftWriter {
+  return { parts: [], pending: [] };
+}
+
+function flush(w: ThriftWriter): void {
+  if (w.pending.length > 0) {
+    w.parts.push(Uint8Array.from(w.pending));
+    w.pending = [];
+  }
+}
+
+export function writeBytes(w: ThriftWriter, bytes: Uint8Array): void {
+  if (bytes.length < 64) {
+    for (const b of bytes) w.pending.push(b);
+    return;
+  }
+  flush(w);
+  w.parts.push(bytes);
+}
+
+export function writeByte(w: ThriftWriter, b: number): void {
+  w.pending.push(b & 0xff);
+}
+
+export function writeVarBigInt(w: ThriftWriter, value: bigint): void {
+  let v = value;
+  while (v >= 0x80n) {
+    w.pending.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  w.pending.push(Number(v));
+}
+
+export function writeZigZag(w: ThriftWriter, value: bigint): void {
+  writeVarBigInt(w, value >= 0n ? value << 1n : (-value << 1n) - 1n);
+}
+
+export function writeBinary(w: ThriftWriter, bytes: Uint8Array): void {
+  writeVarBigInt(w, BigInt(bytes.length));
+  writeBytes(w, bytes);
+}
+
+export function writeFieldHeader(w: ThriftWriter, type: number, id: number, lastId: number): void {
+  const delta = id - lastId;
+  if (delta > 0 && delta <= 15) writeByte(w, (delta << 4) | type);
+  else {
+    writeByte(w, type);
+    writeZigZag(w, BigInt(id));
+  }
+}
+
+export function writeListHeader(w: ThriftWriter, size: number, elementType: number): void {
+  if (size < 15) writeByte(w, (size << 4) | elementType);
+  else {
+    writeByte(w, 0xf0 | elementType);
+    writeVarBigInt(w, BigInt(size));
+  }
+}
+
+export function writeStop(w: ThriftWriter): void {
+  writeByte(w, ThriftType.STOP);
+}
+
+export function finish(w: ThriftWriter): Uint8Array {
+  flush(w);
+  const size = w.parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of w.parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** What to do with one field of a struct being rewritten. */
+export type FieldAction =
+  | { kind: 'copy' }
+  | { kind: 'drop' }
+  /** Replaces an integer field (i16, i32 or i64: all zigzag varints) with `value`. */
+  | { kind: 'int'; value: bigint }
+  /** Reads the value from `r` and writes its replacement (same field id and type) to `w`. */
+  | { kind: 'rewrite'; rewrite: (r: ThriftReader, w: ThriftWriter) => void };
+
+export const COPY: FieldAction = { kind: 'copy' };
+export const DROP: FieldAction = { kind: 'drop' };
+
+/**
+ * Copies one struct from `r` to `w`, asking `decide` about each field. Field headers are
+ * re-encoded because dropping a field changes the id deltas of the ones after it.
+ */
+export function rewriteStruct(r: ThriftReader, w: ThriftWriter, decide: (h: FieldHeader) => FieldAction): void {
+  let lastIn = 0;
+  let lastOut = 0;
+  for (;;) {
+    const h = readFieldHeader(r, lastIn);
+    if (!h) break;
+    lastIn = h.id;
+    const action = decide(h);
+    if (action.kind === 'drop') {
+      skipValue(r, h.type);
+      continue;
+    }
+    if (action.kind === 'int') {
+      if (h.type !== ThriftType.I16 && h.type !== ThriftType.I32 && h.type !== ThriftType.I64) {
+        throw new ThriftDecodeError(`field ${h.id} is not an integer`);
+      }
+      readVarBigInt(r);
+      writeFieldHeader(w, h.type, h.id, lastOut);
+      writeZigZag(w, action.value);
+    } else if (action.kind === 'rewrite') {
+      writeFieldHeader(w, h.type, h.id, lastOut);
+      action.rewrite(r, w);
+    } else {
+      writeFieldHeader(w, h.type, h.id, lastOut);
+      const start = r.pos;
+      skipValue(r, h.type);
+      writeBytes(w, r.bytes.subarray(start, r.pos));
+    }
+    lastOut = h.id;
+  }
+  writeStop(w);
+}
+
+/** Copies a list of structs, keeping element i only when `keep(i)` and rewriting each kept one. */
+export function rewriteStructList(
+  r: ThriftReader,
+  w: ThriftWriter,
+  keep: (index: number) => boolean,
+  rewriteElement: (index: number, r: ThriftReader, w: ThriftWriter) => void,
+  keptCount: number,
+): void {
+  const { size, elementType } = readListHeader(r);
+  if (size > 0 && elementType !== ThriftType.STRUCT) throw new ThriftDecodeError('expected a list of structs');
+  writeListHeader(w, keptCount, ThriftType.STRUCT);
+  let written = 0;
+  for (let i = 0; i < size; i++) {
+    if (keep(i)) {
+      rewriteElement(i, r, w);
+      written++;
+    } else skipValue(r, ThriftType.STRUCT);
+  }
+  if (written !== keptCount) throw new ThriftDecodeError(`expected to keep ${keptCount} list elements, kept ${written}`);
+}

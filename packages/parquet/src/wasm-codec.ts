@@ -1,0 +1,68 @@
+// The only place that calls parquet-wasm. Arrow IPC is the hand-over format in both directions.
+// Only the synchronous entry points are used: a Rust panic inside them surfaces as a catchable
+// WebAssembly.RuntimeError, while a panic inside parquet-wasm's async reader is thrown from a
+// promise job and takes the whole process down.
+
+import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import * as wasm from 'parquet-wasm';
+import { corruptError, describeCause, ParquetError } from './errors.js';
+
+export type Compression = 'zstd' | 'snappy' | 'gzip' | 'none';
+
+export const COMPRESSIONS: Record<Compression, wasm.Compression> = {
+  zstd: wasm.Compression.ZSTD,
+  snappy: wasm.Compression.SNAPPY,
+  gzip: wasm.Compression.GZIP,
+  none: wasm.Compression.UNCOMPRESSED,
+};
+
+export interface EncodeSettings {
+  compression: Compression;
+  rowGroupSize?: number;
+  keyValueMetadata?: Record<string, string>;
+}
+
+export function encode(table: Table, settings: EncodeSettings): Uint8Array {
+  let ipc: Uint8Array;
+  try {
+    ipc = tableToIPC(table, 'stream');
+  } catch (e) {
+    throw new ParquetError('PARQUET_WRITE_FAILED', `Cannot serialize the Arrow table for writing: ${describeCause(e)}.`, { cause: e });
+  }
+  try {
+    let builder = new wasm.WriterPropertiesBuilder().setCompression(COMPRESSIONS[settings.compression]);
+    if (settings.rowGroupSize !== undefined) builder = builder.setMaxRowGroupSize(settings.rowGroupSize);
+    if (settings.keyValueMetadata && Object.keys(settings.keyValueMetadata).length > 0) {
+      builder = builder.setKeyValueMetadata(new Map(Object.entries(settings.keyValueMetadata)));
+    }
+    const properties = builder.build();
+    const wasmTable = wasm.Table.fromIPCStream(ipc);
+    return wasm.writeParquet(wasmTable, properties);
+  } catch (e) {
+    throw new ParquetError(
+      'PARQUET_WRITE_FAILED',
+      `Cannot write the table as Parquet: ${describeCause(e)}. Check that every column has a type Parquet can store.`,
+      { cause: e },
+    );
+  }
+}
+
+export interface DecodeSettings {
+  /** Rows per decoded record batch. */
+  batchSize?: number;
+}
+
+/**
+ * Decodes every column of every row group of a Parquet file held in memory (projection and
+ * row-group selection happen before, by compacting the file).
+ */
+export function decode(file: Uint8Array, settings: DecodeSettings, what: string): Table {
+  let ipc: Uint8Array;
+  try {
+    const table = wasm.readParquet(file, settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {});
+    ipc = table.intoIPCStream();
+  } catch (e) {
+    throw corruptError(what, e);
+  }
+  return tableFromIPC(ipc);
+}
