@@ -1,12 +1,12 @@
 // Child-process entry that runs an s3rver (S3-protocol test server) on a loopback port.
 // argv: <data folder> <bucket>... ; prints one JSON line {"port": n} once listening.
 // Exits when its parent goes away (stdin closes), so a crashed test run leaves no server behind.
-// Listing is patched to follow S3 semantics (see s3rver-listing.cjs).
+// Patched where s3rver departs from S3 (see s3rver-patches.cjs).
 'use strict';
 
 const S3rver = require('s3rver');
 
-require('./s3rver-listing.cjs');
+require('./s3rver-patches.cjs');
 
 const [directory, ...buckets] = process.argv.slice(2);
 const server = new S3rver({

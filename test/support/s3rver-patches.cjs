@@ -1,10 +1,13 @@
-// Replaces s3rver 3.7.1's object listing with one that behaves like S3, because lake's tests
-// rely on S3 listing semantics that s3rver gets wrong:
+// Fixes to s3rver 3.7.1 where it departs from S3 in ways lake's tests depend on.
+// Listing:
 //  - order: s3rver lists in on-disk walk order ("a/x" before "a-b"); S3 sorts keys by UTF-8 bytes;
 //  - delimiters: s3rver only finds a common prefix when an object sits directly one level below
 //    it ("c/" is missing when the only object is "c/d/e"); S3 reports it.
-// Pages end after an object (never after a common prefix), since s3rver builds the continuation
-// token from the last object key; that way no common prefix is repeated on the next page.
+//  Pages end after an object (never after a common prefix), since s3rver builds the continuation
+//  token from the last object key; that way no common prefix is repeated on the next page.
+// Deleting: s3rver removes emptied folders after a delete, and fails with HTTP 500 (or crashes)
+// when that races another delete (a DeleteObjects batch runs its keys in parallel) or a write
+// into the same folder.
 'use strict';
 
 const fs = require('fs');
@@ -74,4 +77,15 @@ FilesystemStore.prototype.listObjects = async function listObjects(bucket, optio
     commonPrefixes,
     isTruncated,
   };
+};
+
+// Deleting leaves folders in place: the listing above ignores empty ones, as S3 has no folders.
+FilesystemStore.prototype.deleteObject = async function deleteObject(bucket, key) {
+  await Promise.all(
+    ['object', 'object.md5', 'metadata.json'].map((resource) =>
+      fs.promises.unlink(this.getResourcePath(bucket, key, resource)).catch((error) => {
+        if (error.code !== 'ENOENT' && error.code !== 'ENOTDIR') throw error;
+      }),
+    ),
+  );
 };

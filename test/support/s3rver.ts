@@ -1,6 +1,6 @@
 // A real S3-protocol server (s3rver) in a child process on a loopback port, for tests of code
 // that talks to S3. In a test file: `const s3 = withS3rver();` then `s3.makeStore()` in tests.
-// Its object listing is patched to sort and group keys as S3 does (see s3rver-listing.cjs).
+// Patched to list and delete as S3 does (see s3rver-patches.cjs).
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

@@ -456,25 +456,28 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   return value;
 }
 
-function environment(): Record<string, string | undefined> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+/** An environment variable where there is one (Node, Bun, Deno's compat); empty means unset. */
+function envValue(name: string): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.[name];
+  return value === undefined || value === '' ? undefined : value;
 }
 
 function createClient(options: S3StoreOptions): S3Client {
-  const env = environment();
-  const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const endpoint = options.endpoint ?? envValue('AWS_ENDPOINT_URL_S3') ?? envValue('AWS_ENDPOINT_URL');
   const handlerOptions = {
     connectionTimeout: options.connectionTimeoutMs ?? 10_000,
     socketTimeout: options.socketTimeoutMs ?? 60_000,
   };
   const custom = options.requestHandler;
   const config: S3ClientConfig = {
-    region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: options.region ?? envValue('AWS_REGION') ?? envValue('AWS_DEFAULT_REGION') ?? 'us-east-1',
     endpoint,
     forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
     credentials: options.credentials,
     // Our loop retries; an SDK retry would hide attempts from the request counts.
     maxAttempts: 1,
+    cacheMiddleware: true,
     // Checksums only where S3 demands them: many S3-compatible servers reject the newer headers.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
