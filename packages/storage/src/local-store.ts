@@ -81,7 +81,7 @@ export class LocalStore implements ObjectStore {
     try {
       await fs.rename(temp, file);
     } catch (error) {
-      await fs.rm(temp, { force: true });
+      await removeQuietly(temp);
       throw this.failure('write', key, error);
     }
     this.requests.bytesWritten += data.length;
@@ -102,7 +102,7 @@ export class LocalStore implements ObjectStore {
       else if (code !== undefined && NO_HARD_LINKS.has(code)) created = await this.createExclusive(file, key, data);
       else throw this.failure('write', key, error);
     } finally {
-      await fs.rm(temp, { force: true });
+      await removeQuietly(temp);
     }
     if (created) this.requests.bytesWritten += data.length;
     return created;
@@ -184,7 +184,7 @@ export class LocalStore implements ObjectStore {
       await this.writeNew(temp, data);
       return temp;
     } catch (error) {
-      await fs.rm(temp, { force: true });
+      await removeQuietly(temp);
       throw this.failure('write', key, error);
     }
   }
@@ -328,6 +328,11 @@ async function readRange(file: string, range: ByteRange): Promise<Uint8Array> {
 /** Buffers slice by reference; callers of an ObjectStore expect plain Uint8Array semantics. */
 function asPlainBytes(buffer: Uint8Array): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/** Best-effort cleanup of a temp file: the failure being reported matters more. */
+async function removeQuietly(file: string): Promise<void> {
+  await fs.rm(file, { force: true }).catch(() => undefined);
 }
 
 function errorCode(error: unknown): string | undefined {
