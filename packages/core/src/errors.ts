@@ -220,3 +220,10 @@ export class BloomFilterConfigError extends LakeError {
     super('BLOOM_FILTER_CONFIG', `${message}. Use numEntries > 0, 0 < fpp < 1, maxEntries > 0 and type SIMPLE or DYNAMIC_V0.`);
   }
 }
+
+/** A table feature this library does not read yet (ORC or HFile base files, custom mergers). */
+export class UnsupportedFeatureError extends LakeError {
+  constructor(message: string) {
+    super('UNSUPPORTED_FEATURE', message);
+  }
+}

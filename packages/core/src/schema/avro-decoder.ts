@@ -11,8 +11,11 @@ export type AvroRecord = Record<string, unknown>;
 /** A value of a union with more than one non-null branch: which branch, and its value. */
 export class AvroUnionValue {
   constructor(
+    /** Index among all the union's branches. */
     readonly branch: number,
     readonly value: unknown,
+    /** Index among the non-null branches (the Arrow struct member it maps to). */
+    readonly member: number,
   ) {}
 }
 
@@ -198,8 +201,14 @@ export function readDatum(type: AvroType, r: AvroReader): unknown {
       const branch = type.branches[i];
       if (!branch) throw new AvroDecodeError(`Avro union branch ${i} out of range at offset ${r.pos}`);
       const value = readDatum(branch, r);
-      const nonNull = type.branches.filter((b) => b.kind !== 'null').length;
-      return nonNull > 1 && branch.kind !== 'null' ? new AvroUnionValue(i, value) : value;
+      let nonNull = 0;
+      let member = 0;
+      type.branches.forEach((b, j) => {
+        if (b.kind === 'null') return;
+        if (j < i) member++;
+        nonNull++;
+      });
+      return nonNull > 1 && branch.kind !== 'null' ? new AvroUnionValue(i, value, member) : value;
     }
   }
 }

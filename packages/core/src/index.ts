@@ -1,0 +1,127 @@
+// @lake/core public API: Hudi table format — config, timeline, file groups, log files, schema,
+// and the table reader.
+
+// Errors
+export {
+  TableNotFoundError,
+  UnsupportedTableVersionError,
+  InvalidTableConfigError,
+  CorruptTimelineError,
+  InvalidFileNameError,
+  MissingBaseFileError,
+  LogFormatError,
+  SchemaError,
+  AvroDecodeError,
+  InvalidReadOptionError,
+  UnsupportedFeatureError,
+} from './errors.js';
+
+// Table config (hoodie.properties)
+export {
+  type TableConfig,
+  type TableType,
+  type RecordMergeMode,
+  type TimelineTimezone,
+  type PartitionField,
+  type NewTableOptions,
+  SUPPORTED_TABLE_VERSIONS,
+  TableProps,
+  MERGE_STRATEGY_IDS,
+  parseTableConfig,
+  tableConfigFromProperties,
+  formatTableProperties,
+  newTableProperties,
+  checksumMatches,
+} from './config/table-config.js';
+export { parseProperties, formatProperties } from './config/properties.js';
+export { tableChecksum, crc32 } from './config/checksum.js';
+
+// Timeline
+export {
+  type Instant,
+  type Action,
+  type InstantState,
+  ACTIONS,
+  WRITE_ACTIONS,
+  parseInstantFileName,
+  instantFileName,
+  compareInstants,
+} from './timeline/instant.js';
+export { instantTimeToDate, dateToInstantTime, isInstantTime } from './timeline/instant-time.js';
+export { Timeline, loadTimeline, type AsOf } from './timeline/timeline.js';
+export {
+  type CommitMetadata,
+  type WriteStat,
+  parseCommitMetadata,
+  commitMetadataFromJson,
+  writtenFileGroups,
+} from './timeline/commit-metadata.js';
+export { type RollbackMetadata, parseRollbackMetadata } from './timeline/rollback-metadata.js';
+export { decodeMetadataFile, type JsonValue } from './timeline/metadata-file.js';
+
+// File groups and file names
+export {
+  type BaseFileName,
+  parseBaseFileName,
+  requireBaseFileName,
+  formatBaseFileName,
+  makeWriteToken,
+} from './file-group/base-file.js';
+export {
+  type LogFileName,
+  parseLogFileName,
+  requireLogFileName,
+  formatLogFileName,
+  compareLogFileNames,
+} from './file-group/log-file.js';
+export { type BaseFile, type LogFile, type FileSlice, type FileGroup, fileGroupKey } from './file-group/file-slice.js';
+
+// Log files
+export { LOG_MAGIC, LOG_FORMAT_VERSION, BlockType, HeaderKey, CommandType, blockTypeName } from './log/log-format.js';
+export { readLogBlocks, type LogBlock, type LogScan, type CorruptRegion } from './log/log-reader.js';
+export {
+  decodeAvroDataBlock,
+  decodeParquetDataBlock,
+  decodeDeleteBlock,
+  type AvroBlockRecords,
+  type DeleteRecord,
+} from './log/data-block.js';
+export { scanLogFiles, type ScannedBlock, type LogScanResult } from './log/log-scanner.js';
+
+// Schema
+export { parseAvroSchema, nullableBranch, type AvroType, type AvroField, type AvroPrimitive } from './schema/avro-schema.js';
+export { AvroReader, AvroUnionValue, readDatum, decodeDatum, type AvroRecord } from './schema/avro-decoder.js';
+export { readAvroContainer, isAvroContainer, type AvroContainer } from './schema/avro-container.js';
+export { avroToArrowSchema, avroFieldToArrow, arrowType as avroToArrowType } from './schema/avro-to-arrow.js';
+export {
+  META,
+  META_FIELD_NAMES,
+  isMetaField,
+  withMetaFields,
+  resolveTableSchema,
+  type TableSchema,
+} from './schema/table-schema.js';
+
+// Reading
+export { makeColumnBuilder, valueAt, type ColumnBuilder } from './read/column-builder.js';
+export { conformData, conformTable, batchFromColumns, projectSchema, sameLayout } from './read/conform.js';
+export { combineVersions, type RecordVersion } from './read/merge.js';
+export { recordKeyReader, compareOrdering } from './read/record-key.js';
+export { readFileSlice, type SliceReadPlan } from './read/file-slice-reader.js';
+export { listPartitions, partitionValues, type PartitionListing, PARTITION_METADATA_PREFIX } from './table/partition.js';
+export {
+  buildFileSystemView,
+  latestFileSlices,
+  validWriteInstants,
+  type FileSystemView,
+  type ViewOptions,
+} from './table/fs-view.js';
+export {
+  openTable,
+  collect,
+  HudiTable,
+  BatchStream,
+  HOODIE_PROPERTIES,
+  type SnapshotReadOptions,
+  type IncrementalReadOptions,
+} from './table/table.js';

@@ -1,0 +1,56 @@
+// Picks the log blocks of a file slice that count: blocks of valid (completed, not rolled back,
+// at or before "as of") instants, minus those a rollback command block or a log compaction
+// superseded, in the order Hudi merges them (file order, then position in the file).
+
+import type { ObjectStore } from '@lake/storage';
+
+import type { LogFile } from '../file-group/file-slice.js';
+import { BlockType, CommandType, HeaderKey } from './log-format.js';
+import { readLogBlocks, type LogBlock } from './log-reader.js';
+
+export interface ScannedBlock {
+  block: LogBlock;
+  logFile: LogFile;
+  instantTime: string;
+}
+
+export interface LogScanResult {
+  blocks: ScannedBlock[];
+  /** Corrupt stretches skipped, per log file path. */
+  corrupt: { path: string; offset: number; length: number }[];
+}
+
+/** Reads the given log files (already in merge order) and keeps the blocks that count. */
+export async function scanLogFiles(
+  store: ObjectStore,
+  logFiles: LogFile[],
+  isValidInstant: (instant: string) => boolean,
+): Promise<LogScanResult> {
+  const all: ScannedBlock[] = [];
+  const corrupt: LogScanResult['corrupt'] = [];
+  const rolledBack = new Set<string>();
+  const compacted = new Set<string>();
+  for (const logFile of logFiles) {
+    const bytes = await store.get(logFile.path);
+    const scan = readLogBlocks(bytes);
+    for (const c of scan.corrupt) corrupt.push({ path: logFile.path, ...c });
+    for (const block of scan.blocks) {
+      const instantTime = block.header.get(HeaderKey.INSTANT_TIME);
+      if (!instantTime || !isValidInstant(instantTime)) continue;
+      if (block.type === BlockType.COMMAND) {
+        const kind = Number(block.header.get(HeaderKey.COMMAND_BLOCK_TYPE));
+        const target = block.header.get(HeaderKey.TARGET_INSTANT_TIME);
+        if (kind === CommandType.ROLLBACK_BLOCK && target) rolledBack.add(target);
+        continue;
+      }
+      if (block.type === BlockType.CORRUPT) continue;
+      const merged = block.header.get(HeaderKey.COMPACTED_BLOCK_TIMES);
+      if (merged) for (const t of merged.split(',')) if (t.trim()) compacted.add(t.trim());
+      all.push({ block, logFile, instantTime });
+    }
+  }
+  const blocks = all.filter(
+    (b) => !rolledBack.has(b.instantTime) && !(compacted.has(b.instantTime) && !b.block.header.has(HeaderKey.COMPACTED_BLOCK_TIMES)),
+  );
+  return { blocks, corrupt };
+}

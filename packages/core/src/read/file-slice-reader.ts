@@ -1,0 +1,207 @@
+// Reads one file slice as Arrow batches: the base file alone (copy-on-write, read-optimized,
+// or no logs), or the base file merged with the slice's log blocks by record key under the
+// table's merge mode. Log-only slices merge their logs against an empty base.
+
+import type { RecordBatch, Schema, Table } from 'apache-arrow';
+import { makeData, RecordBatch as ArrowRecordBatch, Struct, type Data } from 'apache-arrow';
+import { NotFoundError, type ObjectStore } from '@lake/storage';
+import { byteSourceFromStore, openParquet } from '@lake/parquet';
+
+import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
+import { MissingBaseFileError, UnsupportedFeatureError } from '../errors.js';
+import type { BaseFile, FileSlice } from '../file-group/file-slice.js';
+import { decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock } from '../log/data-block.js';
+import { BlockType } from '../log/log-format.js';
+import { scanLogFiles } from '../log/log-scanner.js';
+import { META } from '../schema/table-schema.js';
+import { makeColumnBuilder, valueAt, type ColumnBuilder } from './column-builder.js';
+import { conformTable, projectSchema } from './conform.js';
+import { combineVersions, type RecordVersion } from './merge.js';
+import { recordKeyReader } from './record-key.js';
+
+export interface SliceReadPlan {
+  store: ObjectStore;
+  config: TableConfig;
+  mergeMode: RecordMergeMode;
+  isValidInstant: (instant: string) => boolean;
+  /** The table's full Arrow schema. */
+  table: Schema;
+  /** Columns to return (a projection of `table`). */
+  output: Schema;
+  readOptimized?: boolean;
+  /** Keep only rows whose `_hoodie_commit_time` is in (start, end]. */
+  commitTimeRange?: { start: string; end: string };
+  /** Rows per output batch when rows are rebuilt. */
+  batchSize?: number;
+}
+
+/** Columns a slice read needs beyond the output: key, ordering and commit time. */
+function workSchema(plan: SliceReadPlan, merging: boolean): Schema {
+  const names = new Set(plan.output.fields.map((f) => f.name));
+  if (merging) {
+    if (plan.config.populateMetaFields) names.add(META.recordKey);
+    else for (const k of plan.config.recordKeyFields) names.add(k);
+    for (const o of plan.config.orderingFields) names.add(o);
+  }
+  if (plan.commitTimeRange && plan.config.populateMetaFields) names.add(META.commitTime);
+  return projectSchema(plan.table, names);
+}
+
+async function readBaseFile(plan: SliceReadPlan, file: BaseFile, schema: Schema): Promise<Table> {
+  if (file.extension !== 'parquet') {
+    throw new UnsupportedFeatureError(`Base file ${file.path} is ${file.extension.toUpperCase()}; only Parquet base files are supported`);
+  }
+  try {
+    const source = await byteSourceFromStore(plan.store, file.path, file.size);
+    const reader = await openParquet(source, { name: file.path });
+    // Columns absent from this file (added later, or virtual meta fields) come back as nulls.
+    const present = new Set(reader.metadata.fields);
+    return await reader.read({ columns: schema.fields.map((f) => f.name).filter((n) => present.has(n)) });
+  } catch (e) {
+    if (e instanceof NotFoundError) throw new MissingBaseFileError(file.path, { cause: e });
+    throw e;
+  }
+}
+
+function structData(batch: RecordBatch): Data {
+  return batch.data as unknown as Data;
+}
+
+class RowSink {
+  private builders: ColumnBuilder[];
+  private readonly out: RecordBatch[] = [];
+  constructor(
+    private readonly schema: Schema,
+    private readonly batchSize: number,
+  ) {
+    this.builders = schema.fields.map((f) => makeColumnBuilder(f.type));
+  }
+  push(source: Data, row: number): void {
+    this.builders.forEach((b, c) => b.appendFrom(source.children[c], row));
+    if (this.builders[0]?.length >= this.batchSize) this.flush();
+  }
+  flush(): void {
+    const n = this.builders[0]?.length ?? 0;
+    if (n === 0) return;
+    const children = this.builders.map((b) => b.finish());
+    this.out.push(new ArrowRecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children })));
+    this.builders = this.schema.fields.map((f) => makeColumnBuilder(f.type));
+  }
+  take(): RecordBatch[] {
+    this.flush();
+    return this.out.splice(0);
+  }
+}
+
+/** Applies the commit-time filter and the final projection. */
+function finalize(plan: SliceReadPlan, work: Schema, batches: RecordBatch[]): RecordBatch[] {
+  const range = plan.commitTimeRange;
+  const timeIdx = work.fields.findIndex((f) => f.name === META.commitTime);
+  const keep = plan.output.fields.map((f) => work.fields.findIndex((w) => w.name === f.name));
+  const out: RecordBatch[] = [];
+  for (const batch of batches) {
+    let b = batch;
+    if (range && timeIdx !== -1) {
+      const col = structData(b).children[timeIdx];
+      const rows: number[] = [];
+      for (let i = 0; i < b.numRows; i++) {
+        const t = valueAt(col, i);
+        if (typeof t === 'string' && t > range.start && t <= range.end) rows.push(i);
+      }
+      if (rows.length === 0) continue;
+      if (rows.length < b.numRows) {
+        const sink = new RowSink(work, Number.MAX_SAFE_INTEGER);
+        for (const r of rows) sink.push(structData(b), r);
+        b = sink.take()[0];
+      }
+    }
+    const children = keep.map((i) => structData(b).children[i]);
+    out.push(new ArrowRecordBatch(plan.output, makeData({ type: new Struct(plan.output.fields), length: b.numRows, nullCount: 0, children })));
+  }
+  return out;
+}
+
+interface Source {
+  data: Data;
+  key: (row: number) => string;
+  ordering: (row: number) => unknown;
+  length: number;
+}
+
+function sourceOf(plan: SliceReadPlan, work: Schema, batch: RecordBatch): Source {
+  const data = structData(batch);
+  const col = (name: string): Data | undefined => {
+    const i = work.fields.findIndex((f) => f.name === name);
+    return i === -1 ? undefined : data.children[i];
+  };
+  const key = recordKeyReader(
+    plan.config.populateMetaFields ? col(META.recordKey) : undefined,
+    plan.config.recordKeyFields.map((name) => ({ name, data: col(name) })),
+  );
+  const orderingCol = plan.config.orderingFields[0] ? col(plan.config.orderingFields[0]) : undefined;
+  return { data, key, ordering: (row) => (orderingCol ? valueAt(orderingCol, row) : null), length: batch.numRows };
+}
+
+/** Arrow batch (of `work`) from the records of an Avro data block. */
+function avroRecordsToBatch(work: Schema, records: Record<string, unknown>[]): RecordBatch {
+  const builders = work.fields.map((f) => makeColumnBuilder(f.type));
+  for (const rec of records) work.fields.forEach((f, c) => builders[c].appendValue(rec[f.name]));
+  const children = builders.map((b) => b.finish());
+  return new ArrowRecordBatch(work, makeData({ type: new Struct(work.fields), length: records.length, nullCount: 0, children }));
+}
+
+/** Reads a file slice; batches have exactly `plan.output`'s schema. */
+export async function readFileSlice(plan: SliceReadPlan, slice: FileSlice): Promise<RecordBatch[]> {
+  const merging = !plan.readOptimized && slice.logFiles.length > 0;
+  const work = workSchema(plan, merging);
+  const baseBatches = slice.baseFile ? conformTable(await readBaseFile(plan, slice.baseFile, work), work) : [];
+  if (!merging) return finalize(plan, work, baseBatches);
+
+  const scan = await scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant);
+  if (scan.blocks.length === 0) return finalize(plan, work, baseBatches);
+
+  const sources: Source[] = baseBatches.map((b) => sourceOf(plan, work, b));
+  const baseCount = sources.length;
+  const versions = new Map<string, RecordVersion>();
+  const upsert = (key: string, v: RecordVersion): void => {
+    const prev = versions.get(key);
+    versions.set(key, prev ? combineVersions(plan.mergeMode, prev, v) : v);
+  };
+  for (const { block, logFile } of scan.blocks) {
+    if (block.type === BlockType.AVRO_DATA || block.type === BlockType.PARQUET_DATA) {
+      const batches =
+        block.type === BlockType.AVRO_DATA
+          ? [avroRecordsToBatch(work, decodeAvroDataBlock(block, logFile.path).records)]
+          : conformTable(decodeParquetDataBlock(block, logFile.path), work);
+      for (const batch of batches) {
+        const src = sourceOf(plan, work, batch);
+        const index = sources.push(src) - 1;
+        for (let r = 0; r < src.length; r++) upsert(src.key(r), { source: index, row: r, ordering: src.ordering(r), deleted: false });
+      }
+    } else if (block.type === BlockType.DELETE) {
+      for (const d of decodeDeleteBlock(block, logFile.path)) {
+        upsert(d.recordKey, { source: -1, row: -1, ordering: d.orderingValue, deleted: true });
+      }
+    } else if (block.type === BlockType.HFILE_DATA || block.type === BlockType.CDC_DATA) {
+      throw new UnsupportedFeatureError(`Log file ${logFile.path} holds ${block.type === BlockType.HFILE_DATA ? 'HFile' : 'CDC'} data blocks, which table reads do not support`);
+    }
+  }
+
+  const sink = new RowSink(work, plan.batchSize ?? 8192);
+  for (let s = 0; s < baseCount; s++) {
+    const src = sources[s];
+    for (let r = 0; r < src.length; r++) {
+      const key = src.key(r);
+      const logVersion = versions.get(key);
+      if (!logVersion) {
+        sink.push(src.data, r);
+        continue;
+      }
+      versions.delete(key);
+      const winner = combineVersions(plan.mergeMode, { source: s, row: r, ordering: src.ordering(r), deleted: false }, logVersion);
+      if (!winner.deleted) sink.push(sources[winner.source].data, winner.row);
+    }
+  }
+  for (const v of versions.values()) if (!v.deleted) sink.push(sources[v.source].data, v.row);
+  return finalize(plan, work, sink.take());
+}

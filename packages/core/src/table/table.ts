@@ -1,0 +1,234 @@
+// The public read API: open a Hudi table (copy-on-write or merge-on-read, table version 6 or 8)
+// and read it as Arrow — the latest snapshot, as of an instant or a moment, read-optimized, or
+// incrementally between two instants. Batches stream one file slice at a time.
+
+import { Schema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
+import { NotFoundError, openStore, type ObjectStore } from '@lake/storage';
+import { byteSourceFromStore, openParquet } from '@lake/parquet';
+
+import { parseTableConfig, type RecordMergeMode, type TableConfig } from '../config/table-config.js';
+import { InvalidReadOptionError, TableNotFoundError } from '../errors.js';
+import type { FileSlice } from '../file-group/file-slice.js';
+import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
+import { fileGroupKey } from '../file-group/file-slice.js';
+import { projectSchema } from '../read/conform.js';
+import { resolveTableSchema, type TableSchema } from '../schema/table-schema.js';
+import { writtenFileGroups } from '../timeline/commit-metadata.js';
+import { loadTimeline, type AsOf, type Timeline } from '../timeline/timeline.js';
+import { buildFileSystemView, latestFileSlices, type FileSystemView } from './fs-view.js';
+
+export const HOODIE_PROPERTIES = '.hoodie/hoodie.properties';
+
+export interface SnapshotReadOptions {
+  /** Read the table as of this instant time (`yyyyMMddHHmmssSSS`) or moment; latest when omitted. */
+  asOf?: AsOf;
+  /** Columns to return, in table order; all when omitted. */
+  columns?: string[];
+  /** Include Hudi's `_hoodie_*` meta columns (default true, as Spark shows them). */
+  withMeta?: boolean;
+  /** Merge-on-read tables: read base files only, skipping log files (Hudi's read-optimized query). */
+  readOptimized?: boolean;
+}
+
+export interface IncrementalReadOptions {
+  /** Exclusive lower bound (instant time or moment); from the beginning when omitted. */
+  start?: AsOf;
+  /** Inclusive upper bound; the latest completed commit when omitted. */
+  end?: AsOf;
+  columns?: string[];
+  withMeta?: boolean;
+}
+
+/** A stream of batches that also knows its schema, so empty results still have one. */
+export class BatchStream implements AsyncIterable<RecordBatch> {
+  constructor(
+    private readonly schemaPromise: Promise<Schema>,
+    private readonly produce: () => AsyncGenerator<RecordBatch>,
+  ) {
+    // The schema is awaited lazily; an unobserved failure must not crash the process.
+    schemaPromise.catch(() => undefined);
+  }
+  schema(): Promise<Schema> {
+    return this.schemaPromise;
+  }
+  [Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
+    return this.produce();
+  }
+  /** Every batch in one Arrow table. */
+  collect(): Promise<ArrowTable> {
+    return collect(this);
+  }
+}
+
+/** Gathers batches into an Arrow table; uses the stream's schema when there are none. */
+export async function collect(batches: AsyncIterable<RecordBatch>): Promise<ArrowTable> {
+  const all: RecordBatch[] = [];
+  for await (const b of batches) all.push(b);
+  if (all.length > 0) return new ArrowTable(all);
+  if (batches instanceof BatchStream) return new ArrowTable(await batches.schema());
+  return new ArrowTable();
+}
+
+interface ReadContext {
+  timeline: Timeline;
+  asOf?: string;
+  view: FileSystemView;
+  schema: TableSchema;
+}
+
+export class HudiTable {
+  constructor(
+    readonly store: ObjectStore,
+    readonly config: TableConfig,
+  ) {}
+
+  /** The table's root location. */
+  get uri(): string {
+    return this.store.uri;
+  }
+
+  /** Loads the active timeline afresh (so each call sees commits made since). */
+  timeline(): Promise<Timeline> {
+    return loadTimeline(this.store, this.config);
+  }
+
+  /** Merge mode used for merge-on-read reads; custom mergers fall back to ordering by the ordering field. */
+  get mergeMode(): RecordMergeMode {
+    if (this.config.recordMergeMode !== 'CUSTOM') return this.config.recordMergeMode;
+    return this.config.orderingFields.length > 0 ? 'EVENT_TIME_ORDERING' : 'COMMIT_TIME_ORDERING';
+  }
+
+  private async context(asOf: AsOf | undefined, timeline?: Timeline): Promise<ReadContext> {
+    const tl = timeline ?? (await this.timeline());
+    const bound = tl.resolveAsOf(asOf);
+    const view = await buildFileSystemView(this.store, tl, { asOf: bound });
+    const schema = await resolveTableSchema(tl, this.config, view.validInstants, () => this.firstBaseFileSchema(view), bound);
+    return { timeline: tl, asOf: bound, view, schema };
+  }
+
+  private async firstBaseFileSchema(view: FileSystemView): Promise<Schema | undefined> {
+    for (const slice of latestFileSlices(view)) {
+      if (!slice.baseFile || slice.baseFile.extension !== 'parquet') continue;
+      try {
+        const reader = await openParquet(await byteSourceFromStore(this.store, slice.baseFile.path, slice.baseFile.size), {
+          name: slice.baseFile.path,
+        });
+        const schema = reader.arrowSchema();
+        const avro = reader.metadata.keyValueMetadata['parquet.avro.schema'];
+        return avro ? new Schema(schema.fields, new Map([['parquet.avro.schema', avro]])) : schema;
+      } catch (e) {
+        if (e instanceof NotFoundError) continue;
+        throw e;
+      }
+    }
+    return undefined;
+  }
+
+  /** The Arrow schema of the table (meta columns first), as of an instant. */
+  async schema(options: { asOf?: AsOf } = {}): Promise<Schema> {
+    return (await this.context(options.asOf)).schema.arrow;
+  }
+
+  /** The latest file slice of every file group, as of an instant. */
+  async fileSlices(options: { asOf?: AsOf } = {}): Promise<FileSlice[]> {
+    const tl = await this.timeline();
+    return latestFileSlices(await buildFileSystemView(this.store, tl, { asOf: tl.resolveAsOf(options.asOf) }));
+  }
+
+  private outputSchema(table: Schema, columns: string[] | undefined, withMeta: boolean): Schema {
+    let fields = table.fields;
+    if (!withMeta) fields = fields.filter((f) => !f.name.startsWith('_hoodie_'));
+    if (columns) {
+      const known = new Set(table.fields.map((f) => f.name));
+      const unknown = columns.filter((c) => !known.has(c));
+      if (unknown.length > 0) {
+        throw new InvalidReadOptionError(
+          `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}; the table has ${table.fields.map((f) => f.name).join(', ')}`,
+        );
+      }
+      const wanted = new Set(columns);
+      fields = table.fields.filter((f) => wanted.has(f.name));
+    }
+    return projectSchema(new Schema(fields, table.metadata), new Set(fields.map((f) => f.name)));
+  }
+
+  private plan(ctx: ReadContext, output: Schema, extra: Partial<SliceReadPlan> = {}): SliceReadPlan {
+    return {
+      store: this.store,
+      config: this.config,
+      mergeMode: this.mergeMode,
+      isValidInstant: (t) => ctx.view.validInstants.has(t),
+      table: ctx.schema.arrow,
+      output,
+      ...extra,
+    };
+  }
+
+  /** Reads a snapshot of the table, one file slice at a time. */
+  read(options: SnapshotReadOptions = {}): BatchStream {
+    const ctx = this.context(options.asOf);
+    const output = ctx.then((c) => this.outputSchema(c.schema.arrow, options.columns, options.withMeta ?? true));
+    const self = this;
+    return new BatchStream(output, async function* () {
+      const c = await ctx;
+      const plan = self.plan(c, await output, { readOptimized: options.readOptimized === true });
+      for (const slice of latestFileSlices(c.view)) yield* await readFileSlice(plan, slice);
+    });
+  }
+
+  /**
+   * Rows written by completed commits in (start, end]: the latest version of each such key as
+   * of `end`, read from the file groups those commits touched, as Hudi's incremental query does.
+   * Tables without meta fields carry no per-row commit time, so every row of the touched file
+   * slices is returned.
+   */
+  readIncremental(options: IncrementalReadOptions = {}): BatchStream {
+    const prepared = (async () => {
+      const tl = await this.timeline();
+      const endBound = tl.resolveAsOf(options.end) ?? tl.latestCompletedWrite()?.time;
+      const startBound = tl.resolveAsOf(options.start) ?? '';
+      const ctx = await this.context(endBound, tl);
+      const touched = new Set<string>();
+      for (const i of tl.completedWrites(endBound)) {
+        if (i.time <= startBound || !ctx.view.validInstants.has(i.time)) continue;
+        for (const g of writtenFileGroups(await tl.commitMetadata(i))) touched.add(fileGroupKey(g.partitionPath, g.fileId));
+      }
+      return { ctx, touched, startBound, endBound };
+    })();
+    const output = prepared.then(({ ctx }) => this.outputSchema(ctx.schema.arrow, options.columns, options.withMeta ?? true));
+    const self = this;
+    return new BatchStream(output, async function* () {
+      const { ctx, touched, startBound, endBound } = await prepared;
+      if (endBound === undefined) return;
+      const plan = self.plan(ctx, await output, { commitTimeRange: { start: startBound, end: endBound } });
+      for (const slice of latestFileSlices(ctx.view)) {
+        if (!touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) continue;
+        yield* await readFileSlice(plan, slice);
+      }
+    });
+  }
+}
+
+/**
+ * Opens a Hudi table from a store or a URI (`file:///path`, a plain path, `s3://bucket/prefix`,
+ * `memory://name`). Throws TableNotFoundError without `.hoodie/hoodie.properties`, and
+ * UnsupportedTableVersionError for table versions other than 5, 6 and 8.
+ */
+export async function openTable(source: string | ObjectStore, options: { store?: Parameters<typeof openStore>[1] } = {}): Promise<HudiTable> {
+  const store = typeof source === 'string' ? await openStore(source, options.store) : source;
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.get(HOODIE_PROPERTIES);
+  } catch (e) {
+    if (!(e instanceof NotFoundError)) throw e;
+    // Hudi rewrites hoodie.properties by deleting it and writing it anew; readers caught in
+    // between use the backup it keeps meanwhile.
+    try {
+      bytes = await store.get(`${HOODIE_PROPERTIES}.backup`);
+    } catch (e2) {
+      if (e2 instanceof NotFoundError) throw new TableNotFoundError(store.uri, { cause: e });
+      throw e2;
+    }
+  }
+  return new HudiTable(store, parseTableConfig(new TextDecoder().decode(bytes)));
+}

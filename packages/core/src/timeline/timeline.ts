@@ -1,0 +1,145 @@
+// The active timeline of a table: its instants, which of them completed, the metadata of each,
+// and the "as of" resolution every read starts from. Archived history is not loaded: readers
+// only need the active part, as Hudi's do.
+
+import type { ObjectStore } from '@lake/storage';
+import { NotFoundError } from '@lake/storage';
+
+import type { TableConfig } from '../config/table-config.js';
+import { CorruptTimelineError, InvalidReadOptionError } from '../errors.js';
+import { parseCommitMetadata, type CommitMetadata } from './commit-metadata.js';
+import { compareInstants, instantFileName, parseInstantFileName, WRITE_ACTIONS, type Instant } from './instant.js';
+import { dateToInstantTime, instantTimeToDate } from './instant-time.js';
+import { parseRollbackMetadata } from './rollback-metadata.js';
+
+/** A point to read the table at: an instant time, or a moment. */
+export type AsOf = string | Date;
+
+export class Timeline {
+  /** Every active instant, ordered by time then state. */
+  readonly instants: readonly Instant[];
+  private readonly completedByTime = new Map<string, Instant>();
+  private readonly metaCache = new Map<string, Promise<CommitMetadata>>();
+  private rolledBack?: Promise<Set<string>>;
+
+  constructor(
+    private readonly store: ObjectStore,
+    readonly config: TableConfig,
+    instants: Instant[],
+  ) {
+    this.instants = [...instants].sort(compareInstants);
+    for (const i of this.instants) if (i.state === 'completed') this.completedByTime.set(i.time, i);
+  }
+
+  /** Completed instants, oldest first. */
+  completed(): Instant[] {
+    return this.instants.filter((i) => i.state === 'completed');
+  }
+
+  /** Completed commits, delta commits and replace commits at or before `asOf` (instant time). */
+  completedWrites(asOf?: string): Instant[] {
+    return this.instants.filter(
+      (i) => i.state === 'completed' && WRITE_ACTIONS.has(i.action) && (asOf === undefined || i.time <= asOf),
+    );
+  }
+
+  /** Instants neither completed nor rolled back: writes in progress or failed. */
+  pending(): Instant[] {
+    return this.instants.filter((i) => i.state !== 'completed' && !this.completedByTime.has(i.time));
+  }
+
+  latestCompletedWrite(asOf?: string): Instant | undefined {
+    const writes = this.completedWrites(asOf);
+    return writes[writes.length - 1];
+  }
+
+  /** The completed instant with this time, if any. */
+  completedInstant(time: string): Instant | undefined {
+    return this.completedByTime.get(time);
+  }
+
+  /** Store key of an instant's file. */
+  instantPath(instant: Instant): string {
+    return `${this.config.timelineDir}/${instantFileName(instant, this.config.timelineLayoutVersion)}`;
+  }
+
+  /** The raw bytes of an instant's file. */
+  async instantBytes(instant: Instant): Promise<Uint8Array> {
+    const path = this.instantPath(instant);
+    try {
+      return await this.store.get(path);
+    } catch (e) {
+      if (e instanceof NotFoundError) {
+        throw new CorruptTimelineError(path, 'the instant file vanished while reading (archived or rolled back concurrently)', { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  /** Parsed metadata of a completed commit, delta commit or replace commit (cached). */
+  commitMetadata(instant: Instant): Promise<CommitMetadata> {
+    const key = `${instant.time}.${instant.action}`;
+    let p = this.metaCache.get(key);
+    if (!p) {
+      p = this.instantBytes(instant).then((bytes) => parseCommitMetadata(bytes, this.instantPath(instant)));
+      this.metaCache.set(key, p);
+      p.catch(() => this.metaCache.delete(key));
+    }
+    return p;
+  }
+
+  /** Instant times undone by completed rollbacks and restores; their data is never visible. */
+  rolledBackInstants(): Promise<Set<string>> {
+    if (!this.rolledBack) {
+      this.rolledBack = (async () => {
+        const out = new Set<string>();
+        for (const i of this.instants) {
+          if (i.state !== 'completed' || (i.action !== 'rollback' && i.action !== 'restore')) continue;
+          const meta = parseRollbackMetadata(await this.instantBytes(i), this.instantPath(i));
+          for (const t of meta.rolledBack) out.add(t);
+        }
+        return out;
+      })();
+      this.rolledBack.catch(() => (this.rolledBack = undefined));
+    }
+    return this.rolledBack;
+  }
+
+  /**
+   * Turns an "as of" value into an instant time bound: instant times pass through, Dates and
+   * `yyyy-MM-dd[ HH:mm:ss[.SSS]]` text convert in the table's timeline time zone.
+   */
+  resolveAsOf(asOf: AsOf | undefined): string | undefined {
+    if (asOf === undefined) return undefined;
+    if (asOf instanceof Date) {
+      if (Number.isNaN(asOf.getTime())) throw new InvalidReadOptionError('asOf is an invalid Date');
+      return dateToInstantTime(asOf, this.config.timelineTimezone);
+    }
+    const text = asOf.trim();
+    if (/^\d{8,20}$/.test(text)) return text.length < 14 ? text.padEnd(14, '0') : text;
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/.exec(text);
+    if (m) {
+      const digits = `${m[1]}${m[2]}${m[3]}${m[4] ?? '00'}${m[5] ?? '00'}${m[6] ?? '00'}${(m[7] ?? '').padEnd(3, '0')}`;
+      if (instantTimeToDate(digits, 'UTC')) return digits;
+    }
+    throw new InvalidReadOptionError(
+      `asOf "${asOf}" is neither an instant time (yyyyMMddHHmmssSSS), a date (yyyy-MM-dd[ HH:mm:ss[.SSS]]) nor a Date`,
+    );
+  }
+}
+
+/** Lists the timeline folder and parses every instant file name in it. */
+export async function loadTimeline(store: ObjectStore, config: TableConfig): Promise<Timeline> {
+  const listing = await store.listDirectory(`${config.timelineDir}/`);
+  const instants: Instant[] = [];
+  for (const obj of listing.objects) {
+    const name = obj.key.slice(obj.key.lastIndexOf('/') + 1);
+    const instant = parseInstantFileName(name);
+    if (!instant) continue;
+    // A completed instant without completion time in layout 2 is not one Hudi wrote; skip it
+    // rather than guess, as Hudi's own timeline does.
+    if (config.timelineLayoutVersion >= 2 && instant.state === 'completed' && !instant.completionTime) continue;
+    instants.push(instant);
+  }
+  return new Timeline(store, config, instants);
+}
