@@ -16,7 +16,8 @@ function withNullableListItems(type: DataType): DataType {
   if (type instanceof Map_) {
     const entries = type.children[0];
     const [k, v] = entries.type.children;
-    return new Map_(new Field(entries.name, new Struct([k, new Field(v.name, withNullableListItems(v.type), v.nullable)]), false), type.keysSorted);
+    const struct = new Struct<{ key: DataType; value: DataType }>([k, new Field(v.name, withNullableListItems(v.type), v.nullable)] as never);
+    return new Map_(new Field(entries.name, struct, false), type.keysSorted);
   }
   return type;
 }
@@ -94,7 +95,8 @@ describe('arrowSchemaToAvro rules', () => {
     expect(bad(new Field('u', new Uint64(), true))).toThrow(UnsupportedArrowTypeError);
     expect(bad(new Field('ns', new Timestamp(TimeUnit.NANOSECOND), true))).toThrow(/"ns"/);
     expect(bad(new Field('bad name', new Utf8(), true))).toThrow(/rename/);
-    const intKeys = new Map_(new Field('entries', new Struct([new Field('key', new Int32(), false), new Field('value', new Utf8(), true)]), false));
+    const entries = new Struct<{ key: DataType; value: DataType }>([new Field('key', new Int32(), false), new Field('value', new Utf8(), true)] as never);
+    const intKeys = new Map_(new Field('entries', entries, false));
     expect(bad(new Field('m', intKeys, true))).toThrow(/string keys/);
   });
 });

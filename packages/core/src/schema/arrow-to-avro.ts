@@ -8,9 +8,9 @@ import {
   TimeUnit,
   type Decimal,
   type Field,
-  type Int_,
+  type Int,
   type Schema,
-  type Timestamp_,
+  type Timestamp,
 } from 'apache-arrow';
 import type { AvroField, AvroRecord, AvroType } from '../avro/avro-schema.js';
 import { UnsupportedArrowTypeError } from '../errors.js';
@@ -111,7 +111,7 @@ function convertType(type: DataType, isNullable: boolean, recordName: string, na
   if (DataType.isNull(type)) return 'null';
   if (DataType.isBool(type)) return nullable('boolean', isNullable);
   if (DataType.isInt(type)) {
-    const t = type as Int_;
+    const t = type as Int;
     if (t.bitWidth < 32 || (t.bitWidth === 32 && t.isSigned)) return nullable('int', isNullable);
     if (t.bitWidth === 64 && !t.isSigned) return unsupported('unsigned 64-bit integers do not fit a long; cast to Int64 or Decimal(20, 0)');
     return nullable('long', isNullable);
@@ -146,7 +146,7 @@ function convertType(type: DataType, isNullable: boolean, recordName: string, na
   }
   if (DataType.isDate(type)) return nullable({ type: 'int', logicalType: 'date' }, isNullable);
   if (DataType.isTimestamp(type)) {
-    const t = type as Timestamp_;
+    const t = type as Timestamp;
     if (t.unit === TimeUnit.MICROSECOND) return nullable({ type: 'long', logicalType: 'timestamp-micros' }, isNullable);
     if (t.unit === TimeUnit.MILLISECOND) return nullable({ type: 'long', logicalType: 'timestamp-millis' }, isNullable);
     return unsupported('Spark timestamps are microseconds; cast the column to Timestamp(MICROSECOND, "UTC")');
