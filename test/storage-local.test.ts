@@ -145,6 +145,17 @@ describe('LocalStore', () => {
     expect(await keysOf(store)).toEqual(['a', 'd/e']);
   });
 
+  it('says it needs Node where Node modules are missing, instead of failing to load', async () => {
+    const saved = process.getBuiltinModule;
+    Object.assign(process, { getBuiltinModule: undefined });
+    try {
+      expect(() => new LocalStore('/tmp/x')).toThrow(/needs Node.js/);
+    } finally {
+      Object.assign(process, { getBuiltinModule: saved });
+    }
+    expect(new LocalStore('/tmp/x').root).toBe('/tmp/x');
+  });
+
   it('writes with fsync when asked', async () => {
     const store = new LocalStore(await freshRoot(), { fsync: true });
     await store.put('s/1', bytes('synced'));

@@ -22,5 +22,5 @@ export {
 } from './s3-store.js';
 export { openStore, parseStoreUri, type OpenStoreOptions, type ParsedStoreUri } from './uri.js';
 export { FaultyStore, type FaultRule, type StoreOperation } from './faulty-store.js';
-// The local-files backend needs node:fs; import it from here only in Node. openStore loads it lazily.
+// Works only where Node's modules exist (Node 20.16+, Deno, Bun); loading this package does not need them.
 export { LocalStore, LOCAL_TEMP_PREFIX, type LocalStoreOptions } from './local-store.js';

@@ -1,12 +1,12 @@
 // An ObjectStore over a folder on local disk, with object-store semantics: whole-object atomic
 // writes (temp file + rename), atomic create-if-absent (hard link), sorted recursive listings.
-// The only backend that needs Node: `openStore` imports it lazily so other runtimes never load it.
+// The only backend that needs Node. It fetches Node's modules when a store is created instead of
+// importing them, so the package loads (and bundles) for runtimes that have no file system.
 
-import { randomUUID } from 'node:crypto';
 import type { Dirent, Stats } from 'node:fs';
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import type * as NodeFs from 'node:fs/promises';
+import type * as NodePath from 'node:path';
+import type * as NodeUrl from 'node:url';
 
 import { mapLimit } from './concurrency.js';
 import { InvalidKeyError, NotFoundError, StoreError } from './errors.js';
@@ -37,19 +37,44 @@ const IO_CONCURRENCY = 16;
 /** Errors from link() meaning the file system has no hard links, not that the key exists. */
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
+interface NodeModules {
+  fs: typeof NodeFs;
+  path: typeof NodePath;
+  url: typeof NodeUrl;
+}
+
+function nodeModules(): NodeModules {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (typeof get !== 'function') {
+    throw new StoreError(
+      'LocalStore needs Node.js 20.16 or later (or Deno or Bun): this runtime has no local file system. Use an s3:// or memory:// store here.',
+    );
+  }
+  return {
+    fs: get('node:fs/promises') as typeof NodeFs,
+    path: get('node:path') as typeof NodePath,
+    url: get('node:url') as typeof NodeUrl,
+  };
+}
+
 export class LocalStore implements ObjectStore {
   readonly uri: string;
   /** Absolute path of the folder that holds the objects. */
   readonly root: string;
   readonly requests: RequestCounts = emptyRequestCounts();
   private readonly fsync: boolean;
+  private readonly fs: typeof NodeFs;
+  private readonly path: typeof NodePath;
 
   constructor(root: string, options: LocalStoreOptions = {}) {
     if (typeof root !== 'string' || root.length === 0) {
       throw new StoreError('LocalStore needs a folder path; pass an absolute or relative path to the table root.');
     }
-    this.root = path.resolve(root);
-    this.uri = pathToFileURL(this.root).href;
+    const node = nodeModules();
+    this.fs = node.fs;
+    this.path = node.path;
+    this.root = node.path.resolve(root);
+    this.uri = node.url.pathToFileURL(this.root).href;
     this.fsync = options.fsync ?? false;
   }
 
@@ -58,7 +83,7 @@ export class LocalStore implements ObjectStore {
     checkRange(range);
     this.requests.GET++;
     try {
-      const out = range ? await readRange(file, range) : asPlainBytes(await fs.readFile(file));
+      const out = range ? await this.readRange(file, range) : asPlainBytes(await this.fs.readFile(file));
       this.requests.bytesRead += out.length;
       return out;
     } catch (error) {
@@ -79,9 +104,9 @@ export class LocalStore implements ObjectStore {
     this.requests.PUT++;
     const temp = await this.writeTemp(file, key, data);
     try {
-      await fs.rename(temp, file);
+      await this.fs.rename(temp, file);
     } catch (error) {
-      await removeQuietly(temp);
+      await this.removeQuietly(temp);
       throw this.failure('write', key, error);
     }
     this.requests.bytesWritten += data.length;
@@ -94,7 +119,7 @@ export class LocalStore implements ObjectStore {
     const temp = await this.writeTemp(file, key, data);
     let created: boolean;
     try {
-      await fs.link(temp, file);
+      await this.fs.link(temp, file);
       created = true;
     } catch (error) {
       const code = errorCode(error);
@@ -102,7 +127,7 @@ export class LocalStore implements ObjectStore {
       else if (code !== undefined && NO_HARD_LINKS.has(code)) created = await this.createExclusive(file, key, data);
       else throw this.failure('write', key, error);
     } finally {
-      await removeQuietly(temp);
+      await this.removeQuietly(temp);
     }
     if (created) this.requests.bytesWritten += data.length;
     return created;
@@ -136,7 +161,7 @@ export class LocalStore implements ObjectStore {
     const file = this.pathOf(key);
     this.requests.DELETE++;
     try {
-      await fs.unlink(file);
+      await this.fs.unlink(file);
     } catch (error) {
       if (isMissing(error) || errorCode(error) === 'EISDIR') return;
       throw this.failure('delete', key, error);
@@ -161,7 +186,7 @@ export class LocalStore implements ObjectStore {
     if (segments[segments.length - 1].startsWith(LOCAL_TEMP_PREFIX)) {
       throw new InvalidKeyError(key, `names starting with ${LOCAL_TEMP_PREFIX} are reserved for files being written`);
     }
-    return path.join(this.root, ...segments);
+    return this.path.join(this.root, ...segments);
   }
 
   /** The folder part of a listing prefix ('' or ending in '/'), checked like a key. */
@@ -173,25 +198,25 @@ export class LocalStore implements ObjectStore {
   }
 
   private folderPath(dirKey: string): string {
-    return dirKey === '' ? this.root : path.join(this.root, ...dirKey.slice(0, -1).split('/'));
+    return dirKey === '' ? this.root : this.path.join(this.root, ...dirKey.slice(0, -1).split('/'));
   }
 
   private async writeTemp(file: string, key: string, data: Uint8Array): Promise<string> {
-    const dir = path.dirname(file);
-    const temp = path.join(dir, LOCAL_TEMP_PREFIX + randomUUID());
+    const dir = this.path.dirname(file);
+    const temp = this.path.join(dir, LOCAL_TEMP_PREFIX + globalThis.crypto.randomUUID());
     try {
-      await fs.mkdir(dir, { recursive: true });
+      await this.fs.mkdir(dir, { recursive: true });
       await this.writeNew(temp, data);
       return temp;
     } catch (error) {
-      await removeQuietly(temp);
+      await this.removeQuietly(temp);
       throw this.failure('write', key, error);
     }
   }
 
   /** Writes a file that must not exist yet ('wx'), optionally synced to disk. */
   private async writeNew(file: string, data: Uint8Array): Promise<void> {
-    const handle = await fs.open(file, 'wx');
+    const handle = await this.fs.open(file, 'wx');
     try {
       await handle.writeFile(data);
       if (this.fsync) await handle.sync();
@@ -239,7 +264,7 @@ export class LocalStore implements ObjectStore {
     const dir = this.folderPath(dirKey);
     let dirents: Dirent[];
     try {
-      dirents = await fs.readdir(dir, { withFileTypes: true });
+      dirents = await this.fs.readdir(dir, { withFileTypes: true });
     } catch (error) {
       if (isMissing(error)) return [];
       throw this.failure('list', dirKey, error);
@@ -249,7 +274,7 @@ export class LocalStore implements ObjectStore {
       if (d.name.startsWith(LOCAL_TEMP_PREFIX)) continue;
       let kind: FolderEntry['kind'] | undefined = d.isFile() ? 'file' : d.isDirectory() ? 'folder' : undefined;
       if (d.isSymbolicLink()) {
-        const target = await this.statOrUndefined(path.join(dir, d.name), dirKey + d.name);
+        const target = await this.statOrUndefined(this.path.join(dir, d.name), dirKey + d.name);
         kind = target?.isFile() ? 'file' : target?.isDirectory() ? 'folder' : undefined;
       }
       if (kind) out.push({ name: d.name, kind });
@@ -262,7 +287,7 @@ export class LocalStore implements ObjectStore {
     return mapLimit(files, IO_CONCURRENCY, async (e) => {
       const key = dirKey + e.name;
       // A file deleted between readdir and stat is simply no longer listed.
-      const stats = await this.statOrUndefined(path.join(dir, e.name), key);
+      const stats = await this.statOrUndefined(this.path.join(dir, e.name), key);
       return stats?.isFile() ? { key, size: stats.size, lastModified: stats.mtime } : undefined;
     });
   }
@@ -276,10 +301,34 @@ export class LocalStore implements ObjectStore {
 
   private async statOrUndefined(file: string, key: string): Promise<Stats | undefined> {
     try {
-      return await fs.stat(file);
+      return await this.fs.stat(file);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw this.failure('stat', key, error);
+    }
+  }
+
+  /** Best-effort cleanup of a temp file: the failure being reported matters more. */
+  private async removeQuietly(file: string): Promise<void> {
+    await this.fs.rm(file, { force: true }).catch(() => undefined);
+  }
+
+  private async readRange(file: string, range: ByteRange): Promise<Uint8Array> {
+    const handle = await this.fs.open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      const start = Math.min(range.offset, size);
+      const end = range.length === undefined ? size : Math.min(size, start + range.length);
+      const out = new Uint8Array(end - start);
+      let filled = 0;
+      while (filled < out.length) {
+        const { bytesRead } = await handle.read(out, filled, out.length - filled, start + filled);
+        if (bytesRead === 0) break; // truncated by a concurrent writer; return what exists
+        filled += bytesRead;
+      }
+      return filled === out.length ? out : out.slice(0, filled);
+    } finally {
+      await handle.close();
     }
   }
 
@@ -306,33 +355,9 @@ function byKey(a: { key: string }, b: { key: string }): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-async function readRange(file: string, range: ByteRange): Promise<Uint8Array> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const start = Math.min(range.offset, size);
-    const end = range.length === undefined ? size : Math.min(size, start + range.length);
-    const out = new Uint8Array(end - start);
-    let filled = 0;
-    while (filled < out.length) {
-      const { bytesRead } = await handle.read(out, filled, out.length - filled, start + filled);
-      if (bytesRead === 0) break; // truncated by a concurrent writer; return what exists
-      filled += bytesRead;
-    }
-    return filled === out.length ? out : out.slice(0, filled);
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Buffers slice by reference; callers of an ObjectStore expect plain Uint8Array semantics. */
 function asPlainBytes(buffer: Uint8Array): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
-/** Best-effort cleanup of a temp file: the failure being reported matters more. */
-async function removeQuietly(file: string): Promise<void> {
-  await fs.rm(file, { force: true }).catch(() => undefined);
 }
 
 function errorCode(error: unknown): string | undefined {
