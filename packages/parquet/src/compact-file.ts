@@ -122,7 +122,7 @@ export function buildCompactFile({ footer, selection, chunk, arrowSchema }: Comp
           return DROP;
         case 8:
         case 9:
-          throw new ParquetError('PARQUET_UNSUPPORTED', 'The file has encrypted columns; encrypted Parquet is not supported.');
+          throw new ParquetError('PARQUET_UNSUPPORTED', 'The footer marks columns as encrypted; encrypted Parquet is not supported (if the file is not encrypted, its footer is corrupt).');
         default:
           return COPY;
       }
@@ -173,7 +173,7 @@ export function buildCompactFile({ footer, selection, chunk, arrowSchema }: Comp
           };
         case 8:
         case 9:
-          throw new ParquetError('PARQUET_UNSUPPORTED', 'The file is encrypted; encrypted Parquet is not supported.');
+          throw new ParquetError('PARQUET_UNSUPPORTED', 'The footer says the file is encrypted; encrypted Parquet is not supported (if it is not, its footer is corrupt).');
         default:
           return COPY;
       }
