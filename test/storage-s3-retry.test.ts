@@ -21,7 +21,9 @@ type Fault =
   | { network: string }
   | { timeout: true }
   /** The server answers, but the connection drops while the body is being read. */
-  | { dropBody: true };
+  | { dropBody: true }
+  /** The server runs a DeleteObjects request, but the answer reports these keys as failed. */
+  | { deleteErrors: Array<{ key: string; code: string }> };
 
 function errorResponse(request: S3HttpRequest, status: number, code?: string): { response: S3HttpResponse } {
   const xml = code
@@ -55,6 +57,12 @@ function faultyHttp(plan: Fault[], matches: (r: S3HttpRequest) => boolean = () =
       if ('timeout' in fault) throw Object.assign(new Error('injected timeout'), { name: 'TimeoutError' });
       const real = await base.handle(request, options);
       (real.response.body as Readable).destroy();
+      if ('deleteErrors' in fault) {
+        const errors = fault.deleteErrors.map((e) => `<Error><Key>${e.key}</Key><Code>${e.code}</Code><Message>injected</Message></Error>`);
+        const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${errors.join('')}</DeleteResult>`;
+        const headers = { ...real.response.headers, 'content-length': String(Buffer.byteLength(xml)) };
+        return { response: { ...real.response, headers, body: Readable.from([Buffer.from(xml)]) } };
+      }
       const broken = new Readable({
         read() {
           this.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
@@ -215,5 +223,41 @@ describe('S3Store retries', () => {
     // create + 3 parts + 1 retried part + complete
     expect(store.requests.PUT).toBe(6);
     expect(Buffer.from(await store.get('multi')).equals(Buffer.from(data))).toBe(true);
+  });
+
+  describe('DeleteObjects answers that report some keys as failed', () => {
+    const isBatchDelete = (r: S3HttpRequest): boolean => r.method === 'POST' && 'delete' in r.query;
+
+    it('retries only the keys that failed transiently', async () => {
+      const bodies: string[] = [];
+      const prefixOf = (key: string): string => `${store.prefix}${key}`;
+      const plan: Fault[] = [];
+      const { store, sleeps } = faultyStore(plan, (r) => {
+        if (isBatchDelete(r)) bodies.push(typeof r.body === 'string' ? r.body : new TextDecoder().decode(r.body as Uint8Array));
+        return isBatchDelete(r);
+      });
+      plan.push({ deleteErrors: [{ key: prefixOf('b'), code: 'SlowDown' }] });
+      for (const key of ['a', 'b', 'c']) await store.put(key, bytes(key));
+      await store.deleteMany(['a', 'b', 'c']);
+      expect(store.requests.DELETE).toBe(2);
+      expect(sleeps).toHaveLength(1);
+      expect(bodies).toHaveLength(2);
+      expect(bodies[1]).toContain(`<Key>${prefixOf('b')}</Key>`);
+      expect(bodies[1]).not.toContain(`<Key>${prefixOf('a')}</Key>`);
+      expect(await store.head('b')).toBeUndefined();
+    });
+
+    it('gives up at once on a per-key AccessDenied, naming the key', async () => {
+      const plan: Fault[] = [];
+      const { store, sleeps } = faultyStore(plan, isBatchDelete);
+      plan.push({ deleteErrors: [{ key: `${store.prefix}locked`, code: 'AccessDenied' }] });
+      await store.put('locked', bytes('x'));
+      const error = await store.deleteMany(['locked', 'other']).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as Error).message).toMatch(/could not delete 1 of 2 objects .*locked \(AccessDenied/);
+      expect((error as Error).message).toMatch(/credentials/);
+      expect(store.requests.DELETE).toBe(1);
+      expect(sleeps).toEqual([]);
+    });
   });
 });

@@ -111,6 +111,9 @@ export interface S3StoreOptions {
 /** Where the probe object goes: Hudi engines ignore `.hoodie/.aux/lake/`. */
 const PROBE_FOLDER = '.hoodie/.aux/lake/';
 
+/** S3's limit of parts in one multipart upload. */
+const MAX_PARTS = 10_000;
+
 /** S3's limit of keys per DeleteObjects request. */
 const DELETE_BATCH = 1000;
 
@@ -274,29 +277,44 @@ export class S3Store implements ObjectStore {
   async deleteMany(keys: string[]): Promise<void> {
     const batches: string[][] = [];
     for (let i = 0; i < keys.length; i += DELETE_BATCH) batches.push(keys.slice(i, i + DELETE_BATCH));
-    await mapLimit(batches, 4, (batch) =>
-      this.request('DELETE', `delete ${batch.length} objects starting with`, batch[0], async () => {
-        const out = await this.client.send(
-          new DeleteObjectsCommand({
-            Bucket: this.bucket,
-            Delete: { Objects: batch.map((key) => ({ Key: this.s3Key(key) })), Quiet: true },
-          }),
-        );
-        const errors = (out.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
-        if (errors.length > 0) {
-          const sample = errors.slice(0, 3).map((e) => `${e.Key ?? '?'} (${e.Code ?? 'error'}: ${e.Message ?? ''})`);
-          throw new StoreError(
-            `S3 refused to delete ${errors.length} of ${batch.length} objects in ${this.uri}, e.g. ${sample.join(', ')}. ` +
-              'Check that the credentials may delete under this prefix, then delete again (deleting is idempotent).',
-          );
-        }
-      }),
-    );
+    await mapLimit(batches, 4, (batch) => this.deleteBatch(batch));
   }
 
   /** Closes the HTTP connections the store keeps open. */
   destroy(): void {
     this.client.destroy();
+  }
+
+  /**
+   * One DeleteObjects request, plus follow-ups for keys S3 reports as transiently failed (it can
+   * answer 200 and still list per-key SlowDown or InternalError errors).
+   */
+  private async deleteBatch(batch: string[]): Promise<void> {
+    let pending = batch;
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.request('DELETE', `delete ${pending.length} objects starting with`, pending[0], () =>
+        this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: pending.map((key) => ({ Key: this.s3Key(key) })), Quiet: true },
+          }),
+        ),
+      );
+      const errors = (out.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+      if (errors.length === 0) return;
+      const failures = errors.map((e) => describeS3Failure({ name: e.Code, message: e.Message }));
+      if (attempt >= this.maxAttempts || failures.some((f) => !f.retryable)) {
+        const sample = errors.slice(0, 3).map((e) => `${e.Key ?? '?'} (${e.Code ?? 'error'}: ${e.Message ?? ''})`);
+        const failure = failures.find((f) => !f.retryable) ?? failures[0];
+        throw new StoreError(
+          `S3 could not delete ${errors.length} of ${pending.length} objects in ${this.uri} after ${attempt} ` +
+            `attempt${attempt === 1 ? '' : 's'}, e.g. ${sample.join(', ')}. ${adviceFor(failure)} Deleting again is safe.`,
+        );
+      }
+      const failedKeys = new Set(errors.map((e) => e.Key));
+      pending = pending.filter((key) => failedKeys.has(this.s3Key(key)));
+      await this.sleep(this.backoffMs(attempt));
+    }
   }
 
   private async createIfAbsent(key: string, data: Uint8Array): Promise<boolean> {
@@ -336,8 +354,10 @@ export class S3Store implements ObjectStore {
     if (!uploadId) throw new StoreError(`S3 returned no upload id for ${this.uri}/${key}. Check that the endpoint speaks the S3 multipart API.`);
     let completed = false;
     try {
+      // S3 allows at most 10,000 parts, so very large objects get larger parts.
+      const partSize = Math.max(this.partSize, Math.ceil(data.length / MAX_PARTS));
       const parts: Uint8Array[] = [];
-      for (let offset = 0; offset < data.length; offset += this.partSize) parts.push(data.subarray(offset, offset + this.partSize));
+      for (let offset = 0; offset < data.length; offset += partSize) parts.push(data.subarray(offset, offset + partSize));
       const etags = await mapLimit(parts, this.partConcurrency, (part, index) =>
         this.request('PUT', `upload part ${index + 1} of`, key, async () => {
           const out = await this.client.send(
