@@ -43,9 +43,11 @@ export class Timeline {
     );
   }
 
-  /** Instants neither completed nor rolled back: writes in progress or failed. */
+  /** Instants that have not completed (in progress or failed), each in its furthest state. */
   pending(): Instant[] {
-    return this.instants.filter((i) => i.state !== 'completed' && !this.completedByTime.has(i.time));
+    const latest = new Map<string, Instant>();
+    for (const i of this.instants) if (!this.completedByTime.has(i.time)) latest.set(i.time, i);
+    return [...latest.values()];
   }
 
   latestCompletedWrite(asOf?: string): Instant | undefined {
