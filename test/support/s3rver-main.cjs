@@ -1,9 +1,10 @@
 // Child-process entry that runs an s3rver (S3-protocol test server) on a loopback port.
 // argv: <data folder> <bucket>... ; prints one JSON line {"port": n} once listening.
-// Exits when its parent goes away (stdin closes), so a crashed test run leaves no server behind.
+// Exits when its parent goes away (stdin closes), so a crashed test run leaves no server or data behind.
 // Patched where s3rver departs from S3 (see s3rver-patches.cjs).
 'use strict';
 
+const fs = require('fs');
 const S3rver = require('s3rver');
 
 require('./s3rver-patches.cjs');
@@ -25,9 +26,12 @@ server.run().then(
   },
 );
 
-// The data folder is thrown away by the parent, so there is nothing to flush: leave at once
-// rather than wait for clients' keep-alive sockets to close.
-const shutdown = () => process.exit(0);
+// The data folder is scratch, so there is nothing to flush: remove it and leave at once rather
+// than wait for clients' keep-alive sockets to close.
+const shutdown = () => {
+  fs.rmSync(directory, { recursive: true, force: true });
+  process.exit(0);
+};
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 process.stdin.on('end', shutdown);
