@@ -260,4 +260,18 @@ describe('S3Store retries', () => {
       expect(sleeps).toEqual([]);
     });
   });
+
+  it('accepts a whole replacement HTTP layer, not only a wrapper', async () => {
+    const seen: S3HttpRequest[] = [];
+    const handler: S3RequestHandler = {
+      async handle(request) {
+        seen.push(request);
+        const headers = { 'content-length': '42', 'last-modified': 'Wed, 01 Jan 2025 00:00:00 GMT' };
+        return { response: { statusCode: 200, headers, body: Readable.from([]) } };
+      },
+    };
+    const store = s3.makeStore('replaced', { requestHandler: handler });
+    expect(await store.head('x')).toEqual({ key: 'x', size: 42, lastModified: new Date('2025-01-01T00:00:00Z') });
+    expect(seen.map((r) => [r.method, r.path])).toEqual([['HEAD', `/${s3.bucket}/replaced/x`]]);
+  });
 });
