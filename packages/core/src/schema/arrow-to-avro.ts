@@ -12,7 +12,7 @@ import {
   type Schema,
   type Timestamp,
 } from 'apache-arrow';
-import type { AvroField, AvroRecord, AvroType } from '../avro/avro-schema.js';
+import type { AvroJsonField as AvroField, AvroJsonRecord as AvroRecord, AvroJsonType as AvroType } from '../avro/avro-schema.js';
 import { UnsupportedArrowTypeError } from '../errors.js';
 
 /** Hudi's meta columns, in the order they lead every base file and log record. */

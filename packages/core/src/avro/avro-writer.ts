@@ -1,0 +1,79 @@
+// Avro binary primitives: zig-zag varints, little-endian floats, length-prefixed bytes, into a
+// growable buffer. One datum after another; framing (log blocks, containers) is up to the caller.
+
+export class AvroWriter {
+  private buf = new Uint8Array(256);
+  private view = new DataView(this.buf.buffer);
+  pos = 0;
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  boolean(v: boolean): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v ? 1 : 0;
+  }
+
+  /** int or long, zig-zag encoded. */
+  long(v: bigint | number): void {
+    let z = BigInt.asUintN(64, (BigInt(v) << 1n) ^ (BigInt(v) >> 63n));
+    this.ensure(10);
+    while (z >= 0x80n) {
+      this.buf[this.pos++] = Number(z & 0x7fn) | 0x80;
+      z >>= 7n;
+    }
+    this.buf[this.pos++] = Number(z);
+  }
+
+  /** Fast path for values that fit 32 bits. */
+  int(v: number): void {
+    let z = ((v << 1) ^ (v >> 31)) >>> 0;
+    this.ensure(5);
+    while (z >= 0x80) {
+      this.buf[this.pos++] = (z & 0x7f) | 0x80;
+      z >>>= 7;
+    }
+    this.buf[this.pos++] = z;
+  }
+
+  float(v: number): void {
+    this.ensure(4);
+    this.view.setFloat32(this.pos, v, true);
+    this.pos += 4;
+  }
+
+  double(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v, true);
+    this.pos += 8;
+  }
+
+  /** Raw bytes without a length (fixed). */
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Length-prefixed bytes (bytes, string). */
+  bytes(b: Uint8Array): void {
+    this.long(b.length);
+    this.raw(b);
+  }
+
+  /** Copy of everything written since `start`. */
+  slice(start: number): Uint8Array {
+    return this.buf.slice(start, this.pos);
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+}
