@@ -125,3 +125,86 @@ export {
   type SnapshotReadOptions,
   type IncrementalReadOptions,
 } from './table/table.js';
+
+// Write-side building blocks: errors, bloom filters, key generators, instant times, write schemas
+export {
+  InvalidBloomFilterError,
+  InvalidBloomKeyError,
+  BloomFilterConfigError,
+  NullRecordKeyError,
+  KeyGeneratorConfigError,
+  PartitionPathError,
+  InvalidInstantTimeError,
+  UnsupportedArrowTypeError,
+  SchemaMismatchError,
+  AvroEncodeError,
+} from './errors.js';
+export {
+  createBloomFilter,
+  parseBloomFilter,
+  bloomBitSize,
+  bloomHashCount,
+  BLOOM_FILTER_DEFAULTS,
+  type BloomFilter,
+  type BloomFilterOptions,
+  type BloomFilterTypeCode,
+} from './bloom/bloom-filter.js';
+export {
+  createRecordKeyFooter,
+  readFooterBloomFilter,
+  readFooterKeyRange,
+  BLOOM_FILTER_FOOTER_KEY,
+  BLOOM_FILTER_TYPE_CODE_FOOTER_KEY,
+  MIN_RECORD_KEY_FOOTER_KEY,
+  MAX_RECORD_KEY_FOOTER_KEY,
+  type RecordKeyFooter,
+} from './bloom/footer.js';
+export {
+  createKeyGenerator,
+  inferKeyGeneratorType,
+  keyGeneratorTypeOfClass,
+  keyGeneratorOptionsFromProperties,
+  keyGeneratorTableProperties,
+  KEY_GENERATOR_CLASSES,
+  NULL_RECORDKEY_PLACEHOLDER,
+  EMPTY_RECORDKEY_PLACEHOLDER,
+  type KeyGenerator,
+  type KeyGeneratorOptions,
+  type KeyGeneratorType,
+  type TimestampKeyGenOptions,
+  type TimestampType,
+  type ScalarTimeUnit,
+  type GeneratedKeys,
+  type TablePropertiesOptions,
+} from './keygen/key-generator.js';
+export { fieldColumn, renderKeyValue, type KeySource, type KeyValue, type FieldColumn } from './keygen/field-values.js';
+export { DEFAULT_PARTITION_PATH, DEPRECATED_DEFAULT_PARTITION_PATH, escapePathName, unescapePathName } from './keygen/partition-path.js';
+export {
+  formatInstantTime,
+  parseInstantTime,
+  instantTimePlusMillis,
+  createInstantTimeGenerator,
+  TIMELINE_TIMEZONE_PROPERTY,
+  type InstantTimeGenerator,
+  type InstantTimeGeneratorOptions,
+} from './instant/instant-time.js';
+export { arrowSchemaToAvro, avroRecordNameAndNamespace, HOODIE_META_FIELDS, type ArrowToAvroOptions } from './schema/arrow-to-avro.js';
+export {
+  reconcileSchemas,
+  describeType,
+  type SchemaReconciliation,
+  type SchemaReconcileOptions,
+  type ColumnChange,
+} from './schema/compatibility.js';
+export type {
+  AvroJsonType,
+  AvroJsonRecord,
+  AvroJsonField,
+  AvroJsonFixed,
+  AvroJsonEnum,
+  AvroJsonArray,
+  AvroJsonMap,
+  AvroJsonAnnotated,
+  AvroJsonPrimitive,
+} from './avro/avro-schema.js';
+export { encodeAvroRecords } from './avro/encode.js';
