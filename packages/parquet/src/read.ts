@@ -113,7 +113,12 @@ function reorder<T extends Table | RecordBatch>(t: T, order: string[] | undefine
   return order ? (t.select(order) as T) : t;
 }
 
-const decodedHints = new WeakMap<Footer, Schema | null>();
+interface HintCache {
+  schema: Schema | null;
+  encoded: Map<string, string | undefined>;
+}
+
+const hints = new WeakMap<Footer, HintCache>();
 
 /**
  * The ARROW:schema entry for a read of some fields: the stored one when all fields are read,
@@ -124,17 +129,21 @@ function arrowSchemaFor(footer: Footer, fields: number[]): string | undefined {
   const stored = footer.metadata.keyValueMetadata[ARROW_SCHEMA_KEY];
   if (stored === undefined) return undefined;
   if (fields.length === footer.metadata.fields.length) return stored;
-  let schema = decodedHints.get(footer);
-  if (schema === undefined) {
+  let cache = hints.get(footer);
+  if (!cache) {
+    let schema: Schema | null;
     try {
       schema = decodeArrowSchema(stored);
       if (schema.fields.length !== footer.metadata.fields.length) schema = null;
     } catch {
       schema = null;
     }
-    decodedHints.set(footer, schema);
+    cache = { schema, encoded: new Map() };
+    hints.set(footer, cache);
   }
-  return schema ? encodeArrowSchema(projectSchema(schema, fields)) : undefined;
+  const key = fields.join(',');
+  if (!cache.encoded.has(key)) cache.encoded.set(key, cache.schema ? encodeArrowSchema(projectSchema(cache.schema, fields)) : undefined);
+  return cache.encoded.get(key);
 }
 
 /** Decodes selected chunks already in memory (`chunk` returns their bytes). */

@@ -67,4 +67,32 @@ describe('Arrow -> Parquet -> Arrow round trip', () => {
       { numRuns: 30 },
     );
   });
+
+  it('falls back to the Parquet annotations when a file has no ARROW:schema entry', () => {
+    const generated: GeneratedTable = {
+      fields: [
+        { name: 'b', nullable: true, type: { kind: 'prim', name: 'int8' } },
+        { name: 's', nullable: false, type: { kind: 'prim', name: 'int16' } },
+        { name: 'z', nullable: true, type: { kind: 'prim', name: 'timestampUsZone' } },
+        { name: 'd', nullable: true, type: { kind: 'prim', name: 'decimal' } },
+      ],
+      columns: [[1, null, -128], [300, -2, 0], [1n, null, 3n], [12345n, -1n, null]],
+    };
+    const bytes = writeParquet(toArrowTable(generated));
+    // rename the footer key in place (same length), so the footer stays valid but has no hint
+    const key = new TextEncoder().encode('ARROW:schema');
+    const at = bytes.findIndex((_, i) => key.every((k, j) => bytes[i + j] === k));
+    expect(at).toBeGreaterThan(0);
+    bytes[at + key.length - 1] = 'X'.charCodeAt(0);
+    for (const table of [readParquet(bytes), readParquet(bytes, { columns: ['z', 'b'] })]) {
+      const types = Object.fromEntries(table.schema.fields.map((f) => [f.name, describeField(f)]));
+      expect(types.b).toBe('b?: int8');
+      expect(types.z).toBe('z?: timestamp(2,UTC)');
+      expect(plainValues(table.getChild('b')!)).toEqual([1, null, -128]);
+      expect(plainValues(table.getChild('z')!)).toEqual([1n, null, 3n]);
+    }
+    const all = readParquet(bytes);
+    expect(describeField(all.schema.fields[1])).toBe('s: int16');
+    expect(describeField(all.schema.fields[3])).toBe('d?: decimal128(10,5)');
+  });
 });

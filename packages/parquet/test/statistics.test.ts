@@ -13,7 +13,7 @@ import {
   writeParquet,
   type StatValue,
 } from '../src/index.js';
-import { buildData, PRIMITIVES, type Plain, type PrimitiveName } from './arrow-values.js';
+import { buildData, plainValues, PRIMITIVES, type Plain, type PrimitiveName } from './arrow-values.js';
 import { sparkParquetFiles } from './spark-fixtures.js';
 
 const I64 = 2n ** 63n;
@@ -174,6 +174,21 @@ describe('Spark-written (parquet-mr) files', () => {
       { id: 2, byte: 0 },
       { id: 3, byte: 1 },
     ]);
+  });
+
+  it('project nested Spark columns (2-level lists, key_value maps) like a full read', () => {
+    for (const bytes of files.values()) {
+      const full = readParquet(bytes);
+      const projected = readParquet(bytes, { columns: ['mapField', 'arrayField', 'structField'] });
+      expect(projected.schema.fields.map((f) => f.name)).toEqual(['mapField', 'arrayField', 'structField']);
+      for (const name of ['mapField', 'arrayField', 'structField']) {
+        expect(plainValues(projected.getChild(name)!)).toEqual(plainValues(full.getChild(name)!));
+      }
+      expect(String(projected.getChild('arrayField')!.type)).toBe('List<Struct<{arr_struct_f1:Utf8, arr_struct_f2:Int32}>>');
+      const ids = plainValues(full.getChild('id')!) as number[];
+      const maps = plainValues(projected.getChild('mapField')!) as [string, Plain][][];
+      expect(maps[ids.indexOf(2)].map(([k]) => k)).toEqual(['key3', 'key4']);
+    }
   });
 
   it('keep byteField as the partition value in partitioned tables', () => {
