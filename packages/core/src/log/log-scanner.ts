@@ -20,11 +20,16 @@ export interface LogScanResult {
   corrupt: { path: string; offset: number; length: number }[];
 }
 
-/** Reads the given log files (already in merge order) and keeps the blocks that count. */
+/**
+ * Reads the given log files (already in merge order) and keeps the blocks that count. Data and
+ * delete blocks need a valid instant; command blocks (written by rollbacks, whose instants are
+ * not writes) only need to be at or before `asOf`, as in Hudi's scanner.
+ */
 export async function scanLogFiles(
   store: ObjectStore,
   logFiles: LogFile[],
   isValidInstant: (instant: string) => boolean,
+  asOf?: string,
 ): Promise<LogScanResult> {
   const all: ScannedBlock[] = [];
   const corrupt: LogScanResult['corrupt'] = [];
@@ -36,14 +41,15 @@ export async function scanLogFiles(
     for (const c of scan.corrupt) corrupt.push({ path: logFile.path, ...c });
     for (const block of scan.blocks) {
       const instantTime = block.header.get(HeaderKey.INSTANT_TIME);
-      if (!instantTime || !isValidInstant(instantTime)) continue;
+      if (!instantTime) continue;
       if (block.type === BlockType.COMMAND) {
+        if (asOf !== undefined && instantTime > asOf) continue;
         const kind = Number(block.header.get(HeaderKey.COMMAND_BLOCK_TYPE));
         const target = block.header.get(HeaderKey.TARGET_INSTANT_TIME);
         if (kind === CommandType.ROLLBACK_BLOCK && target) rolledBack.add(target);
         continue;
       }
-      if (block.type === BlockType.CORRUPT) continue;
+      if (block.type === BlockType.CORRUPT || !isValidInstant(instantTime)) continue;
       const merged = block.header.get(HeaderKey.COMPACTED_BLOCK_TIMES);
       if (merged) for (const t of merged.split(',')) if (t.trim()) compacted.add(t.trim());
       all.push({ block, logFile, instantTime });

@@ -23,7 +23,10 @@ export interface SliceReadPlan {
   store: ObjectStore;
   config: TableConfig;
   mergeMode: RecordMergeMode;
+  /** Whether data blocks of an instant count (see FileSystemView.isVisible). */
   isValidInstant: (instant: string) => boolean;
+  /** Upper bound of the read; command blocks after it are ignored. */
+  asOf?: string;
   /** The table's full Arrow schema. */
   table: Schema;
   /** Columns to return (a projection of `table`). */
@@ -157,7 +160,7 @@ export async function readFileSlice(plan: SliceReadPlan, slice: FileSlice): Prom
   const baseBatches = slice.baseFile ? conformTable(await readBaseFile(plan, slice.baseFile, work), work) : [];
   if (!merging) return finalize(plan, work, baseBatches);
 
-  const scan = await scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant);
+  const scan = await scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant, plan.asOf);
   if (scan.blocks.length === 0) return finalize(plan, work, baseBatches);
 
   const sources: Source[] = baseBatches.map((b) => sourceOf(plan, work, b));

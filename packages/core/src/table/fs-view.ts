@@ -15,8 +15,13 @@ import { listPartitions, type PartitionListing } from './partition.js';
 export interface FileSystemView {
   /** Instant time bound of the view; undefined means the latest. */
   asOf?: string;
-  /** Completed, not rolled-back write instants at or before `asOf`: the only data that counts. */
+  /** Completed, not rolled-back write instants of the active timeline at or before `asOf`. */
   validInstants: ReadonlySet<string>;
+  /**
+   * Whether data written at an instant is visible: its write completed (or is older than the
+   * active timeline, i.e. archived), was not rolled back, and is at or before `asOf`.
+   */
+  isVisible: (instant: string) => boolean;
   partitions: string[];
   /** Visible file groups (replaced ones dropped), slices oldest first. */
   fileGroups: FileGroup[];
@@ -36,6 +41,21 @@ export async function validWriteInstants(timeline: Timeline, asOf?: string): Pro
   const out = new Set<string>();
   for (const i of timeline.completedWrites(asOf)) if (!rolledBack.has(i.time)) out.add(i.time);
   return out;
+}
+
+/**
+ * Hudi's visibility rule: an instant counts when it completed in the active timeline, or when it
+ * is older than the active timeline's first instant (archived) and not pending in it.
+ */
+export async function instantVisibility(timeline: Timeline, asOf?: string): Promise<{ valid: Set<string>; isVisible: (t: string) => boolean }> {
+  const valid = await validWriteInstants(timeline, asOf);
+  const rolledBack = await timeline.rolledBackInstants();
+  const start = timeline.instants[0]?.time;
+  const pending = new Set(timeline.pending().map((i) => i.time));
+  const isVisible = (t: string): boolean =>
+    valid.has(t) ||
+    (start !== undefined && t < start && !pending.has(t) && !rolledBack.has(t) && (asOf === undefined || t <= asOf));
+  return { valid, isVisible };
 }
 
 /** File ids replaced by completed replace commits in the valid set, per partition. */
@@ -63,7 +83,7 @@ function buildGroup(
   bases: BaseFile[],
   logs: LogFile[],
   timeline: Timeline,
-  valid: ReadonlySet<string>,
+  isVisible: (t: string) => boolean,
   asOf: string | undefined,
 ): FileGroup {
   const slices = new Map<string, FileSlice>();
@@ -78,7 +98,7 @@ function buildGroup(
   for (const log of [...logs].sort(compareLogFileNames)) {
     let key: string;
     if (byCompletion) {
-      if (!valid.has(log.instantTime)) continue;
+      if (!isVisible(log.instantTime)) continue;
       const completion = log.completionTime ?? log.instantTime;
       key = largestKeyAtOrBefore(baseKeys, completion) ?? largestKeyAtOrBefore([...slices.keys()], completion) ?? log.instantTime;
     } else {
@@ -98,7 +118,7 @@ function buildGroup(
   const merged: FileSlice[] = [];
   for (const s of ordered) {
     const prev = merged[merged.length - 1];
-    if (!s.baseFile && !valid.has(s.baseInstantTime) && prev) {
+    if (!s.baseFile && !isVisible(s.baseInstantTime) && prev) {
       prev.logFiles.push(...s.logFiles);
       continue;
     }
@@ -111,7 +131,7 @@ function buildGroup(
 /** Builds the view of the table at `asOf` (or now). */
 export async function buildFileSystemView(store: ObjectStore, timeline: Timeline, options: ViewOptions = {}): Promise<FileSystemView> {
   const asOf = options.asOf;
-  const valid = await validWriteInstants(timeline, asOf);
+  const { valid, isVisible } = await instantVisibility(timeline, asOf);
   const replaced = await replacedFileGroups(timeline, valid);
   const listing = options.listing ?? (await listPartitions(store));
   const groups: FileGroup[] = [];
@@ -124,7 +144,7 @@ export async function buildFileSystemView(store: ObjectStore, timeline: Timeline
     for (const f of p.files) {
       const base = parseBaseFileName(f.name);
       if (base) {
-        if (!valid.has(base.instantTime)) continue;
+        if (!isVisible(base.instantTime)) continue;
         const list = bases.get(base.fileId) ?? [];
         list.push({ ...base, path: f.key, fileName: f.name, size: f.size });
         bases.set(base.fileId, list);
@@ -143,11 +163,11 @@ export async function buildFileSystemView(store: ObjectStore, timeline: Timeline
     const ids = new Set([...bases.keys(), ...logs.keys()]);
     for (const id of [...ids].sort()) {
       if (replaced.has(fileGroupKey(p.path, id))) continue;
-      const group = buildGroup(p.path, id, bases.get(id) ?? [], logs.get(id) ?? [], timeline, valid, asOf);
+      const group = buildGroup(p.path, id, bases.get(id) ?? [], logs.get(id) ?? [], timeline, isVisible, asOf);
       if (group.slices.length > 0) groups.push(group);
     }
   }
-  return { asOf, validInstants: valid, partitions, fileGroups: groups };
+  return { asOf, validInstants: valid, isVisible, partitions, fileGroups: groups };
 }
 
 /** Each file group's latest slice (skipping groups whose latest slice holds no file). */
