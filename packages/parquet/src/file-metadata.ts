@@ -203,7 +203,7 @@ export type RawStatistics = (Record<string, unknown> | undefined)[][];
 /** Converts hyparquet's footer object (plus raw statistics bytes) into our typed metadata. */
 export function toFileMetadata(meta: FileMetaData, rawStats: RawStatistics): ParquetFileMetadata {
   const columns = leafColumns(meta.schema);
-  const fields = meta.schema.slice(1).length === 0 ? [] : topLevelFields(meta.schema);
+  const fields = topLevelFields(meta.schema);
   const keyValueMetadata: Record<string, string> = {};
   for (const kv of meta.key_value_metadata ?? []) keyValueMetadata[kv.key] = kv.value ?? '';
 

@@ -95,7 +95,7 @@ export function footerFromBytes(bytes: Uint8Array, what = 'Parquet bytes'): Foot
   if (!(bytes instanceof Uint8Array)) {
     throw new ParquetError('PARQUET_INVALID_ARGUMENT', `Expected the Parquet file as a Uint8Array, got ${typeof bytes}.`);
   }
-  const length = trailerLength(bytes.length >= TRAILER ? bytes : new Uint8Array(TRAILER), bytes.length, what);
+  const length = trailerLength(bytes, bytes.length, what);
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (v.getUint32(0, true) !== MAGIC) {
     throw new ParquetError('PARQUET_CORRUPT', `Cannot read ${what}: it does not start with the Parquet magic "PAR1". It is not a Parquet file.`);

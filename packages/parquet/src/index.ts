@@ -33,3 +33,4 @@ export {
   type Decimal,
 } from './statistics.js';
 export { ParquetError, type ParquetErrorCode } from './errors.js';
+export { initParquet } from './wasm-codec.js';

@@ -66,3 +66,17 @@ export function decode(file: Uint8Array, settings: DecodeSettings, what: string)
   }
   return tableFromIPC(ipc);
 }
+
+/**
+ * Loads the WebAssembly module where that is asynchronous. Under Node the module is loaded
+ * synchronously on import and this does nothing; in browsers and workers (parquet-wasm's ESM
+ * build) call it once before any read or write, optionally with the .wasm URL, bytes or module.
+ */
+export async function initParquet(wasmSource?: unknown): Promise<void> {
+  const init = (wasm as unknown as { default?: unknown }).default;
+  if (typeof init === 'function') {
+    await (init as (input?: { module_or_path: unknown }) => Promise<unknown>)(
+      wasmSource === undefined ? undefined : { module_or_path: wasmSource },
+    );
+  }
+}

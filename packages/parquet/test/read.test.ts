@@ -7,6 +7,7 @@ import { MemoryStore } from '@lake/storage';
 import {
   byteSourceFromBytes,
   byteSourceFromStore,
+  initParquet,
   openParquet,
   readParquet,
   readParquetBatches,
@@ -59,6 +60,13 @@ function recordingSource(bytes: Uint8Array): ByteSource & { reads: [number, numb
     },
   };
 }
+
+describe('initParquet', () => {
+  it('is a no-op under Node, where the module loads on import', async () => {
+    await initParquet();
+    expect(readParquet(writeParquet(wideTable(3))).numRows).toBe(3);
+  });
+});
 
 describe('writeParquet options', () => {
   it('splits rows into row groups of the requested size', () => {
