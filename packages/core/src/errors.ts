@@ -227,3 +227,17 @@ export class UnsupportedFeatureError extends LakeError {
     super('UNSUPPORTED_FEATURE', message);
   }
 }
+
+/** A write that cannot proceed as asked (unsupported table kind, bad input, lost instant). */
+export class InvalidWriteError extends LakeError {
+  constructor(message: string) {
+    super('INVALID_WRITE', message);
+  }
+}
+
+/** `createTable` found a table already at the location. */
+export class TableExistsError extends LakeError {
+  constructor(location: string) {
+    super('TABLE_EXISTS', `A table already exists at ${location}. Open it with openTable, or choose another location.`);
+  }
+}

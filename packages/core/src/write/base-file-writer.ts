@@ -1,0 +1,44 @@
+// Encodes one base file: meta columns first, the Avro schema Hudi readers look for, and the
+// record-key footer (bloom filter, min and max key) Hudi's bloom index reads, so a Spark writer
+// can upsert into a table lake wrote.
+
+import { Table, type RecordBatch, type Schema } from 'apache-arrow';
+import { writeParquet, type Compression } from '@lake/parquet';
+import { createRecordKeyFooter } from '../bloom/footer.js';
+import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
+
+export interface BaseFileEncoding {
+  tableName: string;
+  compression?: Compression;
+  rowGroupSize?: number;
+  /** Bloom filter type written to the footer; Hudi's default is DYNAMIC_V0. */
+  bloomFilterType?: 'SIMPLE' | 'DYNAMIC_V0';
+}
+
+/** Avro schema JSON of a base file (meta fields first), for the `parquet.avro.schema` footer key. */
+export function baseFileAvroSchema(dataSchema: Schema, tableName: string): string {
+  return JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName, metaFields: true }));
+}
+
+/**
+ * Parquet bytes of a base file from batches that already carry the meta columns. `recordKeys`
+ * are the keys of every row, for the bloom filter and key range.
+ */
+export function encodeBaseFile(
+  batches: RecordBatch[],
+  schema: Schema,
+  recordKeys: Iterable<string>,
+  encoding: BaseFileEncoding,
+): Uint8Array {
+  const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0' });
+  for (const key of recordKeys) footer.add(key);
+  return writeParquet(new Table(schema, batches), {
+    compression: encoding.compression ?? 'zstd',
+    ...(encoding.rowGroupSize !== undefined ? { rowGroupSize: encoding.rowGroupSize } : {}),
+    metadata: {
+      'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
+      'writer.model.name': 'avro',
+      ...footer.metadata(),
+    },
+  });
+}

@@ -1,0 +1,66 @@
+// The write operations of a table: each takes an Arrow table (or plain rows), runs as one
+// atomic commit and reports what it did.
+
+import { Table as ArrowTable, type Schema } from 'apache-arrow';
+import { v4 as uuidv4 } from 'uuid';
+
+import { rowsToTable, type Row } from '../arrow/from-rows.js';
+import { createInstantTimeGenerator, type InstantTimeGenerator } from '../instant/instant-time.js';
+import { resolveTableSchema } from '../schema/table-schema.js';
+import { buildFileSystemView } from '../table/fs-view.js';
+import type { HudiTable } from '../table/table.js';
+import { withoutMetaFields } from './meta-columns.js';
+import { executeWrite, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-client.js';
+
+export type WriteInput = ArrowTable | readonly Row[];
+
+export interface WriterIds {
+  /** Instant times; injected for deterministic tests. */
+  instants?: InstantTimeGenerator;
+  /** New file ids (Hudi's `<uuid>-<n>`). */
+  newFileId?: () => string;
+}
+
+const generators = new WeakMap<HudiTable, InstantTimeGenerator>();
+
+function instantsFor(table: HudiTable, ids?: WriterIds): InstantTimeGenerator {
+  if (ids?.instants) return ids.instants;
+  let g = generators.get(table);
+  if (!g) {
+    g = createInstantTimeGenerator({ timezone: table.config.timelineTimezone });
+    generators.set(table, g);
+  }
+  return g;
+}
+
+export function writeContext(table: HudiTable, ids?: WriterIds): WriteContext {
+  return {
+    store: table.store,
+    config: table.config,
+    timeline: () => table.timeline(),
+    async dataSchema(timeline) {
+      const view = await buildFileSystemView(table.store, timeline, {});
+      const schema = await resolveTableSchema(timeline, table.config, view.validInstants, async () => undefined);
+      if (schema.source === 'none') return undefined;
+      return withoutMetaFields(schema.arrow);
+    },
+    instants: instantsFor(table, ids),
+    newFileId: ids?.newFileId ?? (() => `${uuidv4()}-0`),
+  };
+}
+
+async function toArrow(table: HudiTable, input: WriteInput, ids?: WriterIds): Promise<ArrowTable> {
+  if (input instanceof ArrowTable) return input;
+  const ctx = writeContext(table, ids);
+  const schema: Schema | undefined = await ctx.dataSchema(await ctx.timeline());
+  return rowsToTable(input, schema && schema.fields.length > 0 ? schema : undefined);
+}
+
+export async function writeRows(
+  table: HudiTable,
+  operation: WriteOperation,
+  input: WriteInput,
+  options: WriteOptions & { ids?: WriterIds } = {},
+): Promise<WriteResult> {
+  return executeWrite(writeContext(table, options.ids), operation, await toArrow(table, input, options.ids), options);
+}

@@ -1,0 +1,511 @@
+// The copy-on-write write path: one call = one atomic commit on the timeline. Records are keyed,
+// de-duplicated, located through the record-key index, bucketed per file group (small files
+// topped up first), written as new base file versions with meta columns, and published by
+// writing the completed instant last. Until then nothing is visible to readers; a write that
+// fails leaves only an inflight instant and files that its own cleanup (or a rollback) removes.
+
+import { makeData, RecordBatch, Schema, Struct, Table as ArrowTable } from 'apache-arrow';
+import { NotFoundError, type ObjectStore } from '@lake/storage';
+import { v4 as uuidv4 } from 'uuid';
+
+import type { TableConfig } from '../config/table-config.js';
+import { ConflictError, InvalidWriteError } from '../errors.js';
+import { formatBaseFileName, makeWriteToken } from '../file-group/base-file.js';
+import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
+import { createInstantTimeGenerator, type InstantTimeGenerator } from '../instant/instant-time.js';
+import { createKeyGenerator, keyGeneratorOptionsFromProperties } from '../keygen/key-generator.js';
+import { readFileSlice } from '../read/file-slice-reader.js';
+import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
+import { reconcileSchemas } from '../schema/compatibility.js';
+import { META, withMetaFields as tableWithMetaFields } from '../schema/table-schema.js';
+import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
+import { writtenFileGroups } from '../timeline/commit-metadata.js';
+import { instantFileName, type Action } from '../timeline/instant.js';
+import type { Timeline } from '../timeline/timeline.js';
+import { concatBatches, takeRows } from '../arrow/take.js';
+import { encodeBaseFile } from './base-file-writer.js';
+import { claimCommit, latestClaim } from './commit-claims.js';
+import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
+import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizing } from './file-sizing.js';
+import { locateKeys } from './key-index.js';
+import { attachMetaColumns, commitSeqNo, withoutMetaFields } from './meta-columns.js';
+import { compareOrdering, dedupeByKey, orderingReader } from './ordering.js';
+import type { Compression } from '@lake/parquet';
+
+export type WriteOperation = 'insert' | 'upsert' | 'delete' | 'insert_overwrite' | 'insert_overwrite_table';
+
+export interface WriteOptions {
+  /** File sizing (`hoodie.parquet.max.file.size`, `hoodie.parquet.small.file.limit`, ...). */
+  sizing?: Partial<FileSizing>;
+  compression?: Compression;
+  /** Extra commit metadata (e.g. a source checkpoint), stored with the commit. */
+  extraMetadata?: Record<string, string>;
+}
+
+export interface WriteContext {
+  store: ObjectStore;
+  config: TableConfig;
+  timeline(): Promise<Timeline>;
+  /** The table's data schema (meta fields removed), or undefined before the first write. */
+  dataSchema(timeline: Timeline): Promise<Schema | undefined>;
+  instants: InstantTimeGenerator;
+  newFileId: () => string;
+}
+
+export interface WriteResult {
+  instant: string;
+  action: Action;
+  operation: WriteOperation;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  filesWritten: number;
+  filesReplaced: number;
+  bytesWritten: number;
+  partitions: string[];
+  /** Index work: base files whose footers were checked, and files whose keys were read. */
+  index: { filesConsidered: number; filesRead: number };
+}
+
+const operationTypes: Record<WriteOperation, string> = {
+  insert: 'INSERT',
+  upsert: 'UPSERT',
+  delete: 'DELETE',
+  insert_overwrite: 'INSERT_OVERWRITE',
+  insert_overwrite_table: 'INSERT_OVERWRITE_TABLE',
+};
+
+export function defaultWriteContextParts(): Pick<WriteContext, 'instants' | 'newFileId'> {
+  return { instants: createInstantTimeGenerator(), newFileId: () => `${uuidv4()}-0` };
+}
+
+interface Incoming {
+  batch: RecordBatch;
+  keys: string[];
+  partitions: string[];
+}
+
+interface GroupPlan {
+  partition: string;
+  fileId: string;
+  slice?: FileSlice;
+  /** Incoming row indexes that update (or, for deletes, delete) records of this group. */
+  updates: number[];
+  inserts: number[];
+}
+
+/** Runs one write as one commit. */
+export async function executeWrite(
+  ctx: WriteContext,
+  operation: WriteOperation,
+  input: ArrowTable,
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const { store, config } = ctx;
+  if (config.type !== 'COPY_ON_WRITE') {
+    throw new InvalidWriteError(`Writing ${config.type} tables is not supported yet; lake writes COPY_ON_WRITE tables.`);
+  }
+  if (!config.populateMetaFields) {
+    throw new InvalidWriteError('The table was created with hoodie.populate.meta.fields=false; lake writes only tables with meta fields.');
+  }
+  const sizing: FileSizing = { ...defaultFileSizing, ...options.sizing };
+  const timeline = await ctx.timeline();
+  const claimStart = await latestClaim(store);
+  const knownCompleted = new Set(timeline.completed().map((i) => i.time));
+
+  // Schema: the incoming batch must fit the table's schema, which may evolve by this write.
+  const tableSchema = await ctx.dataSchema(timeline);
+  const incomingSchema = withoutMetaFields(input.schema);
+  let dataSchema: Schema;
+  let batch: RecordBatch;
+  const inputBatch = concatBatches(input.schema, input.batches);
+  if (operation === 'delete') {
+    dataSchema = tableSchema ?? incomingSchema;
+    batch = inputBatch;
+  } else if (tableSchema && tableSchema.fields.length > 0) {
+    const reconciled = reconcileSchemas(tableSchema, incomingSchema);
+    dataSchema = reconciled.schema;
+    batch = reconciled.align(inputBatch);
+  } else {
+    dataSchema = incomingSchema;
+    batch = reconcileSchemas(incomingSchema, incomingSchema).align(inputBatch);
+  }
+  const fullSchema = tableWithMetaFields(dataSchema, config);
+
+  const keygen = createKeyGenerator(keyGeneratorOptionsFromProperties(Object.fromEntries(config.raw)));
+  const generated = keygen.generate(batch);
+  let incoming: Incoming = { batch, keys: generated.recordKeys, partitions: generated.partitionPaths };
+
+  // De-duplicate within the batch: per (partition, key), the greatest ordering value wins.
+  if (operation !== 'delete') {
+    const ordering = config.orderingFields[0] ? orderingReader(batch.getChild(config.orderingFields[0])) : undefined;
+    const composite = incoming.keys.map((k, i) => `${incoming.partitions[i]}\u0000${k}`);
+    const keep = dedupeByKey(composite, ordering);
+    if (keep.length !== batch.numRows) {
+      incoming = {
+        batch: takeRows(batch, keep),
+        keys: Array.from(keep, (i) => incoming.keys[i]),
+        partitions: Array.from(keep, (i) => incoming.partitions[i]),
+      };
+    }
+  }
+
+  const view = await buildFileSystemView(store, timeline, {});
+  const slicesByPartition = new Map<string, FileSlice[]>();
+  for (const slice of latestFileSlices(view)) {
+    const list = slicesByPartition.get(slice.partitionPath) ?? [];
+    list.push(slice);
+    slicesByPartition.set(slice.partitionPath, list);
+  }
+  const rowsByPartition = new Map<string, number[]>();
+  incoming.partitions.forEach((p, i) => {
+    const list = rowsByPartition.get(p) ?? [];
+    list.push(i);
+    rowsByPartition.set(p, list);
+  });
+
+  const indexStats = { filesConsidered: 0, filesRead: 0 };
+  const groups = new Map<string, GroupPlan>();
+  const group = (partition: string, fileId: string, slice?: FileSlice): GroupPlan => {
+    const key = fileGroupKey(partition, fileId);
+    let plan = groups.get(key);
+    if (!plan) {
+      plan = { partition, fileId, slice, updates: [], inserts: [] };
+      groups.set(key, plan);
+    }
+    return plan;
+  };
+  const replaced = new Map<string, string[]>();
+  const overwrite = operation === 'insert_overwrite' || operation === 'insert_overwrite_table';
+
+  if (overwrite) {
+    const partitions = operation === 'insert_overwrite_table' ? new Set([...slicesByPartition.keys(), ...rowsByPartition.keys()]) : new Set(rowsByPartition.keys());
+    for (const p of partitions) {
+      const ids = (slicesByPartition.get(p) ?? []).map((s) => s.fileId);
+      if (ids.length > 0) replaced.set(p, ids);
+    }
+  }
+
+  const recordSize = averageRecordSize(await recentWriteStats(timeline)) ?? sizing.recordSizeEstimate;
+  for (const [partition, rows] of rowsByPartition) {
+    const slices = overwrite ? [] : slicesByPartition.get(partition) ?? [];
+    const located = operation === 'insert' || overwrite
+      ? new Map<string, string>()
+      : await locateKeys(
+          store,
+          slices.filter((s) => s.baseFile).map((s) => ({ fileId: s.fileId, baseFile: s.baseFile! })),
+          rows.map((i) => incoming.keys[i]),
+          indexStats,
+        );
+    const fresh: number[] = [];
+    for (const i of rows) {
+      const fileId = located.get(incoming.keys[i]);
+      if (fileId !== undefined) group(partition, fileId, slices.find((s) => s.fileId === fileId)).updates.push(i);
+      else if (operation !== 'delete') fresh.push(i);
+    }
+    if (fresh.length === 0) continue;
+    const candidates = slices
+      .filter((s) => s.baseFile && s.logFiles.length === 0)
+      .map((s) => ({ fileId: s.fileId, sizeBytes: s.baseFile!.size ?? 0 }));
+    let at = 0;
+    for (const bucket of planInsertBuckets(fresh.length, candidates, sizing, recordSize)) {
+      const fileId = bucket.fileId ?? ctx.newFileId();
+      const slice = bucket.fileId ? slices.find((s) => s.fileId === bucket.fileId) : undefined;
+      group(partition, fileId, slice).inserts.push(...fresh.slice(at, at + bucket.records));
+      at += bucket.records;
+    }
+  }
+
+  const action: Action = overwrite ? 'replacecommit' : 'commit';
+  const instant = await startInstant(ctx, timeline, action);
+  const written: string[] = [];
+  const markers: string[] = [];
+  try {
+    const stats: WriteStatInput[] = [];
+    let writerPartition = 0;
+    const partitionsWritten = new Set<string>();
+    for (const plan of groups.values()) {
+      const stat = await writeFileGroup(ctx, {
+        plan,
+        instant,
+        operation,
+        incoming,
+        fullSchema,
+        dataSchema,
+        writerPartition: writerPartition++,
+        compression: options.compression,
+        isValidInstant: (t) => view.validInstants.has(t),
+        onFile: (path, marker) => {
+          written.push(path);
+          markers.push(marker);
+        },
+      });
+      if (stat) {
+        stats.push(stat);
+        partitionsWritten.add(plan.partition);
+      }
+    }
+    for (const partition of partitionsWritten) await ensurePartitionMetadata(store, partition, instant);
+
+    // Another writer may have committed while this one worked: Hudi writers (seen on the
+    // timeline) and lake writers (seen through commit claims) alike.
+    const changed = [...groups.values()].filter((g) => g.slice).map((g) => fileGroupKey(g.partition, g.fileId));
+    for (const [p, ids] of replaced) for (const id of ids) changed.push(fileGroupKey(p, id));
+    await checkTimelineConflicts(ctx, knownCompleted, instant, new Set(changed));
+    await claimCommit(store, claimStart, {
+      instant,
+      action,
+      fileGroups: changed.map((k) => k.replace('\u0000', '/')),
+    });
+
+    const body = commitMetadataJson({
+      stats,
+      schema: JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName: config.name })),
+      operationType: operationTypes[operation],
+      extraMetadata: options.extraMetadata,
+      replaced: overwrite ? replaced : undefined,
+    });
+    const completedKey = `${config.timelineDir}/${instantFileName({ time: instant, action, state: 'completed' }, config.timelineLayoutVersion)}`;
+    if (!(await store.putIfAbsent(completedKey, body))) {
+      throw new InvalidWriteError(`Instant ${instant} was completed by someone else; retry the write.`);
+    }
+    await store.deleteMany([...markers, instantClaimKey(instant)]).catch(() => undefined);
+    const sum = (f: (s: WriteStatInput) => number) => stats.reduce((n, s) => n + f(s), 0);
+    return {
+      instant,
+      action,
+      operation,
+      inserted: sum((s) => s.numInserts),
+      updated: sum((s) => s.numUpdateWrites),
+      deleted: sum((s) => s.numDeletes),
+      filesWritten: stats.length,
+      filesReplaced: [...replaced.values()].reduce((n, ids) => n + ids.length, 0),
+      bytesWritten: sum((s) => s.fileSizeInBytes),
+      partitions: [...partitionsWritten].sort(),
+      index: indexStats,
+    };
+  } catch (error) {
+    // Nothing was published: remove what this attempt wrote, so nothing of it lingers.
+    await abandonInstant(ctx, instant, action, [...written, ...markers]);
+    throw error;
+  }
+}
+
+async function recentWriteStats(timeline: Timeline): Promise<{ totalWriteBytes: number; numWrites: number }[]> {
+  const writes = timeline.completedWrites().slice(-3);
+  const out: { totalWriteBytes: number; numWrites: number }[] = [];
+  for (const w of writes) {
+    try {
+      for (const stats of (await timeline.commitMetadata(w)).partitionToWriteStats.values()) out.push(...stats);
+    } catch {
+      // An unreadable commit only costs the estimate.
+    }
+  }
+  return out;
+}
+
+/**
+ * A claim on an instant time while its write runs, so two writers picking the same millisecond
+ * cannot share it. Removed when the write ends: later instants are always newer anyway.
+ */
+function instantClaimKey(instant: string): string {
+  return `.hoodie/.aux/lake/instants/${instant}`;
+}
+
+/** Creates the requested and inflight instant files, choosing an instant time no one else holds. */
+async function startInstant(ctx: WriteContext, timeline: Timeline, action: Action): Promise<string> {
+  const { store, config } = ctx;
+  let latest = timeline.instants.at(-1)?.time;
+  for (;;) {
+    const instant = ctx.instants.next(latest);
+    // A claim on the time itself: two writers picking the same millisecond must not share it.
+    if (!(await store.putIfAbsent(instantClaimKey(instant), new Uint8Array()))) {
+      latest = instant;
+      continue;
+    }
+    const file = (state: 'requested' | 'inflight') =>
+      `${config.timelineDir}/${instantFileName({ time: instant, action, state }, config.timelineLayoutVersion)}`;
+    await store.put(file('requested'), new Uint8Array());
+    await store.put(file('inflight'), new TextEncoder().encode(JSON.stringify({ partitionToWriteStats: {}, compacted: false, extraMetadata: {}, operationType: null }, null, 2)));
+    return instant;
+  }
+}
+
+async function abandonInstant(ctx: WriteContext, instant: string, action: Action, files: string[]): Promise<void> {
+  const { store, config } = ctx;
+  const file = (state: 'requested' | 'inflight') =>
+    `${config.timelineDir}/${instantFileName({ time: instant, action, state }, config.timelineLayoutVersion)}`;
+  try {
+    await store.deleteMany(files);
+    await store.delete(file('inflight'));
+    await store.delete(file('requested'));
+    await store.delete(instantClaimKey(instant));
+  } catch {
+    // The instant stays pending; readers ignore it and a rollback removes its files later.
+  }
+}
+
+async function checkTimelineConflicts(ctx: WriteContext, known: ReadonlySet<string>, instant: string, changed: ReadonlySet<string>): Promise<void> {
+  if (changed.size === 0) return;
+  const now = await ctx.timeline();
+  for (const i of now.completedWrites()) {
+    if (known.has(i.time) || i.time === instant) continue;
+    const meta = await now.commitMetadata(i);
+    const overlap = writtenFileGroups(meta)
+      .map((g) => fileGroupKey(g.partitionPath, g.fileId))
+      .filter((k) => changed.has(k));
+    for (const [p, ids] of meta.partitionToReplaceFileIds) for (const id of ids) if (changed.has(fileGroupKey(p, id))) overlap.push(fileGroupKey(p, id));
+    if (overlap.length > 0) throw new ConflictError(instant, i.time, overlap.map((k) => k.replace('\u0000', '/')));
+  }
+}
+
+async function ensurePartitionMetadata(store: ObjectStore, partition: string, instant: string): Promise<void> {
+  const key = partition === '' ? '.hoodie_partition_metadata' : `${partition}/.hoodie_partition_metadata`;
+  if (await store.head(key)) return;
+  const depth = partition === '' ? 0 : partition.split('/').length;
+  const text = `#partition metadata\n#${new Date().toUTCString()}\ncommitTime=${instant}\npartitionDepth=${depth}\n`;
+  await store.putIfAbsent(key, new TextEncoder().encode(text));
+}
+
+interface GroupWrite {
+  plan: GroupPlan;
+  instant: string;
+  operation: WriteOperation;
+  incoming: Incoming;
+  fullSchema: Schema;
+  dataSchema: Schema;
+  writerPartition: number;
+  compression?: Compression;
+  isValidInstant: (instant: string) => boolean;
+  onFile: (path: string, marker: string) => void;
+}
+
+/** Writes the new version of one file group; undefined when nothing changed in it. */
+async function writeFileGroup(ctx: WriteContext, w: GroupWrite): Promise<WriteStatInput | undefined> {
+  const { store, config } = ctx;
+  const { plan, instant, incoming } = w;
+  const started = Date.now();
+  const parts: RecordBatch[] = [];
+  const commitTimes: (string | null)[] = [];
+  const seqNos: (string | null)[] = [];
+  const keys: string[] = [];
+  let inserted = 0;
+  let updated = 0;
+  let deleted = 0;
+  let seq = 0;
+
+  const updateByKey = new Map<string, number>();
+  for (const i of plan.updates) updateByKey.set(incoming.keys[i], i);
+  const ordering = config.orderingFields[0];
+  const incomingOrder = ordering ? orderingReader(incoming.batch.getChild(ordering)) : undefined;
+
+  if (plan.slice) {
+    const old = await readFileSlice(
+      {
+        store,
+        config,
+        mergeMode: config.orderingFields.length > 0 ? 'EVENT_TIME_ORDERING' : 'COMMIT_TIME_ORDERING',
+        isValidInstant: w.isValidInstant,
+        table: w.fullSchema,
+        output: w.fullSchema,
+      },
+      plan.slice,
+    );
+    for (const batch of old) {
+      const oldKeys = batch.getChild(META.recordKey);
+      const oldTimes = batch.getChild(META.commitTime);
+      const oldSeq = batch.getChild(META.commitSeqno);
+      const oldOrder = ordering ? orderingReader(batch.getChild(ordering)) : undefined;
+      // Output rows keep the stored order; an updated record takes its stored row's place.
+      // Index < numRows: a stored row; otherwise an incoming row (numRows + position in `fresh`).
+      const picks: number[] = [];
+      const fresh: number[] = [];
+      const keepStored = (r: number, key: string) => {
+        picks.push(r);
+        keys.push(key);
+        commitTimes.push((oldTimes?.get(r) as string | null) ?? null);
+        seqNos.push((oldSeq?.get(r) as string | null) ?? null);
+      };
+      for (let r = 0; r < batch.numRows; r++) {
+        const key = String(oldKeys?.get(r));
+        const u = updateByKey.get(key);
+        if (u === undefined) {
+          keepStored(r, key);
+          continue;
+        }
+        updateByKey.delete(key);
+        if (w.operation === 'delete') {
+          deleted++;
+          continue;
+        }
+        // Event-time ordering: a stored record with a greater ordering value is kept.
+        if (incomingOrder && oldOrder && compareOrdering(incomingOrder(u), oldOrder(r)) < 0) {
+          keepStored(r, key);
+          continue;
+        }
+        picks.push(batch.numRows + fresh.length);
+        fresh.push(u);
+        keys.push(key);
+        commitTimes.push(instant);
+        seqNos.push(commitSeqNo(instant, w.writerPartition, seq++));
+        updated++;
+      }
+      const stored = selectColumns(batch, w.dataSchema);
+      const combined = fresh.length > 0
+        ? concatBatches(w.dataSchema, [stored, takeRows(incoming.batch, fresh)])
+        : stored;
+      parts.push(picks.length === combined.numRows && picks.every((p, i) => p === i) ? combined : takeRows(combined, picks));
+    }
+  }
+
+  // Keys to update that the stored file no longer held (index raced a concurrent change): inserts.
+  const pending = [...updateByKey.values()];
+  const inserts = w.operation === 'delete' ? [] : [...pending, ...plan.inserts];
+  if (inserts.length > 0) {
+    parts.push(takeRows(incoming.batch, inserts));
+    for (const i of inserts) {
+      keys.push(incoming.keys[i]);
+      commitTimes.push(instant);
+      seqNos.push(commitSeqNo(instant, w.writerPartition, seq++));
+    }
+    inserted += inserts.length;
+  }
+  if (inserted === 0 && updated === 0 && deleted === 0) return undefined;
+
+  const fileName = formatBaseFileName({
+    fileId: plan.fileId,
+    writeToken: makeWriteToken(w.writerPartition, 1, 0),
+    instantTime: instant,
+    extension: 'parquet',
+  });
+  const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
+  const data = parts.length > 0 ? concatBatches(w.dataSchema, parts) : concatBatches(w.dataSchema, []);
+  const withMeta = attachMetaColumns(data, { commitTimes, seqNos, recordKeys: keys, partitionPath: plan.partition, fileName });
+  const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression });
+  const marker = `.hoodie/.temp/${instant}/${path}.marker.${plan.slice ? 'MERGE' : 'CREATE'}`;
+  await store.put(marker, new Uint8Array());
+  w.onFile(path, marker);
+  await store.put(path, bytes);
+  return {
+    fileId: plan.fileId,
+    path,
+    partitionPath: plan.partition,
+    prevCommit: plan.slice?.baseInstantTime,
+    numWrites: keys.length,
+    numDeletes: deleted,
+    numUpdateWrites: updated,
+    numInserts: inserted,
+    fileSizeInBytes: bytes.length,
+    ...(plan.slice ? { totalUpsertTimeMs: Date.now() - started } : { totalCreateTimeMs: Date.now() - started }),
+  };
+}
+
+/** The columns of `schema`, by name, from a batch that has them (and maybe more). */
+function selectColumns(batch: RecordBatch, schema: Schema): RecordBatch {
+  const children = schema.fields.map((f) => {
+    const i = batch.schema.fields.findIndex((g) => g.name === f.name);
+    if (i === -1) throw new InvalidWriteError(`Column "${f.name}" is missing from a stored file; the table may be corrupt.`);
+    return batch.data.children[i];
+  });
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));
+}
