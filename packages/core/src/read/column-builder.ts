@@ -58,6 +58,8 @@ function unsupported(target: DataType, value: unknown): never {
   throw new SchemaError(`Cannot store a ${what} value in an Arrow ${typeName(target)} column`);
 }
 
+const utf8 = new TextDecoder();
+
 /** Reads row `i` of any Arrow Data as a value appendValue understands. */
 export function valueAt(data: Data, i: number): unknown {
   if (!data.getValid(i)) return null;
@@ -80,7 +82,7 @@ export function valueAt(data: Data, i: number): unknown {
   if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isBinary(t) || DataType.isLargeBinary(t)) {
     const offsets = data.valueOffsets as ArrayLike<number | bigint>;
     const bytes = (data.values as Uint8Array).subarray(Number(offsets[i]), Number(offsets[i + 1]));
-    return DataType.isUtf8(t) || DataType.isLargeUtf8(t) ? new TextDecoder().decode(bytes) : bytes.slice();
+    return DataType.isUtf8(t) || DataType.isLargeUtf8(t) ? utf8.decode(bytes) : bytes.slice();
   }
   if (DataType.isBool(t)) {
     const bit = data.offset + i;
@@ -396,6 +398,8 @@ class StructBuilder implements ColumnBuilder {
   private readonly validity = new Validity();
   private readonly fields: Field[];
   private readonly children: ColumnBuilder[];
+  /** Source child index per target field, by source type (sources repeat row after row). */
+  private readonly mappings = new WeakMap<DataType, (number | undefined)[]>();
   constructor(readonly type: DataType) {
     this.fields = (type as Struct).children;
     this.children = this.fields.map((f) => makeColumnBuilder(f.type));
@@ -423,10 +427,17 @@ class StructBuilder implements ColumnBuilder {
     const t = data.type;
     if (!DataType.isStruct(t)) return this.appendValue(valueAt(data, i));
     if (!data.getValid(i)) return this.appendNull();
-    const byName = new Map<string, number>();
-    t.children.forEach((f: Field, k: number) => byName.set(f.name, k));
-    this.fields.forEach((f, k) => {
-      const src = byName.get(f.name);
+    let mapping = this.mappings.get(t);
+    if (!mapping) {
+      const names: string[] = t.children.map((f: Field) => f.name);
+      mapping = this.fields.map((f) => {
+        const k = names.indexOf(f.name);
+        return k === -1 ? undefined : k;
+      });
+      this.mappings.set(t, mapping);
+    }
+    this.fields.forEach((_f, k) => {
+      const src = (mapping as (number | undefined)[])[k];
       if (src === undefined) this.children[k].appendNull();
       else this.children[k].appendFrom(data.children[src], i);
     });

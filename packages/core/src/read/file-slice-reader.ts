@@ -16,6 +16,8 @@ import { scanLogFiles } from '../log/log-scanner.js';
 import { META } from '../schema/table-schema.js';
 import { makeColumnBuilder, valueAt, type ColumnBuilder } from './column-builder.js';
 import { conformTable, projectSchema } from './conform.js';
+import { fillPartitionColumns } from './partition-columns.js';
+import { partitionValues } from '../table/partition.js';
 import { combineVersions, type RecordVersion } from './merge.js';
 import { recordKeyReader } from './record-key.js';
 
@@ -157,7 +159,9 @@ function avroRecordsToBatch(work: Schema, records: Record<string, unknown>[]): R
 export async function readFileSlice(plan: SliceReadPlan, slice: FileSlice): Promise<RecordBatch[]> {
   const merging = !plan.readOptimized && slice.logFiles.length > 0;
   const work = workSchema(plan, merging);
-  const baseBatches = slice.baseFile ? conformTable(await readBaseFile(plan, slice.baseFile, work), work) : [];
+  const dropped = plan.config.dropPartitionColumns ? partitionValues(plan.config, slice.partitionPath) : new Map<string, string>();
+  const withPartitions = (batches: RecordBatch[]): RecordBatch[] => batches.map((b) => fillPartitionColumns(b, work, dropped));
+  const baseBatches = slice.baseFile ? withPartitions(conformTable(await readBaseFile(plan, slice.baseFile, work), work)) : [];
   if (!merging) return finalize(plan, work, baseBatches);
 
   const scan = await scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant, plan.asOf);
@@ -172,10 +176,11 @@ export async function readFileSlice(plan: SliceReadPlan, slice: FileSlice): Prom
   };
   for (const { block, logFile } of scan.blocks) {
     if (block.type === BlockType.AVRO_DATA || block.type === BlockType.PARQUET_DATA) {
-      const batches =
+      const batches = withPartitions(
         block.type === BlockType.AVRO_DATA
           ? [avroRecordsToBatch(work, decodeAvroDataBlock(block, logFile.path).records)]
-          : conformTable(decodeParquetDataBlock(block, logFile.path), work);
+          : conformTable(decodeParquetDataBlock(block, logFile.path), work),
+      );
       for (const batch of batches) {
         const src = sourceOf(plan, work, batch);
         const index = sources.push(src) - 1;
