@@ -208,3 +208,13 @@ export type {
   AvroJsonPrimitive,
 } from './avro/avro-schema.js';
 export { encodeAvroRecords } from './avro/encode.js';
+
+// Writing
+export { createTable, type CreateTableOptions } from './table/create-table.js';
+export { type TableWriteOptions } from './table/table.js';
+export { type WriteInput, type WriterIds } from './write/table-writes.js';
+export { type WriteOptions, type WriteResult, type WriteOperation } from './write/write-client.js';
+export { type FileSizing, defaultFileSizing } from './write/file-sizing.js';
+export { rowsToTable, inferSchema, type Row } from './arrow/from-rows.js';
+export { ConflictError, InvalidWriteError, TableExistsError } from './errors.js';
+export { rowsToJson, vectorValueToJson, dataValueToJson, formatDecimal, formatTimestamp, formatDate, type JsonValue as RowValue } from './arrow/to-json.js';

@@ -2,7 +2,7 @@
 // nested values as JSON text) and table (aligned columns for people at a terminal).
 
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { rowsToJson, type JsonValue } from './values.js';
+import { rowsToJson, type JsonValue } from '@lake/core';
 
 export type OutputFormat = 'ndjson' | 'csv' | 'table';
 

@@ -16,6 +16,10 @@ import { resolveTableSchema, type TableSchema } from '../schema/table-schema.js'
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { loadTimeline, type AsOf, type Timeline } from '../timeline/timeline.js';
 import { buildFileSystemView, latestFileSlices, type FileSystemView } from './fs-view.js';
+import { deleteKeys, deleteWhere, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
+import type { WriteOptions, WriteResult } from '../write/write-client.js';
+
+export type TableWriteOptions = WriteOptions & { ids?: WriterIds };
 
 export const HOODIE_PROPERTIES = '.hoodie/hoodie.properties';
 
@@ -163,6 +167,38 @@ export class HudiTable {
       output,
       ...extra,
     };
+  }
+
+  /** Adds records, assuming their keys are new (no index lookup); one commit. */
+  insert(records: WriteInput, options?: TableWriteOptions): Promise<WriteResult> {
+    return writeRows(this, 'insert', records, options);
+  }
+
+  /** Inserts new records and replaces existing ones with the same key; one commit. */
+  upsert(records: WriteInput, options?: TableWriteOptions): Promise<WriteResult> {
+    return writeRows(this, 'upsert', records, options);
+  }
+
+  /**
+   * Deletes records: by record key strings (searched in every partition through the key
+   * index), or by records carrying the key and partition fields; one commit.
+   */
+  delete(keys: readonly string[] | WriteInput, options?: TableWriteOptions): Promise<WriteResult> {
+    if (Array.isArray(keys) && keys.every((k) => typeof k === 'string')) return deleteKeys(this, keys as string[], options);
+    return writeRows(this, 'delete', keys as WriteInput, options);
+  }
+
+  /** Deletes every record of the latest snapshot the predicate accepts; one commit. */
+  deleteWhere(predicate: (row: Record<string, unknown>) => boolean, options?: TableWriteOptions): Promise<WriteResult> {
+    return deleteWhere(this, predicate, options);
+  }
+
+  /**
+   * Replaces the partitions the records fall in (dynamic partition overwrite), or with
+   * `{ table: true }` the whole table, as a `replacecommit`.
+   */
+  insertOverwrite(records: WriteInput, options: TableWriteOptions & { table?: boolean } = {}): Promise<WriteResult> {
+    return writeRows(this, options.table ? 'insert_overwrite_table' : 'insert_overwrite', records, options);
   }
 
   /** Reads a snapshot of the table, one file slice at a time. */

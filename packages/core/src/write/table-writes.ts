@@ -5,12 +5,16 @@ import { Table as ArrowTable, type Schema } from 'apache-arrow';
 import { v4 as uuidv4 } from 'uuid';
 
 import { rowsToTable, type Row } from '../arrow/from-rows.js';
+import { rowsToJson } from '../arrow/to-json.js';
 import { createInstantTimeGenerator, type InstantTimeGenerator } from '../instant/instant-time.js';
 import { resolveTableSchema } from '../schema/table-schema.js';
-import { buildFileSystemView } from '../table/fs-view.js';
+import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
+import type { FileSlice } from '../file-group/file-slice.js';
+import { META } from '../schema/table-schema.js';
+import { locateKeys } from './key-index.js';
 import type { HudiTable } from '../table/table.js';
 import { withoutMetaFields } from './meta-columns.js';
-import { executeWrite, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-client.js';
+import { executeWrite, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-client.js';
 
 export type WriteInput = ArrowTable | readonly Row[];
 
@@ -63,4 +67,46 @@ export async function writeRows(
   options: WriteOptions & { ids?: WriterIds } = {},
 ): Promise<WriteResult> {
   return executeWrite(writeContext(table, options.ids), operation, await toArrow(table, input, options.ids), options);
+}
+
+/**
+ * Deletes records by record key alone, in whichever partitions hold them: every partition's
+ * base files are checked through the key index (footer ranges and bloom filters).
+ */
+export async function deleteKeys(table: HudiTable, keys: readonly string[], options: WriteOptions & { ids?: WriterIds } = {}): Promise<WriteResult> {
+  const ctx = writeContext(table, options.ids);
+  const timeline = await ctx.timeline();
+  const view = await buildFileSystemView(table.store, timeline, {});
+  const byPartition = new Map<string, { fileId: string; baseFile: NonNullable<FileSlice['baseFile']> }[]>();
+  for (const slice of latestFileSlices(view)) {
+    if (!slice.baseFile) continue;
+    const list = byPartition.get(slice.partitionPath) ?? [];
+    list.push({ fileId: slice.fileId, baseFile: slice.baseFile });
+    byPartition.set(slice.partitionPath, list);
+  }
+  const targets: KeyedDeletes = { keys: [], partitions: [] };
+  for (const [partition, files] of byPartition) {
+    for (const key of (await locateKeys(table.store, files, keys)).keys()) {
+      targets.keys.push(key);
+      targets.partitions.push(partition);
+    }
+  }
+  return executeWrite(ctx, 'delete', targets, options);
+}
+
+/** Deletes every record of the latest snapshot for which `predicate` returns true. */
+export async function deleteWhere(
+  table: HudiTable,
+  predicate: (row: Row) => boolean,
+  options: WriteOptions & { ids?: WriterIds } = {},
+): Promise<WriteResult> {
+  const targets: KeyedDeletes = { keys: [], partitions: [] };
+  for await (const batch of table.read({ withMeta: true })) {
+    for (const plain of rowsToJson(batch)) {
+      if (!predicate(plain)) continue;
+      targets.keys.push(String(plain[META.recordKey]));
+      targets.partitions.push(String(plain[META.partitionPath]));
+    }
+  }
+  return executeWrite(writeContext(table, options.ids), 'delete', targets, options);
 }

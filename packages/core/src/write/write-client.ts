@@ -94,11 +94,17 @@ interface GroupPlan {
   inserts: number[];
 }
 
+/** Records to delete, named by record key and partition path (no data columns needed). */
+export interface KeyedDeletes {
+  keys: string[];
+  partitions: string[];
+}
+
 /** Runs one write as one commit. */
 export async function executeWrite(
   ctx: WriteContext,
   operation: WriteOperation,
-  input: ArrowTable,
+  input: ArrowTable | KeyedDeletes,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
   const { store, config } = ctx;
@@ -115,10 +121,15 @@ export async function executeWrite(
 
   // Schema: the incoming batch must fit the table's schema, which may evolve by this write.
   const tableSchema = await ctx.dataSchema(timeline);
-  const incomingSchema = withoutMetaFields(input.schema);
+  if (!(input instanceof ArrowTable)) {
+    if (operation !== 'delete') throw new InvalidWriteError(`Operation ${operation} needs records, not only keys.`);
+    if (input.keys.length !== input.partitions.length) throw new InvalidWriteError('Keyed deletes need one partition path per key.');
+  }
+  const inputSchema = input instanceof ArrowTable ? input.schema : tableSchema ?? new Schema([]);
+  const incomingSchema = withoutMetaFields(inputSchema);
   let dataSchema: Schema;
   let batch: RecordBatch;
-  const inputBatch = concatBatches(input.schema, input.batches);
+  const inputBatch = input instanceof ArrowTable ? concatBatches(input.schema, input.batches) : concatBatches(inputSchema, []);
   if (operation === 'delete') {
     dataSchema = tableSchema ?? incomingSchema;
     batch = inputBatch;
@@ -132,9 +143,14 @@ export async function executeWrite(
   }
   const fullSchema = tableWithMetaFields(dataSchema, config);
 
-  const keygen = createKeyGenerator(keyGeneratorOptionsFromProperties(Object.fromEntries(config.raw)));
-  const generated = keygen.generate(batch);
-  let incoming: Incoming = { batch, keys: generated.recordKeys, partitions: generated.partitionPaths };
+  let incoming: Incoming;
+  if (input instanceof ArrowTable) {
+    const keygen = createKeyGenerator(keyGeneratorOptionsFromProperties(Object.fromEntries(config.raw)));
+    const generated = keygen.generate(batch);
+    incoming = { batch, keys: generated.recordKeys, partitions: generated.partitionPaths };
+  } else {
+    incoming = { batch, keys: input.keys, partitions: input.partitions };
+  }
 
   // De-duplicate within the batch: per (partition, key), the greatest ordering value wins.
   if (operation !== 'delete') {

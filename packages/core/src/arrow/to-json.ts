@@ -1,4 +1,4 @@
-// Converts Arrow values to plain JSON values without losing information: exact decimals, ISO
+// Converts Arrow values to plain JSON values (for printing, predicates on rows, NDJSON output) without losing information: exact decimals, ISO
 // dates and timestamps at full precision, 64-bit integers as numbers only when exact, binary as
 // base64, nested types as JSON arrays and objects.
 
