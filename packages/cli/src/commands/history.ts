@@ -1,0 +1,68 @@
+// `lake history`: the timeline, newest last: what each instant did.
+
+import { openTable, type Instant, type Timeline } from '@lake/core';
+import type { CliIO } from '../io.js';
+import { tableSink } from '../render/formats.js';
+import { rowsToTable } from '@lake/core';
+
+export interface HistoryEntry {
+  instant: string;
+  action: string;
+  state: string;
+  completionTime: string | null;
+  operation: string | null;
+  inserted: number | null;
+  updated: number | null;
+  deleted: number | null;
+  filesWritten: number | null;
+}
+
+async function entryOf(timeline: Timeline, instant: Instant): Promise<HistoryEntry> {
+  const entry: HistoryEntry = {
+    instant: instant.time,
+    action: instant.action,
+    state: instant.state,
+    completionTime: instant.completionTime ?? null,
+    operation: null,
+    inserted: null,
+    updated: null,
+    deleted: null,
+    filesWritten: null,
+  };
+  if (instant.state !== 'completed' || !['commit', 'deltacommit', 'replacecommit'].includes(instant.action)) return entry;
+  const meta = await timeline.commitMetadata(instant);
+  const stats = [...meta.partitionToWriteStats.values()].flat();
+  entry.operation = meta.operationType ?? null;
+  entry.inserted = stats.reduce((n, s) => n + s.numInserts, 0);
+  entry.updated = stats.reduce((n, s) => n + s.numUpdateWrites, 0);
+  entry.deleted = stats.reduce((n, s) => n + s.numDeletes, 0);
+  entry.filesWritten = stats.length;
+  return entry;
+}
+
+export async function historyEntries(uri: string): Promise<HistoryEntry[]> {
+  const table = await openTable(uri);
+  const timeline = await table.timeline();
+  // One line per instant, in its furthest state.
+  const latest = new Map<string, Instant>();
+  for (const i of timeline.instants) latest.set(`${i.time}.${i.action}`, i);
+  const out: HistoryEntry[] = [];
+  for (const i of latest.values()) out.push(await entryOf(timeline, i));
+  return out.sort((a, b) => (a.instant < b.instant ? -1 : a.instant > b.instant ? 1 : 0));
+}
+
+export async function historyCommand(uri: string, opts: { json?: boolean }, io: CliIO): Promise<void> {
+  const entries = await historyEntries(uri);
+  if (opts.json) {
+    for (const e of entries) io.out(JSON.stringify(e));
+    return;
+  }
+  if (entries.length === 0) {
+    io.out('(no instants: the table has no commits yet)');
+    return;
+  }
+  const sink = tableSink(io.out);
+  const table = rowsToTable(entries.map((e) => ({ ...e })) as never);
+  for (const b of table.batches) sink.write(b);
+  sink.end(table.schema);
+}

@@ -1,0 +1,48 @@
+// `lake write`: one file of records -> one commit.
+
+import { openTable, type WriteResult } from '@lake/core';
+import { Schema } from 'apache-arrow';
+import type { CliIO } from '../io.js';
+import { inputFormatOf, readInputFile } from '../input-files.js';
+
+export const writeOperations = ['upsert', 'insert', 'delete', 'insert_overwrite', 'insert_overwrite_table'] as const;
+export type WriteOp = (typeof writeOperations)[number];
+
+export interface WriteCommandOptions {
+  input: string;
+  op: WriteOp;
+  format?: string;
+  json?: boolean;
+}
+
+export function describeWrite(r: WriteResult): string {
+  return `${r.operation} committed ${r.instant} (${r.action}): ${r.inserted} inserted, ${r.updated} updated, ` +
+    `${r.deleted} deleted; ${r.filesWritten} file(s) written${r.filesReplaced ? `, ${r.filesReplaced} replaced` : ''}, ` +
+    `${r.bytesWritten} bytes, partitions: ${r.partitions.length > 0 ? r.partitions.join(', ') : '(none)'}`;
+}
+
+export async function writeCommand(uri: string, opts: WriteCommandOptions, io: CliIO): Promise<void> {
+  const table = await openTable(uri);
+  const full = await table.schema();
+  const data = new Schema(full.fields.filter((f) => !f.name.startsWith('_hoodie_')));
+  const records = await readInputFile(opts.input, inputFormatOf(opts.input, opts.format), data.fields.length > 0 ? data : undefined);
+  let result: WriteResult;
+  switch (opts.op) {
+    case 'upsert':
+      result = await table.upsert(records);
+      break;
+    case 'insert':
+      result = await table.insert(records);
+      break;
+    case 'delete':
+      result = await table.delete(records);
+      break;
+    case 'insert_overwrite':
+      result = await table.insertOverwrite(records);
+      break;
+    case 'insert_overwrite_table':
+      result = await table.insertOverwrite(records, { table: true });
+      break;
+  }
+  io.out(opts.json ? JSON.stringify(result) : describeWrite(result));
+}

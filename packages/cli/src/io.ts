@@ -1,0 +1,14 @@
+// Where the CLI prints: injectable so tests run commands in-process and read what they print.
+
+export interface CliIO {
+  out(line: string): void;
+  err(line: string): void;
+  /** Whether stdout is a terminal (progress bars, colours). */
+  isTTY: boolean;
+}
+
+export const processIO: CliIO = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  isTTY: Boolean(process.stdout.isTTY),
+};

@@ -1,0 +1,86 @@
+// The `lake` command line: commands, their options and help, and one-line errors.
+
+import { Command, CommanderError, Option } from 'commander';
+import { LakeError } from '@lake/storage';
+import type { CliIO } from './io.js';
+import { positiveInt } from './options.js';
+import { outputFormats } from './render/formats.js';
+import { createCommand } from './commands/create.js';
+import { historyCommand } from './commands/history.js';
+import { showCommand } from './commands/show.js';
+import { writeCommand, writeOperations } from './commands/write.js';
+
+const uriHelp = 'table location: a folder path, file:///abs/path, s3://bucket/prefix or memory://name';
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('lake')
+    .description('Read and write Apache Hudi tables on S3 and local disk.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+
+  program
+    .command('create')
+    .description('create an empty Hudi table (table version 6)')
+    .argument('<uri>', uriHelp)
+    .requiredOption('--key <fields>', 'record key field(s), comma-separated')
+    .option('--partition-by <fields>', 'partition field(s), comma-separated')
+    .option('--ordering-field <field>', 'precombine field: of two versions of a record the greater value wins')
+    .addOption(new Option('--type <type>', 'table type').choices(['cow', 'mor']).default('cow'))
+    .option('--name <name>', 'table name (default: the folder name)')
+    .option('--hive-style', 'name partition folders col=value')
+    .action((uri: string, opts) => createCommand(uri, opts, io));
+
+  program
+    .command('write')
+    .description('write the records of a file as one commit')
+    .argument('<uri>', uriHelp)
+    .requiredOption('--input <file>', 'records: .ndjson, .csv or .parquet')
+    .addOption(new Option('--op <operation>', 'write operation').choices(writeOperations).default('upsert'))
+    .addOption(new Option('--format <format>', 'input format (default: from the extension)').choices(['ndjson', 'csv', 'parquet']))
+    .option('--json', 'print the write result as JSON')
+    .action((uri: string, opts) => writeCommand(uri, opts, io));
+
+  program
+    .command('show')
+    .description('print rows: the latest snapshot, a past one (--as-of) or the changes in a range (--since/--until)')
+    .argument('<uri>', uriHelp)
+    .option('--as-of <instant|time>', 'time travel: an instant (yyyyMMddHHmmssSSS) or an ISO date/time')
+    .option('--since <instant>', 'incremental read: changes after this instant')
+    .option('--until <instant>', 'incremental read: changes up to and including this instant')
+    .option('--columns <names>', 'columns to print, comma-separated')
+    .option('--with-meta', 'include the _hoodie_* meta columns')
+    .option('--read-optimized', 'merge-on-read tables: base files only')
+    .option('--limit <n>', 'print at most n rows', positiveInt)
+    .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('table'))
+    .action((uri: string, opts) => showCommand(uri, opts, io));
+
+  program
+    .command('history')
+    .description('print the timeline: instant, action, state, operation, rows inserted/updated/deleted, files written')
+    .argument('<uri>', uriHelp)
+    .option('--json', 'one JSON object per instant')
+    .action((uri: string, opts) => historyCommand(uri, opts, io));
+
+  return program;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+    }
+    if (error instanceof LakeError) {
+      io.err(`lake: ${error.message}`);
+      return 1;
+    }
+    io.err(`lake: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    return 1;
+  }
+}
