@@ -131,7 +131,9 @@ export async function executeWrite(
   let batch: RecordBatch;
   const inputBatch = input instanceof ArrowTable ? concatBatches(input.schema, input.batches) : concatBatches(inputSchema, []);
   if (operation === 'delete') {
-    dataSchema = tableSchema ?? incomingSchema;
+    // Deletes name records; their columns (often only key and partition fields) never define
+    // the table's schema.
+    dataSchema = tableSchema ?? new Schema([]);
     batch = inputBatch;
   } else if (tableSchema && tableSchema.fields.length > 0) {
     const reconciled = reconcileSchemas(tableSchema, incomingSchema);
@@ -276,7 +278,9 @@ export async function executeWrite(
 
     const body = commitMetadataJson({
       stats,
-      schema: JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName: config.name })),
+      // A delete before any write knows no columns; an empty record schema would hide the real
+      // one from readers that take the schema of the latest commit.
+      schema: dataSchema.fields.length > 0 ? JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName: config.name })) : undefined,
       operationType: operationTypes[operation],
       extraMetadata: options.extraMetadata,
       replaced: overwrite ? replaced : undefined,
