@@ -140,6 +140,17 @@ describe('damaged log files', () => {
     );
   });
 
+  it('truncated just after a block end: the block stands, the torn start of the next does not count', () => {
+    for (const b of original.blocks) {
+      for (let extra = 0; extra <= 8; extra++) {
+        const cut = b.offset + b.length + extra;
+        if (cut > all.length) continue;
+        const scan = readLogBlocks(all.slice(0, cut));
+        expect(scan.blocks.length).toBe(original.blocks.filter((o) => o.offset + o.length <= cut).length);
+      }
+    }
+  });
+
   it('one byte flipped anywhere: every untouched block survives intact, the touched one is skipped or decodes or fails typed', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: all.length - 1 }), fc.integer({ min: 1, max: 255 }), (pos, mask) => {

@@ -94,9 +94,14 @@ function readBlock(bytes: Uint8Array, offset: number): LogBlock | undefined {
     const head = new Cursor(bytes, offset + LOG_MAGIC.length, bytes.length);
     const size = head.long();
     const end = head.pos + size;
-    // Hudi's corruption test: the declared size must stay inside the file and land on the
-    // next block's magic or on the end of the file.
-    if (end > bytes.length || (end < bytes.length && !isMagicAt(bytes, end))) return undefined;
+    // Hudi's corruption test: the declared size must stay inside the file, the trailing length
+    // must agree with it, and what follows must be another magic or the end of the file (a
+    // partial magic there is a torn next block, which does not spoil this one).
+    if (end > bytes.length) return undefined;
+    if (bytes.length - end >= LOG_MAGIC.length && !isMagicAt(bytes, end)) return undefined;
+    if (size < 8) return undefined;
+    const trailer = new Cursor(bytes, end - 8, end).long();
+    if (trailer !== size + LOG_MAGIC.length) return undefined;
     const c = new Cursor(bytes, head.pos, end);
     const formatVersion = c.int();
     if (formatVersion !== LOG_FORMAT_VERSION) return undefined;

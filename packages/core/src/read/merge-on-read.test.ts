@@ -40,7 +40,8 @@ function metadata(entries: [number, string][]): Uint8Array {
 function logBlock(type: number, header: [number, string][], content: Uint8Array): Uint8Array {
   const body = concat([int32(1), int32(type), metadata(header), int64(content.length), content, metadata([])]);
   const size = body.length + 8;
-  return concat([LOG_MAGIC, int64(size), body, int64(LOG_MAGIC.length + 8 + size)]);
+  // The trailing length counts the magic and the block, not the size field itself.
+  return concat([LOG_MAGIC, int64(size), body, int64(LOG_MAGIC.length + size)]);
 }
 
 const AVRO_SCHEMA = {
