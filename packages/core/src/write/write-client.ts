@@ -431,7 +431,7 @@ async function writeFileGroup(ctx: WriteContext, w: GroupWrite): Promise<WriteSt
       },
       plan.slice,
     );
-    for (const batch of old) {
+    for await (const batch of old) {
       const oldKeys = batch.getChild(META.recordKey);
       const oldTimes = batch.getChild(META.commitTime);
       const oldSeq = batch.getChild(META.commitSeqno);
