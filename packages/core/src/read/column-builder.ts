@@ -186,6 +186,10 @@ class FixedBuilder implements ColumnBuilder {
       return;
     }
     let v = valueAt(data, i);
+    if (v !== null && DataType.isDate(src) && DataType.isDate(this.type) && src.unit !== this.type.unit) {
+      // DateDay (unit 0) counts days, DateMillisecond (unit 1) milliseconds.
+      v = src.unit === 0 ? toBigInt(v, this.type) * 86_400_000n : Math.floor(toNumber(v, this.type) / 86_400_000);
+    }
     if (v !== null && hasUnit(src) && hasUnit(this.type)) {
       const { mul, div } = unitScale((src as unknown as { unit: number }).unit, (this.type as unknown as { unit: number }).unit);
       v = (toBigInt(v, this.type) * mul) / div;

@@ -2,8 +2,8 @@
 // or no logs), or the base file merged with the slice's log blocks by record key under the
 // table's merge mode. Log-only slices merge their logs against an empty base.
 
-import type { RecordBatch, Schema, Table } from 'apache-arrow';
-import { makeData, RecordBatch as ArrowRecordBatch, Struct, type Data } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { makeData, RecordBatch as ArrowRecordBatch, Struct, Table as ArrowTable, type Data } from 'apache-arrow';
 import { NotFoundError, type ObjectStore } from '@lake/storage';
 import { byteSourceFromStore, openParquet } from '@lake/parquet';
 
@@ -52,7 +52,8 @@ function workSchema(plan: SliceReadPlan, merging: boolean): Schema {
   return projectSchema(plan.table, names);
 }
 
-async function readBaseFile(plan: SliceReadPlan, file: BaseFile, schema: Schema): Promise<Table> {
+/** Streams a base file's batches, conformed to `schema` (one row group at a time). */
+async function* readBaseFile(plan: SliceReadPlan, file: BaseFile, schema: Schema): AsyncGenerator<RecordBatch> {
   if (file.extension !== 'parquet') {
     throw new UnsupportedFeatureError(`Base file ${file.path} is ${file.extension.toUpperCase()}; only Parquet base files are supported`);
   }
@@ -61,7 +62,10 @@ async function readBaseFile(plan: SliceReadPlan, file: BaseFile, schema: Schema)
     const reader = await openParquet(source, { name: file.path });
     // Columns absent from this file (added later, or virtual meta fields) come back as nulls.
     const present = new Set(reader.metadata.fields);
-    return await reader.read({ columns: schema.fields.map((f) => f.name).filter((n) => present.has(n)) });
+    const columns = schema.fields.map((f) => f.name).filter((n) => present.has(n));
+    for await (const batch of reader.batches({ columns, batchSize: plan.batchSize ?? 8192 })) {
+      yield* conformTable(new ArrowTable([batch]), schema);
+    }
   } catch (e) {
     if (e instanceof NotFoundError) throw new MissingBaseFileError(file.path, { cause: e });
     throw e;
@@ -155,20 +159,25 @@ function avroRecordsToBatch(work: Schema, records: Record<string, unknown>[]): R
   return new ArrowRecordBatch(work, makeData({ type: new Struct(work.fields), length: records.length, nullCount: 0, children }));
 }
 
-/** Reads a file slice; batches have exactly `plan.output`'s schema. */
-export async function readFileSlice(plan: SliceReadPlan, slice: FileSlice): Promise<RecordBatch[]> {
+/** Reads a file slice as a stream of batches with exactly `plan.output`'s schema. */
+export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): AsyncGenerator<RecordBatch> {
   const merging = !plan.readOptimized && slice.logFiles.length > 0;
   const work = workSchema(plan, merging);
   const dropped = plan.config.dropPartitionColumns ? partitionValues(plan.config, slice.partitionPath) : new Map<string, string>();
   const withPartitions = (batches: RecordBatch[]): RecordBatch[] => batches.map((b) => fillPartitionColumns(b, work, dropped));
-  const baseBatches = slice.baseFile ? withPartitions(conformTable(await readBaseFile(plan, slice.baseFile, work), work)) : [];
-  if (!merging) return finalize(plan, work, baseBatches);
+  async function* base(): AsyncGenerator<RecordBatch> {
+    if (!slice.baseFile) return;
+    for await (const b of readBaseFile(plan, slice.baseFile, work)) yield fillPartitionColumns(b, work, dropped);
+  }
 
-  const scan = await scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant, plan.asOf);
-  if (scan.blocks.length === 0) return finalize(plan, work, baseBatches);
+  const scan = merging ? await scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant, plan.asOf) : undefined;
+  if (!scan || scan.blocks.length === 0) {
+    for await (const b of base()) yield* finalize(plan, work, [b]);
+    return;
+  }
 
-  const sources: Source[] = baseBatches.map((b) => sourceOf(plan, work, b));
-  const baseCount = sources.length;
+  // Log records first (they decide which base rows change), then base rows streamed past them.
+  const logs: Source[] = [];
   const versions = new Map<string, RecordVersion>();
   const upsert = (key: string, v: RecordVersion): void => {
     const prev = versions.get(key);
@@ -183,7 +192,7 @@ export async function readFileSlice(plan: SliceReadPlan, slice: FileSlice): Prom
       );
       for (const batch of batches) {
         const src = sourceOf(plan, work, batch);
-        const index = sources.push(src) - 1;
+        const index = logs.push(src) - 1;
         for (let r = 0; r < src.length; r++) upsert(src.key(r), { source: index, row: r, ordering: src.ordering(r), deleted: false });
       }
     } else if (block.type === BlockType.DELETE) {
@@ -195,21 +204,34 @@ export async function readFileSlice(plan: SliceReadPlan, slice: FileSlice): Prom
     }
   }
 
-  const sink = new RowSink(work, plan.batchSize ?? 8192);
-  for (let s = 0; s < baseCount; s++) {
-    const src = sources[s];
+  const BASE = -2;
+  for await (const batch of base()) {
+    const src = sourceOf(plan, work, batch);
+    const keys: string[] = new Array<string>(src.length);
+    let touched = false;
     for (let r = 0; r < src.length; r++) {
-      const key = src.key(r);
-      const logVersion = versions.get(key);
+      keys[r] = src.key(r);
+      if (versions.has(keys[r])) touched = true;
+    }
+    if (!touched) {
+      yield* finalize(plan, work, [batch]);
+      continue;
+    }
+    const sink = new RowSink(work, Number.MAX_SAFE_INTEGER);
+    for (let r = 0; r < src.length; r++) {
+      const logVersion = versions.get(keys[r]);
       if (!logVersion) {
         sink.push(src.data, r);
         continue;
       }
-      versions.delete(key);
-      const winner = combineVersions(plan.mergeMode, { source: s, row: r, ordering: src.ordering(r), deleted: false }, logVersion);
-      if (!winner.deleted) sink.push(sources[winner.source].data, winner.row);
+      versions.delete(keys[r]);
+      const winner = combineVersions(plan.mergeMode, { source: BASE, row: r, ordering: src.ordering(r), deleted: false }, logVersion);
+      if (winner.deleted) continue;
+      sink.push(winner.source === BASE ? src.data : logs[winner.source].data, winner.row);
     }
+    yield* finalize(plan, work, sink.take());
   }
-  for (const v of versions.values()) if (!v.deleted) sink.push(sources[v.source].data, v.row);
-  return finalize(plan, work, sink.take());
+  const sink = new RowSink(work, plan.batchSize ?? 8192);
+  for (const v of versions.values()) if (!v.deleted) sink.push(logs[v.source].data, v.row);
+  yield* finalize(plan, work, sink.take());
 }

@@ -203,11 +203,18 @@ describe('merge-on-read, table version 8', () => {
     // id 1: the log's ts 5 loses to the base's ts 10; id 2: ts 20 beats the delete ordered 15;
     // id 3: deleted; id 9: inserted at ts 1, updated at T7 with ts 0 (loses), T4 and T5 never count.
     expect(await read(store)).toEqual({ 1: '10:a1', 2: '20:b2', 9: '1:z2' });
+    // Streaming the base file one row at a time merges the same way.
+    expect(await read(store, { batchSize: 1 })).toEqual({ 1: '10:a1', 2: '20:b2', 9: '1:z2' });
   });
 
   it('commit-time ordering: the later write wins', async () => {
     const store = await makeTable('COMMIT_TIME_ORDERING');
     expect(await read(store)).toEqual({ 1: '5:a2', 9: '0:z7' });
+    expect(await read(store, { batchSize: 1 })).toEqual({ 1: '5:a2', 9: '0:z7' });
+    const t = await openTable(store);
+    const sizes = [];
+    for await (const b of t.read({ batchSize: 1 })) sizes.push(b.numRows);
+    expect(sizes).toEqual([1, 1]);
   });
 
   it('time travel sees only the blocks at or before the instant', async () => {

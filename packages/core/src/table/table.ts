@@ -32,6 +32,8 @@ export interface SnapshotReadOptions {
   withMeta?: boolean;
   /** Merge-on-read tables: read base files only, skipping log files (Hudi's read-optimized query). */
   readOptimized?: boolean;
+  /** Most rows per batch (default 8192). */
+  batchSize?: number;
 }
 
 export interface IncrementalReadOptions {
@@ -208,8 +210,11 @@ export class HudiTable {
     const self = this;
     return new BatchStream(output, async function* () {
       const c = await ctx;
-      const plan = self.plan(c, await output, { readOptimized: options.readOptimized === true });
-      for (const slice of latestFileSlices(c.view)) yield* await readFileSlice(plan, slice);
+      if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)) {
+        throw new InvalidReadOptionError(`batchSize must be a positive integer, got ${String(options.batchSize)}`);
+      }
+      const plan = self.plan(c, await output, { readOptimized: options.readOptimized === true, batchSize: options.batchSize });
+      for (const slice of latestFileSlices(c.view)) yield* readFileSlice(plan, slice);
     });
   }
 
@@ -240,7 +245,7 @@ export class HudiTable {
       const plan = self.plan(ctx, await output, { commitTimeRange: { start: startBound, end: endBound } });
       for (const slice of latestFileSlices(ctx.view)) {
         if (!touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) continue;
-        yield* await readFileSlice(plan, slice);
+        yield* readFileSlice(plan, slice);
       }
     });
   }
