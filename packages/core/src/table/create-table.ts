@@ -5,7 +5,7 @@ import { openStore, type ObjectStore } from '@lake/storage';
 import type { Schema } from 'apache-arrow';
 
 import { formatTableProperties, newTableProperties, type TableType } from '../config/table-config.js';
-import { TableExistsError } from '../errors.js';
+import { InvalidTableConfigError, TableExistsError } from '../errors.js';
 import { inferKeyGeneratorType, keyGeneratorTableProperties, type KeyGeneratorType } from '../keygen/key-generator.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { HOODIE_PROPERTIES, HudiTable, openTable } from './table.js';
@@ -45,6 +45,16 @@ export async function createTable(location: string | ObjectStore, options: Creat
   const name = options.name ?? defaultName(store);
   const partitionBy = options.partitionBy ?? [];
   const type: TableType = options.type === 'mor' ? 'MERGE_ON_READ' : 'COPY_ON_WRITE';
+  if (options.recordKey.length === 0) throw new InvalidTableConfigError('recordKey needs at least one field');
+  if (options.schema) {
+    const known = new Set(options.schema.fields.map((f) => f.name));
+    const roles: [string, string[]][] = [['record key', options.recordKey], ['partition', partitionBy], ['ordering', options.orderingField ? [options.orderingField] : []]];
+    for (const [role, fields] of roles) {
+      for (const f of fields) {
+        if (!known.has(f)) throw new InvalidTableConfigError(`${role} field "${f}" is not a column of the schema (${[...known].join(', ')})`);
+      }
+    }
+  }
   const keyGenType = options.keyGenerator ?? inferKeyGeneratorType(options.recordKey, partitionBy);
   const keyProps = keyGeneratorTableProperties({
     type: keyGenType,
