@@ -1,12 +1,6 @@
-// Builds Arrow columns of a given type from two kinds of input: decoded Avro values (log
-// blocks) and rows of other Arrow columns (base files, Parquet log blocks). One builder for
-// both is what makes merged rows come out with exactly the table's Arrow types.
-//
-// Values accepted by appendValue: boolean; number or bigint for integers, floats, dates (days),
-// times and timestamps (in the column's unit); string; Uint8Array for binary, fixed and decimal
-// (big-endian two's complement, as Avro stores it) or bigint for decimals; arrays for lists;
-// [key, value][] or Map for maps; objects or Maps for structs; AvroUnionValue for unions mapped
-// to member structs; null/undefined for null.
+// Builds Arrow columns of a given type from decoded Avro values (log blocks) and from rows of
+// other Arrow columns (base files, Parquet log blocks): one builder for both is what makes
+// merged rows come out with exactly the table's Arrow types.
 
 import { DataType, makeData, makeVector, type Data, type Field, type Struct } from 'apache-arrow';
 
@@ -17,6 +11,12 @@ export interface ColumnBuilder {
   readonly type: DataType;
   readonly length: number;
   appendNull(): void;
+  /**
+   * Accepts: boolean; number or bigint for integers, floats, dates (days), times and timestamps
+   * (in the column's unit); string; Uint8Array for binary, fixed and decimals (big-endian two's
+   * complement, as Avro stores them) or bigint for decimals; arrays for lists; [key, value][]
+   * or Map for maps; objects or Maps for structs; AvroUnionValue for member structs; null.
+   */
   appendValue(value: unknown): void;
   /** Appends row `index` of `data`, which may be of a different but convertible type. */
   appendFrom(data: Data, index: number): void;

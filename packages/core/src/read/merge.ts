@@ -1,7 +1,6 @@
-// How two versions of one record key combine, per Hudi merge mode. COMMIT_TIME_ORDERING: the
-// later write wins. EVENT_TIME_ORDERING: the greater ordering value wins and ties go to the later
-// write; a delete carrying Hudi's default ordering value (0, or none) wins regardless, as Hudi
-// treats it as ordered by commit time.
+// How two versions of one record key combine, per Hudi merge mode: by commit time the later write
+// wins; by event time the greater ordering value wins, ties go to the later write, and a delete
+// with Hudi's default ordering value (0, or none) wins regardless, as Hudi orders it by commit.
 
 import type { RecordMergeMode } from '../config/table-config.js';
 import { compareOrdering } from './record-key.js';

@@ -1,7 +1,6 @@
-// Avro binary decoding of single datums against a writer schema. Values come out as plain JS:
-// long -> bigint, bytes/fixed -> Uint8Array, map -> [key, value][] (order kept), record -> object,
-// unions of one non-null type -> the value itself, wider unions -> AvroUnionValue.
-// Every read is bounds-checked so truncated input raises AvroDecodeError, never a RangeError.
+// Avro binary decoding of datums against a writer schema, into plain JS values (long -> bigint,
+// bytes -> Uint8Array, map -> [key, value][], record -> object, wider unions -> AvroUnionValue).
+// Every read is bounds-checked: truncated input raises AvroDecodeError, never a RangeError.
 
 import { AvroDecodeError } from '../errors.js';
 import type { AvroType } from './avro-schema.js';

@@ -1,8 +1,6 @@
-// The file-system view: which files make up the table as of an instant. Keeps only files of
-// completed, not rolled-back writes at or before "as of", groups them into file groups and
-// slices, drops groups that completed replace commits replaced, and picks each group's latest
-// slice. Log files join slices by base instant (table version 6) or by the completion time of the
-// delta commit that wrote them (version 8).
+// The file-system view: which files make up the table as of an instant — files of visible
+// writes grouped into file groups and slices, replaced groups dropped, logs joined to slices by
+// base instant (table version 6) or by their delta commit's completion time (version 8).
 
 import type { ObjectStore } from '@lake/storage';
 

@@ -1,7 +1,6 @@
-// Instants and their file names in both timeline layouts. Layout 1 (table version 6):
-// `.hoodie/<time>.<action>[.requested|.inflight]`; layout 2 (version 8):
-// `.hoodie/timeline/<time>_<completionTime>.<action>` once completed. In both, an inflight commit
-// is written `<time>.inflight` without its action.
+// Instants and their file names: layout 1 (table version 6) `<time>.<action>[.requested|.inflight]`,
+// layout 2 (version 8) `<time>_<completionTime>.<action>` once completed; in both an inflight
+// commit is `<time>.inflight`.
 
 export const ACTIONS = [
   'commit',
