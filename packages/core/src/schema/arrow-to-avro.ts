@@ -14,17 +14,13 @@ import {
 } from 'apache-arrow';
 import type { AvroJsonField as AvroField, AvroJsonRecord as AvroRecord, AvroJsonType as AvroType } from '../avro/avro-schema.js';
 import { UnsupportedArrowTypeError } from '../errors.js';
+import { META_FIELD_NAMES } from './table-schema.js';
 
 /** Hudi's meta columns, in the order they lead every base file and log record. */
-export const HOODIE_META_FIELDS = [
-  '_hoodie_commit_time',
-  '_hoodie_commit_seqno',
-  '_hoodie_record_key',
-  '_hoodie_partition_path',
-  '_hoodie_file_name',
-] as const;
+/** Hudi's meta fields, in file order. */
+export const HOODIE_META_FIELDS = META_FIELD_NAMES;
 
-const META_SET: ReadonlySet<string> = new Set(HOODIE_META_FIELDS);
+const META_SET: ReadonlySet<string> = new Set(META_FIELD_NAMES);
 const MAX_DECIMAL_PRECISION = 38;
 const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

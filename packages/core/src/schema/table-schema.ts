@@ -34,12 +34,17 @@ export interface TableSchema {
   source: 'commit' | 'create-schema' | 'base-file' | 'none';
 }
 
-/** Meta columns (when the table populates them) followed by the data columns. */
-export function withMetaFields(dataSchema: Schema, config: TableConfig): Schema {
+/** The five meta columns followed by the data columns (base-file layout). */
+export function prependMetaFields(dataSchema: Schema): Schema {
   const data = dataSchema.fields.filter((f) => !META_SET.has(f.name));
-  if (!config.populateMetaFields) return new Schema(data, dataSchema.metadata);
   const meta = META_FIELD_NAMES.map((n) => new Field(n, new Utf8(), true));
   return new Schema([...meta, ...data], dataSchema.metadata);
+}
+
+/** Meta columns (when the table populates them) followed by the data columns. */
+export function withMetaFields(dataSchema: Schema, config: TableConfig): Schema {
+  if (!config.populateMetaFields) return new Schema(dataSchema.fields.filter((f) => !META_SET.has(f.name)), dataSchema.metadata);
+  return prependMetaFields(dataSchema);
 }
 
 function fromAvroText(text: string, where: string): { arrow: Schema; avro: AvroType } {

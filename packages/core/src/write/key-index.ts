@@ -75,8 +75,8 @@ export async function locateKeys(
     let lo = 0;
     let hi = sorted.length;
     if (footer.range) {
-      lo = lowerBound(sorted, footer.range.min);
-      hi = upperBound(sorted, footer.range.max);
+      lo = bound(sorted, footer.range.min, false);
+      hi = bound(sorted, footer.range.max, true);
     }
     const candidates: string[] = [];
     for (let i = lo; i < hi; i++) {
@@ -92,23 +92,13 @@ export async function locateKeys(
   return found;
 }
 
-function lowerBound(sorted: readonly string[], value: string): number {
+/** First index whose value is > `value` (inclusive: >= when `inclusive` is false). */
+function bound(sorted: readonly string[], value: string, inclusive: boolean): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(sorted: readonly string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= value) lo = mid + 1;
+    if (sorted[mid] < value || (inclusive && sorted[mid] === value)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

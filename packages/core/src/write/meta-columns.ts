@@ -3,32 +3,12 @@
 // file version keep their commit time and sequence number (incremental reads depend on that);
 // every record in a file gets that file's name.
 
-import { Field, makeData, RecordBatch, Schema, Struct, Utf8, vectorFromArray, type Data } from 'apache-arrow';
-
-export const metaColumnNames = [
-  '_hoodie_commit_time',
-  '_hoodie_commit_seqno',
-  '_hoodie_record_key',
-  '_hoodie_partition_path',
-  '_hoodie_file_name',
-] as const;
-
-const metaNames = new Set<string>(metaColumnNames);
-
-export function isMetaColumn(name: string): boolean {
-  return metaNames.has(name);
-}
-
-export const metaFields: Field[] = metaColumnNames.map((name) => new Field(name, new Utf8(), true));
-
-/** The schema of a base file: meta fields first, then the data fields. */
-export function withMetaFields(dataSchema: Schema): Schema {
-  return new Schema([...metaFields, ...dataSchema.fields.filter((f) => !isMetaColumn(f.name))], dataSchema.metadata);
-}
+import { makeData, RecordBatch, Schema, Struct, Utf8, vectorFromArray, type Data } from 'apache-arrow';
+import { isMetaField, prependMetaFields } from '../schema/table-schema.js';
 
 /** The data part of a schema (meta fields removed). */
 export function withoutMetaFields(schema: Schema): Schema {
-  return new Schema(schema.fields.filter((f) => !isMetaColumn(f.name)), schema.metadata);
+  return new Schema(schema.fields.filter((f) => !isMetaField(f.name)), schema.metadata);
 }
 
 export interface MetaValues {
@@ -57,10 +37,10 @@ function constantColumn(value: string, length: number): Data<Utf8> {
 /** Builds a base-file batch: meta columns from `meta`, data columns from `data` (same row count). */
 export function attachMetaColumns(data: RecordBatch, meta: MetaValues): RecordBatch {
   const length = data.numRows;
-  const schema = withMetaFields(data.schema);
+  const schema = prependMetaFields(data.schema);
   const dataChildren = data.schema.fields
     .map((f, i) => ({ f, child: data.data.children[i] }))
-    .filter(({ f }) => !isMetaColumn(f.name))
+    .filter(({ f }) => !isMetaField(f.name))
     .map(({ child }) => child);
   const children = [
     utf8Column(meta.commitTimes),
