@@ -3,6 +3,7 @@
 // test wants to alter files without touching disk.
 
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -13,7 +14,8 @@ import { MemoryStore } from '../../packages/storage/src/index.js';
 const requireFromCore = createRequire(new URL('../../packages/core/package.json', import.meta.url));
 const { unzipSync } = requireFromCore('fflate') as { unzipSync(data: Uint8Array): Record<string, Uint8Array> };
 
-export const FIXTURES_DIR = process.env.LAKE_HUDI_FIXTURES ?? '/work/shared/fixtures/hudi';
+// The shared folder sits beside the repository: <parent>/shared/fixtures/hudi.
+export const FIXTURES_DIR = process.env.LAKE_HUDI_FIXTURES ?? fileURLToPath(new URL('../../../shared/fixtures/hudi', import.meta.url));
 
 export interface Fixture {
   /** e.g. `sample_table/cow/v6_nonpartitioned`. */
