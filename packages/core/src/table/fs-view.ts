@@ -8,6 +8,7 @@ import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey, type BaseFile, type FileGroup, type FileSlice, type LogFile } from '../file-group/file-slice.js';
 import { compareLogFileNames, parseLogFileName } from '../file-group/log-file.js';
 import type { Timeline } from '../timeline/timeline.js';
+import { MissingBaseFileError } from '../errors.js';
 import { listPartitions, type PartitionListing } from './partition.js';
 
 export interface FileSystemView {
@@ -176,4 +177,37 @@ export function latestFileSlices(view: FileSystemView): FileSlice[] {
     if (s && (s.baseFile || s.logFiles.length > 0)) out.push(s);
   }
   return out;
+}
+
+/** How many of the newest valid writes `checkLatestBaseFiles` verifies. */
+export const VERIFIED_WRITES = 50;
+
+/**
+ * Fails with MissingBaseFileError when a base file that one of the newest valid writes created is
+ * gone from storage while its file group is still live: the listing alone would silently serve
+ * the group's older version (or drop the group), which is stale data, not the table.
+ */
+export async function checkLatestBaseFiles(view: FileSystemView, timeline: Timeline, depth = VERIFIED_WRITES): Promise<void> {
+  const latest = new Map<string, string>();
+  for (const g of view.fileGroups) {
+    const base = [...g.slices].reverse().find((s) => s.baseFile)?.baseFile;
+    latest.set(fileGroupKey(g.partitionPath, g.fileId), base?.instantTime ?? '');
+  }
+  const live = new Set(view.partitions);
+  const writes = timeline.completedWrites(view.asOf).filter((i) => view.validInstants.has(i.time)).slice(-depth);
+  const replaced = new Set<string>();
+  for (const w of [...writes].reverse()) {
+    const meta = await timeline.commitMetadata(w);
+    for (const [partition, ids] of meta.partitionToReplaceFileIds) for (const id of ids) replaced.add(fileGroupKey(partition, id));
+    for (const [partition, stats] of meta.partitionToWriteStats) {
+      if (!live.has(partition)) continue;
+      for (const s of stats) {
+        if (!s.path || !s.path.endsWith('.parquet') || !s.fileId) continue;
+        const key = fileGroupKey(partition, s.fileId);
+        if (replaced.has(key)) continue;
+        const have = latest.get(key);
+        if (have === undefined || have < w.time) throw new MissingBaseFileError(s.path);
+      }
+    }
+  }
 }

@@ -15,7 +15,7 @@ import { projectSchema } from '../read/conform.js';
 import { resolveTableSchema, type TableSchema } from '../schema/table-schema.js';
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { loadTimeline, type AsOf, type Timeline } from '../timeline/timeline.js';
-import { buildFileSystemView, latestFileSlices, type FileSystemView } from './fs-view.js';
+import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices, type FileSystemView } from './fs-view.js';
 import { deleteKeys, deleteWhere, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
 
@@ -108,6 +108,7 @@ export class HudiTable {
     const tl = timeline ?? (await this.timeline());
     const bound = tl.resolveAsOf(asOf);
     const view = await buildFileSystemView(this.store, tl, { asOf: bound });
+    await checkLatestBaseFiles(view, tl);
     const schema = await resolveTableSchema(tl, this.config, view.validInstants, () => this.firstBaseFileSchema(view), bound);
     return { timeline: tl, asOf: bound, view, schema };
   }

@@ -18,7 +18,7 @@ import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { reconcileSchemas } from '../schema/compatibility.js';
 import { META, withMetaFields as tableWithMetaFields } from '../schema/table-schema.js';
-import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
+import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices } from '../table/fs-view.js';
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { instantFileName, type Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -169,6 +169,8 @@ export async function executeWrite(
   }
 
   const view = await buildFileSystemView(store, timeline, {});
+  // Merging into a stale file version would bring deleted or replaced records back.
+  await checkLatestBaseFiles(view, timeline);
   const slicesByPartition = new Map<string, FileSlice[]>();
   for (const slice of latestFileSlices(view)) {
     const list = slicesByPartition.get(slice.partitionPath) ?? [];
