@@ -3,8 +3,9 @@
 
 import { InvalidInstantTimeError } from '../errors.js';
 
-/** Values of `hoodie.table.timeline.timezone`. */
-export type TimelineTimezone = 'UTC' | 'LOCAL';
+import type { TimelineTimezone } from '../config/table-config.js';
+
+export type { TimelineTimezone };
 
 /** The property that records which timezone a table's instants are written in (default LOCAL). */
 export const TIMELINE_TIMEZONE_PROPERTY = 'hoodie.table.timeline.timezone';

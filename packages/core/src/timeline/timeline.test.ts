@@ -49,7 +49,8 @@ describe('instant times', () => {
     expect(dateToInstantTime(d, 'UTC')).toBe('20240418173213674');
     expect(instantTimeToDate('20240418173213674', 'UTC')?.getTime()).toBe(d.getTime());
     expect(instantTimeToDate(dateToInstantTime(d, 'LOCAL'), 'LOCAL')?.getTime()).toBe(d.getTime());
-    expect(instantTimeToDate('20240418173213', 'UTC')?.getTime()).toBe(Date.UTC(2024, 3, 18, 17, 32, 13));
+    // Second-granularity instants stand for the last millisecond of their second, as in Hudi.
+    expect(instantTimeToDate('20240418173213', 'UTC')?.getTime()).toBe(Date.UTC(2024, 3, 18, 17, 32, 13, 999));
     expect(instantTimeToDate('not a time', 'UTC')).toBeUndefined();
   });
 });
