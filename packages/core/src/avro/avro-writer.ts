@@ -1,21 +1,10 @@
 // Avro binary primitives: zig-zag varints, little-endian floats, length-prefixed bytes, into a
 // growable buffer. One datum after another; framing (log blocks, containers) is up to the caller.
 
-export class AvroWriter {
-  private buf = new Uint8Array(256);
-  private view = new DataView(this.buf.buffer);
-  pos = 0;
+import { GrowableBytes } from '../bytes/growable-bytes.js';
 
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-
+/** Avro's binary encoding; `raw` (from GrowableBytes) writes fixed-size values. */
+export class AvroWriter extends GrowableBytes {
   boolean(v: boolean): void {
     this.ensure(1);
     this.buf[this.pos++] = v ? 1 : 0;
@@ -53,13 +42,6 @@ export class AvroWriter {
     this.ensure(8);
     this.view.setFloat64(this.pos, v, true);
     this.pos += 8;
-  }
-
-  /** Raw bytes without a length (fixed). */
-  raw(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
   }
 
   /** Length-prefixed bytes (bytes, string). */

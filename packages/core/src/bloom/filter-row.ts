@@ -4,6 +4,7 @@
 
 import { InvalidBloomFilterError } from '../errors.js';
 import { murmurHash } from './murmur-hash.js';
+import { GrowableBytes } from '../bytes/growable-bytes.js';
 
 /** Hadoop's hash type code for MurmurHash, the only one Hudi writes. */
 export const MURMUR_HASH = 1;
@@ -48,19 +49,9 @@ export function hasPositions(row: FilterRow, pos: Int32Array): boolean {
 }
 
 /** Big-endian DataOutput writer, growing as needed. */
-export class DataWriter {
-  private buf = new Uint8Array(1024);
-  private view = new DataView(this.buf.buffer);
-  private pos = 0;
-
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+export class DataWriter extends GrowableBytes {
+  constructor() {
+    super(1024);
   }
 
   int(v: number): void {
@@ -76,9 +67,7 @@ export class DataWriter {
   }
 
   bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    this.raw(b);
   }
 
   result(): Uint8Array {
