@@ -218,3 +218,4 @@ export { type FileSizing, defaultFileSizing } from './write/file-sizing.js';
 export { rowsToTable, inferSchema, type Row } from './arrow/from-rows.js';
 export { ConflictError, InvalidWriteError, TableExistsError } from './errors.js';
 export { rowsToJson, vectorValueToJson, dataValueToJson, formatDecimal, formatTimestamp, formatDate, type JsonValue as RowValue } from './arrow/to-json.js';
+export { existingRecordRows } from './write/existing-keys.js';

@@ -1,0 +1,42 @@
+// "Which of these records are already in the table?" through the record-key index, for writers
+// that must not overwrite (insert-only ingestion of immutable events).
+
+import type { FileSlice } from '../file-group/file-slice.js';
+import { createKeyGenerator, keyGeneratorOptionsFromProperties } from '../keygen/key-generator.js';
+import type { KeySource } from '../keygen/field-values.js';
+import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
+import type { HudiTable } from '../table/table.js';
+import { locateKeys } from './key-index.js';
+
+/**
+ * Indexes of the rows of `records` whose record key already exists in the partition the table's
+ * key generator assigns them to (the latest snapshot). Only the partitions the records fall in
+ * are looked at, and only base files whose footer range and bloom filter admit a key are read.
+ */
+export async function existingRecordRows(table: HudiTable, records: KeySource): Promise<Set<number>> {
+  const out = new Set<number>();
+  if (records.numRows === 0) return out;
+  const keygen = createKeyGenerator(keyGeneratorOptionsFromProperties(Object.fromEntries(table.config.raw)));
+  const { recordKeys, partitionPaths } = keygen.generate(records);
+  const rowsByPartition = new Map<string, number[]>();
+  partitionPaths.forEach((p, i) => {
+    const list = rowsByPartition.get(p) ?? [];
+    list.push(i);
+    rowsByPartition.set(p, list);
+  });
+  const view = await buildFileSystemView(table.store, await table.timeline(), {});
+  const filesByPartition = new Map<string, { fileId: string; baseFile: NonNullable<FileSlice['baseFile']> }[]>();
+  for (const slice of latestFileSlices(view)) {
+    if (!slice.baseFile || !rowsByPartition.has(slice.partitionPath)) continue;
+    const list = filesByPartition.get(slice.partitionPath) ?? [];
+    list.push({ fileId: slice.fileId, baseFile: slice.baseFile });
+    filesByPartition.set(slice.partitionPath, list);
+  }
+  for (const [partition, rows] of rowsByPartition) {
+    const files = filesByPartition.get(partition);
+    if (!files) continue;
+    const found = await locateKeys(table.store, files, rows.map((i) => recordKeys[i]));
+    for (const i of rows) if (found.has(recordKeys[i])) out.add(i);
+  }
+  return out;
+}
