@@ -5,7 +5,7 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { makeData, RecordBatch as ArrowRecordBatch, Struct, Table as ArrowTable, type Data } from 'apache-arrow';
 import { NotFoundError, type ObjectStore } from '@lake/storage';
-import { byteSourceFromStore, openParquet } from '@lake/parquet';
+import { byteSourceFromStore, openParquet, type ParquetFileMetadata } from '@lake/parquet';
 
 import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
 import { MissingBaseFileError, UnsupportedFeatureError } from '../errors.js';
@@ -38,6 +38,12 @@ export interface SliceReadPlan {
   commitTimeRange?: { start: string; end: string };
   /** Rows per output batch when rows are rebuilt. */
   batchSize?: number;
+  /**
+   * Row groups of a base file to read, chosen from its footer (an empty list skips the file;
+   * undefined reads all). Consulted only for slices read without merging log files, where
+   * base-file statistics describe the rows returned.
+   */
+  selectRowGroups?: (file: BaseFile, footer: ParquetFileMetadata) => number[] | undefined;
 }
 
 /** Columns a slice read needs beyond the output: key, ordering and commit time. */
@@ -53,7 +59,7 @@ function workSchema(plan: SliceReadPlan, merging: boolean): Schema {
 }
 
 /** Streams a base file's batches, conformed to `schema` (one row group at a time). */
-async function* readBaseFile(plan: SliceReadPlan, file: BaseFile, schema: Schema): AsyncGenerator<RecordBatch> {
+async function* readBaseFile(plan: SliceReadPlan, file: BaseFile, schema: Schema, select?: SliceReadPlan['selectRowGroups']): AsyncGenerator<RecordBatch> {
   if (file.extension !== 'parquet') {
     throw new UnsupportedFeatureError(`Base file ${file.path} is ${file.extension.toUpperCase()}; only Parquet base files are supported`);
   }
@@ -63,7 +69,9 @@ async function* readBaseFile(plan: SliceReadPlan, file: BaseFile, schema: Schema
     // Columns absent from this file (added later, or virtual meta fields) come back as nulls.
     const present = new Set(reader.metadata.fields);
     const columns = schema.fields.map((f) => f.name).filter((n) => present.has(n));
-    for await (const batch of reader.batches({ columns, batchSize: plan.batchSize ?? 8192 })) {
+    const rowGroups = select?.(file, reader.metadata);
+    if (rowGroups?.length === 0) return;
+    for await (const batch of reader.batches({ columns, batchSize: plan.batchSize ?? 8192, ...(rowGroups ? { rowGroups } : {}) })) {
       yield* conformTable(new ArrowTable([batch]), schema);
     }
   } catch (e) {
@@ -167,7 +175,7 @@ export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): Asy
   const withPartitions = (batches: RecordBatch[]): RecordBatch[] => batches.map((b) => fillPartitionColumns(b, work, dropped));
   async function* base(): AsyncGenerator<RecordBatch> {
     if (!slice.baseFile) return;
-    for await (const b of readBaseFile(plan, slice.baseFile, work)) yield fillPartitionColumns(b, work, dropped);
+    for await (const b of readBaseFile(plan, slice.baseFile, work, merging ? undefined : plan.selectRowGroups)) yield fillPartitionColumns(b, work, dropped);
   }
 
   const scan = merging ? await scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant, plan.asOf) : undefined;
