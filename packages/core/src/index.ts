@@ -219,3 +219,35 @@ export { rowsToTable, inferSchema, type Row } from './arrow/from-rows.js';
 export { ConflictError, InvalidWriteError, TableExistsError } from './errors.js';
 export { rowsToJson, vectorValueToJson, dataValueToJson, formatDecimal, formatTimestamp, formatDate, type JsonValue as RowValue } from './arrow/to-json.js';
 export { existingRecordRows } from './write/existing-keys.js';
+export { type LogBlockFormat } from './write/log-append.js';
+
+// Merge-on-read: log blocks and compaction
+export {
+  encodeLogBlock,
+  logFileBytes,
+  parquetDataBlock,
+  avroDataBlock,
+  deleteBlock,
+  rollbackBlock,
+  type LogBlockInput,
+  type DeleteEntry,
+} from './log/log-writer.js';
+export { encodeAvroContainer } from './schema/avro-container-writer.js';
+export {
+  compact,
+  scheduleCompaction,
+  runCompaction,
+  runPendingCompactions,
+  DEFAULT_COMPACTION_STRATEGY,
+  type CompactionStrategy,
+  type CompactionOptions,
+  type CompactionProgress,
+  type CompactionRun,
+} from './services/compaction.js';
+export {
+  encodeCompactionPlan,
+  parseCompactionPlan,
+  pendingCompactions,
+  type CompactionPlan,
+  type CompactionOperation,
+} from './services/compaction-plan.js';

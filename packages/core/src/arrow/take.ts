@@ -3,6 +3,7 @@
 // without going through JS objects (which would lose decimal and microsecond precision).
 
 import { Data, DataType, makeData, RecordBatch, Struct, Type, type Field, type Schema } from 'apache-arrow';
+import { SchemaError } from '../errors.js';
 
 type Indices = ArrayLike<number>;
 
@@ -317,4 +318,14 @@ export function nullData(type: DataType, length: number): Data {
       return makeData({ ...base, data: new Ctor(length * strideOf(type)) } as never);
     }
   }
+}
+
+/** The columns of `schema`, by name, from a batch that has them (and maybe more). */
+export function selectColumns(batch: RecordBatch, schema: Schema): RecordBatch {
+  const children = schema.fields.map((f) => {
+    const i = batch.schema.fields.findIndex((g) => g.name === f.name);
+    if (i === -1) throw new SchemaError(`Column "${f.name}" is missing from a stored file; the table may be corrupt.`);
+    return batch.data.children[i];
+  });
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));
 }

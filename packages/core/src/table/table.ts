@@ -18,8 +18,25 @@ import { loadTimeline, type AsOf, type Timeline } from '../timeline/timeline.js'
 import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices, type FileSystemView } from './fs-view.js';
 import { deleteKeys, deleteWhere, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
+import {
+  compact,
+  runCompaction,
+  runPendingCompactions,
+  scheduleCompaction,
+  type CompactionOptions,
+  type CompactionRun,
+  type CompactionStrategy,
+} from '../services/compaction.js';
+import type { CompactionPlan } from '../services/compaction-plan.js';
 
-export type TableWriteOptions = WriteOptions & { ids?: WriterIds };
+export type TableWriteOptions = WriteOptions & {
+  ids?: WriterIds;
+  /**
+   * Merge-on-read tables: compact inline once this many delta commits completed since the last
+   * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call.
+   */
+  inlineCompaction?: { maxDeltaCommits: number } & Omit<CompactionOptions, 'strategy'>;
+};
 
 export const HOODIE_PROPERTIES = '.hoodie/hoodie.properties';
 
@@ -174,12 +191,12 @@ export class HudiTable {
 
   /** Adds records, assuming their keys are new (no index lookup); one commit. */
   insert(records: WriteInput, options?: TableWriteOptions): Promise<WriteResult> {
-    return writeRows(this, 'insert', records, options);
+    return this.afterWrite(writeRows(this, 'insert', records, options), options);
   }
 
   /** Inserts new records and replaces existing ones with the same key; one commit. */
   upsert(records: WriteInput, options?: TableWriteOptions): Promise<WriteResult> {
-    return writeRows(this, 'upsert', records, options);
+    return this.afterWrite(writeRows(this, 'upsert', records, options), options);
   }
 
   /**
@@ -187,13 +204,42 @@ export class HudiTable {
    * index), or by records carrying the key and partition fields; one commit.
    */
   delete(keys: readonly string[] | WriteInput, options?: TableWriteOptions): Promise<WriteResult> {
-    if (Array.isArray(keys) && keys.every((k) => typeof k === 'string')) return deleteKeys(this, keys as string[], options);
-    return writeRows(this, 'delete', keys as WriteInput, options);
+    if (Array.isArray(keys) && keys.every((k) => typeof k === 'string')) return this.afterWrite(deleteKeys(this, keys as string[], options), options);
+    return this.afterWrite(writeRows(this, 'delete', keys as WriteInput, options), options);
   }
 
   /** Deletes every record of the latest snapshot the predicate accepts; one commit. */
   deleteWhere(predicate: (row: Record<string, unknown>) => boolean, options?: TableWriteOptions): Promise<WriteResult> {
-    return deleteWhere(this, predicate, options);
+    return this.afterWrite(deleteWhere(this, predicate, options), options);
+  }
+
+  /** Runs inline compaction after a write when asked to; the write's result either way. */
+  private async afterWrite(write: Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
+    const result = await write;
+    const inline = options?.inlineCompaction;
+    if (inline && this.config.type === 'MERGE_ON_READ') {
+      const { maxDeltaCommits, ...rest } = inline;
+      await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
+    }
+    return result;
+  }
+
+  /**
+   * Merge-on-read tables: finishes pending compactions, then schedules one by the strategy
+   * (default: every file slice with logs) and runs it. Each run completes as a `commit`.
+   */
+  compact(options: CompactionOptions = {}): Promise<CompactionRun[]> {
+    return compact(this, options);
+  }
+
+  /** Writes a compaction plan (`compaction.requested`) without running it; undefined when nothing qualifies. */
+  scheduleCompaction(options: { strategy?: CompactionStrategy; dryRun?: boolean } = {}): Promise<{ instant: string; plan: CompactionPlan } | undefined> {
+    return scheduleCompaction(this, options);
+  }
+
+  /** Runs one scheduled compaction, or all pending ones (oldest first) when no instant is given. */
+  async runCompaction(instant?: string, options: CompactionOptions = {}): Promise<CompactionRun[]> {
+    return instant === undefined ? runPendingCompactions(this, options) : [await runCompaction(this, instant, options)];
   }
 
   /**

@@ -14,6 +14,10 @@ export interface WriteStatInput {
   fileSizeInBytes: number;
   totalCreateTimeMs?: number;
   totalUpsertTimeMs?: number;
+  /** Merge-on-read appends: the log file written and the slice it belongs to (HoodieDeltaWriteStat). */
+  log?: { logVersion: number; logOffset: number; baseFile: string; logFiles: string[] };
+  /** Compactions: what the merged slice held. */
+  compacted?: { logRecords: number; logFiles: number; logBytes: number; updatedRecords: number; logBlocks: number };
 }
 
 export interface CommitMetadataInput {
@@ -41,11 +45,11 @@ function writeStatJson(s: WriteStatInput): Record<string, unknown> {
     totalWriteErrors: 0,
     tempPath: null,
     partitionPath: s.partitionPath,
-    totalLogRecords: 0,
-    totalLogFilesCompacted: 0,
-    totalLogSizeCompacted: 0,
-    totalUpdatedRecordsCompacted: 0,
-    totalLogBlocks: 0,
+    totalLogRecords: s.compacted?.logRecords ?? 0,
+    totalLogFilesCompacted: s.compacted?.logFiles ?? 0,
+    totalLogSizeCompacted: s.compacted?.logBytes ?? 0,
+    totalUpdatedRecordsCompacted: s.compacted?.updatedRecords ?? 0,
+    totalLogBlocks: s.compacted?.logBlocks ?? 0,
     totalCorruptLogBlock: 0,
     totalRollbackBlocks: 0,
     fileSizeInBytes: s.fileSizeInBytes,
@@ -56,6 +60,7 @@ function writeStatJson(s: WriteStatInput): Record<string, unknown> {
       totalUpsertTime: s.totalUpsertTimeMs ?? 0,
       totalCreateTime: s.totalCreateTimeMs ?? 0,
     },
+    ...(s.log ? { ...s.log, recordsStats: { val: null } } : {}),
   };
 }
 

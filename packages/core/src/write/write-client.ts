@@ -22,12 +22,14 @@ import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices } from '../
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { instantFileName, type Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { concatBatches, takeRows } from '../arrow/take.js';
+import { concatBatches, selectColumns, takeRows } from '../arrow/take.js';
 import { encodeBaseFile } from './base-file-writer.js';
 import { claimCommit, latestClaim } from './commit-claims.js';
 import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
 import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizing } from './file-sizing.js';
 import { locateKeys } from './key-index.js';
+import { appendLogFile, type LogBlockFormat } from './log-append.js';
+import { pendingCompactionGroups } from '../services/compaction-plan.js';
 import { attachMetaColumns, commitSeqNo, withoutMetaFields } from './meta-columns.js';
 import { compareOrdering, dedupeByKey, orderingReader } from './ordering.js';
 import type { Compression } from '@lake/parquet';
@@ -40,6 +42,11 @@ export interface WriteOptions {
   compression?: Compression;
   /** Extra commit metadata (e.g. a source checkpoint), stored with the commit. */
   extraMetadata?: Record<string, string>;
+  /**
+   * Merge-on-read tables: the data block format of log files. Default: the table's
+   * `hoodie.logfile.data.block.format`, else Parquet.
+   */
+  logBlockFormat?: LogBlockFormat;
 }
 
 export interface WriteContext {
@@ -108,9 +115,7 @@ export async function executeWrite(
   options: WriteOptions = {},
 ): Promise<WriteResult> {
   const { store, config } = ctx;
-  if (config.type !== 'COPY_ON_WRITE') {
-    throw new InvalidWriteError(`Writing ${config.type} tables is not supported yet; lake writes COPY_ON_WRITE tables.`);
-  }
+  const mor = config.type === 'MERGE_ON_READ';
   if (!config.populateMetaFields) {
     throw new InvalidWriteError('The table was created with hoodie.populate.meta.fields=false; lake writes only tables with meta fields.');
   }
@@ -177,6 +182,8 @@ export async function executeWrite(
     list.push(slice);
     slicesByPartition.set(slice.partitionPath, list);
   }
+  // Merge-on-read: file groups in a pending compaction take their logs under its instant.
+  const compacting = mor ? await pendingCompactionGroups(timeline) : new Map<string, string>();
   const rowsByPartition = new Map<string, number[]>();
   incoming.partitions.forEach((p, i) => {
     const list = rowsByPartition.get(p) ?? [];
@@ -225,7 +232,7 @@ export async function executeWrite(
     }
     if (fresh.length === 0) continue;
     const candidates = slices
-      .filter((s) => s.baseFile && s.logFiles.length === 0)
+      .filter((s) => s.baseFile && s.logFiles.length === 0 && !compacting.has(fileGroupKey(s.partitionPath, s.fileId)))
       .map((s) => ({ fileId: s.fileId, sizeBytes: s.baseFile!.size ?? 0 }));
     let at = 0;
     for (const bucket of planInsertBuckets(fresh.length, candidates, sizing, recordSize)) {
@@ -236,7 +243,9 @@ export async function executeWrite(
     }
   }
 
-  const action: Action = overwrite ? 'replacecommit' : 'commit';
+  const action: Action = overwrite ? 'replacecommit' : mor ? 'deltacommit' : 'commit';
+  const logFormat: LogBlockFormat = options.logBlockFormat ?? (config.raw.get('hoodie.logfile.data.block.format') === 'avro' ? 'avro' : 'parquet');
+  const appended = new Map<string, string>();
   const instant = await startInstant(ctx, timeline, action);
   const written: string[] = [];
   const markers: string[] = [];
@@ -245,6 +254,35 @@ export async function executeWrite(
     let writerPartition = 0;
     const partitionsWritten = new Set<string>();
     for (const plan of groups.values()) {
+      if (mor && plan.slice && plan.inserts.length === 0 && plan.updates.length > 0) {
+        // Updates and deletes of existing records append to the file group's log.
+        const key = fileGroupKey(plan.partition, plan.fileId);
+        const logBaseInstant = compacting.get(key) ?? plan.slice.baseInstantTime;
+        appended.set(key, logBaseInstant);
+        stats.push(
+          await appendLogFile({
+            store,
+            config,
+            partition: plan.partition,
+            fileId: plan.fileId,
+            slice: plan.slice,
+            logBaseInstant,
+            instant,
+            dataSchema,
+            batch: incoming.batch,
+            keys: incoming.keys,
+            rows: plan.updates,
+            deletes: operation === 'delete',
+            format: logFormat,
+            compression: options.compression,
+            writerPartition: writerPartition++,
+            onMarker: (m) => markers.push(m),
+            onFile: (p) => written.push(p),
+          }),
+        );
+        partitionsWritten.add(plan.partition);
+        continue;
+      }
       const stat = await writeFileGroup(ctx, {
         plan,
         instant,
@@ -272,6 +310,7 @@ export async function executeWrite(
     const changed = [...groups.values()].filter((g) => g.slice).map((g) => fileGroupKey(g.partition, g.fileId));
     for (const [p, ids] of replaced) for (const id of ids) changed.push(fileGroupKey(p, id));
     await checkTimelineConflicts(ctx, knownCompleted, instant, new Set(changed));
+    if (appended.size > 0) await checkCompactionConflicts(ctx, instant, appended);
     await claimCommit(store, claimStart, {
       instant,
       action,
@@ -379,6 +418,24 @@ async function checkTimelineConflicts(ctx: WriteContext, known: ReadonlySet<stri
     for (const [p, ids] of meta.partitionToReplaceFileIds) for (const id of ids) if (changed.has(fileGroupKey(p, id))) overlap.push(fileGroupKey(p, id));
     if (overlap.length > 0) throw new ConflictError(instant, i.time, overlap.map((k) => k.replace('\u0000', '/')));
   }
+}
+
+/**
+ * A log file belongs to the slice it was named after; if a compaction was scheduled on the file
+ * group meanwhile, that slice is about to be superseded and the log's records would be lost.
+ */
+async function checkCompactionConflicts(ctx: WriteContext, instant: string, appended: ReadonlyMap<string, string>): Promise<void> {
+  const now = await pendingCompactionGroups(await ctx.timeline());
+  const clashes: string[] = [];
+  let by = '';
+  for (const [key, base] of appended) {
+    const compaction = now.get(key);
+    if (compaction !== undefined && compaction !== base) {
+      clashes.push(key.replace('\u0000', '/'));
+      by = compaction;
+    }
+  }
+  if (clashes.length > 0) throw new ConflictError(instant, by, clashes);
 }
 
 async function ensurePartitionMetadata(store: ObjectStore, partition: string, instant: string): Promise<void> {
@@ -520,14 +577,4 @@ async function writeFileGroup(ctx: WriteContext, w: GroupWrite): Promise<WriteSt
     fileSizeInBytes: bytes.length,
     ...(plan.slice ? { totalUpsertTimeMs: Date.now() - started } : { totalCreateTimeMs: Date.now() - started }),
   };
-}
-
-/** The columns of `schema`, by name, from a batch that has them (and maybe more). */
-function selectColumns(batch: RecordBatch, schema: Schema): RecordBatch {
-  const children = schema.fields.map((f) => {
-    const i = batch.schema.fields.findIndex((g) => g.name === f.name);
-    if (i === -1) throw new InvalidWriteError(`Column "${f.name}" is missing from a stored file; the table may be corrupt.`);
-    return batch.data.children[i];
-  });
-  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));
 }

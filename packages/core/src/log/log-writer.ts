@@ -1,0 +1,182 @@
+// Encodes Hudi log blocks byte for byte as Hudi's log writer frames them: magic, block size,
+// format version, block type, header, content, footer and the trailing total length. A log file
+// is one or more such blocks back to back; object stores cannot append, so each write of a file
+// slice is a new log file version.
+
+import { Table, type RecordBatch } from 'apache-arrow';
+import { writeParquet, type Compression } from '@lake/parquet';
+
+import { encodeAvroRecords } from '../avro/encode.js';
+import type { AvroJsonRecord } from '../avro/avro-schema.js';
+import { AvroWriter } from '../avro/avro-writer.js';
+import { GrowableBytes } from '../bytes/growable-bytes.js';
+import { BlockType, CommandType, HeaderKey, LOG_FORMAT_VERSION, LOG_MAGIC } from './log-format.js';
+
+/** Big-endian Java DataOutput primitives, as the log format uses. */
+class DataOutput extends GrowableBytes {
+  int(v: number): void {
+    this.ensure(4);
+    this.view.setInt32(this.pos, v, false);
+    this.pos += 4;
+  }
+  long(v: number): void {
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, BigInt(v), false);
+    this.pos += 8;
+  }
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+const utf8 = new TextEncoder();
+
+function metadataBytes(entries: Map<number, string>): Uint8Array {
+  const out = new DataOutput();
+  out.int(entries.size);
+  for (const [key, value] of entries) {
+    const v = utf8.encode(value);
+    out.int(key);
+    out.int(v.length);
+    out.raw(v);
+  }
+  return out.bytes();
+}
+
+export interface LogBlockInput {
+  type: number;
+  header: Map<number, string>;
+  content: Uint8Array;
+  footer?: Map<number, string>;
+}
+
+/** One framed block. */
+export function encodeLogBlock(block: LogBlockInput): Uint8Array {
+  const header = metadataBytes(block.header);
+  const footer = metadataBytes(block.footer ?? new Map());
+  // Everything after the size field: version, type, header, content length, content, footer,
+  // and the trailing length.
+  const size = 4 + 4 + header.length + 8 + block.content.length + footer.length + 8;
+  const out = new DataOutput(LOG_MAGIC.length + 8 + size);
+  out.raw(LOG_MAGIC);
+  out.long(size);
+  out.int(LOG_FORMAT_VERSION);
+  out.int(block.type);
+  out.raw(header);
+  out.long(block.content.length);
+  out.raw(block.content);
+  out.raw(footer);
+  out.long(size + LOG_MAGIC.length);
+  return out.bytes();
+}
+
+/** Concatenates framed blocks into one log file's bytes. */
+export function logFileBytes(blocks: Uint8Array[]): Uint8Array {
+  const total = blocks.reduce((n, b) => n + b.length, 0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const b of blocks) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+function dataHeader(instant: string, schemaJson: string): Map<number, string> {
+  return new Map([
+    [HeaderKey.INSTANT_TIME, instant],
+    [HeaderKey.SCHEMA, schemaJson],
+  ]);
+}
+
+/**
+ * A Parquet data block: the records (meta columns first) as one embedded Parquet file, with the
+ * writer schema (meta fields included) in the SCHEMA header.
+ */
+export function parquetDataBlock(batch: RecordBatch, schemaJson: string, instant: string, compression: Compression = 'zstd'): Uint8Array {
+  const content = writeParquet(new Table(batch.schema, [batch]), {
+    compression,
+    metadata: { 'parquet.avro.schema': schemaJson, 'writer.model.name': 'avro' },
+  });
+  return encodeLogBlock({ type: BlockType.PARQUET_DATA, header: dataHeader(instant, schemaJson), content });
+}
+
+/**
+ * An Avro data block, content version 3: the record count, then every record as a 4-byte
+ * big-endian length and its Avro datum in the SCHEMA header's schema.
+ */
+export function avroDataBlock(batch: RecordBatch, schema: AvroJsonRecord, instant: string): Uint8Array {
+  const records = encodeAvroRecords(batch, schema);
+  const out = new DataOutput(64 + records.reduce((n, r) => n + r.length + 4, 0));
+  out.int(3);
+  out.int(records.length);
+  for (const r of records) {
+    out.int(r.length);
+    out.raw(r);
+  }
+  return encodeLogBlock({ type: BlockType.AVRO_DATA, header: dataHeader(instant, JSON.stringify(schema)), content: out.bytes() });
+}
+
+export interface DeleteEntry {
+  recordKey: string;
+  partitionPath: string;
+  /** The ordering value the delete carries; omitted means Hudi's natural order (int 0): the delete always wins. */
+  orderingValue?: number | bigint | string;
+}
+
+/** Branch indexes of the delete record's `orderingVal` union (see data-block.ts). */
+const ORDERING_BRANCH = { int: 1, long: 2, double: 4, string: 6 } as const;
+
+/**
+ * A delete block, content version 3: a 4-byte length and an Avro HoodieDeleteRecordList datum.
+ * Hudi puts the table's writer schema in its header too.
+ */
+export function deleteBlock(entries: readonly DeleteEntry[], schemaJson: string, instant: string): Uint8Array {
+  const datum = new AvroWriter();
+  if (entries.length > 0) {
+    datum.long(entries.length);
+    for (const e of entries) {
+      datum.long(1);
+      datum.bytes(utf8.encode(e.recordKey));
+      datum.long(1);
+      datum.bytes(utf8.encode(e.partitionPath));
+      const v = e.orderingValue ?? 0;
+      if (typeof v === 'bigint') {
+        datum.long(ORDERING_BRANCH.long);
+        datum.long(v);
+      } else if (typeof v === 'string') {
+        datum.long(ORDERING_BRANCH.string);
+        datum.bytes(utf8.encode(v));
+      } else if (Number.isInteger(v) && Math.abs(v) <= 0x7fffffff) {
+        datum.long(ORDERING_BRANCH.int);
+        datum.int(v);
+      } else if (Number.isInteger(v)) {
+        datum.long(ORDERING_BRANCH.long);
+        datum.long(v);
+      } else {
+        datum.long(ORDERING_BRANCH.double);
+        datum.double(v);
+      }
+    }
+  }
+  datum.long(0);
+  const payload = datum.slice(0);
+  const out = new DataOutput(8 + payload.length);
+  out.int(3);
+  out.int(payload.length);
+  out.raw(payload);
+  return encodeLogBlock({ type: BlockType.DELETE, header: dataHeader(instant, schemaJson), content: out.bytes() });
+}
+
+/** A rollback command block: blocks of `target` in this file slice no longer count. */
+export function rollbackBlock(instant: string, target: string): Uint8Array {
+  return encodeLogBlock({
+    type: BlockType.COMMAND,
+    header: new Map([
+      [HeaderKey.INSTANT_TIME, instant],
+      [HeaderKey.TARGET_INSTANT_TIME, target],
+      [HeaderKey.COMMAND_BLOCK_TYPE, String(CommandType.ROLLBACK_BLOCK)],
+    ]),
+    content: new Uint8Array(),
+  });
+}

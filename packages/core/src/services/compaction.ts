@@ -1,0 +1,359 @@
+// Compaction of merge-on-read tables, as Hudi runs it: schedule (a `compaction.requested` instant
+// holding the plan: which file slices), execute (merge each slice's base file and logs into a new
+// base file at the compaction instant; file groups in parallel), complete as a `commit`. Until
+// the commit lands readers see the slices as before; writers meanwhile log into the compaction's
+// new slices, so nothing they write is lost. A run that dies is finished by the next one.
+
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { mapLimit, type ObjectStore } from '@lake/storage';
+import type { Compression } from '@lake/parquet';
+
+import { ConflictError, InvalidWriteError } from '../errors.js';
+import { formatBaseFileName, makeWriteToken, parseBaseFileName } from '../file-group/base-file.js';
+import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
+import { compareLogFileNames } from '../file-group/log-file.js';
+import { readFileSlice } from '../read/file-slice-reader.js';
+import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
+import { META, withMetaFields } from '../schema/table-schema.js';
+import { buildFileSystemView, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
+import type { HudiTable } from '../table/table.js';
+import { instantFileName, type Instant } from '../timeline/instant.js';
+import type { Timeline } from '../timeline/timeline.js';
+import { writtenFileGroups } from '../timeline/commit-metadata.js';
+import { encodeBaseFile } from '../write/base-file-writer.js';
+import { claimCommit, latestClaim } from '../write/commit-claims.js';
+import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
+import { attachMetaColumns } from '../write/meta-columns.js';
+import { writeContext } from '../write/table-writes.js';
+import { concatBatches, selectColumns } from '../arrow/take.js';
+import {
+  compactionRequested,
+  encodeCompactionPlan,
+  pendingCompactionGroups,
+  pendingCompactions,
+  type CompactionOperation,
+  type CompactionPlan,
+} from './compaction-plan.js';
+
+/** Which file slices a new compaction plan takes. */
+export type CompactionStrategy =
+  /** Every slice with logs, once at least `minDeltaCommits` delta commits completed since the last compaction. */
+  | { kind: 'num-commits'; minDeltaCommits: number }
+  /** Slices whose log files add up to at least `minLogBytes`. */
+  | { kind: 'log-size'; minLogBytes: number }
+  /** The listed file groups (`partitionPath/fileId`, or the file id alone). */
+  | { kind: 'file-groups'; fileGroups: string[] };
+
+export interface CompactionProgress {
+  instant: string;
+  fileGroupsDone: number;
+  fileGroupsTotal: number;
+  bytesRead: number;
+  bytesWritten: number;
+}
+
+export interface CompactionOptions {
+  strategy?: CompactionStrategy;
+  /** File groups merged at once (default 2). */
+  parallelism?: number;
+  compression?: Compression;
+  onProgress?: (p: CompactionProgress) => void;
+}
+
+export interface CompactionRun {
+  instant: string;
+  fileGroups: number;
+  logFilesMerged: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  records: number;
+  /** Whether this run finished a compaction an earlier run had started. */
+  resumed: boolean;
+  millis: number;
+}
+
+export const DEFAULT_COMPACTION_STRATEGY: CompactionStrategy = { kind: 'num-commits', minDeltaCommits: 1 };
+
+function requireMor(table: HudiTable): void {
+  if (table.config.type !== 'MERGE_ON_READ') {
+    throw new InvalidWriteError(`Compaction merges log files of MERGE_ON_READ tables; ${table.uri} is ${table.config.type} (use clustering to merge small files).`);
+  }
+}
+
+function instantKey(table: HudiTable, instant: Instant): string {
+  return `${table.config.timelineDir}/${instantFileName(instant, table.config.timelineLayoutVersion)}`;
+}
+
+/** Delta commits completed after the last completed compaction. */
+function deltaCommitsSinceCompaction(timeline: Timeline): number {
+  const writes = timeline.completedWrites();
+  let n = 0;
+  for (let i = writes.length - 1; i >= 0; i--) {
+    if (writes[i].action === 'commit') break;
+    if (writes[i].action === 'deltacommit') n++;
+  }
+  return n;
+}
+
+function logBytes(slice: FileSlice): number {
+  return slice.logFiles.reduce((n, f) => n + (f.size ?? 0), 0);
+}
+
+function selectSlices(slices: FileSlice[], strategy: CompactionStrategy, timeline: Timeline): FileSlice[] {
+  const withLogs = slices.filter((s) => s.logFiles.length > 0);
+  switch (strategy.kind) {
+    case 'num-commits':
+      return deltaCommitsSinceCompaction(timeline) >= strategy.minDeltaCommits ? withLogs : [];
+    case 'log-size':
+      return withLogs.filter((s) => logBytes(s) >= strategy.minLogBytes);
+    case 'file-groups': {
+      const wanted = new Set(strategy.fileGroups);
+      return withLogs.filter((s) => wanted.has(`${s.partitionPath}/${s.fileId}`) || wanted.has(s.fileId));
+    }
+  }
+}
+
+function operationOf(slice: FileSlice): CompactionOperation {
+  return {
+    partitionPath: slice.partitionPath,
+    fileId: slice.fileId,
+    baseInstantTime: slice.baseInstantTime,
+    ...(slice.baseFile ? { dataFileName: slice.baseFile.fileName } : {}),
+    deltaFileNames: [...slice.logFiles].sort(compareLogFileNames).map((f) => f.fileName),
+    metrics: {
+      TOTAL_LOG_FILES: slice.logFiles.length,
+      TOTAL_LOG_FILES_SIZE: logBytes(slice),
+      TOTAL_IO_READ_MB: (logBytes(slice) + (slice.baseFile?.size ?? 0)) / (1024 * 1024),
+    },
+  };
+}
+
+/**
+ * Schedules a compaction: picks slices by the strategy (skipping file groups already in a
+ * pending compaction) and writes the plan as `<instant>.compaction.requested`. Returns undefined
+ * when nothing qualifies.
+ */
+export async function scheduleCompaction(
+  table: HudiTable,
+  options: { strategy?: CompactionStrategy; dryRun?: boolean } = {},
+): Promise<{ instant: string; plan: CompactionPlan } | undefined> {
+  requireMor(table);
+  const ctx = writeContext(table);
+  const timeline = await table.timeline();
+  const view = await buildFileSystemView(table.store, timeline, {});
+  const busy = await pendingCompactionGroups(timeline);
+  const candidates = latestFileSlices(view).filter((s) => !busy.has(fileGroupKey(s.partitionPath, s.fileId)));
+  const slices = selectSlices(candidates, options.strategy ?? DEFAULT_COMPACTION_STRATEGY, timeline);
+  if (slices.length === 0) return undefined;
+  const plan: CompactionPlan = { operations: slices.map(operationOf), extraMetadata: {} };
+  let latest = timeline.instants.at(-1)?.time;
+  const instant = ctx.instants.next(latest);
+  if (options.dryRun) return { instant, plan };
+  // The plan is the instant's requested file; a concurrent scheduler with the same time loses.
+  for (;;) {
+    const time = ctx.instants.next(latest);
+    if (await table.store.putIfAbsent(instantKey(table, compactionRequested(time)), encodeCompactionPlan(plan))) {
+      return { instant: time, plan };
+    }
+    latest = time;
+  }
+}
+
+interface GroupResult {
+  stat: WriteStatInput;
+  logFiles: number;
+  bytesBefore: number;
+  records: number;
+}
+
+/** Finds the slice an operation names in the current view: its base file and every log of its base instant. */
+function sliceForOperation(view: FileSystemView, op: CompactionOperation): FileSlice {
+  const group = view.fileGroups.find((g) => g.partitionPath === op.partitionPath && g.fileId === op.fileId);
+  const base = group?.slices.map((s) => s.baseFile).find((b) => b?.instantTime === op.baseInstantTime);
+  if (op.dataFileName && !base) {
+    throw new InvalidWriteError(
+      `Compaction input ${op.partitionPath}/${op.dataFileName} is gone from the table; the plan cannot run. Roll the compaction back.`,
+    );
+  }
+  const logs = (group?.slices ?? []).flatMap((s) => s.logFiles).filter((f) => f.instantTime === op.baseInstantTime);
+  return {
+    partitionPath: op.partitionPath,
+    fileId: op.fileId,
+    baseInstantTime: op.baseInstantTime,
+    ...(base ? { baseFile: base } : {}),
+    logFiles: logs.sort(compareLogFileNames),
+  };
+}
+
+async function compactGroup(
+  table: HudiTable,
+  view: FileSystemView,
+  op: CompactionOperation,
+  instant: string,
+  fullSchema: Schema,
+  dataSchema: Schema,
+  writerPartition: number,
+  compression: Compression | undefined,
+): Promise<GroupResult> {
+  const started = Date.now();
+  const slice = sliceForOperation(view, op);
+  const batches: RecordBatch[] = [];
+  const stream = readFileSlice(
+    {
+      store: table.store,
+      config: table.config,
+      mergeMode: table.mergeMode,
+      // Only writes before the compaction instant belong to the slice being compacted.
+      isValidInstant: (t) => t < instant && view.isVisible(t),
+      table: fullSchema,
+      output: fullSchema,
+    },
+    slice,
+  );
+  for await (const b of stream) batches.push(b);
+  const merged = concatBatches(fullSchema, batches);
+  const keysColumn = merged.getChild(META.recordKey);
+  const keys: string[] = [];
+  for (let i = 0; i < merged.numRows; i++) keys.push(String(keysColumn?.get(i)));
+  const fileName = formatBaseFileName({ fileId: op.fileId, writeToken: makeWriteToken(writerPartition, 1, 0), instantTime: instant, extension: 'parquet' });
+  const path = op.partitionPath === '' ? fileName : `${op.partitionPath}/${fileName}`;
+  const commitTimes = merged.getChild(META.commitTime);
+  const seqNos = merged.getChild(META.commitSeqno);
+  const data = selectColumns(merged, dataSchema);
+  const withMeta = attachMetaColumns(data, {
+    // Records keep the commit that last wrote them: incremental reads must not see them as new.
+    commitTimes: Array.from({ length: merged.numRows }, (_, i) => (commitTimes?.get(i) as string | null) ?? instant),
+    seqNos: Array.from({ length: merged.numRows }, (_, i) => (seqNos?.get(i) as string | null) ?? null),
+    recordKeys: keys,
+    partitionPath: op.partitionPath,
+    fileName,
+  });
+  const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, { tableName: table.config.name, compression });
+  await table.store.put(`.hoodie/.temp/${instant}/${path}.marker.MERGE`, new Uint8Array());
+  await table.store.put(path, bytes);
+  const logSize = slice.logFiles.reduce((n, f) => n + (f.size ?? 0), 0);
+  return {
+    stat: {
+      fileId: op.fileId,
+      path,
+      partitionPath: op.partitionPath,
+      prevCommit: op.baseInstantTime,
+      numWrites: merged.numRows,
+      numDeletes: 0,
+      numUpdateWrites: merged.numRows,
+      numInserts: 0,
+      fileSizeInBytes: bytes.length,
+      totalUpsertTimeMs: Date.now() - started,
+      compacted: { logRecords: 0, logFiles: slice.logFiles.length, logBytes: logSize, updatedRecords: merged.numRows, logBlocks: 0 },
+    },
+    logFiles: slice.logFiles.length,
+    bytesBefore: logSize + (slice.baseFile?.size ?? 0),
+    records: merged.numRows,
+  };
+}
+
+async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const o of store.list(prefix)) keys.push(o.key);
+  return keys;
+}
+
+/** Removes what a dead run of this compaction left: base files at its instant, and markers. */
+async function removeLeftovers(store: ObjectStore, plan: CompactionPlan, instant: string): Promise<void> {
+  const partitions = new Set(plan.operations.map((o) => o.partitionPath));
+  const ids = new Set(plan.operations.map((o) => fileGroupKey(o.partitionPath, o.fileId)));
+  const doomed: string[] = [];
+  for (const p of partitions) {
+    const { objects } = await store.listDirectory(p === '' ? '' : `${p}/`);
+    for (const o of objects) {
+      const name = o.key.slice(o.key.lastIndexOf('/') + 1);
+      const base = parseBaseFileName(name);
+      if (base && base.instantTime === instant && ids.has(fileGroupKey(p, base.fileId))) doomed.push(o.key);
+    }
+  }
+  doomed.push(...(await listKeys(store, `.hoodie/.temp/${instant}/`)));
+  if (doomed.length > 0) await store.deleteMany(doomed);
+}
+
+/**
+ * Executes a scheduled compaction and completes it as a `commit`. Safe to call again after a
+ * crash at any point: leftovers of the earlier attempt are removed first.
+ */
+export async function runCompaction(table: HudiTable, instant: string, options: CompactionOptions = {}): Promise<CompactionRun> {
+  requireMor(table);
+  const started = Date.now();
+  const store = table.store;
+  const timeline = await table.timeline();
+  if (timeline.completedInstant(instant)) throw new InvalidWriteError(`Compaction ${instant} has already completed.`);
+  const pending = (await pendingCompactions(timeline)).find((p) => p.instant.time === instant);
+  if (!pending) throw new InvalidWriteError(`No pending compaction ${instant} on the timeline of ${table.uri}.`);
+  const { plan } = pending;
+  const resumed = pending.instant.state === 'inflight';
+  const claimStart = await latestClaim(store);
+  await removeLeftovers(store, plan, instant);
+  const inflight: Instant = { time: instant, action: 'compaction', state: 'inflight' };
+  if (!resumed) await store.put(instantKey(table, inflight), new Uint8Array());
+
+  const view = await buildFileSystemView(store, timeline, {});
+  const known = new Set(timeline.completed().map((i) => i.time));
+  const dataSchema = await writeContext(table).dataSchema(timeline);
+  if (!dataSchema) throw new InvalidWriteError(`Table ${table.uri} has no schema yet; nothing to compact.`);
+  const fullSchema = withMetaFields(dataSchema, table.config);
+  const progress: CompactionProgress = { instant, fileGroupsDone: 0, fileGroupsTotal: plan.operations.length, bytesRead: 0, bytesWritten: 0 };
+  options.onProgress?.({ ...progress });
+  const results = await mapLimit(plan.operations, Math.max(1, options.parallelism ?? 2), async (op, i) => {
+    const r = await compactGroup(table, view, op, instant, fullSchema, dataSchema, i, options.compression);
+    progress.fileGroupsDone++;
+    progress.bytesRead += r.bytesBefore;
+    progress.bytesWritten += r.stat.fileSizeInBytes;
+    options.onProgress?.({ ...progress });
+    return r;
+  });
+
+  // A write that completed meanwhile with logs in a compacted slice holds records this run has
+  // not merged: fail, leaving the compaction pending; the next run includes them.
+  const groups = new Set(plan.operations.map((o) => fileGroupKey(o.partitionPath, o.fileId)));
+  const now = await table.timeline();
+  for (const w of now.completedWrites()) {
+    if (known.has(w.time) || w.time > instant) continue;
+    const touched = writtenFileGroups(await now.commitMetadata(w)).filter((g) => groups.has(fileGroupKey(g.partitionPath, g.fileId)));
+    if (touched.length > 0) throw new ConflictError(instant, w.time, touched.map((g) => `${g.partitionPath}/${g.fileId}`));
+  }
+  await claimCommit(store, claimStart, { instant, action: 'commit', fileGroups: [...groups].map((k) => k.replace('\u0000', '/')) });
+  const body = commitMetadataJson({
+    stats: results.map((r) => r.stat),
+    schema: JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName: table.config.name })),
+    operationType: 'COMPACT',
+    compacted: true,
+  });
+  if (!(await store.putIfAbsent(instantKey(table, { time: instant, action: 'commit', state: 'completed' }), body))) {
+    throw new InvalidWriteError(`Compaction ${instant} was completed by another run.`);
+  }
+  await store.deleteMany(await listKeys(store, `.hoodie/.temp/${instant}/`)).catch(() => undefined);
+  return {
+    instant,
+    fileGroups: results.length,
+    logFilesMerged: results.reduce((n, r) => n + r.logFiles, 0),
+    bytesBefore: results.reduce((n, r) => n + r.bytesBefore, 0),
+    bytesAfter: results.reduce((n, r) => n + r.stat.fileSizeInBytes, 0),
+    records: results.reduce((n, r) => n + r.records, 0),
+    resumed,
+    millis: Date.now() - started,
+  };
+}
+
+/** Finishes every pending compaction, oldest first. */
+export async function runPendingCompactions(table: HudiTable, options: CompactionOptions = {}): Promise<CompactionRun[]> {
+  requireMor(table);
+  const out: CompactionRun[] = [];
+  for (const { instant } of await pendingCompactions(await table.timeline())) out.push(await runCompaction(table, instant.time, options));
+  return out;
+}
+
+/** Finishes pending compactions, then schedules one by the strategy and runs it. */
+export async function compact(table: HudiTable, options: CompactionOptions = {}): Promise<CompactionRun[]> {
+  const runs = await runPendingCompactions(table, options);
+  const scheduled = await scheduleCompaction(table, { strategy: options.strategy });
+  if (scheduled) runs.push(await runCompaction(table, scheduled.instant, options));
+  return runs;
+}

@@ -1,0 +1,109 @@
+// Merge-on-read updates and deletes: one new log file per touched file group and write, holding
+// one data block (updated records with their meta columns) or one delete block (keys). The
+// file belongs to the group's current slice (or to a pending compaction's, which Hudi readers
+// merge the same way); object stores cannot append, so every write takes the next log version.
+
+import type { RecordBatch, Schema } from 'apache-arrow';
+import type { ObjectStore } from '@lake/storage';
+import type { Compression } from '@lake/parquet';
+
+import type { TableConfig } from '../config/table-config.js';
+import type { AvroJsonRecord } from '../avro/avro-schema.js';
+import { formatLogFileName } from '../file-group/log-file.js';
+import { makeWriteToken } from '../file-group/base-file.js';
+import type { FileSlice } from '../file-group/file-slice.js';
+import { avroDataBlock, deleteBlock, parquetDataBlock } from '../log/log-writer.js';
+import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
+import { takeRows } from '../arrow/take.js';
+import type { WriteStatInput } from './commit-metadata-json.js';
+import { attachMetaColumns, commitSeqNo } from './meta-columns.js';
+
+export type LogBlockFormat = 'parquet' | 'avro';
+
+export interface LogAppend {
+  store: ObjectStore;
+  config: TableConfig;
+  partition: string;
+  fileId: string;
+  slice: FileSlice;
+  /** Base instant the log file is named after: the slice's, or a pending compaction's. */
+  logBaseInstant: string;
+  instant: string;
+  /** Data columns of the table, in order. */
+  dataSchema: Schema;
+  /** Incoming records (aligned to `dataSchema`) and their keys. */
+  batch: RecordBatch;
+  keys: readonly string[];
+  /** Rows of `batch` to write; for deletes, the keys to delete. */
+  rows: readonly number[];
+  deletes: boolean;
+  format: LogBlockFormat;
+  compression?: Compression;
+  writerPartition: number;
+  /** Called with each marker before its file is written, and with each file written. */
+  onMarker: (marker: string) => void;
+  onFile: (path: string) => void;
+}
+
+/** The next free log version of the slice named by `baseInstant`. */
+function nextLogVersion(slice: FileSlice, baseInstant: string): number {
+  let max = 0;
+  for (const f of slice.logFiles) if (f.instantTime === baseInstant && f.version > max) max = f.version;
+  return max + 1;
+}
+
+/** Writes one log file; returns its write stat (a HoodieDeltaWriteStat). */
+export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
+  const started = Date.now();
+  const schemaRecord = arrowSchemaToAvro(a.dataSchema, { tableName: a.config.name, metaFields: true }) as unknown as AvroJsonRecord;
+  const schemaJson = JSON.stringify(schemaRecord);
+  let block: Uint8Array;
+  if (a.deletes) {
+    block = deleteBlock(
+      a.rows.map((i) => ({ recordKey: a.keys[i], partitionPath: a.partition })),
+      schemaJson,
+      a.instant,
+    );
+  } else {
+    const data = takeRows(a.batch, [...a.rows]);
+    const withMeta = attachMetaColumns(data, {
+      commitTimes: a.rows.map(() => a.instant),
+      seqNos: a.rows.map((_, n) => commitSeqNo(a.instant, a.writerPartition, n)),
+      recordKeys: a.rows.map((i) => a.keys[i]),
+      partitionPath: a.partition,
+      // Hudi puts the file id, not a file name, in the log records' _hoodie_file_name.
+      fileName: a.fileId,
+    });
+    block = a.format === 'avro' ? avroDataBlock(withMeta, schemaRecord, a.instant) : parquetDataBlock(withMeta, schemaJson, a.instant, a.compression);
+  }
+  // A random stage id in the write token keeps two writers choosing the same version from
+  // sharing a file name; putIfAbsent moves on to the next version where the store enforces it.
+  const stage = 1 + Math.floor(Math.random() * 1_000_000);
+  let version = nextLogVersion(a.slice, a.logBaseInstant);
+  for (;;) {
+    const name = formatLogFileName({ fileId: a.fileId, instantTime: a.logBaseInstant, version, writeToken: makeWriteToken(a.writerPartition, stage, 0) });
+    const path = a.partition === '' ? name : `${a.partition}/${name}`;
+    const marker = `.hoodie/.temp/${a.instant}/${path}.marker.APPEND`;
+    a.onMarker(marker);
+    await a.store.put(marker, new Uint8Array());
+    if (!(await a.store.putIfAbsent(path, block))) {
+      version++;
+      continue;
+    }
+    a.onFile(path);
+    const count = a.rows.length;
+    return {
+      fileId: a.fileId,
+      path,
+      partitionPath: a.partition,
+      prevCommit: a.logBaseInstant,
+      numWrites: a.deletes ? 0 : count,
+      numDeletes: a.deletes ? count : 0,
+      numUpdateWrites: a.deletes ? 0 : count,
+      numInserts: 0,
+      fileSizeInBytes: block.length,
+      totalUpsertTimeMs: Date.now() - started,
+      log: { logVersion: version, logOffset: 0, baseFile: a.slice.baseFile?.fileName ?? '', logFiles: [name] },
+    };
+  }
+}
