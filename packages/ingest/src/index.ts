@@ -16,3 +16,24 @@ export { iterableSource, type IterableSourceOptions } from './sources/iterable.j
 export { jetStreamSource, type JetStreamSourceOptions } from './sources/jetstream.js';
 export { createValidator, parseIsoTimestamp, type Validator, type ValidationOptions, type ValidationResult, type EpochUnit } from './validate.js';
 export { flattenRecord, dateOf, hourOf, eventTimeMillis, type FlattenOptions, type Derivation } from './transform.js';
+export { batchReader, defaultBatchLimits, type BatchLimits, type BatchReader, type BatchReadOptions } from './batches.js';
+export {
+  CHECKPOINT_KEY,
+  SOURCE_ID_KEY,
+  QUARANTINE_KEY,
+  checkpointMetadata,
+  lastCommittedCheckpoint,
+  type CommittedCheckpoint,
+} from './checkpoint.js';
+export {
+  QUARANTINE_PREFIX,
+  fileQuarantine,
+  tableQuarantine,
+  createQuarantineTable,
+  quarantineTableSchema,
+  type QuarantineSink,
+  type QuarantineBatch,
+  type QuarantinedRecord,
+} from './quarantine.js';
+export { createIngestMetrics, type IngestMetrics, type BatchReport } from './metrics.js';
+export { ingest, type IngestOptions, type IngestSummary, type IngestMode, type IngestLogEntry } from './ingest.js';
