@@ -19,3 +19,19 @@ export {
 } from './expr.js';
 export { parseExpr } from './parse.js';
 export { ExpressionSyntaxError, UnknownColumnError, ExpressionTypeError, InvalidQueryError } from './errors.js';
+export { GroupedScan } from './scan.js';
+export {
+  aggregate,
+  count,
+  sum,
+  min,
+  max,
+  avg,
+  countDistinct,
+  approxCountDistinct,
+  type AggSpec,
+  type AggFunction,
+  type BatchSource,
+} from './aggregate.js';
+export { createHyperLogLog, type HyperLogLog } from './hll.js';
+export { join, type JoinInput, type JoinOptions } from './join.js';

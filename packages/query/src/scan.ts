@@ -24,6 +24,7 @@ import {
 } from '@lake/core';
 import type { ParquetFileMetadata } from '@lake/parquet';
 
+import { aggregate, type AggSpec } from './aggregate.js';
 import { bindExpr, type Bound } from './bind.js';
 import { countingStore } from './counting-store.js';
 import { InvalidQueryError, UnknownColumnError } from './errors.js';
@@ -138,6 +139,16 @@ export class Scan implements AsyncIterable<RecordBatch> {
   batchSize(rows: number): Scan {
     if (!Number.isSafeInteger(rows) || rows < 1) throw new InvalidQueryError(`batchSize must be a positive integer, got ${String(rows)}`);
     return this.with({ batchSize: rows });
+  }
+
+  /** Groups the matching rows: `.groupBy('campaign_id', 'dt').agg({ n: count() })`. */
+  groupBy(...columns: (string | readonly string[])[]): GroupedScan {
+    return new GroupedScan(this, columns.flat());
+  }
+
+  /** Aggregates over all matching rows (one result row). */
+  agg(aggs: Readonly<Record<string, AggSpec>>): Promise<Table> {
+    return new GroupedScan(this, []).agg(aggs);
   }
 
   /** Statistics of the latest (or current) iteration of this scan. */
@@ -307,6 +318,30 @@ function chooseRowGroups(
   }
   stats.rowGroups.pruned += groups.length - keep.length;
   return keep.length === groups.length ? undefined : keep;
+}
+
+/** A scan with group columns, waiting for its aggregates. */
+export class GroupedScan {
+  private inner?: Scan;
+  constructor(
+    private readonly source: Scan,
+    readonly columns: readonly string[],
+  ) {}
+
+  /** Streams the scan once, reading only the group and aggregated columns. */
+  async agg(aggs: Readonly<Record<string, AggSpec>>): Promise<Table> {
+    const needed = new Set(this.columns);
+    for (const spec of Object.values(aggs)) if (spec.column !== undefined) needed.add(spec.column);
+    // a row count still needs one column to count rows of
+    const projected = needed.size > 0 ? this.source.select([...needed]) : this.source;
+    this.inner = projected;
+    return aggregate(projected, this.columns, aggs, await projected.schema());
+  }
+
+  /** Statistics of the scan behind the latest `agg`. */
+  stats(): ScanStats {
+    return this.inner?.stats() ?? emptyScanStats();
+  }
 }
 
 /** Starts a scan of a table: `scan(table).select('a').where("a > 1")`. */
