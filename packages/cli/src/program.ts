@@ -3,12 +3,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { LakeError } from '@lake/storage';
 import type { CliIO } from './io.js';
-import { positiveInt } from './options.js';
+import { nonNegativeInt, positiveInt } from './options.js';
 import { outputFormats } from './render/formats.js';
 import { createCommand } from './commands/create.js';
 import { historyCommand } from './commands/history.js';
+import { collectDerive, ingestCommand, invalidLimit, positiveNumber } from './commands/ingest.js';
 import { showCommand } from './commands/show.js';
 import { writeCommand, writeOperations } from './commands/write.js';
+import { compactCommand, compactionStrategies } from './commands/compact.js';
+import { UsageError } from './usage-error.js';
 
 const uriHelp = 'table location: a folder path, file:///abs/path, s3://bucket/prefix or memory://name';
 
@@ -43,6 +46,26 @@ export function buildProgram(io: CliIO): Command {
     .action((uri: string, opts) => writeCommand(uri, opts, io));
 
   program
+    .command('ingest')
+    .description('ingest files, an object-store prefix or a NATS JetStream stream in micro-batches, exactly once')
+    .argument('<uri>', uriHelp)
+    .requiredOption('--from <source>', 'a file, a folder, s3://bucket/prefix, or nats://host:port/stream[?durable=name&subject=x]')
+    .addOption(new Option('--format <format>', 'file format (default: from each extension)').choices(['ndjson', 'csv', 'parquet', 'arrow']))
+    .option('--batch-rows <n>', 'most records per commit (default 10000)', positiveInt)
+    .option('--batch-seconds <s>', 'commit a batch at the latest this long after its first record (default 5)', positiveNumber)
+    .option('--batch-bytes <b>', 'most source bytes per commit (default 64 MiB)', positiveInt)
+    .option('--once', 'stop when the source is caught up (the default)')
+    .option('--follow', 'keep ingesting until SIGINT/SIGTERM, then finish the current batch')
+    .option('--insert-only', 'immutable events: drop records whose key is already in the table instead of updating')
+    .option('--max-invalid <n>', 'fail a batch with more invalid records than this count (or fraction, e.g. 0.05)', invalidLimit)
+    .option('--derive-date <column=field>', 'derive a YYYY-MM-DD column from an event time field, e.g. dt=ts (repeatable)', collectDerive)
+    .option('--flatten', 'flatten nested objects into a_b columns')
+    .option('--explode <fields>', 'array fields to explode into one row per element (implies --flatten), comma-separated')
+    .option('--metrics-file <file>', 'write Prometheus metrics (text format) to this file after every batch')
+    .option('--json', 'print one JSON log line per event instead of progress')
+    .action((uri: string, opts) => ingestCommand(uri, opts, io));
+
+  program
     .command('show')
     .description('print rows: the latest snapshot, a past one (--as-of) or the changes in a range (--since/--until)')
     .argument('<uri>', uriHelp)
@@ -63,6 +86,25 @@ export function buildProgram(io: CliIO): Command {
     .option('--json', 'one JSON object per instant')
     .action((uri: string, opts) => historyCommand(uri, opts, io));
 
+  program
+    .command('compact')
+    .description(
+      'merge-on-read: merge log files into base files (Hudi compaction); copy-on-write: stitch small base files into target-size ones (clustering)',
+    )
+    .argument('<uri>', uriHelp)
+    .option('--schedule-only', 'merge-on-read: only write the compaction plan (compaction.requested)')
+    .option('--run-pending', 'merge-on-read: only finish compactions already scheduled')
+    .addOption(new Option('--strategy <strategy>', 'merge-on-read: which file slices to compact (default num-commits)').choices(compactionStrategies))
+    .option('--min-commits <n>', 'num-commits: delta commits since the last compaction needed (default 1)', positiveInt)
+    .option('--min-log-bytes <n>', 'log-size: compact slices whose logs add up to at least n bytes', nonNegativeInt)
+    .option('--file-groups <ids>', 'file-groups: partitionPath/fileId (or fileId), comma-separated')
+    .option('--target-file-size <bytes>', 'copy-on-write: target size of a stitched file (default 120 MiB)', positiveInt)
+    .option('--small-file-limit <bytes>', 'copy-on-write: files below this size are stitched (default 100 MiB)', positiveInt)
+    .option('--parallelism <n>', 'file groups rewritten at once (default 2)', positiveInt)
+    .option('--dry-run', 'print what would be done, change nothing')
+    .option('--json', 'print the summary as JSON')
+    .action((uri: string, opts) => compactCommand(uri, opts, io));
+
   return program;
 }
 
@@ -75,6 +117,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      io.err(`lake: ${error.message}`);
+      return 2;
     }
     if (error instanceof LakeError) {
       io.err(`lake: ${error.message}`);

@@ -37,3 +37,4 @@ export {
 } from './quarantine.js';
 export { createIngestMetrics, type IngestMetrics, type BatchReport } from './metrics.js';
 export { ingest, type IngestOptions, type IngestSummary, type IngestMode, type IngestLogEntry } from './ingest.js';
+export { sourceFromUri, parseNatsUri, type SourceUriOptions } from './source-uri.js';

@@ -59,7 +59,7 @@ export interface IngestOptions {
   /** Receives one structured entry per event (print them as JSON lines). */
   logger?: (entry: IngestLogEntry) => void;
   /** Called after each committed batch. */
-  onBatch?: (report: BatchReport) => void;
+  onBatch?: (report: BatchReport) => void | Promise<void>;
   /** Passed to each commit (file sizing, compression). */
   writeOptions?: Omit<WriteOptions, 'extraMetadata'>;
   /** How long one poll of an idle source waits (default 1000 ms). */
@@ -212,7 +212,7 @@ export async function ingest(table: HudiTable, options: IngestOptions): Promise<
       for (const k of ['read', 'expanded', 'written', 'inserted', 'updated', 'quarantined', 'deduplicated', 'coerced'] as const) summary[k] += report[k];
       metrics.observe(report);
       log({ event: 'batch', ...report });
-      options.onBatch?.(report);
+      await options.onBatch?.(report);
       if (!plan.schema && !options.schema) plan = await makePlan(table, options);
     }
   } finally {
