@@ -251,3 +251,10 @@ export {
   type CompactionPlan,
   type CompactionOperation,
 } from './services/compaction-plan.js';
+export {
+  clusterSmallFiles,
+  planClusteringGroups,
+  type ClusteringOptions,
+  type ClusteringRun,
+  type ClusteringGroupPlan,
+} from './services/clustering.js';

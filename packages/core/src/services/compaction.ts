@@ -9,23 +9,20 @@ import { mapLimit, type ObjectStore } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
 
 import { ConflictError, InvalidWriteError } from '../errors.js';
-import { formatBaseFileName, makeWriteToken, parseBaseFileName } from '../file-group/base-file.js';
+import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { compareLogFileNames } from '../file-group/log-file.js';
 import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
-import { META, withMetaFields } from '../schema/table-schema.js';
+import { withMetaFields } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
 import type { HudiTable } from '../table/table.js';
-import { instantFileName, type Instant } from '../timeline/instant.js';
+import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
-import { encodeBaseFile } from '../write/base-file-writer.js';
 import { claimCommit, latestClaim } from '../write/commit-claims.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
-import { attachMetaColumns } from '../write/meta-columns.js';
 import { writeContext } from '../write/table-writes.js';
-import { concatBatches, selectColumns } from '../arrow/take.js';
 import {
   compactionRequested,
   encodeCompactionPlan,
@@ -34,6 +31,7 @@ import {
   type CompactionOperation,
   type CompactionPlan,
 } from './compaction-plan.js';
+import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
 
 /** Which file slices a new compaction plan takes. */
 export type CompactionStrategy =
@@ -78,10 +76,6 @@ function requireMor(table: HudiTable): void {
   if (table.config.type !== 'MERGE_ON_READ') {
     throw new InvalidWriteError(`Compaction merges log files of MERGE_ON_READ tables; ${table.uri} is ${table.config.type} (use clustering to merge small files).`);
   }
-}
-
-function instantKey(table: HudiTable, instant: Instant): string {
-  return `${table.config.timelineDir}/${instantFileName(instant, table.config.timelineLayoutVersion)}`;
 }
 
 /** Delta commits completed after the last completed compaction. */
@@ -211,51 +205,35 @@ async function compactGroup(
     slice,
   );
   for await (const b of stream) batches.push(b);
-  const merged = concatBatches(fullSchema, batches);
-  const keysColumn = merged.getChild(META.recordKey);
-  const keys: string[] = [];
-  for (let i = 0; i < merged.numRows; i++) keys.push(String(keysColumn?.get(i)));
-  const fileName = formatBaseFileName({ fileId: op.fileId, writeToken: makeWriteToken(writerPartition, 1, 0), instantTime: instant, extension: 'parquet' });
-  const path = op.partitionPath === '' ? fileName : `${op.partitionPath}/${fileName}`;
-  const commitTimes = merged.getChild(META.commitTime);
-  const seqNos = merged.getChild(META.commitSeqno);
-  const data = selectColumns(merged, dataSchema);
-  const withMeta = attachMetaColumns(data, {
-    // Records keep the commit that last wrote them: incremental reads must not see them as new.
-    commitTimes: Array.from({ length: merged.numRows }, (_, i) => (commitTimes?.get(i) as string | null) ?? instant),
-    seqNos: Array.from({ length: merged.numRows }, (_, i) => (seqNos?.get(i) as string | null) ?? null),
-    recordKeys: keys,
+  const out = await writeRewrittenBaseFile(table, batches, {
     partitionPath: op.partitionPath,
-    fileName,
+    fileId: op.fileId,
+    instant,
+    writerPartition,
+    fullSchema,
+    dataSchema,
+    compression,
+    marker: 'MERGE',
   });
-  const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, { tableName: table.config.name, compression });
-  await table.store.put(`.hoodie/.temp/${instant}/${path}.marker.MERGE`, new Uint8Array());
-  await table.store.put(path, bytes);
   const logSize = slice.logFiles.reduce((n, f) => n + (f.size ?? 0), 0);
   return {
     stat: {
       fileId: op.fileId,
-      path,
+      path: out.path,
       partitionPath: op.partitionPath,
       prevCommit: op.baseInstantTime,
-      numWrites: merged.numRows,
+      numWrites: out.records,
       numDeletes: 0,
-      numUpdateWrites: merged.numRows,
+      numUpdateWrites: out.records,
       numInserts: 0,
-      fileSizeInBytes: bytes.length,
+      fileSizeInBytes: out.bytes,
       totalUpsertTimeMs: Date.now() - started,
-      compacted: { logRecords: 0, logFiles: slice.logFiles.length, logBytes: logSize, updatedRecords: merged.numRows, logBlocks: 0 },
+      compacted: { logRecords: 0, logFiles: slice.logFiles.length, logBytes: logSize, updatedRecords: out.records, logBlocks: 0 },
     },
     logFiles: slice.logFiles.length,
     bytesBefore: logSize + (slice.baseFile?.size ?? 0),
-    records: merged.numRows,
+    records: out.records,
   };
-}
-
-async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const o of store.list(prefix)) keys.push(o.key);
-  return keys;
 }
 
 /** Removes what a dead run of this compaction left: base files at its instant, and markers. */

@@ -28,6 +28,7 @@ import {
   type CompactionStrategy,
 } from '../services/compaction.js';
 import type { CompactionPlan } from '../services/compaction-plan.js';
+import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
 
 export type TableWriteOptions = WriteOptions & {
   ids?: WriterIds;
@@ -235,6 +236,14 @@ export class HudiTable {
   /** Writes a compaction plan (`compaction.requested`) without running it; undefined when nothing qualifies. */
   scheduleCompaction(options: { strategy?: CompactionStrategy; dryRun?: boolean } = {}): Promise<{ instant: string; plan: CompactionPlan } | undefined> {
     return scheduleCompaction(this, options);
+  }
+
+  /**
+   * Copy-on-write tables: stitches each partition's small base files into target-size ones, as
+   * one `replacecommit` (Hudi clustering). Undefined when no partition has two small files.
+   */
+  clusterSmallFiles(options: ClusteringOptions & { dryRun?: boolean } = {}): Promise<(ClusteringRun & { groups: ClusteringGroupPlan[] }) | undefined> {
+    return clusterSmallFiles(this, options);
   }
 
   /** Runs one scheduled compaction, or all pending ones (oldest first) when no instant is given. */

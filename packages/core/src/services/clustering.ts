@@ -1,0 +1,279 @@
+// Clustering of copy-on-write tables: small base files of a partition are stitched into files of
+// the target size, committed as a `replacecommit` whose requested file carries Hudi's clustering
+// plan, so small-batch ingestion does not end in a million tiny files. Records keep their commit
+// times (incremental reads do not see them as new); readers see the old files until the commit.
+
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { mapLimit } from '@lake/storage';
+import type { Compression } from '@lake/parquet';
+
+import { ConflictError, InvalidWriteError } from '../errors.js';
+import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
+import { readFileSlice } from '../read/file-slice-reader.js';
+import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
+import { encodeAvroContainer } from '../schema/avro-container-writer.js';
+import { withMetaFields } from '../schema/table-schema.js';
+import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
+import type { HudiTable } from '../table/table.js';
+import { writtenFileGroups } from '../timeline/commit-metadata.js';
+import type { Instant } from '../timeline/instant.js';
+import { decodeMetadataFile } from '../timeline/metadata-file.js';
+import type { Timeline } from '../timeline/timeline.js';
+import { claimCommit, latestClaim } from '../write/commit-claims.js';
+import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
+import { defaultFileSizing } from '../write/file-sizing.js';
+import { writeContext } from '../write/table-writes.js';
+import { REQUESTED_REPLACE_SCHEMA } from './plan-schemas.js';
+import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
+
+export interface ClusteringOptions {
+  /** Base files below this size are stitched together (default: `hoodie.parquet.small.file.limit`, 100 MiB). */
+  smallFileLimitBytes?: number;
+  /** Target size of an output file (default: `hoodie.parquet.max.file.size`, 120 MiB). */
+  targetFileSizeBytes?: number;
+  /** Only these partitions. */
+  partitions?: string[];
+  parallelism?: number;
+  compression?: Compression;
+  onProgress?: (p: { instant: string; fileGroupsDone: number; fileGroupsTotal: number; bytesRead: number; bytesWritten: number }) => void;
+}
+
+export interface ClusteringGroupPlan {
+  partitionPath: string;
+  slices: FileSlice[];
+}
+
+export interface ClusteringRun {
+  instant: string;
+  /** Input file groups replaced. */
+  fileGroups: number;
+  filesWritten: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  records: number;
+  millis: number;
+}
+
+const STRATEGY_CLASS = 'org.apache.hudi.client.clustering.run.strategy.SparkSortAndSizeExecutionStrategy';
+
+/** Groups each partition's small base files into bins of at most the target size (two files or more each). */
+export function planClusteringGroups(slices: readonly FileSlice[], options: ClusteringOptions = {}): ClusteringGroupPlan[] {
+  const limit = options.smallFileLimitBytes ?? defaultFileSizing.smallFileLimitBytes;
+  const target = options.targetFileSizeBytes ?? defaultFileSizing.maxFileSizeBytes;
+  const wanted = options.partitions ? new Set(options.partitions) : undefined;
+  const byPartition = new Map<string, FileSlice[]>();
+  for (const s of slices) {
+    if (!s.baseFile || s.logFiles.length > 0 || (s.baseFile.size ?? 0) >= limit) continue;
+    if (wanted && !wanted.has(s.partitionPath)) continue;
+    const list = byPartition.get(s.partitionPath) ?? [];
+    list.push(s);
+    byPartition.set(s.partitionPath, list);
+  }
+  const groups: ClusteringGroupPlan[] = [];
+  for (const [partitionPath, list] of [...byPartition].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    list.sort((a, b) => (a.baseFile!.size ?? 0) - (b.baseFile!.size ?? 0));
+    let bin: FileSlice[] = [];
+    let size = 0;
+    const flush = () => {
+      if (bin.length >= 2) groups.push({ partitionPath, slices: bin });
+      bin = [];
+      size = 0;
+    };
+    for (const s of list) {
+      const n = s.baseFile!.size ?? 0;
+      if (bin.length > 0 && size + n > target) flush();
+      bin.push(s);
+      size += n;
+    }
+    flush();
+  }
+  return groups;
+}
+
+function requestedPlanBytes(table: HudiTable, groups: ClusteringGroupPlan[]): Uint8Array {
+  const abs = (path: string) => `${table.store.uri.replace(/\/+$/, '')}/${path}`;
+  return encodeAvroContainer(REQUESTED_REPLACE_SCHEMA, [
+    {
+      operationType: 'CLUSTER',
+      clusteringPlan: {
+        inputGroups: groups.map((g) => ({
+          slices: g.slices.map((s) => ({
+            dataFilePath: s.baseFile ? abs(s.baseFile.path) : null,
+            deltaFilePaths: s.logFiles.map((f) => abs(f.path)),
+            fileId: s.fileId,
+            partitionPath: s.partitionPath,
+            bootstrapFilePath: null,
+            version: 1,
+          })),
+          metrics: { TOTAL_FILE_SIZE: g.slices.reduce((n, s) => n + (s.baseFile?.size ?? 0), 0), TOTAL_FILES: g.slices.length },
+          numOutputFileGroups: 1,
+          version: 1,
+        })),
+        strategy: { strategyClassName: STRATEGY_CLASS, strategyParams: {}, version: 1 },
+        extraMetadata: {},
+        version: 1,
+        preserveHoodieMetadata: true,
+      },
+      extraMetadata: {},
+      version: 1,
+    },
+  ]);
+}
+
+/** Pending replace commits that are clusterings (their requested file says CLUSTER). */
+async function pendingClusterings(timeline: Timeline): Promise<Instant[]> {
+  const out: Instant[] = [];
+  for (const i of timeline.pending()) {
+    if (i.action !== 'replacecommit') continue;
+    const requested: Instant = { time: i.time, action: 'replacecommit', state: 'requested' };
+    let bytes: Uint8Array;
+    try {
+      bytes = await timeline.instantBytes(requested);
+    } catch {
+      continue;
+    }
+    if (bytes.length === 0) continue;
+    const json = decodeMetadataFile(bytes, timeline.instantPath(requested));
+    if (json && json.operationType === 'CLUSTER') out.push(i);
+  }
+  return out;
+}
+
+/**
+ * Undoes a clustering that never completed: its output files (named by its markers), markers and
+ * instant files. Nothing of it was visible, so readers are unaffected.
+ */
+async function abandonClustering(table: HudiTable, instant: string): Promise<void> {
+  const store = table.store;
+  const markers = await listKeys(store, `.hoodie/.temp/${instant}/`);
+  const prefix = `.hoodie/.temp/${instant}/`;
+  const outputs = markers.map((m) => m.slice(prefix.length).replace(/\.marker\.[A-Z]+$/, ''));
+  await store.deleteMany(outputs);
+  await store.deleteMany(markers);
+  for (const state of ['inflight', 'requested'] as const) await store.delete(instantKey(table, { time: instant, action: 'replacecommit', state }));
+}
+
+/**
+ * Clusters a copy-on-write table's small files. Abandons clusterings an earlier run left
+ * unfinished, plans, writes the plan, stitches each group into one new file group and commits a
+ * `replacecommit`. Returns undefined when no partition has two small files.
+ */
+export async function clusterSmallFiles(table: HudiTable, options: ClusteringOptions & { dryRun?: boolean } = {}): Promise<(ClusteringRun & { groups: ClusteringGroupPlan[] }) | undefined> {
+  if (table.config.type !== 'COPY_ON_WRITE') {
+    throw new InvalidWriteError(`Clustering small files applies to COPY_ON_WRITE tables; ${table.uri} is ${table.config.type} (compact it instead).`);
+  }
+  const started = Date.now();
+  const store = table.store;
+  const ctx = writeContext(table);
+  let timeline = await table.timeline();
+  if (!options.dryRun) {
+    for (const i of await pendingClusterings(timeline)) await abandonClustering(table, i.time);
+    timeline = await table.timeline();
+  }
+  const view = await buildFileSystemView(store, timeline, {});
+  const groups = planClusteringGroups(latestFileSlices(view), options);
+  const bytesBefore = groups.reduce((n, g) => n + g.slices.reduce((m, s) => m + (s.baseFile?.size ?? 0), 0), 0);
+  const instant0 = ctx.instants.next(timeline.instants.at(-1)?.time);
+  const summary = (instant: string) => ({ instant, fileGroups: groups.reduce((n, g) => n + g.slices.length, 0), filesWritten: groups.length, bytesBefore, bytesAfter: 0, records: 0, millis: 0, groups });
+  if (groups.length === 0) return undefined;
+  if (options.dryRun) return summary(instant0);
+
+  const dataSchema = await ctx.dataSchema(timeline);
+  if (!dataSchema) return undefined;
+  const fullSchema = withMetaFields(dataSchema, table.config);
+  const known = new Set(timeline.completed().map((i) => i.time));
+  const claimStart = await latestClaim(store);
+  let latest = timeline.instants.at(-1)?.time;
+  let instant: string;
+  for (;;) {
+    instant = ctx.instants.next(latest);
+    if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'replacecommit', state: 'requested' }), requestedPlanBytes(table, groups))) break;
+    latest = instant;
+  }
+  await store.put(instantKey(table, { time: instant, action: 'replacecommit', state: 'inflight' }), new Uint8Array());
+  try {
+    const progress = { instant, fileGroupsDone: 0, fileGroupsTotal: groups.length, bytesRead: 0, bytesWritten: 0 };
+    options.onProgress?.({ ...progress });
+    const stats = await mapLimit(groups, Math.max(1, options.parallelism ?? 2), async (g, i) => {
+      const stat = await stitchGroup(table, g, instant, fullSchema, dataSchema, i, ctx.newFileId(), view.isVisible, options.compression);
+      progress.fileGroupsDone++;
+      progress.bytesRead += g.slices.reduce((n, s) => n + (s.baseFile?.size ?? 0), 0);
+      progress.bytesWritten += stat.fileSizeInBytes;
+      options.onProgress?.({ ...progress });
+      return stat;
+    });
+    const replaced = new Map<string, string[]>();
+    for (const g of groups) replaced.set(g.partitionPath, [...(replaced.get(g.partitionPath) ?? []), ...g.slices.map((s) => s.fileId)]);
+    const inputs = new Set(groups.flatMap((g) => g.slices.map((s) => fileGroupKey(s.partitionPath, s.fileId))));
+    // A writer that changed an input file group meanwhile wins; this clustering is undone.
+    const now = await table.timeline();
+    for (const w of now.completedWrites()) {
+      if (known.has(w.time) || w.time === instant) continue;
+      const touched = writtenFileGroups(await now.commitMetadata(w)).filter((g) => inputs.has(fileGroupKey(g.partitionPath, g.fileId)));
+      if (touched.length > 0) throw new ConflictError(instant, w.time, touched.map((g) => `${g.partitionPath}/${g.fileId}`));
+    }
+    await claimCommit(store, claimStart, { instant, action: 'replacecommit', fileGroups: [...inputs].map((k) => k.replace('\u0000', '/')) });
+    const body = commitMetadataJson({
+      stats,
+      schema: JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName: table.config.name })),
+      operationType: 'CLUSTER',
+      replaced,
+    });
+    if (!(await store.putIfAbsent(instantKey(table, { time: instant, action: 'replacecommit', state: 'completed' }), body))) {
+      throw new InvalidWriteError(`Clustering ${instant} was completed by someone else.`);
+    }
+    await store.deleteMany(await listKeys(store, `.hoodie/.temp/${instant}/`)).catch(() => undefined);
+    return {
+      ...summary(instant),
+      bytesAfter: stats.reduce((n, s) => n + s.fileSizeInBytes, 0),
+      records: stats.reduce((n, s) => n + s.numWrites, 0),
+      millis: Date.now() - started,
+    };
+  } catch (error) {
+    await abandonClustering(table, instant).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function stitchGroup(
+  table: HudiTable,
+  group: ClusteringGroupPlan,
+  instant: string,
+  fullSchema: Schema,
+  dataSchema: Schema,
+  writerPartition: number,
+  fileId: string,
+  isVisible: (t: string) => boolean,
+  compression: Compression | undefined,
+): Promise<WriteStatInput> {
+  const started = Date.now();
+  const batches: RecordBatch[] = [];
+  for (const slice of group.slices) {
+    const stream = readFileSlice(
+      { store: table.store, config: table.config, mergeMode: table.mergeMode, isValidInstant: isVisible, table: fullSchema, output: fullSchema },
+      slice,
+    );
+    for await (const b of stream) batches.push(b);
+  }
+  const out = await writeRewrittenBaseFile(table, batches, {
+    partitionPath: group.partitionPath,
+    fileId,
+    instant,
+    writerPartition,
+    fullSchema,
+    dataSchema,
+    compression,
+    marker: 'CREATE',
+  });
+  return {
+    fileId,
+    path: out.path,
+    partitionPath: group.partitionPath,
+    numWrites: out.records,
+    numDeletes: 0,
+    numUpdateWrites: 0,
+    numInserts: out.records,
+    fileSizeInBytes: out.bytes,
+    totalCreateTimeMs: Date.now() - started,
+  };
+}
