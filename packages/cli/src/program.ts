@@ -3,13 +3,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { LakeError } from '@lake/storage';
 import type { CliIO } from './io.js';
-import { positiveInt } from './options.js';
+import { nonNegativeInt, positiveInt } from './options.js';
 import { outputFormats } from './render/formats.js';
 import { createCommand } from './commands/create.js';
 import { historyCommand } from './commands/history.js';
 import { collectDerive, ingestCommand, invalidLimit, positiveNumber } from './commands/ingest.js';
 import { showCommand } from './commands/show.js';
 import { writeCommand, writeOperations } from './commands/write.js';
+import { compactCommand, compactionStrategies } from './commands/compact.js';
+import { UsageError } from './usage-error.js';
 
 const uriHelp = 'table location: a folder path, file:///abs/path, s3://bucket/prefix or memory://name';
 
@@ -84,6 +86,25 @@ export function buildProgram(io: CliIO): Command {
     .option('--json', 'one JSON object per instant')
     .action((uri: string, opts) => historyCommand(uri, opts, io));
 
+  program
+    .command('compact')
+    .description(
+      'merge-on-read: merge log files into base files (Hudi compaction); copy-on-write: stitch small base files into target-size ones (clustering)',
+    )
+    .argument('<uri>', uriHelp)
+    .option('--schedule-only', 'merge-on-read: only write the compaction plan (compaction.requested)')
+    .option('--run-pending', 'merge-on-read: only finish compactions already scheduled')
+    .addOption(new Option('--strategy <strategy>', 'merge-on-read: which file slices to compact (default num-commits)').choices(compactionStrategies))
+    .option('--min-commits <n>', 'num-commits: delta commits since the last compaction needed (default 1)', positiveInt)
+    .option('--min-log-bytes <n>', 'log-size: compact slices whose logs add up to at least n bytes', nonNegativeInt)
+    .option('--file-groups <ids>', 'file-groups: partitionPath/fileId (or fileId), comma-separated')
+    .option('--target-file-size <bytes>', 'copy-on-write: target size of a stitched file (default 120 MiB)', positiveInt)
+    .option('--small-file-limit <bytes>', 'copy-on-write: files below this size are stitched (default 100 MiB)', positiveInt)
+    .option('--parallelism <n>', 'file groups rewritten at once (default 2)', positiveInt)
+    .option('--dry-run', 'print what would be done, change nothing')
+    .option('--json', 'print the summary as JSON')
+    .action((uri: string, opts) => compactCommand(uri, opts, io));
+
   return program;
 }
 
@@ -96,6 +117,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      io.err(`lake: ${error.message}`);
+      return 2;
     }
     if (error instanceof LakeError) {
       io.err(`lake: ${error.message}`);
