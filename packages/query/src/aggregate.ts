@@ -125,7 +125,7 @@ function makeAccumulator(name: string, spec: AggSpec, field: Field | undefined):
   }
 }
 
-export type BatchSource = AsyncIterable<RecordBatch> | Iterable<RecordBatch>;
+export type BatchSource = Table | AsyncIterable<RecordBatch> | Iterable<RecordBatch>;
 
 /**
  * Groups rows by `groupBy` and computes `aggs` per group. The result has the group columns
@@ -158,6 +158,10 @@ export async function aggregate(source: BatchSource, groupBy: readonly string[],
       groupValues.push([]);
     }
   };
+  if (source instanceof Table) {
+    schema ??= source.schema;
+    source = source.batches;
+  }
   if (schema) setup(schema);
   for await (const batch of source as AsyncIterable<RecordBatch>) {
     if (!accs) setup(batch.schema);
