@@ -1,0 +1,123 @@
+// `pnpm bench [--quick] [--only=ids] [--skip-large] [--keep]`: runs the scenarios and micro
+// benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of full
+// runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, large.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { buildBase } from './base.js';
+import { FULL, QUICK, formatCount, type BenchConfig } from './config.js';
+import { eventTable } from './data.js';
+import { removeScratch } from './fs-util.js';
+import { lakeOpen } from './lake.js';
+import { micro } from './micro.js';
+import { DUCKDB_VERSION } from './peers/duckdb.js';
+import { LANCEDB_VERSION } from './peers/lance.js';
+import { PARQUET_WASM_VERSION } from './peers/parquet-raw.js';
+import { markdownReport, printReport } from './report.js';
+import type { RunReport, ScenarioResult } from './results.js';
+import { bulkLoad } from './scenarios/bulk-load.js';
+import { compaction } from './scenarios/compaction.js';
+import { deletes } from './scenarios/delete.js';
+import { manyCommits } from './scenarios/many-commits.js';
+import { scans } from './scenarios/scan.js';
+import { upsert } from './scenarios/upsert.js';
+
+const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'large'];
+
+function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean } {
+  const args = argv.filter((a) => a !== '--');
+  const cfg = args.includes('--quick') ? QUICK : FULL;
+  const onlyArg = args.find((a) => a.startsWith('--only='));
+  const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ALL);
+  if (args.includes('--skip-large')) only.delete('large');
+  for (const id of only) if (!ALL.includes(id)) throw new Error(`Unknown scenario "${id}"; use one of ${ALL.join(', ')}`);
+  return { cfg, only, keep: args.includes('--keep') };
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+async function main(): Promise<void> {
+  const { cfg, only, keep } = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+  await mkdir(resultsDir, { recursive: true });
+  const cpu = cpus();
+  const report: RunReport = {
+    mode: cfg.mode,
+    startedAt: new Date(started).toISOString(),
+    durationSec: 0,
+    machine: { node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown', memGb: Math.round(totalmem() / 2 ** 30), platform: `${process.platform}-${process.arch}` },
+    versions: { '@lancedb/lancedb': LANCEDB_VERSION, '@duckdb/node-api': DUCKDB_VERSION, 'parquet-wasm': PARQUET_WASM_VERSION, 'apache-arrow (lake)': '21.2.0', 'apache-arrow (LanceDB)': '18.1.0' },
+    scenarios: [],
+    micro: [],
+  };
+  const save = async () => {
+    report.durationSec = (Date.now() - started) / 1000;
+    await writeFile(join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+  };
+  const add = async (r: ScenarioResult | ScenarioResult[]) => {
+    report.scenarios.push(...(Array.isArray(r) ? r : [r]));
+    await save();
+  };
+  if (!(globalThis as { gc?: unknown }).gc) log('run with node --expose-gc for steadier memory numbers');
+
+  log(`${cfg.mode} run: generating ${formatCount(cfg.baseRows)} events`);
+  const data = eventTable(0, cfg.baseRows);
+  if (only.has('load')) {
+    log('bulk load');
+    await add(await bulkLoad(cfg, data));
+  }
+  const needBase = ['upsert', 'delete', 'scan', 'micro'].some((s) => only.has(s));
+  const base = needBase ? (log(`loading the ${formatCount(cfg.baseRows)}-row base tables`), await buildBase(cfg.baseRows, data)) : undefined;
+  if (base && only.has('upsert')) {
+    log('upsert');
+    await add(await upsert(cfg, base, formatCount(base.rows)));
+  }
+  if (base && only.has('delete')) {
+    log('delete by key, erase user');
+    await add(await deletes(cfg, base));
+  }
+  if (base && only.has('scan')) {
+    log('scans');
+    await add(await scans(cfg, base));
+  }
+  if (base && only.has('micro')) {
+    log('micro benchmarks');
+    const m = await micro(cfg, (await lakeOpen(base.lakeDir)).table, base.rows);
+    report.micro = m.results;
+    for (const n of m.notes) log(`micro: ${n}`);
+    await save();
+  }
+  if (only.has('compaction')) {
+    log('small batches and compaction');
+    await add(await compaction(cfg));
+  }
+  if (only.has('commits')) {
+    log('open after many commits');
+    await add(await manyCommits(cfg));
+  }
+  if (cfg.largeRows > 0 && only.has('large')) {
+    log(`loading the ${formatCount(cfg.largeRows)}-row tables`);
+    const large = await buildBase(cfg.largeRows);
+    log(`upsert into ${formatCount(cfg.largeRows)}`);
+    await add(await upsert(cfg, large, formatCount(large.rows)));
+  }
+
+  await save();
+  if (cfg.mode === 'full' && only.size === ALL.length) {
+    await writeFile(join(resultsDir, `full-${report.startedAt.slice(0, 10)}.json`), JSON.stringify(report, null, 2) + '\n');
+  }
+  await writeFile(join(resultsDir, 'latest.md'), markdownReport(report) + '\n');
+  process.stdout.write(printReport(report) + '\n');
+  if (!keep) await removeScratch();
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

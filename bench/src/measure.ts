@@ -1,0 +1,79 @@
+// Timing and memory sampling around one operation: wall time, peak RSS and heap above the level
+// at the start (sampled every few milliseconds), and store requests made meanwhile.
+
+import type { RequestCounts } from '@lake/storage';
+
+export interface Sample {
+  ms: number;
+  peakRssDeltaMb: number;
+  peakHeapDeltaMb: number;
+}
+
+export interface Measured<T> extends Sample {
+  value: T;
+}
+
+const MB = 1024 * 1024;
+
+function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) g();
+}
+
+/** Runs `op` once, sampling memory every 5 ms while it runs. */
+export async function measure<T>(op: () => Promise<T>): Promise<Measured<T>> {
+  gc();
+  const start = process.memoryUsage();
+  let peakRss = start.rss;
+  let peakHeap = start.heapUsed;
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.rss > peakRss) peakRss = m.rss;
+    if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
+  };
+  const timer = setInterval(sample, 5);
+  const t0 = performance.now();
+  try {
+    const value = await op();
+    const ms = performance.now() - t0;
+    sample();
+    return { value, ms, peakRssDeltaMb: (peakRss - start.rss) / MB, peakHeapDeltaMb: (peakHeap - start.heapUsed) / MB };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** The numbers of a measurement, without the operation's return value. */
+export function sampleOf(m: Sample): Sample {
+  return { ms: m.ms, peakRssDeltaMb: m.peakRssDeltaMb, peakHeapDeltaMb: m.peakHeapDeltaMb };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs `prepare` (not timed) then `op` `runs` times; medians of time and memory, last value. */
+export async function repeat<S, T>(runs: number, prepare: (run: number) => Promise<S>, op: (state: S) => Promise<T>): Promise<Measured<T>> {
+  const samples: Measured<T>[] = [];
+  for (let r = 0; r < runs; r++) {
+    const state = await prepare(r);
+    samples.push(await measure(() => op(state)));
+  }
+  return {
+    value: samples[samples.length - 1].value,
+    ms: median(samples.map((s) => s.ms)),
+    peakRssDeltaMb: median(samples.map((s) => s.peakRssDeltaMb)),
+    peakHeapDeltaMb: median(samples.map((s) => s.peakHeapDeltaMb)),
+  };
+}
+
+export type RequestDelta = Omit<RequestCounts, never>;
+
+/** Requests made between two snapshots of a store's counters. */
+export function requestDelta(before: RequestCounts, after: RequestCounts): RequestDelta {
+  const out = { ...after };
+  for (const k of Object.keys(out) as (keyof RequestCounts)[]) out[k] = after[k] - before[k];
+  return out;
+}

@@ -1,0 +1,152 @@
+// Scenario 3: delete by record key (a list of keys) and erase one user (a non-key column), lake
+// against LanceDB's delete and a DuckDB rewrite. Erasure also checks that lake rewrote only the
+// files that held the user.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { HudiTable, WriteResult } from '@lake/core';
+import type { BaseTables } from '../base.js';
+import type { BenchConfig } from '../config.js';
+import { formatCount } from '../config.js';
+import { randomKeys, userId, EVENTS_PER_USER } from '../data.js';
+import { copyDir, scratch } from '../fs-util.js';
+import { lakeBaseFiles, lakeOpen } from '../lake.js';
+import { repeat, requestDelta, sampleOf, type RequestDelta } from '../measure.js';
+import { duck, quote, scalar } from '../peers/duckdb.js';
+import { lanceOpen, sqlList } from '../peers/lance.js';
+import { rawDecode } from '../peers/parquet-raw.js';
+import type { ScenarioResult } from '../results.js';
+import { ratioTarget, runOf } from '../results.js';
+
+type Erase = (column: string, value: string) => Promise<WriteResult>;
+
+/** lake's erase API when this build has one, else a predicate delete over the snapshot. */
+function eraser(table: HudiTable): { how: string; run: Erase } {
+  const erase = (table as unknown as { erase?: unknown }).erase;
+  if (typeof erase === 'function') {
+    return { how: 'table.erase', run: (column, value) => (erase as (c: string, v: string) => Promise<WriteResult>).call(table, column, value) };
+  }
+  return { how: 'table.deleteWhere', run: (column, value) => table.deleteWhere((row) => row[column] === value) };
+}
+
+async function filesHolding(dir: string, table: HudiTable, column: string, value: string): Promise<number> {
+  let n = 0;
+  for (const path of await lakeBaseFiles(table)) {
+    const t = rawDecode(await readFile(join(dir, path)), [column]);
+    const col = t.getChild(column);
+    if (col && [...col].some((v) => v === value)) n++;
+  }
+  return n;
+}
+
+export async function deletes(cfg: BenchConfig, base: BaseTables): Promise<ScenarioResult[]> {
+  const keys = randomKeys(base.rows, cfg.deleteKeys);
+  const conn = await duck();
+
+  const byKey: ScenarioResult = {
+    id: 'delete-keys',
+    title: 'Delete by record key',
+    size: `${formatCount(keys.length)} keys from ${formatCount(base.rows)}`,
+    runs: [],
+    targets: [],
+    notes: [],
+  };
+  let req: RequestDelta | undefined;
+  let written: WriteResult | undefined;
+  const lake = await repeat(
+    cfg.runs,
+    async () => lakeOpen(await copyDir(base.lakeDir, 'delete-lake')),
+    async ({ table, store }) => {
+      const before = { ...store.requests };
+      written = await table.delete(keys);
+      req = requestDelta(before, store.requests);
+    },
+  );
+  byKey.runs.push({
+    engine: 'lake',
+    rows: keys.length,
+    ...sampleOf(lake),
+    requests: req,
+    bytesWritten: written?.bytesWritten,
+    extra: { deleted: written?.deleted ?? 0, filesWritten: written?.filesWritten ?? 0 },
+  });
+  const keyList = sqlList(keys);
+  const lance = await repeat(
+    cfg.runs,
+    async () => lanceOpen(await copyDir(base.lanceDir, 'delete-lance'), 'ad_events'),
+    async (t) => t.delete(`impression_id IN (${keyList})`),
+  );
+  byKey.runs.push({ engine: 'lancedb', rows: keys.length, ...sampleOf(lance) });
+  const dk = await repeat(
+    cfg.runs,
+    async () => join(await scratch('delete-duck'), 'events.parquet'),
+    async (out) =>
+      conn.run(
+        `COPY (SELECT b.* FROM read_parquet(${quote(base.parquetFile)}) b ANTI JOIN (SELECT unnest([${keyList}]) AS impression_id) k USING (impression_id))
+          TO ${quote(out)} (FORMAT parquet, COMPRESSION zstd)`,
+      ),
+  );
+  byKey.runs.push({ engine: 'duckdb', rows: keys.length, ...sampleOf(dk), extra: { method: 'rewrite whole file' } });
+  byKey.targets.push(ratioTarget('delete by key: lake / LanceDB', runOf(byKey, 'lake'), runOf(byKey, 'lancedb'), 1.0));
+
+  // The user of the middle event: about EVENTS_PER_USER rows, close together in time.
+  const user = userId(Math.floor(base.rows / 2 / EVENTS_PER_USER));
+  const userRows = await scalar(conn, `SELECT count(*) FROM read_parquet(${quote(base.parquetFile)}) WHERE user_id = '${user}'`);
+  const erase: ScenarioResult = {
+    id: 'erase-user',
+    title: 'Erase one user (non-key column)',
+    size: `${userRows} rows of ${user} in ${formatCount(base.rows)}`,
+    runs: [],
+    targets: [],
+    notes: [],
+  };
+  let how = '';
+  let holding = 0;
+  let filesInTable = 0;
+  const lakeErase = await repeat(
+    cfg.runs,
+    async () => {
+      const dir = await copyDir(base.lakeDir, 'erase-lake');
+      const opened = await lakeOpen(dir);
+      holding = await filesHolding(dir, opened.table, 'user_id', user);
+      filesInTable = (await lakeBaseFiles(opened.table)).length;
+      return opened;
+    },
+    async ({ table, store }) => {
+      const e = eraser(table);
+      how = e.how;
+      const before = { ...store.requests };
+      written = await e.run('user_id', user);
+      req = requestDelta(before, store.requests);
+    },
+  );
+  erase.runs.push({
+    engine: 'lake',
+    rows: userRows,
+    ...sampleOf(lakeErase),
+    requests: req,
+    bytesWritten: written?.bytesWritten,
+    extra: { api: how, deleted: written?.deleted ?? 0, filesRewritten: written?.filesWritten ?? 0, filesHoldingUser: holding, filesInTable },
+  });
+  const lanceErase = await repeat(
+    cfg.runs,
+    async () => lanceOpen(await copyDir(base.lanceDir, 'erase-lance'), 'ad_events'),
+    async (t) => t.delete(`user_id = '${user}'`),
+  );
+  erase.runs.push({ engine: 'lancedb', rows: userRows, ...sampleOf(lanceErase) });
+  const dkErase = await repeat(
+    cfg.runs,
+    async () => join(await scratch('erase-duck'), 'events.parquet'),
+    async (out) => conn.run(`COPY (SELECT * FROM read_parquet(${quote(base.parquetFile)}) WHERE user_id <> '${user}') TO ${quote(out)} (FORMAT parquet, COMPRESSION zstd)`),
+  );
+  erase.runs.push({ engine: 'duckdb', rows: userRows, ...sampleOf(dkErase), extra: { method: 'rewrite whole file' } });
+  const rewritten = written?.filesWritten ?? 0;
+  erase.targets.push({
+    name: 'erasure rewrites only files that held the user',
+    goal: `<= ${holding} of ${filesInTable} files`,
+    actual: `${rewritten} rewritten`,
+    met: rewritten <= holding && (written?.deleted ?? 0) === userRows,
+  });
+  return [byKey, erase];
+}
