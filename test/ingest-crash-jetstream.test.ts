@@ -27,7 +27,7 @@ describe('ingest crash safety: JetStream', () => {
       const expected = new Map<string, SourceEvent>();
       let next = 0;
       const produce = async () => {
-        for (let round = 0; round < 40; round++) {
+        for (let round = 0; round < 30; round++) {
           const records = Array.from({ length: 30 }, () => makeEvent(next++));
           for (const r of records) expected.set(r.id, r);
           await nats.publish('crash.events', records);
