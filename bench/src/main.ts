@@ -44,7 +44,7 @@ function log(msg: string): void {
 async function main(): Promise<void> {
   const { cfg, only, keep } = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+  const resultsDir = process.env.LAKE_BENCH_RESULTS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
   await mkdir(resultsDir, { recursive: true });
   const cpu = cpus();
   const report: RunReport = {

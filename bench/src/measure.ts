@@ -54,12 +54,27 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Runs `prepare` (not timed) then `op` `runs` times; medians of time and memory, last value. */
-export async function repeat<S, T>(runs: number, prepare: (run: number) => Promise<S>, op: (state: S) => Promise<T>): Promise<Measured<T>> {
+/** Once the timed runs of one measurement add up to this, no further run starts. */
+const REPEAT_BUDGET_MS = 30_000;
+
+/**
+ * Runs `prepare` (not timed) then `op` up to `runs` times (fewer when slow); medians of time
+ * and memory, and the last run's value.
+ */
+export async function repeat<S, T>(
+  runs: number,
+  prepare: (run: number) => Promise<S>,
+  op: (state: S) => Promise<T>,
+  options: { warmup?: boolean } = {},
+): Promise<Measured<T>> {
+  // Reads can be repeated on the same state: one untimed run first warms the JIT and caches.
+  if (options.warmup) await op(await prepare(-1));
   const samples: Measured<T>[] = [];
-  for (let r = 0; r < runs; r++) {
+  let spent = 0;
+  for (let r = 0; r < runs && (r === 0 || spent < REPEAT_BUDGET_MS); r++) {
     const state = await prepare(r);
     samples.push(await measure(() => op(state)));
+    spent += samples[samples.length - 1].ms;
   }
   return {
     value: samples[samples.length - 1].value,
