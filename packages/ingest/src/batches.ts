@@ -38,12 +38,22 @@ export function batchReader(source: Source, limits: BatchLimits, options: BatchR
 
   return {
     async next() {
-      const records = carry;
-      carry = [];
-      let bytes = records.reduce((n, r) => n + r.size, 0);
+      // A stop request ends reading at once; records read ahead were never committed, so the
+      // next run reads them again from the checkpoint.
+      if (options.signal?.aborted) return undefined;
+      const records: SourceRecord[] = [];
+      let bytes = 0;
+      // The read-ahead left by the last batch comes first, under the same limits.
+      let taken = 0;
+      while (taken < carry.length && records.length < maxRows && (records.length === 0 || bytes + carry[taken].size <= maxBytes)) {
+        records.push(carry[taken]);
+        bytes += carry[taken].size;
+        taken++;
+      }
+      carry = carry.slice(taken);
       let firstAt = records.length > 0 ? Date.now() : undefined;
       for (;;) {
-        if (records.length >= maxRows || bytes >= maxBytes) break;
+        if (carry.length > 0 || records.length >= maxRows || bytes >= maxBytes) break;
         if (firstAt !== undefined && Date.now() - firstAt >= maxMs) break;
         if (finished || options.signal?.aborted) break;
         const wait = firstAt !== undefined ? Math.max(0, firstAt + maxMs - Date.now()) : idleWait;

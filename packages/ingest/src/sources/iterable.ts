@@ -80,10 +80,9 @@ export function iterableSource<T>(records: AsyncIterable<T> | Iterable<T>, optio
           // An async iterator may block (a slow producer): wait no longer than the poll allows.
           inFlight = step;
           let timer: ReturnType<typeof setTimeout> | undefined;
-          result = await Promise.race([
-            step,
-            new Promise<typeof timedOut>((resolve) => (timer = setTimeout(() => resolve(timedOut), Math.max(0, deadline - Date.now())))),
-          ]);
+          // Once some records are in hand, take only what is ready now rather than wait for more.
+          const wait = out.length > 0 ? 0 : Math.max(0, deadline - Date.now());
+          result = await Promise.race([step, new Promise<typeof timedOut>((resolve) => (timer = setTimeout(() => resolve(timedOut), wait)))]);
           clearTimeout(timer);
           if (result === timedOut) return { records: out, state: out.length > 0 ? 'more' : 'idle' };
           inFlight = undefined;
