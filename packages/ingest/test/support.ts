@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Field, Float64, Int32, Schema, TimeUnit, Timestamp, Utf8 } from 'apache-arrow';
 import { createTable, rowsToJson, type HudiTable } from '@lake/core';
+import type { ObjectStore } from '@lake/storage';
 
 export const eventSchema = new Schema([
   new Field('id', new Utf8(), false),
@@ -15,7 +16,7 @@ export const eventSchema = new Schema([
   new Field('dt', new Utf8(), false),
 ]);
 
-export function createEventsTable(location: string): Promise<HudiTable> {
+export function createEventsTable(location: string | ObjectStore): Promise<HudiTable> {
   return createTable(location, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', schema: eventSchema, name: 'events' });
 }
 
