@@ -11,6 +11,7 @@ import { collectDerive, ingestCommand, invalidLimit, positiveNumber } from './co
 import { showCommand } from './commands/show.js';
 import { writeCommand, writeOperations } from './commands/write.js';
 import { compactCommand, compactionStrategies } from './commands/compact.js';
+import { queryCommand } from './commands/query.js';
 import { UsageError } from './usage-error.js';
 
 const uriHelp = 'table location: a folder path, file:///abs/path, s3://bucket/prefix or memory://name';
@@ -104,6 +105,20 @@ export function buildProgram(io: CliIO): Command {
     .option('--dry-run', 'print what would be done, change nothing')
     .option('--json', 'print the summary as JSON')
     .action((uri: string, opts) => compactCommand(uri, opts, io));
+
+  program
+    .command('query')
+    .description('filter, project and aggregate rows, pruning partitions, files and row groups (--explain shows what was skipped)')
+    .argument('<uri>', uriHelp)
+    .option('--select <columns>', 'columns to print, comma-separated (default: every data column)')
+    .option('--where <filter>', `filter, e.g. "country = 'US' and cost > 0.5", "dt between '2024-01-01' and '2024-01-02'"`)
+    .option('--group-by <columns>', 'group columns, comma-separated')
+    .option('--agg <aggregates>', 'aggregates: count(*), count(c), sum(c), avg(c), min(c), max(c), count_distinct(c), approx_count_distinct(c) [as name], comma-separated')
+    .option('--as-of <instant|time>', 'time travel: an instant (yyyyMMddHHmmssSSS) or an ISO date/time')
+    .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('table'))
+    .option('--explain', 'print the scan statistics: partitions, files, row groups pruned, rows and bytes read')
+    .option('--limit <n>', 'print at most n rows', positiveInt)
+    .action((uri: string, opts) => queryCommand(uri, opts, io));
 
   return program;
 }
