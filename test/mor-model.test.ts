@@ -1,0 +1,55 @@
+// Model test of merge-on-read tables (see support/table-model.ts): random upserts, deletes,
+// overwrites, scheduled and run compactions against a plain Map. After every step the snapshot,
+// time travel to every earlier instant and the step's incremental read agree with the model.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import fc from 'fast-check';
+import { afterAll, describe, it } from 'vitest';
+
+import { LocalStore, MemoryStore } from '../packages/storage/src/index.js';
+import { withS3rver } from './support/s3rver.js';
+import { morScenarioArb, runScenario } from './support/table-model.js';
+
+let counter = 0;
+
+describe('merge-on-read writes and compactions agree with a Map model', () => {
+  it('on MemoryStore', async () => {
+    await fc.assert(
+      fc.asyncProperty(morScenarioArb, async (s) => {
+        await runScenario(new MemoryStore(`mor-model-${process.pid}-${++counter}`), s, true);
+      }),
+      { numRuns: 15 },
+    );
+  }, 180_000);
+
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('on LocalStore', async () => {
+    await fc.assert(
+      fc.asyncProperty(morScenarioArb, async (s) => {
+        const dir = mkdtempSync(join(tmpdir(), 'lake-mor-model-'));
+        dirs.push(dir);
+        await runScenario(new LocalStore(dir), s, false);
+      }),
+      { numRuns: 4 },
+    );
+  }, 180_000);
+
+  describe('on S3', () => {
+    const s3 = withS3rver();
+    it('runs the model against an S3 server', async () => {
+      await fc.assert(
+        fc.asyncProperty(morScenarioArb, async (s) => {
+          await runScenario(s3.makeStore(), s, false);
+        }),
+        { numRuns: 1 },
+      );
+    }, 180_000);
+  });
+});
