@@ -333,6 +333,7 @@ async function writeBatch(table: HudiTable, records: SourceRecord[], startCheckp
   const batchId = `${source.id.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60)}-${stableId(`${source.id}\u0000${JSON.stringify(startCheckpoint)}`)}`;
   let quarantineLocation: string | undefined;
   if (invalid.length > 0) quarantineLocation = await ctx.quarantine.write({ batchId, sourceId: source.id, records: invalid });
+  else await ctx.quarantine.discard?.(batchId);
   const extraMetadata: Record<string, string> = {
     ...checkpointMetadata(source.id, checkpoint),
     ...(quarantineLocation ? { [QUARANTINE_KEY]: quarantineLocation } : {}),

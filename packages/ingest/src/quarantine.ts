@@ -27,6 +27,11 @@ export interface QuarantineBatch {
 export interface QuarantineSink {
   /** Stores the records; returns where they went (for logs and commit metadata). */
   write(batch: QuarantineBatch): Promise<string>;
+  /**
+   * Called instead of `write` when a batch has no invalid records: removes what an earlier,
+   * uncommitted attempt at the same batch id stored, since its records will be read again.
+   */
+  discard?(batchId: string): Promise<void>;
 }
 
 function line(batch: QuarantineBatch, r: QuarantinedRecord): string {
@@ -43,6 +48,9 @@ export function fileQuarantine(table: HudiTable): QuarantineSink {
       const text = batch.records.map((r) => line(batch, r)).join('\n') + '\n';
       await table.store.put(key, new TextEncoder().encode(text));
       return `${table.uri.replace(/\/+$/, '')}/${key}`;
+    },
+    async discard(batchId) {
+      await table.store.delete(`${QUARANTINE_PREFIX}${batchId}.ndjson`);
     },
   };
 }

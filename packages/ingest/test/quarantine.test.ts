@@ -104,4 +104,27 @@ describe('quarantine', () => {
       await tmp.remove();
     }
   });
+
+  it('a batch retried after a failed commit quarantines each record once, whatever its new boundaries', async () => {
+    const tmp = await tempDir();
+    try {
+      await writeSource(join(tmp.path, 'src'));
+      const table = await createEventsTable(join(tmp.path, 'events'));
+      const upsert = table.upsert.bind(table);
+      table.upsert = async () => {
+        throw new Error('the process died before the commit');
+      };
+      await expect(ingest(table, { source: fileSource(await openStore(join(tmp.path, 'src'))), derive: { dt: dateOf('ts') } })).rejects.toThrow(/died/);
+      table.upsert = upsert;
+      // The retry cuts the file into smaller batches: the first holds no invalid record at all.
+      const retry = await ingest(table, { source: fileSource(await openStore(join(tmp.path, 'src'))), derive: { dt: dateOf('ts') }, batch: { maxRows: 2 } });
+      expect(retry.quarantined).toBe(6);
+      const qdir = join(tmp.path, 'events', QUARANTINE_PREFIX);
+      let entries = 0;
+      for (const f of await readdir(qdir)) entries += (await readFile(join(qdir, f), 'utf8')).trim().split('\n').length;
+      expect(entries).toBe(6);
+    } finally {
+      await tmp.remove();
+    }
+  });
 });
