@@ -53,6 +53,7 @@ export function fileSource(store: ObjectStore, options: FileSourceOptions = {}):
   let pending: string[] = [];
   let current: OpenFile | undefined;
   let lastListing = 0;
+  let lastListingFound = false;
 
   function wanted(key: string): boolean {
     if (isHidden(key)) return false;
@@ -74,6 +75,7 @@ export function fileSource(store: ObjectStore, options: FileSourceOptions = {}):
       throw new SourceError(`Cannot list ${store.uri}/${prefix}: ${(e as Error).message}`, { cause: e });
     }
     pending = keys.sort();
+    lastListingFound = pending.length > 0;
   }
 
   async function openNext(): Promise<boolean> {
@@ -128,7 +130,9 @@ export function fileSource(store: ObjectStore, options: FileSourceOptions = {}):
         if (await openNext()) continue;
         // Nothing left from the last listing: list again, unless we have records to hand over.
         if (records.length > 0) return { records, state: 'more' };
-        const wait = Math.max(0, Math.min(lastListing + interval, deadline) - Date.now());
+        // Right after a listing that found files, look again at once (a run that stops when caught
+        // up should not wait); after an empty one, wait for the listing interval.
+        const wait = lastListingFound ? 0 : Math.max(0, Math.min(lastListing + interval, deadline) - Date.now());
         if (wait > 0) await sleep(wait);
         await relist();
         if (pending.length === 0) return { records, state: 'idle' };
