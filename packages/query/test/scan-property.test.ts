@@ -1,6 +1,7 @@
-// Property: on random tables (several partitions, several commits, many file versions) a scan
-// with a random filter returns exactly the rows of the snapshot the filter accepts, evaluated
-// here in plain JavaScript with SQL null semantics; pruning never drops a matching row.
+// Property: on random tables (copy-on-write and merge-on-read; several partitions, several
+// commits, many file versions and log files) a scan with a random filter returns exactly the
+// rows of the snapshot the filter accepts, evaluated here in plain JavaScript with SQL null
+// semantics; pruning never drops a matching row.
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -166,9 +167,9 @@ function toRow(r: Rec): Record<string, unknown> {
 
 let tableCounter = 0;
 
-async function buildTable(commits: Rec[][]) {
+async function buildTable(commits: Rec[][], type: 'cow' | 'mor') {
   const store = new MemoryStore(`scan-prop-${process.pid}-${++tableCounter}`);
-  const table = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'seq', schema });
+  const table = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'seq', schema, type });
   const model = new Map<string, Rec>();
   for (const batch of commits) {
     // one version per key per commit (the last), as upsert dedupes by the ordering field
@@ -224,10 +225,12 @@ const commitsArb = fc
   .chain((sizes) => fc.tuple(...sizes.map((n, i) => fc.array(recArb(i + 1), { minLength: n, maxLength: n }))));
 
 describe('scan with a filter equals filtering the snapshot', () => {
-  it('on random copy-on-write tables, for builder and text filters', async () => {
+  it('on random copy-on-write and merge-on-read tables, for builder and text filters', async () => {
+    let sawLogs = 0;
+    let sawStatsPruning = 0;
     await fc.assert(
-      fc.asyncProperty(commitsArb, fc.array(exprArb, { minLength: 1, maxLength: 6 }), async (commits, filters) => {
-        const { table, model: written } = await buildTable(commits.map((c) => c.map((r) => ({ ...r }))));
+      fc.asyncProperty(commitsArb, fc.array(exprArb, { minLength: 1, maxLength: 6 }), fc.constantFrom<'cow' | 'mor'>('cow', 'mor'), async (commits, filters, type) => {
+        const { table, model: written } = await buildTable(commits.map((c) => c.map((r) => ({ ...r }))), type);
         const model = await snapshotRecords(table);
         expect([...model.keys()].sort()).toEqual([...written.keys()].sort());
         for (const [i, f] of filters.entries()) {
@@ -245,9 +248,16 @@ describe('scan with a filter equals filtering the snapshot', () => {
           const st = s.stats();
           expect(st.rows.matched).toBe(expected.length);
           expect(st.files.pruned).toBe(st.files.prunedByPartition + st.files.prunedByStats + st.files.prunedByKey);
+          if (st.files.withLogs > 0) sawLogs++;
+          if (st.files.prunedByStats > 0) sawStatsPruning++;
+          // slices with log files are pruned by partition only
+          expect(st.files.prunedByStats + st.files.prunedByKey).toBeLessThanOrEqual(st.files.total - st.files.prunedByPartition - st.files.withLogs);
         }
       }),
-      { numRuns: 25 },
+      { numRuns: 30 },
     );
+    // the runs did exercise merged slices and statistics pruning
+    expect(sawLogs).toBeGreaterThan(0);
+    expect(sawStatsPruning).toBeGreaterThan(0);
   });
 });
