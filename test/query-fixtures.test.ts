@@ -142,6 +142,17 @@ describe('scans over Spark-written tables', () => {
     });
   }
 
+  it('empty tables scan to no rows with their schema', async () => {
+    for (const id of ['sample_table/cow/v6_empty', 'sample_table/cow/v8_empty', 'sample_table/mor/parquet/v6_empty']) {
+      const table = await openTable(fixture(id).root);
+      const s = scan(table).where('id > 0');
+      const out = await s.toArrow();
+      expect(out.numRows).toBe(0);
+      expect(out.schema.fields.map((f) => f.name)).toEqual(['id', 'name', 'isActive']);
+      expect(s.stats().rows.scanned).toBe(0);
+    }
+  });
+
   it('prunes partitions of a Spark table by partition value', async () => {
     const table = await openTable(fixture('sample_table/cow/v6_simplekeygen_nonhivestyle').root);
     const s = scan(table).select('id', 'name').where('byteField = 10');

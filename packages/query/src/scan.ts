@@ -52,8 +52,9 @@ export interface ScanStats {
   };
   rowGroups: { total: number; pruned: number };
   rows: { scanned: number; matched: number };
-  /** Bytes fetched from the store (footers, column chunks, log files, timeline). */
+  /** Bytes fetched from the store for data: footers, column chunks, log files (not the timeline). */
   bytesRead: number;
+  /** Requests for data and partition listings (GET, HEAD, LIST). */
   requests: number;
 }
 
