@@ -85,18 +85,18 @@ export const REQUESTED_REPLACE_SCHEMA = {
     {
       name: 'clusteringPlan',
       type: [
+        'null',
         {
           type: 'record',
           name: 'HoodieClusteringPlan',
           fields: [
             { name: 'inputGroups', type: ['null', { type: 'array', items: clusteringGroup }], default: null },
-            { name: 'strategy', type: [clusteringStrategy, 'null'], default: null },
+            { name: 'strategy', type: ['null', clusteringStrategy], default: null },
             { name: 'extraMetadata', type: stringMap, default: null },
             version,
             { name: 'preserveHoodieMetadata', type: ['null', 'boolean'], default: null },
           ],
         },
-        'null',
       ],
       default: null,
     },
