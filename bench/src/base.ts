@@ -14,6 +14,8 @@ import { rawEncode } from './peers/parquet-raw.js';
 export interface BaseTables {
   rows: number;
   lakeDir: string;
+  /** The same rows as a merge-on-read table, when this build of lake writes those. */
+  lakeMorDir?: string;
   lanceDir: string;
   parquetFile: string;
 }
@@ -31,8 +33,9 @@ export async function buildLakeBase(rows: number, options: LakeOptions = {}, dat
   return dir;
 }
 
-export async function buildBase(rows: number, data?: Table): Promise<BaseTables> {
+export async function buildBase(rows: number, data?: Table, options: { mor?: boolean } = {}): Promise<BaseTables> {
   const lakeDir = await buildLakeBase(rows, {}, data);
+  const lakeMorDir = options.mor ? await buildLakeBase(rows, { type: 'mor' }, data) : undefined;
   const lanceDir = await scratch(`base-lance-${rows}`);
   const db = await lanceDb(lanceDir);
   const parquetDir = await scratch(`base-parquet-${rows}`);
@@ -43,5 +46,5 @@ export async function buildBase(rows: number, data?: Table): Promise<BaseTables>
     else await lanceTable.add(toLanceArrow(chunk));
     await writeFile(join(parquetDir, `part-${String(at / LOAD_CHUNK).padStart(3, '0')}.parquet`), rawEncode(chunk));
   }
-  return { rows, lakeDir, lanceDir, parquetFile: join(parquetDir, '*.parquet') };
+  return { rows, lakeDir, lakeMorDir, lanceDir, parquetFile: join(parquetDir, '*.parquet') };
 }

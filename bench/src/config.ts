@@ -30,13 +30,13 @@ export const QUICK: BenchConfig = {
   upsertRows: 25_000,
   deleteKeys: 5_000,
   compactBaseRows: 20_000,
-  smallBatches: 30,
+  smallBatches: 20,
   smallBatchRows: 200,
   smallBatchesCow: false,
   commitCounts: [50, 200],
   runs: 1,
   microTimeMs: 100,
-  microIterations: 5,
+  microIterations: 3,
 };
 
 export const FULL: BenchConfig = {

@@ -22,6 +22,7 @@ import { bulkLoad } from './scenarios/bulk-load.js';
 import { compaction } from './scenarios/compaction.js';
 import { deletes } from './scenarios/delete.js';
 import { manyCommits } from './scenarios/many-commits.js';
+import { morSupport } from './scenarios/mor-support.js';
 import { scans } from './scenarios/scan.js';
 import { upsert } from './scenarios/upsert.js';
 
@@ -73,7 +74,10 @@ async function main(): Promise<void> {
     await add(await bulkLoad(cfg, data));
   }
   const needBase = ['upsert', 'delete', 'scan', 'micro'].some((s) => only.has(s));
-  const base = needBase ? (log(`loading the ${formatCount(cfg.baseRows)}-row base tables`), await buildBase(cfg.baseRows, data)) : undefined;
+  const morWrites = (await morSupport()).supported;
+  const base = needBase
+    ? (log(`loading the ${formatCount(cfg.baseRows)}-row base tables`), await buildBase(cfg.baseRows, data, { mor: morWrites && (only.has('upsert') || only.has('delete')) }))
+    : undefined;
   if (base && only.has('upsert')) {
     log('upsert');
     await add(await upsert(cfg, base, formatCount(base.rows)));

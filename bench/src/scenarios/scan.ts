@@ -111,7 +111,7 @@ export async function scans(cfg: BenchConfig, base: BaseTables): Promise<Scenari
 
   // Time travel: one upsert on top of the loaded table, then read the first version.
   const travel: ScenarioResult = { id: 'time-travel', title: 'Time travel to the first version (2 columns)', size: `${formatCount(base.rows)} rows`, runs: [], targets: [], notes: [] };
-  const batch = upsertTable(base.rows, Math.min(10_000, cfg.upsertRows));
+  const batch = upsertTable(base.rows, Math.min(10_000, Math.floor(cfg.upsertRows / 10)));
   const lakeCopy = await lakeOpen(await copyDir(base.lakeDir, 'travel-lake'));
   const first = (await lakeCopy.table.timeline()).completedWrites()[0].time;
   await lakeCopy.table.upsert(batch);

@@ -7,11 +7,10 @@ import { join } from 'node:path';
 
 import type { Table } from 'arrow21';
 import type { BaseTables } from '../base.js';
-import { buildLakeBase } from '../base.js';
 import type { BenchConfig } from '../config.js';
 import { formatCount } from '../config.js';
 import { upsertTable } from '../data.js';
-import { copyDir, dirBytes, removeDir, scratch } from '../fs-util.js';
+import { copyDir, dirBytes, scratch } from '../fs-util.js';
 import { lakeBaseFiles, lakeOpen } from '../lake.js';
 import { repeat, requestDelta, sampleOf, type RequestDelta } from '../measure.js';
 import { duck, quote } from '../peers/duckdb.js';
@@ -74,15 +73,12 @@ export async function upsert(cfg: BenchConfig, base: BaseTables, label: string):
   const lake = await lakeUpsert('lake', runs, base.lakeDir, batch, base.rows);
   result.runs.push(lake);
 
-  const mor = await morSupport();
-  if (mor.supported && base.rows > 2_000_000) {
-    result.notes.push('lake (mor) skipped at this size: it needs a second table loaded as merge-on-read');
-  } else if (mor.supported) {
-    const morBase = await buildLakeBase(base.rows, { type: 'mor' });
-    result.runs.push(await lakeUpsert('lake (mor)', runs, morBase, batch, base.rows));
-    await removeDir(morBase);
+  if (base.lakeMorDir) {
+    result.runs.push(await lakeUpsert('lake (mor)', runs, base.lakeMorDir, batch, base.rows));
   } else {
-    result.runs.push({ engine: 'lake (mor)', rows, ms: 0, peakRssDeltaMb: 0, peakHeapDeltaMb: 0, note: `not supported yet (${mor.reason})` });
+    const mor = await morSupport();
+    const why = mor.supported ? 'skipped at this size: it needs a second table loaded as merge-on-read' : `not supported yet (${mor.reason})`;
+    result.runs.push({ engine: 'lake (mor)', rows, ms: 0, peakRssDeltaMb: 0, peakHeapDeltaMb: 0, note: why });
   }
 
   const lanceBatch = toLanceArrow(batch);
