@@ -333,7 +333,11 @@ export class GroupedScan {
   async agg(aggs: Readonly<Record<string, AggSpec>>): Promise<Table> {
     const needed = new Set(this.columns);
     for (const spec of Object.values(aggs)) if (spec.column !== undefined) needed.add(spec.column);
-    // a row count still needs one column to count rows of
+    // a bare row count still reads one column, to count its rows
+    if (needed.size === 0) {
+      const first = (await this.source.schema()).fields[0];
+      if (first) needed.add(first.name);
+    }
     const projected = needed.size > 0 ? this.source.select([...needed]) : this.source;
     this.inner = projected;
     return aggregate(projected, this.columns, aggs, await projected.schema());
