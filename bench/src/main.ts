@@ -1,8 +1,10 @@
-// `pnpm bench [--quick] [--only=ids] [--skip-large] [--keep]`: runs the scenarios and micro
-// benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of full
-// runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, large.
+// `pnpm bench [--quick] [--only=ids] [--skip-large] [--append] [--keep]`: runs the scenarios and
+// micro benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of
+// full runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, large.
+// --append adds to (and replaces same-named scenarios in) the latest results of the same mode,
+// so a full run can be done in parts. --print only prints (and writes latest.md for) the latest results.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,14 +30,15 @@ import { upsert } from './scenarios/upsert.js';
 
 const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'large'];
 
-function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean } {
+function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean; append: boolean } {
   const args = argv.filter((a) => a !== '--');
   const cfg = args.includes('--quick') ? QUICK : FULL;
   const onlyArg = args.find((a) => a.startsWith('--only='));
   const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ALL);
   if (args.includes('--skip-large')) only.delete('large');
   for (const id of only) if (!ALL.includes(id)) throw new Error(`Unknown scenario "${id}"; use one of ${ALL.join(', ')}`);
-  return { cfg, only, keep: args.includes('--keep') };
+  if (args.includes('--print')) only.clear();
+  return { cfg, only, keep: args.includes('--keep'), append: args.includes('--append') || args.includes('--print') };
 }
 
 function log(msg: string): void {
@@ -43,7 +46,7 @@ function log(msg: string): void {
 }
 
 async function main(): Promise<void> {
-  const { cfg, only, keep } = parseArgs(process.argv.slice(2));
+  const { cfg, only, keep, append } = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const resultsDir = process.env.LAKE_BENCH_RESULTS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
   await mkdir(resultsDir, { recursive: true });
@@ -57,18 +60,33 @@ async function main(): Promise<void> {
     scenarios: [],
     micro: [],
   };
+  if (append) {
+    try {
+      const previous = JSON.parse(await readFile(join(resultsDir, 'latest.json'), 'utf8')) as RunReport;
+      if (previous.mode === cfg.mode) {
+        report.scenarios = previous.scenarios;
+        report.micro = previous.micro;
+        report.startedAt = previous.startedAt;
+      }
+    } catch {
+      log('--append: no earlier results of this mode, starting afresh');
+    }
+  }
   const save = async () => {
-    report.durationSec = (Date.now() - started) / 1000;
+    report.durationSec = (Date.now() - Date.parse(report.startedAt)) / 1000;
     await writeFile(join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
   };
   const add = async (r: ScenarioResult | ScenarioResult[]) => {
-    report.scenarios.push(...(Array.isArray(r) ? r : [r]));
+    const fresh = Array.isArray(r) ? r : [r];
+    const ids = new Set(fresh.map((s) => s.id));
+    report.scenarios = [...report.scenarios.filter((s) => !ids.has(s.id)), ...fresh];
     await save();
   };
   if (!(globalThis as { gc?: unknown }).gc) log('run with node --expose-gc for steadier memory numbers');
 
-  log(`${cfg.mode} run: generating ${formatCount(cfg.baseRows)} events`);
-  const data = eventTable(0, cfg.baseRows);
+  if (only.size > 0) log(`${cfg.mode} run: generating ${formatCount(cfg.baseRows)} events`);
+  const needData = ['load', 'upsert', 'delete', 'scan', 'micro'].some((s) => only.has(s));
+  const data = needData ? eventTable(0, cfg.baseRows) : eventTable(0, 0);
   if (only.has('load')) {
     log('bulk load');
     await add(await bulkLoad(cfg, data));
@@ -112,8 +130,8 @@ async function main(): Promise<void> {
     await add(await upsert(cfg, large, formatCount(large.rows)));
   }
 
-  await save();
-  if (cfg.mode === 'full' && only.size === ALL.length) {
+  if (only.size > 0) await save();
+  if (only.size > 0 && cfg.mode === 'full' && (only.size === ALL.length || append)) {
     await writeFile(join(resultsDir, `full-${report.startedAt.slice(0, 10)}.json`), JSON.stringify(report, null, 2) + '\n');
   }
   await writeFile(join(resultsDir, 'latest.md'), markdownReport(report) + '\n');
