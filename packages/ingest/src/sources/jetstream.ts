@@ -3,7 +3,7 @@
 // the batch) only after the commit holding their checkpoint completed; on restart the consumer is
 // positioned right after the committed sequence, so a lost ack never brings a message back twice.
 
-import { AckPolicy, DeliverPolicy, connect, nanos, type ConsumerInfo, type JsMsg, type NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, connect, nanos, type Consumer, type ConsumerInfo, type JsMsg, type NatsConnection } from 'nats';
 import { CheckpointError, SourceError } from '../errors.js';
 import type { Source, SourcePoll, SourceRecord } from '../source.js';
 
@@ -30,6 +30,7 @@ export function jetStreamSource(options: JetStreamSourceOptions): Source<number>
   const decoder = new TextDecoder();
   let nc: NatsConnection | undefined;
   let committed = 0;
+  let consumer: Consumer | undefined;
   // Delivered messages awaiting their commit, by stream sequence, oldest first.
   const held = new Map<number, JsMsg>();
 
@@ -85,13 +86,14 @@ export function jetStreamSource(options: JetStreamSourceOptions): Source<number>
           throw new SourceError(`Cannot connect to NATS at ${String(options.servers)}: ${(e as Error).message}`, { cause: e });
         }
       }
+      consumer = undefined;
       await positionConsumer(checkpoint);
     },
     async poll(maxRecords, waitMs): Promise<SourcePoll<number>> {
       if (!nc) throw new SourceError(`JetStream source ${id} was polled before start().`);
       const records: SourceRecord<number>[] = [];
       try {
-        const consumer = await nc.jetstream().consumers.get(options.stream, durable);
+        consumer ??= await nc.jetstream().consumers.get(options.stream, durable);
         const messages = await consumer.fetch({ max_messages: maxRecords, expires: Math.max(1000, waitMs) });
         for await (const m of messages) {
           if (m.seq <= committed) {
@@ -112,6 +114,7 @@ export function jetStreamSource(options: JetStreamSourceOptions): Source<number>
           records.push(record);
         }
       } catch (e) {
+        consumer = undefined;
         throw new SourceError(`Cannot fetch from JetStream stream "${options.stream}": ${(e as Error).message}`, { cause: e });
       }
       return { records, state: records.length >= maxRecords ? 'more' : records.length > 0 ? 'more' : 'idle' };
@@ -125,6 +128,7 @@ export function jetStreamSource(options: JetStreamSourceOptions): Source<number>
     },
     async close() {
       held.clear();
+      consumer = undefined;
       if (nc && !options.connection) await nc.drain().catch(() => undefined);
       nc = undefined;
     },
