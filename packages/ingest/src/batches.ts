@@ -24,6 +24,8 @@ export interface BatchReadOptions {
 export interface BatchReader {
   /** The next batch; undefined when the source finished, is idle (without follow) or the signal fired. */
   next(): Promise<SourceRecord[] | undefined>;
+  /** When the first record of the batch last returned was in hand (for batch latency). */
+  batchStartedAt(): number | undefined;
 }
 
 export const defaultBatchLimits: Required<BatchLimits> = { maxRows: 10_000, maxBytes: 64 * 1024 * 1024, maxSeconds: 5 };
@@ -35,6 +37,7 @@ export function batchReader(source: Source, limits: BatchLimits, options: BatchR
   const idleWait = options.idleWaitMs ?? 1000;
   let carry: SourceRecord[] = [];
   let finished = false;
+  let startedAt: number | undefined;
 
   return {
     async next() {
@@ -73,7 +76,11 @@ export function batchReader(source: Source, limits: BatchLimits, options: BatchR
           break;
         }
       }
+      startedAt = firstAt;
       return records.length > 0 ? records : undefined;
+    },
+    batchStartedAt() {
+      return startedAt;
     },
   };
 }

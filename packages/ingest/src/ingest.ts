@@ -165,7 +165,8 @@ function eventMillis(value: unknown, unitPerMs: number): number | undefined {
 export async function ingest(table: HudiTable, options: IngestOptions): Promise<IngestSummary> {
   const { source } = options;
   const mode = options.mode ?? 'upsert';
-  if (options.maxInvalidPerBatch !== undefined && !(options.maxInvalidPerBatch >= 0)) {
+  const limit = options.maxInvalidPerBatch;
+  if (limit !== undefined && !(limit >= 0 && (limit < 1 || Number.isInteger(limit)))) {
     throw new IngestConfigError(`maxInvalidPerBatch must be a count (>= 0) or a fraction in (0, 1), not ${options.maxInvalidPerBatch}.`);
   }
   const metrics = isMetrics(options.metrics) ? options.metrics : createIngestMetrics(options.metrics);
@@ -183,14 +184,14 @@ export async function ingest(table: HudiTable, options: IngestOptions): Promise<
   summary.resumedFrom = resume?.checkpoint;
   let startCheckpoint: Checkpoint | null = resume?.checkpoint ?? null;
   log({ event: 'start', table: tableName, sourceId: source.id, resumeFrom: resume?.checkpoint, resumeInstant: resume?.instant });
-  await source.start(resume?.checkpoint);
   const reader = batchReader(source, options.batch ?? {}, { follow: options.follow ?? false, signal: options.signal, idleWaitMs: options.idleWaitMs });
 
   try {
+    await source.start(resume?.checkpoint);
     for (;;) {
       const records = await reader.next();
       if (!records) break;
-      const started = Date.now();
+      const started = reader.batchStartedAt() ?? Date.now();
       let report: BatchReport;
       try {
         report = await writeBatch(table, records, startCheckpoint, plan, {

@@ -25,7 +25,7 @@ export interface BatchReport {
   /** Values converted by safe coercions (text to number, ISO text or epoch to timestamp, ...). */
   coerced: number;
   checkpoint: unknown;
-  /** Wall time from the first record read to the commit. */
+  /** Wall time from the batch's first record in hand to its commit: the latency a record sees at most. */
   durationMs: number;
   /** Commit time minus the newest event time of the batch (ordering field), when it is a timestamp. */
   lagMs?: number;
