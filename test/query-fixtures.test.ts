@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DataType, type Data, type Schema } from 'apache-arrow';
-import { openTable, valueAt, type HudiTable } from '@lake/core';
+import { openTable, rowsToJson, valueAt, type HudiTable } from '@lake/core';
 import { and, col, date, decimal, not, or, scan, type Expr, type Literal } from '@lake/query';
 import { cleanupFixtures, fixture } from './support/fixtures.js';
 
@@ -141,6 +141,17 @@ describe('scans over Spark-written tables', () => {
       );
     });
   }
+
+  it('filtered rows keep every value, nested columns included', async () => {
+    for (const id of ['sample_table/cow/v6_nonpartitioned', 'sample_table/mor/parquet/v6_simplekeygen_nonhivestyle']) {
+      const table = await openTable(fixture(id).root);
+      const byId = (rows: Record<string, unknown>[]) => rows.sort((a, b) => (a.id as number) - (b.id as number));
+      const got = byId((await scan(table).where('id != 2').toArrow()).batches.flatMap((b) => [...rowsToJson(b)]));
+      const all = byId((await table.read({ withMeta: false }).collect()).batches.flatMap((b) => [...rowsToJson(b)]));
+      expect(got).toEqual(all.filter((r) => r.id !== 2));
+      expect(Object.keys(got[0])).toContain('structField');
+    }
+  });
 
   it('empty tables scan to no rows with their schema', async () => {
     for (const id of ['sample_table/cow/v6_empty', 'sample_table/cow/v8_empty', 'sample_table/mor/parquet/v6_empty']) {
