@@ -1,6 +1,7 @@
 // Model test of merge-on-read tables (see support/table-model.ts): random upserts, deletes,
 // overwrites, scheduled and run compactions against a plain Map. After every step the snapshot,
 // time travel to every earlier instant and the step's incremental read agree with the model.
+// (On S3 the merge-on-read path runs in compact-cli.test.ts.)
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,6 @@ import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 
 import { LocalStore, MemoryStore } from '../packages/storage/src/index.js';
-import { withS3rver } from './support/s3rver.js';
 import { morScenarioArb, runScenario } from './support/table-model.js';
 
 let counter = 0;
@@ -40,16 +40,4 @@ describe('merge-on-read writes and compactions agree with a Map model', () => {
       { numRuns: 4 },
     );
   }, 180_000);
-
-  describe('on S3', () => {
-    const s3 = withS3rver();
-    it('runs the model against an S3 server', async () => {
-      await fc.assert(
-        fc.asyncProperty(morScenarioArb, async (s) => {
-          await runScenario(s3.makeStore(), s, false);
-        }),
-        { numRuns: 1 },
-      );
-    }, 180_000);
-  });
 });

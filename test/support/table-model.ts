@@ -117,6 +117,15 @@ function dedupe(rows: ModelRow[], ordering: boolean): ModelRow[] {
   return [...winner.values()];
 }
 
+/**
+ * Copy-on-write deletes count the records removed. Merge-on-read deletes count the delete records
+ * logged: a key deleted before is still in its base file until compaction, so it is logged again.
+ */
+function expectDeleted(s: Scenario, reported: number, present: number): void {
+  if (s.type === 'mor') expect(reported).toBeGreaterThanOrEqual(present);
+  else expect(reported).toBe(present);
+}
+
 interface Step {
   instant: string;
   snapshot: ModelRow[];
@@ -157,7 +166,7 @@ async function applyOp(t: HudiTable, model: Map<string, ModelRow>, op: Op, s: Sc
       const res = await t.delete(op.ids.map(String), options);
       const present = new Set(op.ids.map(String).filter((k) => model.has(k)));
       for (const k of present) model.delete(k);
-      expect(res.deleted).toBe(present.size);
+      expectDeleted(s, res.deleted, present.size);
       return { instant: res.instant, changed: [] };
     }
     case 'deleteRows': {
@@ -165,7 +174,7 @@ async function applyOp(t: HudiTable, model: Map<string, ModelRow>, op: Op, s: Sc
       const res = await t.delete(op.ids.map((id) => ({ id, dt: partitionOf(id) })), options);
       const present = new Set(op.ids.map(String).filter((k) => model.has(k)));
       for (const k of present) model.delete(k);
-      expect(res.deleted).toBe(present.size);
+      expectDeleted(s, res.deleted, present.size);
       return { instant: res.instant, changed: [] };
     }
     case 'deleteWhere': {

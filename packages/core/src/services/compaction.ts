@@ -11,7 +11,7 @@ import type { Compression } from '@lake/parquet';
 import { ConflictError, InvalidWriteError } from '../errors.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
-import { compareLogFileNames } from '../file-group/log-file.js';
+import { compareLogFileNames, parseLogFileName } from '../file-group/log-file.js';
 import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { withMetaFields } from '../schema/table-schema.js';
@@ -19,7 +19,6 @@ import { buildFileSystemView, latestFileSlices, type FileSystemView } from '../t
 import type { HudiTable } from '../table/table.js';
 import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { claimCommit, latestClaim } from '../write/commit-claims.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { writeContext } from '../write/table-writes.js';
@@ -197,8 +196,9 @@ async function compactGroup(
       store: table.store,
       config: table.config,
       mergeMode: table.mergeMode,
-      // Only writes before the compaction instant belong to the slice being compacted.
-      isValidInstant: (t) => t < instant && view.isVisible(t),
+      // Every completed write in the slice's logs: a write that ignored the plan and logged into
+      // the old slice after the compaction instant still belongs to it.
+      isValidInstant: view.isVisible,
       table: fullSchema,
       output: fullSchema,
     },
@@ -288,14 +288,27 @@ export async function runCompaction(table: HudiTable, instant: string, options: 
     return r;
   });
 
-  // A write that completed meanwhile with logs in a compacted slice holds records this run has
-  // not merged: fail, leaving the compaction pending; the next run includes them.
+  // A write that completed meanwhile into a compacted slice (a log named after the slice's base
+  // instant, or a new base file) holds records this run has not merged: fail, leaving the
+  // compaction pending; the next run includes them. Logs into the compaction's own new slices are
+  // what writers are meant to do meanwhile.
   const groups = new Set(plan.operations.map((o) => fileGroupKey(o.partitionPath, o.fileId)));
+  const baseOf = new Map(plan.operations.map((o) => [fileGroupKey(o.partitionPath, o.fileId), o.baseInstantTime]));
   const now = await table.timeline();
   for (const w of now.completedWrites()) {
-    if (known.has(w.time) || w.time > instant) continue;
-    const touched = writtenFileGroups(await now.commitMetadata(w)).filter((g) => groups.has(fileGroupKey(g.partitionPath, g.fileId)));
-    if (touched.length > 0) throw new ConflictError(instant, w.time, touched.map((g) => `${g.partitionPath}/${g.fileId}`));
+    if (known.has(w.time) || w.time === instant) continue;
+    const touched: string[] = [];
+    for (const [partition, stats] of (await now.commitMetadata(w)).partitionToWriteStats) {
+      for (const stat of stats) {
+        const key = fileGroupKey(stat.partitionPath || partition, stat.fileId);
+        if (!groups.has(key)) continue;
+        const name = (stat.path ?? '').slice((stat.path ?? '').lastIndexOf('/') + 1);
+        const log = parseLogFileName(name);
+        if (log && log.instantTime !== baseOf.get(key)) continue;
+        touched.push(`${stat.partitionPath || partition}/${stat.fileId}`);
+      }
+    }
+    if (touched.length > 0) throw new ConflictError(instant, w.time, touched);
   }
   await claimCommit(store, claimStart, { instant, action: 'commit', fileGroups: [...groups].map((k) => k.replace('\u0000', '/')) });
   const body = commitMetadataJson({

@@ -29,6 +29,7 @@ import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.
 import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizing } from './file-sizing.js';
 import { locateKeys } from './key-index.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
+import { keysDeletedInLogs } from './log-deletes.js';
 import { pendingCompactionGroups } from '../services/compaction-plan.js';
 import { attachMetaColumns, commitSeqNo, withoutMetaFields } from './meta-columns.js';
 import { compareOrdering, dedupeByKey, orderingReader } from './ordering.js';
@@ -254,10 +255,12 @@ export async function executeWrite(
     let writerPartition = 0;
     const partitionsWritten = new Set<string>();
     for (const plan of groups.values()) {
-      if (mor && plan.slice && plan.inserts.length === 0 && plan.updates.length > 0) {
+      if (mor && plan.slice && plan.inserts.length === 0 && plan.updates.length > 0 && !(await reinsertsAfterDelete(ctx, plan, incoming, operation, view.isVisible))) {
         // Updates and deletes of existing records append to the file group's log.
         const key = fileGroupKey(plan.partition, plan.fileId);
-        const logBaseInstant = compacting.get(key) ?? plan.slice.baseInstantTime;
+        // A pending compaction newer than the slice starts the slice new logs belong to.
+        const pendingAt = compacting.get(key);
+        const logBaseInstant = pendingAt !== undefined && pendingAt > plan.slice.baseInstantTime ? pendingAt : plan.slice.baseInstantTime;
         appended.set(key, logBaseInstant);
         stats.push(
           await appendLogFile({
@@ -421,6 +424,23 @@ async function checkTimelineConflicts(ctx: WriteContext, known: ReadonlySet<stri
 }
 
 /**
+ * Whether an event-time upsert brings back keys the group's logs deleted: logged, such a record
+ * would lose to its older base-file version when engines merge (see log-deletes.ts); the group is
+ * rewritten instead.
+ */
+async function reinsertsAfterDelete(
+  ctx: WriteContext,
+  plan: GroupPlan,
+  incoming: Incoming,
+  operation: WriteOperation,
+  isValidInstant: (t: string) => boolean,
+): Promise<boolean> {
+  if (operation === 'delete' || ctx.config.orderingFields.length === 0 || !plan.slice || plan.slice.logFiles.length === 0) return false;
+  const keys = new Set(plan.updates.map((i) => incoming.keys[i]));
+  return (await keysDeletedInLogs(ctx.store, plan.slice, isValidInstant, keys)).size > 0;
+}
+
+/**
  * A log file belongs to the slice it was named after; if a compaction was scheduled on the file
  * group meanwhile, that slice is about to be superseded and the log's records would be lost.
  */
@@ -430,7 +450,7 @@ async function checkCompactionConflicts(ctx: WriteContext, instant: string, appe
   let by = '';
   for (const [key, base] of appended) {
     const compaction = now.get(key);
-    if (compaction !== undefined && compaction !== base) {
+    if (compaction !== undefined && compaction > base) {
       clashes.push(key.replace('\u0000', '/'));
       by = compaction;
     }

@@ -1,0 +1,64 @@
+// Log blocks lake encodes decode back through the reader: framing, headers, every block kind.
+
+import { tableFromArrays } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+
+import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
+import type { AvroJsonRecord } from '../avro/avro-schema.js';
+import { decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock } from './data-block.js';
+import { BlockType, CommandType, HeaderKey } from './log-format.js';
+import { readLogBlocks } from './log-reader.js';
+import { avroDataBlock, deleteBlock, logFileBytes, parquetDataBlock, rollbackBlock } from './log-writer.js';
+
+const batch = tableFromArrays({ id: ['a', 'b', 'c'], n: Float64Array.from([1.5, -2, 3]) }).batches[0];
+const schema = arrowSchemaToAvro(batch.schema, { tableName: 't' }) as unknown as AvroJsonRecord;
+
+describe('log blocks', () => {
+  it('frames several blocks into one file the reader splits again', () => {
+    const bytes = logFileBytes([
+      parquetDataBlock(batch, JSON.stringify(schema), '20240101000000001'),
+      avroDataBlock(batch, schema, '20240101000000002'),
+      deleteBlock([{ recordKey: 'a', partitionPath: 'p' }], JSON.stringify(schema), '20240101000000003'),
+      rollbackBlock('20240101000000004', '20240101000000002'),
+    ]);
+    const scan = readLogBlocks(bytes);
+    expect(scan.corrupt).toEqual([]);
+    expect(scan.blocks.map((b) => b.type)).toEqual([BlockType.PARQUET_DATA, BlockType.AVRO_DATA, BlockType.DELETE, BlockType.COMMAND]);
+    expect(scan.blocks.map((b) => b.header.get(HeaderKey.INSTANT_TIME))).toEqual(['20240101000000001', '20240101000000002', '20240101000000003', '20240101000000004']);
+    const [parquet, avro, del, command] = scan.blocks;
+    expect(decodeParquetDataBlock(parquet).toArray().map((r) => r.toJSON())).toEqual([
+      { id: 'a', n: 1.5 },
+      { id: 'b', n: -2 },
+      { id: 'c', n: 3 },
+    ]);
+    expect(decodeAvroDataBlock(avro).records).toEqual([
+      { id: 'a', n: 1.5 },
+      { id: 'b', n: -2 },
+      { id: 'c', n: 3 },
+    ]);
+    expect(decodeDeleteBlock(del)).toEqual([{ recordKey: 'a', partitionPath: 'p', orderingValue: 0 }]);
+    expect(command.header.get(HeaderKey.COMMAND_BLOCK_TYPE)).toBe(String(CommandType.ROLLBACK_BLOCK));
+    expect(command.header.get(HeaderKey.TARGET_INSTANT_TIME)).toBe('20240101000000002');
+  });
+
+  it('keeps the ordering value a delete carries, in the union branch of its type', () => {
+    const block = deleteBlock(
+      [
+        { recordKey: 'i', partitionPath: '', orderingValue: 7 },
+        { recordKey: 'l', partitionPath: '', orderingValue: 1n << 40n },
+        { recordKey: 'big', partitionPath: '', orderingValue: 2 ** 40 },
+        { recordKey: 'd', partitionPath: '', orderingValue: 0.25 },
+        { recordKey: 's', partitionPath: '', orderingValue: '2024-01-01' },
+      ],
+      '{}',
+      '20240101000000001',
+    );
+    const [b] = readLogBlocks(block).blocks;
+    expect(decodeDeleteBlock(b).map((d) => d.orderingValue)).toEqual([7, 1n << 40n, 1n << 40n, 0.25, '2024-01-01']);
+  });
+
+  it('encodes an empty delete list', () => {
+    const [b] = readLogBlocks(deleteBlock([], '{}', '20240101000000001')).blocks;
+    expect(decodeDeleteBlock(b)).toEqual([]);
+  });
+});
