@@ -275,7 +275,15 @@ async function writeBatch(table: HudiTable, records: SourceRecord[], startCheckp
   // 2. Validation against the schema.
   let coerced = 0;
   let valid: PreparedRow[] = rows;
-  if (plan.validator) {
+  if (!plan.validator) {
+    // No schema to check against yet: the record key must still be there.
+    valid = [];
+    for (const p of rows) {
+      const missing = plan.keyFields.filter((f) => p.row[f] === null || p.row[f] === undefined);
+      if (missing.length === 0) valid.push(p);
+      else invalid.push({ position: p.position, reasons: missing.map((f) => `${f}: missing required field`), record: p.original });
+    }
+  } else {
     valid = [];
     for (const p of rows) {
       const result = plan.validator(p.row);

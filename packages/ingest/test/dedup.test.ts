@@ -66,3 +66,16 @@ describe('dedup', () => {
     expect(await tableRows(table)).toHaveLength(25);
   });
 });
+
+describe('tables without a schema yet', () => {
+  it('lets the first batch define the schema, still quarantining records without a key', async () => {
+    const { createTable } = await import('@lake/core');
+    const table = await createTable(`memory://noschema-${Date.now()}`, { recordKey: ['id'] });
+    const summary = await ingest(table, { source: iterableSource([{ id: 'a', n: 1 }, { n: 2 }, { id: 'b', n: 3 }]) });
+    expect(summary).toMatchObject({ written: 2, quarantined: 1 });
+    expect((await table.schema()).fields.map((f) => f.name)).toContain('n');
+    // From the second run on, the schema the first batch wrote is enforced.
+    const next = await ingest(table, { source: iterableSource([{ id: 'c', n: 'four' }], { id: 'second' }) });
+    expect(next).toMatchObject({ written: 0, quarantined: 1 });
+  });
+});
