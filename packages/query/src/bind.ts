@@ -25,10 +25,25 @@ export type Bound =
   | { type: 'or'; children: Bound[] }
   | { type: 'const'; value: boolean };
 
+/** Rejects values that are not expression nodes (e.g. from untyped callers) with a typed error. */
+function checkNode(expr: unknown): asserts expr is Expr {
+  const e = expr as { type?: unknown; children?: unknown; child?: unknown } | null;
+  const ok =
+    typeof e === 'object' &&
+    e !== null &&
+    ((e.type === 'and' || e.type === 'or') ? Array.isArray(e.children) && e.children.length > 0 : e.type === 'not' ? typeof e.child === 'object' : typeof (e as { column?: unknown }).column === 'string');
+  if (!ok) {
+    throw new ExpressionTypeError(
+      `Not a filter expression: ${JSON.stringify(expr, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) ?? String(expr)}. Build filters with col(), and(), or(), not() or parseExpr().`,
+    );
+  }
+}
+
 const NEGATE: Record<CompareOp, CompareOp> = { '=': '!=', '!=': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
 /** Rewrites `not` away (SQL three-valued logic is preserved: a null stays unmatched both ways). */
 export function pushNot(expr: Expr, negate = false): Expr {
+  checkNode(expr);
   switch (expr.type) {
     case 'not':
       return pushNot(expr.child, !negate);
@@ -49,6 +64,8 @@ export function pushNot(expr: Expr, negate = false): Expr {
         return { type: 'and', children: [{ type: 'compare', op: '>=', column: expr.column, value: expr.low }, { type: 'compare', op: '<=', column: expr.column, value: expr.high }] };
       }
       return { type: 'or', children: [{ type: 'compare', op: '<', column: expr.column, value: expr.low }, { type: 'compare', op: '>', column: expr.column, value: expr.high }] };
+    default:
+      return expr;
   }
 }
 
@@ -189,6 +206,7 @@ export function bindExpr(expr: Expr, schema: Schema): Bound {
       case 'null':
         return { type: 'null', column: e.column, kind: kindOf(e.column), mul: 1n, negated: e.negated === true };
       case 'compare': {
+        if (!(e.op in NEGATE)) throw new ExpressionTypeError(`Unknown comparison "${String(e.op)}"; use one of = != < <= > >=.`);
         const kind = kindOf(e.column);
         const { values, mul } = convert(e.column, kind, [e.value]);
         return { type: 'compare', op: e.op, column: e.column, kind, mul, value: values[0] };
@@ -199,6 +217,9 @@ export function bindExpr(expr: Expr, schema: Schema): Bound {
         const { values, mul } = convert(e.column, kind, e.values);
         return { type: 'in', column: e.column, kind, mul, values, negated: e.negated === true };
       }
+      default:
+        checkNode(undefined);
+        throw new ExpressionTypeError('Not a filter expression.');
     }
   };
   return bind(pushNot(expr));

@@ -27,7 +27,7 @@ import type { ParquetFileMetadata } from '@lake/parquet';
 import { aggregate, type AggSpec } from './aggregate.js';
 import { bindExpr, type Bound } from './bind.js';
 import { countingStore } from './counting-store.js';
-import { InvalidQueryError, UnknownColumnError } from './errors.js';
+import { ExpressionTypeError, InvalidQueryError, UnknownColumnError } from './errors.js';
 import { evaluate, selectedRows } from './evaluate.js';
 import { and, exprColumns, type Expr } from './expr.js';
 import { parseExpr } from './parse.js';
@@ -112,6 +112,9 @@ export class Scan implements AsyncIterable<RecordBatch> {
 
   /** Keeps rows the filter accepts: an expression, or text such as `country = 'US' and cost > 0.5`. Calls combine with and. */
   where(filter: Expr | string): Scan {
+    if (typeof filter !== 'string' && (typeof filter !== 'object' || filter === null)) {
+      throw new ExpressionTypeError(`where() takes filter text or an expression, got ${String(filter)}.`);
+    }
     const expr = typeof filter === 'string' ? parseExpr(filter) : filter;
     return this.with({ filter: this.state.filter ? and(this.state.filter, expr) : expr });
   }

@@ -98,3 +98,16 @@ describe('binding filters to a table', () => {
     expect((badType as Error).message).toContain('"n"');
   });
 });
+
+describe('malformed expression objects', () => {
+  it('are typed errors, never raw TypeErrors', async () => {
+    const schema = new Schema([new Field('id', new Utf8(), false), new Field('n', new Int32(), true)]);
+    const table = await createTable(new MemoryStore(`bad-expr-${process.pid}`), { recordKey: ['id'], schema });
+    await table.insert([{ id: 'a', n: 1 }]);
+    const bad: unknown[] = [null, 42, { type: 'compare', op: '~', column: 'n', value: 1 }, { type: 'and', children: 'x' }, { type: 'nope' }, { type: 'not', child: null }];
+    for (const b of bad) {
+      const e = await (async () => scan(table).where(b as never).toArrow())().catch((x: unknown) => x);
+      expect(e, JSON.stringify(b)).toBeInstanceOf(ExpressionTypeError);
+    }
+  });
+});
