@@ -21,7 +21,7 @@ describe('exactly once', () => {
         fc.array(fc.record({ nth: fc.integer({ min: 1, max: 40 }), when: fc.constantFrom('before' as const, 'after' as const) }), { maxLength: 4 }),
         async (files, maxRows, faults) => {
           run++;
-          const source = new MemoryStore(`memory://eo-src-${run}`);
+          const source = new MemoryStore(`eo-src-${run}`);
           const valid = new Set<string>();
           let invalid = 0;
           let n = 0;
@@ -34,7 +34,7 @@ describe('exactly once', () => {
             });
             await source.put(`raw/${String(f).padStart(3, '0')}.ndjson`, new TextEncoder().encode(lines.join('\n')));
           }
-          const store = new FaultyStore(new MemoryStore(`memory://eo-table-${run}`));
+          const store = new FaultyStore(new MemoryStore(`eo-table-${run}`));
           const table = await createEventsTable(store);
           for (const fault of faults) {
             let count = 0;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { tableToIPC } from 'apache-arrow';
 import { rowsToTable } from '@lake/core';
 import { writeParquet } from '@lake/parquet';
-import { MemoryStore, openStore } from '@lake/storage';
+import { FaultyStore, MemoryStore, openStore } from '@lake/storage';
 import { dateOf, eventTimeMillis, fileSource, ingest, lastCommittedCheckpoint } from '../src/index.js';
 import { createEventsTable, eventSchema, tableRows, tempDir } from './support.js';
 
@@ -42,7 +42,7 @@ describe('file source', () => {
   });
 
   it('checkpoints inside a file when a batch splits it, and resumes there', async () => {
-    const store = new MemoryStore('memory://split-src');
+    const store = new MemoryStore('split-src');
     await store.put('raw/2024/06/01/00/part-1.ndjson', enc.encode(Array.from({ length: 7 }, (_, i) => JSON.stringify(ev(i))).join('\n')));
     await store.put('raw/2024/06/01/01/part-1.ndjson', enc.encode(JSON.stringify(ev(7))));
     const table = await createEventsTable(`memory://split-${Date.now()}`);
@@ -74,10 +74,28 @@ describe('file source', () => {
   });
 
   it('derives the partition date from the event time', async () => {
-    const store = new MemoryStore('memory://derive-src');
+    const store = new MemoryStore('derive-src');
     await store.put('x.ndjson', enc.encode(JSON.stringify({ id: 'd', ts: '2024-07-04T23:59:59-02:00' })));
     const table = await createEventsTable(`memory://derive-${Date.now()}`);
     await ingest(table, { source: fileSource(store), derive: { dt: dateOf('ts') } });
     expect((await tableRows(table))[0]).toMatchObject({ dt: '2024-07-05', ts: '2024-07-05T01:59:59.000Z' });
+  });
+
+  it('lists only the folders at or after the checkpoint', async () => {
+    const inner = new MemoryStore('folders-src');
+    for (const hour of ['00', '01', '02']) {
+      await inner.put(`raw/2024/06/01/${hour}/part-1.ndjson`, enc.encode(JSON.stringify(ev(Number(hour)))));
+    }
+    const table = await createEventsTable(`memory://folders-${Date.now()}`);
+    await ingest(table, { source: fileSource(inner, { prefix: 'raw/' }) });
+    await inner.put('raw/2024/06/01/03/part-1.ndjson', enc.encode(JSON.stringify(ev(3))));
+    await inner.put('raw/2024/06/02/00/part-1.ndjson', enc.encode(JSON.stringify(ev(4))));
+    // A recursive listing of everything, or a listing of a consumed hour, would fail this run.
+    const guarded = new FaultyStore(inner, {
+      failOn: (op, key) => op === 'list' || (op === 'listDirectory' && ['raw/2024/06/01/00/', 'raw/2024/06/01/01/'].includes(key)),
+    });
+    const next = await ingest(table, { source: fileSource(guarded, { prefix: 'raw/' }) });
+    expect(next).toMatchObject({ read: 2, checkpoint: { key: 'raw/2024/06/02/00/part-1.ndjson' } });
+    expect(guarded.injected).toBe(0);
   });
 });

@@ -39,6 +39,31 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+async function* allKeys(store: ObjectStore, prefix: string): AsyncGenerator<string> {
+  for await (const meta of store.list(prefix)) yield meta.key;
+}
+
+/**
+ * Keys under the folder `dir` that may sort at or after `from`, walking folder by folder and
+ * skipping every folder whose keys all sort before it: with `yyyy/mm/dd/HH/` folders a listing
+ * touches the checkpoint's hour and later ones, not the whole history.
+ */
+async function* keysFrom(store: ObjectStore, dir: string, from: string | undefined): AsyncGenerator<string> {
+  const listing = await store.listDirectory(dir);
+  const entries = [
+    ...listing.objects.map((o) => ({ key: o.key, folder: false })),
+    ...listing.prefixes.map((p) => ({ key: p, folder: true })),
+  ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const entry of entries) {
+    if (!entry.folder) {
+      yield entry.key;
+      continue;
+    }
+    if (from !== undefined && entry.key < from && !from.startsWith(entry.key)) continue;
+    yield* keysFrom(store, entry.key, from);
+  }
+}
+
 /**
  * Files are the unit of reading: a file is parsed whole when the batch reaches it, so memory holds
  * one batch plus at most one file. Files must appear atomically (an object store's PUT, or a
@@ -65,11 +90,12 @@ export function fileSource(store: ObjectStore, options: FileSourceOptions = {}):
     lastListing = Date.now();
     const keys: string[] = [];
     const boundary = after?.key;
+    const listing = prefix === '' || prefix.endsWith('/') ? keysFrom(store, prefix, boundary) : allKeys(store, prefix);
     try {
-      for await (const meta of store.list(prefix)) {
-        if (!wanted(meta.key)) continue;
-        if (boundary !== undefined && (meta.key < boundary || (meta.key === boundary && after?.record === undefined))) continue;
-        keys.push(meta.key);
+      for await (const key of listing) {
+        if (!wanted(key)) continue;
+        if (boundary !== undefined && (key < boundary || (key === boundary && after?.record === undefined))) continue;
+        keys.push(key);
       }
     } catch (e) {
       throw new SourceError(`Cannot list ${store.uri}/${prefix}: ${(e as Error).message}`, { cause: e });
