@@ -150,6 +150,9 @@ export async function aggregate(source: BatchSource, groupBy: readonly string[],
     groupBuilders = groupFields.map((f) => makeColumnBuilder(f.type));
     accs = names.map((n) => {
       const spec = aggs[n];
+      if (typeof spec !== 'object' || spec === null || typeof spec.fn !== 'string') {
+        throw new InvalidQueryError(`Aggregate "${n}" is not an aggregate; use count(), sum('c'), min('c'), max('c'), avg('c'), countDistinct('c') or approxCountDistinct('c').`);
+      }
       if (spec.column !== undefined && !fields.has(spec.column)) throw new UnknownColumnError(spec.column, all);
       return makeAccumulator(n, spec, spec.column === undefined ? undefined : fields.get(spec.column));
     });

@@ -56,6 +56,9 @@ function keyIndex(schema: Schema, name: string, side: string): number {
 
 /** Joins `left` and `right` on a key; left columns first, then right ones (the right key dropped when named alike). */
 export async function join(left: JoinInput, right: JoinInput, options: JoinOptions): Promise<Table> {
+  const on: unknown = options?.on;
+  const valid = typeof on === 'string' || (Array.isArray(on) && on.length === 2 && on.every((k) => typeof k === 'string'));
+  if (!valid) throw new InvalidQueryError("join needs { on: 'key' } or { on: ['leftKey', 'rightKey'] }.");
   const [leftKey, rightKey] = typeof options.on === 'string' ? [options.on, options.on] : options.on;
   const type = options.type ?? 'inner';
   if (type !== 'inner' && type !== 'left') throw new InvalidQueryError(`Join type must be 'inner' or 'left', got '${String(type)}'.`);
