@@ -1,7 +1,6 @@
-// Deterministic ad events as Firehose delivers them: NDJSON files under
-// `<work>/raw/<kind>/yyyy/mm/dd/HH/part-*.ndjson`, with ~2% duplicate deliveries and ~1% malformed
-// records (missing fields, bad timestamps, non-numeric cost or revenue, cut-off lines).
-// Run alone: `npx tsx examples/ad-events/generate.ts <work folder> [impressions] [seed]`.
+// Deterministic ad events as Firehose delivers them: NDJSON under `<work>/raw/<kind>/yyyy/mm/dd/HH/`,
+// with ~2% duplicate deliveries and ~1% malformed records (missing fields, bad timestamps,
+// non-numeric cost or revenue, cut-off lines). Alone: `npx tsx examples/ad-events/generate.ts <dir>`.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,7 +1,6 @@
-// The ad-events example: Firehose-style NDJSON (impressions, clicks, conversions) with duplicate
-// deliveries and malformed records, ingested into three partitioned lake tables with validation,
-// quarantine and insert-only de-duplication, then counted (and reported).
-// Run it with `npx -y pnpm@10 ad-events [work folder]`.
+// The ad-events example: Firehose-style NDJSON with duplicates and malformed records, ingested
+// into three partitioned tables with validation, quarantine and insert-only de-duplication, then
+// counted. Run it with `npx -y pnpm@10 ad-events [work folder]`.
 
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

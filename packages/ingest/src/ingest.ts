@@ -1,7 +1,6 @@
-// The ingestion loop: resume the source from the table's last committed checkpoint, then per
-// micro-batch flatten and derive, validate against the table schema (quarantining what does not
-// fit), de-duplicate, write one commit carrying the batch's checkpoint, and only then acknowledge
-// the source. A crash anywhere before the commit re-reads the batch; after it, nothing is re-read.
+// The ingestion loop: resume from the table's last committed checkpoint, then per micro-batch
+// transform, validate (quarantining what does not fit), de-duplicate, commit with the batch's
+// checkpoint, and only then acknowledge the source.
 
 import { Schema, Type, type Field } from 'apache-arrow';
 import { existingRecordRows, rowsToTable, SchemaError, type HudiTable, type Row, type WriteOptions, type WriteResult } from '@lake/core';

@@ -1,7 +1,6 @@
-// Schema-first validation: each record is checked against the target table's Arrow schema
-// before anything is written. Safe coercions (numeric text -> numbers, ISO text or epoch numbers
-// -> timestamps) are applied and counted; everything else that does not fit is a reason to
-// quarantine the record, never a failed write and never a silent drop.
+// Schema-first validation of records against the target table's Arrow schema. Safe coercions
+// (numeric text -> numbers, ISO text or epoch numbers -> timestamps) are applied and counted;
+// anything else that does not fit is a reason to quarantine the record.
 
 import { DataType, Type, type Field, type Schema } from 'apache-arrow';
 import type { Row } from '@lake/core';

@@ -1,7 +1,6 @@
 // Exactly-once under store faults, as a property: whatever write of a batch fails (before it
-// reaches the store, or after it took effect and only the answer was lost — the commit itself
-// included), re-running the ingestion ends with every valid record in the table once, inserted
-// by one commit and never updated, and every invalid record in the quarantine once.
+// reaches the store, or after it took effect, the commit included), re-running ends with every
+// valid record in the table once and every invalid one in the quarantine once.
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';

@@ -1,7 +1,6 @@
-// Files under a prefix of any ObjectStore (local folder, S3 prefix, memory) as a source: new files
-// since the checkpoint, in key order, so Firehose-style `raw/yyyy/mm/dd/HH/...` keys arrive in
-// time order. The checkpoint is the last fully consumed key, or a key and a record count when a
-// batch ended inside a file.
+// Files under a prefix of any ObjectStore (local folder, S3 prefix, memory) as a source, read in
+// key order from the checkpoint on. The checkpoint is the last fully consumed key, or a key and a
+// record count when a batch ended inside a file.
 
 import type { ObjectStore } from '@lake/storage';
 import { CheckpointError, SourceError } from '../errors.js';

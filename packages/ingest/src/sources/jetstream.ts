@@ -1,7 +1,6 @@
-// NATS JetStream as a source: a durable pull consumer on a stream. The checkpoint is the stream
-// sequence of the last committed message. Messages are acknowledged (ack-all, so one ack covers
-// the batch) only after the commit holding their checkpoint completed; on restart the consumer is
-// positioned right after the committed sequence, so a lost ack never brings a message back twice.
+// NATS JetStream as a source: a durable pull consumer; the checkpoint is the stream sequence of
+// the last committed message. Messages are acknowledged only after their commit, and a restart
+// resumes after the committed sequence, so a lost ack never delivers a message twice.
 
 import { AckPolicy, DeliverPolicy, connect, nanos, type Consumer, type ConsumerInfo, type JsMsg, type NatsConnection } from 'nats';
 import { CheckpointError, SourceError } from '../errors.js';
