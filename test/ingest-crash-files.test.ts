@@ -38,6 +38,6 @@ describe('ingest crash safety: files', () => {
     } finally {
       await tmp.remove();
     }
-  });
+  }, 150_000); // child processes start slowly on busy machines; the work itself takes a fraction of this
 
 });

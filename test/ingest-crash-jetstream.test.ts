@@ -39,5 +39,5 @@ describe('ingest crash safety: JetStream', () => {
     } finally {
       await tmp.remove();
     }
-  });
+  }, 150_000); // child processes start slowly on busy machines; the work itself takes a fraction of this
 });

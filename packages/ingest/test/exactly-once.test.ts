@@ -66,5 +66,5 @@ describe('exactly once', () => {
       ),
       { numRuns: 12 },
     );
-  });
+  }, 120_000);
 });
