@@ -251,6 +251,8 @@ export {
   type CompactionPlan,
   type CompactionOperation,
 } from './services/compaction-plan.js';
+export { rollbackWrite, rollbackFailedWrites, type RollbackResult } from './services/rollback.js';
+export { startHeartbeat, isHeartbeatExpired, heartbeatKey, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './write/heartbeat.js';
 export {
   clusterSmallFiles,
   planClusteringGroups,

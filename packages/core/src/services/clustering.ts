@@ -120,22 +120,24 @@ function requestedPlanBytes(table: HudiTable, groups: ClusteringGroupPlan[]): Ui
   ]);
 }
 
-/** Pending replace commits that are clusterings (their requested file says CLUSTER). */
+/** Whether the replace commit at `time` is a clustering (its requested file says CLUSTER). */
+export async function isClusteringInstant(timeline: Timeline, time: string): Promise<boolean> {
+  const requested: Instant = { time, action: 'replacecommit', state: 'requested' };
+  let bytes: Uint8Array;
+  try {
+    bytes = await timeline.instantBytes(requested);
+  } catch {
+    return false;
+  }
+  if (bytes.length === 0) return false;
+  const json = decodeMetadataFile(bytes, timeline.instantPath(requested));
+  return json?.operationType === 'CLUSTER';
+}
+
+/** Pending replace commits that are clusterings. */
 async function pendingClusterings(timeline: Timeline): Promise<Instant[]> {
   const out: Instant[] = [];
-  for (const i of timeline.pending()) {
-    if (i.action !== 'replacecommit') continue;
-    const requested: Instant = { time: i.time, action: 'replacecommit', state: 'requested' };
-    let bytes: Uint8Array;
-    try {
-      bytes = await timeline.instantBytes(requested);
-    } catch {
-      continue;
-    }
-    if (bytes.length === 0) continue;
-    const json = decodeMetadataFile(bytes, timeline.instantPath(requested));
-    if (json && json.operationType === 'CLUSTER') out.push(i);
-  }
+  for (const i of timeline.pending()) if (i.action === 'replacecommit' && (await isClusteringInstant(timeline, i.time))) out.push(i);
   return out;
 }
 

@@ -104,3 +104,78 @@ export const REQUESTED_REPLACE_SCHEMA = {
     version,
   ],
 };
+
+const instantInfo = {
+  type: 'record',
+  name: 'HoodieInstantInfo',
+  fields: [
+    { name: 'commitTime', type: 'string' },
+    { name: 'action', type: 'string' },
+  ],
+};
+
+const longMap = ['null', { type: 'map', values: 'long' }];
+
+/** HoodieRollbackPlan (`<instant>.rollback.requested`): what a rollback deletes or neutralizes. */
+export const ROLLBACK_PLAN_SCHEMA = {
+  namespace: ns,
+  type: 'record',
+  name: 'HoodieRollbackPlan',
+  fields: [
+    { name: 'instantToRollback', type: ['null', instantInfo], default: null },
+    {
+      name: 'RollbackRequests',
+      type: [
+        'null',
+        {
+          type: 'array',
+          items: {
+            type: 'record',
+            name: 'HoodieRollbackRequest',
+            fields: [
+              { name: 'partitionPath', type: 'string' },
+              { name: 'fileId', type: optionalString, default: null },
+              { name: 'latestBaseInstant', type: optionalString, default: null },
+              { name: 'filesToBeDeleted', type: { type: 'array', items: 'string' }, default: [] },
+              { name: 'logBlocksToBeDeleted', type: longMap, default: null },
+            ],
+          },
+        },
+      ],
+      default: null,
+    },
+    version,
+  ],
+};
+
+/** HoodieRollbackMetadata (the completed `<instant>.rollback`). */
+export const ROLLBACK_METADATA_SCHEMA = {
+  namespace: ns,
+  type: 'record',
+  name: 'HoodieRollbackMetadata',
+  fields: [
+    { name: 'startRollbackTime', type: 'string' },
+    { name: 'timeTakenInMillis', type: 'long' },
+    { name: 'totalFilesDeleted', type: 'int' },
+    { name: 'commitsRollback', type: { type: 'array', items: 'string' } },
+    {
+      name: 'partitionMetadata',
+      type: {
+        type: 'map',
+        values: {
+          type: 'record',
+          name: 'HoodieRollbackPartitionMetadata',
+          fields: [
+            { name: 'partitionPath', type: 'string' },
+            { name: 'successDeleteFiles', type: { type: 'array', items: 'string' } },
+            { name: 'failedDeleteFiles', type: { type: 'array', items: 'string' } },
+            { name: 'rollbackLogFiles', type: longMap, default: null },
+            { name: 'logFilesFromFailedCommit', type: longMap, default: null },
+          ],
+        },
+      },
+    },
+    version,
+    { name: 'instantsRollback', type: { type: 'array', items: instantInfo }, default: [] },
+  ],
+};

@@ -28,6 +28,7 @@ import {
   type CompactionStrategy,
 } from '../services/compaction.js';
 import type { CompactionPlan } from '../services/compaction-plan.js';
+import { rollbackFailedWrites, rollbackWrite, type RollbackResult } from '../services/rollback.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
 
 export type TableWriteOptions = WriteOptions & {
@@ -192,12 +193,12 @@ export class HudiTable {
 
   /** Adds records, assuming their keys are new (no index lookup); one commit. */
   insert(records: WriteInput, options?: TableWriteOptions): Promise<WriteResult> {
-    return this.afterWrite(writeRows(this, 'insert', records, options), options);
+    return this.write(() => writeRows(this, 'insert', records, options), options);
   }
 
   /** Inserts new records and replaces existing ones with the same key; one commit. */
   upsert(records: WriteInput, options?: TableWriteOptions): Promise<WriteResult> {
-    return this.afterWrite(writeRows(this, 'upsert', records, options), options);
+    return this.write(() => writeRows(this, 'upsert', records, options), options);
   }
 
   /**
@@ -205,24 +206,38 @@ export class HudiTable {
    * index), or by records carrying the key and partition fields; one commit.
    */
   delete(keys: readonly string[] | WriteInput, options?: TableWriteOptions): Promise<WriteResult> {
-    if (Array.isArray(keys) && keys.every((k) => typeof k === 'string')) return this.afterWrite(deleteKeys(this, keys as string[], options), options);
-    return this.afterWrite(writeRows(this, 'delete', keys as WriteInput, options), options);
+    if (Array.isArray(keys) && keys.every((k) => typeof k === 'string')) return this.write(() => deleteKeys(this, keys as string[], options), options);
+    return this.write(() => writeRows(this, 'delete', keys as WriteInput, options), options);
   }
 
   /** Deletes every record of the latest snapshot the predicate accepts; one commit. */
   deleteWhere(predicate: (row: Record<string, unknown>) => boolean, options?: TableWriteOptions): Promise<WriteResult> {
-    return this.afterWrite(deleteWhere(this, predicate, options), options);
+    return this.write(() => deleteWhere(this, predicate, options), options);
   }
 
-  /** Runs inline compaction after a write when asked to; the write's result either way. */
-  private async afterWrite(write: Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
-    const result = await write;
+  /**
+   * Every write: first rolls back writes whose writer died (expired heartbeat), as Hudi's lazy
+   * rollback does; then writes; then compacts inline when asked to.
+   */
+  private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
+    // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
+    await rollbackFailedWrites(this).catch(() => undefined);
+    const result = await run();
     const inline = options?.inlineCompaction;
     if (inline && this.config.type === 'MERGE_ON_READ') {
       const { maxDeltaCommits, ...rest } = inline;
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
     }
     return result;
+  }
+
+  /**
+   * Rolls back a write: the given instant (pending, or the latest completed write), or without one
+   * every write whose writer died (its heartbeat expired). Writes a Hudi `rollback` instant each.
+   */
+  async rollback(instant?: string, options: { force?: boolean; heartbeatExpiryMs?: number } = {}): Promise<RollbackResult[]> {
+    if (instant !== undefined) return [await rollbackWrite(this, instant, options)];
+    return rollbackFailedWrites(this, options);
   }
 
   /**

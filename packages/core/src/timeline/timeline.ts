@@ -10,6 +10,7 @@ import { CorruptTimelineError, InvalidReadOptionError } from '../errors.js';
 import { parseCommitMetadata, type CommitMetadata } from './commit-metadata.js';
 import { compareInstants, instantFileName, parseInstantFileName, WRITE_ACTIONS, type Instant } from './instant.js';
 import { dateToInstantTime, instantTimeToDate } from './instant-time.js';
+import { decodeMetadataFile } from './metadata-file.js';
 import { parseRollbackMetadata } from './rollback-metadata.js';
 
 /** A point to read the table at: an instant time, or a moment. */
@@ -96,9 +97,16 @@ export class Timeline {
       this.rolledBack = (async () => {
         const out = new Set<string>();
         for (const i of this.instants) {
-          if (i.state !== 'completed' || (i.action !== 'rollback' && i.action !== 'restore')) continue;
-          const meta = parseRollbackMetadata(await this.instantBytes(i), this.instantPath(i));
-          for (const t of meta.rolledBack) out.add(t);
+          if (i.action !== 'rollback' && i.action !== 'restore') continue;
+          if (i.state === 'completed') {
+            const meta = parseRollbackMetadata(await this.instantBytes(i), this.instantPath(i));
+            for (const t of meta.rolledBack) out.add(t);
+          } else if (i.state === 'requested' && i.action === 'rollback' && !this.completedByTime.has(i.time)) {
+            // A rollback under way may already have deleted some of its target's files: the
+            // target is gone for readers from the moment it is planned.
+            const target = pendingRollbackTarget(await this.instantBytes(i), this.instantPath(i));
+            if (target) out.add(target);
+          }
         }
         return out;
       })();
@@ -128,6 +136,13 @@ export class Timeline {
       `asOf "${asOf}" is neither an instant time (yyyyMMddHHmmssSSS), a date (yyyy-MM-dd[ HH:mm:ss[.SSS]]) nor a Date`,
     );
   }
+}
+
+function pendingRollbackTarget(bytes: Uint8Array, path: string): string | undefined {
+  if (bytes.length === 0) return undefined;
+  const plan = decodeMetadataFile(bytes, path);
+  const info = plan?.instantToRollback;
+  return info && typeof info === 'object' && !Array.isArray(info) && typeof info.commitTime === 'string' ? info.commitTime : undefined;
 }
 
 /** Lists the timeline folder and parses every instant file name in it. */

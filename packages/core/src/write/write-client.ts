@@ -4,8 +4,8 @@
 // writing the completed instant last. Until then nothing is visible to readers; a write that
 // fails leaves only an inflight instant and files that its own cleanup (or a rollback) removes.
 
-import { makeData, RecordBatch, Schema, Struct, Table as ArrowTable } from 'apache-arrow';
-import { NotFoundError, type ObjectStore } from '@lake/storage';
+import { RecordBatch, Schema, Table as ArrowTable } from 'apache-arrow';
+import type { ObjectStore } from '@lake/storage';
 import { v4 as uuidv4 } from 'uuid';
 
 import type { TableConfig } from '../config/table-config.js';
@@ -30,6 +30,7 @@ import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizin
 import { locateKeys } from './key-index.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
 import { keysDeletedInLogs } from './log-deletes.js';
+import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { pendingCompactionGroups } from '../services/compaction-plan.js';
 import { attachMetaColumns, commitSeqNo, withoutMetaFields } from './meta-columns.js';
 import { compareOrdering, dedupeByKey, orderingReader } from './ordering.js';
@@ -247,7 +248,7 @@ export async function executeWrite(
   const action: Action = overwrite ? 'replacecommit' : mor ? 'deltacommit' : 'commit';
   const logFormat: LogBlockFormat = options.logBlockFormat ?? (config.raw.get('hoodie.logfile.data.block.format') === 'avro' ? 'avro' : 'parquet');
   const appended = new Map<string, string>();
-  const instant = await startInstant(ctx, timeline, action);
+  const { instant, heartbeat } = await startInstant(ctx, timeline, action);
   const written: string[] = [];
   const markers: string[] = [];
   try {
@@ -334,6 +335,7 @@ export async function executeWrite(
       throw new InvalidWriteError(`Instant ${instant} was completed by someone else; retry the write.`);
     }
     await store.deleteMany([...markers, instantClaimKey(instant)]).catch(() => undefined);
+    await heartbeat.stop();
     const sum = (f: (s: WriteStatInput) => number) => stats.reduce((n, s) => n + f(s), 0);
     return {
       instant,
@@ -351,6 +353,7 @@ export async function executeWrite(
   } catch (error) {
     // Nothing was published: remove what this attempt wrote, so nothing of it lingers.
     await abandonInstant(ctx, instant, action, [...written, ...markers]);
+    await heartbeat.stop();
     throw error;
   }
 }
@@ -376,8 +379,11 @@ function instantClaimKey(instant: string): string {
   return `.hoodie/.aux/lake/instants/${instant}`;
 }
 
-/** Creates the requested and inflight instant files, choosing an instant time no one else holds. */
-async function startInstant(ctx: WriteContext, timeline: Timeline, action: Action): Promise<string> {
+/**
+ * Creates the requested and inflight instant files, choosing an instant time no one else holds;
+ * the writer's heartbeat runs from before the requested file exists until the write ends.
+ */
+async function startInstant(ctx: WriteContext, timeline: Timeline, action: Action): Promise<{ instant: string; heartbeat: Heartbeat }> {
   const { store, config } = ctx;
   let latest = timeline.instants.at(-1)?.time;
   for (;;) {
@@ -389,9 +395,10 @@ async function startInstant(ctx: WriteContext, timeline: Timeline, action: Actio
     }
     const file = (state: 'requested' | 'inflight') =>
       `${config.timelineDir}/${instantFileName({ time: instant, action, state }, config.timelineLayoutVersion)}`;
+    const heartbeat = await startHeartbeat(store, instant);
     await store.put(file('requested'), new Uint8Array());
     await store.put(file('inflight'), new TextEncoder().encode(JSON.stringify({ partitionToWriteStats: {}, compacted: false, extraMetadata: {}, operationType: null }, null, 2)));
-    return instant;
+    return { instant, heartbeat };
   }
 }
 

@@ -1,0 +1,214 @@
+// Rollback, as Hudi does it: a `rollback` instant (Avro plan, then Avro metadata) undoes a write
+// that failed (its instant never completed) or, explicitly, the latest completed one. Base files
+// of the write are deleted; log files a failed write created are deleted; log blocks a completed
+// write appended are neutralized with a rollback command block in a new log file of the slice.
+// Only when the rollback instant is complete are the write's own timeline files removed, and
+// readers treat the write as gone from the moment the rollback is planned.
+
+import type { ObjectStore } from '@lake/storage';
+
+import { InvalidWriteError } from '../errors.js';
+import { makeWriteToken, parseBaseFileName } from '../file-group/base-file.js';
+import { formatLogFileName, parseLogFileName } from '../file-group/log-file.js';
+import { rollbackBlock } from '../log/log-writer.js';
+import { encodeAvroContainer } from '../schema/avro-container-writer.js';
+import type { HudiTable } from '../table/table.js';
+import { WRITE_ACTIONS, type Action, type Instant } from '../timeline/instant.js';
+import type { Timeline } from '../timeline/timeline.js';
+import { writeContext } from '../write/table-writes.js';
+import { heartbeatKey, isHeartbeatExpired } from '../write/heartbeat.js';
+import { instantKey, listKeys } from './base-rewrite.js';
+import { isClusteringInstant } from './clustering.js';
+import { ROLLBACK_METADATA_SCHEMA, ROLLBACK_PLAN_SCHEMA } from './plan-schemas.js';
+
+export interface RollbackResult {
+  /** The rollback instant. */
+  instant: string;
+  rolledBack: string;
+  action: Action;
+  /** Whether the rolled-back write had completed. */
+  wasCompleted: boolean;
+  filesDeleted: string[];
+  /** Log files holding the rollback command blocks written. */
+  rollbackLogFiles: string[];
+}
+
+interface FileToUndo {
+  path: string;
+  partitionPath: string;
+  fileId: string;
+  /** Log files: the slice's base instant (the name's instant). */
+  logBase?: string;
+  size: number;
+}
+
+function partitionOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '' : path.slice(0, slash);
+}
+
+function describe(path: string, size: number): FileToUndo | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const base = parseBaseFileName(name);
+  if (base) return { path, partitionPath: partitionOf(path), fileId: base.fileId, size };
+  const log = parseLogFileName(name);
+  if (log) return { path, partitionPath: partitionOf(path), fileId: log.fileId, logBase: log.instantTime, size };
+  return undefined;
+}
+
+/** Files a write made: from its commit metadata when it completed, else from its markers. */
+async function filesOf(store: ObjectStore, timeline: Timeline, target: Instant, completed: boolean): Promise<FileToUndo[]> {
+  const out = new Map<string, FileToUndo>();
+  if (completed) {
+    const meta = await timeline.commitMetadata(target);
+    for (const stats of meta.partitionToWriteStats.values()) {
+      for (const s of stats) {
+        if (!s.path) continue;
+        const f = describe(s.path, s.totalWriteBytes ?? 0);
+        if (f) out.set(f.path, f);
+      }
+    }
+  }
+  const prefix = `.hoodie/.temp/${target.time}/`;
+  for (const marker of await listKeys(store, prefix)) {
+    const path = marker.slice(prefix.length).replace(/\.marker\.[A-Z]+$/, '');
+    const f = describe(path, 0);
+    if (f && !out.has(f.path)) out.set(f.path, f);
+  }
+  return [...out.values()];
+}
+
+/**
+ * Rolls back one write. A pending write is rolled back unless its writer's heartbeat is still
+ * fresh (pass `force` to override); a completed one only if it is the latest completed write.
+ */
+export async function rollbackWrite(table: HudiTable, time: string, options: { force?: boolean } = {}): Promise<RollbackResult> {
+  const store = table.store;
+  const timeline = await table.timeline();
+  const completedInstant = timeline.completedInstant(time);
+  const target = completedInstant ?? timeline.pending().find((i) => i.time === time);
+  if (!target) throw new InvalidWriteError(`No instant ${time} on the timeline of ${table.uri}; nothing to roll back.`);
+  const completed = completedInstant !== undefined;
+  const action: Action = target.action === 'commit' && target.state === 'inflight' && table.config.type === 'MERGE_ON_READ' ? 'deltacommit' : target.action;
+  if (!WRITE_ACTIONS.has(target.action) && target.action !== 'compaction') {
+    throw new InvalidWriteError(`Instant ${time} is a ${target.action}; only writes (commit, deltacommit, replacecommit, compaction) roll back.`);
+  }
+  if (completed) {
+    const latest = timeline.latestCompletedWrite();
+    if (latest?.time !== time) {
+      throw new InvalidWriteError(`Write ${time} is not the latest completed write (${latest?.time}); roll back the later writes first, newest first.`);
+    }
+  } else if (!options.force && !(await isHeartbeatExpired(store, time))) {
+    throw new InvalidWriteError(`Write ${time} is still running (its heartbeat is fresh); wait for it, or force the rollback if its writer is gone.`);
+  }
+
+  const ctx = writeContext(table);
+  const files = await filesOf(store, timeline, completed ? completedInstant! : target, completed);
+  // Completed log appends are neutralized by a command block; everything else is deleted.
+  const neutralize = completed ? files.filter((f) => f.logBase !== undefined) : [];
+  const remove = files.filter((f) => !neutralize.includes(f));
+  let latest = timeline.instants.at(-1)?.time;
+  let instant: string;
+  const plan = encodeAvroContainer(ROLLBACK_PLAN_SCHEMA, [
+    {
+      instantToRollback: { commitTime: time, action },
+      RollbackRequests: [
+        ...remove.map((f) => ({ partitionPath: f.partitionPath, fileId: null, latestBaseInstant: null, filesToBeDeleted: [f.path], logBlocksToBeDeleted: null })),
+        ...neutralize.map((f) => ({
+          partitionPath: f.partitionPath,
+          fileId: f.fileId,
+          latestBaseInstant: f.logBase ?? null,
+          filesToBeDeleted: [],
+          logBlocksToBeDeleted: { [f.path]: f.size },
+        })),
+      ],
+      version: 1,
+    },
+  ]);
+  for (;;) {
+    instant = ctx.instants.next(latest);
+    if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'rollback', state: 'requested' }), plan)) break;
+    latest = instant;
+  }
+  const started = Date.now();
+  await store.put(instantKey(table, { time: instant, action: 'rollback', state: 'inflight' }), new Uint8Array());
+
+  const deleted: string[] = [];
+  for (const f of remove) {
+    if (await store.head(f.path)) deleted.push(f.path);
+  }
+  await store.deleteMany(remove.map((f) => f.path));
+  const rollbackLogs = new Map<string, { path: string; size: number; partitionPath: string }>();
+  for (const f of neutralize) {
+    const key = `${f.partitionPath}\u0000${f.fileId}\u0000${f.logBase}`;
+    if (rollbackLogs.has(key)) continue;
+    const block = rollbackBlock(instant, time);
+    const listing = await store.listDirectory(f.partitionPath === '' ? '' : `${f.partitionPath}/`);
+    let version = 1;
+    for (const o of listing.objects) {
+      const log = parseLogFileName(o.key.slice(o.key.lastIndexOf('/') + 1));
+      if (log && log.fileId === f.fileId && log.instantTime === f.logBase) version = Math.max(version, log.version + 1);
+    }
+    for (;;) {
+      const name = formatLogFileName({ fileId: f.fileId, instantTime: f.logBase!, version, writeToken: makeWriteToken(0, 1 + Math.floor(Math.random() * 1_000_000), 0) });
+      const path = f.partitionPath === '' ? name : `${f.partitionPath}/${name}`;
+      if (await store.putIfAbsent(path, block)) {
+        rollbackLogs.set(key, { path, size: block.length, partitionPath: f.partitionPath });
+        break;
+      }
+      version++;
+    }
+  }
+
+  const partitions = new Map<string, { successDeleteFiles: string[]; rollbackLogFiles: Record<string, number>; logFilesFromFailedCommit: Record<string, number> }>();
+  const part = (p: string) => {
+    let entry = partitions.get(p);
+    if (!entry) {
+      entry = { successDeleteFiles: [], rollbackLogFiles: {}, logFilesFromFailedCommit: {} };
+      partitions.set(p, entry);
+    }
+    return entry;
+  };
+  for (const path of deleted) part(partitionOf(path)).successDeleteFiles.push(path);
+  for (const r of rollbackLogs.values()) part(r.partitionPath).rollbackLogFiles[r.path] = r.size;
+  for (const f of neutralize) part(f.partitionPath).logFilesFromFailedCommit[f.path] = f.size;
+  const metadata = encodeAvroContainer(ROLLBACK_METADATA_SCHEMA, [
+    {
+      startRollbackTime: instant,
+      timeTakenInMillis: Date.now() - started,
+      totalFilesDeleted: deleted.length,
+      commitsRollback: [time],
+      partitionMetadata: Object.fromEntries(
+        [...partitions].map(([p, m]) => [p, { partitionPath: p, successDeleteFiles: m.successDeleteFiles, failedDeleteFiles: [], rollbackLogFiles: m.rollbackLogFiles, logFilesFromFailedCommit: m.logFilesFromFailedCommit }]),
+      ),
+      version: 1,
+      instantsRollback: [{ commitTime: time, action }],
+    },
+  ]);
+  await store.put(instantKey(table, { time: instant, action: 'rollback', state: 'completed' }), metadata);
+
+  // The write is now undone for every reader; its own instant files, markers and heartbeat go.
+  const own: string[] = [];
+  for (const state of ['requested', 'inflight', 'completed'] as const) own.push(instantKey(table, { time, action: target.action, state }));
+  if (target.action === 'compaction') own.push(instantKey(table, { time, action: 'commit', state: 'completed' }));
+  own.push(instantKey(table, { time, action: 'commit', state: 'inflight' }));
+  own.push(...(await listKeys(store, `.hoodie/.temp/${time}/`)), heartbeatKey(time), `.hoodie/.aux/lake/instants/${time}`);
+  await store.deleteMany(own);
+  return { instant, rolledBack: time, action, wasCompleted: completed, filesDeleted: deleted, rollbackLogFiles: [...rollbackLogs.values()].map((r) => r.path) };
+}
+
+/**
+ * Rolls back every write whose writer died: pending writes (not compactions or clusterings, which
+ * their next run finishes) whose heartbeat expired. Returns what was rolled back.
+ */
+export async function rollbackFailedWrites(table: HudiTable, options: { heartbeatExpiryMs?: number } = {}): Promise<RollbackResult[]> {
+  const timeline = await table.timeline();
+  const out: RollbackResult[] = [];
+  for (const i of timeline.pending()) {
+    if (!WRITE_ACTIONS.has(i.action) && !(i.action === 'commit' && i.state === 'inflight')) continue;
+    if (i.action === 'replacecommit' && (await isClusteringInstant(timeline, i.time))) continue;
+    if (!(await isHeartbeatExpired(table.store, i.time, { expiryMs: options.heartbeatExpiryMs }))) continue;
+    out.push(await rollbackWrite(table, i.time, { force: true }));
+  }
+  return out;
+}
