@@ -42,21 +42,25 @@ export interface ParsedRecord {
   size: number;
 }
 
+/** One NDJSON line as a record (undefined for a blank line); `line` is its 1-based number. */
+export function parseNdjsonLine(text: string, line: number): ParsedRecord | undefined {
+  if (text.trim() === '') return undefined;
+  const size = text.length + 1;
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'not a JSON object', raw: text, line, size };
+    return { value: value as Row, line, size };
+  } catch (e) {
+    return { error: `not valid JSON (${(e as Error).message})`, raw: text, line, size };
+  }
+}
+
 function parseNdjsonLenient(text: string): ParsedRecord[] {
   const out: ParsedRecord[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '') continue;
-    const size = line.length + 1;
-    try {
-      const value = JSON.parse(line) as unknown;
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        out.push({ error: 'not a JSON object', raw: line, line: i + 1, size });
-      } else out.push({ value: value as Row, line: i + 1, size });
-    } catch (e) {
-      out.push({ error: `not valid JSON (${(e as Error).message})`, raw: line, line: i + 1, size });
-    }
+    const r = parseNdjsonLine(lines[i], i + 1);
+    if (r) out.push(r);
   }
   return out;
 }

@@ -98,4 +98,29 @@ describe('file source', () => {
     expect(next).toMatchObject({ read: 2, checkpoint: { key: 'raw/2024/06/02/00/part-1.ndjson' } });
     expect(guarded.injected).toBe(0);
   });
+
+  it('reads NDJSON in ranges, lines split across them, checkpoints and resumes inside the file', async () => {
+    const store = new MemoryStore('chunked-src');
+    const lines = Array.from({ length: 23 }, (_, i) => JSON.stringify({ ...ev(i), user: 'é'.repeat(i % 5) }));
+    lines.splice(7, 0, '', '{broken');
+    await store.put('big.ndjson', enc.encode(lines.join('\n')));
+    const table = await createEventsTable(`memory://chunked-${Date.now()}`);
+    const controller = new AbortController();
+    const source = () => fileSource(store, { chunkBytes: 37 });
+    const first = await ingest(table, {
+      source: source(),
+      batch: { maxRows: 5 },
+      signal: controller.signal,
+      onBatch: (r) => {
+        if (r.batch === 2) controller.abort();
+      },
+    });
+    expect(first).toMatchObject({ read: 10, checkpoint: { key: 'big.ndjson', record: 10 } });
+    const rest = await ingest(table, { source: source(), batch: { maxRows: 5 } });
+    expect(rest).toMatchObject({ read: 14, checkpoint: { key: 'big.ndjson' } });
+    expect(first.quarantined + rest.quarantined).toBe(1);
+    const rows = await tableRows(table);
+    expect(rows.map((r) => r.id).sort()).toEqual(Array.from({ length: 23 }, (_, i) => `f${i}`).sort());
+    expect(rows.find((r) => r.id === 'f4')?.user).toBe('éééé');
+  });
 });

@@ -2,9 +2,9 @@
 // key order from the checkpoint on. The checkpoint is the last fully consumed key, or a key and a
 // record count when a batch ended inside a file.
 
-import type { ObjectStore } from '@lake/storage';
+import type { ObjectMeta, ObjectStore } from '@lake/storage';
 import { CheckpointError, SourceError } from '../errors.js';
-import { formatOfName, parseRecords, type InputFormat, type ParsedRecord } from '../formats.js';
+import { formatOfName, parseNdjsonLine, parseRecords, type InputFormat, type ParsedRecord } from '../formats.js';
 import type { Source, SourcePoll, SourceRecord } from '../source.js';
 
 /** `record` absent: `key` and every key before it are consumed; present: its first `record` records are. */
@@ -21,12 +21,28 @@ export interface FileSourceOptions {
   id?: string;
   /** How long to wait between listings when no new file is there (default 1000 ms). */
   listIntervalMs?: number;
+  /** NDJSON files are read in ranges of this many bytes, so a large file is never held whole (default 8 MiB). */
+  chunkBytes?: number;
 }
 
+/** A file being read: the window of records parsed so far and, for NDJSON, where reading stands. */
 interface OpenFile {
   key: string;
+  size: number;
+  format: InputFormat;
   records: ParsedRecord[];
+  /** Next record of the window to hand over. */
   next: number;
+  /** Records of the file before this window. */
+  base: number;
+  /** Bytes read so far; the file is fully read when it reaches `size`. */
+  offset: number;
+  /** NDJSON: the incomplete last line of the bytes read so far, and its line number. */
+  tail: string;
+  line: number;
+  decoder: InstanceType<typeof TextDecoder>;
+  /** Records to pass over when resuming inside the file. */
+  skip: number;
 }
 
 function isHidden(key: string): boolean {
@@ -38,8 +54,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function* allKeys(store: ObjectStore, prefix: string): AsyncGenerator<string> {
-  for await (const meta of store.list(prefix)) yield meta.key;
+async function* allKeys(store: ObjectStore, prefix: string): AsyncGenerator<ObjectMeta> {
+  yield* store.list(prefix);
 }
 
 /**
@@ -47,15 +63,15 @@ async function* allKeys(store: ObjectStore, prefix: string): AsyncGenerator<stri
  * skipping every folder whose keys all sort before it: with `yyyy/mm/dd/HH/` folders a listing
  * touches the checkpoint's hour and later ones, not the whole history.
  */
-async function* keysFrom(store: ObjectStore, dir: string, from: string | undefined): AsyncGenerator<string> {
+async function* keysFrom(store: ObjectStore, dir: string, from: string | undefined): AsyncGenerator<ObjectMeta> {
   const listing = await store.listDirectory(dir);
   const entries = [
-    ...listing.objects.map((o) => ({ key: o.key, folder: false })),
-    ...listing.prefixes.map((p) => ({ key: p, folder: true })),
+    ...listing.objects.map((o) => ({ key: o.key, meta: o })),
+    ...listing.prefixes.map((p) => ({ key: p, meta: undefined })),
   ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const entry of entries) {
-    if (!entry.folder) {
-      yield entry.key;
+    if (entry.meta) {
+      yield entry.meta;
       continue;
     }
     if (from !== undefined && entry.key < from && !from.startsWith(entry.key)) continue;
@@ -64,8 +80,8 @@ async function* keysFrom(store: ObjectStore, dir: string, from: string | undefin
 }
 
 /**
- * Files are the unit of reading: a file is parsed whole when the batch reaches it, so memory holds
- * one batch plus at most one file. Files must appear atomically (an object store's PUT, or a
+ * NDJSON files are read in ranges (`chunkBytes`), other formats whole when a batch reaches them,
+ * so memory holds one batch plus one range or one file. Files must appear atomically (an object store's PUT, or a
  * rename into the folder on local disk); names starting with `.` or `_` and ending in `.tmp` are
  * skipped. A file whose key sorts before the checkpoint once consumed is never read.
  */
@@ -74,7 +90,8 @@ export function fileSource(store: ObjectStore, options: FileSourceOptions = {}):
   const id = options.id ?? `files:${store.uri.replace(/\/+$/, '')}${prefix ? `/${prefix}` : ''}`;
   const interval = options.listIntervalMs ?? 1000;
   let after: FileCheckpoint | undefined;
-  let pending: string[] = [];
+  const chunk = Math.max(1, options.chunkBytes ?? 8 * 1024 * 1024);
+  let pending: ObjectMeta[] = [];
   let current: OpenFile | undefined;
   let lastListing = 0;
   let lastListingFound = false;
@@ -87,35 +104,68 @@ export function fileSource(store: ObjectStore, options: FileSourceOptions = {}):
 
   async function relist(): Promise<void> {
     lastListing = Date.now();
-    const keys: string[] = [];
+    const keys: ObjectMeta[] = [];
     const boundary = after?.key;
     const listing = prefix === '' || prefix.endsWith('/') ? keysFrom(store, prefix, boundary) : allKeys(store, prefix);
     try {
-      for await (const key of listing) {
+      for await (const meta of listing) {
+        const key = meta.key;
         if (!wanted(key)) continue;
         if (boundary !== undefined && (key < boundary || (key === boundary && after?.record === undefined))) continue;
-        keys.push(key);
+        keys.push(meta);
       }
     } catch (e) {
       throw new SourceError(`Cannot list ${store.uri}/${prefix}: ${(e as Error).message}`, { cause: e });
     }
-    pending = keys.sort();
+    pending = keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     lastListingFound = pending.length > 0;
   }
 
-  async function openNext(): Promise<boolean> {
-    const key = pending.shift();
-    if (key === undefined) return false;
-    let bytes: Uint8Array;
+  async function read(key: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
     try {
-      bytes = await store.get(key);
+      return await store.get(key, range);
     } catch (e) {
       throw new SourceError(`Cannot read ${key} from ${store.uri}: ${(e as Error).message}`, { cause: e });
     }
-    const format = options.format ?? formatOfName(key)!;
-    const records = parseRecords(bytes, format, key);
+  }
+
+  /** Parses the next window of `file` (the next range of an NDJSON file, or the whole file). */
+  async function loadWindow(file: OpenFile): Promise<void> {
+    file.base += file.records.length;
+    file.next = 0;
+    if (file.format !== 'ndjson') {
+      file.records = parseRecords(await read(file.key), file.format, file.key);
+      file.offset = file.size;
+      return;
+    }
+    const whole = file.offset === 0 && file.size <= chunk;
+    const length = whole ? file.size : Math.min(chunk, file.size - file.offset);
+    const bytes = whole ? await read(file.key) : await read(file.key, { offset: file.offset, length });
+    // A file that grew or shrank since it was listed is read as it is now, to its end.
+    file.offset += whole ? file.size : bytes.length;
+    const atEnd = whole || bytes.length < length || file.offset >= file.size;
+    const text = file.tail + file.decoder.decode(bytes, { stream: !atEnd });
+    const lines = text.split('\n');
+    file.tail = atEnd ? '' : lines.pop()!;
+    const records: ParsedRecord[] = [];
+    for (const line of lines) {
+      file.line++;
+      const r = parseNdjsonLine(line, file.line);
+      if (r) records.push(r);
+    }
+    if (atEnd) file.offset = file.size;
+    file.records = records;
+  }
+
+  async function openNext(): Promise<boolean> {
+    const meta = pending.shift();
+    if (meta === undefined) return false;
+    const key = meta.key;
     const skip = after && after.key === key && after.record !== undefined ? after.record : 0;
-    current = { key, records, next: skip };
+    current = {
+      key, size: meta.size, format: options.format ?? formatOfName(key)!, records: [], next: 0, base: 0, offset: 0,
+      tail: '', line: 0, decoder: new TextDecoder(), skip,
+    };
     return true;
   }
 
@@ -135,20 +185,28 @@ export function fileSource(store: ObjectStore, options: FileSourceOptions = {}):
       const records: SourceRecord<FileCheckpoint>[] = [];
       const deadline = Date.now() + waitMs;
       while (records.length < maxRecords) {
-        if (current && current.next < current.records.length) {
+        if (current) {
           const file = current;
+          if (file.next >= file.records.length) {
+            if (file.offset >= file.size) {
+              // Fully read: everything of it is handed over (or it held no record).
+              after = { key: file.key };
+              current = undefined;
+              continue;
+            }
+            await loadWindow(file);
+            continue;
+          }
           const take = Math.min(maxRecords - records.length, file.records.length - file.next);
           for (let i = file.next; i < file.next + take; i++) {
+            const index = file.base + i + 1;
+            if (index <= file.skip) continue;
             const r = file.records[i];
-            const last = i === file.records.length - 1;
-            const checkpoint: FileCheckpoint = last ? { key: file.key } : { key: file.key, record: i + 1 };
+            const last = i === file.records.length - 1 && file.offset >= file.size;
+            const checkpoint: FileCheckpoint = last ? { key: file.key } : { key: file.key, record: index };
             records.push({ value: r.value, error: r.error, raw: r.raw, position: `${file.key}:${r.line}`, size: r.size, checkpoint });
           }
           file.next += take;
-          if (file.next >= file.records.length) {
-            after = { key: file.key };
-            current = undefined;
-          }
           continue;
         }
         current = undefined;
