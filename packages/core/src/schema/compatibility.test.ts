@@ -182,3 +182,19 @@ describe('reconcileSchemas', () => {
     expect(r.schema.fields.map((f) => f.name)).toEqual(data.fields.map((f) => f.name));
   });
 });
+
+describe('aligning data whose type changes label only', () => {
+  it('keeps nulls when a time zone is added, and when utf8 becomes binary', async () => {
+    const { Schema, Field, TimestampMillisecond, Utf8, Binary, vectorFromArray, makeData, Struct, RecordBatch } = await import('apache-arrow');
+    const from = new Schema([new Field('t', new TimestampMillisecond(), true), new Field('s', new Utf8(), true)]);
+    const to = new Schema([new Field('t', new TimestampMillisecond('UTC'), true), new Field('s', new Binary(), true)]);
+    const t = vectorFromArray([null, 1_700_000_000_000n, null], new TimestampMillisecond()).data[0];
+    const s = vectorFromArray([null, 'x', 'y'], new Utf8()).data[0];
+    const batch = new RecordBatch(from, makeData({ type: new Struct(from.fields), length: 3, nullCount: 0, children: [t, s] }));
+    const aligned = reconcileSchemas(to, from).align(batch);
+    expect(aligned.getChild('t')?.nullCount).toBe(2);
+    expect(aligned.getChild('t')?.get(0)).toBeNull();
+    expect(aligned.getChild('s')?.get(0)).toBeNull();
+    expect(new TextDecoder().decode(aligned.getChild('s')?.get(2) as Uint8Array)).toBe('y');
+  });
+});

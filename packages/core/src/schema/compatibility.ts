@@ -21,6 +21,7 @@ import {
   type Int,
   type Timestamp,
 } from 'apache-arrow';
+import { conformData, sameLayout } from '../read/conform.js';
 import { SchemaMismatchError } from '../errors.js';
 import { HOODIE_META_FIELDS } from './arrow-to-avro.js';
 
@@ -334,8 +335,11 @@ function castData(data: Data, from: DataType, to: DataType, path: string): Data 
       }
     }
   }
-  // Same layout (Utf8 <-> Binary) or anything else: rebuild through values.
-  const values = makeVector(data).toArray() as unknown[];
+  // Same memory layout (a time zone added or dropped, a decimal's label): keep the buffers.
+  if (sameLayout(from, to) && !DataType.isUtf8(to) && !DataType.isBinary(to)) return conformData(data, to);
+  // Anything else (Utf8 <-> Binary, ...): rebuild through values, nulls kept as nulls.
+  const vector = makeVector(data);
+  const values = Array.from({ length: n }, (_, i) => (data.getValid(i) ? vector.get(i) : null));
   const converted = tk.k === 'bytes' && fk.k === 'string' ? values.map((v) => (typeof v === 'string' ? new TextEncoder().encode(v) : v)) : tk.k === 'string' && fk.k === 'bytes' ? values.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : v)) : values;
   return vectorFromArray(converted, to).data[0];
 }
