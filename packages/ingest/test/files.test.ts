@@ -123,4 +123,25 @@ describe('file source', () => {
     expect(rows.map((r) => r.id).sort()).toEqual(Array.from({ length: 23 }, (_, i) => `f${i}`).sort());
     expect(rows.find((r) => r.id === 'f4')?.user).toBe('éééé');
   });
+
+  it('streams a large Parquet file in windows, checkpoints and resumes inside it', async () => {
+    const store = new MemoryStore('parquet-src');
+    const rows = Array.from({ length: 9000 }, (_, i) => ({ ...ev(i), count: i % 100, ts: new Date(Date.UTC(2024, 5, 1 + (i % 3))) }));
+    await store.put('big.parquet', writeParquet(rowsToTable(rows, eventSchema)));
+    const table = await createEventsTable(`memory://parquet-${Date.now()}`);
+    const controller = new AbortController();
+    const first = await ingest(table, {
+      source: fileSource(store),
+      batch: { maxRows: 3000 },
+      signal: controller.signal,
+      onBatch: (r) => {
+        if (r.batch === 2) controller.abort();
+      },
+    });
+    expect(first).toMatchObject({ read: 6000, checkpoint: { key: 'big.parquet', record: 6000 } });
+    const rest = await ingest(table, { source: fileSource(store), batch: { maxRows: 3000 } });
+    expect(rest).toMatchObject({ read: 3000, written: 3000, checkpoint: { key: 'big.parquet' } });
+    const ids = (await tableRows(table)).map((r) => String(r.id));
+    expect(new Set(ids).size).toBe(9000);
+  });
 });

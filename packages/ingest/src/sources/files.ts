@@ -2,7 +2,10 @@
 // key order from the checkpoint on. The checkpoint is the last fully consumed key, or a key and a
 // record count when a batch ended inside a file.
 
+import type { RecordBatch } from 'apache-arrow';
 import type { ObjectMeta, ObjectStore } from '@lake/storage';
+import { byteSourceFromStore, openParquet } from '@lake/parquet';
+import { rowsToJson } from '@lake/core';
 import { CheckpointError, SourceError } from '../errors.js';
 import { formatOfName, parseNdjsonLine, parseRecords, type InputFormat, type ParsedRecord } from '../formats.js';
 import type { Source, SourcePoll, SourceRecord } from '../source.js';
@@ -43,6 +46,10 @@ interface OpenFile {
   decoder: InstanceType<typeof TextDecoder>;
   /** Records to pass over when resuming inside the file. */
   skip: number;
+  /** Parquet: the file's batches, one read ahead to know which is the last. */
+  batches?: AsyncIterator<RecordBatch>;
+  ahead?: RecordBatch;
+  rowSize?: number;
 }
 
 function isHidden(key: string): boolean {
@@ -80,8 +87,8 @@ async function* keysFrom(store: ObjectStore, dir: string, from: string | undefin
 }
 
 /**
- * NDJSON files are read in ranges (`chunkBytes`), other formats whole when a batch reaches them,
- * so memory holds one batch plus one range or one file. Files must appear atomically (an object store's PUT, or a
+ * NDJSON files are read in ranges (`chunkBytes`) and Parquet files row group by row group; CSV and
+ * Arrow IPC whole when a batch reaches them. Memory holds one batch plus one window of a file. Files must appear atomically (an object store's PUT, or a
  * rename into the folder on local disk); names starting with `.` or `_` and ending in `.tmp` are
  * skipped. A file whose key sorts before the checkpoint once consumed is never read.
  */
@@ -133,6 +140,10 @@ export function fileSource(store: ObjectStore, options: FileSourceOptions = {}):
   async function loadWindow(file: OpenFile): Promise<void> {
     file.base += file.records.length;
     file.next = 0;
+    if (file.format === 'parquet') {
+      await loadParquetWindow(file);
+      return;
+    }
     if (file.format !== 'ndjson') {
       file.records = parseRecords(await read(file.key), file.format, file.key);
       file.offset = file.size;
@@ -155,6 +166,27 @@ export function fileSource(store: ObjectStore, options: FileSourceOptions = {}):
     }
     if (atEnd) file.offset = file.size;
     file.records = records;
+  }
+
+  /** Parquet files stream row group by row group through range reads, one batch per window. */
+  async function loadParquetWindow(file: OpenFile): Promise<void> {
+    try {
+      if (!file.batches) {
+        const reader = await openParquet(await byteSourceFromStore(store, file.key, file.size), { name: file.key });
+        file.rowSize = Math.max(1, Math.round(file.size / Math.max(1, reader.metadata.numRows)));
+        file.batches = reader.batches({ batchSize: 4096, prefetch: false })[Symbol.asyncIterator]();
+      }
+      const batch = file.ahead ?? (await file.batches.next()).value;
+      const next = await file.batches.next();
+      file.ahead = next.done ? undefined : next.value;
+      if (next.done) file.offset = file.size;
+      const records: ParsedRecord[] = [];
+      if (batch) for (const value of rowsToJson(batch)) records.push({ value, line: file.base + records.length + 1, size: file.rowSize! });
+      file.records = records;
+    } catch (e) {
+      if (e instanceof SourceError) throw e;
+      throw new SourceError(`Cannot read Parquet file ${file.key} from ${store.uri}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   async function openNext(): Promise<boolean> {
