@@ -88,9 +88,10 @@ async function* keysFrom(store: ObjectStore, dir: string, from: string | undefin
 
 /**
  * NDJSON files are read in ranges (`chunkBytes`) and Parquet files row group by row group; CSV and
- * Arrow IPC whole when a batch reaches them. Memory holds one batch plus one window of a file. Files must appear atomically (an object store's PUT, or a
- * rename into the folder on local disk); names starting with `.` or `_` and ending in `.tmp` are
- * skipped. A file whose key sorts before the checkpoint once consumed is never read.
+ * Arrow IPC whole when a batch reaches them. Memory holds one batch plus one window of a file.
+ * Files must appear atomically (an object store's PUT, or a rename into the folder on local disk);
+ * names starting with `.` or `_` or ending in `.tmp` are skipped. A file whose key sorts before
+ * the checkpoint once consumed is never read.
  */
 export function fileSource(store: ObjectStore, options: FileSourceOptions = {}): Source<FileCheckpoint> {
   const prefix = options.prefix ?? '';
