@@ -22,13 +22,23 @@ export interface BaseTables {
 
 /** Rows per write while loading: keeps each write's Arrow buffers well under 2 GiB. */
 const LOAD_CHUNK = 1_000_000;
+/**
+ * Tables larger than one chunk are loaded 100k rows per insert, each into a new file group (no
+ * small-file top-ups), which gives the layout one big load would (~100k-row file groups) without
+ * rewriting files while loading. One insert of more rows than about 120k into a single new file
+ * group overflows the stack in the write client (`push(...rows)`), so bigger inserts are avoided.
+ */
+const LARGE_LOAD_CHUNK = 100_000;
 
 export async function buildLakeBase(rows: number, options: LakeOptions = {}, data?: Table): Promise<string> {
   const dir = await scratch(`base-lake-${options.type ?? 'cow'}-${rows}`);
   const { table } = await lakeCreate(dir, options);
-  for (let at = 0; at < rows; at += LOAD_CHUNK) {
-    const chunk = data && rows <= LOAD_CHUNK ? data : eventTable(at, Math.min(LOAD_CHUNK, rows - at));
-    await table.insert(chunk);
+  if (rows <= LOAD_CHUNK) {
+    await table.insert(data ?? eventTable(0, rows));
+    return dir;
+  }
+  for (let at = 0; at < rows; at += LARGE_LOAD_CHUNK) {
+    await table.insert(eventTable(at, Math.min(LARGE_LOAD_CHUNK, rows - at)), { sizing: { smallFileLimitBytes: 0 } });
   }
   return dir;
 }

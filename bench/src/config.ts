@@ -25,9 +25,9 @@ export interface BenchConfig {
 
 export const QUICK: BenchConfig = {
   mode: 'quick',
-  baseRows: 100_000,
+  baseRows: 50_000,
   largeRows: 0,
-  upsertRows: 25_000,
+  upsertRows: 10_000,
   deleteKeys: 5_000,
   compactBaseRows: 20_000,
   smallBatches: 20,

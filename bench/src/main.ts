@@ -67,6 +67,7 @@ async function main(): Promise<void> {
         report.scenarios = previous.scenarios;
         report.micro = previous.micro;
         report.startedAt = previous.startedAt;
+        report.durationSec = previous.durationSec;
       }
     } catch {
       log('--append: no earlier results of this mode, starting afresh');

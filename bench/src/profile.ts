@@ -1,7 +1,8 @@
 // `pnpm --filter @lake/bench profile <op> [rows]`: CPU profile of one lake operation (the same
 // sampling profiler `node --cpu-prof` uses, started and stopped around the operation only, so
 // table setup does not show), written as a .cpuprofile and summarised as the functions with
-// the most self time. Ops: load, upsert, delete, erase, commit, scan.
+// the most self time. Ops: load, upsert, delete, erase, commit, scan; or a .cpuprofile file to
+// summarise.
 
 import { readFileSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -84,7 +85,10 @@ function sourceLine(path: string, name: string, reported: number): number {
   }
   const escaped = name.replace(/[$]/g, '\\$');
   const def = new RegExp(`(function\\*?\\s+${escaped}\\b|\\b${escaped}\\s*[=(:<]|\\b(get|set|async)\\s+${escaped}\\b)`);
-  const i = lines.findIndex((l) => def.test(l) && !/^\s*(\/\/|\*|import)/.test(l));
+  const candidate = (l: string) => def.test(l) && !/^\s*(\/\/|\*|import)/.test(l);
+  // A definition opens a body; calls and interface members do not.
+  let i = lines.findIndex((l) => candidate(l) && /[{>]\s*$/.test(l) && !/\b(await|return)\b/.test(l));
+  if (i < 0) i = lines.findIndex(candidate);
   return i >= 0 ? i + 1 : reported;
 }
 
@@ -149,6 +153,12 @@ function lakeInclusive(profile: CpuProfile, top: number): string[] {
 
 async function main(): Promise<void> {
   const [op = 'upsert', rowsArg] = process.argv.slice(2).filter((a) => a !== '--');
+  if (op.endsWith('.cpuprofile')) {
+    // Summarise an existing profile (from this tool or from node --cpu-prof).
+    const profile = JSON.parse(readFileSync(op, 'utf8')) as CpuProfile;
+    process.stdout.write(`self time:\n${hotSpots(profile, 25).join('\n')}\nlake functions, inclusive time:\n${lakeInclusive(profile, 25).join('\n')}\n`);
+    return;
+  }
   const rows = Number(rowsArg ?? (op === 'commit' ? 200 : 100_000));
   const run = await setup(op, rows);
   const session = new Session();
