@@ -11,6 +11,7 @@ import { collectDerive, ingestCommand, invalidLimit, positiveNumber } from './co
 import { showCommand } from './commands/show.js';
 import { writeCommand, writeOperations } from './commands/write.js';
 import { compactCommand, compactionStrategies } from './commands/compact.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { queryCommand } from './commands/query.js';
 import { UsageError } from './usage-error.js';
 
@@ -105,6 +106,15 @@ export function buildProgram(io: CliIO): Command {
     .option('--dry-run', 'print what would be done, change nothing')
     .option('--json', 'print the summary as JSON')
     .action((uri: string, opts) => compactCommand(uri, opts, io));
+
+  program
+    .command('rollback')
+    .description('undo a write with a Hudi rollback instant: every write a dead writer left pending (default), or --instant T')
+    .argument('<uri>', uriHelp)
+    .option('--instant <instant>', 'the write to undo: a pending one, or the latest completed write')
+    .option('--force', 'roll back a pending write even if its writer still sends heartbeats')
+    .option('--json', 'one JSON object per rollback')
+    .action((uri: string, opts) => rollbackCommand(uri, opts, io));
 
   program
     .command('query')

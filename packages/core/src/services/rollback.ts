@@ -15,6 +15,7 @@ import { encodeAvroContainer } from '../schema/avro-container-writer.js';
 import type { HudiTable } from '../table/table.js';
 import { WRITE_ACTIONS, type Action, type Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
+import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import { writeContext } from '../write/table-writes.js';
 import { heartbeatKey, isHeartbeatExpired } from '../write/heartbeat.js';
 import { instantKey, listKeys } from './base-rewrite.js';
@@ -125,10 +126,15 @@ export async function rollbackWrite(table: HudiTable, time: string, options: { f
       version: 1,
     },
   ]);
-  for (;;) {
-    instant = ctx.instants.next(latest);
-    if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'rollback', state: 'requested' }), plan)) break;
-    latest = instant;
+  // A rollback of this write that died half-way is finished under its own instant.
+  const unfinished = await pendingRollbackOf(timeline, time);
+  if (unfinished) instant = unfinished;
+  else {
+    for (;;) {
+      instant = ctx.instants.next(latest);
+      if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'rollback', state: 'requested' }), plan)) break;
+      latest = instant;
+    }
   }
   const started = Date.now();
   await store.put(instantKey(table, { time: instant, action: 'rollback', state: 'inflight' }), new Uint8Array());
@@ -202,13 +208,36 @@ export async function rollbackWrite(table: HudiTable, time: string, options: { f
  * their next run finishes) whose heartbeat expired. Returns what was rolled back.
  */
 export async function rollbackFailedWrites(table: HudiTable, options: { heartbeatExpiryMs?: number } = {}): Promise<RollbackResult[]> {
-  const timeline = await table.timeline();
   const out: RollbackResult[] = [];
+  // Rollbacks that died half-way come first: their targets are already hidden from readers.
+  for (const target of await pendingRollbackTargets(await table.timeline())) out.push(await rollbackWrite(table, target, { force: true }));
+  const timeline = await table.timeline();
   for (const i of timeline.pending()) {
     if (!WRITE_ACTIONS.has(i.action) && !(i.action === 'commit' && i.state === 'inflight')) continue;
     if (i.action === 'replacecommit' && (await isClusteringInstant(timeline, i.time))) continue;
+    if (out.some((r) => r.rolledBack === i.time)) continue;
     if (!(await isHeartbeatExpired(table.store, i.time, { expiryMs: options.heartbeatExpiryMs }))) continue;
     out.push(await rollbackWrite(table, i.time, { force: true }));
   }
   return out;
+}
+
+async function pendingRollbacks(timeline: Timeline): Promise<{ instant: string; target: string }[]> {
+  const out: { instant: string; target: string }[] = [];
+  for (const i of timeline.pending()) {
+    if (i.action !== 'rollback') continue;
+    const requested: Instant = { time: i.time, action: 'rollback', state: 'requested' };
+    const json = decodeMetadataFile(await timeline.instantBytes(requested), timeline.instantPath(requested));
+    const info = json?.instantToRollback;
+    if (info && typeof info === 'object' && !Array.isArray(info) && typeof info.commitTime === 'string') out.push({ instant: i.time, target: info.commitTime });
+  }
+  return out;
+}
+
+async function pendingRollbackOf(timeline: Timeline, target: string): Promise<string | undefined> {
+  return (await pendingRollbacks(timeline)).find((r) => r.target === target)?.instant;
+}
+
+async function pendingRollbackTargets(timeline: Timeline): Promise<string[]> {
+  return (await pendingRollbacks(timeline)).map((r) => r.target);
 }

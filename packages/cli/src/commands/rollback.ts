@@ -1,0 +1,29 @@
+// `lake rollback`: undoes a write as Hudi does, with a `rollback` instant: by default every write
+// whose writer died (a pending instant with an expired heartbeat), or one given instant.
+
+import { openTable, type RollbackResult } from '@lake/core';
+
+import type { CliIO } from '../io.js';
+
+export interface RollbackOptions {
+  instant?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+function describe(r: RollbackResult): string {
+  const what = r.wasCompleted ? `completed ${r.action}` : `failed ${r.action}`;
+  const logs = r.rollbackLogFiles.length > 0 ? `, ${r.rollbackLogFiles.length} log file(s) neutralized` : '';
+  return `Rolled back ${what} ${r.rolledBack} (rollback ${r.instant}): ${r.filesDeleted.length} file(s) deleted${logs}.`;
+}
+
+export async function rollbackCommand(uri: string, opts: RollbackOptions, io: CliIO): Promise<void> {
+  const table = await openTable(uri);
+  const results = await table.rollback(opts.instant, { force: opts.force });
+  if (opts.json) {
+    for (const r of results) io.out(JSON.stringify(r));
+    return;
+  }
+  if (results.length === 0) io.out('Nothing to roll back: no write was left behind by a dead writer.');
+  for (const r of results) io.out(describe(r));
+}
