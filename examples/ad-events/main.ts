@@ -1,6 +1,6 @@
 // The ad-events example: Firehose-style NDJSON with duplicates and malformed records, ingested
-// into three partitioned tables with validation, quarantine and insert-only de-duplication, then
-// counted. Run it with `npx -y pnpm@10 ad-events [work folder]`.
+// into three partitioned tables with validation, quarantine and insert-only de-duplication, counted,
+// and reported per campaign and day. Run it with `npx -y pnpm@10 ad-events [work folder]`.
 
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { openStore } from '@lake/storage';
 import { dateOf, fileSource, ingest, type IngestSummary } from '@lake/ingest';
 import { generateAdEvents } from './generate.js';
 import { AD_KINDS, createAdTables, recordKeyOf } from './tables.js';
+import { printCampaignReports } from './report.js';
 
 const work = process.argv[2] ?? (await mkdtemp(join(tmpdir(), 'lake-ad-events-')));
 const tablesDir = join(work, 'tables');
@@ -51,10 +52,9 @@ console.log(ok ? '\nEvery valid record is in its table once; every malformed one
 console.log(`Quarantined records: ${join(tablesDir, '<table>', '.hoodie/.aux/lake/quarantine/')}`);
 console.log(`Tables: ${tablesDir} (ingested in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-// ---------------------------------------------------------------------------------------------
-// CAMPAIGN REPORT — printed here by examples/ad-events/report.ts (per campaign and day:
-// impressions, clicks, conversions, CTR, conversion rate, CPA), e.g.
-//   await (await import('./report.js')).printCampaignReports(tablesDir, (line) => console.log(line));
-// ---------------------------------------------------------------------------------------------
+// The campaign report per campaign and day (impressions, clicks, conversions, CTR, conversion
+// rate, cost per acquisition), computed with the query package and again through DuckDB SQL.
+console.log('');
+await printCampaignReports(tablesDir, (line) => console.log(line));
 
 if (!ok) process.exitCode = 1;
