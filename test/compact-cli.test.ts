@@ -8,17 +8,9 @@ import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { runCli, type CliIO } from '../packages/cli/src/index.js';
+import { lake } from './support/cli.js';
 import { createTable, openTable, type HudiTable } from '../packages/core/src/index.js';
 import { S3RVER_CREDENTIALS, withS3rver } from './support/s3rver.js';
-
-async function lake(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
 
 const root = mkdtempSync(join(tmpdir(), 'lake-compact-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

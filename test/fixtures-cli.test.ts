@@ -2,16 +2,8 @@
 // command prints the rows Spark would return (expected contents from shared/fixtures/hudi/README.md).
 
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliIO } from '../packages/cli/src/index.js';
+import { lake } from './support/cli.js';
 import { fixtures } from './support/fixtures.js';
-
-async function lake(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
 
 function expectedSample(name: string): Record<string, boolean> {
   if (name.endsWith('_empty')) return {};

@@ -2,8 +2,6 @@
 // at any point, a byte flipped anywhere, garbage appended. Damage may cost the blocks it touches
 // (skipped as Hudi skips corrupt blocks) or raise typed errors, never a crash or a wrong row.
 
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -19,27 +17,13 @@ import {
   readLogBlocks,
   type LogBlock,
 } from '../packages/core/src/index.js';
-import { cleanupFixtures, fixture, fixtures, memoryCopy, readTree } from './support/fixtures.js';
+import { cleanupFixtures, dataFilesUnder, fixture, fixtures, memoryCopy, readTree } from './support/fixtures.js';
 
 afterAll(() => cleanupFixtures());
 
-function logFilesUnder(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir)) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) {
-        if (e !== '.hoodie') walk(p);
-      } else if (parseLogFileName(e)) out.push(p);
-    }
-  };
-  walk(root);
-  return out.sort();
-}
-
 const logs = fixtures().flatMap((f) => {
   const tree = readTree(f.root);
-  return logFilesUnder(f.root).map((p) => {
+  return dataFilesUnder(f.root, (n) => parseLogFileName(n) !== undefined).map((p) => {
     const key = p.slice(f.root.length + 1);
     return { id: `${f.id}:${key}`, bytes: tree.get(key) as Uint8Array };
   });

@@ -2,7 +2,7 @@
 // byte for byte; lake's log files, headers, delta commits and compaction instants follow the
 // fixtures' layout; and lake appends to and compacts a Spark-written merge-on-read table.
 
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,25 +27,11 @@ import {
   rowsToTable,
   type HudiTable,
 } from '../packages/core/src/index.js';
-import { cleanupFixtures, fixtures, memoryCopy } from './support/fixtures.js';
+import { cleanupFixtures, dataFilesUnder, fixtures, memoryCopy } from './support/fixtures.js';
 
 afterAll(() => cleanupFixtures());
 
 const morFixtures = fixtures().filter((f) => f.group.includes('mor'));
-
-function filesUnder(root: string, accept: (name: string) => boolean): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir)) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) {
-        if (e !== '.hoodie') walk(p);
-      } else if (accept(e)) out.push(p);
-    }
-  };
-  walk(root);
-  return out.sort();
-}
 
 const LOG_NAME = /^\.[0-9a-f-]+-\d+_\d{17}\.log\.\d+_\d+-\d+-\d+$/;
 
@@ -67,7 +53,7 @@ function rowsOf(table: Awaited<ReturnType<ReturnType<HudiTable['read']>['collect
 }
 
 describe('log block framing', () => {
-  const logs = morFixtures.flatMap((f) => filesUnder(f.root, (n) => parseLogFileName(n) !== undefined));
+  const logs = morFixtures.flatMap((f) => dataFilesUnder(f.root, (n) => parseLogFileName(n) !== undefined));
 
   it('finds Spark-written log files in the fixtures', () => {
     expect(logs.length).toBeGreaterThanOrEqual(5);

@@ -6,19 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTable } from '@lake/core';
-import { runCli, type CliIO } from '@lake/cli';
-
-function capture(): CliIO & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), isTTY: false };
-}
-
-async function lake(...args: string[]) {
-  const io = capture();
-  const code = await runCli(args, io);
-  return { code, out: io.lines, err: io.errors };
-}
+import { lake } from './support/cli.js';
 
 let dir: string;
 let uri: string;

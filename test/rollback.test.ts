@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { runCli, type CliIO } from '../packages/cli/src/index.js';
+import { lake } from './support/cli.js';
 import { FaultyStore, LocalStore } from '../packages/storage/src/index.js';
 import { createTable, openTable, parseBaseFileName, parseLogFileName, rowsToJson, type HudiTable } from '../packages/core/src/index.js';
 
@@ -22,13 +22,6 @@ async function contents(t: HudiTable): Promise<string[]> {
   const out: string[] = [];
   for await (const b of t.read({ withMeta: false })) for (const r of rowsToJson(b)) out.push(JSON.stringify(r));
   return out.sort();
-}
-
-async function lake(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  return { code: await runCli(args, io), out, err };
 }
 
 /** Data files of the table whose name carries `instant` (base files) or that its markers name. */

@@ -115,3 +115,18 @@ export function cleanupFixtures(): void {
   if (cache) rmSync(cache.dir, { recursive: true, force: true });
   cache = undefined;
 }
+
+/** Data files under a table folder (`.hoodie/` skipped) whose names `accept` takes, sorted. */
+export function dataFilesUnder(root: string, accept: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir)) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) {
+        if (e !== '.hoodie') walk(p);
+      } else if (accept(e)) out.push(p);
+    }
+  };
+  walk(root);
+  return out.sort();
+}
