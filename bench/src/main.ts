@@ -1,6 +1,7 @@
 // `pnpm bench [--quick] [--only=ids] [--skip-large] [--append] [--keep]`: runs the scenarios and
 // micro benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of
-// full runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, large.
+// full runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, large
+// (upsert into the 10M-row table), large-delete (delete by key from it).
 // --append adds to (and replaces same-named scenarios in) the latest results of the same mode,
 // so a full run can be done in parts. --print only prints (and writes latest.md for) the latest results.
 
@@ -28,14 +29,17 @@ import { morSupport } from './scenarios/mor-support.js';
 import { scans } from './scenarios/scan.js';
 import { upsert } from './scenarios/upsert.js';
 
-const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'large'];
+const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'large', 'large-delete'];
 
 function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean; append: boolean } {
   const args = argv.filter((a) => a !== '--');
   const cfg = args.includes('--quick') ? QUICK : FULL;
   const onlyArg = args.find((a) => a.startsWith('--only='));
   const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ALL);
-  if (args.includes('--skip-large')) only.delete('large');
+  if (args.includes('--skip-large')) {
+    only.delete('large');
+    only.delete('large-delete');
+  }
   for (const id of only) if (!ALL.includes(id)) throw new Error(`Unknown scenario "${id}"; use one of ${ALL.join(', ')}`);
   if (args.includes('--print')) only.clear();
   return { cfg, only, keep: args.includes('--keep'), append: args.includes('--append') || args.includes('--print') };
@@ -85,8 +89,8 @@ async function main(): Promise<void> {
   };
   if (!(globalThis as { gc?: unknown }).gc) log('run with node --expose-gc for steadier memory numbers');
 
-  if (only.size > 0) log(`${cfg.mode} run: generating ${formatCount(cfg.baseRows)} events`);
   const needData = ['load', 'upsert', 'delete', 'scan', 'micro'].some((s) => only.has(s));
+  if (only.size > 0) log(`${cfg.mode} run${needData ? `: generating ${formatCount(cfg.baseRows)} events` : ''}`);
   const data = needData ? eventTable(0, cfg.baseRows) : eventTable(0, 0);
   if (only.has('load')) {
     log('bulk load');
@@ -124,11 +128,17 @@ async function main(): Promise<void> {
     log('open after many commits');
     await add(await manyCommits(cfg));
   }
-  if (cfg.largeRows > 0 && only.has('large')) {
+  if (cfg.largeRows > 0 && (only.has('large') || only.has('large-delete'))) {
     log(`loading the ${formatCount(cfg.largeRows)}-row tables`);
     const large = await buildBase(cfg.largeRows);
-    log(`upsert into ${formatCount(cfg.largeRows)}`);
-    await add(await upsert(cfg, large, formatCount(large.rows)));
+    if (only.has('large')) {
+      log(`upsert into ${formatCount(cfg.largeRows)}`);
+      await add(await upsert(cfg, large, formatCount(large.rows)));
+    }
+    if (only.has('large-delete')) {
+      log(`delete by key from ${formatCount(cfg.largeRows)}`);
+      await add(await deletes(cfg, large, { keysOnly: true, suffix: `-${formatCount(large.rows)}` }));
+    }
   }
 
   if (only.size > 0) await save();
