@@ -28,7 +28,9 @@ type Op =
   /** Merge-on-read: finish pending compactions, schedule one and run it; copy-on-write: cluster small files. */
   | { kind: 'compact' }
   /** Merge-on-read: schedule a compaction and leave it pending (later writes log into its slices). */
-  | { kind: 'schedule' };
+  | { kind: 'schedule' }
+  /** Clean file versions the last `retain` writes do not need. */
+  | { kind: 'clean'; retain: number };
 
 export interface Scenario {
   type?: 'cow' | 'mor';
@@ -55,11 +57,13 @@ const writeOps = [
   },
   { weight: 1, arbitrary: fc.tuple(fc.boolean(), rowsArb).map(([table, rows]) => ({ kind: 'overwrite' as const, table, rows })) },
 ];
-const opArb: fc.Arbitrary<Op> = fc.oneof(...writeOps, { weight: 1, arbitrary: fc.constant({ kind: 'compact' as const }) });
+const cleanArb = { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((retain) => ({ kind: 'clean' as const, retain })) };
+const opArb: fc.Arbitrary<Op> = fc.oneof(...writeOps, { weight: 1, arbitrary: fc.constant({ kind: 'compact' as const }) }, cleanArb);
 const morOpArb: fc.Arbitrary<Op> = fc.oneof(
   ...writeOps,
   { weight: 2, arbitrary: fc.constant({ kind: 'compact' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'schedule' as const }) },
+  cleanArb,
 );
 
 // Sizings: defaults (one file group per partition, topped up by every insert), tiny files (a file
@@ -133,7 +137,12 @@ interface Step {
 }
 
 /** Applies one operation to the table and the model; undefined when the operation is skipped. */
-async function applyOp(t: HudiTable, model: Map<string, ModelRow>, op: Op, s: Scenario): Promise<{ instant: string; changed: ModelRow[] } | undefined> {
+async function applyOp(
+  t: HudiTable,
+  model: Map<string, ModelRow>,
+  op: Op,
+  s: Scenario,
+): Promise<{ instant: string; changed: ModelRow[] } | { cleanedBefore: string } | undefined> {
   const options = s.sizing ? { sizing: s.sizing } : {};
   const withDt = (r: { id: number; ts: number; v: string }) => ({ id: r.id, dt: partitionOf(r.id), ts: r.ts, v: r.v });
   switch (op.kind) {
@@ -213,6 +222,10 @@ async function applyOp(t: HudiTable, model: Map<string, ModelRow>, op: Op, s: Sc
       if (s.type === 'mor') await t.scheduleCompaction();
       return undefined;
     }
+    case 'clean': {
+      const res = await t.clean({ policy: { kind: 'commits', retain: op.retain } });
+      return res ? { cleanedBefore: res.earliestRetained } : undefined;
+    }
   }
 }
 
@@ -228,13 +241,25 @@ export async function runScenario(store: ObjectStore, s: Scenario, checkHistoryE
   });
   const model = new Map<string, ModelRow>();
   const steps: Step[] = [];
+  let cleanedBefore = '';
   const checkHistory = async () => {
     for (const step of steps) {
+      if (step.instant < cleanedBefore) {
+        // A clean removed what this instant needed: refused, never answered from partial files.
+        await expect(t.read({ asOf: step.instant, withMeta: false }).collect(), `as of cleaned ${step.instant}`).rejects.toMatchObject({ code: 'INSTANT_CLEANED' });
+        continue;
+      }
       expect(plain(await t.read({ asOf: step.instant, withMeta: false }).collect()), `as of ${step.instant}`).toEqual(step.snapshot);
     }
   };
   for (const op of s.ops) {
-    const done = await applyOp(t, model, op, s);
+    const result = await applyOp(t, model, op, s);
+    if (result && 'cleanedBefore' in result) {
+      cleanedBefore = result.cleanedBefore > cleanedBefore ? result.cleanedBefore : cleanedBefore;
+      await checkHistory();
+      continue;
+    }
+    const done = result;
     if (!done) {
       // Operations that commit nothing (a scheduled compaction) must not change the snapshot.
       expect(plain(await t.read({ withMeta: false }).collect()), `after ${op.kind}`).toEqual(sorted(model.values()));

@@ -12,6 +12,7 @@ import { showCommand } from './commands/show.js';
 import { writeCommand, writeOperations } from './commands/write.js';
 import { compactCommand, compactionStrategies } from './commands/compact.js';
 import { rollbackCommand } from './commands/rollback.js';
+import { cleanCommand } from './commands/clean.js';
 import { queryCommand } from './commands/query.js';
 import { UsageError } from './usage-error.js';
 
@@ -106,6 +107,16 @@ export function buildProgram(io: CliIO): Command {
     .option('--dry-run', 'print what would be done, change nothing')
     .option('--json', 'print the summary as JSON')
     .action((uri: string, opts) => compactCommand(uri, opts, io));
+
+  program
+    .command('clean')
+    .description('delete file versions no retained instant needs, as a Hudi clean instant (default: keep what the last 10 writes need)')
+    .argument('<uri>', uriHelp)
+    .option('--retain-commits <n>', 'KEEP_LATEST_COMMITS: time travel to the last n writes keeps working', positiveInt)
+    .option('--retain-hours <h>', 'KEEP_LATEST_BY_HOURS: time travel over the last h hours keeps working', positiveInt)
+    .option('--dry-run', 'print what would be deleted, delete nothing')
+    .option('--json', 'print the result as JSON')
+    .action((uri: string, opts) => cleanCommand(uri, opts, io));
 
   program
     .command('rollback')

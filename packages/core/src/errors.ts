@@ -241,3 +241,18 @@ export class TableExistsError extends LakeError {
     super('TABLE_EXISTS', `A table already exists at ${location}. Open it with openTable, or choose another location.`);
   }
 }
+
+/** Time travel (or an incremental read) to an instant whose files a clean removed. */
+export class InstantCleanedError extends LakeError {
+  readonly instant: string;
+  readonly earliestRetained: string;
+  constructor(instant: string, earliestRetained: string, clean: string) {
+    super(
+      'INSTANT_CLEANED',
+      `Instant ${instant} is older than what the table retains: clean ${clean} kept versions from ${earliestRetained} on and removed older files. ` +
+        `Read as of ${earliestRetained} or later.`,
+    );
+    this.instant = instant;
+    this.earliestRetained = earliestRetained;
+  }
+}

@@ -252,6 +252,8 @@ export {
   type CompactionOperation,
 } from './services/compaction-plan.js';
 export { rollbackWrite, rollbackFailedWrites, type RollbackResult } from './services/rollback.js';
+export { cleanTable, checkNotCleaned, DEFAULT_CLEAN_POLICY, type CleanPolicy, type CleanResult } from './services/clean.js';
+export { InstantCleanedError } from './errors.js';
 export { startHeartbeat, isHeartbeatExpired, heartbeatKey, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './write/heartbeat.js';
 export {
   clusterSmallFiles,

@@ -179,3 +179,84 @@ export const ROLLBACK_METADATA_SCHEMA = {
     { name: 'instantsRollback', type: { type: 'array', items: instantInfo }, default: [] },
   ],
 };
+
+/** HoodieCleanerPlan (`<instant>.clean.requested`): the files a clean deletes, per partition. */
+export const CLEANER_PLAN_SCHEMA = {
+  namespace: ns,
+  type: 'record',
+  name: 'HoodieCleanerPlan',
+  fields: [
+    {
+      name: 'earliestInstantToRetain',
+      type: [
+        'null',
+        {
+          type: 'record',
+          name: 'HoodieActionInstant',
+          fields: [
+            { name: 'timestamp', type: 'string' },
+            { name: 'action', type: 'string' },
+            { name: 'state', type: 'string' },
+          ],
+        },
+      ],
+      default: null,
+    },
+    { name: 'policy', type: 'string' },
+    { name: 'filesToBeDeletedPerPartition', type: ['null', { type: 'map', values: { type: 'array', items: 'string' } }], default: null },
+    version,
+    {
+      name: 'filePathsToBeDeletedPerPartition',
+      type: [
+        'null',
+        {
+          type: 'map',
+          values: {
+            type: 'array',
+            items: {
+              name: 'HoodieCleanFileInfo',
+              type: 'record',
+              fields: [
+                { name: 'filePath', type: optionalString, default: null },
+                { name: 'isBootstrapBaseFile', type: ['null', 'boolean'], default: null },
+              ],
+            },
+          },
+        },
+      ],
+      default: null,
+    },
+    { name: 'partitionsToBeDeleted', type: ['null', { type: 'array', items: 'string' }], default: null },
+  ],
+};
+
+const cleanPartition = {
+  type: 'record',
+  name: 'HoodieCleanPartitionMetadata',
+  fields: [
+    { name: 'partitionPath', type: 'string' },
+    { name: 'policy', type: 'string' },
+    { name: 'deletePathPatterns', type: { type: 'array', items: 'string' } },
+    { name: 'successDeleteFiles', type: { type: 'array', items: 'string' } },
+    { name: 'failedDeleteFiles', type: { type: 'array', items: 'string' } },
+    { name: 'isPartitionDeleted', type: ['null', 'boolean'], default: null },
+  ],
+};
+
+/** HoodieCleanMetadata (the completed `<instant>.clean`). */
+export const CLEAN_METADATA_SCHEMA = {
+  namespace: ns,
+  type: 'record',
+  name: 'HoodieCleanMetadata',
+  fields: [
+    { name: 'policy', type: 'string', default: '' },
+    { name: 'startCleanTime', type: 'string' },
+    { name: 'timeTakenInMillis', type: 'long' },
+    { name: 'totalFilesDeleted', type: 'int' },
+    { name: 'earliestCommitToRetain', type: 'string' },
+    { name: 'lastCompletedCommitTimestamp', type: 'string', default: '' },
+    { name: 'partitionMetadata', type: { type: 'map', values: cleanPartition } },
+    version,
+    { name: 'bootstrapPartitionMetadata', type: ['null', { type: 'map', values: 'HoodieCleanPartitionMetadata' }], default: null },
+  ],
+};

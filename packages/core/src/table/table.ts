@@ -29,6 +29,7 @@ import {
 } from '../services/compaction.js';
 import type { CompactionPlan } from '../services/compaction-plan.js';
 import { rollbackFailedWrites, rollbackWrite, type RollbackResult } from '../services/rollback.js';
+import { checkNotCleaned, cleanTable, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
 
 export type TableWriteOptions = WriteOptions & {
@@ -126,6 +127,7 @@ export class HudiTable {
   private async context(asOf: AsOf | undefined, timeline?: Timeline): Promise<ReadContext> {
     const tl = timeline ?? (await this.timeline());
     const bound = tl.resolveAsOf(asOf);
+    if (bound !== undefined) await checkNotCleaned(tl, bound);
     const view = await buildFileSystemView(this.store, tl, { asOf: bound });
     await checkLatestBaseFiles(view, tl);
     const schema = await resolveTableSchema(tl, this.config, view.validInstants, () => this.firstBaseFileSchema(view), bound);
@@ -229,6 +231,14 @@ export class HudiTable {
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
     }
     return result;
+  }
+
+  /**
+   * Deletes file versions no retained instant needs (Hudi's cleaner; default: keep what the last
+   * 10 writes need), as a `clean` instant. Undefined when nothing is old enough.
+   */
+  clean(options: { policy?: CleanPolicy; dryRun?: boolean } = {}): Promise<CleanResult | undefined> {
+    return cleanTable(this, options);
   }
 
   /**

@@ -1,0 +1,195 @@
+// Cleaning, as Hudi's cleaner does it: file versions no retained instant can need are deleted,
+// recorded as a `clean` instant (Avro cleaner plan, then Avro clean metadata) that every engine
+// understands. KEEP_LATEST_COMMITS keeps what time travel to the last N writes needs;
+// KEEP_LATEST_BY_HOURS what it needs for the last H hours. Time travel to an instant before the
+// earliest retained one is refused with InstantCleanedError rather than answered from a
+// half-deleted history.
+
+import type { ObjectStore } from '@lake/storage';
+
+import { InstantCleanedError, UnsupportedFeatureError } from '../errors.js';
+import { parseBaseFileName } from '../file-group/base-file.js';
+import { fileGroupKey } from '../file-group/file-slice.js';
+import { parseLogFileName } from '../file-group/log-file.js';
+import { encodeAvroContainer } from '../schema/avro-container-writer.js';
+import { instantVisibility } from '../table/fs-view.js';
+import { listPartitions } from '../table/partition.js';
+import type { HudiTable } from '../table/table.js';
+import { dateToInstantTime } from '../timeline/instant-time.js';
+import type { Instant } from '../timeline/instant.js';
+import { decodeMetadataFile } from '../timeline/metadata-file.js';
+import type { Timeline } from '../timeline/timeline.js';
+import { writeContext } from '../write/table-writes.js';
+import { instantKey } from './base-rewrite.js';
+import { pendingCompactionGroups } from './compaction-plan.js';
+import { CLEAN_METADATA_SCHEMA, CLEANER_PLAN_SCHEMA } from './plan-schemas.js';
+
+export type CleanPolicy =
+  /** Hudi's KEEP_LATEST_COMMITS (`hoodie.cleaner.commits.retained`, default 10). */
+  | { kind: 'commits'; retain: number }
+  /** Hudi's KEEP_LATEST_BY_HOURS (`hoodie.cleaner.hours.retained`). */
+  | { kind: 'hours'; retain: number };
+
+export interface CleanResult {
+  /** The clean instant (planned only, with dryRun). */
+  instant: string;
+  policy: 'KEEP_LATEST_COMMITS' | 'KEEP_LATEST_BY_HOURS';
+  earliestRetained: string;
+  /** Files deleted (or to delete), per partition. */
+  files: Map<string, string[]>;
+  filesDeleted: number;
+}
+
+export const DEFAULT_CLEAN_POLICY: CleanPolicy = { kind: 'commits', retain: 10 };
+
+/** The earliest instant the policy retains; undefined when every write is retained. */
+function earliestRetained(timeline: Timeline, valid: ReadonlySet<string>, policy: CleanPolicy, now: Date): string | undefined {
+  const writes = timeline.completedWrites().filter((w) => valid.has(w.time));
+  if (writes.length === 0) return undefined;
+  if (policy.kind === 'commits') {
+    const retain = Math.max(1, Math.floor(policy.retain));
+    return writes.length > retain ? writes[writes.length - retain].time : undefined;
+  }
+  const cutoff = dateToInstantTime(new Date(now.getTime() - policy.retain * 3_600_000), timeline.config.timelineTimezone);
+  // The write serving the cutoff moment stays readable too: the last one at or before it.
+  const before = writes.filter((w) => w.time <= cutoff);
+  if (before.length === 0) return undefined;
+  const keep = before[before.length - 1].time;
+  return keep === writes[0].time ? undefined : keep;
+}
+
+/** File groups replaced by replace commits that completed before `bound`. */
+async function replacedBefore(timeline: Timeline, valid: ReadonlySet<string>, bound: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const w of timeline.completedWrites()) {
+    if (w.action !== 'replacecommit' || !valid.has(w.time) || w.time >= bound) continue;
+    for (const [p, ids] of (await timeline.commitMetadata(w)).partitionToReplaceFileIds) for (const id of ids) out.add(fileGroupKey(p, id));
+  }
+  return out;
+}
+
+/** Per partition, the data files no instant at or after `earliest` needs. */
+async function filesToClean(store: ObjectStore, timeline: Timeline, earliest: string): Promise<Map<string, string[]>> {
+  const { valid, isVisible } = await instantVisibility(timeline);
+  const replaced = await replacedBefore(timeline, valid, earliest);
+  const compacting = await pendingCompactionGroups(timeline);
+  const out = new Map<string, string[]>();
+  for (const partition of await listPartitions(store)) {
+    // fileId -> base instant -> files of that slice (base file and its logs).
+    const groups = new Map<string, Map<string, string[]>>();
+    for (const f of partition.files) {
+      const base = parseBaseFileName(f.name);
+      const log = base ? undefined : parseLogFileName(f.name);
+      const fileId = base?.fileId ?? log?.fileId;
+      const sliceAt = base?.instantTime ?? log?.instantTime;
+      if (!fileId || !sliceAt || log?.cdc) continue;
+      // Files of writes that never completed are a rollback's business, not the cleaner's.
+      if (base && !isVisible(base.instantTime)) continue;
+      const slices = groups.get(fileId) ?? new Map<string, string[]>();
+      slices.set(sliceAt, [...(slices.get(sliceAt) ?? []), f.key]);
+      groups.set(fileId, slices);
+    }
+    const doomed: string[] = [];
+    for (const [fileId, slices] of groups) {
+      const key = fileGroupKey(partition.path, fileId);
+      if (compacting.has(key)) continue;
+      if (replaced.has(key)) {
+        for (const files of slices.values()) doomed.push(...files);
+        continue;
+      }
+      const times = [...slices.keys()].sort();
+      // Keep every slice from the one serving reads at `earliest` on (the newest at or before it).
+      const serving = times.filter((t) => t <= earliest).at(-1);
+      if (serving !== undefined) for (const t of times) if (t < serving) doomed.push(...slices.get(t)!);
+    }
+    if (doomed.length > 0) out.set(partition.path, doomed.sort());
+  }
+  return out;
+}
+
+/**
+ * Cleans the table by the policy: plans (`clean.requested`), deletes, and completes the `clean`
+ * instant. Undefined when nothing is old enough to clean.
+ */
+export async function cleanTable(table: HudiTable, options: { policy?: CleanPolicy; dryRun?: boolean; now?: Date } = {}): Promise<CleanResult | undefined> {
+  if (table.config.version >= 8) throw new UnsupportedFeatureError('Cleaning table version 8 is not supported yet; lake cleans version 6 tables.');
+  const policy = options.policy ?? DEFAULT_CLEAN_POLICY;
+  const policyName = policy.kind === 'commits' ? 'KEEP_LATEST_COMMITS' : 'KEEP_LATEST_BY_HOURS';
+  const store = table.store;
+  const timeline = await table.timeline();
+  const { valid } = await instantVisibility(timeline);
+  const earliest = earliestRetained(timeline, valid, policy, options.now ?? new Date());
+  if (!earliest) return undefined;
+  const files = await filesToClean(store, timeline, earliest);
+  const count = [...files.values()].reduce((n, f) => n + f.length, 0);
+  const ctx = writeContext(table);
+  let latest = timeline.instants.at(-1)?.time;
+  if (options.dryRun) return { instant: ctx.instants.next(latest), policy: policyName, earliestRetained: earliest, files, filesDeleted: 0 };
+  if (count === 0) return undefined;
+  const retained = timeline.completedInstant(earliest)!;
+  const plan = encodeAvroContainer(CLEANER_PLAN_SCHEMA, [
+    {
+      earliestInstantToRetain: { timestamp: earliest, action: retained.action, state: 'COMPLETED' },
+      policy: policyName,
+      filesToBeDeletedPerPartition: null,
+      version: 2,
+      filePathsToBeDeletedPerPartition: Object.fromEntries([...files].map(([p, keys]) => [p, keys.map((k) => ({ filePath: k, isBootstrapBaseFile: false }))])),
+      partitionsToBeDeleted: null,
+    },
+  ]);
+  let instant: string;
+  for (;;) {
+    instant = ctx.instants.next(latest);
+    if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'clean', state: 'requested' }), plan)) break;
+    latest = instant;
+  }
+  const started = Date.now();
+  await store.put(instantKey(table, { time: instant, action: 'clean', state: 'inflight' }), plan);
+  for (const keys of files.values()) await store.deleteMany(keys);
+  const lastWrite = timeline.latestCompletedWrite()?.time ?? '';
+  const metadata = encodeAvroContainer(CLEAN_METADATA_SCHEMA, [
+    {
+      policy: policyName,
+      startCleanTime: instant,
+      timeTakenInMillis: Date.now() - started,
+      totalFilesDeleted: count,
+      earliestCommitToRetain: earliest,
+      lastCompletedCommitTimestamp: lastWrite,
+      partitionMetadata: Object.fromEntries(
+        [...files].map(([p, keys]) => [
+          p,
+          { partitionPath: p, policy: policyName, deletePathPatterns: keys.map((k) => k.slice(k.lastIndexOf('/') + 1)), successDeleteFiles: keys.map((k) => k.slice(k.lastIndexOf('/') + 1)), failedDeleteFiles: [], isPartitionDeleted: null },
+        ]),
+      ),
+      version: 2,
+      bootstrapPartitionMetadata: null,
+    },
+  ]);
+  await store.put(instantKey(table, { time: instant, action: 'clean', state: 'completed' }), metadata);
+  return { instant, policy: policyName, earliestRetained: earliest, files, filesDeleted: count };
+}
+
+/**
+ * Fails with InstantCleanedError when `asOf` is before the earliest instant the latest clean
+ * retained (or planned to retain: a clean under way may already have deleted files).
+ */
+export async function checkNotCleaned(timeline: Timeline, asOf: string): Promise<void> {
+  // Cleans only move forward: the latest completed one, and any under way, decide.
+  const completed = timeline.instants.filter((i) => i.action === 'clean' && i.state === 'completed');
+  const running = timeline.instants.filter((i) => i.action === 'clean' && i.state === 'requested' && !timeline.completedInstant(i.time));
+  const cleans = [...completed.slice(-1), ...running];
+  let best: { earliest: string; clean: string } | undefined;
+  for (const c of cleans) {
+    const instant: Instant = c;
+    const json = decodeMetadataFile(await timeline.instantBytes(instant), timeline.instantPath(instant));
+    const fromPlan = json?.earliestInstantToRetain;
+    const earliest =
+      typeof json?.earliestCommitToRetain === 'string'
+        ? json.earliestCommitToRetain
+        : fromPlan && typeof fromPlan === 'object' && !Array.isArray(fromPlan) && typeof fromPlan.timestamp === 'string'
+          ? fromPlan.timestamp
+          : undefined;
+    if (earliest && (!best || earliest > best.earliest)) best = { earliest, clean: c.time };
+  }
+  if (best && asOf < best.earliest) throw new InstantCleanedError(asOf, best.earliest, best.clean);
+}
