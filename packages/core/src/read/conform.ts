@@ -2,7 +2,9 @@
 // schema: columns picked by name, absent ones filled with nulls, types re-labelled where the
 // memory layout already matches (field names, nullability) and rebuilt where it does not.
 
-import { DataType, makeData, RecordBatch, Schema, Struct, type Data, type Field, type Table } from 'apache-arrow';
+import { DataType, makeData, RecordBatch, Schema, Struct, type Data, type Dictionary, type Field, type Table } from 'apache-arrow';
+
+import { concatData, takeData } from '../arrow/take.js';
 
 import { makeColumnBuilder } from './column-builder.js';
 
@@ -34,9 +36,36 @@ function relabel(data: Data, type: DataType): Data {
   return data.clone(type, data.offset, data.length, data.nullCount, shared, children);
 }
 
+/**
+ * A dictionary-encoded column decoded to its value type by gathering dictionary entries (no
+ * per-value conversion); undefined when the dictionary's values are not of that layout.
+ */
+function decodeDictionary(data: Data, type: DataType): Data | undefined {
+  const dictionary = (data as Data<Dictionary>).dictionary;
+  if (!DataType.isDictionary(data.type) || !dictionary || !sameLayout(dictionary.type, type)) return undefined;
+  const values = dictionary.data.length === 1 ? dictionary.data[0] : concatData([...dictionary.data]);
+  const indices = data.values as ArrayLike<number | bigint>;
+  const picks = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) picks[i] = Number(indices[data.offset + i]);
+  const taken = takeData(values, picks);
+  // Validity comes from the indices, not from the dictionary entries they point at.
+  const bitmap = new Uint8Array(Math.ceil(data.length / 8));
+  let nulls = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (data.getValid(i)) bitmap[i >> 3] |= 1 << (i & 7);
+    else nulls++;
+  }
+  const valid = nulls === 0 ? undefined : bitmap;
+  // Buffers by Arrow's BufferType: offsets, data, validity, type ids.
+  const buffers = [taken.valueOffsets, taken.values, valid, taken.typeIds] as unknown as Parameters<Data['clone']>[4];
+  return relabel(taken.clone(taken.type, 0, data.length, nulls, buffers), type);
+}
+
 /** `data` as a column of `type`: re-labelled when layouts match, otherwise copied value by value. */
 export function conformData(data: Data, type: DataType): Data {
   if (sameLayout(data.type, type)) return relabel(data, type);
+  const decoded = decodeDictionary(data, type);
+  if (decoded) return decoded;
   const b = makeColumnBuilder(type);
   for (let i = 0; i < data.length; i++) b.appendFrom(data, i);
   return b.finish();
