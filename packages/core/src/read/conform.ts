@@ -46,7 +46,8 @@ function decodeDictionary(data: Data, type: DataType): Data | undefined {
   const values = dictionary.data.length === 1 ? dictionary.data[0] : concatData([...dictionary.data]);
   const indices = data.values as ArrayLike<number | bigint>;
   const picks = new Int32Array(data.length);
-  for (let i = 0; i < data.length; i++) picks[i] = Number(indices[data.offset + i]);
+  // Arrow slices a fixed-width buffer with its Data: `values` starts at the first row already.
+  for (let i = 0; i < data.length; i++) picks[i] = Number(indices[i]);
   const taken = takeData(values, picks);
   // Validity comes from the indices, not from the dictionary entries they point at.
   const bitmap = new Uint8Array(Math.ceil(data.length / 8));
