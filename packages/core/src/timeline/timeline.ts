@@ -16,6 +16,10 @@ import { parseRollbackMetadata } from './rollback-metadata.js';
 /** A point to read the table at: an instant time, or a moment. */
 export type AsOf = string | Date;
 
+/** Parsed completed-commit metadata shared by every timeline of the process, oldest evicted first. */
+const processMetaCache = new Map<string, Promise<CommitMetadata>>();
+const PROCESS_META_CACHE_SIZE = 20_000;
+
 export class Timeline {
   /** Every active instant, ordered by time then state. */
   readonly instants: readonly Instant[];
@@ -79,14 +83,27 @@ export class Timeline {
     }
   }
 
-  /** Parsed metadata of a completed commit, delta commit or replace commit (cached). */
+  /**
+   * Parsed metadata of a completed commit, delta commit or replace commit. A completed instant's
+   * file never changes, so it is cached for the process (bounded), not only for this timeline:
+   * every read and write of a table looks at the newest commits again.
+   */
   commitMetadata(instant: Instant): Promise<CommitMetadata> {
     const key = `${instant.time}.${instant.action}`;
     let p = this.metaCache.get(key);
     if (!p) {
-      p = this.instantBytes(instant).then((bytes) => parseCommitMetadata(bytes, this.instantPath(instant)));
+      const shared = `${this.store.uri}\u0000${this.instantPath(instant)}`;
+      const cached = instant.state === 'completed' ? processMetaCache.get(shared) : undefined;
+      p = cached ?? this.instantBytes(instant).then((bytes) => parseCommitMetadata(bytes, this.instantPath(instant)));
       this.metaCache.set(key, p);
-      p.catch(() => this.metaCache.delete(key));
+      if (instant.state === 'completed' && !cached) {
+        processMetaCache.set(shared, p);
+        if (processMetaCache.size > PROCESS_META_CACHE_SIZE) processMetaCache.delete(processMetaCache.keys().next().value as string);
+      }
+      p.catch(() => {
+        this.metaCache.delete(key);
+        processMetaCache.delete(shared);
+      });
     }
     return p;
   }
