@@ -240,7 +240,9 @@ export async function executeWrite(
     for (const bucket of planInsertBuckets(fresh.length, candidates, sizing, recordSize)) {
       const fileId = bucket.fileId ?? ctx.newFileId();
       const slice = bucket.fileId ? slices.find((s) => s.fileId === bucket.fileId) : undefined;
-      group(partition, fileId, slice).inserts.push(...fresh.slice(at, at + bucket.records));
+      // A loop, not push(...rows): spreading a million row indexes overflows the call stack.
+      const inserts = group(partition, fileId, slice).inserts;
+      for (let i = at; i < at + bucket.records && i < fresh.length; i++) inserts.push(fresh[i]);
       at += bucket.records;
     }
   }
