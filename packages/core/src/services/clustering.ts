@@ -20,6 +20,7 @@ import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim } from '../write/commit-claims.js';
+import { publishCompleted } from '../write/publish.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
@@ -193,6 +194,7 @@ export async function clusterSmallFiles(table: HudiTable, options: ClusteringOpt
     latest = instant;
   }
   await store.put(instantKey(table, { time: instant, action: 'replacecommit', state: 'inflight' }), new Uint8Array());
+  let uncertain = false;
   try {
     const progress = { instant, fileGroupsDone: 0, fileGroupsTotal: groups.length, bytesRead: 0, bytesWritten: 0 };
     options.onProgress?.({ ...progress });
@@ -221,9 +223,12 @@ export async function clusterSmallFiles(table: HudiTable, options: ClusteringOpt
       operationType: 'CLUSTER',
       replaced,
     });
-    if (!(await store.putIfAbsent(instantKey(table, { time: instant, action: 'replacecommit', state: 'completed' }), body))) {
-      throw new InvalidWriteError(`Clustering ${instant} was completed by someone else.`);
+    const published = await publishCompleted(store, instantKey(table, { time: instant, action: 'replacecommit', state: 'completed' }), body);
+    if (published.outcome === 'unknown') {
+      uncertain = true;
+      throw published.error;
     }
+    if (published.outcome === 'taken') throw published.error ?? new InvalidWriteError(`Clustering ${instant} was completed by someone else.`);
     await store.deleteMany(await listKeys(store, `.hoodie/.temp/${instant}/`)).catch(() => undefined);
     return {
       ...summary(instant),
@@ -232,7 +237,8 @@ export async function clusterSmallFiles(table: HudiTable, options: ClusteringOpt
       millis: Date.now() - started,
     };
   } catch (error) {
-    await abandonClustering(table, instant).catch(() => undefined);
+    // Undone unless it may have committed (the store lost the answer and cannot say).
+    if (!uncertain) await abandonClustering(table, instant).catch(() => undefined);
     throw error;
   }
 }

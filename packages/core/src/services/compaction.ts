@@ -20,6 +20,7 @@ import type { HudiTable } from '../table/table.js';
 import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim } from '../write/commit-claims.js';
+import { publishCompleted } from '../write/publish.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { writeContext } from '../write/table-writes.js';
 import {
@@ -317,8 +318,10 @@ export async function runCompaction(table: HudiTable, instant: string, options: 
     operationType: 'COMPACT',
     compacted: true,
   });
-  if (!(await store.putIfAbsent(instantKey(table, { time: instant, action: 'commit', state: 'completed' }), body))) {
-    throw new InvalidWriteError(`Compaction ${instant} was completed by another run.`);
+  const published = await publishCompleted(store, instantKey(table, { time: instant, action: 'commit', state: 'completed' }), body);
+  if (published.outcome !== 'published') {
+    // Still pending (or done by another run): the next run finishes it or finds it complete.
+    throw published.error ?? new InvalidWriteError(`Compaction ${instant} was completed by another run.`);
   }
   await store.deleteMany(await listKeys(store, `.hoodie/.temp/${instant}/`)).catch(() => undefined);
   return {

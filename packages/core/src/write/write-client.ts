@@ -31,6 +31,7 @@ import { locateKeys } from './key-index.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
 import { keysDeletedInLogs } from './log-deletes.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { publishCompleted } from './publish.js';
 import { pendingCompactionGroups } from '../services/compaction-plan.js';
 import { attachMetaColumns, commitSeqNo, withoutMetaFields } from './meta-columns.js';
 import { compareOrdering, dedupeByKey, orderingReader } from './ordering.js';
@@ -253,6 +254,7 @@ export async function executeWrite(
   const { instant, heartbeat } = await startInstant(ctx, timeline, action);
   const written: string[] = [];
   const markers: string[] = [];
+  let uncertain = false;
   try {
     const stats: WriteStatInput[] = [];
     let writerPartition = 0;
@@ -333,8 +335,16 @@ export async function executeWrite(
       replaced: overwrite ? replaced : undefined,
     });
     const completedKey = `${config.timelineDir}/${instantFileName({ time: instant, action, state: 'completed' }, config.timelineLayoutVersion)}`;
-    if (!(await store.putIfAbsent(completedKey, body))) {
-      throw new InvalidWriteError(`Instant ${instant} was completed by someone else; retry the write.`);
+    const published = await publishCompleted(store, completedKey, body);
+    if (published.outcome === 'unknown') {
+      // Whether the commit landed cannot be told now: nothing may be deleted. The instant is
+      // either complete or left pending for a rollback once this writer's heartbeat is gone.
+      uncertain = true;
+      throw published.error;
+    }
+    if (published.outcome === 'taken') {
+      // A lost answer may hide our own failure (the object missing); either way not committed.
+      throw published.error ?? new InvalidWriteError(`Instant ${instant} was completed by someone else; retry the write.`);
     }
     await store.deleteMany([...markers, instantClaimKey(instant)]).catch(() => undefined);
     await heartbeat.stop();
@@ -354,7 +364,7 @@ export async function executeWrite(
     };
   } catch (error) {
     // Nothing was published: remove what this attempt wrote, so nothing of it lingers.
-    await abandonInstant(ctx, instant, action, [...written, ...markers]);
+    if (!uncertain) await abandonInstant(ctx, instant, action, [...written, ...markers]);
     await heartbeat.stop();
     throw error;
   }
