@@ -2,7 +2,7 @@
 // store requests by kind. Opened at two commit counts of the same table: "bounded" means the
 // requests do not grow with the number of commits.
 
-import { openTable } from '@lake/core';
+import { clearCommitMetadataCache, openTable } from '@lake/core';
 import { LocalStore } from '@lake/storage';
 import type { BenchConfig } from '../config.js';
 import { eventTable } from '../data.js';
@@ -21,6 +21,8 @@ function requestsTotal(r: NonNullable<EngineRun['requests']>): number {
 async function lakeOpenFirstRow(dir: string, commits: number, buildMs: number): Promise<EngineRun> {
   const store = new LocalStore(dir);
   const open = await measure(async () => {
+    // A cold open, as a new process does it: nothing of the table cached.
+    clearCommitMetadataCache();
     const t = await openTable(store);
     const it = t.read()[Symbol.asyncIterator]();
     const first = await it.next();

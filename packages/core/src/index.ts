@@ -48,7 +48,7 @@ export {
   compareInstants,
 } from './timeline/instant.js';
 export { instantTimeToDate, dateToInstantTime, isInstantTime } from './timeline/instant-time.js';
-export { Timeline, loadTimeline, type AsOf } from './timeline/timeline.js';
+export { Timeline, loadTimeline, clearCommitMetadataCache, type AsOf } from './timeline/timeline.js';
 export {
   type CommitMetadata,
   type WriteStat,

@@ -20,6 +20,11 @@ export type AsOf = string | Date;
 const processMetaCache = new Map<string, Promise<CommitMetadata>>();
 const PROCESS_META_CACHE_SIZE = 20_000;
 
+/** Forgets every cached commit metadata (a cold start, as a new process has: benchmarks, tests). */
+export function clearCommitMetadataCache(): void {
+  processMetaCache.clear();
+}
+
 export class Timeline {
   /** Every active instant, ordered by time then state. */
   readonly instants: readonly Instant[];
