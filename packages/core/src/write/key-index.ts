@@ -2,16 +2,18 @@
 // base file. It is Hudi's bloom index: each base file's footer carries a bloom filter and the
 // min/max record key; a key can only be in files whose range covers it and whose filter says
 // "maybe", and only those candidates' `_hoodie_record_key` column is read to confirm.
-// Footers are immutable (a new file version is a new file name), so they are cached per process
-// and never go stale, whoever wrote the table. Memory grows with the files of the partitions a
-// write touches, never with the number of keys in the table.
+// Footers and key columns are immutable (a new file version is a new file name), so they are
+// cached per process (key columns up to 256 MiB) and never go stale, whoever wrote the table.
 
+import { Utf8 } from 'apache-arrow';
 import type { ObjectStore } from '@lake/storage';
 import { byteSourceFromStore, openParquet } from '@lake/parquet';
 import type { BloomFilter } from '../bloom/bloom-filter.js';
 import { readFooterBloomFilter, readFooterKeyRange } from '../bloom/footer.js';
 import type { BaseFile } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
+import { concatData } from '../arrow/take.js';
+import { conformData } from '../read/conform.js';
 
 interface FooterKeys {
   range?: { min: string; max: string };
@@ -41,14 +43,99 @@ async function footerKeys(store: ObjectStore, file: BaseFile): Promise<FooterKey
   return entry;
 }
 
-async function recordKeysOf(store: ObjectStore, file: BaseFile): Promise<Set<string>> {
+/** A file's `_hoodie_record_key` column as raw UTF-8: offsets into one byte buffer. */
+interface KeyColumn {
+  offsets: Int32Array;
+  bytes: Uint8Array;
+  length: number;
+}
+
+// Record-key columns of base files, cached per process like the footers: files never change,
+// and a merge-on-read table's base files stay the same across every write until compaction.
+// Bounded by bytes, oldest evicted first.
+const keyColumnCache = new Map<string, Promise<KeyColumn>>();
+const keyColumnBytes = new Map<string, number>();
+let cachedKeyBytes = 0;
+const maxCachedKeyBytes = 256 * 1024 * 1024;
+
+async function readKeyColumn(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
   const reader = await openParquet(await byteSourceFromStore(store, file.path, file.size), { name: file.path });
   const table = await reader.read({ columns: [META.recordKey] });
   const column = table.getChild(META.recordKey);
-  const out = new Set<string>();
-  if (!column) return out;
-  for (const value of column) if (typeof value === 'string') out.add(value);
-  return out;
+  if (!column || column.length === 0) return { offsets: new Int32Array(1), bytes: new Uint8Array(0), length: 0 };
+  const chunks = column.data.map((d) => conformData(d, new Utf8()));
+  const data = chunks.length === 1 ? chunks[0] : concatData(chunks);
+  const offsets = data.valueOffsets as Int32Array;
+  return { offsets: offsets.subarray(data.offset, data.offset + data.length + 1), bytes: data.values as Uint8Array, length: data.length };
+}
+
+function keyColumnOf(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
+  const key = cacheKey(store, file.path);
+  let entry = keyColumnCache.get(key);
+  if (entry) {
+    // Recently used entries move to the back of the eviction order.
+    keyColumnCache.delete(key);
+    keyColumnCache.set(key, entry);
+    return entry;
+  }
+  entry = readKeyColumn(store, file);
+  keyColumnCache.set(key, entry);
+  entry.then(
+    (col) => {
+      if (keyColumnCache.get(key) !== entry) return;
+      const size = col.bytes.byteLength + col.offsets.byteLength;
+      keyColumnBytes.set(key, size);
+      cachedKeyBytes += size;
+      for (const [old] of keyColumnCache) {
+        if (cachedKeyBytes <= maxCachedKeyBytes || old === key) break;
+        keyColumnCache.delete(old);
+        cachedKeyBytes -= keyColumnBytes.get(old) ?? 0;
+        keyColumnBytes.delete(old);
+      }
+    },
+    () => keyColumnCache.delete(key),
+  );
+  return entry;
+}
+
+const encoder = new TextEncoder();
+
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
+/** Which of `candidates` the column holds: compared as UTF-8 bytes, no string per row. */
+function presentKeys(col: KeyColumn, candidates: readonly string[]): Set<string> {
+  const byHash = new Map<number, { key: string; bytes: Uint8Array }[]>();
+  for (const key of candidates) {
+    const bytes = encoder.encode(key);
+    const h = hashBytes(bytes, 0, bytes.length);
+    const list = byHash.get(h);
+    if (list) list.push({ key, bytes });
+    else byHash.set(h, [{ key, bytes }]);
+  }
+  const found = new Set<string>();
+  const { offsets, bytes } = col;
+  for (let i = 0; i < col.length && found.size < candidates.length; i++) {
+    const start = offsets[i];
+    const end = offsets[i + 1];
+    const hits = byHash.get(hashBytes(bytes, start, end));
+    if (!hits) continue;
+    for (const c of hits) {
+      if (c.bytes.length !== end - start || found.has(c.key)) continue;
+      let same = true;
+      for (let j = 0; j < c.bytes.length; j++) {
+        if (c.bytes[j] !== bytes[start + j]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) found.add(c.key);
+    }
+  }
+  return found;
 }
 
 export interface IndexLookupStats {
@@ -86,8 +173,7 @@ export async function locateKeys(
     }
     if (candidates.length === 0) continue;
     if (stats) stats.filesRead++;
-    const present = await recordKeysOf(store, baseFile);
-    for (const key of candidates) if (present.has(key)) found.set(key, fileId);
+    for (const key of presentKeys(await keyColumnOf(store, baseFile), candidates)) found.set(key, fileId);
   }
   return found;
 }
