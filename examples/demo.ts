@@ -60,4 +60,11 @@ console.log('\n$ lake history <table>');
 await runCli(['history', location], processIO);
 console.log('\n$ lake show <table> --columns impression_id,campaign_id,cost --format ndjson');
 await runCli(['show', location, '--columns', 'impression_id,campaign_id,cost', '--format', 'ndjson'], processIO);
+
+// A user asks to be forgotten: their rows leave the snapshot, the older file versions and the
+// time travel that held them; a proof record keeps salted hashes of the id, never the id.
+console.log('\n$ lake gdpr-delete <table> --column user_id --id u-8412 --request-id req-8412');
+await runCli(['gdpr-delete', location, '--column', 'user_id', '--id', 'u-8412', '--request-id', 'req-8412'], processIO);
+console.log('\n$ lake gdpr-delete <table> --verify req-8412');
+await runCli(['gdpr-delete', location, '--verify', 'req-8412'], processIO);
 console.log(`\nThe table is a Hudi table: point Spark, Trino or Athena at ${location} to read it too.`);

@@ -13,6 +13,7 @@ import { writeCommand, writeOperations } from './commands/write.js';
 import { compactCommand, compactionStrategies } from './commands/compact.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { cleanCommand } from './commands/clean.js';
+import { gdprDeleteCommand } from './commands/gdpr-delete.js';
 import { queryCommand } from './commands/query.js';
 import { UsageError } from './usage-error.js';
 
@@ -107,6 +108,19 @@ export function buildProgram(io: CliIO): Command {
     .option('--dry-run', 'print what would be done, change nothing')
     .option('--json', 'print the summary as JSON')
     .action((uri: string, opts) => compactCommand(uri, opts, io));
+
+  program
+    .command('gdpr-delete')
+    .description('erase every row whose column holds the given ids, from the table and its history, with a proof record')
+    .argument('<uri>', uriHelp)
+    .option('--column <name>', 'the column holding the user id')
+    .option('--id <value>', 'a value to erase (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--ids-file <file>', 'values to erase, one per line')
+    .option('--request-id <id>', 'names the request in the proof record')
+    .option('--dry-run', 'report what would be erased, change nothing')
+    .option('--verify <request-id>', 're-run the verification of an earlier erasure')
+    .option('--json', 'print the report as JSON')
+    .action((uri: string, opts) => gdprDeleteCommand(uri, opts, io));
 
   program
     .command('clean')

@@ -246,13 +246,28 @@ export class TableExistsError extends LakeError {
 export class InstantCleanedError extends LakeError {
   readonly instant: string;
   readonly earliestRetained: string;
-  constructor(instant: string, earliestRetained: string, clean: string) {
+  constructor(instant: string, earliestRetained: string, clean: string, detail?: { code: string; message: string }) {
     super(
-      'INSTANT_CLEANED',
-      `Instant ${instant} is older than what the table retains: clean ${clean} kept versions from ${earliestRetained} on and removed older files. ` +
-        `Read as of ${earliestRetained} or later.`,
+      detail?.code ?? 'INSTANT_CLEANED',
+      detail?.message ??
+        `Instant ${instant} is older than what the table retains: clean ${clean} kept versions from ${earliestRetained} on and removed older files. ` +
+          `Read as of ${earliestRetained} or later.`,
     );
     this.instant = instant;
     this.earliestRetained = earliestRetained;
+  }
+}
+
+/** Time travel (or an incremental read) to an instant whose files an erasure purged. */
+export class InstantErasedError extends InstantCleanedError {
+  readonly requestId: string;
+  constructor(instant: string, earliestRetained: string, clean: string, requestId: string) {
+    super(instant, earliestRetained, clean, {
+      code: 'INSTANT_ERASED',
+      message:
+        `Instant ${instant} is before erasure request "${requestId}", which purged the files holding the erased rows (clean ${clean}). ` +
+        `Read as of ${earliestRetained} or later.`,
+    });
+    this.requestId = requestId;
   }
 }

@@ -7,7 +7,7 @@
 
 import type { ObjectStore } from '@lake/storage';
 
-import { InstantCleanedError, UnsupportedFeatureError } from '../errors.js';
+import { InstantCleanedError, InstantErasedError, UnsupportedFeatureError } from '../errors.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { parseLogFileName } from '../file-group/log-file.js';
@@ -21,6 +21,9 @@ import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { writeContext } from '../write/table-writes.js';
 import { instantKey } from './base-rewrite.js';
+
+/** Where erasure proof records live (see erasure.ts). */
+export const ERASURES_PREFIX = '.hoodie/.aux/lake/erasures/';
 import { pendingCompactionGroups } from './compaction-plan.js';
 import { CLEAN_METADATA_SCHEMA, CLEANER_PLAN_SCHEMA } from './plan-schemas.js';
 
@@ -122,14 +125,28 @@ export async function cleanTable(table: HudiTable, options: { policy?: CleanPoli
   if (!earliest) return undefined;
   const files = await filesToClean(store, timeline, earliest);
   const count = [...files.values()].reduce((n, f) => n + f.length, 0);
-  const ctx = writeContext(table);
-  let latest = timeline.instants.at(-1)?.time;
-  if (options.dryRun) return { instant: ctx.instants.next(latest), policy: policyName, earliestRetained: earliest, files, filesDeleted: 0 };
+  if (options.dryRun) return { instant: writeContext(table).instants.next(timeline.instants.at(-1)?.time), policy: policyName, earliestRetained: earliest, files, filesDeleted: 0 };
   if (count === 0) return undefined;
-  const retained = timeline.completedInstant(earliest)!;
+  const instant = await writeCleanInstant(table, files, earliest, policyName);
+  return { instant, policy: policyName, earliestRetained: earliest, files, filesDeleted: count };
+}
+
+/**
+ * Deletes `files` (per partition) as one Hudi clean: the Avro plan as `clean.requested` and
+ * `clean.inflight`, the deletes, then the Avro clean metadata. Returns the clean's instant.
+ */
+export async function writeCleanInstant(
+  table: HudiTable,
+  files: ReadonlyMap<string, string[]>,
+  earliest: string,
+  policyName: string,
+): Promise<string> {
+  const store = table.store;
+  const timeline = await table.timeline();
+  const retained = timeline.completedInstant(earliest);
   const plan = encodeAvroContainer(CLEANER_PLAN_SCHEMA, [
     {
-      earliestInstantToRetain: { timestamp: earliest, action: retained.action, state: 'COMPLETED' },
+      earliestInstantToRetain: retained ? { timestamp: earliest, action: retained.action, state: 'COMPLETED' } : null,
       policy: policyName,
       filesToBeDeletedPerPartition: null,
       version: 2,
@@ -137,6 +154,8 @@ export async function cleanTable(table: HudiTable, options: { policy?: CleanPoli
       partitionsToBeDeleted: null,
     },
   ]);
+  const ctx = writeContext(table);
+  let latest = timeline.instants.at(-1)?.time;
   let instant: string;
   for (;;) {
     instant = ctx.instants.next(latest);
@@ -146,7 +165,7 @@ export async function cleanTable(table: HudiTable, options: { policy?: CleanPoli
   const started = Date.now();
   await store.put(instantKey(table, { time: instant, action: 'clean', state: 'inflight' }), plan);
   for (const keys of files.values()) await store.deleteMany(keys);
-  const lastWrite = timeline.latestCompletedWrite()?.time ?? '';
+  const count = [...files.values()].reduce((n, f) => n + f.length, 0);
   const metadata = encodeAvroContainer(CLEAN_METADATA_SCHEMA, [
     {
       policy: policyName,
@@ -154,19 +173,32 @@ export async function cleanTable(table: HudiTable, options: { policy?: CleanPoli
       timeTakenInMillis: Date.now() - started,
       totalFilesDeleted: count,
       earliestCommitToRetain: earliest,
-      lastCompletedCommitTimestamp: lastWrite,
+      lastCompletedCommitTimestamp: timeline.latestCompletedWrite()?.time ?? '',
       partitionMetadata: Object.fromEntries(
-        [...files].map(([p, keys]) => [
-          p,
-          { partitionPath: p, policy: policyName, deletePathPatterns: keys.map((k) => k.slice(k.lastIndexOf('/') + 1)), successDeleteFiles: keys.map((k) => k.slice(k.lastIndexOf('/') + 1)), failedDeleteFiles: [], isPartitionDeleted: null },
-        ]),
+        [...files].map(([p, keys]) => {
+          const names = keys.map((k) => k.slice(k.lastIndexOf('/') + 1));
+          return [p, { partitionPath: p, policy: policyName, deletePathPatterns: names, successDeleteFiles: names, failedDeleteFiles: [], isPartitionDeleted: null }];
+        }),
       ),
       version: 2,
       bootstrapPartitionMetadata: null,
     },
   ]);
   await store.put(instantKey(table, { time: instant, action: 'clean', state: 'completed' }), metadata);
-  return { instant, policy: policyName, earliestRetained: earliest, files, filesDeleted: count };
+  return instant;
+}
+
+/** The erasure request whose purge is the clean at `clean`, if any. */
+async function erasureOfClean(timeline: Timeline, clean: string): Promise<string | undefined> {
+  for await (const o of timeline.store.list(ERASURES_PREFIX)) {
+    try {
+      const rec = JSON.parse(new TextDecoder().decode(await timeline.store.get(o.key))) as { requestId?: string; instants?: string[] };
+      if (rec.instants?.includes(clean) && rec.requestId) return rec.requestId;
+    } catch {
+      // An unreadable record cannot name the request; the plain cleaned error still applies.
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -191,5 +223,9 @@ export async function checkNotCleaned(timeline: Timeline, asOf: string): Promise
           : undefined;
     if (earliest && (!best || earliest > best.earliest)) best = { earliest, clean: c.time };
   }
-  if (best && asOf < best.earliest) throw new InstantCleanedError(asOf, best.earliest, best.clean);
+  if (best && asOf < best.earliest) {
+    const request = await erasureOfClean(timeline, best.clean);
+    if (request) throw new InstantErasedError(asOf, best.earliest, best.clean, request);
+    throw new InstantCleanedError(asOf, best.earliest, best.clean);
+  }
 }

@@ -30,6 +30,7 @@ import {
 import type { CompactionPlan } from '../services/compaction-plan.js';
 import { rollbackFailedWrites, rollbackWrite, type RollbackResult } from '../services/rollback.js';
 import { checkNotCleaned, cleanTable, type CleanPolicy, type CleanResult } from '../services/clean.js';
+import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
 
 export type TableWriteOptions = WriteOptions & {
@@ -231,6 +232,21 @@ export class HudiTable {
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
     }
     return result;
+  }
+
+  /**
+   * GDPR erasure: removes every row whose `column` holds one of `values` from the latest
+   * snapshot (one commit), compacts merge-on-read file groups it touched, purges every other data
+   * file still holding a value (as a `clean` instant), and writes a proof record with salted
+   * hashes of the values and a verification over every data file of the table.
+   */
+  erase(request: ErasureRequest): Promise<ErasureReport> {
+    return eraseValues(this, request);
+  }
+
+  /** Re-runs the verification of an erasure request and returns its updated proof record. */
+  verifyErasure(requestId: string): Promise<ErasureRecord> {
+    return verifyErasure(this, requestId);
   }
 
   /**

@@ -33,7 +33,7 @@ export class Timeline {
   private rolledBack?: Promise<Set<string>>;
 
   constructor(
-    private readonly store: ObjectStore,
+    readonly store: ObjectStore,
     readonly config: TableConfig,
     instants: Instant[],
   ) {

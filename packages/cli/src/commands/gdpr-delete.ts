@@ -1,0 +1,72 @@
+// `lake gdpr-delete`: erases a user's rows (by the values of a column) from the table and its
+// history, with a proof record; `--verify <request-id>` re-checks an earlier erasure.
+
+import { readFile } from 'node:fs/promises';
+
+import { openTable, type ErasureRecord } from '@lake/core';
+import { LakeError } from '@lake/storage';
+
+import type { CliIO } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+export interface GdprDeleteOptions {
+  column?: string;
+  id?: string[];
+  idsFile?: string;
+  requestId?: string;
+  dryRun?: boolean;
+  verify?: string;
+  json?: boolean;
+}
+
+function summary(r: ErasureRecord, dryRun: boolean): string[] {
+  const lines = [
+    dryRun
+      ? `Would erase ${r.rowsErased} row(s) where ${r.column} matches ${r.valueHashes.length} value(s).`
+      : `Erasure ${r.requestId}: ${r.rowsErased} row(s) where ${r.column} matched ${r.valueHashes.length} value(s) removed from the latest snapshot.`,
+    `Files examined: ${r.filesExamined}, skipped by statistics: ${r.filesSkipped}.`,
+  ];
+  if (!dryRun) {
+    lines.push(`Files rewritten: ${r.filesRewritten.length}; older files purged: ${r.filesPurged.length}; instants: ${r.instants.join(', ') || 'none'}.`);
+    lines.push(verification(r));
+    lines.push(`Proof: .hoodie/.aux/lake/erasures/${r.requestId}.json (salted hashes of the values, never the values).`);
+  }
+  return lines;
+}
+
+function verification(r: ErasureRecord): string {
+  const v = r.verification;
+  return v.passed
+    ? `Verified ${v.at}: ${v.filesScanned} data file(s) re-read, no row holds an erased value.`
+    : `VERIFICATION FAILED ${v.at}: ${v.matches} row(s) in ${v.filesScanned} data file(s) still hold an erased value.`;
+}
+
+export async function gdprDeleteCommand(uri: string, opts: GdprDeleteOptions, io: CliIO): Promise<void> {
+  const table = await openTable(uri);
+  if (opts.verify) {
+    const record = await table.verifyErasure(opts.verify);
+    if (opts.json) io.out(JSON.stringify(record));
+    else io.out(verification(record));
+    if (!record.verification.passed) throw new LakeError('ERASURE_UNVERIFIED', `erasure ${opts.verify} failed its verification: erased values are still in the table`);
+    return;
+  }
+  if (!opts.column) throw new UsageError('--column is required (the column holding the user id), unless --verify is given');
+  const values = [...(opts.id ?? [])];
+  if (opts.idsFile) {
+    const text = await readFile(opts.idsFile, 'utf8').catch((e: unknown) => {
+      throw new UsageError(`cannot read --ids-file ${opts.idsFile}: ${(e as Error).message}`);
+    });
+    values.push(...text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#')));
+  }
+  if (values.length === 0) throw new UsageError('give the values to erase with --id (repeatable) or --ids-file');
+  const report = await table.erase({ column: opts.column, values, requestId: opts.requestId, dryRun: opts.dryRun });
+  if (opts.json) {
+    const { salt: _salt, ...shown } = report;
+    io.out(JSON.stringify(shown));
+  } else {
+    for (const line of summary(report, report.dryRun)) io.out(line);
+  }
+  if (!report.dryRun && !report.verification.passed) {
+    throw new LakeError('ERASURE_UNVERIFIED', `erasure ${report.requestId} failed its verification: erased values are still in the table`);
+  }
+}
