@@ -37,11 +37,11 @@ describe('clean', () => {
     const before = await Promise.all(instants.map(async (i) => (await t.read({ asOf: i, withMeta: false }).collect()).numRows));
     expect(parquetFiles(join(dir, 'x'))).toHaveLength(5);
 
-    const dry = await lake('clean', dir, '--retain-commits', '2', '--dry-run', '--json');
+    const dry = await lake('clean', dir, '--retain-commits', '2', '--reader-grace-minutes', '0', '--dry-run', '--json');
     expect(JSON.parse(dry.out[0])).toMatchObject({ instant: null, files: 3, dryRun: true, earliestRetained: instants[3] });
     expect(parquetFiles(join(dir, 'x'))).toHaveLength(5);
 
-    const run = await lake('clean', dir, '--retain-commits', '2');
+    const run = await lake('clean', dir, '--retain-commits', '2', '--reader-grace-minutes', '0');
     expect(run.code, run.err.join('\n')).toBe(0);
     expect(run.out[0]).toMatch(new RegExp(`^Clean \\d{17} deleted 3 file\\(s\\) in 1 partition\\(s\\); instants from ${instants[3]} on stay readable \\(KEEP_LATEST_COMMITS\\)\\.$`));
     // Kept: the version serving reads at the earliest retained instant, and the newest.
@@ -68,7 +68,7 @@ describe('clean', () => {
     const plan = await store.get(`.hoodie/${clean.time}.clean.requested`);
     expect(decodeMetadataFile(plan, 'plan')).toMatchObject({ policy: 'KEEP_LATEST_COMMITS', earliestInstantToRetain: { timestamp: instants[3] } });
 
-    expect((await lake('clean', dir, '--retain-commits', '2')).out[0]).toMatch(/^Nothing to clean/);
+    expect((await lake('clean', dir, '--retain-commits', '2', '--reader-grace-minutes', '0')).out[0]).toMatch(/^Nothing to clean/);
     // Writes go on as usual.
     await t.upsert([{ id: 'a', p: 'x', v: 9 }]);
     expect((await t.read({ withMeta: false }).collect()).numRows).toBe(6);
@@ -84,7 +84,7 @@ describe('clean', () => {
     const latest = (await t.read({ withMeta: false }).collect()).toArray().map((r) => JSON.stringify(r.toJSON(), (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)));
     // Retaining the last write keeps the compacted slice (base + its log) and drops the older
     // slices, the pre-compaction log with them.
-    const res = await t.clean({ policy: { kind: 'commits', retain: 1 } });
+    const res = await t.clean({ policy: { kind: 'commits', retain: 1 }, readerGraceMs: 0 });
     expect(res?.filesDeleted).toBe(6);
     expect(readdirSync(join(dir, 'x')).filter((n) => n.includes('.log.'))).toHaveLength(1);
     expect(parquetFiles(join(dir, 'x'))).toHaveLength(1);
@@ -95,7 +95,7 @@ describe('clean', () => {
     await t.upsert([{ id: 'b', p: 'y', v: 5 }]);
     await t.upsert([{ id: 'b', p: 'y', v: 6 }]);
     const files = readdirSync(join(dir, 'x')).length;
-    await t.clean({ policy: { kind: 'commits', retain: 1 } });
+    await t.clean({ policy: { kind: 'commits', retain: 1 }, readerGraceMs: 0 });
     expect(readdirSync(join(dir, 'x')).length).toBe(files);
     await t.compact();
     expect((await t.read({ withMeta: false }).collect()).numRows).toBe(latest.length);
@@ -109,8 +109,22 @@ describe('clean', () => {
     const later = new Date(Date.now() + 2 * 3_600_000);
     const { cleanTable } = await import('../packages/core/src/index.js');
     const res = await cleanTable(t, { policy: { kind: 'hours', retain: 1 }, now: later });
+    // From two hours later the superseded versions are past the readers' grace period too.
     expect(res?.earliestRetained).toBe(instants[4]);
     expect(parquetFiles(join(dir, 'x'))).toHaveLength(1);
     expect((await lake('clean', dir, '--retain-commits', '1', '--retain-hours', '1')).code).toBe(2);
+  });
+});
+
+describe('readers in flight', () => {
+  it('keeps versions superseded within the grace period, for readers still reading them', async () => {
+    const { dir, t } = await fiveVersions('grace', 'cow');
+    // Every version was superseded seconds ago: nothing goes, no clean is recorded.
+    expect(await t.clean({ policy: { kind: 'commits', retain: 1 } })).toBeUndefined();
+    expect(parquetFiles(join(dir, 'x'))).toHaveLength(5);
+    // A reader that started on the oldest version still finds its files.
+    const first = (await t.timeline()).completedWrites()[0].time;
+    expect((await t.read({ asOf: first }).collect()).numRows).toBe(2);
+    expect((await t.clean({ policy: { kind: 'commits', retain: 1 }, readerGraceMs: 0 }))?.filesDeleted).toBe(4);
   });
 });

@@ -223,7 +223,7 @@ async function applyOp(
       return undefined;
     }
     case 'clean': {
-      const res = await t.clean({ policy: { kind: 'commits', retain: op.retain } });
+      const res = await t.clean({ policy: { kind: 'commits', retain: op.retain }, readerGraceMs: 0 });
       return res ? { cleanedBefore: res.earliestRetained } : undefined;
     }
   }

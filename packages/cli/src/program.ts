@@ -128,6 +128,7 @@ export function buildProgram(io: CliIO): Command {
     .argument('<uri>', uriHelp)
     .option('--retain-commits <n>', 'KEEP_LATEST_COMMITS: time travel to the last n writes keeps working', positiveInt)
     .option('--retain-hours <h>', 'KEEP_LATEST_BY_HOURS: time travel over the last h hours keeps working', positiveInt)
+    .option('--reader-grace-minutes <m>', 'keep versions superseded less than m minutes ago for readers still on them (default 15)', nonNegativeInt)
     .option('--dry-run', 'print what would be deleted, delete nothing')
     .option('--json', 'print the result as JSON')
     .action((uri: string, opts) => cleanCommand(uri, opts, io));

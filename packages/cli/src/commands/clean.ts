@@ -9,6 +9,7 @@ import { UsageError } from '../usage-error.js';
 export interface CleanOptions {
   retainCommits?: number;
   retainHours?: number;
+  readerGraceMinutes?: number;
   dryRun?: boolean;
   json?: boolean;
 }
@@ -18,7 +19,11 @@ export async function cleanCommand(uri: string, opts: CleanOptions, io: CliIO): 
   const policy: CleanPolicy | undefined =
     opts.retainHours !== undefined ? { kind: 'hours', retain: opts.retainHours } : opts.retainCommits !== undefined ? { kind: 'commits', retain: opts.retainCommits } : undefined;
   const table = await openTable(uri);
-  const result = await table.clean({ policy, dryRun: opts.dryRun });
+  const result = await table.clean({
+    policy,
+    dryRun: opts.dryRun,
+    ...(opts.readerGraceMinutes !== undefined ? { readerGraceMs: opts.readerGraceMinutes * 60_000 } : {}),
+  });
   const files = result ? [...result.files.values()].reduce((n, f) => n + f.length, 0) : 0;
   if (opts.json) {
     io.out(JSON.stringify(result ? { instant: opts.dryRun ? null : result.instant, policy: result.policy, earliestRetained: result.earliestRetained, files, dryRun: opts.dryRun ?? false, partitions: Object.fromEntries(result.files) } : { instant: null, files: 0, dryRun: opts.dryRun ?? false }));

@@ -62,17 +62,17 @@ function earliestRetained(timeline: Timeline, valid: ReadonlySet<string>, policy
 }
 
 /** File groups replaced by replace commits that completed before `bound`. */
-async function replacedBefore(timeline: Timeline, valid: ReadonlySet<string>, bound: string): Promise<Set<string>> {
-  const out = new Set<string>();
+async function replacedBefore(timeline: Timeline, valid: ReadonlySet<string>, bound: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
   for (const w of timeline.completedWrites()) {
     if (w.action !== 'replacecommit' || !valid.has(w.time) || w.time >= bound) continue;
-    for (const [p, ids] of (await timeline.commitMetadata(w)).partitionToReplaceFileIds) for (const id of ids) out.add(fileGroupKey(p, id));
+    for (const [p, ids] of (await timeline.commitMetadata(w)).partitionToReplaceFileIds) for (const id of ids) out.set(fileGroupKey(p, id), w.time);
   }
   return out;
 }
 
 /** Per partition, the data files no instant at or after `earliest` needs. */
-async function filesToClean(store: ObjectStore, timeline: Timeline, earliest: string): Promise<Map<string, string[]>> {
+async function filesToClean(store: ObjectStore, timeline: Timeline, earliest: string, supersededBefore: string): Promise<Map<string, string[]>> {
   const { valid, isVisible } = await instantVisibility(timeline);
   const replaced = await replacedBefore(timeline, valid, earliest);
   const compacting = await pendingCompactionGroups(timeline);
@@ -97,13 +97,17 @@ async function filesToClean(store: ObjectStore, timeline: Timeline, earliest: st
       const key = fileGroupKey(partition.path, fileId);
       if (compacting.has(key)) continue;
       if (replaced.has(key)) {
-        for (const files of slices.values()) doomed.push(...files);
+        if ((replaced.get(key) ?? '') < supersededBefore) for (const files of slices.values()) doomed.push(...files);
         continue;
       }
       const times = [...slices.keys()].sort();
-      // Keep every slice from the one serving reads at `earliest` on (the newest at or before it).
+      // Keep every slice from the one serving reads at `earliest` on (the newest at or before it),
+      // and any slice superseded so recently that a reader may still be reading it.
       const serving = times.filter((t) => t <= earliest).at(-1);
-      if (serving !== undefined) for (const t of times) if (t < serving) doomed.push(...slices.get(t)!);
+      if (serving === undefined) continue;
+      times.forEach((t, i) => {
+        if (t < serving && times[i + 1] < supersededBefore) doomed.push(...slices.get(t)!);
+      });
     }
     if (doomed.length > 0) out.set(partition.path, doomed.sort());
   }
@@ -114,7 +118,13 @@ async function filesToClean(store: ObjectStore, timeline: Timeline, earliest: st
  * Cleans the table by the policy: plans (`clean.requested`), deletes, and completes the `clean`
  * instant. Undefined when nothing is old enough to clean.
  */
-export async function cleanTable(table: HudiTable, options: { policy?: CleanPolicy; dryRun?: boolean; now?: Date } = {}): Promise<CleanResult | undefined> {
+/** How long a superseded file version stays for readers still reading it (default 15 minutes). */
+export const DEFAULT_READER_GRACE_MS = 15 * 60_000;
+
+export async function cleanTable(
+  table: HudiTable,
+  options: { policy?: CleanPolicy; dryRun?: boolean; now?: Date; readerGraceMs?: number } = {},
+): Promise<CleanResult | undefined> {
   if (table.config.version >= 8) throw new UnsupportedFeatureError('Cleaning table version 8 is not supported yet; lake cleans version 6 tables.');
   const policy = options.policy ?? DEFAULT_CLEAN_POLICY;
   const policyName = policy.kind === 'commits' ? 'KEEP_LATEST_COMMITS' : 'KEEP_LATEST_BY_HOURS';
@@ -123,7 +133,9 @@ export async function cleanTable(table: HudiTable, options: { policy?: CleanPoli
   const { valid } = await instantVisibility(timeline);
   const earliest = earliestRetained(timeline, valid, policy, options.now ?? new Date());
   if (!earliest) return undefined;
-  const files = await filesToClean(store, timeline, earliest);
+  const now = options.now ?? new Date();
+  const supersededBefore = dateToInstantTime(new Date(now.getTime() - (options.readerGraceMs ?? DEFAULT_READER_GRACE_MS)), timeline.config.timelineTimezone);
+  const files = await filesToClean(store, timeline, earliest, supersededBefore);
   const count = [...files.values()].reduce((n, f) => n + f.length, 0);
   if (options.dryRun) return { instant: writeContext(table).instants.next(timeline.instants.at(-1)?.time), policy: policyName, earliestRetained: earliest, files, filesDeleted: 0 };
   if (count === 0) return undefined;

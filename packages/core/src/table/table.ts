@@ -253,7 +253,7 @@ export class HudiTable {
    * Deletes file versions no retained instant needs (Hudi's cleaner; default: keep what the last
    * 10 writes need), as a `clean` instant. Undefined when nothing is old enough.
    */
-  clean(options: { policy?: CleanPolicy; dryRun?: boolean } = {}): Promise<CleanResult | undefined> {
+  clean(options: { policy?: CleanPolicy; dryRun?: boolean; readerGraceMs?: number } = {}): Promise<CleanResult | undefined> {
     return cleanTable(this, options);
   }
 
