@@ -30,7 +30,7 @@ export interface KindStats {
 export type GenerateStats = Record<AdKind, KindStats>;
 
 /** mulberry32: small, fast and the same on every platform. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -17,17 +17,9 @@ export interface SourceEvent {
   amount: number;
 }
 
-/** A deterministic generator (mulberry32) so a failing run can be replayed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator (the ad-events example's mulberry32) so a failing run can be replayed. */
+export { random } from '../../examples/ad-events/generate.js';
+import { random } from '../../examples/ad-events/generate.js';
 
 export function makeEvent(i: number): SourceEvent {
   return { id: `ev-${String(i).padStart(5, '0')}`, user: `u-${i % 13}`, ts: Date.UTC(2024, 4, 1 + (i % 4), i % 24, i % 60, 0, i % 1000), amount: (i * 7) / 100 };

@@ -7,7 +7,7 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import { mapLimit } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
 
-import { ConflictError, InvalidWriteError } from '../errors.js';
+import { InvalidWriteError } from '../errors.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
@@ -15,7 +15,6 @@ import { encodeAvroContainer } from '../schema/avro-container-writer.js';
 import { withMetaFields } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { HudiTable } from '../table/table.js';
-import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -24,6 +23,7 @@ import { publishCompleted } from '../write/publish.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
+import { checkTimelineConflicts } from '../write/write-client.js';
 import { REQUESTED_REPLACE_SCHEMA } from './plan-schemas.js';
 import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
 
@@ -210,12 +210,7 @@ export async function clusterSmallFiles(table: HudiTable, options: ClusteringOpt
     for (const g of groups) replaced.set(g.partitionPath, [...(replaced.get(g.partitionPath) ?? []), ...g.slices.map((s) => s.fileId)]);
     const inputs = new Set(groups.flatMap((g) => g.slices.map((s) => fileGroupKey(s.partitionPath, s.fileId))));
     // A writer that changed an input file group meanwhile wins; this clustering is undone.
-    const now = await table.timeline();
-    for (const w of now.completedWrites()) {
-      if (known.has(w.time) || w.time === instant) continue;
-      const touched = writtenFileGroups(await now.commitMetadata(w)).filter((g) => inputs.has(fileGroupKey(g.partitionPath, g.fileId)));
-      if (touched.length > 0) throw new ConflictError(instant, w.time, touched.map((g) => `${g.partitionPath}/${g.fileId}`));
-    }
+    await checkTimelineConflicts(ctx, known, instant, inputs);
     await claimCommit(store, claimStart, { instant, action: 'replacecommit', fileGroups: [...inputs].map((k) => k.replace('\u0000', '/')) });
     const body = commitMetadataJson({
       stats,

@@ -428,7 +428,8 @@ async function abandonInstant(ctx: WriteContext, instant: string, action: Action
   }
 }
 
-async function checkTimelineConflicts(ctx: WriteContext, known: ReadonlySet<string>, instant: string, changed: ReadonlySet<string>): Promise<void> {
+/** Fails with ConflictError when a write completed since `known` changed or replaced a file group in `changed`. */
+export async function checkTimelineConflicts(ctx: WriteContext, known: ReadonlySet<string>, instant: string, changed: ReadonlySet<string>): Promise<void> {
   if (changed.size === 0) return;
   const now = await ctx.timeline();
   for (const i of now.completedWrites()) {
