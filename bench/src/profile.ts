@@ -2,7 +2,7 @@
 // sampling profiler `node --cpu-prof` uses, started and stopped around the operation only, so
 // table setup does not show), written as a .cpuprofile and summarised as the functions with
 // the most self time. Ops: load, upsert, delete, erase, commit, scan; or a .cpuprofile file to
-// summarise.
+// summarise. `<op>-mor` runs upsert, delete, erase or scan on a merge-on-read table.
 
 import { readFileSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -31,7 +31,8 @@ interface CpuProfile {
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-async function setup(op: string, rows: number): Promise<() => Promise<unknown>> {
+async function setup(opName: string, rows: number): Promise<() => Promise<unknown>> {
+  let op = opName;
   if (op === 'load') {
     const data = eventTable(0, rows);
     const { table } = await lakeCreate(await scratch('prof-load'));
@@ -45,9 +46,11 @@ async function setup(op: string, rows: number): Promise<() => Promise<unknown>> 
       for (let i = rows; i < rows + 20; i++) await table.insert(eventTable(i * 10, 10));
     };
   }
-  const { table } = await lakeOpen(await buildLakeBase(rows));
+  const mor = op.endsWith('-mor');
+  if (mor) op = op.slice(0, -'-mor'.length);
+  const { table } = await lakeOpen(await buildLakeBase(rows, mor ? { type: 'mor' } : {}));
   if (op === 'upsert') {
-    const batch = upsertTable(rows, Math.floor(rows / 4));
+    const batch = upsertTable(rows, Math.floor(rows / 10)); // 100k into 1M, as the scenario
     return () => table.upsert(batch);
   }
   if (op === 'delete') {
@@ -63,7 +66,7 @@ async function setup(op: string, rows: number): Promise<() => Promise<unknown>> 
       for await (const b of table.read({ columns: ['impression_id', 'cost'], withMeta: false })) void b;
     };
   }
-  throw new Error(`Unknown op "${op}"; use load, upsert, delete, erase, commit or scan`);
+  throw new Error(`Unknown op "${op}"; use load, upsert, delete, erase, commit or scan (upsert, delete, erase and scan also as <op>-mor)`);
 }
 
 const sourceCache = new Map<string, string[]>();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   Binary, Bool, DateDay, Decimal, Field, Float64, Int16, Int32, Int64, Int8, List, Map_, RecordBatch, Schema, Struct,
-  TimestampMicrosecond, Utf8, makeData, vectorFromArray, type DataType, type Vector,
+  TimestampMicrosecond, Utf8, makeData, makeVector, vectorFromArray, type DataType, type Vector,
 } from 'apache-arrow';
 import { concatBatches, concatData, nullData, takeData, takeRows } from './take.js';
 
@@ -82,6 +82,22 @@ describe('takeRows / concatBatches', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('copies runs of consecutive rows, short and long strings alike', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 150 }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(6)), { maxLength: 10 }),
+        (values, runs) => {
+          const vector = vectorFromArray(values, new Utf8());
+          const indices = runs.flatMap(([start, len]) => Array.from({ length: len }, (_, i) => (start + i) % values.length));
+          const taken = takeData(vector.data[0], indices);
+          expect([...makeVector(taken)]).toEqual(indices.map((i) => values[i]));
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 

@@ -81,8 +81,17 @@ function takeBytes(offsets: ArrayLike<number>, bytes: Uint8Array, indices: Indic
     newOffsets[i + 1] = total;
   }
   const data = new Uint8Array(total);
-  for (let i = 0; i < indices.length; i++) {
-    data.set(bytes.subarray(offsets[indices[i]], offsets[indices[i] + 1]), newOffsets[i]);
+  // Runs of consecutive rows are one contiguous byte range: copied with one call. Short values
+  // are copied byte by byte, which is cheaper than a subarray view per value.
+  for (let i = 0; i < indices.length; ) {
+    let j = i + 1;
+    while (j < indices.length && indices[j] === indices[j - 1] + 1) j++;
+    const from = offsets[indices[i]];
+    const to = offsets[indices[j - 1] + 1];
+    const at = newOffsets[i];
+    if (to - from > 64) data.set(bytes.subarray(from, to), at);
+    else for (let k = 0; k < to - from; k++) data[at + k] = bytes[from + k];
+    i = j;
   }
   return { offsets: newOffsets, data };
 }

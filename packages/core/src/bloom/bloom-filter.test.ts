@@ -5,8 +5,8 @@ import { gunzipSync } from 'fflate';
 import { fixtureZips, loadFixture } from '../../test/fixture-zips.js';
 import { BLOOM_FILTER_DEFAULTS, bloomBitSize, bloomHashCount, createBloomFilter, parseBloomFilter } from './bloom-filter.js';
 import { createRecordKeyFooter, readFooterBloomFilter, readFooterKeyRange } from './footer.js';
-import { decodeBase64, encodeBase64 } from './base64.js';
-import { murmurHash } from './murmur-hash.js';
+import { decodeBase64, decodeBase64Portable, encodeBase64, encodeBase64Portable } from './base64.js';
+import { murmurHash, murmurHashChain } from './murmur-hash.js';
 import { LakeError } from '@lake/storage';
 
 interface BaseFile {
@@ -121,6 +121,29 @@ describe('bloom filter sizing and hashing', () => {
       }),
     );
   });
+
+  it('computes the chain of seeded hashes as repeated single hashes would', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), (bytes, count, modulo) => {
+        const out = new Int32Array(count);
+        murmurHashChain(bytes, count, modulo, out);
+        let seed = 0;
+        const expected = Array.from({ length: count }, () => {
+          seed = murmurHash(bytes, seed);
+          return Math.abs(seed % modulo);
+        });
+        expect(Array.from(out)).toEqual(expected);
+      }),
+    );
+  });
+
+  it('hashes ASCII and non-ASCII keys alike whatever came before', () => {
+    const filter = createBloomFilter({ type: 'SIMPLE', numEntries: 100 });
+    const keys = ['a-long-ascii-key-0001', 'é', 'x', 'k\u00e9y-2', 'short', 'a-long-ascii-key-0001'.repeat(20)];
+    for (const k of keys) filter.add(k);
+    const reparsed = parseBloomFilter(filter.serialize(), 'SIMPLE');
+    for (const k of [...keys].reverse()) expect(reparsed.mightContain(k)).toBe(true);
+  });
 });
 
 describe('bloom filter behaviour', () => {
@@ -168,8 +191,18 @@ describe('bloom filter behaviour', () => {
       fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
         const text = encodeBase64(bytes);
         expect(text).toBe(btoa(String.fromCharCode(...bytes)));
+        expect(encodeBase64Portable(bytes)).toBe(text);
         expect(decodeBase64(text)).toEqual(bytes);
+        expect(decodeBase64Portable(text)).toEqual(bytes);
+        expect(decodeBase64(text.replace(/=+$/, ''))).toEqual(bytes);
       }),
     );
+  });
+
+  it('refuses text that is not Base64, with or without Node', () => {
+    for (const bad of ['ab!d', 'abcde', 'ab==c', 'a===', 'QQ==\n']) {
+      expect(decodeBase64(bad)).toBeUndefined();
+      expect(decodeBase64Portable(bad)).toBeUndefined();
+    }
   });
 });

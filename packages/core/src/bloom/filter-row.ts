@@ -3,7 +3,7 @@
 // bit i lives in byte i>>3 at mask 1<<(i&7). Simple and dynamic filters are built from these rows.
 
 import { InvalidBloomFilterError } from '../errors.js';
-import { murmurHash } from './murmur-hash.js';
+import { murmurHashChain } from './murmur-hash.js';
 import { GrowableBytes } from '../bytes/growable-bytes.js';
 
 /** Hadoop's hash type code for MurmurHash, the only one Hudi writes. */
@@ -30,11 +30,7 @@ function byteLength(vectorSize: number): number {
 
 /** Bit positions of a key: each hash seeds the next, as Hadoop's HashFunction does. */
 export function positions(shape: RowShape, key: Uint8Array, out: Int32Array): void {
-  let seed = 0;
-  for (let i = 0; i < shape.nbHash; i++) {
-    seed = murmurHash(key, seed);
-    out[i] = Math.abs(seed % shape.vectorSize);
-  }
+  murmurHashChain(key, shape.nbHash, shape.vectorSize, out);
 }
 
 export function setPositions(row: FilterRow, pos: Int32Array): void {

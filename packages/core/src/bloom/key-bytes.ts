@@ -4,7 +4,22 @@
 const encoder = new TextEncoder();
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+let ascii = new Uint8Array(256);
+
+/**
+ * The key's bytes. ASCII keys (the common case) are written into a buffer that is reused by the
+ * next call: use the result before calling again.
+ */
 export function javaUtf8Bytes(key: string): Uint8Array {
+  const n = key.length;
+  if (ascii.length < n) ascii = new Uint8Array(Math.max(n, ascii.length * 2));
+  let i = 0;
+  for (; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 0x80) break;
+    ascii[i] = c;
+  }
+  if (i === n) return ascii.subarray(0, n);
   if (!SURROGATE.test(key)) return encoder.encode(key);
   let fixed = '';
   for (let i = 0; i < key.length; i++) {

@@ -34,3 +34,44 @@ export function murmurHash(data: Uint8Array, seed: number): number {
 function signed(byte: number): number {
   return (byte << 24) >> 24;
 }
+
+/**
+ * Hadoop's chain of hashes for one key: hash i is `murmurHash(data, hash i-1)`, starting from
+ * seed 0, each reduced to `abs(hash % modulo)`. The mixing of the key's 4-byte words does not
+ * depend on the seed, so it is done once for the whole chain; only the combining step repeats.
+ */
+export function murmurHashChain(data: Uint8Array, count: number, modulo: number, out: Int32Array): void {
+  const length = data.length;
+  const len4 = length >> 2;
+  const words = wordScratch(len4);
+  for (let i = 0; i < len4; i++) {
+    const i4 = i << 2;
+    let k = data[i4] | (data[i4 + 1] << 8) | (data[i4 + 2] << 16) | (data[i4 + 3] << 24);
+    k = Math.imul(k, M);
+    k ^= k >>> 24;
+    words[i] = Math.imul(k, M);
+  }
+  const left = length - (len4 << 2);
+  let tail = 0;
+  if (left >= 3) tail ^= signed(data[length - 3]) << 16;
+  if (left >= 2) tail ^= signed(data[length - 2]) << 8;
+  if (left >= 1) tail ^= signed(data[length - 1]);
+  let seed = 0;
+  for (let n = 0; n < count; n++) {
+    let h = (seed ^ length) | 0;
+    for (let i = 0; i < len4; i++) h = Math.imul(h, M) ^ words[i];
+    if (left !== 0) h = Math.imul(h ^ tail, M);
+    h ^= h >>> 13;
+    h = Math.imul(h, M);
+    h ^= h >>> 15;
+    seed = h | 0;
+    out[n] = Math.abs(seed % modulo);
+  }
+}
+
+let words = new Int32Array(64);
+
+function wordScratch(n: number): Int32Array {
+  if (words.length < n) words = new Int32Array(Math.max(n, words.length * 2));
+  return words;
+}

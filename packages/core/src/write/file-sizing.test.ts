@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { averageRecordSize, planInsertBuckets } from './file-sizing.js';
 
-const sizing = { maxFileSizeBytes: 1000, smallFileLimitBytes: 600, recordSizeEstimate: 10 };
+const sizing = { maxFileSizeBytes: 1000, smallFileLimitBytes: 600, recordSizeEstimate: 10, mergeOnReadSmallFileCandidates: 1 };
 
 describe('planInsertBuckets', () => {
   it('tops up small files before opening new file groups', () => {
@@ -18,6 +18,15 @@ describe('planInsertBuckets', () => {
       { records: 55 },
       { records: 55 },
     ]);
+  });
+
+  it('tops up at most the given number of small files, smallest first (merge-on-read)', () => {
+    const files = [
+      { fileId: 'small', sizeBytes: 500 },
+      { fileId: 'tiny', sizeBytes: 100 },
+    ];
+    expect(planInsertBuckets(150, files, sizing, 10, 1)).toEqual([{ fileId: 'tiny', records: 90 }, { records: 60 }]);
+    expect(planInsertBuckets(150, files, sizing, 10, 0)).toEqual([{ records: 75 }, { records: 75 }]);
   });
 
   it('never loses a record and never overfills a file', () => {

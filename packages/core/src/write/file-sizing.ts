@@ -10,12 +10,20 @@ export interface FileSizing {
   smallFileLimitBytes: number;
   /** `hoodie.copyonwrite.record.size.estimate`: bytes per record when no history says better. */
   recordSizeEstimate: number;
+  /**
+   * `hoodie.merge.small.file.group.candidates.limit`: on a merge-on-read table, how many small
+   * base files (those without log files, smallest first) per partition take new inserts. Topping
+   * up rewrites the base file, so Hudi picks one by default; other inserts open new file groups.
+   * Copy-on-write tables consider every small file.
+   */
+  mergeOnReadSmallFileCandidates: number;
 }
 
 export const defaultFileSizing: FileSizing = {
   maxFileSizeBytes: 120 * 1024 * 1024,
   smallFileLimitBytes: 100 * 1024 * 1024,
   recordSizeEstimate: 1024,
+  mergeOnReadSmallFileCandidates: 1,
 };
 
 export interface SmallFileCandidate {
@@ -31,20 +39,23 @@ export interface InsertBucket {
 
 /**
  * Splits `count` new records of one partition into buckets: existing small files first (smallest
- * first, so they fill up), then new file groups of at most maxFileSize/recordSize records each.
+ * first, so they fill up; at most `maxCandidates` of them), then new file groups of at most
+ * maxFileSize/recordSize records each.
  */
 export function planInsertBuckets(
   count: number,
   candidates: readonly SmallFileCandidate[],
   sizing: FileSizing,
   recordSizeBytes: number = sizing.recordSizeEstimate,
+  maxCandidates: number = Number.POSITIVE_INFINITY,
 ): InsertBucket[] {
   const perRecord = Math.max(1, recordSizeBytes);
   const buckets: InsertBucket[] = [];
   let remaining = count;
   const small = candidates
     .filter((c) => c.sizeBytes < sizing.smallFileLimitBytes)
-    .sort((a, b) => a.sizeBytes - b.sizeBytes || (a.fileId < b.fileId ? -1 : 1));
+    .sort((a, b) => a.sizeBytes - b.sizeBytes || (a.fileId < b.fileId ? -1 : 1))
+    .slice(0, Math.max(0, maxCandidates));
   for (const file of small) {
     if (remaining === 0) break;
     const room = Math.floor((sizing.maxFileSizeBytes - file.sizeBytes) / perRecord);

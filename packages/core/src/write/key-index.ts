@@ -103,36 +103,49 @@ const encoder = new TextEncoder();
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h >>> 0;
+  // FNV-1a's low bits mix poorly for keys that differ only in their last bytes; fold the high bits in.
+  h ^= h >>> 15;
+  return h | 0;
 }
 
-/** Which of `candidates` the column holds: compared as UTF-8 bytes, no string per row. */
+/**
+ * Which of `candidates` the column holds: compared as UTF-8 bytes, no string per row. The
+ * candidates go into an open-addressing table of their byte hashes, so each row of the column
+ * costs one hash and (nearly always) one probe.
+ */
 function presentKeys(col: KeyColumn, candidates: readonly string[]): Set<string> {
-  const byHash = new Map<number, { key: string; bytes: Uint8Array }[]>();
-  for (const key of candidates) {
-    const bytes = encoder.encode(key);
-    const h = hashBytes(bytes, 0, bytes.length);
-    const list = byHash.get(h);
-    if (list) list.push({ key, bytes });
-    else byHash.set(h, [{ key, bytes }]);
+  const encoded = candidates.map((k) => encoder.encode(k));
+  let size = 16;
+  while (size < encoded.length * 2) size <<= 1;
+  const mask = size - 1;
+  const hashes = new Int32Array(size);
+  // Candidate index + 1 per slot; 0 is empty.
+  const slots = new Int32Array(size);
+  for (let c = 0; c < encoded.length; c++) {
+    const h = hashBytes(encoded[c], 0, encoded[c].length);
+    let at = h & mask;
+    while (slots[at] !== 0) at = (at + 1) & mask;
+    slots[at] = c + 1;
+    hashes[at] = h;
   }
   const found = new Set<string>();
   const { offsets, bytes } = col;
   for (let i = 0; i < col.length && found.size < candidates.length; i++) {
     const start = offsets[i];
     const end = offsets[i + 1];
-    const hits = byHash.get(hashBytes(bytes, start, end));
-    if (!hits) continue;
-    for (const c of hits) {
-      if (c.bytes.length !== end - start || found.has(c.key)) continue;
+    const h = hashBytes(bytes, start, end);
+    for (let at = h & mask; slots[at] !== 0; at = (at + 1) & mask) {
+      if (hashes[at] !== h) continue;
+      const c = encoded[slots[at] - 1];
+      if (c.length !== end - start) continue;
       let same = true;
-      for (let j = 0; j < c.bytes.length; j++) {
-        if (c.bytes[j] !== bytes[start + j]) {
+      for (let j = 0; j < c.length; j++) {
+        if (c[j] !== bytes[start + j]) {
           same = false;
           break;
         }
       }
-      if (same) found.add(c.key);
+      if (same) found.add(candidates[slots[at] - 1]);
     }
   }
   return found;

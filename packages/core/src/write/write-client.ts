@@ -238,7 +238,8 @@ export async function executeWrite(
       .filter((s) => s.baseFile && s.logFiles.length === 0 && !compacting.has(fileGroupKey(s.partitionPath, s.fileId)))
       .map((s) => ({ fileId: s.fileId, sizeBytes: s.baseFile!.size ?? 0 }));
     let at = 0;
-    for (const bucket of planInsertBuckets(fresh.length, candidates, sizing, recordSize)) {
+    const maxCandidates = mor ? sizing.mergeOnReadSmallFileCandidates : Number.POSITIVE_INFINITY;
+    for (const bucket of planInsertBuckets(fresh.length, candidates, sizing, recordSize, maxCandidates)) {
       const fileId = bucket.fileId ?? ctx.newFileId();
       const slice = bucket.fileId ? slices.find((s) => s.fileId === bucket.fileId) : undefined;
       // A loop, not push(...rows): spreading a million row indexes overflows the call stack.
