@@ -7,8 +7,12 @@ import { join } from 'node:path';
 import {
   arrowSchemaToAvro,
   createBloomFilter,
+  avroDataBlock,
   decodeAvroDataBlock,
+  decodeParquetDataBlock,
   encodeAvroRecords,
+  logFileBytes,
+  parquetDataBlock,
   existingRecordRows,
   parseBloomFilter,
   readLogBlocks,
@@ -70,23 +74,38 @@ export async function micro(cfg: BenchConfig, table: HudiTable, tableRows: numbe
   bench.add(`arrow -> avro ${KEYS} rows`, () => {
     encodeAvroRecords(batch, avroSchema as unknown as AvroJsonRecord);
   });
+  const schemaJson = JSON.stringify(avroSchema);
+  const parquetBlock = logFileBytes([parquetDataBlock(batch, schemaJson, '20261124000000000')]);
+  const avroBlock = logFileBytes([avroDataBlock(batch, avroSchema as unknown as AvroJsonRecord, '20261124000000000')]);
+  bench.add(`log block encode ${KEYS} rows (parquet)`, () => {
+    parquetDataBlock(batch, schemaJson, '20261124000000000');
+  });
+  bench.add(`log block encode ${KEYS} rows (avro)`, () => {
+    avroDataBlock(batch, avroSchema as unknown as AvroJsonRecord, '20261124000000000');
+  });
+  bench.add(`log block decode ${KEYS} rows (parquet)`, () => {
+    for (const b of readLogBlocks(parquetBlock).blocks) decodeParquetDataBlock(b);
+  });
+  bench.add(`log block decode ${KEYS} rows (avro)`, () => {
+    for (const b of readLogBlocks(avroBlock).blocks) decodeAvroDataBlock(b);
+  });
   const log = fixtureAvroLog();
   if (log) {
-    bench.add(`log blocks decode (fixture, ${log.length} bytes)`, () => {
+    bench.add(`log blocks decode (Spark fixture, ${log.length} bytes)`, () => {
       for (const b of readLogBlocks(log).blocks) if (b.type === BlockType.AVRO_DATA) decodeAvroDataBlock(b);
     });
-  } else {
-    notes.push('log block decode skipped: no unpacked fixture log (set LAKE_FIXTURES_DIR)');
   }
-  notes.push('log block encode: not measured, @lake/core exports no log writer yet');
 
   const { Table } = await import('arrow21');
   const arrowTable = new Table(batch.schema, [batch]);
-  const parquet = writeParquet(arrowTable);
-  bench.add(`parquet encode ${KEYS} rows (@lake/parquet, zstd)`, () => {
-    writeParquet(arrowTable);
+  const parquet = writeParquet(arrowTable, { compression: 'snappy' });
+  bench.add(`parquet encode ${KEYS} rows (@lake/parquet, snappy)`, () => {
+    writeParquet(arrowTable, { compression: 'snappy' });
   });
-  bench.add(`parquet decode ${KEYS} rows (@lake/parquet)`, () => {
+  bench.add(`parquet encode ${KEYS} rows (@lake/parquet, zstd)`, () => {
+    writeParquet(arrowTable, { compression: 'zstd' });
+  });
+  bench.add(`parquet decode ${KEYS} rows (@lake/parquet, snappy)`, () => {
     readParquet(parquet);
   });
 

@@ -6,7 +6,7 @@ import { tableFromIPC, tableToIPC, type Table } from 'arrow21';
 
 export const PARQUET_WASM_VERSION = '0.8.0';
 
-export function rawEncode(table: Table, compression: wasm.Compression = wasm.Compression.ZSTD): Uint8Array {
+export function rawEncode(table: Table, compression: wasm.Compression = wasm.Compression.SNAPPY): Uint8Array {
   const props = new wasm.WriterPropertiesBuilder().setCompression(compression).build();
   return wasm.writeParquet(wasm.Table.fromIPCStream(tableToIPC(table, 'stream')), props);
 }

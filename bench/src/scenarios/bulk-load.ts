@@ -62,7 +62,7 @@ export async function bulkLoad(cfg: BenchConfig, data: Table): Promise<ScenarioR
   const dk = await repeat(
     cfg.runs,
     async () => (duckOut = join(await scratch('load-duck'), 'events.parquet')),
-    async (out) => conn.run(`COPY (SELECT * FROM read_parquet(${quote(src)})) TO ${quote(out)} (FORMAT parquet, COMPRESSION zstd)`),
+    async (out) => conn.run(`COPY (SELECT * FROM read_parquet(${quote(src)})) TO ${quote(out)} (FORMAT parquet, COMPRESSION snappy)`),
   );
   result.runs.push({ engine: 'duckdb', rows, ...sampleOf(dk), bytesWritten: await dirBytes(join(duckOut, '..')), extra: { input: 'parquet file' } });
   return result;

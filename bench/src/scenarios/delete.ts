@@ -101,7 +101,7 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
     async (out) =>
       conn.run(
         `COPY (SELECT b.* FROM read_parquet(${quote(base.parquetFile)}) b ANTI JOIN (SELECT unnest([${keyList}]) AS impression_id) k USING (impression_id))
-          TO ${quote(out)} (FORMAT parquet, COMPRESSION zstd)`,
+          TO ${quote(out)} (FORMAT parquet, COMPRESSION snappy)`,
       ),
   );
   byKey.runs.push({ engine: 'duckdb', rows: keys.length, ...sampleOf(dk), extra: { method: 'rewrite whole file' } });
@@ -180,7 +180,7 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
   const dkErase = await repeat(
     cfg.runs,
     async () => join(await scratch('erase-duck'), 'events.parquet'),
-    async (out) => conn.run(`COPY (SELECT * FROM read_parquet(${quote(base.parquetFile)}) WHERE user_id <> '${user}') TO ${quote(out)} (FORMAT parquet, COMPRESSION zstd)`),
+    async (out) => conn.run(`COPY (SELECT * FROM read_parquet(${quote(base.parquetFile)}) WHERE user_id <> '${user}') TO ${quote(out)} (FORMAT parquet, COMPRESSION snappy)`),
   );
   erase.runs.push({ engine: 'duckdb', rows: userRows, ...sampleOf(dkErase), extra: { method: 'rewrite whole file' } });
   const rewritten = cowWritten?.filesWritten ?? 0;

@@ -37,6 +37,11 @@ export function buildProgram(io: CliIO): Command {
     .addOption(new Option('--type <type>', 'table type').choices(['cow', 'mor']).default('cow'))
     .option('--name <name>', 'table name (default: the folder name)')
     .option('--hive-style', 'name partition folders col=value')
+    .addOption(
+      new Option('--compression <codec>', 'Parquet codec of base files and log blocks (hoodie.parquet.compression.codec)')
+        .choices(['snappy', 'zstd', 'gzip', 'uncompressed'])
+        .default('snappy'),
+    )
     .action((uri: string, opts) => createCommand(uri, opts, io));
 
   program

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliIO } from '../src/index.js';
@@ -85,6 +85,14 @@ describe('lake CLI', () => {
     const exists = await lake('create', table, '--key', 'id');
     expect(exists.code).toBe(1);
     expect(exists.err[0]).toMatch(/already exists/);
+  });
+
+  it('creates a table with the Parquet codec asked for', async () => {
+    const zstd = join(dir, 'zstd');
+    expect((await lake('create', zstd, '--key', 'id', '--compression', 'zstd')).code).toBe(0);
+    expect(await readFile(join(zstd, '.hoodie', 'hoodie.properties'), 'utf8')).toMatch(/^hoodie\.parquet\.compression\.codec=zstd$/m);
+    const bad = await lake('create', join(dir, 'lzo'), '--key', 'id', '--compression', 'lzo');
+    expect(bad.code).toBe(2);
   });
 
   it('has help for every command', async () => {

@@ -11,6 +11,7 @@ export interface CreateOptions {
   type: string;
   name?: string;
   hiveStyle?: boolean;
+  compression?: string;
 }
 
 export async function createCommand(uri: string, opts: CreateOptions, io: CliIO): Promise<void> {
@@ -21,6 +22,7 @@ export async function createCommand(uri: string, opts: CreateOptions, io: CliIO)
     orderingField: opts.orderingField,
     hiveStylePartitioning: opts.hiveStyle ?? false,
     type: opts.type === 'mor' ? 'mor' : 'cow',
+    properties: opts.compression ? { 'hoodie.parquet.compression.codec': opts.compression } : {},
   });
   io.out(`Created ${table.config.type} table "${table.config.name}" at ${table.uri}`);
 }

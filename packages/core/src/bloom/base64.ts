@@ -7,7 +7,6 @@ interface NodeBuffer {
   from(bytes: ArrayBuffer, offset: number, length: number): { toString(encoding: 'base64'): string };
 }
 const NodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
-const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const LOOKUP = new Int16Array(128).fill(-1);
@@ -21,9 +20,12 @@ export function encodeBase64(bytes: Uint8Array): string {
 /** Decodes padded or unpadded Base64; returns undefined when the text is not Base64. */
 export function decodeBase64(text: string): Uint8Array | undefined {
   if (!NodeBuffer) return decodeBase64Portable(text);
-  const pad = text.length - text.replace(/=+$/, '').length;
-  if (pad > 2 || (text.length - pad) % 4 === 1 || !BASE64_TEXT.test(text)) return undefined;
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  if (text.length - end > 2 || end % 4 === 1 || text.includes('-') || text.includes('_')) return undefined;
   const decoded = NodeBuffer.from(text, 'base64');
+  // Node skips or stops at characters outside the alphabet: then fewer bytes come out.
+  if (decoded.byteLength !== Math.floor((end * 3) / 4)) return undefined;
   // Small results live in Node's shared pool: hand out bytes of their own.
   return decoded.byteOffset === 0 && decoded.buffer.byteLength === decoded.byteLength
     ? new Uint8Array(decoded.buffer, 0, decoded.byteLength)

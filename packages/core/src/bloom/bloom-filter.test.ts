@@ -200,7 +200,7 @@ describe('bloom filter behaviour', () => {
   });
 
   it('refuses text that is not Base64, with or without Node', () => {
-    for (const bad of ['ab!d', 'abcde', 'ab==c', 'a===', 'QQ==\n']) {
+    for (const bad of ['ab!d', 'abcde', 'ab==c', 'a===', 'QQ==\n', 'QQ\n==', 'ab-_']) {
       expect(decodeBase64(bad)).toBeUndefined();
       expect(decodeBase64Portable(bad)).toBeUndefined();
     }

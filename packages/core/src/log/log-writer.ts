@@ -5,6 +5,7 @@
 
 import { Table, type RecordBatch } from 'apache-arrow';
 import { writeParquet, type Compression } from '@lake/parquet';
+import { DEFAULT_COMPRESSION } from '../write/compression.js';
 
 import { encodeAvroRecords } from '../avro/encode.js';
 import type { AvroJsonRecord } from '../avro/avro-schema.js';
@@ -93,7 +94,7 @@ function dataHeader(instant: string, schemaJson: string): Map<number, string> {
  * A Parquet data block: the records (meta columns first) as one embedded Parquet file, with the
  * writer schema (meta fields included) in the SCHEMA header.
  */
-export function parquetDataBlock(batch: RecordBatch, schemaJson: string, instant: string, compression: Compression = 'zstd'): Uint8Array {
+export function parquetDataBlock(batch: RecordBatch, schemaJson: string, instant: string, compression: Compression = DEFAULT_COMPRESSION): Uint8Array {
   const content = writeParquet(new Table(batch.schema, [batch]), {
     compression,
     metadata: { 'parquet.avro.schema': schemaJson, 'writer.model.name': 'avro' },

@@ -5,6 +5,7 @@
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { writeParquet, type Compression } from '@lake/parquet';
 import { createRecordKeyFooter } from '../bloom/footer.js';
+import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 
 export interface BaseFileEncoding {
@@ -33,7 +34,7 @@ export function encodeBaseFile(
   const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0' });
   for (const key of recordKeys) footer.add(key);
   return writeParquet(new Table(schema, batches), {
-    compression: encoding.compression ?? 'zstd',
+    compression: encoding.compression ?? DEFAULT_COMPRESSION,
     ...(encoding.rowGroupSize !== undefined ? { rowGroupSize: encoding.rowGroupSize } : {}),
     metadata: {
       'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),

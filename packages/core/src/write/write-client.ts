@@ -26,6 +26,7 @@ import { concatBatches, selectColumns, takeRows } from '../arrow/take.js';
 import { encodeBaseFile } from './base-file-writer.js';
 import { claimCommit, latestClaim } from './commit-claims.js';
 import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
+import { tableCompression } from './compression.js';
 import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizing } from './file-sizing.js';
 import { locateKeys } from './key-index.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
@@ -123,6 +124,7 @@ export async function executeWrite(
     throw new InvalidWriteError('The table was created with hoodie.populate.meta.fields=false; lake writes only tables with meta fields.');
   }
   const sizing: FileSizing = { ...defaultFileSizing, ...options.sizing };
+  const compression = tableCompression(config.raw, options.compression);
   const timeline = await ctx.timeline();
   const claimStart = await latestClaim(store);
   const knownCompleted = new Set(timeline.completed().map((i) => i.time));
@@ -283,7 +285,7 @@ export async function executeWrite(
             rows: plan.updates,
             deletes: operation === 'delete',
             format: logFormat,
-            compression: options.compression,
+            compression,
             writerPartition: writerPartition++,
             onMarker: (m) => markers.push(m),
             onFile: (p) => written.push(p),
@@ -300,7 +302,7 @@ export async function executeWrite(
         fullSchema,
         dataSchema,
         writerPartition: writerPartition++,
-        compression: options.compression,
+        compression,
         isValidInstant: (t) => view.validInstants.has(t),
         onFile: (path, marker) => {
           written.push(path);
