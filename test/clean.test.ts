@@ -1,14 +1,14 @@
 // Cleaning: old file versions go, as a Hudi `clean` instant with Avro plan and metadata; time
 // travel to retained instants keeps working and to older ones is refused with a typed error.
 
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { createTable, decodeMetadataFile, InstantCleanedError, readAvroContainer, type HudiTable } from '../packages/core/src/index.js';
-import { LocalStore } from '../packages/storage/src/index.js';
+import { LocalStore, MemoryStore } from '../packages/storage/src/index.js';
 import { lake } from './support/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lake-clean-'));
@@ -126,5 +126,33 @@ describe('readers in flight', () => {
     const first = (await t.timeline()).completedWrites()[0].time;
     expect((await t.read({ asOf: first }).collect()).numRows).toBe(2);
     expect((await t.clean({ policy: { kind: 'commits', retain: 1 }, readerGraceMs: 0 }))?.filesDeleted).toBe(4);
+  });
+});
+
+describe('leftovers of killed writes', () => {
+  it('removes temp files of writes killed over an hour ago, not fresh ones, and never table files', async () => {
+    const { dir, t } = await fiveVersions('leftovers', 'cow');
+    const old = join(dir, 'x', '.lake-tmp-killed-writer');
+    const fresh = join(dir, '.hoodie', '.lake-tmp-writing-now');
+    writeFileSync(old, 'half a parquet file');
+    writeFileSync(fresh, 'half a commit');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    const before = parquetFiles(dir);
+    const rows = (await t.read().collect()).numRows;
+
+    const dry = await lake('clean', dir, '--dry-run', '--json');
+    expect(JSON.parse(dry.out.join("")).abandonedWritesRemoved).toBe(0);
+    expect(existsSync(old)).toBe(true);
+
+    const run = await lake('clean', dir);
+    expect(run.code).toBe(0);
+    expect(run.out.join("\n")).toMatch(/Removed 1 temporary file/);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    expect(parquetFiles(dir)).toEqual(before);
+    expect((await t.read().collect()).numRows).toBe(rows);
+    // On a store without leftovers there is nothing to do.
+    expect(await (await createTable(new MemoryStore(`leftovers-${process.pid}`), { recordKey: ['id'] })).removeAbandonedWrites()).toBe(0);
   });
 });

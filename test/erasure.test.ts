@@ -175,5 +175,9 @@ describe('GDPR erasure on merge-on-read, with a crash', () => {
     const dry = await t.erase({ column: 'user_id', values: erased, dryRun: true });
     expect(dry.rowsErased).toBe(0);
     await expect(t.erase({ column: 'nope', values: ['x'] })).rejects.toMatchObject({ code: 'INVALID_WRITE' });
+    await expect(t.erase({ column: 'user_id', values: [] })).rejects.toMatchObject({ code: 'INVALID_WRITE', message: expect.stringMatching(/at least one value/) });
+    // Called from JavaScript with the arguments of a delete: told what a request looks like.
+    const untyped = t.erase.bind(t) as unknown as (column: string, value: string) => Promise<unknown>;
+    await expect(untyped('user_id', 'u1')).rejects.toMatchObject({ code: 'INVALID_WRITE', message: expect.stringMatching(/column: string, values/) });
   }, 300_000);
 });

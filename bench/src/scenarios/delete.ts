@@ -20,15 +20,39 @@ import type { ScenarioResult } from '../results.js';
 import { ratioTarget, runOf } from '../results.js';
 import { morSupport } from './mor-support.js';
 
-type Erase = (column: string, value: string) => Promise<WriteResult>;
+interface EraseOutcome {
+  deleted: number;
+  filesWritten: number;
+  bytesWritten?: number;
+}
 
-/** lake's erase API when this build has one, else a predicate delete over the snapshot. */
+type Erase = (column: string, value: string) => Promise<EraseOutcome>;
+
+/**
+ * lake's erasure (`table.erase`: keyed delete, compaction of touched merge-on-read groups, purge
+ * of older file versions holding the user, verification over every data file) when this build
+ * has it, else a predicate delete over the snapshot.
+ */
 function eraser(table: HudiTable): { how: string; run: Erase } {
   const erase = (table as unknown as { erase?: unknown }).erase;
   if (typeof erase === 'function') {
-    return { how: 'table.erase', run: (column, value) => (erase as (c: string, v: string) => Promise<WriteResult>).call(table, column, value) };
+    type Report = { rowsErased: number; filesRewritten: string[] };
+    const call = erase as (request: { column: string; values: string[] }) => Promise<Report>;
+    return {
+      how: 'table.erase',
+      run: async (column, value) => {
+        const report = await call.call(table, { column, values: [value] });
+        return { deleted: report.rowsErased, filesWritten: report.filesRewritten.length };
+      },
+    };
   }
-  return { how: 'table.deleteWhere', run: (column, value) => table.deleteWhere((row) => row[column] === value) };
+  return {
+    how: 'table.deleteWhere',
+    run: async (column, value) => {
+      const r: WriteResult = await table.deleteWhere((row) => row[column] === value);
+      return { deleted: r.deleted, filesWritten: r.filesWritten, bytesWritten: r.bytesWritten };
+    },
+  };
 }
 
 function lakeVariants(base: BaseTables): [string, string | undefined][] {
@@ -122,6 +146,7 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
     targets: [],
     notes: [],
   };
+  let erased: EraseOutcome | undefined;
   let how = '';
   let holding = 0;
   let filesInTable = 0;
@@ -138,7 +163,7 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
       const e = eraser(table);
       how = e.how;
       const before = { ...store.requests };
-      written = await e.run('user_id', user);
+      erased = await e.run('user_id', user);
       req = requestDelta(before, store.requests);
     },
   );
@@ -147,10 +172,10 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
     rows: userRows,
     ...sampleOf(lakeErase),
     requests: req,
-    bytesWritten: written?.bytesWritten,
-    extra: { api: how, deleted: written?.deleted ?? 0, filesRewritten: written?.filesWritten ?? 0, filesHoldingUser: holding, filesInTable },
+    bytesWritten: erased?.bytesWritten ?? req?.bytesWritten,
+    extra: { api: how, deleted: erased?.deleted ?? 0, filesRewritten: erased?.filesWritten ?? 0, filesHoldingUser: holding, filesInTable },
   });
-  const cowWritten = written;
+  const cowWritten = erased;
   if (base.lakeMorDir) {
     const morDir = base.lakeMorDir;
     const morErase = await repeat(
@@ -158,7 +183,7 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
       async () => lakeOpen(await copyDir(morDir, 'erase-lake-mor')),
       async ({ table, store }) => {
         const before = { ...store.requests };
-        written = await eraser(table).run('user_id', user);
+        erased = await eraser(table).run('user_id', user);
         req = requestDelta(before, store.requests);
       },
     );
@@ -167,8 +192,8 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
       rows: userRows,
       ...sampleOf(morErase),
       requests: req,
-      bytesWritten: written?.bytesWritten,
-      extra: { api: how, deleted: written?.deleted ?? 0, filesWritten: written?.filesWritten ?? 0 },
+      bytesWritten: erased?.bytesWritten ?? req?.bytesWritten,
+      extra: { api: how, deleted: erased?.deleted ?? 0, filesWritten: erased?.filesWritten ?? 0 },
     });
   }
   const lanceErase = await repeat(

@@ -253,7 +253,7 @@ export {
   type CompactionOperation,
 } from './services/compaction-plan.js';
 export { rollbackWrite, rollbackFailedWrites, type RollbackResult } from './services/rollback.js';
-export { cleanTable, checkNotCleaned, DEFAULT_CLEAN_POLICY, type CleanPolicy, type CleanResult } from './services/clean.js';
+export { cleanTable, checkNotCleaned, removeAbandonedWrites, ABANDONED_WRITE_AGE_MS, DEFAULT_CLEAN_POLICY, type CleanPolicy, type CleanResult } from './services/clean.js';
 export { InstantCleanedError, InstantErasedError } from './errors.js';
 export { eraseValues, verifyErasure, readErasureRecord, type ErasureRequest, type ErasureRecord, type ErasureReport, type ErasureVerification } from './services/erasure.js';
 export { startHeartbeat, isHeartbeatExpired, heartbeatKey, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './write/heartbeat.js';

@@ -28,10 +28,13 @@ export class FaultyStore implements ObjectStore {
   /** Faults injected so far. */
   injected = 0;
   private readonly calls = new Map<StoreOperation, number>();
+  /** The inner store's sweep of abandoned writes, when it has one (never faulted). */
+  readonly removeAbandonedWrites?: (olderThan: Date) => Promise<number>;
 
   constructor(inner: ObjectStore, rule?: FaultRule) {
     this.inner = inner;
     this.rule = rule;
+    if (inner.removeAbandonedWrites) this.removeAbandonedWrites = (olderThan) => inner.removeAbandonedWrites!(olderThan);
   }
 
   get uri(): string {

@@ -174,6 +174,33 @@ export class LocalStore implements ObjectStore {
   }
 
   /** Maps a key to its file, refusing keys that could name something outside the root. */
+  async removeAbandonedWrites(olderThan: Date): Promise<number> {
+    let removed = 0;
+    const sweep = async (dir: string): Promise<void> => {
+      let dirents: Dirent[];
+      try {
+        dirents = await this.fs.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (isMissing(error)) return;
+        throw this.failure('list', this.path.relative(this.root, dir), error);
+      }
+      for (const d of dirents) {
+        const file = this.path.join(dir, d.name);
+        if (d.isDirectory()) {
+          await sweep(file);
+        } else if (d.isFile() && d.name.startsWith(LOCAL_TEMP_PREFIX)) {
+          const stats = await this.fs.stat(file).catch(() => undefined);
+          if (stats && stats.mtime < olderThan) {
+            await this.fs.rm(file, { force: true });
+            removed++;
+          }
+        }
+      }
+    };
+    await sweep(this.root);
+    return removed;
+  }
+
   private pathOf(key: string): string {
     if (typeof key !== 'string' || key.length === 0) throw new InvalidKeyError(String(key), 'it is empty');
     if (key.startsWith('/')) throw new InvalidKeyError(key, "it starts with '/'");

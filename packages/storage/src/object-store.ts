@@ -54,6 +54,12 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Deletes many objects, batching where the backend allows. */
   deleteMany(keys: string[]): Promise<void>;
+  /**
+   * Removes what writers killed in the middle of a write left behind, which no listing shows
+   * (LocalStore: its `.lake-tmp-*` files), when last modified before `olderThan`. Returns how
+   * many were removed. Stores whose writes leave nothing behind do not implement it.
+   */
+  removeAbandonedWrites?(olderThan: Date): Promise<number>;
 }
 
 export function emptyRequestCounts(): RequestCounts {

@@ -25,10 +25,13 @@ export async function cleanCommand(uri: string, opts: CleanOptions, io: CliIO): 
     ...(opts.readerGraceMinutes !== undefined ? { readerGraceMs: opts.readerGraceMinutes * 60_000 } : {}),
   });
   const files = result ? [...result.files.values()].reduce((n, f) => n + f.length, 0) : 0;
+  // Leftovers of killed writes (local disk temp files) go too; they were never part of the table.
+  const abandoned = opts.dryRun ? 0 : await table.removeAbandonedWrites();
   if (opts.json) {
-    io.out(JSON.stringify(result ? { instant: opts.dryRun ? null : result.instant, policy: result.policy, earliestRetained: result.earliestRetained, files, dryRun: opts.dryRun ?? false, partitions: Object.fromEntries(result.files) } : { instant: null, files: 0, dryRun: opts.dryRun ?? false }));
+    io.out(JSON.stringify(result ? { instant: opts.dryRun ? null : result.instant, policy: result.policy, earliestRetained: result.earliestRetained, files, dryRun: opts.dryRun ?? false, partitions: Object.fromEntries(result.files), abandonedWritesRemoved: abandoned } : { instant: null, files: 0, dryRun: opts.dryRun ?? false, abandonedWritesRemoved: abandoned }));
     return;
   }
+  if (abandoned > 0) io.out(`Removed ${abandoned} temporary file(s) of writes killed over an hour ago.`);
   if (!result || files === 0) {
     io.out('Nothing to clean: every file version is still needed by a retained instant.');
     return;

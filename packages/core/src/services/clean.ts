@@ -143,6 +143,22 @@ export async function cleanTable(
   return { instant, policy: policyName, earliestRetained: earliest, files, filesDeleted: count };
 }
 
+/** How old a leftover of a killed write must be before `removeAbandonedWrites` deletes it. */
+export const ABANDONED_WRITE_AGE_MS = 60 * 60_000;
+
+/**
+ * Deletes what writers killed in the middle of writing an object left behind and no listing or
+ * reader ever sees (on local disk, `.lake-tmp-*` files), once older than `olderThanMs` (default
+ * one hour, far longer than any one object takes to write). Returns how many were removed; 0 on
+ * stores whose writes leave nothing behind (S3 writes objects whole).
+ */
+export async function removeAbandonedWrites(table: HudiTable, options: { olderThanMs?: number; now?: Date } = {}): Promise<number> {
+  const store = table.store;
+  if (!store.removeAbandonedWrites) return 0;
+  const now = options.now ?? new Date();
+  return store.removeAbandonedWrites(new Date(now.getTime() - (options.olderThanMs ?? ABANDONED_WRITE_AGE_MS)));
+}
+
 /**
  * Deletes `files` (per partition) as one Hudi clean: the Avro plan as `clean.requested` and
  * `clean.inflight`, the deletes, then the Avro clean metadata. Returns the clean's instant.

@@ -204,6 +204,9 @@ export async function verifyErasure(table: HudiTable, requestId: string): Promis
 /** Erases every row whose `column` holds one of `values`, from the table and its history. */
 export async function eraseValues(table: HudiTable, request: ErasureRequest): Promise<ErasureReport> {
   const { column } = request;
+  if (typeof column !== 'string' || !Array.isArray(request.values)) {
+    throw new InvalidWriteError('An erasure request is { column: string, values: [...] }: the column to match and the values to erase.');
+  }
   const values = [...new Set(request.values)];
   if (values.length === 0) throw new InvalidWriteError('An erasure needs at least one value.');
   const schema = await table.schema();

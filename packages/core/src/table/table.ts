@@ -29,7 +29,7 @@ import {
 } from '../services/compaction.js';
 import type { CompactionPlan } from '../services/compaction-plan.js';
 import { rollbackFailedWrites, rollbackWrite, type RollbackResult } from '../services/rollback.js';
-import { checkNotCleaned, cleanTable, type CleanPolicy, type CleanResult } from '../services/clean.js';
+import { checkNotCleaned, cleanTable, removeAbandonedWrites, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
 
@@ -255,6 +255,14 @@ export class HudiTable {
    */
   clean(options: { policy?: CleanPolicy; dryRun?: boolean; readerGraceMs?: number } = {}): Promise<CleanResult | undefined> {
     return cleanTable(this, options);
+  }
+
+  /**
+   * Deletes leftovers of writes killed mid-object that no reader sees (local disk: `.lake-tmp-*`
+   * files) once older than `olderThanMs` (default one hour). Returns how many were removed.
+   */
+  removeAbandonedWrites(options: { olderThanMs?: number } = {}): Promise<number> {
+    return removeAbandonedWrites(this, options);
   }
 
   /**
