@@ -21,7 +21,7 @@ describe('merge-on-read writes and compactions agree with a Map model', () => {
       fc.asyncProperty(morScenarioArb, async (s) => {
         await runScenario(new MemoryStore(`mor-model-${process.pid}-${++counter}`), s, true);
       }),
-      { numRuns: 15 },
+      { numRuns: 40 },
     );
   }, 180_000);
 

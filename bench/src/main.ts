@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   }
   if (cfg.largeRows > 0 && (only.has('large') || only.has('large-delete'))) {
     log(`loading the ${formatCount(cfg.largeRows)}-row tables`);
-    const large = await buildBase(cfg.largeRows);
+    const large = await buildBase(cfg.largeRows, undefined, { mor: morWrites });
     if (only.has('large')) {
       log(`upsert into ${formatCount(cfg.largeRows)}`);
       await add(await upsert(cfg, large, formatCount(large.rows)));

@@ -266,6 +266,13 @@ export async function runScenario(store: ObjectStore, s: Scenario, checkHistoryE
       continue;
     }
     const previous = steps.at(-1)?.instant;
+    if (previous !== undefined && op.kind === 'compact' && done.instant <= previous) {
+      // A compaction scheduled before later writes completes under its older instant: it adds
+      // no version of its own, and time travel to every step still has to read the same.
+      expect(plain(await t.read({ withMeta: false }).collect()), `after ${op.kind}`).toEqual(sorted(model.values()));
+      await checkHistory();
+      continue;
+    }
     if (previous !== undefined) expect(done.instant > previous).toBe(true);
     steps.push({ instant: done.instant, snapshot: sorted(model.values()), changed: sorted(done.changed) });
 

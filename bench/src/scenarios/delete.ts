@@ -131,7 +131,7 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
   byKey.runs.push({ engine: 'duckdb', rows: keys.length, ...sampleOf(dk), extra: { method: 'rewrite whole file' } });
   byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake / LanceDB`, runOf(byKey, 'lake'), runOf(byKey, 'lancedb'), 1.0));
   const morDelete = runOf(byKey, 'lake (mor)');
-  if (morDelete && !morDelete.note) byKey.targets.push(ratioTarget('delete by key: lake MOR / LanceDB', morDelete, runOf(byKey, 'lancedb'), 1.0));
+  if (morDelete && !morDelete.note) byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake MOR / LanceDB`, morDelete, runOf(byKey, 'lancedb'), 1.0));
 
   if (options.keysOnly) return [byKey];
 

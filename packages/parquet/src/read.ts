@@ -15,11 +15,11 @@ export interface ReadOptions {
   columns?: string[];
   /** Row group indexes to read (returned in file order); all when omitted. */
   rowGroups?: number[];
+  /** Maximum rows per record batch; by default a row group is cut into batches of 1024 rows. */
+  batchSize?: number;
 }
 
 export interface BatchReadOptions extends ReadOptions {
-  /** Maximum rows per yielded batch; by default one row group is cut into batches of 1024 rows. */
-  batchSize?: number;
   /** Fetch the next row group's bytes while the current one is consumed (default true). */
   prefetch?: boolean;
 }
@@ -242,9 +242,10 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
     },
 
     async read(opts: ReadOptions = {}): Promise<Table> {
+      validateBatchSize(opts.batchSize);
       const resolved = resolve(footer.metadata, opts, what);
       const chunks = await fetchRanges(source, footer, selectedRanges(footer, resolved.selection), gap);
-      return decodeSelection(footer, resolved, resolved.selection.rowGroups, chunks, what);
+      return decodeSelection(footer, resolved, resolved.selection.rowGroups, chunks, what, opts.batchSize);
     },
 
     async *batches(opts: BatchReadOptions = {}): AsyncIterable<RecordBatch> {

@@ -178,6 +178,18 @@ describe('readParquetBatches', () => {
     expect(sizes.slice(0, 3)).toEqual([128, 128, 44]);
   });
 
+  it('reads a whole selection in batches of the asked size, or refuses a bad size', async () => {
+    const bytes = writeParquet(wideTable(1000), { rowGroupSize: 300 });
+    const reader = await openParquet(bytes);
+    const big = await reader.read({ columns: ['id'], batchSize: 1 << 20 });
+    // At most one batch per row group (the decoder may join them), not 1024-row slices.
+    expect(big.batches.length).toBeLessThanOrEqual(4);
+    expect(ids(big)).toEqual(range(0, 1000));
+    const small = await reader.read({ columns: ['id'], batchSize: 128 });
+    expect(Math.max(...small.batches.map((b) => b.numRows))).toBeLessThanOrEqual(128);
+    await expect(reader.read({ batchSize: 0 })).rejects.toMatchObject({ code: 'PARQUET_INVALID_ARGUMENT' });
+  });
+
   it('stops fetching when the consumer stops', async () => {
     const bytes = writeParquet(wideTable(1000), { rowGroupSize: 100, compression: 'none' });
     const source = recordingSource(bytes);

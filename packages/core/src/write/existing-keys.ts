@@ -6,12 +6,13 @@ import { createKeyGenerator, keyGeneratorOptionsFromProperties } from '../keygen
 import type { KeySource } from '../keygen/field-values.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { HudiTable } from '../table/table.js';
-import { locateKeys } from './key-index.js';
+import { locateLiveKeys } from './live-keys.js';
 
 /**
  * Indexes of the rows of `records` whose record key already exists in the partition the table's
  * key generator assigns them to (the latest snapshot). Only the partitions the records fall in
- * are looked at, and only base files whose footer range and bloom filter admit a key are read.
+ * are looked at, and only base files whose footer range and bloom filter admit a key are read
+ * (and, on merge-on-read tables, the logs of the slices holding a key, for its deletes).
  */
 export async function existingRecordRows(table: HudiTable, records: KeySource): Promise<Set<number>> {
   const out = new Set<number>();
@@ -25,17 +26,18 @@ export async function existingRecordRows(table: HudiTable, records: KeySource): 
     rowsByPartition.set(p, list);
   });
   const view = await buildFileSystemView(table.store, await table.timeline(), {});
-  const filesByPartition = new Map<string, { fileId: string; baseFile: NonNullable<FileSlice['baseFile']> }[]>();
+  const slicesByPartition = new Map<string, FileSlice[]>();
   for (const slice of latestFileSlices(view)) {
     if (!slice.baseFile || !rowsByPartition.has(slice.partitionPath)) continue;
-    const list = filesByPartition.get(slice.partitionPath) ?? [];
-    list.push({ fileId: slice.fileId, baseFile: slice.baseFile });
-    filesByPartition.set(slice.partitionPath, list);
+    const list = slicesByPartition.get(slice.partitionPath) ?? [];
+    list.push(slice);
+    slicesByPartition.set(slice.partitionPath, list);
   }
   for (const [partition, rows] of rowsByPartition) {
-    const files = filesByPartition.get(partition);
-    if (!files) continue;
-    const found = await locateKeys(table.store, files, rows.map((i) => recordKeys[i]));
+    const slices = slicesByPartition.get(partition);
+    if (!slices) continue;
+    // A key deleted through a merge-on-read log is gone, though still in its base file.
+    const found = await locateLiveKeys(table.store, slices, rows.map((i) => recordKeys[i]), { isValidInstant: view.isVisible, check: 'all' });
     for (const i of rows) if (found.has(recordKeys[i])) out.add(i);
   }
   return out;

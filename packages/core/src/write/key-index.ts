@@ -6,7 +6,7 @@
 // cached per process (key columns up to 256 MiB) and never go stale, whoever wrote the table.
 
 import { Utf8 } from 'apache-arrow';
-import type { ObjectStore } from '@lake/storage';
+import { mapLimit, type ObjectStore } from '@lake/storage';
 import { byteSourceFromStore, openParquet } from '@lake/parquet';
 import type { BloomFilter } from '../bloom/bloom-filter.js';
 import { readFooterBloomFilter, readFooterKeyRange } from '../bloom/footer.js';
@@ -60,7 +60,8 @@ const maxCachedKeyBytes = 256 * 1024 * 1024;
 
 async function readKeyColumn(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
   const reader = await openParquet(await byteSourceFromStore(store, file.path, file.size), { name: file.path });
-  const table = await reader.read({ columns: [META.recordKey] });
+  // One batch per row group: the column is used whole, and fewer chunks means less to stitch.
+  const table = await reader.read({ columns: [META.recordKey], batchSize: 1 << 22 });
   const column = table.getChild(META.recordKey);
   if (!column || column.length === 0) return { offsets: new Int32Array(1), bytes: new Uint8Array(0), length: 0 };
   const chunks = column.data.map((d) => conformData(d, new Utf8()));
@@ -100,18 +101,49 @@ function keyColumnOf(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
 
 const encoder = new TextEncoder();
 
+/** MurmurHash3 (32-bit) of a byte range, a word at a time: the per-row cost of a lookup. */
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  // FNV-1a's low bits mix poorly for keys that differ only in their last bytes; fold the high bits in.
-  h ^= h >>> 15;
+  let h = 0x9747b28c ^ (end - start);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if (i < end) {
+    let k = 0;
+    for (let j = end - 1; j >= i; j--) k = (k << 8) | bytes[j];
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h | 0;
+}
+
+/** 16 bits from a value's length and last (up to) eight bytes. */
+function tailBits(bytes: Uint8Array, start: number, end: number): number {
+  let a = end - start;
+  let b = 0;
+  const from = Math.max(start, end - 8);
+  const mid = Math.max(from, end - 4);
+  for (let j = from; j < mid; j++) a = (a << 8) | bytes[j];
+  for (let j = mid; j < end; j++) b = (b << 8) | bytes[j];
+  return (Math.imul(a, 0x85ebca6b) ^ Math.imul(b, 0x9e3779b1)) >>> 16;
 }
 
 /**
  * Which of `candidates` the column holds: compared as UTF-8 bytes, no string per row. The
- * candidates go into an open-addressing table of their byte hashes, so each row of the column
- * costs one hash and (nearly always) one probe.
+ * candidates go into an open-addressing table of their byte hashes; before hashing a row, a
+ * 64K-bit filter on its length and last eight bytes (the distinctive end of most keys) rules
+ * out nearly every row that is not a candidate at the cost of one word and one bit test.
  */
 function presentKeys(col: KeyColumn, candidates: readonly string[]): Set<string> {
   const encoded = candidates.map((k) => encoder.encode(k));
@@ -121,7 +153,10 @@ function presentKeys(col: KeyColumn, candidates: readonly string[]): Set<string>
   const hashes = new Int32Array(size);
   // Candidate index + 1 per slot; 0 is empty.
   const slots = new Int32Array(size);
+  const filter = new Int32Array(2048);
   for (let c = 0; c < encoded.length; c++) {
+    const f = tailBits(encoded[c], 0, encoded[c].length);
+    filter[f >>> 5] |= 1 << (f & 31);
     const h = hashBytes(encoded[c], 0, encoded[c].length);
     let at = h & mask;
     while (slots[at] !== 0) at = (at + 1) & mask;
@@ -133,6 +168,8 @@ function presentKeys(col: KeyColumn, candidates: readonly string[]): Set<string>
   for (let i = 0; i < col.length && found.size < candidates.length; i++) {
     const start = offsets[i];
     const end = offsets[i + 1];
+    const f = tailBits(bytes, start, end);
+    if ((filter[f >>> 5] & (1 << (f & 31))) === 0) continue;
     const h = hashBytes(bytes, start, end);
     for (let at = h & mask; slots[at] !== 0; at = (at + 1) & mask) {
       if (hashes[at] !== h) continue;
@@ -158,7 +195,8 @@ export interface IndexLookupStats {
 
 /**
  * Which of `keys` already exist in the given base files (one partition's latest slices), and
- * in which file group. Keys not in the result are new.
+ * in which file group (the first, in file order, when several hold a key). Keys not in the
+ * result are new.
  */
 export async function locateKeys(
   store: ObjectStore,
@@ -167,11 +205,29 @@ export async function locateKeys(
   stats?: IndexLookupStats,
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
+  for (const [key, holders] of await locateKeyHolders(store, files, keys, stats)) found.set(key, holders[0]);
+  return found;
+}
+
+/**
+ * Every file group (in file order) whose base file holds each of `keys`. A table without
+ * duplicate keys has one per key; on merge-on-read tables a key deleted in one group's log and
+ * inserted again elsewhere is in both base files until compaction.
+ */
+export async function locateKeyHolders(
+  store: ObjectStore,
+  files: readonly { fileId: string; baseFile: BaseFile }[],
+  keys: readonly string[],
+  stats?: IndexLookupStats,
+): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
   if (keys.length === 0 || files.length === 0) return found;
   const sorted = [...new Set(keys)].sort();
-  for (const { fileId, baseFile } of files) {
-    if (stats) stats.filesConsidered++;
-    const footer = await footerKeys(store, baseFile);
+  // Footers, then the key columns of files with candidates, are fetched several at a time: on
+  // an object store each is a round trip or two, and a write may touch hundreds of file groups.
+  const footers = await mapLimit(files, FOOTER_CONCURRENCY, (f) => footerKeys(store, f.baseFile));
+  const candidatesPerFile = files.map((_, n) => {
+    const footer = footers[n];
     let lo = 0;
     let hi = sorted.length;
     if (footer.range) {
@@ -181,15 +237,31 @@ export async function locateKeys(
     const candidates: string[] = [];
     for (let i = lo; i < hi; i++) {
       const key = sorted[i];
-      if (found.has(key)) continue;
       if (!footer.bloom || footer.bloom.mightContain(key)) candidates.push(key);
     }
-    if (candidates.length === 0) continue;
+    return candidates;
+  });
+  if (stats) stats.filesConsidered += files.length;
+  const present = await mapLimit(files, KEY_COLUMN_CONCURRENCY, async ({ baseFile }, n) => {
+    const candidates = candidatesPerFile[n];
+    if (candidates.length === 0) return undefined;
     if (stats) stats.filesRead++;
-    for (const key of presentKeys(await keyColumnOf(store, baseFile), candidates)) found.set(key, fileId);
-  }
+    return presentKeys(await keyColumnOf(store, baseFile), candidates);
+  });
+  files.forEach(({ fileId }, n) => {
+    for (const key of present[n] ?? []) {
+      const holders = found.get(key);
+      if (!holders) found.set(key, [fileId]);
+      else if (!holders.includes(fileId)) holders.push(fileId);
+    }
+  });
   return found;
 }
+
+/** Footers fetched at once by one lookup (each a small ranged read). */
+const FOOTER_CONCURRENCY = 16;
+/** Key columns fetched and decoded at once by one lookup (bounded: each is held in memory). */
+const KEY_COLUMN_CONCURRENCY = 4;
 
 /** First index whose value is > `value` (inclusive: >= when `inclusive` is false). */
 function bound(sorted: readonly string[], value: string, inclusive: boolean): number {

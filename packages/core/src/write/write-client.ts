@@ -5,7 +5,7 @@
 // fails leaves only an inflight instant and files that its own cleanup (or a rollback) removes.
 
 import { RecordBatch, Schema, Table as ArrowTable } from 'apache-arrow';
-import type { ObjectStore } from '@lake/storage';
+import { mapLimit, type ObjectStore } from '@lake/storage';
 import { v4 as uuidv4 } from 'uuid';
 
 import type { TableConfig } from '../config/table-config.js';
@@ -28,7 +28,7 @@ import { claimCommit, latestClaim } from './commit-claims.js';
 import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
 import { tableCompression } from './compression.js';
 import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizing } from './file-sizing.js';
-import { locateKeys } from './key-index.js';
+import { locateLiveKeys } from './live-keys.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
 import { keysDeletedInLogs } from './log-deletes.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
@@ -110,6 +110,9 @@ export interface KeyedDeletes {
   keys: string[];
   partitions: string[];
 }
+
+/** Log files written at once by one write. */
+const LOG_APPEND_CONCURRENCY = 8;
 
 /** Runs one write as one commit. */
 export async function executeWrite(
@@ -223,12 +226,7 @@ export async function executeWrite(
     const slices = overwrite ? [] : slicesByPartition.get(partition) ?? [];
     const located = operation === 'insert' || overwrite
       ? new Map<string, string>()
-      : await locateKeys(
-          store,
-          slices.filter((s) => s.baseFile).map((s) => ({ fileId: s.fileId, baseFile: s.baseFile! })),
-          rows.map((i) => incoming.keys[i]),
-          indexStats,
-        );
+      : await locateLiveKeys(store, slices, rows.map((i) => incoming.keys[i]), { isValidInstant: view.isVisible, check: 'ambiguous' }, indexStats);
     const fresh: number[] = [];
     for (const i of rows) {
       const fileId = located.get(incoming.keys[i]);
@@ -262,6 +260,8 @@ export async function executeWrite(
     const stats: WriteStatInput[] = [];
     let writerPartition = 0;
     const partitionsWritten = new Set<string>();
+    const logWrites: { plan: GroupPlan & { slice: FileSlice }; logBaseInstant: string; writerPartition: number }[] = [];
+    const baseWrites: { plan: GroupPlan; writerPartition: number }[] = [];
     for (const plan of groups.values()) {
       if (mor && plan.slice && plan.inserts.length === 0 && plan.updates.length > 0 && !(await reinsertsAfterDelete(ctx, plan, incoming, operation, view.isVisible))) {
         // Updates and deletes of existing records append to the file group's log.
@@ -270,30 +270,40 @@ export async function executeWrite(
         const pendingAt = compacting.get(key);
         const logBaseInstant = pendingAt !== undefined && pendingAt > plan.slice.baseInstantTime ? pendingAt : plan.slice.baseInstantTime;
         appended.set(key, logBaseInstant);
-        stats.push(
-          await appendLogFile({
-            store,
-            config,
-            partition: plan.partition,
-            fileId: plan.fileId,
-            slice: plan.slice,
-            logBaseInstant,
-            instant,
-            dataSchema,
-            batch: incoming.batch,
-            keys: incoming.keys,
-            rows: plan.updates,
-            deletes: operation === 'delete',
-            format: logFormat,
-            compression,
-            writerPartition: writerPartition++,
-            onMarker: (m) => markers.push(m),
-            onFile: (p) => written.push(p),
-          }),
-        );
-        partitionsWritten.add(plan.partition);
-        continue;
+        logWrites.push({ plan: { ...plan, slice: plan.slice }, logBaseInstant, writerPartition: writerPartition++ });
+      } else {
+        baseWrites.push({ plan, writerPartition: writerPartition++ });
       }
+    }
+    // Log files are small and independent: several are written at once, which matters on an
+    // object store where each costs two round trips. Base files are written one at a time, so
+    // memory holds one merged file group.
+    const logStats = await mapLimit(logWrites, LOG_APPEND_CONCURRENCY, ({ plan, logBaseInstant, writerPartition: wp }) =>
+      appendLogFile({
+        store,
+        config,
+        partition: plan.partition,
+        fileId: plan.fileId,
+        slice: plan.slice,
+        logBaseInstant,
+        instant,
+        dataSchema,
+        batch: incoming.batch,
+        keys: incoming.keys,
+        rows: plan.updates,
+        deletes: operation === 'delete',
+        format: logFormat,
+        compression,
+        writerPartition: wp,
+        onMarker: (m) => markers.push(m),
+        onFile: (p) => written.push(p),
+      }),
+    );
+    logWrites.forEach(({ plan }, n) => {
+      stats.push(logStats[n]);
+      partitionsWritten.add(plan.partition);
+    });
+    for (const { plan, writerPartition: wp } of baseWrites) {
       const stat = await writeFileGroup(ctx, {
         plan,
         instant,
@@ -301,7 +311,7 @@ export async function executeWrite(
         incoming,
         fullSchema,
         dataSchema,
-        writerPartition: writerPartition++,
+        writerPartition: wp,
         compression,
         isValidInstant: (t) => view.validInstants.has(t),
         onFile: (path, marker) => {
