@@ -129,7 +129,7 @@ export function buildProgram(io: CliIO): Command {
 
   program
     .command('clean')
-    .description('delete file versions no retained instant needs, as a Hudi clean instant (default: keep what the last 10 writes need)')
+    .description('delete file versions no retained instant needs, as a Hudi clean instant (default: keep what the last 10 writes need), and temp files that writers killed over an hour ago left on local disk')
     .argument('<uri>', uriHelp)
     .option('--retain-commits <n>', 'KEEP_LATEST_COMMITS: time travel to the last n writes keeps working', positiveInt)
     .option('--retain-hours <h>', 'KEEP_LATEST_BY_HOURS: time travel over the last h hours keeps working', positiveInt)
