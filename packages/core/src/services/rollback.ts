@@ -208,18 +208,33 @@ export async function rollbackWrite(table: HudiTable, time: string, options: { f
  * their next run finishes) whose heartbeat expired. Returns what was rolled back.
  */
 export async function rollbackFailedWrites(table: HudiTable, options: { heartbeatExpiryMs?: number } = {}): Promise<RollbackResult[]> {
+  return (await rollbackFailedWritesWithTimeline(table, options)).rolledBack;
+}
+
+/**
+ * `rollbackFailedWrites`, also handing back the timeline as it stands afterwards (loaded once
+ * when nothing was rolled back), so the write that follows need not list it again.
+ */
+export async function rollbackFailedWritesWithTimeline(
+  table: HudiTable,
+  options: { heartbeatExpiryMs?: number } = {},
+): Promise<{ rolledBack: RollbackResult[]; timeline: Timeline }> {
   const out: RollbackResult[] = [];
+  let timeline = await table.timeline();
   // Rollbacks that died half-way come first: their targets are already hidden from readers.
-  for (const target of await pendingRollbackTargets(await table.timeline())) out.push(await rollbackWrite(table, target, { force: true }));
-  const timeline = await table.timeline();
+  const unfinished = await pendingRollbackTargets(timeline);
+  for (const target of unfinished) out.push(await rollbackWrite(table, target, { force: true }));
+  if (unfinished.length > 0) timeline = await table.timeline();
+  let changed = false;
   for (const i of timeline.pending()) {
     if (!WRITE_ACTIONS.has(i.action) && !(i.action === 'commit' && i.state === 'inflight')) continue;
     if (i.action === 'replacecommit' && (await isClusteringInstant(timeline, i.time))) continue;
     if (out.some((r) => r.rolledBack === i.time)) continue;
     if (!(await isHeartbeatExpired(table.store, i.time, { expiryMs: options.heartbeatExpiryMs }))) continue;
     out.push(await rollbackWrite(table, i.time, { force: true }));
+    changed = true;
   }
-  return out;
+  return { rolledBack: out, timeline: changed ? await table.timeline() : timeline };
 }
 
 async function pendingRollbacks(timeline: Timeline): Promise<{ instant: string; target: string }[]> {

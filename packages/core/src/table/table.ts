@@ -16,7 +16,7 @@ import { resolveTableSchema, type TableSchema } from '../schema/table-schema.js'
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { loadTimeline, type AsOf, type Timeline } from '../timeline/timeline.js';
 import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices, type FileSystemView } from './fs-view.js';
-import { deleteKeys, deleteWhere, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
+import { deleteKeys, deleteWhere, withPrimedTimeline, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
 import {
   compact,
@@ -28,7 +28,7 @@ import {
   type CompactionStrategy,
 } from '../services/compaction.js';
 import type { CompactionPlan } from '../services/compaction-plan.js';
-import { rollbackFailedWrites, rollbackWrite, type RollbackResult } from '../services/rollback.js';
+import { rollbackFailedWrites, rollbackFailedWritesWithTimeline, rollbackWrite, type RollbackResult } from '../services/rollback.js';
 import { checkNotCleaned, cleanTable, removeAbandonedWrites, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
@@ -224,8 +224,9 @@ export class HudiTable {
    */
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
     // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
-    await rollbackFailedWrites(this).catch(() => undefined);
-    const result = await run();
+    const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
+    // The timeline it loaded serves the write's first look at the timeline.
+    const result = recovered ? await withPrimedTimeline(this, recovered.timeline, run) : await run();
     const inline = options?.inlineCompaction;
     if (inline && this.config.type === 'MERGE_ON_READ') {
       const { maxDeltaCommits, ...rest } = inline;

@@ -13,6 +13,7 @@ import type { FileSlice } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
 import { locateKeys } from './key-index.js';
 import type { HudiTable } from '../table/table.js';
+import type { Timeline } from '../timeline/timeline.js';
 import { withoutMetaFields } from './meta-columns.js';
 import { executeWrite, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-client.js';
 
@@ -37,13 +38,35 @@ function instantsFor(table: HudiTable, ids?: WriterIds): InstantTimeGenerator {
   return g;
 }
 
+// A timeline loaded just before a write (by the lazy rollback of failed writes), handed to that
+// write's first timeline load instead of listing the timeline again. Consumed once; later loads
+// (the conflict checks) always list afresh.
+const primedTimelines = new WeakMap<HudiTable, Timeline>();
+
+/** Runs `write` with `timeline` as the first timeline its write context loads. */
+export async function withPrimedTimeline<T>(table: HudiTable, timeline: Timeline, write: () => Promise<T>): Promise<T> {
+  primedTimelines.set(table, timeline);
+  try {
+    return await write();
+  } finally {
+    if (primedTimelines.get(table) === timeline) primedTimelines.delete(table);
+  }
+}
+
 export function writeContext(table: HudiTable, ids?: WriterIds): WriteContext {
   return {
     store: table.store,
     config: table.config,
-    timeline: () => table.timeline(),
-    async dataSchema(timeline) {
-      const view = await buildFileSystemView(table.store, timeline, {});
+    timeline: () => {
+      const primed = primedTimelines.get(table);
+      if (primed) {
+        primedTimelines.delete(table);
+        return Promise.resolve(primed);
+      }
+      return table.timeline();
+    },
+    async dataSchema(timeline, built) {
+      const view = built ?? (await buildFileSystemView(table.store, timeline, {}));
       const schema = await resolveTableSchema(timeline, table.config, view.validInstants, async () => undefined);
       if (schema.source === 'none') return undefined;
       return withoutMetaFields(schema.arrow);

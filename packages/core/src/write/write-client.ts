@@ -18,7 +18,7 @@ import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { reconcileSchemas } from '../schema/compatibility.js';
 import { META, withMetaFields as tableWithMetaFields } from '../schema/table-schema.js';
-import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices } from '../table/fs-view.js';
+import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { instantFileName, type Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -58,7 +58,8 @@ export interface WriteContext {
   config: TableConfig;
   timeline(): Promise<Timeline>;
   /** The table's data schema (meta fields removed), or undefined before the first write. */
-  dataSchema(timeline: Timeline): Promise<Schema | undefined>;
+  /** The table's data schema; `view` (built on `timeline`) saves listing the partitions again. */
+  dataSchema(timeline: Timeline, view?: FileSystemView): Promise<Schema | undefined>;
   instants: InstantTimeGenerator;
   newFileId: () => string;
 }
@@ -132,8 +133,9 @@ export async function executeWrite(
   const claimStart = await latestClaim(store);
   const knownCompleted = new Set(timeline.completed().map((i) => i.time));
 
+  const view = await buildFileSystemView(store, timeline, {});
   // Schema: the incoming batch must fit the table's schema, which may evolve by this write.
-  const tableSchema = await ctx.dataSchema(timeline);
+  const tableSchema = await ctx.dataSchema(timeline, view);
   if (!(input instanceof ArrowTable)) {
     if (operation !== 'delete') throw new InvalidWriteError(`Operation ${operation} needs records, not only keys.`);
     if (input.keys.length !== input.partitions.length) throw new InvalidWriteError('Keyed deletes need one partition path per key.');
@@ -181,7 +183,6 @@ export async function executeWrite(
     }
   }
 
-  const view = await buildFileSystemView(store, timeline, {});
   // Merging into a stale file version would bring deleted or replaced records back.
   await checkLatestBaseFiles(view, timeline);
   const slicesByPartition = new Map<string, FileSlice[]>();
