@@ -225,13 +225,14 @@ export async function executeWrite(
   const recordSize = averageRecordSize(await recentWriteStats(timeline)) ?? sizing.recordSizeEstimate;
   for (const [partition, rows] of rowsByPartition) {
     const slices = overwrite ? [] : slicesByPartition.get(partition) ?? [];
+    const sliceById = new Map(slices.map((s) => [s.fileId, s]));
     const located = operation === 'insert' || overwrite
       ? new Map<string, string>()
       : await locateLiveKeys(store, slices, rows.map((i) => incoming.keys[i]), { isValidInstant: view.isVisible, check: 'ambiguous' }, indexStats);
     const fresh: number[] = [];
     for (const i of rows) {
       const fileId = located.get(incoming.keys[i]);
-      if (fileId !== undefined) group(partition, fileId, slices.find((s) => s.fileId === fileId)).updates.push(i);
+      if (fileId !== undefined) group(partition, fileId, sliceById.get(fileId)).updates.push(i);
       else if (operation !== 'delete') fresh.push(i);
     }
     if (fresh.length === 0) continue;
@@ -242,7 +243,7 @@ export async function executeWrite(
     const maxCandidates = mor ? sizing.mergeOnReadSmallFileCandidates : Number.POSITIVE_INFINITY;
     for (const bucket of planInsertBuckets(fresh.length, candidates, sizing, recordSize, maxCandidates)) {
       const fileId = bucket.fileId ?? ctx.newFileId();
-      const slice = bucket.fileId ? slices.find((s) => s.fileId === bucket.fileId) : undefined;
+      const slice = bucket.fileId ? sliceById.get(bucket.fileId) : undefined;
       // A loop, not push(...rows): spreading a million row indexes overflows the call stack.
       const inserts = group(partition, fileId, slice).inserts;
       for (let i = at; i < at + bucket.records && i < fresh.length; i++) inserts.push(fresh[i]);
