@@ -16,6 +16,9 @@ import {
   type Data,
 } from 'arrow21';
 
+// The same seeded generator as the ad-events example, so both make the same kind of data.
+import { random } from '../../examples/ad-events/generate.js';
+
 export const PAYLOAD_BYTES = 200;
 /** Events per user on average; a user's events cluster in time, so in few files. */
 export const EVENTS_PER_USER = 50;
@@ -34,18 +37,6 @@ export const adSchema = new Schema([
   new Field('device', new Utf8(), false),
   new Field('payload', new Utf8(), false),
 ]);
-
-/** A small, fast, seedable PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function impressionId(n: number): string {
   return `imp-${String(n).padStart(12, '0')}`;
@@ -112,7 +103,7 @@ export interface EventRange {
 /** One record batch of ad events. */
 export function eventBatch(range: EventRange): RecordBatch {
   const { count } = range;
-  const rand = prng(range.seed ^ (range.start * 2654435761));
+  const rand = random(range.seed ^ (range.start * 2654435761));
   const ids = range.ids ?? Float64Array.from({ length: count }, (_, i) => range.start + i);
   const users = new Float64Array(count);
   const campaigns = new Int32Array(count);
@@ -167,7 +158,7 @@ export function eventTable(start: number, count: number, seed = 1, batchRows = 2
  * random existing events, half new events numbered from `existing`.
  */
 export function upsertTable(existing: number, count: number, seed = 2): Table {
-  const rand = prng(seed);
+  const rand = random(seed);
   const updates = Math.floor(count / 2);
   const ids = new Float64Array(count);
   const chosen = new Set<number>();
@@ -180,7 +171,7 @@ export function upsertTable(existing: number, count: number, seed = 2): Table {
 
 /** `count` distinct existing impression ids, chosen at random. */
 export function randomKeys(existing: number, count: number, seed = 3): string[] {
-  const rand = prng(seed);
+  const rand = random(seed);
   const chosen = new Set<number>();
   while (chosen.size < Math.min(count, existing)) chosen.add(Math.floor(rand() * existing));
   return [...chosen].map(impressionId);

@@ -150,51 +150,40 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
   let how = '';
   let holding = 0;
   let filesInTable = 0;
-  const lakeErase = await repeat(
-    cfg.runs,
-    async () => {
-      const dir = await copyDir(base.lakeDir, 'erase-lake');
-      const opened = await lakeOpen(dir);
-      holding = await filesHolding(dir, opened.table, 'user_id', user);
-      filesInTable = (await lakeBaseFiles(opened.table)).length;
-      return opened;
-    },
-    async ({ table, store }) => {
-      const e = eraser(table);
-      how = e.how;
-      const before = { ...store.requests };
-      erased = await e.run('user_id', user);
-      req = requestDelta(before, store.requests);
-    },
-  );
-  erase.runs.push({
-    engine: 'lake',
-    rows: userRows,
-    ...sampleOf(lakeErase),
-    requests: req,
-    bytesWritten: erased?.bytesWritten ?? req?.bytesWritten,
-    extra: { api: how, deleted: erased?.deleted ?? 0, filesRewritten: erased?.filesWritten ?? 0, filesHoldingUser: holding, filesInTable },
-  });
-  const cowWritten = erased;
-  if (base.lakeMorDir) {
-    const morDir = base.lakeMorDir;
-    const morErase = await repeat(
+  let cowWritten: EraseOutcome | undefined;
+  for (const [engine, lakeDir] of lakeVariants(base)) {
+    if (!lakeDir) continue;
+    const cow = engine === 'lake';
+    const sample = await repeat(
       cfg.runs,
-      async () => lakeOpen(await copyDir(morDir, 'erase-lake-mor')),
+      async () => {
+        const dir = await copyDir(lakeDir, cow ? 'erase-lake' : 'erase-lake-mor');
+        const opened = await lakeOpen(dir);
+        if (cow) {
+          holding = await filesHolding(dir, opened.table, 'user_id', user);
+          filesInTable = (await lakeBaseFiles(opened.table)).length;
+        }
+        return opened;
+      },
       async ({ table, store }) => {
+        const e = eraser(table);
+        how = e.how;
         const before = { ...store.requests };
-        erased = await eraser(table).run('user_id', user);
+        erased = await e.run('user_id', user);
         req = requestDelta(before, store.requests);
       },
     );
     erase.runs.push({
-      engine: 'lake (mor)',
+      engine,
       rows: userRows,
-      ...sampleOf(morErase),
+      ...sampleOf(sample),
       requests: req,
       bytesWritten: erased?.bytesWritten ?? req?.bytesWritten,
-      extra: { api: how, deleted: erased?.deleted ?? 0, filesWritten: erased?.filesWritten ?? 0 },
+      extra: cow
+        ? { api: how, deleted: erased?.deleted ?? 0, filesRewritten: erased?.filesWritten ?? 0, filesHoldingUser: holding, filesInTable }
+        : { api: how, deleted: erased?.deleted ?? 0, filesWritten: erased?.filesWritten ?? 0 },
     });
+    if (cow) cowWritten = erased;
   }
   const lanceErase = await repeat(
     cfg.runs,
