@@ -251,8 +251,8 @@ export async function locateKeyHolders(
   files.forEach(({ fileId }, n) => {
     for (const key of present[n] ?? []) {
       const holders = found.get(key);
-      if (!holders) found.set(key, [fileId]);
-      else if (!holders.includes(fileId)) holders.push(fileId);
+      if (holders) holders.push(fileId);
+      else found.set(key, [fileId]);
     }
   });
   return found;
