@@ -271,3 +271,52 @@ export class InstantErasedError extends InstantCleanedError {
     this.requestId = requestId;
   }
 }
+
+/**
+ * `hoodie.properties` whose `hoodie.table.checksum` is wrong (or, for a write, missing), with no
+ * valid `hoodie.properties.backup` to fall back on: the file was cut short or edited by hand.
+ */
+export class CorruptTableConfigError extends LakeError {
+  readonly file: string;
+  constructor(file: string, why: string) {
+    super(
+      'CORRUPT_TABLE_CONFIG',
+      `${file} cannot be trusted: ${why}. Its settings (partition fields, record keys) may be incomplete, so nothing was written. ` +
+        'Restore the file from a backup or a copy of the table, or rewrite it with every setting followed by ' +
+        'hoodie.table.checksum (CRC32 of "<database>.<table name>", see tableChecksum), then retry.',
+    );
+    this.file = file;
+  }
+}
+
+/**
+ * A write or table service on a table with a metadata table: lake does not update Hudi's metadata
+ * table, so readers that list through it would not see the change.
+ */
+export class MetadataTableEnabledError extends LakeError {
+  readonly operation: string;
+  readonly partitions: string[];
+  constructor(operation: string, partitions: string[]) {
+    super(
+      'METADATA_TABLE_ENABLED',
+      `Cannot ${operation}: the table has a Hudi metadata table (hoodie.table.metadata.partitions=${partitions.join(',')}), ` +
+        'which lake does not maintain, so engines listing files through it would miss the change. Nothing was written. ' +
+        'Reads work as usual. To write with lake, first disable the metadata table from Spark: write (or run a table ' +
+        'service) once with hoodie.metadata.enable=false, which deletes .hoodie/metadata and clears the property.',
+    );
+    this.operation = operation;
+    this.partitions = partitions;
+  }
+}
+
+/** A record key lake refuses to store: it could not be read back or deleted as given, or it collides with another. */
+export class InvalidRecordKeyError extends LakeError {
+  readonly field: string;
+  /** Row of the write (or position in the list of keys to delete). */
+  readonly row: number;
+  constructor(field: string, row: number, why: string) {
+    super('INVALID_RECORD_KEY', `Record key ${field === '' ? '' : `field "${field}" `}at position ${row}: ${why}`);
+    this.field = field;
+    this.row = row;
+  }
+}

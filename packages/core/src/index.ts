@@ -14,6 +14,9 @@ export {
   AvroDecodeError,
   InvalidReadOptionError,
   UnsupportedFeatureError,
+  CorruptTableConfigError,
+  MetadataTableEnabledError,
+  InvalidRecordKeyError,
 } from './errors.js';
 
 // Table config (hoodie.properties)
@@ -34,7 +37,9 @@ export {
   checksumMatches,
 } from './config/table-config.js';
 export { parseProperties, formatProperties } from './config/properties.js';
-export { tableChecksum, crc32 } from './config/checksum.js';
+export { tableChecksum, crc32, checkTableChecksum, type ChecksumStatus } from './config/checksum.js';
+export { loadTableConfig, HOODIE_PROPERTIES_BACKUP } from './table/load-config.js';
+export { assertWritable } from './table/write-guard.js';
 
 // Timeline
 export {

@@ -3,7 +3,7 @@
 // checkpoint, and only then acknowledge the source.
 
 import { Schema, Type, type Field } from 'apache-arrow';
-import { existingRecordRows, rowsToTable, SchemaError, type HudiTable, type Row, type WriteOptions, type WriteResult } from '@lake/core';
+import { assertWritable, existingRecordRows, rowsToTable, SchemaError, type HudiTable, type Row, type WriteOptions, type WriteResult } from '@lake/core';
 import type { Registry } from 'prom-client';
 import { batchReader, type BatchLimits } from './batches.js';
 import { checkpointMetadata, lastCommittedCheckpoint, QUARANTINE_KEY } from './checkpoint.js';
@@ -163,6 +163,8 @@ function eventMillis(value: unknown, unitPerMs: number): number | undefined {
  */
 export async function ingest(table: HudiTable, options: IngestOptions): Promise<IngestSummary> {
   const { source } = options;
+  // Refuse before reading the source or quarantining anything: every batch would fail anyway.
+  assertWritable(table.config, 'ingest');
   const mode = options.mode ?? 'upsert';
   const limit = options.maxInvalidPerBatch;
   if (limit !== undefined && !(limit >= 0 && (limit < 1 || Number.isInteger(limit)))) {

@@ -26,3 +26,20 @@ export function crc32(bytes: Uint8Array): number {
 export function tableChecksum(tableName: string, databaseName = ''): string {
   return String(crc32(new TextEncoder().encode(`${databaseName}.${tableName}`)));
 }
+
+export type ChecksumStatus = 'valid' | 'missing' | 'mismatch';
+
+/**
+ * Checks `hoodie.table.checksum` as Hudi does: the stored value, read as a Java long, must equal
+ * the checksum of the table and database names as stored. It covers nothing else, so other
+ * properties may be added or changed without invalidating it; it only proves the file was
+ * written to its end (Hudi writes the checksum last).
+ */
+export function checkTableChecksum(props: ReadonlyMap<string, string>): ChecksumStatus {
+  const stored = props.get('hoodie.table.checksum');
+  if (stored === undefined) return 'missing';
+  const name = props.get('hoodie.table.name');
+  // Long.parseLong: an optional sign and digits, nothing else (no surrounding blanks).
+  if (name === undefined || !/^[+-]?\d{1,19}$/.test(stored)) return 'mismatch';
+  return BigInt(stored) === BigInt(tableChecksum(name, props.get('hoodie.database.name') ?? '')) ? 'valid' : 'mismatch';
+}

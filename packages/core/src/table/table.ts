@@ -6,8 +6,8 @@ import { Schema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { NotFoundError, openStore, type ObjectStore } from '@lake/storage';
 import { byteSourceFromStore, openParquet } from '@lake/parquet';
 
-import { parseTableConfig, type RecordMergeMode, type TableConfig } from '../config/table-config.js';
-import { InvalidReadOptionError, TableNotFoundError } from '../errors.js';
+import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
+import { InvalidReadOptionError } from '../errors.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
@@ -16,6 +16,8 @@ import { resolveTableSchema, type TableSchema } from '../schema/table-schema.js'
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { loadTimeline, type AsOf, type Timeline } from '../timeline/timeline.js';
 import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices, type FileSystemView } from './fs-view.js';
+import { HOODIE_PROPERTIES, loadTableConfig } from './load-config.js';
+import { assertWritable } from './write-guard.js';
 import { deleteKeys, deleteWhere, withPrimedTimeline, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
 import {
@@ -42,7 +44,7 @@ export type TableWriteOptions = WriteOptions & {
   inlineCompaction?: { maxDeltaCommits: number } & Omit<CompactionOptions, 'strategy'>;
 };
 
-export const HOODIE_PROPERTIES = '.hoodie/hoodie.properties';
+export { HOODIE_PROPERTIES };
 
 export interface SnapshotReadOptions {
   /** Read the table as of this instant time (`yyyyMMddHHmmssSSS`) or moment; latest when omitted. */
@@ -223,6 +225,7 @@ export class HudiTable {
    * rollback does; then writes; then compacts inline when asked to.
    */
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
+    assertWritable(this.config, 'write');
     // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
     const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
     // The timeline it loaded serves the write's first look at the timeline.
@@ -241,7 +244,8 @@ export class HudiTable {
    * file still holding a value (as a `clean` instant), and writes a proof record with salted
    * hashes of the values and a verification over every data file of the table.
    */
-  erase(request: ErasureRequest): Promise<ErasureReport> {
+  async erase(request: ErasureRequest): Promise<ErasureReport> {
+    if (!request.dryRun) assertWritable(this.config, 'erase');
     return eraseValues(this, request);
   }
 
@@ -254,7 +258,8 @@ export class HudiTable {
    * Deletes file versions no retained instant needs (Hudi's cleaner; default: keep what the last
    * 10 writes need), as a `clean` instant. Undefined when nothing is old enough.
    */
-  clean(options: { policy?: CleanPolicy; dryRun?: boolean; readerGraceMs?: number } = {}): Promise<CleanResult | undefined> {
+  async clean(options: { policy?: CleanPolicy; dryRun?: boolean; readerGraceMs?: number } = {}): Promise<CleanResult | undefined> {
+    if (!options.dryRun) assertWritable(this.config, 'clean');
     return cleanTable(this, options);
   }
 
@@ -271,6 +276,7 @@ export class HudiTable {
    * every write whose writer died (its heartbeat expired). Writes a Hudi `rollback` instant each.
    */
   async rollback(instant?: string, options: { force?: boolean; heartbeatExpiryMs?: number } = {}): Promise<RollbackResult[]> {
+    assertWritable(this.config, 'roll back');
     if (instant !== undefined) return [await rollbackWrite(this, instant, options)];
     return rollbackFailedWrites(this, options);
   }
@@ -279,12 +285,14 @@ export class HudiTable {
    * Merge-on-read tables: finishes pending compactions, then schedules one by the strategy
    * (default: every file slice with logs) and runs it. Each run completes as a `commit`.
    */
-  compact(options: CompactionOptions = {}): Promise<CompactionRun[]> {
+  async compact(options: CompactionOptions = {}): Promise<CompactionRun[]> {
+    assertWritable(this.config, 'compact');
     return compact(this, options);
   }
 
   /** Writes a compaction plan (`compaction.requested`) without running it; undefined when nothing qualifies. */
-  scheduleCompaction(options: { strategy?: CompactionStrategy; dryRun?: boolean } = {}): Promise<{ instant: string; plan: CompactionPlan } | undefined> {
+  async scheduleCompaction(options: { strategy?: CompactionStrategy; dryRun?: boolean } = {}): Promise<{ instant: string; plan: CompactionPlan } | undefined> {
+    if (!options.dryRun) assertWritable(this.config, 'schedule a compaction');
     return scheduleCompaction(this, options);
   }
 
@@ -292,12 +300,14 @@ export class HudiTable {
    * Copy-on-write tables: stitches each partition's small base files into target-size ones, as
    * one `replacecommit` (Hudi clustering). Undefined when no partition has two small files.
    */
-  clusterSmallFiles(options: ClusteringOptions & { dryRun?: boolean } = {}): Promise<(ClusteringRun & { groups: ClusteringGroupPlan[] }) | undefined> {
+  async clusterSmallFiles(options: ClusteringOptions & { dryRun?: boolean } = {}): Promise<(ClusteringRun & { groups: ClusteringGroupPlan[] }) | undefined> {
+    if (!options.dryRun) assertWritable(this.config, 'cluster');
     return clusterSmallFiles(this, options);
   }
 
   /** Runs one scheduled compaction, or all pending ones (oldest first) when no instant is given. */
   async runCompaction(instant?: string, options: CompactionOptions = {}): Promise<CompactionRun[]> {
+    assertWritable(this.config, 'compact');
     return instant === undefined ? runPendingCompactions(this, options) : [await runCompaction(this, instant, options)];
   }
 
@@ -305,7 +315,8 @@ export class HudiTable {
    * Replaces the partitions the records fall in (dynamic partition overwrite), or with
    * `{ table: true }` the whole table, as a `replacecommit`.
    */
-  insertOverwrite(records: WriteInput, options: TableWriteOptions & { table?: boolean } = {}): Promise<WriteResult> {
+  async insertOverwrite(records: WriteInput, options: TableWriteOptions & { table?: boolean } = {}): Promise<WriteResult> {
+    assertWritable(this.config, 'overwrite');
     return writeRows(this, options.table ? 'insert_overwrite_table' : 'insert_overwrite', records, options);
   }
 
@@ -359,24 +370,11 @@ export class HudiTable {
 
 /**
  * Opens a Hudi table from a store or a URI (`file:///path`, a plain path, `s3://bucket/prefix`,
- * `memory://name`). Throws TableNotFoundError without `.hoodie/hoodie.properties`, and
+ * `memory://name`). Throws TableNotFoundError without `.hoodie/hoodie.properties`,
+ * CorruptTableConfigError when its checksum is wrong and no valid backup exists, and
  * UnsupportedTableVersionError for table versions other than 5, 6 and 8.
  */
 export async function openTable(source: string | ObjectStore, options: { store?: Parameters<typeof openStore>[1] } = {}): Promise<HudiTable> {
   const store = typeof source === 'string' ? await openStore(source, options.store) : source;
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.get(HOODIE_PROPERTIES);
-  } catch (e) {
-    if (!(e instanceof NotFoundError)) throw e;
-    // Hudi rewrites hoodie.properties by deleting it and writing it anew; readers caught in
-    // between use the backup it keeps meanwhile.
-    try {
-      bytes = await store.get(`${HOODIE_PROPERTIES}.backup`);
-    } catch (e2) {
-      if (e2 instanceof NotFoundError) throw new TableNotFoundError(store.uri, { cause: e });
-      throw e2;
-    }
-  }
-  return new HudiTable(store, parseTableConfig(new TextDecoder().decode(bytes)));
+  return new HudiTable(store, await loadTableConfig(store));
 }
