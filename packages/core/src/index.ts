@@ -182,6 +182,7 @@ export {
   type GeneratedKeys,
   type TablePropertiesOptions,
 } from './keygen/key-generator.js';
+export { keyFieldProblems, unencodableProblem, ambiguousKeyValueProblem, type KeyFieldProblem } from './keygen/key-checks.js';
 export { fieldColumn, renderKeyValue, type KeySource, type KeyValue, type FieldColumn } from './keygen/field-values.js';
 export { DEFAULT_PARTITION_PATH, DEPRECATED_DEFAULT_PARTITION_PATH, escapePathName, unescapePathName } from './keygen/partition-path.js';
 export {

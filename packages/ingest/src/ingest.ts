@@ -3,7 +3,7 @@
 // checkpoint, and only then acknowledge the source.
 
 import { Schema, Type, type Field } from 'apache-arrow';
-import { assertWritable, existingRecordRows, rowsToTable, SchemaError, type HudiTable, type Row, type WriteOptions, type WriteResult } from '@lake/core';
+import { assertWritable, existingRecordRows, keyFieldProblems, rowsToTable, SchemaError, type HudiTable, type Row, type WriteOptions, type WriteResult } from '@lake/core';
 import type { Registry } from 'prom-client';
 import { batchReader, type BatchLimits } from './batches.js';
 import { checkpointMetadata, lastCommittedCheckpoint, QUARANTINE_KEY } from './checkpoint.js';
@@ -294,6 +294,15 @@ async function writeBatch(table: HudiTable, records: SourceRecord[], startCheckp
       } else invalid.push({ position: p.position, reasons: result.reasons, record: p.original });
     }
   }
+
+  // Keys Arrow cannot hold as given (lone surrogates) would be stored altered and never match again.
+  const partitionFields = table.config.partitionFields.map((f) => f.name);
+  valid = valid.filter((p) => {
+    const problems = keyFieldProblems(p.row, plan.keyFields, partitionFields);
+    if (problems.length === 0) return true;
+    invalid.push({ position: p.position, reasons: problems.map((q) => `${q.field}: ${q.why}`), record: p.original });
+    return false;
+  });
 
   // 3. De-duplication within the batch: per record key, the greatest ordering value (later on ties).
   const winners = new Map<string, number>();

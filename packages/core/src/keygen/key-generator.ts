@@ -2,9 +2,11 @@
 // Spark's Hudi writer derives them (Simple, Complex, Nonpartitioned, TimestampBased, Custom), and
 // the class names to record in hoodie.properties.
 
-import { KeyGeneratorConfigError, NullRecordKeyError, PartitionPathError } from '../errors.js';
+import { InvalidRecordKeyError, KeyGeneratorConfigError, NullRecordKeyError, PartitionPathError } from '../errors.js';
+import { ambiguousKeyValueProblem } from './key-checks.js';
 import { fieldColumn, type FieldColumn, type KeySource, type KeyValue } from './field-values.js';
-import { hasPathTraversal, partitionSegment, escapePathName } from './partition-path.js';
+import { hasPathTraversal, partitionSegment, escapePathName, reservedSegmentProblem } from './partition-path.js';
+import { EMPTY_RECORDKEY_PLACEHOLDER, NULL_RECORDKEY_PLACEHOLDER } from './placeholders.js';
 import { dateFormatter, zoneOf, type DateFormatter, type Zone } from './time-format.js';
 
 export type KeyGeneratorType = 'SIMPLE' | 'COMPLEX' | 'NON_PARTITION' | 'TIMESTAMP' | 'CUSTOM';
@@ -26,9 +28,7 @@ const AVRO_CLASSES: Readonly<Record<string, KeyGeneratorType>> = {
   'org.apache.hudi.keygen.CustomAvroKeyGenerator': 'CUSTOM',
 };
 
-/** Record-key placeholders inside complex keys (`f:__null__`, `f:__empty__`). */
-export const NULL_RECORDKEY_PLACEHOLDER = '__null__';
-export const EMPTY_RECORDKEY_PLACEHOLDER = '__empty__';
+export { NULL_RECORDKEY_PLACEHOLDER, EMPTY_RECORDKEY_PLACEHOLDER };
 
 export type TimestampType = 'UNIX_TIMESTAMP' | 'EPOCHMILLISECONDS' | 'EPOCHMICROSECONDS' | 'DATE_STRING' | 'MIXED' | 'SCALAR';
 export type ScalarTimeUnit = 'NANOSECONDS' | 'MICROSECONDS' | 'MILLISECONDS' | 'SECONDS' | 'MINUTES' | 'HOURS' | 'DAYS';
@@ -60,6 +60,12 @@ export interface KeyGeneratorOptions {
   urlEncodePartitionPath?: boolean;
   /** Required for TIMESTAMP, and for CUSTOM with TIMESTAMP fields. */
   timestamp?: TimestampKeyGenOptions;
+  /**
+   * Refuse multi-field key values that make the `f1:v1,f2:v2` key ambiguous (a comma, or a
+   * null/empty placeholder as the value). Writes of new rows set it; deletes do not, so rows an
+   * engine already stored with such keys can still be deleted.
+   */
+  rejectAmbiguousKeys?: boolean;
 }
 
 export interface GeneratedKeys {
@@ -190,7 +196,8 @@ function simpleRecordKeys(field: string): RowKeyFn {
   };
 }
 
-function complexRecordKeys(fields: readonly string[]): RowKeyFn {
+function complexRecordKeys(fields: readonly string[], rejectAmbiguous: boolean): RowKeyFn {
+  const checkAmbiguity = rejectAmbiguous && fields.length > 1;
   return (source) => {
     const cols = fields.map((f) => fieldColumn(source, f, 'record key'));
     const out = new Array<string>(source.numRows);
@@ -203,6 +210,8 @@ function complexRecordKeys(fields: readonly string[]): RowKeyFn {
         if (v === null) key += `${fields[c]}:${NULL_RECORDKEY_PLACEHOLDER}`;
         else if (v === '') key += `${fields[c]}:${EMPTY_RECORDKEY_PLACEHOLDER}`;
         else {
+          const bad = checkAmbiguity ? ambiguousKeyValueProblem(v) : undefined;
+          if (bad) throw new InvalidRecordKeyError(fields[c], i, bad);
           key += `${fields[c]}:${v}`;
           allNullOrEmpty = false;
         }
@@ -329,6 +338,8 @@ function joinSegments(segments: SegmentFn[], fields: readonly string[]): (source
       let path = fns[0](i);
       for (let k = 1; k < fns.length; k++) path += `/${fns[k](i)}`;
       if (hasPathTraversal(path)) throw new PartitionPathError(fields.join(','), i, `"${path}" has a ".." segment, which would escape the table; clean the value or turn on partitionpath.urlencode`);
+      const reserved = reservedSegmentProblem(path);
+      if (reserved) throw new PartitionPathError(fields.join(','), i, `${reserved}; change the value or use Hive-style partitioning (field=value folders)`);
       out[i] = path;
     }
     return out;
@@ -344,6 +355,7 @@ export function createKeyGenerator(options: KeyGeneratorOptions): KeyGenerator {
   const rawPartitions = (options.partitionPathFields ?? []).map((f) => f.trim()).filter((f) => f !== '');
   const hive = options.hiveStylePartitioning ?? false;
   const encode = options.urlEncodePartitionPath ?? false;
+  const strictKeys = options.rejectAmbiguousKeys ?? false;
   if (recordKeyFields.length === 0) {
     throw new KeyGeneratorConfigError('No record key fields: set recordKeyFields (hoodie.datasource.write.recordkey.field).');
   }
@@ -374,17 +386,17 @@ export function createKeyGenerator(options: KeyGeneratorOptions): KeyGenerator {
       segments = [timestampSegment(rawPartitions[0], timestampOptions(), hive, encode)];
       break;
     case 'COMPLEX':
-      recordKeys = complexRecordKeys(recordKeyFields);
+      recordKeys = complexRecordKeys(recordKeyFields, strictKeys);
       partitionFields = rawPartitions;
       segments = rawPartitions.map((f) => simpleSegment(f, hive, encode));
       break;
     case 'NON_PARTITION':
-      recordKeys = recordKeyFields.length === 1 ? simpleRecordKeys(recordKeyFields[0]) : complexRecordKeys(recordKeyFields);
+      recordKeys = recordKeyFields.length === 1 ? simpleRecordKeys(recordKeyFields[0]) : complexRecordKeys(recordKeyFields, strictKeys);
       partitionFields = [];
       segments = [];
       break;
     case 'CUSTOM': {
-      recordKeys = recordKeyFields.length === 1 ? simpleRecordKeys(recordKeyFields[0]) : complexRecordKeys(recordKeyFields);
+      recordKeys = recordKeyFields.length === 1 ? simpleRecordKeys(recordKeyFields[0]) : complexRecordKeys(recordKeyFields, strictKeys);
       partitionFields = [];
       segments = rawPartitions.map((entry) => {
         const [field, kind, extra] = entry.split(':');

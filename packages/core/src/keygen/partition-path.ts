@@ -29,6 +29,19 @@ export function hasPathTraversal(path: string): boolean {
   return path.replace(/\\/g, '/').split('/').some((seg) => seg === '..');
 }
 
+/**
+ * Why a partition path cannot hold data, or undefined when it can: a `.` segment puts files in
+ * the folder above (the table root for a one-level path), and a `.hoodie` segment puts them among
+ * the table's metadata, where no listing looks for data.
+ */
+export function reservedSegmentProblem(path: string): string | undefined {
+  for (const seg of path.replace(/\\/g, '/').split('/')) {
+    if (seg === '.') return `"${path}" has a "." segment, which would write into the folder above the partition`;
+    if (seg === '.hoodie') return `"${path}" has a ".hoodie" segment, the table's metadata folder, where data files cannot go`;
+  }
+  return undefined;
+}
+
 export interface SegmentOptions {
   hiveStyle: boolean;
   urlEncode: boolean;

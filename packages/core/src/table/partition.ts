@@ -22,9 +22,13 @@ function baseName(key: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
+/** The table's metadata folder; the only folder a listing skips, at any depth, as Hudi's does. */
+export const METAFOLDER_NAME = '.hoodie';
+
 /**
- * Walks every folder under the root except hidden ones (`.hoodie` included). A folder is a
- * partition when it holds Hudi's partition marker or any base or log file.
+ * Walks every folder under the root except `.hoodie`. Other names starting with a dot are
+ * partitions like any other (a partition value may start with one), as in Hudi's listing. A
+ * folder is a partition when it holds Hudi's partition marker or any base or log file.
  */
 export async function listPartitions(store: ObjectStore): Promise<PartitionListing[]> {
   const out: PartitionListing[] = [];
@@ -39,7 +43,7 @@ export async function listPartitions(store: ObjectStore): Promise<PartitionListi
     if (isPartition) out.push({ path: prefix.endsWith('/') ? prefix.slice(0, -1) : prefix, files });
     for (const sub of listing.prefixes) {
       const name = baseName(sub);
-      if (name.startsWith('.')) continue;
+      if (name === METAFOLDER_NAME) continue;
       queue.push(sub.endsWith('/') ? sub : `${sub}/`);
     }
   }

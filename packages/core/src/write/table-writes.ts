@@ -15,6 +15,8 @@ import { locateKeys } from './key-index.js';
 import type { HudiTable } from '../table/table.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { withoutMetaFields } from './meta-columns.js';
+import { InvalidRecordKeyError, PartitionPathError } from '../errors.js';
+import { keyFieldProblems, unencodableProblem } from '../keygen/key-checks.js';
 import { executeWrite, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-client.js';
 
 export type WriteInput = ArrowTable | readonly Row[];
@@ -78,9 +80,22 @@ export function writeContext(table: HudiTable, ids?: WriterIds): WriteContext {
 
 async function toArrow(table: HudiTable, input: WriteInput, ids?: WriterIds): Promise<ArrowTable> {
   if (input instanceof ArrowTable) return input;
+  checkRowKeys(table, input);
   const ctx = writeContext(table, ids);
   const schema: Schema | undefined = await ctx.dataSchema(await ctx.timeline());
   return rowsToTable(input, schema && schema.fields.length > 0 ? schema : undefined);
+}
+
+/** Refuses plain rows whose key or partition values Arrow could not hold as given (before any I/O). */
+function checkRowKeys(table: HudiTable, rows: readonly Row[]): void {
+  const keyFields = table.config.recordKeyFields;
+  const partitionFields = table.config.partitionFields.map((f) => f.name);
+  rows.forEach((row, i) => {
+    const [problem] = keyFieldProblems(row, keyFields, partitionFields);
+    if (!problem) return;
+    if (problem.kind === 'record key') throw new InvalidRecordKeyError(problem.field, i, problem.why);
+    throw new PartitionPathError(problem.field, i, problem.why);
+  });
 }
 
 export async function writeRows(
@@ -97,6 +112,11 @@ export async function writeRows(
  * base files are checked through the key index (footer ranges and bloom filters).
  */
 export async function deleteKeys(table: HudiTable, keys: readonly string[], options: WriteOptions & { ids?: WriterIds } = {}): Promise<WriteResult> {
+  keys.forEach((key, i) => {
+    // Such a key was never stored as given (it became U+FFFD), so deleting it would silently do nothing.
+    const bad = unencodableProblem(key);
+    if (bad) throw new InvalidRecordKeyError('', i, bad);
+  });
   const ctx = writeContext(table, options.ids);
   const timeline = await ctx.timeline();
   const view = await buildFileSystemView(table.store, timeline, {});

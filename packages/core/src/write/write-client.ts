@@ -162,7 +162,8 @@ export async function executeWrite(
 
   let incoming: Incoming;
   if (input instanceof ArrowTable) {
-    const keygen = createKeyGenerator(keyGeneratorOptionsFromProperties(Object.fromEntries(config.raw)));
+    // New rows must not produce keys that collide; deletes still reach rows engines stored so.
+    const keygen = createKeyGenerator({ ...keyGeneratorOptionsFromProperties(Object.fromEntries(config.raw)), rejectAmbiguousKeys: operation !== 'delete' });
     const generated = keygen.generate(batch);
     incoming = { batch, keys: generated.recordKeys, partitions: generated.partitionPaths };
   } else {
