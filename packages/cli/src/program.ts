@@ -1,7 +1,7 @@
 // The `lake` command line: commands, their options and help, and one-line errors.
 
 import { Command, CommanderError, Option } from 'commander';
-import { LakeError } from '@lake/storage';
+import { LakeError, redactUri } from '@lake/storage';
 import type { CliIO } from './io.js';
 import { nonNegativeInt, positiveInt } from './options.js';
 import { outputFormats } from './render/formats.js';
@@ -24,7 +24,7 @@ export function buildProgram(io: CliIO): Command {
     .description('Read and write Apache Hudi tables on S3 and local disk.')
     .version('0.1.0')
     .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(redactUri(s.trimEnd())) })
     .exitOverride();
 
   program
@@ -144,7 +144,7 @@ export function buildProgram(io: CliIO): Command {
     .argument('<uri>', uriHelp)
     .option('--instant <instant>', 'the write to undo: a pending one, or the latest completed write')
     .option('--force', 'roll back a pending write even if its writer still sends heartbeats')
-    .option('--json', 'one JSON object per rollback')
+    .option('--json', 'one JSON object per rollback; {"rolledBack":null,"nothingToRollBack":true,...} when nothing was rolled back')
     .action((uri: string, opts) => rollbackCommand(uri, opts, io));
 
   program
@@ -175,14 +175,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
     }
     if (error instanceof UsageError) {
-      io.err(`lake: ${error.message}`);
+      io.err(`lake: ${redactUri(error.message)}`);
       return 2;
     }
     if (error instanceof LakeError) {
       io.err(`lake: ${error.message}`);
       return 1;
     }
-    io.err(`lake: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    io.err(`lake: unexpected error: ${redactUri((error as Error)?.stack ?? String(error))}`);
     return 1;
   }
 }

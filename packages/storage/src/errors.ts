@@ -1,12 +1,15 @@
 // Typed errors shared by every package: each has a stable `code` callers can switch on,
 // and a message that says what went wrong and what to do about it.
 
+import { redactUri } from './redact.js';
+
 export class LakeError extends Error {
   readonly code: string;
   override readonly cause?: unknown;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message);
+    // Messages quote URIs and values; credentials inside a URI must never be printed or logged.
+    super(redactUri(message));
     this.name = new.target.name;
     this.code = code;
     if (options?.cause !== undefined) this.cause = options.cause;

@@ -25,3 +25,4 @@ export { FaultyStore, type FaultRule, type StoreOperation } from './faulty-store
 // Works only where Node's modules exist (Node 20.16+, Deno, Bun); loading this package does not need them.
 export { LocalStore, LOCAL_TEMP_PREFIX, type LocalStoreOptions } from './local-store.js';
 export { mapLimit } from './concurrency.js';
+export { redactUri } from './redact.js';

@@ -35,6 +35,15 @@ export function parseStoreUri(uri: string): ParsedStoreUri {
     return { kind: 'file', path: uri, absolute: uri.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(uri) };
   }
   const rest = uri.slice(scheme.length + 3);
+  // Bucket names hold neither ":" nor "@", local hosts no "@": either means user info. A secret
+  // key may itself hold "/", which then ends the authority early, but its ":" still shows.
+  const authority = rest.split('/')[0];
+  if ((S3_SCHEMES.has(scheme) && /[:@]/.test(authority)) || (scheme === 'file' && authority.includes('@'))) {
+    throw new InvalidUriError(
+      uri,
+      'it carries credentials before "@"; give them through the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE) or the store options, never in the URI',
+    );
+  }
   if (S3_SCHEMES.has(scheme)) {
     const slash = rest.indexOf('/');
     const bucket = slash === -1 ? rest : rest.slice(0, slash);

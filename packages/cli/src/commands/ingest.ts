@@ -5,7 +5,7 @@ import { rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { openTable } from '@lake/core';
-import { openStore } from '@lake/storage';
+import { openStore, redactUri } from '@lake/storage';
 import {
   createIngestMetrics,
   dateOf,
@@ -118,7 +118,7 @@ export async function ingestCommand(uri: string, opts: IngestCommandOptions, io:
       derive: Object.keys(derive).length > 0 ? derive : undefined,
       flatten: opts.flatten || explode.length > 0 ? { explode } : undefined,
       metrics,
-      logger: opts.json ? (entry) => io.out(JSON.stringify(entry)) : undefined,
+      logger: opts.json ? (entry) => io.out(redactUri(JSON.stringify(entry))) : undefined,
       onBatch: async (r) => {
         totals.read += r.read;
         totals.written += r.written;
@@ -136,7 +136,7 @@ export async function ingestCommand(uri: string, opts: IngestCommandOptions, io:
     if (opts.metricsFile) await writeAtomically(opts.metricsFile, await metrics.text());
     if (!opts.json) {
       io.out(
-        `ingested ${summary.batches} batch(es) from ${source.id}: read ${summary.read}, written ${summary.written} ` +
+        `ingested ${summary.batches} batch(es) from ${redactUri(source.id)}: read ${summary.read}, written ${summary.written} ` +
           `(${summary.inserted} inserted, ${summary.updated} updated), quarantined ${summary.quarantined}, ` +
           `deduplicated ${summary.deduplicated}, coerced ${summary.coerced}; checkpoint ${JSON.stringify(summary.checkpoint ?? summary.resumedFrom ?? null)}`,
       );

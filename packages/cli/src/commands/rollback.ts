@@ -20,10 +20,13 @@ function describe(r: RollbackResult): string {
 export async function rollbackCommand(uri: string, opts: RollbackOptions, io: CliIO): Promise<void> {
   const table = await openTable(uri);
   const results = await table.rollback(opts.instant, { force: opts.force });
+  const nothing = 'no write was left behind by a dead writer';
   if (opts.json) {
+    // Scripts read one object per line; an empty output would be indistinguishable from a crash.
+    if (results.length === 0) io.out(JSON.stringify({ rolledBack: null, nothingToRollBack: true, reason: nothing }));
     for (const r of results) io.out(JSON.stringify(r));
     return;
   }
-  if (results.length === 0) io.out('Nothing to roll back: no write was left behind by a dead writer.');
+  if (results.length === 0) io.out(`Nothing to roll back: ${nothing}.`);
   for (const r of results) io.out(describe(r));
 }
