@@ -54,6 +54,16 @@ describe('lake on local tables', () => {
     expect((await lake('show', dir, '--format', 'ndjson')).out).toEqual([]);
   });
 
+  it('refuses a record key with a lone surrogate (a "\\ud800" escape in NDJSON) and writes nothing', async () => {
+    const dir = await newTable();
+    const file = join(root, `input-${++n}.ndjson`);
+    writeFileSync(file, '{"id":"a","dt":"d"}\n{"id":"b\\ud800","dt":"d"}\n');
+    const write = await lake('write', dir, '--input', file);
+    expect(write.code).toBe(1);
+    expect(write.err.join('\n')).toMatch(/position 1: .*lone UTF-16 surrogate/);
+    expect((await lake('show', dir, '--format', 'ndjson')).out).toEqual([]);
+  });
+
   it('refuses to write a table with a metadata table, and reads it as before', async () => {
     const dir = await newTable();
     expect((await lake('write', dir, '--input', input([{ id: 'a', dt: 'd' }]))).code).toBe(0);

@@ -17,7 +17,7 @@ import { gdprDeleteCommand } from './commands/gdpr-delete.js';
 import { queryCommand } from './commands/query.js';
 import { UsageError } from './usage-error.js';
 
-const uriHelp = 'table location: a folder path, file:///abs/path, s3://bucket/prefix or memory://name';
+const uriHelp = 'table location: a folder path, file:///abs/path, s3://bucket/prefix (credentials from the AWS environment, never in the URI) or memory://name';
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('lake')

@@ -40,6 +40,7 @@ export { parseProperties, formatProperties } from './config/properties.js';
 export { tableChecksum, crc32, checkTableChecksum, type ChecksumStatus } from './config/checksum.js';
 export { loadTableConfig, HOODIE_PROPERTIES_BACKUP } from './table/load-config.js';
 export { assertWritable } from './table/write-guard.js';
+export { assertRowKeys } from './write/table-writes.js';
 
 // Timeline
 export {

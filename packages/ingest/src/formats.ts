@@ -136,9 +136,16 @@ function typedCsvRows(rows: Row[]): Row[] {
 
 /**
  * The records of a file as one Arrow table, strictly: any malformed record fails the whole file
- * with its line number. Typed by `schema` when given (the table's data schema).
+ * with its line number. Typed by `schema` when given (the table's data schema). `checkRows` sees
+ * NDJSON and CSV rows before they become Arrow (which would turn unencodable text into U+FFFD).
  */
-export function parseInputBytes(bytes: Uint8Array, format: InputFormat, name: string, schema: Schema | undefined): ArrowTable {
+export function parseInputBytes(
+  bytes: Uint8Array,
+  format: InputFormat,
+  name: string,
+  schema: Schema | undefined,
+  checkRows?: (rows: readonly Row[]) => void,
+): ArrowTable {
   if (format === 'parquet') return readParquet(bytes);
   if (format === 'arrow') return readArrowIpc(bytes, name);
   const target = schema && schema.fields.length > 0 ? schema : undefined;
@@ -154,5 +161,6 @@ export function parseInputBytes(bytes: Uint8Array, format: InputFormat, name: st
     const raw = parseCsvRows(new TextDecoder().decode(bytes), name);
     rows = target ? raw.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === '' ? null : v]))) : typedCsvRows(raw);
   }
+  checkRows?.(rows);
   return rowsToTable(rows, target);
 }

@@ -1,6 +1,6 @@
 // `lake write`: one file of records -> one commit.
 
-import { openTable, type WriteResult } from '@lake/core';
+import { assertRowKeys, openTable, type WriteResult } from '@lake/core';
 import { Schema } from 'apache-arrow';
 import type { CliIO } from '../io.js';
 import { inputFormatOf, readInputFile } from '../input-files.js';
@@ -25,7 +25,9 @@ export async function writeCommand(uri: string, opts: WriteCommandOptions, io: C
   const table = await openTable(uri);
   const full = await table.schema();
   const data = new Schema(full.fields.filter((f) => !f.name.startsWith('_hoodie_')));
-  const records = await readInputFile(opts.input, inputFormatOf(opts.input, opts.format), data.fields.length > 0 ? data : undefined);
+  const records = await readInputFile(opts.input, inputFormatOf(opts.input, opts.format), data.fields.length > 0 ? data : undefined, (rows) =>
+    assertRowKeys(table.config, rows),
+  );
   let result: WriteResult;
   switch (opts.op) {
     case 'upsert':

@@ -13,6 +13,7 @@ import type { FileSlice } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
 import { locateKeys } from './key-index.js';
 import type { HudiTable } from '../table/table.js';
+import type { TableConfig } from '../config/table-config.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { withoutMetaFields } from './meta-columns.js';
 import { InvalidRecordKeyError, PartitionPathError } from '../errors.js';
@@ -80,16 +81,19 @@ export function writeContext(table: HudiTable, ids?: WriterIds): WriteContext {
 
 async function toArrow(table: HudiTable, input: WriteInput, ids?: WriterIds): Promise<ArrowTable> {
   if (input instanceof ArrowTable) return input;
-  checkRowKeys(table, input);
+  assertRowKeys(table.config, input);
   const ctx = writeContext(table, ids);
   const schema: Schema | undefined = await ctx.dataSchema(await ctx.timeline());
   return rowsToTable(input, schema && schema.fields.length > 0 ? schema : undefined);
 }
 
-/** Refuses plain rows whose key or partition values Arrow could not hold as given (before any I/O). */
-function checkRowKeys(table: HudiTable, rows: readonly Row[]): void {
-  const keyFields = table.config.recordKeyFields;
-  const partitionFields = table.config.partitionFields.map((f) => f.name);
+/**
+ * Refuses plain rows whose record key or partition values Arrow could not hold as given (lone
+ * surrogates), before any I/O; callers converting rows to Arrow themselves run it first.
+ */
+export function assertRowKeys(config: TableConfig, rows: readonly Row[]): void {
+  const keyFields = config.recordKeyFields;
+  const partitionFields = config.partitionFields.map((f) => f.name);
   rows.forEach((row, i) => {
     const [problem] = keyFieldProblems(row, keyFields, partitionFields);
     if (!problem) return;
