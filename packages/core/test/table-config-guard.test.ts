@@ -2,15 +2,18 @@
 // metadata table: reads keep working, every write and data-changing table service is refused
 // before anything is written.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, type ObjectStore } from '@lake/storage';
+import { LakeError, MemoryStore, type ObjectStore } from '@lake/storage';
 
 import {
   CorruptTableConfigError,
   HOODIE_PROPERTIES,
   HOODIE_PROPERTIES_BACKUP,
   MetadataTableEnabledError,
+  assertWritable,
   checkTableChecksum,
+  loadTableConfig,
   createTable,
   openTable,
   parseProperties,
@@ -97,6 +100,39 @@ describe('hoodie.table.checksum', () => {
     // A backup with a wrong checksum does not help either.
     await store.put(HOODIE_PROPERTIES_BACKUP, await store.get(HOODIE_PROPERTIES));
     expect(await openTable(store).catch((e: unknown) => e)).toBeInstanceOf(CorruptTableConfigError);
+  });
+});
+
+describe('hoodie.properties cut at any character (model check)', () => {
+  it('is either refused or read in full: never writable with settings missing', async () => {
+    const source = await tableWithOneRow();
+    const full = await source.get(HOODIE_PROPERTIES);
+    const complete = await loadTableConfig(source);
+    let k = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: full.length - 1 }), fc.boolean(), async (cut, withBackup) => {
+        const store = new MemoryStore(`config-cut-${process.pid}-${++k}`);
+        await store.put(HOODIE_PROPERTIES, full.slice(0, cut));
+        if (withBackup) await store.put(HOODIE_PROPERTIES_BACKUP, full);
+        const loaded = await loadTableConfig(store).catch((e: unknown) => e);
+        if (withBackup) {
+          // The backup stands in for the cut file, whole.
+          expect(loaded).not.toBeInstanceOf(Error);
+          expect([...(loaded as typeof complete).raw]).toEqual([...complete.raw]);
+          return;
+        }
+        if (loaded instanceof Error) {
+          expect(loaded).toBeInstanceOf(LakeError);
+          return;
+        }
+        const config = loaded as typeof complete;
+        // Only the final newline was cut: the file is whole.
+        if (JSON.stringify([...config.raw]) === JSON.stringify([...complete.raw])) return;
+        // Readable as Hudi's readers would read it, but no write may trust it.
+        expect(() => assertWritable(config, 'write')).toThrow(CorruptTableConfigError);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 
