@@ -228,6 +228,22 @@ describe('syncToGlue', () => {
     expect(server.violations).toEqual([]);
   });
 
+  it('without a sync point, lists the table and drops catalog partitions the table does not have', async () => {
+    const t = await newTable('cow');
+    await t.upsert(rows('2024-05-01', ['a']));
+    await syncToGlue(t, options);
+    const name = `events_${n}`;
+    const parts = server.partitions.get(`analytics.${name}`)!;
+    const stale = { ...[...parts.values()][0], Values: ['2023-01-01'] };
+    parts.set(JSON.stringify(['2023-01-01']), stale);
+    const g = server.table('analytics', name)!;
+    const { last_commit_time_sync: _dropped, ...params } = g.Parameters as Record<string, string>;
+    server.tables.set(`analytics.${name}`, { ...g, Parameters: params });
+    const result = await syncToGlue(t, options);
+    expect(result.tables[0]).toMatchObject({ listedPartitions: true, partitionsDropped: 1, partitionsAdded: 0 });
+    expect(partitionValues(name)).toEqual(['2024-05-01']);
+  });
+
   it('syncs after each commit through the afterCommit write option', async () => {
     const t = await newTable('cow');
     const w = await t.upsert(rows('2024-06-01', ['a']), { afterCommit: glueSyncAfterCommit(options) });
