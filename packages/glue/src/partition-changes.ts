@@ -1,9 +1,11 @@
 // Which partitions a sync adds and drops, read from the timeline as Hudi's sync does: the
-// partitions written by every commit completed since the last synced one (partitionToWriteStats),
-// and the partitions dropped by delete_partition replace commits. Only a first sync, or one whose
-// last synced commit has left the active timeline, lists the table's folders.
+// partitions written by every commit completed since the last synced one (partitionToWriteStats,
+// and partitionToReplaceFileIds of replace commits), and the partitions dropped by
+// delete_partition replace commits or by cleans that deleted a partition; a later write to a
+// dropped partition brings it back. Only a first sync, or one whose last synced commit has left
+// the active timeline, lists the table's folders.
 
-import { listPartitions, type Instant, type Timeline } from '@lake/core';
+import { decodeMetadataFile, listPartitions, WRITE_ACTIONS, type Instant, type Timeline } from '@lake/core';
 
 import { GlueSyncConfigError } from './errors.js';
 
@@ -32,12 +34,27 @@ export function partitionValuesOf(path: string, keys: readonly string[]): string
   return values;
 }
 
-/** Completed writes after the last synced one, compared by completion time where the timeline records it. */
-function writesSince(timeline: Timeline, lastTime: string, lastCompletion: string | undefined): Instant[] {
-  return timeline.completedWrites().filter((i) => {
+/**
+ * Completed writes and cleans after the last synced commit, oldest first. Where the timeline
+ * records completion times, a write that started earlier but completed after the last sync
+ * counts too.
+ */
+function instantsSince(timeline: Timeline, lastTime: string, lastCompletion: string | undefined): Instant[] {
+  return timeline.completed().filter((i) => {
+    if (!WRITE_ACTIONS.has(i.action) && i.action !== 'clean') return false;
     if (lastCompletion !== undefined && i.completionTime !== undefined) return i.completionTime > lastCompletion;
     return i.time > lastTime;
   });
+}
+
+/** Partitions a completed clean deleted whole (Hudi marks them `isPartitionDeleted`). */
+async function partitionsDeletedByClean(timeline: Timeline, clean: Instant): Promise<string[]> {
+  const meta = decodeMetadataFile(await timeline.instantBytes(clean), timeline.instantPath(clean));
+  const partitions = meta?.partitionMetadata;
+  if (partitions === null || typeof partitions !== 'object' || Array.isArray(partitions)) return [];
+  return Object.entries(partitions)
+    .filter(([, m]) => m !== null && typeof m === 'object' && !Array.isArray(m) && m.isPartitionDeleted === true)
+    .map(([p]) => p);
 }
 
 export async function partitionChanges(timeline: Timeline, lastTime: string | undefined, lastCompletion: string | undefined): Promise<PartitionChanges> {
@@ -51,23 +68,26 @@ export async function partitionChanges(timeline: Timeline, lastTime: string | un
   const rolledBack = await timeline.rolledBackInstants();
   const written = new Set<string>();
   const dropped = new Set<string>();
-  for (const instant of writesSince(timeline, lastTime, lastCompletion)) {
+  const write = (partition: string): void => {
+    if (partition === '') return;
+    written.add(partition);
+    dropped.delete(partition);
+  };
+  const drop = (partition: string): void => {
+    if (partition === '') return;
+    dropped.add(partition);
+    written.delete(partition);
+  };
+  for (const instant of instantsSince(timeline, lastTime, lastCompletion)) {
     if (rolledBack.has(instant.time)) continue;
+    if (instant.action === 'clean') {
+      (await partitionsDeletedByClean(timeline, instant)).forEach(drop);
+      continue;
+    }
     const meta = await timeline.commitMetadata(instant);
-    const deletesPartitions = meta.operationType?.toLowerCase() === 'delete_partition';
-    for (const [partition, stats] of meta.partitionToWriteStats) {
-      if (partition !== '' && stats.length > 0) {
-        written.add(partition);
-        dropped.delete(partition);
-      }
-    }
-    if (deletesPartitions) {
-      for (const partition of meta.partitionToReplaceFileIds.keys()) {
-        if (partition === '') continue;
-        dropped.add(partition);
-        written.delete(partition);
-      }
-    }
+    for (const [partition, stats] of meta.partitionToWriteStats) if (stats.length > 0) write(partition);
+    if (meta.operationType?.toLowerCase() === 'delete_partition') [...meta.partitionToReplaceFileIds.keys()].forEach(drop);
+    else [...meta.partitionToReplaceFileIds.keys()].forEach(write);
   }
   return { written: [...written].sort(), dropped: [...dropped].sort() };
 }

@@ -61,6 +61,8 @@ function tableInputOf(existing: Table, change: Partial<TableInput>): TableInput 
   if (existing.Description !== undefined) input.Description = existing.Description;
   if (existing.Owner !== undefined) input.Owner = existing.Owner;
   if (existing.Retention !== undefined) input.Retention = existing.Retention;
+  if (existing.ViewOriginalText !== undefined) input.ViewOriginalText = existing.ViewOriginalText;
+  if (existing.ViewExpandedText !== undefined) input.ViewExpandedText = existing.ViewExpandedText;
   return { ...input, ...change };
 }
 
@@ -103,8 +105,13 @@ async function syncOne(
   const database = catalog.database;
   let existing = await catalog.getTable(want.name);
   let created = false;
+  // Hudi stamps every table it creates or updates as accessed and analysed now.
+  const stamped = (input: TableInput): TableInput => {
+    const now = new Date();
+    return { ...input, LastAccessTime: now, LastAnalyzedTime: now };
+  };
   if (!existing) {
-    created = await catalog.createTable(want.input);
+    created = await catalog.createTable(stamped(want.input));
     // Another writer created it between our look and our create: check what it made.
     if (!created) existing = await catalog.getTable(want.name);
   }
@@ -124,7 +131,7 @@ async function syncOne(
         PartitionKeys: want.input.PartitionKeys,
         StorageDescriptor: { ...existing.StorageDescriptor, Columns: wantSd.Columns },
       });
-      await catalog.updateTable(current);
+      await catalog.updateTable(stamped(current));
       schemaUpdated = true;
     }
   }
@@ -182,7 +189,7 @@ async function syncOne(
   const syncPoint: Record<string, string> = { [LAST_COMMIT_TIME_SYNC]: last.time };
   if (last.completionTime) syncPoint[LAST_COMMIT_COMPLETION_TIME_SYNC] = last.completionTime;
   if (Object.entries(syncPoint).some(([k, v]) => params[k] !== v)) {
-    await catalog.updateTable({ ...current, Parameters: { ...params, ...syncPoint } });
+    await catalog.updateTable(stamped({ ...current, Parameters: { ...params, ...syncPoint } }));
   }
   return {
     name: `${database}.${want.name}`,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTable, rowsToTable, type HudiTable } from '@lake/core';
+import { createTable, formatInstantTime, rowsToTable, type HudiTable } from '@lake/core';
 
 import {
   GlueAccessDeniedError,
@@ -242,6 +242,25 @@ describe('syncToGlue', () => {
     const result = await syncToGlue(t, options);
     expect(result.tables[0]).toMatchObject({ listedPartitions: true, partitionsDropped: 1, partitionsAdded: 0 });
     expect(partitionValues(name)).toEqual(['2024-05-01']);
+  });
+
+  it('drops the partitions a delete_partition replace commit since the last sync dropped', async () => {
+    const t = await newTable('cow');
+    await t.upsert([...rows('2024-05-01', ['a']), ...rows('2024-05-02', ['b'])]);
+    await syncToGlue(t, options);
+    const name = `events_${n}`;
+    expect(partitionValues(name)).toEqual(['2024-05-01', '2024-05-02']);
+    // A replace commit as Spark's delete_partition writes it (lake itself has no such operation).
+    const time = formatInstantTime(new Date(Date.now() + 60_000), 'UTC');
+    const meta = { partitionToWriteStats: {}, partitionToReplaceFileIds: { 'dt=2024-05-01': ['f1'] }, operationType: 'DELETE_PARTITION', compacted: false, extraMetadata: {} };
+    const bytes = new TextEncoder().encode(JSON.stringify(meta));
+    await t.store.put(`.hoodie/${time}.replacecommit.requested`, new Uint8Array());
+    await t.store.put(`.hoodie/${time}.replacecommit.inflight`, new Uint8Array());
+    await t.store.put(`.hoodie/${time}.replacecommit`, bytes);
+    const result = await syncToGlue(t, options);
+    expect(result.tables[0]).toMatchObject({ partitionsDropped: 1, listedPartitions: false, lastCommitTimeSync: time });
+    expect(partitionValues(name)).toEqual(['2024-05-02']);
+    expect(server.violations).toEqual([]);
   });
 
   it('syncs after each commit through the afterCommit write option', async () => {
