@@ -84,4 +84,19 @@ describe('lake sync', () => {
     expect(server.table('web', 'views')?.Parameters.last_commit_time_sync).toBe(second);
     expect(server.partitionsOf('web', 'views').map((p) => p.Values[0]).sort()).toEqual(['2024-05-01', '2024-05-02', '2024-05-03']);
   });
+
+  it('lake ingest syncs after each batch commit when the table properties enable it', async () => {
+    const table = join(dir, 'visits');
+    await createTable(table, {
+      recordKey: ['id'],
+      partitionBy: ['dt'],
+      properties: glueSyncProperties({ database: 'web', table: 'site_visits', endpoint, region: 'us-east-1' }),
+    });
+    const r = await lake('ingest', table, '--from', join(dir, 'a.ndjson'), '--once');
+    expect(r.code).toBe(0);
+    const history = await lake('history', table, '--json');
+    const last = history.out.map((l) => JSON.parse(l) as { instant: string; state: string }).filter((i) => i.state === 'completed').at(-1)!;
+    expect(server.table('web', 'site_visits')?.Parameters.last_commit_time_sync).toBe(last.instant);
+    expect(server.partitionsOf('web', 'site_visits').map((p) => p.Values[0]).sort()).toEqual(['2024-05-01', '2024-05-02']);
+  });
 });
