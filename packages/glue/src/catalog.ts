@@ -13,6 +13,7 @@ type GlueSdk = typeof import('@aws-sdk/client-glue');
 const CREATE_BATCH = 100;
 const UPDATE_BATCH = 100;
 const DELETE_BATCH = 25;
+const GET_BATCH = 1000;
 
 function envValue(name: string): string | undefined {
   const value = process.env[name];
@@ -142,6 +143,28 @@ export class GlueCatalog {
       for (const p of page.Partitions ?? ([] as Partition[])) out.push({ values: p.Values ?? [], location: p.StorageDescriptor?.Location });
       token = page.NextToken || undefined;
     } while (token);
+    return out;
+  }
+
+  /**
+   * The catalog's partitions with these values (missing ones are left out): what a sync after a
+   * few commits needs, without paging through every partition of the table.
+   */
+  async partitionsWithValues(table: string, values: string[][]): Promise<CatalogPartition[]> {
+    const { BatchGetPartitionCommand } = this.sdk;
+    const out: CatalogPartition[] = [];
+    for (const batch of batches(values, GET_BATCH)) {
+      let pending = batch.map((v) => ({ Values: v }));
+      // Glue may leave keys unprocessed under load; ask again for those until none is left.
+      for (let round = 0; pending.length > 0; round++) {
+        if (round >= 10) throw new GlueSyncError(`Glue BatchGetPartition on ${this.database}.${table} left ${pending.length} partition(s) unprocessed after 10 rounds`);
+        const page = await this.call('BatchGetPartition', `${this.database}.${table}`, () =>
+          this.client.send(new BatchGetPartitionCommand({ DatabaseName: this.database, TableName: table, PartitionsToGet: pending })),
+        );
+        for (const p of page.Partitions ?? []) out.push({ values: p.Values ?? [], location: p.StorageDescriptor?.Location });
+        pending = (page.UnprocessedKeys ?? []).map((k) => ({ Values: k.Values ?? [] }));
+      }
+    }
     return out;
   }
 

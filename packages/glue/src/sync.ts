@@ -153,7 +153,11 @@ async function syncOne(
   let dropped = 0;
   if (keys.length > 0) {
     const inCatalog = new Map<string, string | undefined>();
-    for (const p of await catalog.partitions(want.name)) inCatalog.set(JSON.stringify(p.values), p.location);
+    // A full sync compares every partition; an incremental one only those its commits touched.
+    const known = changes.all
+      ? await catalog.partitions(want.name)
+      : await catalog.partitionsWithValues(want.name, [...changes.written, ...changes.dropped].map((path) => partitionValuesOf(path, keys)));
+    for (const p of known) inCatalog.set(JSON.stringify(p.values), p.location);
     const toAdd: PartitionInput[] = [];
     const toUpdate: PartitionInput[] = [];
     const toDrop: string[][] = [];

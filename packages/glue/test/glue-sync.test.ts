@@ -102,6 +102,13 @@ describe('syncToGlue', () => {
     const again = await syncToGlue(t, options);
     expect(again.tables[0]).toMatchObject({ created: false, partitionsAdded: 2, listedPartitions: false, schemaUpdated: false });
     expect(partitionValues(`events_${n}`)).toEqual(['2024-05-01', '2024-05-03', '2024-05-04']);
+    // Only the touched partitions were looked up in the catalog, not every page of them.
+    expect(server.callsTo('GetPartitions')).toEqual([]);
+    expect(server.callsTo('BatchGetPartition').flatMap((c) => c.request.PartitionsToGet.map((p: { Values: string[] }) => p.Values[0])).sort()).toEqual([
+      '2024-05-01',
+      '2024-05-03',
+      '2024-05-04',
+    ]);
     // Positional partition folders: the location is the folder of the value.
     expect(server.partitionsOf('analytics', `events_${n}`).find((p) => p.Values[0] === '2024-05-03')?.StorageDescriptor.Location).toBe(`${t.uri}/2024-05-03`);
     // Nothing new: no partition call, no table update.

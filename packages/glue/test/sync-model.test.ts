@@ -19,13 +19,14 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-type Step = { kind: 'write'; days: number[] } | { kind: 'sync'; failAt?: 'BatchCreatePartition' | 'UpdateTable' | 'GetPartitions' };
+type FailingCall = 'BatchCreatePartition' | 'UpdateTable' | 'GetPartitions' | 'BatchGetPartition' | 'CreateTable';
+type Step = { kind: 'write'; days: number[] } | { kind: 'sync'; failAt?: FailingCall };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('write' as const), days: fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 }) }),
   fc.record({
     kind: fc.constant('sync' as const),
-    failAt: fc.option(fc.constantFrom('BatchCreatePartition' as const, 'UpdateTable' as const, 'GetPartitions' as const), { nil: undefined }),
+    failAt: fc.option(fc.constantFrom<FailingCall>('BatchCreatePartition', 'UpdateTable', 'GetPartitions', 'BatchGetPartition', 'CreateTable'), { nil: undefined }),
   }),
 );
 

@@ -165,6 +165,11 @@ export class GlueServer {
         const next = start + size < all.length ? String(start + size) : undefined;
         return { Partitions: all.slice(start, start + size), ...(next ? { NextToken: next } : {}) };
       }
+      case 'BatchGetPartition': {
+        if (r.PartitionsToGet.length > 1000) throw new GlueFault('ValidationException', 'at most 1000 partitions per BatchGetPartition');
+        const parts = this.parts(r.DatabaseName, r.TableName);
+        return { Partitions: r.PartitionsToGet.map((p: Json) => parts.get(key(p.Values))).filter((p: Json | undefined) => p !== undefined) };
+      }
       case 'BatchCreatePartition': {
         if (r.PartitionInputList.length > 100) throw new GlueFault('ValidationException', 'at most 100 partitions per BatchCreatePartition');
         const parts = this.parts(r.DatabaseName, r.TableName);
