@@ -6,7 +6,7 @@
 // step is idempotent.
 
 import type { PartitionInput, StorageDescriptor, Table, TableInput } from '@aws-sdk/client-glue';
-import type { HudiTable } from '@lake/core';
+import { WRITE_ACTIONS, type HudiTable, type Instant, type Timeline } from '@lake/core';
 
 import { GlueCatalog } from './catalog.js';
 import { GlueSyncConfigError, GlueTableConflictError } from './errors.js';
@@ -31,8 +31,11 @@ export interface TableSyncResult {
   partitionsDropped: number;
   /** The partitions came from listing the table (first sync, or the last synced commit was archived). */
   listedPartitions: boolean;
-  /** The instant the table is synced to now. */
-  lastCommitTimeSync: string;
+  /**
+   * The instant recorded as synced: the latest completed write, or, while a write with an
+   * earlier instant time is still pending, the last one before it (undefined if none).
+   */
+  lastCommitTimeSync?: string;
 }
 
 export interface GlueSyncResult {
@@ -99,7 +102,7 @@ async function syncOne(
   catalog: GlueCatalog,
   table: HudiTable,
   want: CatalogTable,
-  last: { time: string; completionTime?: string },
+  point: Instant | undefined,
   changesFor: (lastTime: string | undefined, lastCompletion: string | undefined) => Promise<PartitionChanges>,
 ): Promise<TableSyncResult> {
   const database = catalog.database;
@@ -190,8 +193,9 @@ async function syncOne(
   }
 
   // The sync point moves last: everything above is in the catalog before it says so.
-  const syncPoint: Record<string, string> = { [LAST_COMMIT_TIME_SYNC]: last.time };
-  if (last.completionTime) syncPoint[LAST_COMMIT_COMPLETION_TIME_SYNC] = last.completionTime;
+  const syncPoint: Record<string, string> = {};
+  if (point) syncPoint[LAST_COMMIT_TIME_SYNC] = point.time;
+  if (point?.completionTime) syncPoint[LAST_COMMIT_COMPLETION_TIME_SYNC] = point.completionTime;
   if (Object.entries(syncPoint).some(([k, v]) => params[k] !== v)) {
     await catalog.updateTable(stamped({ ...current, Parameters: { ...params, ...syncPoint } }));
   }
@@ -203,8 +207,25 @@ async function syncOne(
     partitionsUpdated: updated,
     partitionsDropped: dropped,
     listedPartitions: changes.all !== undefined,
-    lastCommitTimeSync: last.time,
+    lastCommitTimeSync: point?.time,
   };
+}
+
+/**
+ * The write to record as synced. Instant times order commits by when they started: without
+ * completion times (table version 6), a write still pending with an earlier instant time than
+ * the latest completed one may complete later, and a sync point past it would make the next sync
+ * skip its partitions. The point then stays at the last write completed before it.
+ */
+function syncPointOf(timeline: Timeline, last: Instant): Instant | undefined {
+  if (last.completionTime) return last;
+  const pending = timeline
+    .pending()
+    .filter((i) => WRITE_ACTIONS.has(i.action))
+    .map((i) => i.time)
+    .sort()[0];
+  if (pending === undefined || pending > last.time) return last;
+  return timeline.completedWrites().filter((i) => i.time < pending).at(-1);
 }
 
 /**
@@ -231,7 +252,8 @@ export async function syncToGlue(table: HudiTable, options: GlueSyncOptions): Pr
       return p;
     };
     const tables: TableSyncResult[] = [];
-    for (const want of wanted) tables.push(await syncOne(catalog, table, want, last, changesFor));
+    const point = syncPointOf(timeline, last);
+    for (const want of wanted) tables.push(await syncOne(catalog, table, want, point, changesFor));
     return { database, databaseCreated, instant: last.time, tables };
   } finally {
     catalog.close();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTable, formatInstantTime, rowsToTable, type HudiTable } from '@lake/core';
+import { createTable, formatInstantTime, instantTimePlusMillis, rowsToTable, type HudiTable } from '@lake/core';
 
 import {
   GlueAccessDeniedError,
@@ -270,10 +270,38 @@ describe('syncToGlue', () => {
     expect(server.violations).toEqual([]);
   });
 
+  it('keeps the sync point before a write that is still pending with an earlier instant time', async () => {
+    const t = await newTable('cow');
+    const c1 = await t.upsert(rows('2024-05-01', ['a']));
+    const c2 = await t.upsert(rows('2024-05-02', ['b']));
+    // Another writer started between the two commits and has not completed yet.
+    const between = instantTimePlusMillis(c1.instant, 1);
+    expect(between > c1.instant && between < c2.instant).toBe(true);
+    await t.store.put(`.hoodie/${between}.commit.requested`, new Uint8Array());
+    const held = await syncToGlue(t, options);
+    expect(held.tables[0].lastCommitTimeSync).toBe(c1.instant);
+    expect(server.table('analytics', `events_${n}`)!.Parameters.last_commit_time_sync).toBe(c1.instant);
+    expect(partitionValues(`events_${n}`)).toEqual(['2024-05-01', '2024-05-02']);
+    // Once that write is gone (completed or rolled back), the point moves to the latest commit.
+    await t.store.delete(`.hoodie/${between}.commit.requested`);
+    await syncToGlue(t, options);
+    expect(server.table('analytics', `events_${n}`)!.Parameters.last_commit_time_sync).toBe(c2.instant);
+  });
+
   it('syncs after each commit through the afterCommit write option', async () => {
     const t = await newTable('cow');
     const w = await t.upsert(rows('2024-06-01', ['a']), { afterCommit: glueSyncAfterCommit(options) });
     expect(server.table('analytics', `events_${n}`)!.Parameters.last_commit_time_sync).toBe(w.instant);
     expect(partitionValues(`events_${n}`)).toEqual(['2024-06-01']);
+  });
+
+  it('a sync after commit that fails leaves the commit in place and says so', async () => {
+    const t = await newTable('cow');
+    server.fail({ operation: 'CreateTable', error: 'InternalServiceException', status: 500, times: 10 });
+    const err = await t.upsert(rows('2024-06-02', ['a', 'b']), { afterCommit: glueSyncAfterCommit({ ...options, maxAttempts: 1 }) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GlueSyncError);
+    const instant = (await t.timeline()).latestCompletedWrite()!.time;
+    expect((err as Error).message).toContain(`Commit ${instant} is complete`);
+    expect((await t.read().collect()).numRows).toBe(2);
   });
 });

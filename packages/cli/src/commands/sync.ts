@@ -22,7 +22,7 @@ export function describeSync(r: GlueSyncResult): string[] {
   if (r.tables.length === 0) return [`nothing to sync: the table has no completed commit (database ${r.database}${r.databaseCreated ? ' created' : ''})`];
   return r.tables.map(
     (t) =>
-      `${t.name}: ${t.created ? 'created' : t.schemaUpdated ? 'columns updated' : 'table unchanged'}, synced to ${t.lastCommitTimeSync}; ` +
+      `${t.name}: ${t.created ? 'created' : t.schemaUpdated ? 'columns updated' : 'table unchanged'}, synced to ${t.lastCommitTimeSync ?? '(no sync point: a write before every completed one is still pending)'}; ` +
       `partitions: ${t.partitionsAdded} added, ${t.partitionsUpdated} updated, ${t.partitionsDropped} dropped` +
       (t.listedPartitions ? ' (listed the table)' : ''),
   );
