@@ -9,7 +9,7 @@ import { glueSyncFromProperties, type GlueSyncOptions } from './sync-config.js';
 import { syncToGlue, type GlueSyncResult } from './sync.js';
 
 /**
- * A `afterCommit` write option that syncs to Glue once the commit completed. A failed sync does
+ * An `afterCommit` write option that syncs to Glue once the commit completed. A failed sync does
  * not undo the commit; it throws an error that names the committed instant.
  */
 export function glueSyncAfterCommit(
