@@ -161,6 +161,19 @@ export function buildProgram(io: CliIO): Command {
     .option('--limit <n>', 'print at most n rows', positiveInt)
     .action((uri: string, opts) => queryCommand(uri, opts, io));
 
+  program
+    .command('sync')
+    .description('register the table in the AWS Glue Data Catalog (for Athena), or bring its registration up to date, as Hudi\'s Glue sync does')
+    .argument('<uri>', uriHelp)
+    .option('--glue-database <db>', 'Glue database (created if missing; default: the table property hoodie.datasource.hive_sync.database)')
+    .option('--glue-table <name>', 'catalog table name (default: the table name); merge-on-read tables get <name>_ro and <name>_rt')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1)')
+    .option('--endpoint <url>', 'Glue endpoint (default: AWS_ENDPOINT_URL_GLUE, then AWS_ENDPOINT_URL, then AWS)')
+    .option('--skip-ro-suffix', 'merge-on-read: name the read-optimized table without the _ro suffix')
+    .option('--support-timestamp', 'timestamp columns as Hive timestamp instead of bigint')
+    .option('--json', 'print the sync result as JSON')
+    .action(async (uri: string, opts) => (await import('./commands/sync.js')).syncCommand(uri, opts, io));
+
   return program;
 }
 

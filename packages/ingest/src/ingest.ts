@@ -3,7 +3,7 @@
 // checkpoint, and only then acknowledge the source.
 
 import { Schema, Type, type Field } from 'apache-arrow';
-import { assertWritable, existingRecordRows, keyFieldProblems, rowsToTable, SchemaError, type HudiTable, type Row, type WriteOptions, type WriteResult } from '@lake/core';
+import { assertWritable, existingRecordRows, keyFieldProblems, rowsToTable, SchemaError, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core';
 import type { Registry } from 'prom-client';
 import { batchReader, type BatchLimits } from './batches.js';
 import { checkpointMetadata, lastCommittedCheckpoint, QUARANTINE_KEY } from './checkpoint.js';
@@ -60,7 +60,7 @@ export interface IngestOptions {
   /** Called after each committed batch. */
   onBatch?: (report: BatchReport) => void | Promise<void>;
   /** Passed to each commit (file sizing, compression). */
-  writeOptions?: Omit<WriteOptions, 'extraMetadata'>;
+  writeOptions?: Omit<TableWriteOptions, 'extraMetadata'>;
   /** How long one poll of an idle source waits (default 1000 ms). */
   idleWaitMs?: number;
 }

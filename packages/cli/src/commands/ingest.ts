@@ -5,6 +5,7 @@ import { rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { openTable } from '@lake/core';
+import { tableSyncAfterCommit } from './sync.js';
 import { openStore, redactUri } from '@lake/storage';
 import {
   createIngestMetrics,
@@ -110,6 +111,7 @@ export async function ingestCommand(uri: string, opts: IngestCommandOptions, io:
   try {
     const summary = await ingest(table, {
       source,
+      writeOptions: await tableSyncAfterCommit(table, io),
       follow,
       signal: controller.signal,
       mode: opts.insertOnly ? 'insert-only' : 'upsert',

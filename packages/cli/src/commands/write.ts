@@ -4,6 +4,7 @@ import { assertRowKeys, openTable, type WriteResult } from '@lake/core';
 import { Schema } from 'apache-arrow';
 import type { CliIO } from '../io.js';
 import { inputFormatOf, readInputFile } from '../input-files.js';
+import { syncIfEnabled } from './sync.js';
 
 export const writeOperations = ['upsert', 'insert', 'delete', 'insert_overwrite', 'insert_overwrite_table'] as const;
 export type WriteOp = (typeof writeOperations)[number];
@@ -47,4 +48,6 @@ export async function writeCommand(uri: string, opts: WriteCommandOptions, io: C
       break;
   }
   io.out(opts.json ? JSON.stringify(result) : describeWrite(result));
+  // The commit stands (and is printed) whatever the catalog sync then does.
+  await syncIfEnabled(table, io);
 }

@@ -42,6 +42,11 @@ export type TableWriteOptions = WriteOptions & {
    * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call.
    */
   inlineCompaction?: { maxDeltaCommits: number } & Omit<CompactionOptions, 'strategy'>;
+  /**
+   * Runs once the commit (and any inline compaction) completed, e.g. a catalog sync. The commit
+   * stands whatever it does: an error it throws reaches the caller after the data is committed.
+   */
+  afterCommit?: (result: WriteResult, table: HudiTable) => Promise<void>;
 };
 
 export { HOODIE_PROPERTIES };
@@ -235,6 +240,7 @@ export class HudiTable {
       const { maxDeltaCommits, ...rest } = inline;
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
     }
+    if (options?.afterCommit) await options.afterCommit(result, this);
     return result;
   }
 
