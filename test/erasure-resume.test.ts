@@ -91,7 +91,13 @@ describe('a merge-on-read erasure failing at any store write', () => {
       expect(await snapshot(t), `snapshot after a failure at write ${failFrom}`).toEqual(expected);
       const pending = (await t.timeline()).pending().filter((i) => i.action === 'compaction' || i.action === 'clean');
       expect(pending, `table services left pending after a failure at write ${failFrom}`).toEqual([]);
-      expect((await t.verifyErasure('req-1')).verification.passed).toBe(true);
+      const proof = await t.verifyErasure('req-1');
+      expect(proof.verification.passed).toBe(true);
+      expect(proof.status).toBe('completed');
+      // The compaction and the purge this request ran are its own, whichever run did them.
+      const timeline = await t.timeline();
+      expect(proof.instants.filter((i) => timeline.completedInstant(i)?.action === 'clean').length, `purge recorded, failure at write ${failFrom}`).toBeGreaterThanOrEqual(1);
+      expect(proof.instants.some((i) => timeline.completedInstant(i)?.action === 'commit'), `compaction recorded, failure at write ${failFrom}`).toBe(true);
       rmSync(dir, { recursive: true, force: true });
     }
   }, 900_000);

@@ -58,3 +58,15 @@ export async function pendingCleans(timeline: Timeline): Promise<PendingClean[]>
   }
   return out;
 }
+
+/** Store keys of the files a completed clean deleted (from its HoodieCleanMetadata). */
+export async function cleanedFiles(timeline: Timeline, time: string): Promise<string[]> {
+  const completed = { time, action: 'clean', state: 'completed' } as const;
+  const json = decodeMetadataFile(await timeline.instantBytes(completed), timeline.instantPath(completed));
+  const out: string[] = [];
+  for (const [p, meta] of Object.entries(record(json?.partitionMetadata) ?? {})) {
+    const names = record(meta)?.successDeleteFiles;
+    if (Array.isArray(names)) for (const n of names) if (typeof n === 'string') out.push(fileKey(p, n));
+  }
+  return out;
+}

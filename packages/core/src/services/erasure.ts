@@ -18,8 +18,8 @@ import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { HudiTable } from '../table/table.js';
 import { executeWrite } from '../write/write-client.js';
 import { writeContext } from '../write/table-writes.js';
-import { executeClean, writeCleanInstant } from './clean.js';
-import { pendingCleans } from './clean-resume.js';
+import { executeClean, removeAbandonedWrites, writeCleanInstant } from './clean.js';
+import { cleanedFiles, pendingCleans } from './clean-resume.js';
 import { runCompaction, scheduleCompaction } from './compaction.js';
 import { pendingCompactionGroups, pendingCompactions } from './compaction-plan.js';
 import { purgeRecordFiles } from './erasure-aux.js';
@@ -98,7 +98,15 @@ async function finishEarlierRun(table: HudiTable, record: ErasureRecord): Promis
       await noteWrites(table, record, instant.time, 'commit');
     }
   }
+  // A clean is this request's when every file it deletes is one the request planned to purge.
   const planned = new Set(record.purgePlanned ?? []);
+  for (const c of timeline.completed()) {
+    if (c.action !== 'clean' || c.time <= (record.fromInstant ?? '') || record.instants.includes(c.time)) continue;
+    const files = await cleanedFiles(timeline, c.time);
+    if (files.length === 0 || !files.every((f) => planned.has(f))) continue;
+    record.instants.push(c.time);
+    addAll(record.filesPurged, files);
+  }
   for (const clean of await pendingCleans(await table.timeline())) {
     const files = [...clean.files.values()].flat();
     if (files.length === 0 || !files.every((f) => planned.has(f))) continue;
@@ -149,7 +157,6 @@ async function purgeOldVersions(table: HudiTable, record: ErasureRecord, scan: S
   const clean = await writeCleanInstant(table, purge, timeline.latestCompletedWrite()?.time ?? '', 'KEEP_LATEST_COMMITS');
   addAll(record.instants, [clean]);
   addAll(record.filesPurged, files);
-  record.filesPurged.sort();
 }
 
 /** Erases every row whose `column` holds one of `values`, from the table and its history. */
@@ -219,11 +226,15 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
   }
   if (table.config.type === 'MERGE_ON_READ' && found.touched.size > 0) await compactTouched(table, record, found.touched);
 
-  // 3. Purge older file versions, then lake's own record files.
+  // 3. Purge older file versions, what killed writers left unfinished (local disk; only once
+  // old enough not to be a running write's), then lake's own record files.
   await purgeOldVersions(table, record, scan);
+  await removeAbandonedWrites(table);
   const aux = await purgeRecordFiles(store, column, matcher);
   addAll((record.recordFilesRewritten ??= []), aux.files);
   record.recordsPurged = (record.recordsPurged ?? 0) + aux.records;
+
+  record.filesPurged.sort();
 
   // 4. Proof: nothing in the table folder holds a value any more.
   record.verification = await verifyFolder(store, column, matcher);
