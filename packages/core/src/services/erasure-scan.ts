@@ -11,7 +11,7 @@ import { parseBaseFileName } from '../file-group/base-file.js';
 import { parseLogFileName } from '../file-group/log-file.js';
 import { decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock } from '../log/data-block.js';
 import { BlockType } from '../log/log-format.js';
-import { readLogBlocks } from '../log/log-reader.js';
+import { readLogBlocks, type LogBlock } from '../log/log-reader.js';
 import { META } from '../schema/table-schema.js';
 import { listPartitions } from '../table/partition.js';
 import type { ValueMatcher } from './erasure-match.js';
@@ -89,6 +89,16 @@ async function scanBaseFile(store: ObjectStore, path: string, o: ScanOptions): P
   return out;
 }
 
+/** The column and record keys of a Parquet data block; the whole block when it lacks one of them. */
+function parquetBlockRows(block: LogBlock, path: string, column: string): Table {
+  try {
+    return decodeParquetDataBlock(block, path, [column, META.recordKey]);
+  } catch (e) {
+    if (e instanceof LogFormatError) return decodeParquetDataBlock(block, path);
+    throw e;
+  }
+}
+
 async function scanLogFile(store: ObjectStore, path: string, o: ScanOptions): Promise<FileScan> {
   const out: FileScan = { skipped: true, keys: [], otherHits: 0 };
   let bytes: Uint8Array;
@@ -102,7 +112,7 @@ async function scanLogFile(store: ObjectStore, path: string, o: ScanOptions): Pr
   const scan = readLogBlocks(bytes);
   for (const block of scan.blocks) {
     if (block.type === BlockType.PARQUET_DATA) {
-      rowsOf(decodeParquetDataBlock(block, path), o, out);
+      rowsOf(parquetBlockRows(block, path, o.column), o, out);
       continue;
     }
     // Anything else is uncompressed: its bytes show a value wherever a decoder would find it.
