@@ -54,4 +54,17 @@ describe('ValueMatcher', () => {
       { numRuns: 500 },
     );
   });
+
+  it('compares whole values exactly, with fingerprints or without (records made before them)', () => {
+    const str = fc.string({ maxLength: 6, unit: fc.constantFrom('a', '1', '-', 'é', '7') });
+    fc.assert(
+      fc.property(fc.array(str, { minLength: 1, maxLength: 4 }), str, (values, candidate) => {
+        const salt = 'feedfacefeedface';
+        const hashes = new Set(values.map((v) => valueHash(salt, v)));
+        expect(new ValueMatcher(salt, hashes, fingerprintsOf(salt, values)).equals(candidate)).toBe(values.includes(candidate));
+        expect(new ValueMatcher(salt, hashes, undefined).equals(candidate)).toBe(values.includes(candidate));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

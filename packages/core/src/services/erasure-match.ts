@@ -9,10 +9,13 @@
 
 import { createHash } from 'node:crypto';
 
-/** Salted fingerprints of the values searched for as bytes: by UTF-8 length, the rolling hashes. */
+/** Salted fingerprints of the values: by UTF-8 length, their rolling hashes. */
 export interface ErasureFingerprints {
   multiplier: number;
+  /** Values searched for inside text and bytes. */
   byLength: Record<string, number[]>;
+  /** Plain numbers (and the empty string): compared whole only. */
+  numbers?: Record<string, number[]>;
 }
 
 export function valueHash(salt: string, value: string): string {
@@ -36,19 +39,18 @@ function rollingHash(bytes: Uint8Array, start: number, end: number, multiplier: 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Fingerprints of the values that are not plain numbers. */
 export function fingerprintsOf(salt: string, values: readonly string[]): ErasureFingerprints {
   const multiplier = multiplierOf(salt);
   const byLength: Record<string, number[]> = {};
+  const numbers: Record<string, number[]> = {};
   for (const v of values) {
-    if (v.length === 0 || isPlainNumber(v)) continue;
     const bytes = encoder.encode(v);
-    const list = (byLength[bytes.length] ??= []);
+    const list = ((v.length === 0 || isPlainNumber(v) ? numbers : byLength)[bytes.length] ??= []);
     const h = rollingHash(bytes, 0, bytes.length, multiplier);
     if (!list.includes(h)) list.push(h);
   }
-  for (const list of Object.values(byLength)) list.sort((a, b) => a - b);
-  return { multiplier, byLength };
+  for (const list of [...Object.values(byLength), ...Object.values(numbers)]) list.sort((a, b) => a - b);
+  return { multiplier, byLength, numbers };
 }
 
 /** ASCII letters and digits, and every byte of a multi-byte UTF-8 character. */
@@ -59,8 +61,11 @@ function isWordByte(b: number): boolean {
 /** Recognises erased values by their salted hashes and fingerprints. */
 export class ValueMatcher {
   private readonly seen = new Map<string, boolean>();
-  private readonly lengths: { length: number; pow: number; hashes: Set<number> }[];
+  private readonly lengths: { length: number; pow: number; hashes: Set<number>; low: Uint8Array }[];
   private readonly multiplier: number;
+  /** Fingerprints of every value by UTF-8 length; undefined for records made without them. */
+  private readonly whole: Map<number, Set<number>> | undefined;
+  private scratch = new Uint8Array(256);
 
   constructor(
     private readonly salt: string,
@@ -72,14 +77,37 @@ export class ValueMatcher {
       const length = Number(len);
       let pow = 1;
       for (let i = 1; i < length; i++) pow = Math.imul(pow, this.multiplier) >>> 0;
-      return { length, pow, hashes: new Set(list) };
+      // The low 16 bits of each fingerprint: one array read rules out nearly every position.
+      const low = new Uint8Array(65536);
+      for (const h of list) low[h & 0xffff] = 1;
+      return { length, pow, hashes: new Set(list), low };
     });
+    if (fingerprints?.numbers) {
+      this.whole = new Map();
+      for (const [len, list] of [...Object.entries(fingerprints.byLength), ...Object.entries(fingerprints.numbers)]) {
+        const set = this.whole.get(Number(len)) ?? new Set<number>();
+        for (const h of list) set.add(h);
+        this.whole.set(Number(len), set);
+      }
+    }
+  }
+
+  /** `text` as UTF-8 in the scratch buffer; returns its byte length. */
+  private encode(text: string): number {
+    if (text.length * 3 > this.scratch.length) this.scratch = new Uint8Array(text.length * 3);
+    return encoder.encodeInto(text, this.scratch).written;
   }
 
   /** Whether a decoded cell equals an erased value. */
   equals(v: unknown): boolean {
     if (v === null || v === undefined || typeof v === 'object') return false;
     const s = String(v);
+    if (this.whole) {
+      // The fingerprint rules out nearly every value without a sha256.
+      const n = this.encode(s);
+      if (!this.whole.get(n)?.has(rollingHash(this.scratch, 0, n, this.multiplier))) return false;
+      return this.hashes.has(valueHash(this.salt, s));
+    }
     let hit = this.seen.get(s);
     if (hit === undefined) {
       hit = this.hashes.has(valueHash(this.salt, s));
@@ -91,24 +119,24 @@ export class ValueMatcher {
 
   /** Whether a record key is an erased value or holds one as a token. */
   inKey(key: unknown): boolean {
-    return this.equals(key) || (typeof key === 'string' && this.inText(key));
+    return (typeof key === 'string' && this.inText(key)) || this.equals(key);
   }
 
   /** Whether text holds an erased value (not a plain number) as a token. */
   inText(text: string): boolean {
     if (this.lengths.length === 0 || text.length === 0) return false;
-    return this.countInBytes(encoder.encode(text), 0, undefined, 1) > 0;
+    return this.countInBytes(this.scratch, 0, this.encode(text), 1) > 0;
   }
 
   /** Occurrences of erased values as tokens in bytes[start, end), up to `limit`. */
   countInBytes(bytes: Uint8Array, start = 0, end = bytes.length, limit = Infinity): number {
     let found = 0;
     const m = this.multiplier;
-    for (const { length, pow, hashes } of this.lengths) {
+    for (const { length, pow, hashes, low } of this.lengths) {
       if (end - start < length) continue;
       let h = rollingHash(bytes, start, start + length, m);
       for (let i = start; ; i++) {
-        if (hashes.has(h) && this.confirm(bytes, i, length, start, end)) {
+        if (low[h & 0xffff] === 1 && hashes.has(h) && this.confirm(bytes, i, length, start, end)) {
           if (++found >= limit) return found;
         }
         if (i + length >= end) break;
