@@ -55,6 +55,22 @@ describe('erasure when the record key holds the user id', () => {
   });
 });
 
+describe('lake gdpr-delete without a request id', () => {
+  it('names the request before it starts, so an interrupted run can be finished under it', async () => {
+    const dir = join(root, 'unnamed');
+    const t = await createTable(dir, { recordKey: ['id'] });
+    await t.insert(keyedRows(18, 1));
+    const run = await lake('gdpr-delete', dir, '--column', 'user_id', '--id', USER);
+    expect(run.code, run.err.join('\n')).toBe(0);
+    const id = /^Erasure request (\S+): if interrupted, run it again with --request-id \1 to finish it\.$/.exec(run.err[0] ?? '')?.[1];
+    expect(id).toBeDefined();
+    expect(readdirSync(join(dir, '.hoodie/.aux/lake/erasures'))).toEqual([`${id}.json`]);
+    const again = await lake('gdpr-delete', dir, '--column', 'user_id', '--id', USER, '--request-id', id!, '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out[0])).toMatchObject({ requestId: id, rowsErased: 2, status: 'completed' });
+  }, 60_000);
+});
+
 describe('erasure and the ingest quarantine', () => {
   it('rewrites quarantine files without the erased user, keeping everyone else', async () => {
     const dir = join(root, 'quarantined');

@@ -1,6 +1,7 @@
 // `lake gdpr-delete`: erases a user's rows (by the values of a column) from the table and its
 // history, with a proof record; `--verify <request-id>` re-checks an earlier erasure.
 
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 import { openTable, type ErasureRecord } from '@lake/core';
@@ -64,7 +65,10 @@ export async function gdprDeleteCommand(uri: string, opts: GdprDeleteOptions, io
     values.push(...text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#')));
   }
   if (values.length === 0) throw new UsageError('give the values to erase with --id (repeatable) or --ids-file');
-  const report = await table.erase({ column: opts.column, values, requestId: opts.requestId, dryRun: opts.dryRun });
+  // Named before any work, so a run that dies can be finished by running it again under its id.
+  const requestId = opts.requestId ?? (opts.dryRun ? undefined : `erasure-${Date.now()}-${randomBytes(4).toString('hex')}`);
+  if (!opts.requestId && requestId) io.err(`Erasure request ${requestId}: if interrupted, run it again with --request-id ${requestId} to finish it.`);
+  const report = await table.erase({ column: opts.column, values, requestId, dryRun: opts.dryRun });
   if (opts.json) {
     const { salt: _salt, ...shown } = report;
     io.out(JSON.stringify(shown));
