@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { createTable } from '../packages/core/src/index.js';
+import { BlockType, createTable, decodeDeleteBlock, readLogBlocks } from '../packages/core/src/index.js';
 import { ingest, iterableSource } from '../packages/ingest/src/index.js';
 import { lake } from './support/cli.js';
 import { rawValueLocations } from './support/raw-values.js';
@@ -132,6 +132,17 @@ describe('verification', () => {
       rmSync(join(dir, where));
     }
     expect((await t.verifyErasure('v-1')).verification.passed).toBe(true);
+
+    // A delete block naming the user (a later delete of a key that holds the id) fails it too.
+    await t.upsert([{ id: `${USER}#late`, user_id: 'KEYUSER-100', dt: 'd0', v: 9 }]);
+    await t.delete([`${USER}#late`]);
+    const deleteLogs = logFiles(dir).filter((f) =>
+      readLogBlocks(new Uint8Array(readFileSync(f))).blocks.some((b) => b.type === BlockType.DELETE && decodeDeleteBlock(b).some((d) => d.recordKey.includes(USER))),
+    );
+    expect(deleteLogs).toHaveLength(1);
+    const late = await t.verifyErasure('v-1');
+    expect(late.verification.passed).toBe(false);
+    expect(late.verification.found).toContain(deleteLogs[0].slice(dir.length + 1));
     // The proof itself never holds the value.
     expect(readFileSync(join(dir, '.hoodie/.aux/lake/erasures/v-1.json'), 'utf8').includes(USER)).toBe(false);
   }, 120_000);
