@@ -116,14 +116,14 @@ export function buildProgram(io: CliIO): Command {
 
   program
     .command('gdpr-delete')
-    .description('erase every row whose column holds the given ids, from the table and its history, with a proof record')
+    .description('erase every row whose column holds the given ids from the table, its history and the ingest quarantine, with a proof record; running the same request again finishes an interrupted one')
     .argument('<uri>', uriHelp)
     .option('--column <name>', 'the column holding the user id')
     .option('--id <value>', 'a value to erase (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--ids-file <file>', 'values to erase, one per line')
-    .option('--request-id <id>', 'names the request in the proof record')
+    .option('--request-id <id>', 'names the request in the proof record; re-run with the same id, column and ids to finish an interrupted erasure')
     .option('--dry-run', 'report what would be erased, change nothing')
-    .option('--verify <request-id>', 're-run the verification of an earlier erasure')
+    .option('--verify <request-id>', 're-run the verification of an earlier erasure: every data file, quarantined record and other object in the table folder; exits 1 naming where a value remains')
     .option('--json', 'print the report as JSON')
     .action((uri: string, opts) => gdprDeleteCommand(uri, opts, io));
 

@@ -1,6 +1,7 @@
 // `lake gdpr-delete`: erases a user's rows (by the values of a column) from the table and its
 // history, with a proof record; `--verify <request-id>` re-checks an earlier erasure.
 
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 import { openTable, type ErasureRecord } from '@lake/core';
@@ -28,17 +29,22 @@ function summary(r: ErasureRecord, dryRun: boolean): string[] {
   ];
   if (!dryRun) {
     lines.push(`Files rewritten: ${r.filesRewritten.length}; older files purged: ${r.filesPurged.length}; instants: ${r.instants.join(', ') || 'none'}.`);
-    lines.push(verification(r));
+    lines.push(`Record files (ingest quarantine) rewritten: ${r.recordFilesRewritten?.length ?? 0}; records removed: ${r.recordsPurged ?? 0}.`);
+    lines.push(...verification(r));
     lines.push(`Proof: .hoodie/.aux/lake/erasures/${r.requestId}.json (salted hashes of the values, never the values).`);
   }
   return lines;
 }
 
-function verification(r: ErasureRecord): string {
+function verification(r: ErasureRecord): string[] {
   const v = r.verification;
-  return v.passed
-    ? `Verified ${v.at}: ${v.filesScanned} data file(s) re-read, no row holds an erased value.`
-    : `VERIFICATION FAILED ${v.at}: ${v.matches} row(s) in ${v.filesScanned} data file(s) still hold an erased value.`;
+  const scanned = `${v.filesScanned} data file(s) re-read, ${v.objectsScanned ?? 0} other object(s) scanned`;
+  if (v.passed) return [`Verified ${v.at}: ${scanned}; no erased value found.`];
+  return [
+    `VERIFICATION FAILED ${v.at}: ${scanned}; ${v.matches} occurrence(s) of an erased value remain in:`,
+    ...(v.found ?? []).map((key) => `  ${key}`),
+    `Run the same gdpr-delete again (same --request-id and values) to finish the erasure.`,
+  ];
 }
 
 export async function gdprDeleteCommand(uri: string, opts: GdprDeleteOptions, io: CliIO): Promise<void> {
@@ -46,7 +52,7 @@ export async function gdprDeleteCommand(uri: string, opts: GdprDeleteOptions, io
   if (opts.verify) {
     const record = await table.verifyErasure(opts.verify);
     if (opts.json) io.out(JSON.stringify(record));
-    else io.out(verification(record));
+    else for (const line of verification(record)) io.out(line);
     if (!record.verification.passed) throw new LakeError('ERASURE_UNVERIFIED', `erasure ${opts.verify} failed its verification: erased values are still in the table`);
     return;
   }
@@ -59,7 +65,10 @@ export async function gdprDeleteCommand(uri: string, opts: GdprDeleteOptions, io
     values.push(...text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#')));
   }
   if (values.length === 0) throw new UsageError('give the values to erase with --id (repeatable) or --ids-file');
-  const report = await table.erase({ column: opts.column, values, requestId: opts.requestId, dryRun: opts.dryRun });
+  // Named before any work, so a run that dies can be finished by running it again under its id.
+  const requestId = opts.requestId ?? (opts.dryRun ? undefined : `erasure-${Date.now()}-${randomBytes(4).toString('hex')}`);
+  if (!opts.requestId && requestId) io.err(`Erasure request ${requestId}: if interrupted, run it again with --request-id ${requestId} to finish it.`);
+  const report = await table.erase({ column: opts.column, values, requestId, dryRun: opts.dryRun });
   if (opts.json) {
     const { salt: _salt, ...shown } = report;
     io.out(JSON.stringify(shown));

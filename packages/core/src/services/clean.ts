@@ -190,8 +190,29 @@ export async function writeCleanInstant(
     if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'clean', state: 'requested' }), plan)) break;
     latest = instant;
   }
+  await executeClean(table, timeline, instant, plan, files, earliest, policyName);
+  return instant;
+}
+
+/**
+ * Runs a planned clean (its `clean.requested` is on storage): marks it inflight, deletes the
+ * files (those already gone count as deleted) and completes it with the Avro clean metadata.
+ * Also finishes a clean an earlier run left pending.
+ */
+export async function executeClean(
+  table: HudiTable,
+  timeline: Timeline,
+  instant: string,
+  plan: Uint8Array,
+  files: ReadonlyMap<string, string[]>,
+  earliest: string,
+  policyName: string,
+): Promise<void> {
+  const store = table.store;
   const started = Date.now();
-  await store.put(instantKey(table, { time: instant, action: 'clean', state: 'inflight' }), plan);
+  if (!timeline.instants.some((i) => i.time === instant && i.action === 'clean' && i.state === 'inflight')) {
+    await store.put(instantKey(table, { time: instant, action: 'clean', state: 'inflight' }), plan);
+  }
   for (const keys of files.values()) await store.deleteMany(keys);
   const count = [...files.values()].reduce((n, f) => n + f.length, 0);
   const metadata = encodeAvroContainer(CLEAN_METADATA_SCHEMA, [
@@ -213,7 +234,6 @@ export async function writeCleanInstant(
     },
   ]);
   await store.put(instantKey(table, { time: instant, action: 'clean', state: 'completed' }), metadata);
-  return instant;
 }
 
 /** The erasure request whose purge is the clean at `clean`, if any. */

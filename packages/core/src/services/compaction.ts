@@ -129,7 +129,7 @@ function operationOf(slice: FileSlice): CompactionOperation {
  */
 export async function scheduleCompaction(
   table: HudiTable,
-  options: { strategy?: CompactionStrategy; dryRun?: boolean } = {},
+  options: { strategy?: CompactionStrategy; dryRun?: boolean; extraMetadata?: Record<string, string> } = {},
 ): Promise<{ instant: string; plan: CompactionPlan } | undefined> {
   requireMor(table);
   const ctx = writeContext(table);
@@ -139,7 +139,7 @@ export async function scheduleCompaction(
   const candidates = latestFileSlices(view).filter((s) => !busy.has(fileGroupKey(s.partitionPath, s.fileId)));
   const slices = selectSlices(candidates, options.strategy ?? DEFAULT_COMPACTION_STRATEGY, timeline);
   if (slices.length === 0) return undefined;
-  const plan: CompactionPlan = { operations: slices.map(operationOf), extraMetadata: {} };
+  const plan: CompactionPlan = { operations: slices.map(operationOf), extraMetadata: { ...options.extraMetadata } };
   let latest = timeline.instants.at(-1)?.time;
   const instant = ctx.instants.next(latest);
   if (options.dryRun) return { instant, plan };

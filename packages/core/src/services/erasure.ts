@@ -1,204 +1,162 @@
 // GDPR erasure by the values of a non-key column (a user id): the rows go from the latest snapshot
 // in one commit (copy-on-write rewrites only the file groups that held them; merge-on-read logs
 // delete blocks, then compacts those file groups), then every other data file in the table that
-// still holds a value — older file versions, replaced groups, log files, leftovers of failed
-// writes — is deleted and recorded as a Hudi `clean` instant. A proof record under
-// `.hoodie/.aux/lake/erasures/` keeps salted hashes of the values (never the values), what was
-// examined, written and purged, and a verification that re-read every data file in the table.
+// still holds a value — older file versions, replaced groups, log files with the delete's own
+// blocks, leftovers of failed writes — is deleted and recorded as a Hudi `clean` instant, and
+// lake's own record files (the ingest quarantine) are rewritten without the values. A proof record
+// keeps salted hashes of the values (never the values), what was examined, written and purged,
+// and a verification that re-read the whole table folder.
+//
+// Every step is idempotent and the proof record is saved as the erasure goes, so running the
+// same request again finishes an interrupted run: its delete commit is found by its commit
+// metadata, its compaction by its plan's metadata, its purge by the files it planned to delete.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
-import { NotFoundError, type ObjectStore } from '@lake/storage';
-import { byteSourceFromStore, columnStatistics, openParquet, type StatValue } from '@lake/parquet';
-
-import { InvalidWriteError, LogFormatError } from '../errors.js';
-import { parseBaseFileName } from '../file-group/base-file.js';
-import { fileGroupKey } from '../file-group/file-slice.js';
-import { parseLogFileName } from '../file-group/log-file.js';
-import { decodeAvroDataBlock, decodeParquetDataBlock } from '../log/data-block.js';
-import { BlockType } from '../log/log-format.js';
-import { readLogBlocks } from '../log/log-reader.js';
-import { META } from '../schema/table-schema.js';
-import { projectSchema } from '../read/conform.js';
-import { readFileSlice } from '../read/file-slice-reader.js';
+import { InvalidWriteError } from '../errors.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
-import { listPartitions } from '../table/partition.js';
 import type { HudiTable } from '../table/table.js';
 import { executeWrite } from '../write/write-client.js';
 import { writeContext } from '../write/table-writes.js';
-import { ERASURES_PREFIX, writeCleanInstant } from './clean.js';
+import { executeClean, removeAbandonedWrites, writeCleanInstant } from './clean.js';
+import { cleanedFiles, pendingCleans } from './clean-resume.js';
 import { runCompaction, scheduleCompaction } from './compaction.js';
+import { pendingCompactionGroups, pendingCompactions } from './compaction-plan.js';
+import { purgeRecordFiles } from './erasure-aux.js';
+import { findErased } from './erasure-find.js';
+import { fingerprintsOf, ValueMatcher, valueHash } from './erasure-match.js';
+import { checkSameRequest, loadRecord, matcherOf, saveRecord, type ErasureRecord } from './erasure-record.js';
+import { dataFiles, holdsValue, scanDataFile, type ScanOptions } from './erasure-scan.js';
+import { verifyFolder } from './erasure-verify.js';
 
+export type { ErasureRecord } from './erasure-record.js';
+export type { ErasureVerification } from './erasure-verify.js';
 
 export interface ErasureRequest {
   column: string;
   values: readonly (string | number | bigint)[];
-  /** Names the request in the proof record; default: a random id. */
+  /** Names the request in the proof record; default: a random id. Re-running an id finishes it. */
   requestId?: string;
   /** Only report what would be erased. */
   dryRun?: boolean;
-}
-
-export interface ErasureVerification {
-  at: string;
-  filesScanned: number;
-  /** Rows holding an erased value in any data file of the table: must be 0. */
-  matches: number;
-  passed: boolean;
-}
-
-export interface ErasureRecord {
-  requestId: string;
-  column: string;
-  salt: string;
-  /** sha256(salt + value) of each value, hex. */
-  valueHashes: string[];
-  startedAt: string;
-  /** Rows removed from the latest snapshot. */
-  rowsErased: number;
-  /** Instants this erasure wrote: the delete commit, compactions, the purge's clean. */
-  instants: string[];
-  filesExamined: number;
-  filesSkipped: number;
-  filesRewritten: string[];
-  filesPurged: string[];
-  verification: ErasureVerification;
 }
 
 export interface ErasureReport extends ErasureRecord {
   dryRun: boolean;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+/** Commit metadata and compaction plan key naming the erasure request that wrote them. */
+const REQUEST_KEY = 'lake.erasure.request';
 
-function statText(v: StatValue | undefined): string | number | bigint | undefined {
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') return v;
-  return undefined;
-}
-
-/** Whether any value can lie in [min, max]: false only when the statistics prove it cannot. */
-function mayHold(values: readonly (string | number | bigint)[], min: StatValue | undefined, max: StatValue | undefined): boolean {
-  const lo = statText(min);
-  const hi = statText(max);
-  if (lo === undefined || hi === undefined) return true;
-  for (const v of values) {
-    if (typeof lo === 'string' && typeof v === 'string' && typeof hi === 'string') {
-      if (v >= lo && v <= hi) return true;
-    } else if (typeof lo !== 'string' && typeof v !== 'string' && typeof hi !== 'string') {
-      if (v >= lo && v <= hi) return true;
-    } else {
-      return true;
-    }
-  }
-  return false;
-}
-
-function matcher(values: readonly (string | number | bigint)[]): (v: unknown) => boolean {
-  const wanted = new Set(values.map((v) => String(v)));
-  return (v) => v !== null && v !== undefined && wanted.has(String(v));
-}
-
-/** Rows of one data file whose column holds a wanted value, with their record keys. */
-async function scanFile(store: ObjectStore, path: string, column: string, wanted: (v: unknown) => boolean, values: readonly (string | number | bigint)[], prune: boolean): Promise<{ skipped: boolean; keys: string[] }> {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  const keys: string[] = [];
-  if (parseBaseFileName(name)) {
-    let reader;
-    try {
-      reader = await openParquet(await byteSourceFromStore(store, path), { name: path });
-    } catch (e) {
-      if (e instanceof NotFoundError) return { skipped: true, keys };
-      throw e;
-    }
-    if (!reader.metadata.columns.some((c) => c.name === column)) return { skipped: true, keys };
-    if (prune) {
-      const stats = columnStatistics(reader.metadata, column);
-      if (!mayHold(values, stats.min, stats.max)) return { skipped: true, keys };
-    }
-    const cols = reader.metadata.columns.some((c) => c.name === META.recordKey) ? [column, META.recordKey] : [column];
-    const table = await reader.read({ columns: cols });
-    const col = table.getChild(column);
-    const keyCol = table.getChild(META.recordKey);
-    for (let i = 0; i < table.numRows; i++) if (wanted(col?.get(i))) keys.push(String(keyCol?.get(i) ?? ''));
-    return { skipped: false, keys };
-  }
-  if (parseLogFileName(name)) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await store.get(path);
-    } catch (e) {
-      if (e instanceof NotFoundError) return { skipped: true, keys };
-      throw e;
-    }
-    for (const block of readLogBlocks(bytes).blocks) {
-      if (block.type === BlockType.PARQUET_DATA) {
-        const t = decodeParquetDataBlock(block, path);
-        const col = t.getChild(column);
-        const keyCol = t.getChild(META.recordKey);
-        for (let i = 0; i < t.numRows; i++) if (wanted(col?.get(i))) keys.push(String(keyCol?.get(i) ?? ''));
-      } else if (block.type === BlockType.AVRO_DATA) {
-        try {
-          for (const r of decodeAvroDataBlock(block, path).records) if (wanted(r[column])) keys.push(String(r[META.recordKey] ?? ''));
-        } catch (e) {
-          if (!(e instanceof LogFormatError)) throw e;
-        }
-      }
-    }
-    return { skipped: false, keys };
-  }
-  return { skipped: true, keys };
-}
-
-/** Every data file (base and log) in the table's partition folders. */
-async function dataFiles(store: ObjectStore): Promise<{ partition: string; key: string }[]> {
-  const out: { partition: string; key: string }[] = [];
-  for (const p of await listPartitions(store)) {
-    for (const f of p.files) if (parseBaseFileName(f.name) || parseLogFileName(f.name)) out.push({ partition: p.path, key: f.key });
-  }
-  return out;
-}
-
-/** Re-reads every data file of the table for values whose salted hash is in `hashes`. */
-async function verify(store: ObjectStore, column: string, salt: string, hashes: ReadonlySet<string>): Promise<ErasureVerification> {
-  const files = await dataFiles(store);
-  let matches = 0;
-  const seen = new Map<string, boolean>();
-  const wanted = (v: unknown): boolean => {
-    if (v === null || v === undefined) return false;
-    const s = String(v);
-    let hit = seen.get(s);
-    if (hit === undefined) {
-      hit = hashes.has(sha256(salt + s));
-      seen.set(s, hit);
-    }
-    return hit;
-  };
-  for (const f of files) matches += (await scanFile(store, f.key, column, wanted, [], false)).keys.length;
-  return { at: new Date().toISOString(), filesScanned: files.length, matches, passed: matches === 0 };
-}
-
-async function saveRecord(store: ObjectStore, record: ErasureRecord): Promise<void> {
-  await store.put(`${ERASURES_PREFIX}${record.requestId}.json`, new TextEncoder().encode(JSON.stringify(record, null, 2)));
+function addAll(list: string[], items: Iterable<string>): void {
+  for (const i of items) if (!list.includes(i)) list.push(i);
 }
 
 /** Reads a proof record. */
 export async function readErasureRecord(table: HudiTable, requestId: string): Promise<ErasureRecord> {
-  try {
-    return JSON.parse(new TextDecoder().decode(await table.store.get(`${ERASURES_PREFIX}${requestId}.json`))) as ErasureRecord;
-  } catch (e) {
-    if (e instanceof NotFoundError) throw new InvalidWriteError(`No erasure request "${requestId}" is recorded for ${table.uri}.`);
-    throw e;
-  }
+  const record = await loadRecord(table.store, requestId);
+  if (!record) throw new InvalidWriteError(`No erasure request "${requestId}" is recorded for ${table.uri}.`);
+  return record;
 }
 
 /** Re-runs the verification of an earlier erasure and records its result. */
 export async function verifyErasure(table: HudiTable, requestId: string): Promise<ErasureRecord> {
   const record = await readErasureRecord(table, requestId);
-  record.verification = await verify(table.store, record.column, record.salt, new Set(record.valueHashes));
+  record.verification = await verifyFolder(table.store, record.column, matcherOf(record));
   await saveRecord(table.store, record);
   return record;
+}
+
+/** Adds the paths a completed instant wrote to the record's rewritten files; returns its deletes. */
+async function noteWrites(table: HudiTable, record: ErasureRecord, instant: string, action: 'commit' | 'deltacommit'): Promise<number> {
+  const meta = await (await table.timeline()).commitMetadata({ time: instant, action, state: 'completed' });
+  let deletes = 0;
+  for (const stats of meta.partitionToWriteStats.values()) {
+    for (const s of stats) {
+      if (s.path) addAll(record.filesRewritten, [s.path]);
+      deletes += s.numDeletes;
+    }
+  }
+  return deletes;
+}
+
+/** Finishes what an earlier run of the request left: its delete commit, compaction and purge. */
+async function finishEarlierRun(table: HudiTable, record: ErasureRecord): Promise<void> {
+  const store = table.store;
+  const timeline = await table.timeline();
+  for (const w of timeline.completedWrites()) {
+    if (w.time <= (record.fromInstant ?? '') || record.instants.includes(w.time) || w.action === 'replacecommit') continue;
+    if ((await timeline.commitMetadata(w)).extraMetadata.get(REQUEST_KEY) !== record.requestId) continue;
+    record.instants.push(w.time);
+    record.rowsErased += await noteWrites(table, record, w.time, w.action === 'commit' ? 'commit' : 'deltacommit');
+  }
+  if (table.config.type === 'MERGE_ON_READ') {
+    for (const { instant, plan } of await pendingCompactions(timeline)) {
+      if (plan.extraMetadata[REQUEST_KEY] !== record.requestId) continue;
+      addAll(record.instants, [instant.time]);
+      await runCompaction(table, instant.time);
+      await noteWrites(table, record, instant.time, 'commit');
+    }
+  }
+  // A clean is this request's when every file it deletes is one the request planned to purge.
+  const planned = new Set(record.purgePlanned ?? []);
+  for (const c of timeline.completed()) {
+    if (c.action !== 'clean' || c.time <= (record.fromInstant ?? '') || record.instants.includes(c.time)) continue;
+    const files = await cleanedFiles(timeline, c.time);
+    if (files.length === 0 || !files.every((f) => planned.has(f))) continue;
+    record.instants.push(c.time);
+    addAll(record.filesPurged, files);
+  }
+  for (const clean of await pendingCleans(await table.timeline())) {
+    const files = [...clean.files.values()].flat();
+    if (files.length === 0 || !files.every((f) => planned.has(f))) continue;
+    await executeClean(table, await table.timeline(), clean.instant, clean.plan, clean.files, clean.earliest, clean.policy || 'KEEP_LATEST_COMMITS');
+    addAll(record.instants, [clean.instant]);
+    addAll(record.filesPurged, files);
+  }
+  await saveRecord(store, record);
+}
+
+/** Compacts the touched file groups, first running others' pending compactions that hold them. */
+async function compactTouched(table: HudiTable, record: ErasureRecord, touched: ReadonlySet<string>): Promise<void> {
+  const busy = await pendingCompactionGroups(await table.timeline());
+  const others = new Set([...touched].map((g) => busy.get(g)).filter((i): i is string => i !== undefined));
+  for (const instant of [...others].sort()) {
+    await runCompaction(table, instant);
+    addAll(record.instants, [instant]);
+  }
+  const groups = [...touched].map((k) => k.replace('\u0000', '/'));
+  const planned = await scheduleCompaction(table, { strategy: { kind: 'file-groups', fileGroups: groups }, extraMetadata: { [REQUEST_KEY]: record.requestId } });
+  if (!planned) return;
+  addAll(record.instants, [planned.instant]);
+  await saveRecord(table.store, record);
+  await runCompaction(table, planned.instant);
+  await noteWrites(table, record, planned.instant, 'commit');
+  await saveRecord(table.store, record);
+}
+
+/** Deletes, as one clean, every data file outside the latest snapshot that holds a value. */
+async function purgeOldVersions(table: HudiTable, record: ErasureRecord, scan: ScanOptions): Promise<void> {
+  const store = table.store;
+  const timeline = await table.timeline();
+  const live = new Set<string>();
+  for (const s of latestFileSlices(await buildFileSystemView(store, timeline, {}))) {
+    if (s.baseFile) live.add(s.baseFile.path);
+    for (const f of s.logFiles) live.add(f.path);
+  }
+  const purge = new Map<string, string[]>();
+  for (const f of await dataFiles(store)) {
+    if (live.has(f.key)) continue;
+    if (holdsValue(await scanDataFile(store, f.key, scan))) purge.set(f.partition, [...(purge.get(f.partition) ?? []), f.key]);
+  }
+  if (purge.size === 0) return;
+  const files = [...purge.values()].flat().sort();
+  // Saved first: a run that dies inside the clean leaves a plan a re-run recognises as its own.
+  addAll((record.purgePlanned ??= []), files);
+  await saveRecord(store, record);
+  const clean = await writeCleanInstant(table, purge, timeline.latestCompletedWrite()?.time ?? '', 'KEEP_LATEST_COMMITS');
+  addAll(record.instants, [clean]);
+  addAll(record.filesPurged, files);
 }
 
 /** Erases every row whose `column` holds one of `values`, from the table and its history. */
@@ -207,7 +165,7 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
   if (typeof column !== 'string' || !Array.isArray(request.values)) {
     throw new InvalidWriteError('An erasure request is { column: string, values: [...] }: the column to match and the values to erase.');
   }
-  const values = [...new Set(request.values)];
+  const values = [...new Set(request.values.map((v) => String(v)))];
   if (values.length === 0) throw new InvalidWriteError('An erasure needs at least one value.');
   const schema = await table.schema();
   if (!schema.fields.some((f) => f.name === column)) {
@@ -216,106 +174,71 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
   const store = table.store;
   const requestId = request.requestId ?? `erasure-${Date.now()}-${randomBytes(4).toString('hex')}`;
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(requestId)) throw new InvalidWriteError(`Request id "${requestId}" may use letters, digits, '.', '_' and '-' only.`);
-  const salt = randomBytes(16).toString('hex');
-  const wanted = matcher(values);
-  const record: ErasureRecord = {
-    requestId,
-    column,
-    salt,
-    valueHashes: values.map((v) => sha256(salt + String(v))).sort(),
-    startedAt: new Date().toISOString(),
-    rowsErased: 0,
-    instants: [],
-    filesExamined: 0,
-    filesSkipped: 0,
-    filesRewritten: [],
-    filesPurged: [],
-    verification: { at: '', filesScanned: 0, matches: -1, passed: false },
-  };
-
-  // 1. The latest snapshot: examine only slices whose statistics may hold a value.
+  const existing = request.dryRun ? undefined : await loadRecord(store, requestId);
+  const salt = existing?.salt ?? randomBytes(16).toString('hex');
+  const valueHashes = values.map((v) => valueHash(salt, v)).sort();
+  const fingerprints = fingerprintsOf(salt, values);
+  const matcher = new ValueMatcher(salt, new Set(valueHashes), fingerprints);
+  // The request id names the proof record and goes into commit metadata: it must not name the user.
+  if (matcher.inKey(requestId)) throw new InvalidWriteError(`Request id "${requestId}" holds a value being erased; give a request id that does not name the user.`);
+  if (existing) checkSameRequest(existing, column, valueHashes);
   const timeline = await table.timeline();
-  const view = await buildFileSystemView(store, timeline, {});
-  const targets = { keys: [] as string[], partitions: [] as string[] };
-  const touched = new Set<string>();
-  const output = projectSchema(schema, new Set([META.recordKey, column]));
-  for (const slice of latestFileSlices(view)) {
-    let keys: string[];
-    if (slice.logFiles.length === 0 && slice.baseFile) {
-      // A base file alone is the snapshot: its statistics can rule it out without reading it.
-      const scan = await scanFile(store, slice.baseFile.path, column, wanted, values, true);
-      if (scan.skipped) record.filesSkipped++;
-      else record.filesExamined++;
-      keys = scan.keys;
-    } else {
-      // With logs, only the merged records say who holds a value now.
-      record.filesExamined += slice.logFiles.length + (slice.baseFile ? 1 : 0);
-      keys = [];
-      const rows = readFileSlice(
-        { store, config: table.config, mergeMode: table.mergeMode, isValidInstant: view.isVisible, table: schema, output },
-        slice,
-      );
-      for await (const b of rows) {
-        const col = b.getChild(column);
-        const keyCol = b.getChild(META.recordKey);
-        for (let i = 0; i < b.numRows; i++) if (wanted(col?.get(i))) keys.push(String(keyCol?.get(i)));
-      }
-    }
-    for (const key of keys) {
-      targets.keys.push(key);
-      targets.partitions.push(slice.partitionPath);
-    }
-    if (keys.length > 0) touched.add(fileGroupKey(slice.partitionPath, slice.fileId));
-  }
-  // Keys seen in logs may already be deleted or updated away: the delete is keyed, so either way
-  // the key's record leaves the snapshot; count distinct keys.
-  const unique = new Map<string, string>();
-  targets.keys.forEach((k, i) => unique.set(`${targets.partitions[i]}\u0000${k}`, targets.partitions[i]));
-  record.rowsErased = unique.size;
-  if (request.dryRun) return { ...record, dryRun: true };
-
-  const ctx = writeContext(table);
-  if (unique.size > 0) {
-    const keys = [...unique.keys()].map((k) => k.slice(k.indexOf('\u0000') + 1));
-    const partitions = [...unique.values()];
-    const res = await executeWrite(ctx, 'delete', { keys, partitions }, { extraMetadata: { 'lake.erasure.request': requestId } });
-    record.instants.push(res.instant);
-    const meta = await (await table.timeline()).commitMetadata({ time: res.instant, action: res.action, state: 'completed' });
-    for (const stats of meta.partitionToWriteStats.values()) for (const s of stats) if (s.path) record.filesRewritten.push(s.path);
-    // 2. Merge-on-read: the delete blocks leave the rows in base files and logs until compacted.
-    if (table.config.type === 'MERGE_ON_READ') {
-      const groups = [...touched].map((k) => k.replace('\u0000', '/'));
-      const planned = await scheduleCompaction(table, { strategy: { kind: 'file-groups', fileGroups: groups } });
-      if (planned) {
-        const run = await runCompaction(table, planned.instant);
-        record.instants.push(run.instant);
-        const cmeta = await (await table.timeline()).commitMetadata({ time: run.instant, action: 'commit', state: 'completed' });
-        for (const stats of cmeta.partitionToWriteStats.values()) for (const s of stats) if (s.path) record.filesRewritten.push(s.path);
-      }
-    }
+  const record: ErasureRecord = existing
+    ? { ...existing, status: 'running', fingerprints }
+    : {
+        requestId,
+        column,
+        salt,
+        valueHashes,
+        fingerprints,
+        status: 'running',
+        startedAt: new Date().toISOString(),
+        fromInstant: timeline.instants.at(-1)?.time ?? '',
+        rowsErased: 0,
+        instants: [],
+        filesExamined: 0,
+        filesSkipped: 0,
+        filesRewritten: [],
+        filesPurged: [],
+        verification: { at: '', filesScanned: 0, matches: -1, passed: false },
+      };
+  const scan: ScanOptions = { column, matcher, values: request.values, keys: false };
+  if (!request.dryRun) {
+    await saveRecord(store, record);
+    if (existing) await finishEarlierRun(table, record);
   }
 
-  // 3. Purge: every data file outside the latest snapshot that still holds a value.
-  const after = await buildFileSystemView(store, await table.timeline(), {});
-  const live = new Set<string>();
-  for (const s of latestFileSlices(after)) {
-    if (s.baseFile) live.add(s.baseFile.path);
-    for (const f of s.logFiles) live.add(f.path);
+  // 1. The latest snapshot: examine only files whose statistics may hold a value.
+  const now = request.dryRun ? timeline : await table.timeline();
+  const found = await findErased(table, await buildFileSystemView(store, now, {}), schema, scan);
+  record.filesExamined = found.filesExamined;
+  record.filesSkipped = found.filesSkipped;
+  if (request.dryRun) return { ...record, rowsErased: found.rows.size, dryRun: true };
+
+  // 2. One keyed delete commit; merge-on-read then compacts every file group holding a value.
+  if (found.rows.size > 0) {
+    const keys = [...found.rows.keys()].map((k) => k.slice(k.indexOf('\u0000') + 1));
+    const res = await executeWrite(writeContext(table), 'delete', { keys, partitions: [...found.rows.values()] }, { extraMetadata: { [REQUEST_KEY]: requestId } });
+    addAll(record.instants, [res.instant]);
+    record.rowsErased += res.deleted;
+    await noteWrites(table, record, res.instant, res.action === 'commit' ? 'commit' : 'deltacommit');
+    await saveRecord(store, record);
   }
-  const purge = new Map<string, string[]>();
-  for (const f of await dataFiles(store)) {
-    if (live.has(f.key)) continue;
-    const scan = await scanFile(store, f.key, column, wanted, values, true);
-    if (scan.keys.length > 0) purge.set(f.partition, [...(purge.get(f.partition) ?? []), f.key]);
-  }
-  if (purge.size > 0) {
-    const clean = await writeCleanInstant(table, purge, record.instants.at(-1) ?? timeline.latestCompletedWrite()?.time ?? '', 'KEEP_LATEST_COMMITS');
-    record.instants.push(clean);
-    record.filesPurged = [...purge.values()].flat().sort();
-  }
+  if (table.config.type === 'MERGE_ON_READ' && found.touched.size > 0) await compactTouched(table, record, found.touched);
+
+  // 3. Purge older file versions, what killed writers left unfinished (local disk; only once
+  // old enough not to be a running write's), then lake's own record files.
+  await purgeOldVersions(table, record, scan);
+  await removeAbandonedWrites(table);
+  const aux = await purgeRecordFiles(store, column, matcher);
+  addAll((record.recordFilesRewritten ??= []), aux.files);
+  record.recordsPurged = (record.recordsPurged ?? 0) + aux.records;
+
+  record.filesPurged.sort();
 
   // 4. Proof: nothing in the table folder holds a value any more.
-  record.verification = await verify(store, column, salt, new Set(record.valueHashes));
+  record.verification = await verifyFolder(store, column, matcher);
+  record.status = 'completed';
   await saveRecord(store, record);
   return { ...record, dryRun: false };
 }

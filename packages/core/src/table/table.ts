@@ -246,9 +246,10 @@ export class HudiTable {
 
   /**
    * GDPR erasure: removes every row whose `column` holds one of `values` from the latest
-   * snapshot (one commit), compacts merge-on-read file groups it touched, purges every other data
-   * file still holding a value (as a `clean` instant), and writes a proof record with salted
-   * hashes of the values and a verification over every data file of the table.
+   * snapshot (one commit), compacts merge-on-read file groups holding a value, purges every other
+   * data file still holding one (as a `clean` instant) and the quarantined records holding one,
+   * and writes a proof record with salted hashes of the values and a verification over the whole
+   * table folder. Running the same request id again finishes an interrupted erasure.
    */
   async erase(request: ErasureRequest): Promise<ErasureReport> {
     if (!request.dryRun) assertWritable(this.config, 'erase');

@@ -1,0 +1,72 @@
+// Cleans left pending by a run that died between planning and completing them: their plans
+// (`clean.requested`, HoodieCleanerPlan) say which files they delete, so any later run can
+// finish them, as Hudi's cleaner finishes inflight cleans before planning a new one.
+
+import { decodeMetadataFile, type JsonValue } from '../timeline/metadata-file.js';
+import type { Timeline } from '../timeline/timeline.js';
+
+export interface PendingClean {
+  instant: string;
+  plan: Uint8Array;
+  /** Store keys of the files to delete, per partition. */
+  files: Map<string, string[]>;
+  earliest: string;
+  policy: string;
+}
+
+function fileKey(partition: string, path: string): string {
+  // Plans written by other engines hold absolute paths; the partition and file name locate it.
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return partition === '' ? name : `${partition}/${name}`;
+}
+
+function record(v: JsonValue | undefined): { [k: string]: JsonValue } | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+}
+
+function planFiles(json: { [k: string]: JsonValue }): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (p: string, path: JsonValue | undefined) => {
+    if (typeof path === 'string' && path.length > 0) out.set(p, [...(out.get(p) ?? []), fileKey(p, path)]);
+  };
+  for (const [p, infos] of Object.entries(record(json.filePathsToBeDeletedPerPartition) ?? {})) {
+    if (Array.isArray(infos)) for (const info of infos) add(p, record(info)?.filePath);
+  }
+  for (const [p, names] of Object.entries(record(json.filesToBeDeletedPerPartition) ?? {})) {
+    if (Array.isArray(names)) for (const name of names) add(p, name);
+  }
+  return out;
+}
+
+/** Cleans planned but not completed, oldest first. */
+export async function pendingCleans(timeline: Timeline): Promise<PendingClean[]> {
+  const out: PendingClean[] = [];
+  const times = new Set(timeline.instants.filter((i) => i.action === 'clean' && i.state === 'requested' && !timeline.completedInstant(i.time)).map((i) => i.time));
+  for (const time of [...times].sort()) {
+    const requested = { time, action: 'clean', state: 'requested' } as const;
+    const plan = await timeline.instantBytes(requested);
+    const json = decodeMetadataFile(plan, timeline.instantPath(requested));
+    if (!json) continue;
+    const retain = record(json.earliestInstantToRetain);
+    out.push({
+      instant: time,
+      plan,
+      files: planFiles(json),
+      earliest: typeof retain?.timestamp === 'string' ? retain.timestamp : '',
+      policy: typeof json.policy === 'string' ? json.policy : '',
+    });
+  }
+  return out;
+}
+
+/** Store keys of the files a completed clean deleted (from its HoodieCleanMetadata). */
+export async function cleanedFiles(timeline: Timeline, time: string): Promise<string[]> {
+  const completed = { time, action: 'clean', state: 'completed' } as const;
+  const json = decodeMetadataFile(await timeline.instantBytes(completed), timeline.instantPath(completed));
+  const out: string[] = [];
+  for (const [p, meta] of Object.entries(record(json?.partitionMetadata) ?? {})) {
+    const names = record(meta)?.successDeleteFiles;
+    if (Array.isArray(names)) for (const n of names) if (typeof n === 'string') out.push(fileKey(p, n));
+  }
+  return out;
+}

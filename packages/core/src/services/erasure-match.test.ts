@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { fingerprintsOf, ValueMatcher, valueHash } from './erasure-match.js';
+
+function matcher(values: string[], salt = '0123456789abcdef0123456789abcdef'): ValueMatcher {
+  return new ValueMatcher(salt, new Set(values.map((v) => valueHash(salt, v))), fingerprintsOf(salt, values));
+}
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe('ValueMatcher', () => {
+  it('finds a value standing as a token, not inside a longer word', () => {
+    const m = matcher(['KEYUSER-007', 'u1', 'josé']);
+    expect(m.inKey('KEYUSER-007#7')).toBe(true);
+    expect(m.inKey('id:KEYUSER-007,ts:4')).toBe(true);
+    expect(m.inKey('KEYUSER-0071')).toBe(false);
+    expect(m.inText('u10 and u11')).toBe(false);
+    expect(m.inText('"user":"u1"}')).toBe(true);
+    expect(m.inText('for josé, again')).toBe(true);
+    expect(m.inText('josée')).toBe(false);
+    expect(m.countInBytes(bytes('u1 u1,u1'))).toBe(3);
+    expect(m.countInBytes(bytes('xx u1 yy'), 3, 5)).toBe(1);
+  });
+
+  it('compares plain numbers whole only: their digits are in every instant time', () => {
+    const m = matcher(['42']);
+    expect(m.equals(42)).toBe(true);
+    expect(m.equals('42')).toBe(true);
+    expect(m.inKey('42')).toBe(true);
+    expect(m.inText('"numWrites": 42,')).toBe(false);
+    expect(fingerprintsOf('00000000', ['42', '7']).byLength).toEqual({});
+  });
+
+  it('agrees with a plain token search on any text (model)', () => {
+    const word = (c: string) => /[A-Za-z0-9]/.test(c) || c.charCodeAt(0) >= 0x80;
+    const model = (text: string, v: string): boolean => {
+      for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + 1)) {
+        const before = text[i - 1];
+        const after = text[i + v.length];
+        const startOk = !word(v[0]) || before === undefined || !word(before);
+        const endOk = !word(v[v.length - 1]) || after === undefined || !word(after);
+        if (startOk && endOk) return true;
+      }
+      return false;
+    };
+    const alphabet = fc.constantFrom('a', 'b', '1', '-', '#', ' ', 'é');
+    const text = fc.array(alphabet, { maxLength: 40 }).map((a) => a.join(''));
+    const value = fc.array(alphabet, { minLength: 2, maxLength: 4 }).map((a) => a.join('')).filter((v) => !/^[+-]?\d+(\.\d+)?$/.test(v));
+    fc.assert(
+      fc.property(text, value, fc.integer({ min: 0, max: 0xffffffff }).map((n) => n.toString(16).padStart(8, '0')), (t, v, salt) => {
+        expect(matcher([v], salt).inText(t)).toBe(model(t, v));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('compares whole values exactly, with fingerprints or without (records made before them)', () => {
+    const str = fc.string({ maxLength: 6, unit: fc.constantFrom('a', '1', '-', 'é', '7') });
+    fc.assert(
+      fc.property(fc.array(str, { minLength: 1, maxLength: 4 }), str, (values, candidate) => {
+        const salt = 'feedfacefeedface';
+        const hashes = new Set(values.map((v) => valueHash(salt, v)));
+        expect(new ValueMatcher(salt, hashes, fingerprintsOf(salt, values)).equals(candidate)).toBe(values.includes(candidate));
+        expect(new ValueMatcher(salt, hashes, undefined).equals(candidate)).toBe(values.includes(candidate));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

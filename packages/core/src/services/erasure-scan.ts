@@ -1,0 +1,155 @@
+// Reading data files for erased values: base files (the column and the record keys) and log
+// files block by block — data blocks, the record keys of delete blocks, and the raw bytes of
+// every block lake does not decode as rows, corrupt stretches included.
+
+import { NotFoundError, type ObjectStore } from '@lake/storage';
+import { byteSourceFromStore, columnStatistics, openParquet, type StatValue } from '@lake/parquet';
+import type { Table } from 'apache-arrow';
+
+import { LogFormatError } from '../errors.js';
+import { parseBaseFileName } from '../file-group/base-file.js';
+import { parseLogFileName } from '../file-group/log-file.js';
+import { decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock } from '../log/data-block.js';
+import { BlockType } from '../log/log-format.js';
+import { readLogBlocks, type LogBlock } from '../log/log-reader.js';
+import { META } from '../schema/table-schema.js';
+import { listPartitions } from '../table/partition.js';
+import type { ValueMatcher } from './erasure-match.js';
+
+export interface FileScan {
+  /** Statistics ruled the file out (or it is gone, or not a data file). */
+  skipped: boolean;
+  /** Record keys of rows whose column holds an erased value. */
+  keys: string[];
+  /** Everything else holding an erased value: keys, delete-block keys, raw bytes of other blocks. */
+  otherHits: number;
+}
+
+export interface ScanOptions {
+  column: string;
+  matcher: ValueMatcher;
+  /** Values for pruning by min/max statistics of the column; empty: never prune. */
+  values: readonly (string | number | bigint)[];
+  /** Also look for values in record keys of rows (always done for delete blocks). */
+  keys: boolean;
+}
+
+function statText(v: StatValue | undefined): string | number | bigint | undefined {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') return v;
+  return undefined;
+}
+
+/** Whether any value can lie in [min, max]: false only when the statistics prove it cannot. */
+function mayHold(values: readonly (string | number | bigint)[], min: StatValue | undefined, max: StatValue | undefined): boolean {
+  const lo = statText(min);
+  const hi = statText(max);
+  if (lo === undefined || hi === undefined) return true;
+  for (const v of values) {
+    if (typeof lo === 'string' && typeof v === 'string' && typeof hi === 'string') {
+      if (v >= lo && v <= hi) return true;
+    } else if (typeof lo !== 'string' && typeof v !== 'string' && typeof hi !== 'string') {
+      if (v >= lo && v <= hi) return true;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
+function rowsOf(t: Table, o: ScanOptions, out: FileScan): void {
+  const col = t.getChild(o.column);
+  const keyCol = t.getChild(META.recordKey);
+  for (let i = 0; i < t.numRows; i++) {
+    const key = keyCol?.get(i);
+    if (o.matcher.equals(col?.get(i))) out.keys.push(String(key ?? ''));
+    else if (o.keys && o.matcher.inKey(key)) out.otherHits++;
+  }
+}
+
+async function scanBaseFile(store: ObjectStore, path: string, o: ScanOptions): Promise<FileScan> {
+  const out: FileScan = { skipped: true, keys: [], otherHits: 0 };
+  let reader;
+  try {
+    reader = await openParquet(await byteSourceFromStore(store, path), { name: path });
+  } catch (e) {
+    if (e instanceof NotFoundError) return out;
+    throw e;
+  }
+  const names = new Set(reader.metadata.columns.map((c) => c.name));
+  const hasColumn = names.has(o.column);
+  const readKeys = o.keys && names.has(META.recordKey);
+  if (!hasColumn && !readKeys) return out;
+  if (hasColumn && !readKeys && o.values.length > 0) {
+    const stats = columnStatistics(reader.metadata, o.column);
+    if (!mayHold(o.values, stats.min, stats.max)) return out;
+  }
+  const cols = [o.column, META.recordKey].filter((c) => names.has(c));
+  rowsOf(await reader.read({ columns: cols }), o, out);
+  out.skipped = false;
+  return out;
+}
+
+/** The column and record keys of a Parquet data block; the whole block when it lacks one of them. */
+function parquetBlockRows(block: LogBlock, path: string, column: string): Table {
+  try {
+    return decodeParquetDataBlock(block, path, [column, META.recordKey]);
+  } catch (e) {
+    if (e instanceof LogFormatError) return decodeParquetDataBlock(block, path);
+    throw e;
+  }
+}
+
+async function scanLogFile(store: ObjectStore, path: string, o: ScanOptions): Promise<FileScan> {
+  const out: FileScan = { skipped: true, keys: [], otherHits: 0 };
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.get(path);
+  } catch (e) {
+    if (e instanceof NotFoundError) return out;
+    throw e;
+  }
+  out.skipped = false;
+  const scan = readLogBlocks(bytes);
+  for (const block of scan.blocks) {
+    if (block.type === BlockType.PARQUET_DATA) {
+      rowsOf(parquetBlockRows(block, path, o.column), o, out);
+      continue;
+    }
+    // Anything else is uncompressed: its bytes show a value wherever a decoder would find it.
+    out.otherHits += o.matcher.countInBytes(block.content);
+    try {
+      if (block.type === BlockType.AVRO_DATA) {
+        for (const r of decodeAvroDataBlock(block, path).records) {
+          if (o.matcher.equals(r[o.column])) out.keys.push(String(r[META.recordKey] ?? ''));
+        }
+      } else if (block.type === BlockType.DELETE) {
+        for (const d of decodeDeleteBlock(block, path)) if (o.matcher.inKey(d.recordKey)) out.otherHits++;
+      }
+    } catch (e) {
+      if (!(e instanceof LogFormatError)) throw e;
+    }
+  }
+  for (const c of scan.corrupt) out.otherHits += o.matcher.countInBytes(bytes, c.offset, c.offset + c.length);
+  return out;
+}
+
+/** Reads one data file for erased values; files that are not data files are skipped. */
+export async function scanDataFile(store: ObjectStore, path: string, o: ScanOptions): Promise<FileScan> {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (parseBaseFileName(name)) return scanBaseFile(store, path, o);
+  if (parseLogFileName(name)) return scanLogFile(store, path, o);
+  return { skipped: true, keys: [], otherHits: 0 };
+}
+
+export function holdsValue(scan: FileScan): boolean {
+  return scan.keys.length > 0 || scan.otherHits > 0;
+}
+
+/** Every data file (base and log) in the table's partition folders. */
+export async function dataFiles(store: ObjectStore): Promise<{ partition: string; key: string }[]> {
+  const out: { partition: string; key: string }[] = [];
+  for (const p of await listPartitions(store)) {
+    for (const f of p.files) if (parseBaseFileName(f.name) || parseLogFileName(f.name)) out.push({ partition: p.path, key: f.key });
+  }
+  return out;
+}
