@@ -27,6 +27,7 @@ import { encodeBaseFile } from './base-file-writer.js';
 import { claimCommit, latestClaim } from './commit-claims.js';
 import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
 import { inflightWorkloadJson } from './workload-profile.js';
+import { recordCreateSchema } from './create-schema.js';
 import { tableCompression } from './compression.js';
 import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizing } from './file-sizing.js';
 import { locateLiveKeys } from './live-keys.js';
@@ -255,6 +256,8 @@ export async function executeWrite(
   const action: Action = overwrite ? 'replacecommit' : mor ? 'deltacommit' : 'commit';
   const logFormat: LogBlockFormat = options.logBlockFormat ?? (config.raw.get('hoodie.logfile.data.block.format') === 'avro' ? 'avro' : 'parquet');
   const appended = new Map<string, string>();
+  // a table created without a schema records its first write's, as Spark does on creation
+  await recordCreateSchema(store, config, dataSchema);
   const workload = inflightWorkloadJson(
     [...groups.values()].map((g) => ({ partition: g.partition, fileId: g.fileId, baseInstant: g.slice?.baseInstantTime, updates: g.updates.length, inserts: g.inserts.length })),
     operationTypes[operation],
