@@ -106,6 +106,8 @@ export async function finishPendingCleans(table: HudiTable, timeline: Timeline):
     if (pending.action !== 'clean') continue;
     const requested: Instant = { time: pending.time, action: 'clean', state: 'requested' };
     const file = timeline.instantPath(requested);
+    // without its requested file (an inflight left alone) a clean has no plan to finish
+    if (!(await table.store.head(file))) continue;
     const plan = await timeline.instantBytes(requested);
     const json = decodeMetadataFile(plan, file);
     if (!json) continue;
