@@ -137,7 +137,7 @@ export async function rollbackWrite(table: HudiTable, time: string, options: { f
     // the plan (maybe Hudi's) may name files the markers no longer show
     for (const key of await plannedDeletes(timeline, unfinished, store.uri)) {
       const f = describe(key, 0);
-      if (f && !remove.some((r) => r.path === key)) remove.push(f);
+      if (f && !remove.some((r) => r.path === key) && !neutralize.some((r) => r.path === key)) remove.push(f);
     }
   } else {
     for (;;) {
