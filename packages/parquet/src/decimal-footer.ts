@@ -7,7 +7,7 @@
 import type { Data, Decimal, Table } from 'apache-arrow';
 import { ARROW_SCHEMA_KEY, encodeArrowSchema } from './arrow-schema-hint.js';
 import { ParquetError } from './errors.js';
-import type { FixedDecimalLeaf } from './fixed-decimals.js';
+import { isValid, type FixedDecimalLeaf } from './fixed-decimals.js';
 import { footerFromBytes } from './footer.js';
 import {
   COPY,
@@ -45,12 +45,6 @@ interface Stats {
   nulls: number;
   min?: bigint;
   max?: bigint;
-}
-
-function isValid(data: Data, i: number): boolean {
-  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return true;
-  const at = data.offset + i;
-  return ((data.nullBitmap[at >> 3] >> (at & 7)) & 1) === 1;
 }
 
 /** Numeric min, max and null count of a top-level decimal column per row group. */

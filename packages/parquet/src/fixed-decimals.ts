@@ -83,7 +83,8 @@ function convertField(field: Field, path: string[], walk: Walk, topLevel: number
   return new Field(field.name, converted, field.nullable, field.metadata);
 }
 
-function isValid(data: Data, i: number): boolean {
+/** Whether slot `i` of the data (relative to its offset) holds a value. */
+export function isValid(data: Data, i: number): boolean {
   if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return true;
   const at = data.offset + i;
   return ((data.nullBitmap[at >> 3] >> (at & 7)) & 1) === 1;
