@@ -64,7 +64,8 @@ function rowGroupStats(table: Table, field: number, rowGroupRows: number[]): Sta
         continue;
       }
       // fixed-decimals.ts refused values wider than 8 bytes, so the low 64 bits are the value
-      const v = view.getBigInt64((data.offset + i) * stride, true);
+      const at = (data.offset + i) * stride;
+      const v = stride >= 8 ? view.getBigInt64(at, true) : BigInt(view.getInt32(at, true));
       if (s.min === undefined || v < s.min) s.min = v;
       if (s.max === undefined || v > s.max) s.max = v;
     }
