@@ -235,6 +235,22 @@ export class InvalidWriteError extends LakeError {
   }
 }
 
+/**
+ * A timeline plan (rollback, clean) names a file outside the table, or not a data file of it.
+ * Nothing is deleted; the plan was written for another table or is corrupt.
+ */
+export class PathOutsideTableError extends LakeError {
+  readonly path: string;
+  constructor(path: string, table: string, what: string) {
+    super(
+      'PATH_OUTSIDE_TABLE',
+      `${what} names "${path}", which is not a data file of the table at ${table}; nothing was deleted. ` +
+        'The plan belongs to another table or is corrupt: inspect it, and remove the pending instant by hand if it is not this table\'s.',
+    );
+    this.path = path;
+  }
+}
+
 /** `createTable` found a table already at the location. */
 export class TableExistsError extends LakeError {
   constructor(location: string) {

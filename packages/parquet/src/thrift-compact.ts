@@ -246,13 +246,30 @@ export type FieldAction =
 export const COPY: FieldAction = { kind: 'copy' };
 export const DROP: FieldAction = { kind: 'drop' };
 
+/** A field added to a struct being rewritten (a field with the same id should be dropped). */
+export interface FieldInsert {
+  id: number;
+  type: number;
+  write: (w: ThriftWriter) => void;
+}
+
 /**
- * Copies one struct from `r` to `w`, asking `decide` about each field. Field headers are
- * re-encoded because dropping a field changes the id deltas of the ones after it.
+ * Copies one struct from `r` to `w`, asking `decide` about each field and adding `inserts` in
+ * field-id order. Field headers are re-encoded because dropping or adding a field changes the id
+ * deltas of the ones after it.
  */
-export function rewriteStruct(r: ThriftReader, w: ThriftWriter, decide: (h: FieldHeader) => FieldAction): void {
+export function rewriteStruct(r: ThriftReader, w: ThriftWriter, decide: (h: FieldHeader) => FieldAction, inserts: FieldInsert[] = []): void {
+  const pending = [...inserts].sort((a, b) => a.id - b.id);
   let lastIn = 0;
   let lastOut = 0;
+  const insertBelow = (id: number): void => {
+    while (pending.length > 0 && pending[0].id < id) {
+      const add = pending.shift()!;
+      writeFieldHeader(w, add.type, add.id, lastOut);
+      add.write(w);
+      lastOut = add.id;
+    }
+  };
   for (;;) {
     const h = readFieldHeader(r, lastIn);
     if (!h) break;
@@ -262,6 +279,7 @@ export function rewriteStruct(r: ThriftReader, w: ThriftWriter, decide: (h: Fiel
       skipValue(r, h.type);
       continue;
     }
+    insertBelow(h.id);
     if (action.kind === 'int') {
       if (h.type !== ThriftType.I16 && h.type !== ThriftType.I32 && h.type !== ThriftType.I64) {
         throw new ThriftDecodeError(`field ${h.id} is not an integer`);
@@ -280,6 +298,7 @@ export function rewriteStruct(r: ThriftReader, w: ThriftWriter, decide: (h: Fiel
     }
     lastOut = h.id;
   }
+  insertBelow(Number.POSITIVE_INFINITY);
   writeStop(w);
 }
 

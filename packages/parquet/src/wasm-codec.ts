@@ -20,6 +20,8 @@ export interface EncodeSettings {
   compression: Compression;
   rowGroupSize?: number;
   keyValueMetadata?: Record<string, string>;
+  /** Leaf column paths (dot-joined) written without statistics. */
+  withoutStatistics?: string[];
 }
 
 export function encode(table: Table, settings: EncodeSettings): Uint8Array {
@@ -35,6 +37,7 @@ export function encode(table: Table, settings: EncodeSettings): Uint8Array {
     if (settings.keyValueMetadata && Object.keys(settings.keyValueMetadata).length > 0) {
       builder = builder.setKeyValueMetadata(new Map(Object.entries(settings.keyValueMetadata)));
     }
+    for (const column of settings.withoutStatistics ?? []) builder = builder.setColumnStatisticsEnabled(column, wasm.EnabledStatistics.None);
     const properties = builder.build();
     const wasmTable = wasm.Table.fromIPCStream(ipc);
     return wasm.writeParquet(wasmTable, properties);

@@ -1,9 +1,12 @@
 // Writing Arrow tables as Parquet: compression, row-group size and footer key-value metadata.
 // The Arrow schema travels in the footer (ARROW:schema), which is what lets reads restore
 // types Parquet alone cannot name (timezones, Int8/Int16 widths, map/list field names).
+// Decimals are always FIXED_LEN_BYTE_ARRAY of Spark's byte width (see fixed-decimals.ts).
 
 import type { Table } from 'apache-arrow';
 import { ParquetError } from './errors.js';
+import { annotateFixedDecimals } from './decimal-footer.js';
+import { toFixedDecimals } from './fixed-decimals.js';
 import { COMPRESSIONS, encode, type Compression } from './wasm-codec.js';
 
 export type { Compression };
@@ -41,9 +44,13 @@ export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Arr
       }
     }
   }
-  return encode(table, {
+  // decimals go out in the fixed-byte layout Spark and Hudi read, whatever their precision
+  const decimals = toFixedDecimals(table);
+  const bytes = encode(decimals.table, {
     compression,
     ...(rowGroupSize !== undefined ? { rowGroupSize } : {}),
     ...(metadata !== undefined ? { keyValueMetadata: metadata } : {}),
+    ...(decimals.leaves.length > 0 ? { withoutStatistics: decimals.leaves.map((l) => l.path.join('.')) } : {}),
   });
+  return decimals.leaves.length > 0 ? annotateFixedDecimals(bytes, decimals.leaves, table) : bytes;
 }

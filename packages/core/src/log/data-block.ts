@@ -1,12 +1,13 @@
 // Decoding of data-carrying block contents: Avro data blocks (records in the writer schema of
 // the SCHEMA header), Parquet data blocks (an embedded Parquet file) and delete blocks (Avro
-// HoodieDeleteRecordList, content version 3).
+// HoodieDeleteRecordList, content version 3, schema in delete-record.ts).
 
 import type { Table } from 'apache-arrow';
 import { readParquet } from '@lake/parquet';
 
 import { AvroDecodeError, LogFormatError } from '../errors.js';
-import { AvroReader, AvroUnionValue, readDatum, type AvroRecord } from '../schema/avro-decoder.js';
+import { AvroReader, readDatum, type AvroRecord } from '../schema/avro-decoder.js';
+import { DELETE_RECORD_LIST, LEGACY_DELETE_RECORD_LIST, orderingValueOf } from './delete-record.js';
 import { parseAvroSchema, type AvroType } from '../schema/avro-schema.js';
 import { HeaderKey } from './log-format.js';
 import type { LogBlock } from './log-reader.js';
@@ -101,45 +102,13 @@ export interface DeleteRecord {
   orderingValue: unknown;
 }
 
-const DELETE_RECORD_LIST: AvroType = parseAvroSchema({
-  type: 'record',
-  name: 'HoodieDeleteRecordList',
-  namespace: 'org.apache.hudi.avro.model',
-  fields: [
-    {
-      name: 'deleteRecordList',
-      type: {
-        type: 'array',
-        items: {
-          type: 'record',
-          name: 'HoodieDeleteRecord',
-          fields: [
-            { name: 'recordKey', type: ['null', 'string'] },
-            { name: 'partitionPath', type: ['null', 'string'] },
-            {
-              name: 'orderingVal',
-              type: [
-                'null',
-                'int',
-                'long',
-                'float',
-                'double',
-                'bytes',
-                'string',
-                { type: 'bytes', logicalType: 'decimal', precision: 30, scale: 15 },
-                { type: 'int', logicalType: 'date' },
-                { type: 'int', logicalType: 'time-millis' },
-                { type: 'long', logicalType: 'time-micros' },
-                { type: 'long', logicalType: 'timestamp-millis' },
-                { type: 'long', logicalType: 'timestamp-micros' },
-              ],
-            },
-          ],
-        },
-      },
-    },
-  ],
-});
+/** Decodes the payload, which must fill exactly its length. */
+function readDeleteRecordList(schema: AvroType, c: Uint8Array, len: number): unknown {
+  const r = new AvroReader(c, 8, 8 + len);
+  const list = readDatum(schema, r);
+  if (r.pos !== 8 + len) throw new AvroDecodeError(`the payload decodes to ${r.pos - 8} bytes, its length says ${len}`);
+  return list;
+}
 
 /** Decodes a delete block: content version (4 bytes), payload length (4), HoodieDeleteRecordList. */
 export function decodeDeleteBlock(block: LogBlock, path?: string): DeleteRecord[] {
@@ -156,19 +125,31 @@ export function decodeDeleteBlock(block: LogBlock, path?: string): DeleteRecord[
   const len = view.getInt32(4, false);
   if (len < 0) throw new LogFormatError(`delete block payload length ${len} is negative`, { path });
   need(c, 8, len, path);
+  let legacy = false;
   let list: unknown;
   try {
-    list = readDatum(DELETE_RECORD_LIST, new AvroReader(c, 8, 8 + len));
+    list = readDeleteRecordList(DELETE_RECORD_LIST, c, len);
   } catch (e) {
-    throw new LogFormatError(`delete block does not decode: ${(e as Error).message}`, { path, cause: e });
+    // blocks written by earlier lake versions use a plain union for orderingVal
+    try {
+      list = readDeleteRecordList(LEGACY_DELETE_RECORD_LIST, c, len);
+      legacy = true;
+    } catch {
+      throw new LogFormatError(`delete block does not decode: ${(e as Error).message}`, { path, cause: e });
+    }
   }
   const items = (list as { deleteRecordList: AvroRecord[] }).deleteRecordList;
   const out: DeleteRecord[] = [];
   for (const item of items) {
     const key = item.recordKey;
     if (typeof key !== 'string') throw new LogFormatError('delete record has no record key', { path });
-    const ordering = item.orderingVal instanceof AvroUnionValue ? item.orderingVal.value : item.orderingVal;
-    const rec: DeleteRecord = { recordKey: key, orderingValue: ordering ?? null };
+    let ordering: unknown;
+    try {
+      ordering = orderingValueOf(item.orderingVal, legacy);
+    } catch (e) {
+      throw new LogFormatError(`delete record ${key} has an unreadable ordering value: ${(e as Error).message}`, { path, cause: e });
+    }
+    const rec: DeleteRecord = { recordKey: key, orderingValue: ordering };
     if (typeof item.partitionPath === 'string') rec.partitionPath = item.partitionPath;
     out.push(rec);
   }

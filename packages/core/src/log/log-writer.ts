@@ -11,6 +11,7 @@ import { encodeAvroRecords } from '../avro/encode.js';
 import type { AvroJsonRecord } from '../avro/avro-schema.js';
 import { AvroWriter } from '../avro/avro-writer.js';
 import { GrowableBytes } from '../bytes/growable-bytes.js';
+import { writeOrderingValue } from './delete-record.js';
 import { BlockType, CommandType, HeaderKey, LOG_FORMAT_VERSION, LOG_MAGIC } from './log-format.js';
 
 /** Big-endian Java DataOutput primitives, as the log format uses. */
@@ -125,11 +126,9 @@ export interface DeleteEntry {
   orderingValue?: number | bigint | string;
 }
 
-/** Branch indexes of the delete record's `orderingVal` union (see data-block.ts). */
-const ORDERING_BRANCH = { int: 1, long: 2, double: 4, string: 6 } as const;
-
 /**
- * A delete block, content version 3: a 4-byte length and an Avro HoodieDeleteRecordList datum.
+ * A delete block, content version 3: a 4-byte length and an Avro HoodieDeleteRecordList datum
+ * (delete-record.ts).
  * Hudi puts the table's writer schema in its header too.
  */
 export function deleteBlock(entries: readonly DeleteEntry[], schemaJson: string, instant: string): Uint8Array {
@@ -141,23 +140,7 @@ export function deleteBlock(entries: readonly DeleteEntry[], schemaJson: string,
       datum.bytes(utf8.encode(e.recordKey));
       datum.long(1);
       datum.bytes(utf8.encode(e.partitionPath));
-      const v = e.orderingValue ?? 0;
-      if (typeof v === 'bigint') {
-        datum.long(ORDERING_BRANCH.long);
-        datum.long(v);
-      } else if (typeof v === 'string') {
-        datum.long(ORDERING_BRANCH.string);
-        datum.bytes(utf8.encode(v));
-      } else if (Number.isInteger(v) && Math.abs(v) <= 0x7fffffff) {
-        datum.long(ORDERING_BRANCH.int);
-        datum.int(v);
-      } else if (Number.isInteger(v)) {
-        datum.long(ORDERING_BRANCH.long);
-        datum.long(v);
-      } else {
-        datum.long(ORDERING_BRANCH.double);
-        datum.double(v);
-      }
+      writeOrderingValue(datum, e.orderingValue);
     }
   }
   datum.long(0);

@@ -4,6 +4,7 @@
 
 import { decodeMetadataFile, type JsonValue } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
+import { plannedCleanFiles } from './clean-execute.js';
 
 export interface PendingClean {
   instant: string;
@@ -14,28 +15,12 @@ export interface PendingClean {
   policy: string;
 }
 
-function fileKey(partition: string, path: string): string {
-  // Plans written by other engines hold absolute paths; the partition and file name locate it.
-  const name = path.slice(path.lastIndexOf('/') + 1);
+function fileKey(partition: string, name: string): string {
   return partition === '' ? name : `${partition}/${name}`;
 }
 
 function record(v: JsonValue | undefined): { [k: string]: JsonValue } | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
-}
-
-function planFiles(json: { [k: string]: JsonValue }): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const add = (p: string, path: JsonValue | undefined) => {
-    if (typeof path === 'string' && path.length > 0) out.set(p, [...(out.get(p) ?? []), fileKey(p, path)]);
-  };
-  for (const [p, infos] of Object.entries(record(json.filePathsToBeDeletedPerPartition) ?? {})) {
-    if (Array.isArray(infos)) for (const info of infos) add(p, record(info)?.filePath);
-  }
-  for (const [p, names] of Object.entries(record(json.filesToBeDeletedPerPartition) ?? {})) {
-    if (Array.isArray(names)) for (const name of names) add(p, name);
-  }
-  return out;
 }
 
 /** Cleans planned but not completed, oldest first. */
@@ -51,7 +36,7 @@ export async function pendingCleans(timeline: Timeline): Promise<PendingClean[]>
     out.push({
       instant: time,
       plan,
-      files: planFiles(json),
+      files: plannedCleanFiles(json, timeline.store.uri, `Cleaner plan ${timeline.instantPath(requested)}`),
       earliest: typeof retain?.timestamp === 'string' ? retain.timestamp : '',
       policy: typeof json.policy === 'string' ? json.policy : '',
     });

@@ -11,7 +11,6 @@ import { InstantCleanedError, InstantErasedError, UnsupportedFeatureError } from
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { parseLogFileName } from '../file-group/log-file.js';
-import { encodeAvroContainer } from '../schema/avro-container-writer.js';
 import { instantVisibility } from '../table/fs-view.js';
 import { listPartitions } from '../table/partition.js';
 import type { HudiTable } from '../table/table.js';
@@ -25,7 +24,7 @@ import { instantKey } from './base-rewrite.js';
 /** Where erasure proof records live (see erasure.ts). */
 export const ERASURES_PREFIX = '.hoodie/.aux/lake/erasures/';
 import { pendingCompactionGroups } from './compaction-plan.js';
-import { CLEAN_METADATA_SCHEMA, CLEANER_PLAN_SCHEMA } from './plan-schemas.js';
+import { cleanerPlan, executeClean, finishPendingCleans } from './clean-execute.js';
 
 export type CleanPolicy =
   /** Hudi's KEEP_LATEST_COMMITS (`hoodie.cleaner.commits.retained`, default 10). */
@@ -129,7 +128,9 @@ export async function cleanTable(
   const policy = options.policy ?? DEFAULT_CLEAN_POLICY;
   const policyName = policy.kind === 'commits' ? 'KEEP_LATEST_COMMITS' : 'KEEP_LATEST_BY_HOURS';
   const store = table.store;
-  const timeline = await table.timeline();
+  let timeline = await table.timeline();
+  // a clean that died half-way is finished from its plan before a new one is planned
+  if (!options.dryRun && (await finishPendingCleans(table, timeline)).length > 0) timeline = await table.timeline();
   const { valid } = await instantVisibility(timeline);
   const earliest = earliestRetained(timeline, valid, policy, options.now ?? new Date());
   if (!earliest) return undefined;
@@ -171,17 +172,7 @@ export async function writeCleanInstant(
 ): Promise<string> {
   const store = table.store;
   const timeline = await table.timeline();
-  const retained = timeline.completedInstant(earliest);
-  const plan = encodeAvroContainer(CLEANER_PLAN_SCHEMA, [
-    {
-      earliestInstantToRetain: retained ? { timestamp: earliest, action: retained.action, state: 'COMPLETED' } : null,
-      policy: policyName,
-      filesToBeDeletedPerPartition: null,
-      version: 2,
-      filePathsToBeDeletedPerPartition: Object.fromEntries([...files].map(([p, keys]) => [p, keys.map((k) => ({ filePath: k, isBootstrapBaseFile: false }))])),
-      partitionsToBeDeleted: null,
-    },
-  ]);
+  const plan = cleanerPlan(timeline, files, earliest, policyName);
   const ctx = writeContext(table);
   let latest = timeline.instants.at(-1)?.time;
   let instant: string;
@@ -190,50 +181,8 @@ export async function writeCleanInstant(
     if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'clean', state: 'requested' }), plan)) break;
     latest = instant;
   }
-  await executeClean(table, timeline, instant, plan, files, earliest, policyName);
+  await executeClean(table, timeline, { instant, files, earliest, policyName, plan });
   return instant;
-}
-
-/**
- * Runs a planned clean (its `clean.requested` is on storage): marks it inflight, deletes the
- * files (those already gone count as deleted) and completes it with the Avro clean metadata.
- * Also finishes a clean an earlier run left pending.
- */
-export async function executeClean(
-  table: HudiTable,
-  timeline: Timeline,
-  instant: string,
-  plan: Uint8Array,
-  files: ReadonlyMap<string, string[]>,
-  earliest: string,
-  policyName: string,
-): Promise<void> {
-  const store = table.store;
-  const started = Date.now();
-  if (!timeline.instants.some((i) => i.time === instant && i.action === 'clean' && i.state === 'inflight')) {
-    await store.put(instantKey(table, { time: instant, action: 'clean', state: 'inflight' }), plan);
-  }
-  for (const keys of files.values()) await store.deleteMany(keys);
-  const count = [...files.values()].reduce((n, f) => n + f.length, 0);
-  const metadata = encodeAvroContainer(CLEAN_METADATA_SCHEMA, [
-    {
-      policy: policyName,
-      startCleanTime: instant,
-      timeTakenInMillis: Date.now() - started,
-      totalFilesDeleted: count,
-      earliestCommitToRetain: earliest,
-      lastCompletedCommitTimestamp: timeline.latestCompletedWrite()?.time ?? '',
-      partitionMetadata: Object.fromEntries(
-        [...files].map(([p, keys]) => {
-          const names = keys.map((k) => k.slice(k.lastIndexOf('/') + 1));
-          return [p, { partitionPath: p, policy: policyName, deletePathPatterns: names, successDeleteFiles: names, failedDeleteFiles: [], isPartitionDeleted: null }];
-        }),
-      ),
-      version: 2,
-      bootstrapPartitionMetadata: null,
-    },
-  ]);
-  await store.put(instantKey(table, { time: instant, action: 'clean', state: 'completed' }), metadata);
 }
 
 /** The erasure request whose purge is the clean at `clean`, if any. */

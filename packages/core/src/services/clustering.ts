@@ -26,6 +26,7 @@ import { writeContext } from '../write/table-writes.js';
 import { checkTimelineConflicts } from '../write/write-client.js';
 import { REQUESTED_REPLACE_SCHEMA } from './plan-schemas.js';
 import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
+import { hudiPath } from './table-paths.js';
 
 export interface ClusteringOptions {
   /** Base files below this size are stitched together (default: `hoodie.parquet.small.file.limit`, 100 MiB). */
@@ -92,7 +93,8 @@ export function planClusteringGroups(slices: readonly FileSlice[], options: Clus
 }
 
 function requestedPlanBytes(table: HudiTable, groups: ClusteringGroupPlan[]): Uint8Array {
-  const abs = (path: string) => `${table.store.uri.replace(/\/+$/, '')}/${path}`;
+  // Hadoop Path strings (file:/..., s3://...), as Hudi's clustering planner writes them
+  const abs = (path: string) => hudiPath(table.store.uri, path);
   return encodeAvroContainer(REQUESTED_REPLACE_SCHEMA, [
     {
       operationType: 'CLUSTER',

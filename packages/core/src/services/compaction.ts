@@ -22,6 +22,7 @@ import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim } from '../write/commit-claims.js';
 import { publishCompleted } from '../write/publish.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
+import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
 import {
   compactionRequested,
@@ -32,6 +33,7 @@ import {
   type CompactionPlan,
 } from './compaction-plan.js';
 import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
+import { compactionMetrics } from './compaction-metrics.js';
 
 /** Which file slices a new compaction plan takes. */
 export type CompactionStrategy =
@@ -107,18 +109,14 @@ function selectSlices(slices: FileSlice[], strategy: CompactionStrategy, timelin
   }
 }
 
-function operationOf(slice: FileSlice): CompactionOperation {
+function operationOf(slice: FileSlice, defaultBaseFileBytes: number): CompactionOperation {
   return {
     partitionPath: slice.partitionPath,
     fileId: slice.fileId,
     baseInstantTime: slice.baseInstantTime,
     ...(slice.baseFile ? { dataFileName: slice.baseFile.fileName } : {}),
     deltaFileNames: [...slice.logFiles].sort(compareLogFileNames).map((f) => f.fileName),
-    metrics: {
-      TOTAL_LOG_FILES: slice.logFiles.length,
-      TOTAL_LOG_FILES_SIZE: logBytes(slice),
-      TOTAL_IO_READ_MB: (logBytes(slice) + (slice.baseFile?.size ?? 0)) / (1024 * 1024),
-    },
+    metrics: compactionMetrics(slice, defaultBaseFileBytes),
   };
 }
 
@@ -139,7 +137,10 @@ export async function scheduleCompaction(
   const candidates = latestFileSlices(view).filter((s) => !busy.has(fileGroupKey(s.partitionPath, s.fileId)));
   const slices = selectSlices(candidates, options.strategy ?? DEFAULT_COMPACTION_STRATEGY, timeline);
   if (slices.length === 0) return undefined;
-  const plan: CompactionPlan = { operations: slices.map(operationOf), extraMetadata: { ...options.extraMetadata } };
+  // a slice without a base file compacts into a file of about the table's maximum size
+  const maxFileSize = Number(table.config.raw.get('hoodie.parquet.max.file.size'));
+  const defaultBaseFileBytes = Number.isSafeInteger(maxFileSize) && maxFileSize > 0 ? maxFileSize : defaultFileSizing.maxFileSizeBytes;
+  const plan: CompactionPlan = { operations: slices.map((s) => operationOf(s, defaultBaseFileBytes)), extraMetadata: { ...options.extraMetadata } };
   let latest = timeline.instants.at(-1)?.time;
   const instant = ctx.instants.next(latest);
   if (options.dryRun) return { instant, plan };

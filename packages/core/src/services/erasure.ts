@@ -18,7 +18,8 @@ import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { HudiTable } from '../table/table.js';
 import { executeWrite } from '../write/write-client.js';
 import { writeContext } from '../write/table-writes.js';
-import { executeClean, removeAbandonedWrites, writeCleanInstant } from './clean.js';
+import { removeAbandonedWrites, writeCleanInstant } from './clean.js';
+import { executeClean } from './clean-execute.js';
 import { cleanedFiles, pendingCleans } from './clean-resume.js';
 import { runCompaction, scheduleCompaction } from './compaction.js';
 import { pendingCompactionGroups, pendingCompactions } from './compaction-plan.js';
@@ -110,7 +111,7 @@ async function finishEarlierRun(table: HudiTable, record: ErasureRecord): Promis
   for (const clean of await pendingCleans(await table.timeline())) {
     const files = [...clean.files.values()].flat();
     if (files.length === 0 || !files.every((f) => planned.has(f))) continue;
-    await executeClean(table, await table.timeline(), clean.instant, clean.plan, clean.files, clean.earliest, clean.policy || 'KEEP_LATEST_COMMITS');
+    await executeClean(table, await table.timeline(), { instant: clean.instant, plan: clean.plan, files: clean.files, earliest: clean.earliest, policyName: clean.policy || 'KEEP_LATEST_COMMITS' });
     addAll(record.instants, [clean.instant]);
     addAll(record.filesPurged, files);
   }

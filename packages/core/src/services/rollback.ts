@@ -21,6 +21,8 @@ import { heartbeatKey, isHeartbeatExpired } from '../write/heartbeat.js';
 import { instantKey, listKeys } from './base-rewrite.js';
 import { isClusteringInstant } from './clustering.js';
 import { ROLLBACK_METADATA_SCHEMA, ROLLBACK_PLAN_SCHEMA } from './plan-schemas.js';
+import { plannedDeletes } from './rollback-plan.js';
+import { hudiPath } from './table-paths.js';
 
 export interface RollbackResult {
   /** The rollback instant. */
@@ -110,17 +112,19 @@ export async function rollbackWrite(table: HudiTable, time: string, options: { f
   const remove = files.filter((f) => !neutralize.includes(f));
   let latest = timeline.instants.at(-1)?.time;
   let instant: string;
+  // plans and metadata name files by absolute path, as Hudi writes and resolves them
+  const abs = (key: string) => hudiPath(store.uri, key);
   const plan = encodeAvroContainer(ROLLBACK_PLAN_SCHEMA, [
     {
       instantToRollback: { commitTime: time, action },
       RollbackRequests: [
-        ...remove.map((f) => ({ partitionPath: f.partitionPath, fileId: null, latestBaseInstant: null, filesToBeDeleted: [f.path], logBlocksToBeDeleted: null })),
+        ...remove.map((f) => ({ partitionPath: f.partitionPath, fileId: null, latestBaseInstant: null, filesToBeDeleted: [abs(f.path)], logBlocksToBeDeleted: null })),
         ...neutralize.map((f) => ({
           partitionPath: f.partitionPath,
           fileId: f.fileId,
           latestBaseInstant: f.logBase ?? null,
           filesToBeDeleted: [],
-          logBlocksToBeDeleted: { [f.path]: f.size },
+          logBlocksToBeDeleted: { [abs(f.path)]: f.size },
         })),
       ],
       version: 1,
@@ -128,8 +132,14 @@ export async function rollbackWrite(table: HudiTable, time: string, options: { f
   ]);
   // A rollback of this write that died half-way is finished under its own instant.
   const unfinished = await pendingRollbackOf(timeline, time);
-  if (unfinished) instant = unfinished;
-  else {
+  if (unfinished) {
+    instant = unfinished;
+    // the plan (maybe Hudi's) may name files the markers no longer show
+    for (const key of await plannedDeletes(timeline, unfinished, store.uri)) {
+      const f = describe(key, 0);
+      if (f && !remove.some((r) => r.path === key) && !neutralize.some((r) => r.path === key)) remove.push(f);
+    }
+  } else {
     for (;;) {
       instant = ctx.instants.next(latest);
       if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'rollback', state: 'requested' }), plan)) break;
@@ -175,9 +185,9 @@ export async function rollbackWrite(table: HudiTable, time: string, options: { f
     }
     return entry;
   };
-  for (const path of deleted) part(partitionOf(path)).successDeleteFiles.push(path);
-  for (const r of rollbackLogs.values()) part(r.partitionPath).rollbackLogFiles[r.path] = r.size;
-  for (const f of neutralize) part(f.partitionPath).logFilesFromFailedCommit[f.path] = f.size;
+  for (const path of deleted) part(partitionOf(path)).successDeleteFiles.push(abs(path));
+  for (const r of rollbackLogs.values()) part(r.partitionPath).rollbackLogFiles[abs(r.path)] = r.size;
+  for (const f of neutralize) part(f.partitionPath).logFilesFromFailedCommit[abs(f.path)] = f.size;
   const metadata = encodeAvroContainer(ROLLBACK_METADATA_SCHEMA, [
     {
       startRollbackTime: instant,

@@ -29,12 +29,17 @@ export interface CommitMetadataInput {
   /** Replace commits: file ids replaced, per partition. */
   replaced?: Map<string, string[]>;
   compacted?: boolean;
+  /**
+   * A workload profile (the `.inflight` file): Hudi leaves the path, partition path and sizes of
+   * its stats unset there, since no file is written yet.
+   */
+  workload?: boolean;
 }
 
-function writeStatJson(s: WriteStatInput): Record<string, unknown> {
+function writeStatJson(s: WriteStatInput, workload: boolean): Record<string, unknown> {
   return {
     fileId: s.fileId,
-    path: s.path,
+    path: workload ? null : s.path,
     cdcStats: null,
     prevCommit: s.prevCommit ?? 'null',
     numWrites: s.numWrites,
@@ -44,7 +49,7 @@ function writeStatJson(s: WriteStatInput): Record<string, unknown> {
     totalWriteBytes: s.fileSizeInBytes,
     totalWriteErrors: 0,
     tempPath: null,
-    partitionPath: s.partitionPath,
+    partitionPath: workload ? null : s.partitionPath,
     totalLogRecords: s.compacted?.logRecords ?? 0,
     totalLogFilesCompacted: s.compacted?.logFiles ?? 0,
     totalLogSizeCompacted: s.compacted?.logBytes ?? 0,
@@ -67,7 +72,7 @@ function writeStatJson(s: WriteStatInput): Record<string, unknown> {
 /** The commit file's bytes (pretty-printed JSON, as Hudi's Jackson writer emits). */
 export function commitMetadataJson(input: CommitMetadataInput): Uint8Array {
   const partitionToWriteStats: Record<string, unknown[]> = {};
-  for (const s of input.stats) (partitionToWriteStats[s.partitionPath] ??= []).push(writeStatJson(s));
+  for (const s of input.stats) (partitionToWriteStats[s.partitionPath] ??= []).push(writeStatJson(s, input.workload ?? false));
   const extra: Record<string, string> = { ...(input.extraMetadata ?? {}) };
   if (input.schema) extra.schema = input.schema;
   const body: Record<string, unknown> = {

@@ -9,7 +9,7 @@ import type { Compression } from '@lake/parquet';
 
 import type { TableConfig } from '../config/table-config.js';
 import type { AvroJsonRecord } from '../avro/avro-schema.js';
-import { formatLogFileName } from '../file-group/log-file.js';
+import { compareLogFileNames, formatLogFileName } from '../file-group/log-file.js';
 import { makeWriteToken } from '../file-group/base-file.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { avroDataBlock, deleteBlock, parquetDataBlock } from '../log/log-writer.js';
@@ -50,6 +50,20 @@ function nextLogVersion(slice: FileSlice, baseInstant: string): number {
   let max = 0;
   for (const f of slice.logFiles) if (f.instantTime === baseInstant && f.version > max) max = f.version;
   return max + 1;
+}
+
+/**
+ * The HoodieDeltaWriteStat's `baseFile` and `logFiles`: as Hudi's append handle records them,
+ * the slice the log went to (a pending compaction's slice has no base file yet), its log files
+ * in the slice's order (newest first), then the new one.
+ */
+function sliceFiles(a: LogAppend, written: string): { baseFile: string; logFiles: string[] } {
+  const sameSlice = a.logBaseInstant === a.slice.baseInstantTime;
+  const existing = a.slice.logFiles
+    .filter((f) => f.instantTime === a.logBaseInstant && !f.cdc && f.fileName !== written)
+    .sort((x, y) => compareLogFileNames(y, x))
+    .map((f) => f.fileName);
+  return { baseFile: sameSlice ? a.slice.baseFile?.fileName ?? '' : '', logFiles: [...existing, written] };
 }
 
 /** Writes one log file; returns its write stat (a HoodieDeltaWriteStat). */
@@ -103,7 +117,7 @@ export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
       numInserts: 0,
       fileSizeInBytes: block.length,
       totalUpsertTimeMs: Date.now() - started,
-      log: { logVersion: version, logOffset: 0, baseFile: a.slice.baseFile?.fileName ?? '', logFiles: [name] },
+      log: { logVersion: version, logOffset: 0, ...sliceFiles(a, name) },
     };
   }
 }

@@ -26,6 +26,8 @@ import { concatBatches, selectColumns, takeRows } from '../arrow/take.js';
 import { encodeBaseFile } from './base-file-writer.js';
 import { claimCommit, latestClaim } from './commit-claims.js';
 import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
+import { inflightWorkloadJson } from './workload-profile.js';
+import { recordCreateSchema } from './create-schema.js';
 import { tableCompression } from './compression.js';
 import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizing } from './file-sizing.js';
 import { locateLiveKeys } from './live-keys.js';
@@ -255,7 +257,13 @@ export async function executeWrite(
   const action: Action = overwrite ? 'replacecommit' : mor ? 'deltacommit' : 'commit';
   const logFormat: LogBlockFormat = options.logBlockFormat ?? (config.raw.get('hoodie.logfile.data.block.format') === 'avro' ? 'avro' : 'parquet');
   const appended = new Map<string, string>();
-  const { instant, heartbeat } = await startInstant(ctx, timeline, action);
+  // a table created without a schema records its first write's, as Spark does on creation
+  await recordCreateSchema(store, config, dataSchema);
+  const workload = inflightWorkloadJson(
+    [...groups.values()].map((g) => ({ partition: g.partition, fileId: g.fileId, baseInstant: g.slice?.baseInstantTime, updates: g.updates.length, inserts: g.inserts.length })),
+    operationTypes[operation],
+  );
+  const { instant, heartbeat } = await startInstant(ctx, timeline, action, workload);
   const written: string[] = [];
   const markers: string[] = [];
   let uncertain = false;
@@ -411,7 +419,7 @@ function instantClaimKey(instant: string): string {
  * Creates the requested and inflight instant files, choosing an instant time no one else holds;
  * the writer's heartbeat runs from before the requested file exists until the write ends.
  */
-async function startInstant(ctx: WriteContext, timeline: Timeline, action: Action): Promise<{ instant: string; heartbeat: Heartbeat }> {
+async function startInstant(ctx: WriteContext, timeline: Timeline, action: Action, workload: Uint8Array): Promise<{ instant: string; heartbeat: Heartbeat }> {
   const { store, config } = ctx;
   let latest = timeline.instants.at(-1)?.time;
   for (;;) {
@@ -425,7 +433,7 @@ async function startInstant(ctx: WriteContext, timeline: Timeline, action: Actio
       `${config.timelineDir}/${instantFileName({ time: instant, action, state }, config.timelineLayoutVersion)}`;
     const heartbeat = await startHeartbeat(store, instant);
     await store.put(file('requested'), new Uint8Array());
-    await store.put(file('inflight'), new TextEncoder().encode(JSON.stringify({ partitionToWriteStats: {}, compacted: false, extraMetadata: {}, operationType: null }, null, 2)));
+    await store.put(file('inflight'), workload);
     return { instant, heartbeat };
   }
 }
