@@ -140,7 +140,7 @@ export function buildProgram(io: CliIO): Command {
 
   program
     .command('rollback')
-    .description('undo a write with a Hudi rollback instant: every write a dead writer left pending (default), or --instant T')
+    .description('undo a write with a Hudi rollback instant: every write a dead writer left pending (default; never a completed write), or --instant T')
     .argument('<uri>', uriHelp)
     .option('--instant <instant>', 'the write to undo: a pending one, or the latest completed write')
     .option('--force', 'roll back a pending write even if its writer still sends heartbeats')
