@@ -18,6 +18,7 @@ import { loadTimeline, type AsOf, type Timeline } from '../timeline/timeline.js'
 import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices, type FileSystemView } from './fs-view.js';
 import { deleteKeys, deleteWhere, withPrimedTimeline, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
+import { retryOnConflict, tableConflictRetries } from '../write/conflict-retry.js';
 import {
   compact,
   runCompaction,
@@ -40,6 +41,11 @@ export type TableWriteOptions = WriteOptions & {
    * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call.
    */
   inlineCompaction?: { maxDeltaCommits: number } & Omit<CompactionOptions, 'strategy'>;
+  /**
+   * Times to run the write again when it loses a conflict with a concurrent commit (Hudi's
+   * `hoodie.write.num.retries.on.conflict.failures`; default: the table's setting, else 0).
+   */
+  conflictRetries?: number;
 };
 
 export const HOODIE_PROPERTIES = '.hoodie/hoodie.properties';
@@ -223,10 +229,12 @@ export class HudiTable {
    * rollback does; then writes; then compacts inline when asked to.
    */
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
-    // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
-    const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
-    // The timeline it loaded serves the write's first look at the timeline.
-    const result = recovered ? await withPrimedTimeline(this, recovered.timeline, run) : await run();
+    const result = await retryOnConflict(options?.conflictRetries ?? tableConflictRetries(this.config), async () => {
+      // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
+      const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
+      // The timeline it loaded serves the write's first look at the timeline.
+      return recovered ? withPrimedTimeline(this, recovered.timeline, run) : run();
+    });
     const inline = options?.inlineCompaction;
     if (inline && this.config.type === 'MERGE_ON_READ') {
       const { maxDeltaCommits, ...rest } = inline;
