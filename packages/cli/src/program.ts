@@ -52,6 +52,11 @@ export function buildProgram(io: CliIO): Command {
     .addOption(new Option('--op <operation>', 'write operation').choices(writeOperations).default('upsert'))
     .addOption(new Option('--format <format>', 'input format (default: from the extension)').choices(['ndjson', 'csv', 'parquet']))
     .option('--json', 'print the write result as JSON')
+    .option(
+      '--conflict-retries <n>',
+      'run the write again up to n times when a concurrent commit wins a conflict (default: the table\'s hoodie.write.num.retries.on.conflict.failures, else 3)',
+      nonNegativeInt,
+    )
     .action((uri: string, opts) => writeCommand(uri, opts, io));
 
   program
@@ -140,7 +145,7 @@ export function buildProgram(io: CliIO): Command {
 
   program
     .command('rollback')
-    .description('undo a write with a Hudi rollback instant: every write a dead writer left pending (default), or --instant T')
+    .description('undo a write with a Hudi rollback instant: every write a dead writer left pending (default; never a completed write), or --instant T')
     .argument('<uri>', uriHelp)
     .option('--instant <instant>', 'the write to undo: a pending one, or the latest completed write')
     .option('--force', 'roll back a pending write even if its writer still sends heartbeats')

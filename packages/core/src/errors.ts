@@ -106,9 +106,11 @@ export class ConflictError extends LakeError {
   readonly instant: string;
   readonly conflictingInstant: string;
   readonly fileGroups: string[];
-  constructor(instant: string, conflictingInstant: string, fileGroups: string[]) {
+  /** `message` replaces the default text where the conflict was not over file groups. */
+  constructor(instant: string, conflictingInstant: string, fileGroups: string[], message?: string) {
     super(
       'WRITE_CONFLICT',
+      message ??
       `Write ${instant} conflicts with ${conflictingInstant}, which changed the same file groups first ` +
         `(${fileGroups.slice(0, 3).join(', ')}${fileGroups.length > 3 ? ', ...' : ''}). Nothing of ${instant} is visible; ` +
         'retry the write: it will see the other commit.',

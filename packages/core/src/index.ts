@@ -264,6 +264,7 @@ export { cleanTable, checkNotCleaned, removeAbandonedWrites, ABANDONED_WRITE_AGE
 export { InstantCleanedError, InstantErasedError } from './errors.js';
 export { eraseValues, verifyErasure, readErasureRecord, type ErasureRequest, type ErasureRecord, type ErasureReport, type ErasureVerification } from './services/erasure.js';
 export { startHeartbeat, isHeartbeatExpired, heartbeatKey, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './write/heartbeat.js';
+export { CONFLICT_RETRIES_KEY } from './write/conflict-retry.js';
 export {
   clusterSmallFiles,
   planClusteringGroups,

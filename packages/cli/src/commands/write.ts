@@ -1,6 +1,6 @@
 // `lake write`: one file of records -> one commit.
 
-import { assertRowKeys, openTable, type WriteResult } from '@lake/core';
+import { assertRowKeys, CONFLICT_RETRIES_KEY, openTable, type WriteResult } from '@lake/core';
 import { Schema } from 'apache-arrow';
 import type { CliIO } from '../io.js';
 import { inputFormatOf, readInputFile } from '../input-files.js';
@@ -14,7 +14,11 @@ export interface WriteCommandOptions {
   op: WriteOp;
   format?: string;
   json?: boolean;
+  conflictRetries?: number;
 }
+
+/** A one-shot command retries a lost conflict by default: the failed attempt left nothing visible. */
+export const CLI_CONFLICT_RETRIES = 3;
 
 export function describeWrite(r: WriteResult): string {
   return `${r.operation} committed ${r.instant} (${r.action}): ${r.inserted} inserted, ${r.updated} updated, ` +
@@ -29,22 +33,23 @@ export async function writeCommand(uri: string, opts: WriteCommandOptions, io: C
   const records = await readInputFile(opts.input, inputFormatOf(opts.input, opts.format), data.fields.length > 0 ? data : undefined, (rows) =>
     assertRowKeys(table.config, rows),
   );
+  const retries = { conflictRetries: opts.conflictRetries ?? (table.config.raw.has(CONFLICT_RETRIES_KEY) ? undefined : CLI_CONFLICT_RETRIES) };
   let result: WriteResult;
   switch (opts.op) {
     case 'upsert':
-      result = await table.upsert(records);
+      result = await table.upsert(records, retries);
       break;
     case 'insert':
-      result = await table.insert(records);
+      result = await table.insert(records, retries);
       break;
     case 'delete':
-      result = await table.delete(records);
+      result = await table.delete(records, retries);
       break;
     case 'insert_overwrite':
-      result = await table.insertOverwrite(records);
+      result = await table.insertOverwrite(records, retries);
       break;
     case 'insert_overwrite_table':
-      result = await table.insertOverwrite(records, { table: true });
+      result = await table.insertOverwrite(records, { ...retries, table: true });
       break;
   }
   io.out(opts.json ? JSON.stringify(result) : describeWrite(result));

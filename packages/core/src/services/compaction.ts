@@ -21,6 +21,7 @@ import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim } from '../write/commit-claims.js';
 import { publishCompleted } from '../write/publish.js';
+import { conflictOnVanishedInput } from '../write/vanished-input.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
@@ -281,14 +282,15 @@ export async function runCompaction(table: HudiTable, instant: string, options: 
   const fullSchema = withMetaFields(dataSchema, table.config);
   const progress: CompactionProgress = { instant, fileGroupsDone: 0, fileGroupsTotal: plan.operations.length, bytesRead: 0, bytesWritten: 0 };
   options.onProgress?.({ ...progress });
-  const results = await mapLimit(plan.operations, Math.max(1, options.parallelism ?? 2), async (op, i) => {
+  // Inputs removed meanwhile (a failed write's logs rolled back) make this run a conflict.
+  const results = await conflictOnVanishedInput(instant, () => mapLimit(plan.operations, Math.max(1, options.parallelism ?? 2), async (op, i) => {
     const r = await compactGroup(table, view, op, instant, fullSchema, dataSchema, i, options.compression);
     progress.fileGroupsDone++;
     progress.bytesRead += r.bytesBefore;
     progress.bytesWritten += r.stat.fileSizeInBytes;
     options.onProgress?.({ ...progress });
     return r;
-  });
+  }));
 
   // A write that completed meanwhile into a compacted slice (a log named after the slice's base
   // instant, or a new base file) holds records this run has not merged: fail, leaving the
@@ -300,7 +302,7 @@ export async function runCompaction(table: HudiTable, instant: string, options: 
   for (const w of now.completedWrites()) {
     if (known.has(w.time) || w.time === instant) continue;
     const touched: string[] = [];
-    for (const [partition, stats] of (await now.commitMetadata(w)).partitionToWriteStats) {
+    for (const [partition, stats] of (await conflictOnVanishedInput(instant, () => now.commitMetadata(w))).partitionToWriteStats) {
       for (const stat of stats) {
         const key = fileGroupKey(stat.partitionPath || partition, stat.fileId);
         if (!groups.has(key)) continue;

@@ -23,6 +23,7 @@ import { isClusteringInstant } from './clustering.js';
 import { ROLLBACK_METADATA_SCHEMA, ROLLBACK_PLAN_SCHEMA } from './plan-schemas.js';
 import { plannedDeletes } from './rollback-plan.js';
 import { hudiPath } from './table-paths.js';
+import { backOff, isCompletedNow, refuse, takeRollbackFence } from './rollback-fence.js';
 
 export interface RollbackResult {
   /** The rollback instant. */
@@ -81,28 +82,70 @@ async function filesOf(store: ObjectStore, timeline: Timeline, target: Instant, 
   return [...out.values()];
 }
 
+interface RollbackMode {
+  /** Roll back a pending write even though its heartbeat is fresh (its writer is known gone). */
+  force?: boolean;
+  /**
+   * The lazy rollback of failed writes: never a completed write, never one whose heartbeat is
+   * fresh; anything in the way makes it stand back (undefined) instead of failing.
+   */
+  lazy?: boolean;
+  /** Finishing a rollback whose plan is already on the timeline. */
+  resume?: boolean;
+  heartbeatExpiryMs?: number;
+}
+
 /**
  * Rolls back one write. A pending write is rolled back unless its writer's heartbeat is still
  * fresh (pass `force` to override); a completed one only if it is the latest completed write.
  */
-export async function rollbackWrite(table: HudiTable, time: string, options: { force?: boolean } = {}): Promise<RollbackResult> {
+export async function rollbackWrite(table: HudiTable, time: string, options: { force?: boolean; heartbeatExpiryMs?: number } = {}): Promise<RollbackResult> {
+  const result = await rollbackInstant(table, time, { force: options.force, heartbeatExpiryMs: options.heartbeatExpiryMs });
+  if (!result) throw new InvalidWriteError(`Write ${time} was not rolled back: its state changed while the rollback was prepared.`);
+  return result;
+}
+
+async function rollbackInstant(table: HudiTable, time: string, mode: RollbackMode): Promise<RollbackResult | undefined> {
   const store = table.store;
   const timeline = await table.timeline();
   const completedInstant = timeline.completedInstant(time);
   const target = completedInstant ?? timeline.pending().find((i) => i.time === time);
-  if (!target) throw new InvalidWriteError(`No instant ${time} on the timeline of ${table.uri}; nothing to roll back.`);
+  if (!target) {
+    if (mode.lazy) return undefined;
+    throw new InvalidWriteError(`No instant ${time} on the timeline of ${table.uri}; nothing to roll back.`);
+  }
   const completed = completedInstant !== undefined;
   const action: Action = target.action === 'commit' && target.state === 'inflight' && table.config.type === 'MERGE_ON_READ' ? 'deltacommit' : target.action;
   if (!WRITE_ACTIONS.has(target.action) && target.action !== 'compaction') {
     throw new InvalidWriteError(`Instant ${time} is a ${target.action}; only writes (commit, deltacommit, replacecommit, compaction) roll back.`);
   }
+  const expiryMs = mode.heartbeatExpiryMs;
   if (completed) {
+    // A completed write is only ever undone because someone asked for it by instant.
+    if (mode.lazy && !mode.resume) return undefined;
     const latest = timeline.latestCompletedWrite();
     if (latest?.time !== time) {
       throw new InvalidWriteError(`Write ${time} is not the latest completed write (${latest?.time}); roll back the later writes first, newest first.`);
     }
-  } else if (!options.force && !(await isHeartbeatExpired(store, time))) {
-    throw new InvalidWriteError(`Write ${time} is still running (its heartbeat is fresh); wait for it, or force the rollback if its writer is gone.`);
+  } else {
+    if (!mode.force && !mode.resume && !(await isHeartbeatExpired(store, time, { expiryMs }))) {
+      if (mode.lazy) return undefined;
+      throw new InvalidWriteError(`Write ${time} is still running (its heartbeat is fresh); wait for it, or force the rollback if its writer is gone.`);
+    }
+    // From here the writer can no longer publish; then its state is read again, since it may
+    // have published (and lifted its own fence) after the timeline above was read.
+    const fence = await takeRollbackFence(table, time, action, { join: !mode.lazy && mode.force === true, expiryMs });
+    if (!fence.proceed) return mode.lazy ? undefined : refuse(time, fence.reason);
+    if (await isCompletedNow(table, time)) {
+      await backOff(store, time);
+      return mode.lazy ? undefined : refuse(time, 'it completed meanwhile; roll it back by instant again if it must go');
+    }
+    if (mode.lazy && !mode.resume && !(await isHeartbeatExpired(store, time, { expiryMs }))) {
+      // Its writer is alive after all. Lifting the fence is safe: the writer either has not
+      // reached its own fence yet, or lost it and stopped.
+      await backOff(store, time);
+      return undefined;
+    }
   }
 
   const ctx = writeContext(table);
@@ -147,7 +190,14 @@ export async function rollbackWrite(table: HudiTable, time: string, options: { f
     }
   }
   const started = Date.now();
-  await store.put(instantKey(table, { time: instant, action: 'rollback', state: 'inflight' }), new Uint8Array());
+  const planKeys = [instantKey(table, { time: instant, action: 'rollback', state: 'requested' }), instantKey(table, { time: instant, action: 'rollback', state: 'inflight' })];
+  await store.put(planKeys[1], new Uint8Array());
+  // Once more before deleting anything: a writer that does not fence (another engine) may have
+  // completed the write since.
+  if (!completed && (await isCompletedNow(table, time))) {
+    await backOff(store, time, planKeys);
+    return mode.lazy ? undefined : refuse(time, 'it completed meanwhile; roll it back by instant again if it must go');
+  }
 
   const deleted: string[] = [];
   for (const f of remove) {
@@ -204,6 +254,7 @@ export async function rollbackWrite(table: HudiTable, time: string, options: { f
   await store.put(instantKey(table, { time: instant, action: 'rollback', state: 'completed' }), metadata);
 
   // The write is now undone for every reader; its own instant files, markers and heartbeat go.
+  // Its fence stays: a writer paused past its heartbeat's expiry must still find it taken.
   const own: string[] = [];
   for (const state of ['requested', 'inflight', 'completed'] as const) own.push(instantKey(table, { time, action: target.action, state }));
   if (target.action === 'compaction') own.push(instantKey(table, { time, action: 'commit', state: 'completed' }));
@@ -233,7 +284,10 @@ export async function rollbackFailedWritesWithTimeline(
   let timeline = await table.timeline();
   // Rollbacks that died half-way come first: their targets are already hidden from readers.
   const unfinished = await pendingRollbackTargets(timeline);
-  for (const target of unfinished) out.push(await rollbackWrite(table, target, { force: true }));
+  for (const target of unfinished) {
+    const done = await rollbackInstant(table, target, { lazy: true, resume: true, heartbeatExpiryMs: options.heartbeatExpiryMs });
+    if (done) out.push(done);
+  }
   if (unfinished.length > 0) timeline = await table.timeline();
   let changed = false;
   for (const i of timeline.pending()) {
@@ -241,7 +295,10 @@ export async function rollbackFailedWritesWithTimeline(
     if (i.action === 'replacecommit' && (await isClusteringInstant(timeline, i.time))) continue;
     if (out.some((r) => r.rolledBack === i.time)) continue;
     if (!(await isHeartbeatExpired(table.store, i.time, { expiryMs: options.heartbeatExpiryMs }))) continue;
-    out.push(await rollbackWrite(table, i.time, { force: true }));
+    // The write may complete between the timeline read above and this call; rollbackInstant
+    // checks again under the fence and stands back then.
+    const done = await rollbackInstant(table, i.time, { lazy: true, heartbeatExpiryMs: options.heartbeatExpiryMs });
+    if (done) out.push(done);
     changed = true;
   }
   return { rolledBack: out, timeline: changed ? await table.timeline() : timeline };

@@ -20,6 +20,7 @@ import { HOODIE_PROPERTIES, loadTableConfig } from './load-config.js';
 import { assertWritable } from './write-guard.js';
 import { deleteKeys, deleteWhere, withPrimedTimeline, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
+import { retryOnConflict, tableConflictRetries } from '../write/conflict-retry.js';
 import {
   compact,
   runCompaction,
@@ -47,6 +48,11 @@ export type TableWriteOptions = WriteOptions & {
    * stands whatever it does: an error it throws reaches the caller after the data is committed.
    */
   afterCommit?: (result: WriteResult, table: HudiTable) => Promise<void>;
+  /**
+   * Times to run the write again when it loses a conflict with a concurrent commit (Hudi's
+   * `hoodie.write.num.retries.on.conflict.failures`; default: the table's setting, else 0).
+   */
+  conflictRetries?: number;
 };
 
 export { HOODIE_PROPERTIES };
@@ -231,10 +237,12 @@ export class HudiTable {
    */
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
     assertWritable(this.config, 'write');
-    // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
-    const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
-    // The timeline it loaded serves the write's first look at the timeline.
-    const result = recovered ? await withPrimedTimeline(this, recovered.timeline, run) : await run();
+    const result = await retryOnConflict(options?.conflictRetries ?? tableConflictRetries(this.config), async () => {
+      // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
+      const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
+      // The timeline it loaded serves the write's first look at the timeline.
+      return recovered ? withPrimedTimeline(this, recovered.timeline, run) : run();
+    });
     const inline = options?.inlineCompaction;
     if (inline && this.config.type === 'MERGE_ON_READ') {
       const { maxDeltaCommits, ...rest } = inline;

@@ -1,6 +1,7 @@
 // Publishing a completed instant is the commit point. A store can lose its answer to that
 // conditional create after the object landed; cleaning up then would delete the files of a
 // committed write. So the outcome is checked by reading the key back before anything is undone.
+// The same bytes already there count as published: someone rolled this very commit forward.
 
 import { NotFoundError, type ObjectStore } from '@lake/storage';
 
@@ -19,7 +20,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export async function publishCompleted(store: ObjectStore, key: string, body: Uint8Array): Promise<{ outcome: PublishOutcome; error?: unknown }> {
   try {
-    return { outcome: (await store.putIfAbsent(key, body)) ? 'published' : 'taken' };
+    if (await store.putIfAbsent(key, body)) return { outcome: 'published' };
+    return { outcome: await sameBytesThere(store, key, body) ? 'published' : 'taken' };
   } catch (error) {
     try {
       const there = await store.get(key);
@@ -28,5 +30,13 @@ export async function publishCompleted(store: ObjectStore, key: string, body: Ui
       if (readError instanceof NotFoundError) return { outcome: 'taken', error };
       return { outcome: 'unknown', error };
     }
+  }
+}
+
+async function sameBytesThere(store: ObjectStore, key: string, body: Uint8Array): Promise<boolean> {
+  try {
+    return sameBytes(await store.get(key), body);
+  } catch {
+    return false;
   }
 }

@@ -33,7 +33,9 @@ import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizin
 import { locateLiveKeys } from './live-keys.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
 import { keysDeletedInLogs } from './log-deletes.js';
-import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { abandonInstant, instantClaimKey, startInstant } from './instant-lifecycle.js';
+import { fenceCommit, fenceKey } from './commit-fence.js';
+import { conflictOnVanishedInput } from './vanished-input.js';
 import { publishCompleted } from './publish.js';
 import { pendingCompactionGroups } from '../services/compaction-plan.js';
 import { attachMetaColumns, commitSeqNo, withoutMetaFields } from './meta-columns.js';
@@ -118,12 +120,16 @@ export interface KeyedDeletes {
 const LOG_APPEND_CONCURRENCY = 8;
 
 /** Runs one write as one commit. */
-export async function executeWrite(
+export function executeWrite(
   ctx: WriteContext,
   operation: WriteOperation,
   input: ArrowTable | KeyedDeletes,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
+  return conflictOnVanishedInput(undefined, () => runWrite(ctx, operation, input, options));
+}
+
+async function runWrite(ctx: WriteContext, operation: WriteOperation, input: ArrowTable | KeyedDeletes, options: WriteOptions): Promise<WriteResult> {
   const { store, config } = ctx;
   const mor = config.type === 'MERGE_ON_READ';
   if (!config.populateMetaFields) {
@@ -267,6 +273,7 @@ export async function executeWrite(
   const written: string[] = [];
   const markers: string[] = [];
   let uncertain = false;
+  let rolledBack = false;
   try {
     const stats: WriteStatInput[] = [];
     let writerPartition = 0;
@@ -358,6 +365,17 @@ export async function executeWrite(
       extraMetadata: options.extraMetadata,
       replaced: overwrite ? replaced : undefined,
     });
+    // The commit point is the fence: from here no rollback may undo this instant (and if one
+    // already took it, because this writer paused past its heartbeat's expiry, nothing commits).
+    const fenced = await fenceCommit(store, instant, body);
+    if (fenced.outcome === 'unknown') {
+      uncertain = true;
+      throw fenced.error;
+    }
+    if (fenced.outcome === 'lost') {
+      rolledBack = true;
+      throw new ConflictError(instant, 'rollback', [], rolledBackMessage(instant));
+    }
     const completedKey = `${config.timelineDir}/${instantFileName({ time: instant, action, state: 'completed' }, config.timelineLayoutVersion)}`;
     const published = await publishCompleted(store, completedKey, body);
     if (published.outcome === 'unknown') {
@@ -370,7 +388,7 @@ export async function executeWrite(
       // A lost answer may hide our own failure (the object missing); either way not committed.
       throw published.error ?? new InvalidWriteError(`Instant ${instant} was completed by someone else; retry the write.`);
     }
-    await store.deleteMany([...markers, instantClaimKey(instant)]).catch(() => undefined);
+    await store.deleteMany([...markers, instantClaimKey(instant), fenceKey(instant)]).catch(() => undefined);
     await heartbeat.stop();
     const sum = (f: (s: WriteStatInput) => number) => stats.reduce((n, s) => n + f(s), 0);
     return {
@@ -388,10 +406,20 @@ export async function executeWrite(
     };
   } catch (error) {
     // Nothing was published: remove what this attempt wrote, so nothing of it lingers.
-    if (!uncertain) await abandonInstant(ctx, instant, action, [...written, ...markers]);
+    // Rolled back by someone else: its rollback owns the instant files; only files this writer
+    // may have written after the rollback listed them are removed here.
+    if (rolledBack) await store.deleteMany([...written, ...markers]).catch(() => undefined);
+    else if (!uncertain) await abandonInstant(ctx, instant, action, [...written, ...markers]);
     await heartbeat.stop();
     throw error;
   }
+}
+
+export function rolledBackMessage(instant: string): string {
+  return (
+    `Write ${instant} lost a conflict with a rollback of it by another process: its heartbeat had expired before ` +
+    'it could commit (the writer was paused or too slow to renew it). Nothing of it is visible; retry the write.'
+  );
 }
 
 async function recentWriteStats(timeline: Timeline): Promise<{ totalWriteBytes: number; numWrites: number }[]> {
@@ -405,51 +433,6 @@ async function recentWriteStats(timeline: Timeline): Promise<{ totalWriteBytes: 
     }
   }
   return out;
-}
-
-/**
- * A claim on an instant time while its write runs, so two writers picking the same millisecond
- * cannot share it. Removed when the write ends: later instants are always newer anyway.
- */
-function instantClaimKey(instant: string): string {
-  return `.hoodie/.aux/lake/instants/${instant}`;
-}
-
-/**
- * Creates the requested and inflight instant files, choosing an instant time no one else holds;
- * the writer's heartbeat runs from before the requested file exists until the write ends.
- */
-async function startInstant(ctx: WriteContext, timeline: Timeline, action: Action, workload: Uint8Array): Promise<{ instant: string; heartbeat: Heartbeat }> {
-  const { store, config } = ctx;
-  let latest = timeline.instants.at(-1)?.time;
-  for (;;) {
-    const instant = ctx.instants.next(latest);
-    // A claim on the time itself: two writers picking the same millisecond must not share it.
-    if (!(await store.putIfAbsent(instantClaimKey(instant), new Uint8Array()))) {
-      latest = instant;
-      continue;
-    }
-    const file = (state: 'requested' | 'inflight') =>
-      `${config.timelineDir}/${instantFileName({ time: instant, action, state }, config.timelineLayoutVersion)}`;
-    const heartbeat = await startHeartbeat(store, instant);
-    await store.put(file('requested'), new Uint8Array());
-    await store.put(file('inflight'), workload);
-    return { instant, heartbeat };
-  }
-}
-
-async function abandonInstant(ctx: WriteContext, instant: string, action: Action, files: string[]): Promise<void> {
-  const { store, config } = ctx;
-  const file = (state: 'requested' | 'inflight') =>
-    `${config.timelineDir}/${instantFileName({ time: instant, action, state }, config.timelineLayoutVersion)}`;
-  try {
-    await store.deleteMany(files);
-    await store.delete(file('inflight'));
-    await store.delete(file('requested'));
-    await store.delete(instantClaimKey(instant));
-  } catch {
-    // The instant stays pending; readers ignore it and a rollback removes its files later.
-  }
 }
 
 /** Fails with ConflictError when a write completed since `known` changed or replaced a file group in `changed`. */
