@@ -7,7 +7,7 @@ import { NotFoundError, openStore, type ObjectStore } from '@lake/storage';
 import { byteSourceFromStore, openParquet } from '@lake/parquet';
 
 import { parseTableConfig, type RecordMergeMode, type TableConfig } from '../config/table-config.js';
-import { InvalidReadOptionError, TableNotFoundError } from '../errors.js';
+import { InvalidReadOptionError, InvalidWriteError, TableNotFoundError } from '../errors.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
@@ -37,7 +37,8 @@ export type TableWriteOptions = WriteOptions & {
   ids?: WriterIds;
   /**
    * Merge-on-read tables: compact inline once this many delta commits completed since the last
-   * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call.
+   * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call. Copy-on-write
+   * tables have no logs to compact and refuse the option (InvalidWriteError).
    */
   inlineCompaction?: { maxDeltaCommits: number } & Omit<CompactionOptions, 'strategy'>;
 };
@@ -223,14 +224,15 @@ export class HudiTable {
    * rollback does; then writes; then compacts inline when asked to.
    */
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
+    checkInlineServices(this.config, options);
     // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
     const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
     // The timeline it loaded serves the write's first look at the timeline.
     const result = recovered ? await withPrimedTimeline(this, recovered.timeline, run) : await run();
     const inline = options?.inlineCompaction;
-    if (inline && this.config.type === 'MERGE_ON_READ') {
+    if (inline) {
       const { maxDeltaCommits, ...rest } = inline;
-      await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
+      await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: maxDeltaCommits } });
     }
     return result;
   }
@@ -303,10 +305,11 @@ export class HudiTable {
 
   /**
    * Replaces the partitions the records fall in (dynamic partition overwrite), or with
-   * `{ table: true }` the whole table, as a `replacecommit`.
+   * `{ table: true }` the whole table, as a `replacecommit`. Like every write it first rolls back
+   * dead writers' leftovers and honours `inlineCompaction`.
    */
   insertOverwrite(records: WriteInput, options: TableWriteOptions & { table?: boolean } = {}): Promise<WriteResult> {
-    return writeRows(this, options.table ? 'insert_overwrite_table' : 'insert_overwrite', records, options);
+    return this.write(() => writeRows(this, options.table ? 'insert_overwrite_table' : 'insert_overwrite', records, options), options);
   }
 
   /** Reads a snapshot of the table, one file slice at a time. */
@@ -354,6 +357,21 @@ export class HudiTable {
         yield* readFileSlice(plan, slice);
       }
     });
+  }
+}
+
+/** Refuses inline table-service options that cannot apply, before anything is written. */
+function checkInlineServices(config: TableConfig, options: TableWriteOptions | undefined): void {
+  const inline = options?.inlineCompaction;
+  if (!inline) return;
+  if (config.type !== 'MERGE_ON_READ') {
+    throw new InvalidWriteError(
+      'inlineCompaction applies to merge-on-read tables only, and this table is copy-on-write (it has no logs to compact); ' +
+        'drop the option, or use clusterSmallFiles() to merge small files.',
+    );
+  }
+  if (!Number.isSafeInteger(inline.maxDeltaCommits) || inline.maxDeltaCommits < 1) {
+    throw new InvalidWriteError(`inlineCompaction.maxDeltaCommits must be a positive integer, got ${String(inline.maxDeltaCommits)}.`);
   }
 }
 
