@@ -105,8 +105,8 @@ export {
 // Reading
 export { makeColumnBuilder, valueAt, type ColumnBuilder } from './read/column-builder.js';
 export { conformData, conformTable, batchFromColumns, projectSchema, sameLayout } from './read/conform.js';
-export { combineVersions, type RecordVersion } from './read/merge.js';
-export { recordKeyReader, compareOrdering } from './read/record-key.js';
+export { combineVersions, compareOrdering, storedWins, tableMergeMode, type AppliedMergeMode, type RecordVersion } from './read/merge.js';
+export { recordKeyReader } from './read/record-key.js';
 export { readFileSlice, type SliceReadPlan } from './read/file-slice-reader.js';
 export { listPartitions, partitionValues, type PartitionListing, PARTITION_METADATA_PREFIX } from './table/partition.js';
 export {

@@ -6,7 +6,8 @@ import { Schema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { NotFoundError, openStore, type ObjectStore } from '@lake/storage';
 import { byteSourceFromStore, openParquet } from '@lake/parquet';
 
-import { parseTableConfig, type RecordMergeMode, type TableConfig } from '../config/table-config.js';
+import { parseTableConfig, type TableConfig } from '../config/table-config.js';
+import { tableMergeMode, type AppliedMergeMode } from '../read/merge.js';
 import { InvalidReadOptionError, InvalidWriteError, TableNotFoundError } from '../errors.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
@@ -120,10 +121,9 @@ export class HudiTable {
     return loadTimeline(this.store, this.config);
   }
 
-  /** Merge mode used for merge-on-read reads; custom mergers fall back to ordering by the ordering field. */
-  get mergeMode(): RecordMergeMode {
-    if (this.config.recordMergeMode !== 'CUSTOM') return this.config.recordMergeMode;
-    return this.config.orderingFields.length > 0 ? 'EVENT_TIME_ORDERING' : 'COMMIT_TIME_ORDERING';
+  /** The table's merge mode, which reads, writes, compaction and clustering all apply (see read/merge.ts). */
+  get mergeMode(): AppliedMergeMode {
+    return tableMergeMode(this.config);
   }
 
   private async context(asOf: AsOf | undefined, timeline?: Timeline): Promise<ReadContext> {

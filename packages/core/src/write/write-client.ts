@@ -35,7 +35,8 @@ import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { publishCompleted } from './publish.js';
 import { pendingCompactionGroups } from '../services/compaction-plan.js';
 import { attachMetaColumns, commitSeqNo, withoutMetaFields } from './meta-columns.js';
-import { compareOrdering, dedupeByKey, orderingReader } from './ordering.js';
+import { dedupeByKey, orderingReader } from './ordering.js';
+import { storedWins, tableMergeMode } from '../read/merge.js';
 import type { Compression } from '@lake/parquet';
 
 export type WriteOperation = 'insert' | 'upsert' | 'delete' | 'insert_overwrite' | 'insert_overwrite_table';
@@ -470,7 +471,7 @@ async function reinsertsAfterDelete(
   operation: WriteOperation,
   isValidInstant: (t: string) => boolean,
 ): Promise<boolean> {
-  if (operation === 'delete' || ctx.config.orderingFields.length === 0 || !plan.slice || plan.slice.logFiles.length === 0) return false;
+  if (operation === 'delete' || tableMergeMode(ctx.config) !== 'EVENT_TIME_ORDERING' || !plan.slice || plan.slice.logFiles.length === 0) return false;
   const keys = new Set(plan.updates.map((i) => incoming.keys[i]));
   return (await keysDeletedInLogs(ctx.store, plan.slice, isValidInstant, keys)).size > 0;
 }
@@ -532,13 +533,14 @@ async function writeFileGroup(ctx: WriteContext, w: GroupWrite): Promise<WriteSt
   for (const i of plan.updates) updateByKey.set(incoming.keys[i], i);
   const ordering = config.orderingFields[0];
   const incomingOrder = ordering ? orderingReader(incoming.batch.getChild(ordering)) : undefined;
+  const mergeMode = tableMergeMode(config);
 
   if (plan.slice) {
     const old = await readFileSlice(
       {
         store,
         config,
-        mergeMode: config.orderingFields.length > 0 ? 'EVENT_TIME_ORDERING' : 'COMMIT_TIME_ORDERING',
+        mergeMode,
         isValidInstant: w.isValidInstant,
         table: w.fullSchema,
         output: w.fullSchema,
@@ -572,8 +574,9 @@ async function writeFileGroup(ctx: WriteContext, w: GroupWrite): Promise<WriteSt
           deleted++;
           continue;
         }
-        // Event-time ordering: a stored record with a greater ordering value is kept.
-        if (incomingOrder && oldOrder && compareOrdering(incomingOrder(u), oldOrder(r)) < 0) {
+        // The table's merge rule: under event-time ordering a stored record with a greater
+        // ordering value is kept; under commit-time ordering the incoming record always wins.
+        if (incomingOrder && oldOrder && storedWins(mergeMode, oldOrder(r), incomingOrder(u))) {
           keepStored(r, key);
           continue;
         }
