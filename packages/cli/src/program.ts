@@ -110,6 +110,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--target-file-size <bytes>', 'copy-on-write: target size of a stitched file (default 120 MiB)', positiveInt)
     .option('--small-file-limit <bytes>', 'copy-on-write: files below this size are stitched (default 100 MiB)', positiveInt)
     .option('--parallelism <n>', 'file groups rewritten at once (default 2)', positiveInt)
+    .option('--force', 'merge-on-read: compact even file slices with corrupt log blocks of completed writes (their records are lost)')
     .option('--dry-run', 'print what would be done, change nothing')
     .option('--json', 'print the summary as JSON')
     .action((uri: string, opts) => compactCommand(uri, opts, io));
@@ -123,6 +124,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--ids-file <file>', 'values to erase, one per line')
     .option('--request-id <id>', 'names the request in the proof record')
     .option('--dry-run', 'report what would be erased, change nothing')
+    .option('--force', 'erase even where log blocks of completed writes are corrupt (compaction drops their records)')
     .option('--verify <request-id>', 're-run the verification of an earlier erasure')
     .option('--json', 'print the report as JSON')
     .action((uri: string, opts) => gdprDeleteCommand(uri, opts, io));

@@ -217,7 +217,8 @@ export { type WriteOptions, type WriteResult, type WriteOperation } from './writ
 export { type FileSizing, defaultFileSizing } from './write/file-sizing.js';
 export { COMPRESSION_CODEC_PROPERTY, DEFAULT_COMPRESSION, tableCompression } from './write/compression.js';
 export { rowsToTable, inferSchema, type Row } from './arrow/from-rows.js';
-export { ConflictError, InvalidWriteError, TableExistsError } from './errors.js';
+export { ConflictError, CorruptLogBlockError, InvalidWriteError, TableExistsError } from './errors.js';
+export { committedLogExtents, describeCorruptLogBlock, type CommittedLogExtent, type CorruptLogBlock } from './read/log-corruption.js';
 export { rowsToJson, vectorValueToJson, dataValueToJson, formatDecimal, formatTimestamp, formatDate, type JsonValue as RowValue } from './arrow/to-json.js';
 export { existingRecordRows } from './write/existing-keys.js';
 export { type LogBlockFormat } from './write/log-append.js';

@@ -15,6 +15,8 @@ export interface GdprDeleteOptions {
   idsFile?: string;
   requestId?: string;
   dryRun?: boolean;
+  /** Erase even where log blocks of completed writes are corrupt. */
+  force?: boolean;
   verify?: string;
   json?: boolean;
 }
@@ -59,7 +61,7 @@ export async function gdprDeleteCommand(uri: string, opts: GdprDeleteOptions, io
     values.push(...text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#')));
   }
   if (values.length === 0) throw new UsageError('give the values to erase with --id (repeatable) or --ids-file');
-  const report = await table.erase({ column: opts.column, values, requestId: opts.requestId, dryRun: opts.dryRun });
+  const report = await table.erase({ column: opts.column, values, requestId: opts.requestId, dryRun: opts.dryRun, force: opts.force });
   if (opts.json) {
     const { salt: _salt, ...shown } = report;
     io.out(JSON.stringify(shown));

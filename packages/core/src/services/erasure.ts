@@ -28,6 +28,7 @@ import { executeWrite } from '../write/write-client.js';
 import { writeContext } from '../write/table-writes.js';
 import { ERASURES_PREFIX, writeCleanInstant } from './clean.js';
 import { runCompaction, scheduleCompaction } from './compaction.js';
+import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
 
 
 export interface ErasureRequest {
@@ -37,6 +38,12 @@ export interface ErasureRequest {
   requestId?: string;
   /** Only report what would be erased. */
   dryRun?: boolean;
+  /**
+   * Erase even where log blocks of completed writes cannot be parsed (compaction then drops
+   * their records for good). Without it such a table is refused with CorruptLogBlockError
+   * before anything is written.
+   */
+  force?: boolean;
 }
 
 export interface ErasureVerification {
@@ -238,6 +245,11 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
   const view = await buildFileSystemView(store, timeline, {});
   const targets = { keys: [] as string[], partitions: [] as string[] };
   const touched = new Set<string>();
+  // Rows in damaged log blocks cannot be examined, and compaction would drop them: refuse first.
+  const corruption = {
+    onCorruptLogBlocks: refuseCorruptLogBlocks('Erasure', { force: request.force, remedy: 'erase with force (`lake gdpr-delete --force`)' }),
+    committedLogExtent: committedLogExtents(timeline, view.isVisible),
+  };
   const output = projectSchema(schema, new Set([META.recordKey, column]));
   for (const slice of latestFileSlices(view)) {
     let keys: string[];
@@ -252,7 +264,7 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
       record.filesExamined += slice.logFiles.length + (slice.baseFile ? 1 : 0);
       keys = [];
       const rows = readFileSlice(
-        { store, config: table.config, mergeMode: table.mergeMode, isValidInstant: view.isVisible, table: schema, output },
+        { store, config: table.config, mergeMode: table.mergeMode, isValidInstant: view.isVisible, table: schema, output, ...corruption },
         slice,
       );
       for await (const b of rows) {
@@ -287,7 +299,7 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
       const groups = [...touched].map((k) => k.replace('\u0000', '/'));
       const planned = await scheduleCompaction(table, { strategy: { kind: 'file-groups', fileGroups: groups } });
       if (planned) {
-        const run = await runCompaction(table, planned.instant);
+        const run = await runCompaction(table, planned.instant, { force: request.force });
         record.instants.push(run.instant);
         const cmeta = await (await table.timeline()).commitMetadata({ time: run.instant, action: 'commit', state: 'completed' });
         for (const stats of cmeta.partitionToWriteStats.values()) for (const s of stats) if (s.path) record.filesRewritten.push(s.path);

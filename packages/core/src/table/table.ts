@@ -2,7 +2,7 @@
 // and read it as Arrow — the latest snapshot, as of an instant or a moment, read-optimized, or
 // incrementally between two instants. Batches stream one file slice at a time.
 
-import { Schema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
+import { Schema } from 'apache-arrow';
 import { NotFoundError, openStore, type ObjectStore } from '@lake/storage';
 import { byteSourceFromStore, openParquet } from '@lake/parquet';
 
@@ -13,6 +13,10 @@ import type { FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { projectSchema } from '../read/conform.js';
+import { committedLogExtents, type CorruptLogBlock } from '../read/log-corruption.js';
+import { BatchStream } from './batch-stream.js';
+
+export { BatchStream, collect } from './batch-stream.js';
 import { resolveTableSchema, type TableSchema } from '../schema/table-schema.js';
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { loadTimeline, type AsOf, type Timeline } from '../timeline/timeline.js';
@@ -66,36 +70,6 @@ export interface IncrementalReadOptions {
   end?: AsOf;
   columns?: string[];
   withMeta?: boolean;
-}
-
-/** A stream of batches that also knows its schema, so empty results still have one. */
-export class BatchStream implements AsyncIterable<RecordBatch> {
-  constructor(
-    private readonly schemaPromise: Promise<Schema>,
-    private readonly produce: () => AsyncGenerator<RecordBatch>,
-  ) {
-    // The schema is awaited lazily; an unobserved failure must not crash the process.
-    schemaPromise.catch(() => undefined);
-  }
-  schema(): Promise<Schema> {
-    return this.schemaPromise;
-  }
-  [Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
-    return this.produce();
-  }
-  /** Every batch in one Arrow table. */
-  collect(): Promise<ArrowTable> {
-    return collect(this);
-  }
-}
-
-/** Gathers batches into an Arrow table; uses the stream's schema when there are none. */
-export async function collect(batches: AsyncIterable<RecordBatch>): Promise<ArrowTable> {
-  const all: RecordBatch[] = [];
-  for await (const b of batches) all.push(b);
-  if (all.length > 0) return new ArrowTable(all);
-  if (batches instanceof BatchStream) return new ArrowTable(await batches.schema());
-  return new ArrowTable();
 }
 
 interface ReadContext {
@@ -182,7 +156,7 @@ export class HudiTable {
     return projectSchema(new Schema(fields, table.metadata), new Set(fields.map((f) => f.name)));
   }
 
-  private plan(ctx: ReadContext, output: Schema, extra: Partial<SliceReadPlan> = {}): SliceReadPlan {
+  private plan(ctx: ReadContext, output: Schema, corrupt: CorruptLogBlock[], extra: Partial<SliceReadPlan> = {}): SliceReadPlan {
     return {
       store: this.store,
       config: this.config,
@@ -191,6 +165,8 @@ export class HudiTable {
       asOf: ctx.asOf,
       table: ctx.schema.arrow,
       output,
+      onCorruptLogBlocks: (blocks) => corrupt.push(...blocks),
+      committedLogExtent: committedLogExtents(ctx.timeline, ctx.view.isVisible),
       ...extra,
     };
   }
@@ -317,14 +293,19 @@ export class HudiTable {
     const ctx = this.context(options.asOf);
     const output = ctx.then((c) => this.outputSchema(c.schema.arrow, options.columns, options.withMeta ?? true));
     const self = this;
-    return new BatchStream(output, async function* () {
-      const c = await ctx;
-      if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)) {
-        throw new InvalidReadOptionError(`batchSize must be a positive integer, got ${String(options.batchSize)}`);
-      }
-      const plan = self.plan(c, await output, { readOptimized: options.readOptimized === true, batchSize: options.batchSize });
-      for (const slice of latestFileSlices(c.view)) yield* readFileSlice(plan, slice);
-    });
+    const corrupt: CorruptLogBlock[] = [];
+    return new BatchStream(
+      output,
+      async function* () {
+        const c = await ctx;
+        if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)) {
+          throw new InvalidReadOptionError(`batchSize must be a positive integer, got ${String(options.batchSize)}`);
+        }
+        const plan = self.plan(c, await output, corrupt, { readOptimized: options.readOptimized === true, batchSize: options.batchSize });
+        for (const slice of latestFileSlices(c.view)) yield* readFileSlice(plan, slice);
+      },
+      corrupt,
+    );
   }
 
   /**
@@ -348,15 +329,20 @@ export class HudiTable {
     })();
     const output = prepared.then(({ ctx }) => this.outputSchema(ctx.schema.arrow, options.columns, options.withMeta ?? true));
     const self = this;
-    return new BatchStream(output, async function* () {
-      const { ctx, touched, startBound, endBound } = await prepared;
-      if (endBound === undefined) return;
-      const plan = self.plan(ctx, await output, { commitTimeRange: { start: startBound, end: endBound } });
-      for (const slice of latestFileSlices(ctx.view)) {
-        if (!touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) continue;
-        yield* readFileSlice(plan, slice);
-      }
-    });
+    const corrupt: CorruptLogBlock[] = [];
+    return new BatchStream(
+      output,
+      async function* () {
+        const { ctx, touched, startBound, endBound } = await prepared;
+        if (endBound === undefined) return;
+        const plan = self.plan(ctx, await output, corrupt, { commitTimeRange: { start: startBound, end: endBound } });
+        for (const slice of latestFileSlices(ctx.view)) {
+          if (!touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) continue;
+          yield* readFileSlice(plan, slice);
+        }
+      },
+      corrupt,
+    );
   }
 }
 

@@ -14,7 +14,8 @@ import { formatBaseFileName, makeWriteToken } from '../file-group/base-file.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { createInstantTimeGenerator, type InstantTimeGenerator } from '../instant/instant-time.js';
 import { createKeyGenerator, keyGeneratorOptionsFromProperties } from '../keygen/key-generator.js';
-import { readFileSlice } from '../read/file-slice-reader.js';
+import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
+import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { reconcileSchemas } from '../schema/compatibility.js';
 import { META, withMetaFields as tableWithMetaFields } from '../schema/table-schema.js';
@@ -306,6 +307,11 @@ export async function executeWrite(
       stats.push(logStats[n]);
       partitionsWritten.add(plan.partition);
     });
+    // Rewriting a slice with logs into a base file drops what its damaged log blocks held.
+    const corruption = {
+      onCorruptLogBlocks: refuseCorruptLogBlocks(`Write ${instant}`, { remedy: 'compact the table with force (`lake compact --force`) first' }),
+      committedLogExtent: committedLogExtents(timeline, view.isVisible),
+    };
     for (const { plan, writerPartition: wp } of baseWrites) {
       const stat = await writeFileGroup(ctx, {
         plan,
@@ -317,6 +323,7 @@ export async function executeWrite(
         writerPartition: wp,
         compression,
         isValidInstant: (t) => view.validInstants.has(t),
+        corruption,
         onFile: (path, marker) => {
           written.push(path);
           markers.push(marker);
@@ -512,6 +519,8 @@ interface GroupWrite {
   writerPartition: number;
   compression?: Compression;
   isValidInstant: (instant: string) => boolean;
+  /** Damaged log blocks of a merge-on-read slice rewritten into a base file: refused (see log-corruption.ts). */
+  corruption: Pick<SliceReadPlan, 'onCorruptLogBlocks' | 'committedLogExtent'>;
   onFile: (path: string, marker: string) => void;
 }
 
@@ -544,6 +553,7 @@ async function writeFileGroup(ctx: WriteContext, w: GroupWrite): Promise<WriteSt
         isValidInstant: w.isValidInstant,
         table: w.fullSchema,
         output: w.fullSchema,
+        ...w.corruption,
       },
       plan.slice,
     );
