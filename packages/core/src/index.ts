@@ -216,7 +216,7 @@ export { type WriteInput, type WriterIds } from './write/table-writes.js';
 export { type WriteOptions, type WriteResult, type WriteOperation } from './write/write-client.js';
 export { type FileSizing, defaultFileSizing } from './write/file-sizing.js';
 export { COMPRESSION_CODEC_PROPERTY, DEFAULT_COMPRESSION, tableCompression } from './write/compression.js';
-export { rowsToTable, inferSchema, type Row } from './arrow/from-rows.js';
+export { rowsToTable, inferSchema, inferType, type Row } from './arrow/from-rows.js';
 export { ConflictError, CorruptLogBlockError, InvalidWriteError, TableExistsError } from './errors.js';
 export { committedLogExtents, describeCorruptLogBlock, type CommittedLogExtent, type CorruptLogBlock } from './read/log-corruption.js';
 export { rowsToJson, vectorValueToJson, dataValueToJson, formatDecimal, formatTimestamp, formatDate, type JsonValue as RowValue } from './arrow/to-json.js';
