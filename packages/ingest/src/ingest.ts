@@ -3,7 +3,7 @@
 // checkpoint, and only then acknowledge the source.
 
 import { Field, Schema, Type, Utf8 } from 'apache-arrow';
-import { existingRecordRows, rowsToTable, SchemaError, type HudiTable, type Row, type WriteOptions, type WriteResult } from '@lake/core';
+import { compareOrdering, existingRecordRows, rowsToTable, SchemaError, type HudiTable, type Row, type WriteOptions, type WriteResult } from '@lake/core';
 import type { Registry } from 'prom-client';
 import { batchReader, type BatchLimits } from './batches.js';
 import { checkpointMetadata, lastCommittedCheckpoint, QUARANTINE_KEY } from './checkpoint.js';
@@ -150,10 +150,9 @@ function recordKeyOf(row: Row, fields: readonly string[]): string {
   return fields.map((f) => `${f}:${String(row[f])}`).join(',');
 }
 
+/** Whether ordering value `a` wins over `b` (ties go to `a`, the later record): the table's own order. */
 function greaterOrEqual(a: unknown, b: unknown): boolean {
-  if (b === null || b === undefined) return true;
-  if (a === null || a === undefined) return false;
-  return (a as number) >= (b as number);
+  return compareOrdering(a, b) >= 0;
 }
 
 function checkInvalidLimit(limit: number | undefined, invalid: QuarantinedRecord[], total: number): void {
