@@ -76,7 +76,7 @@ export function buildProgram(io: CliIO): Command {
 
   program
     .command('show')
-    .description('print rows: the latest snapshot, a past one (--as-of) or the changes in a range (--since/--until)')
+    .description('print rows: the latest snapshot, a past one (--as-of) or the changes in a range (--since/--until); corrupt log blocks are reported on stderr')
     .argument('<uri>', uriHelp)
     .option('--as-of <instant|time>', 'time travel: an instant (yyyyMMddHHmmssSSS) or an ISO date/time')
     .option('--since <instant>', 'incremental read: changes after this instant')
