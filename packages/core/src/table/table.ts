@@ -297,6 +297,7 @@ export class HudiTable {
     return new BatchStream(
       output,
       async function* () {
+        corrupt.length = 0; // each pass over the stream reports afresh
         const c = await ctx;
         if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)) {
           throw new InvalidReadOptionError(`batchSize must be a positive integer, got ${String(options.batchSize)}`);
@@ -333,6 +334,7 @@ export class HudiTable {
     return new BatchStream(
       output,
       async function* () {
+        corrupt.length = 0;
         const { ctx, touched, startBound, endBound } = await prepared;
         if (endBound === undefined) return;
         const plan = self.plan(ctx, await output, corrupt, { commitTimeRange: { start: startBound, end: endBound } });
