@@ -175,7 +175,8 @@ describe('damaged log files', () => {
     bytes[second.offset] ^= 0xff;
     const scan = readLogBlocks(bytes);
     expect(scan.blocks.map((b) => b.offset)).toEqual(original.blocks.slice(2).map((b) => b.offset));
-    expect(scan.corrupt).toEqual([{ offset: 0, length: original.blocks[2].offset }]);
+    // The first block's header is intact, so the damaged stretch still names its instant.
+    expect(scan.corrupt).toEqual([{ offset: 0, length: original.blocks[2].offset, instantTime: original.blocks[0].header.get(0) }]);
   });
 
   it('garbage after the last block is reported, not read', () => {

@@ -81,7 +81,7 @@ export function buildProgram(io: CliIO): Command {
 
   program
     .command('show')
-    .description('print rows: the latest snapshot, a past one (--as-of) or the changes in a range (--since/--until)')
+    .description('print rows: the latest snapshot, a past one (--as-of) or the changes in a range (--since/--until); corrupt log blocks are reported on stderr')
     .argument('<uri>', uriHelp)
     .option('--as-of <instant|time>', 'time travel: an instant (yyyyMMddHHmmssSSS) or an ISO date/time')
     .option('--since <instant>', 'incremental read: changes after this instant')
@@ -115,6 +115,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--target-file-size <bytes>', 'copy-on-write: target size of a stitched file (default 120 MiB)', positiveInt)
     .option('--small-file-limit <bytes>', 'copy-on-write: files below this size are stitched (default 100 MiB)', positiveInt)
     .option('--parallelism <n>', 'file groups rewritten at once (default 2)', positiveInt)
+    .option('--force', 'merge-on-read: compact even file slices with corrupt log blocks of completed writes (their records are lost)')
     .option('--dry-run', 'print what would be done, change nothing')
     .option('--json', 'print the summary as JSON')
     .action((uri: string, opts) => compactCommand(uri, opts, io));
@@ -128,6 +129,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--ids-file <file>', 'values to erase, one per line')
     .option('--request-id <id>', 'names the request in the proof record; re-run with the same id, column and ids to finish an interrupted erasure')
     .option('--dry-run', 'report what would be erased, change nothing')
+    .option('--force', 'erase even where log blocks of completed writes are corrupt (compaction drops their records)')
     .option('--verify <request-id>', 're-run the verification of an earlier erasure: every data file, quarantined record and other object in the table folder; exits 1 naming where a value remains')
     .option('--json', 'print the report as JSON')
     .action((uri: string, opts) => gdprDeleteCommand(uri, opts, io));

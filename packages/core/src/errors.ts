@@ -338,3 +338,25 @@ export class InvalidRecordKeyError extends LakeError {
     this.row = row;
   }
 }
+
+/**
+ * A table service (compaction, erasure) or a rewrite of a file group met log blocks that cannot
+ * be parsed and belong to completed writes: rewriting the slice would make the loss of their
+ * records (updates, or deletes that would bring records back) permanent.
+ */
+export class CorruptLogBlockError extends LakeError {
+  readonly files: string[];
+  readonly blocks: number;
+  constructor(operation: string, blocks: { path: string; offset: number; length: number }[], remedy: string) {
+    const files = [...new Set(blocks.map((b) => b.path))];
+    super(
+      'CORRUPT_LOG_BLOCK',
+      `${operation} refused: ${blocks.length} corrupt or truncated log block${blocks.length === 1 ? '' : 's'} of completed writes in ` +
+        `${files.slice(0, 3).join(', ')}${files.length > 3 ? `, and ${files.length - 3} more` : ''} ` +
+        `(first at byte ${blocks[0]?.offset ?? 0}). Their records cannot be read, and rewriting the file slice would lose them for good. ` +
+        `Restore the log file${files.length === 1 ? '' : 's'} from a copy, or ${remedy}.`,
+    );
+    this.files = files;
+    this.blocks = blocks.length;
+  }
+}

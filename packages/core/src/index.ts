@@ -111,8 +111,8 @@ export {
 // Reading
 export { makeColumnBuilder, valueAt, type ColumnBuilder } from './read/column-builder.js';
 export { conformData, conformTable, batchFromColumns, projectSchema, sameLayout } from './read/conform.js';
-export { combineVersions, type RecordVersion } from './read/merge.js';
-export { recordKeyReader, compareOrdering } from './read/record-key.js';
+export { combineVersions, compareOrdering, storedWins, tableMergeMode, type AppliedMergeMode, type RecordVersion } from './read/merge.js';
+export { recordKeyReader } from './read/record-key.js';
 export { readFileSlice, type SliceReadPlan } from './read/file-slice-reader.js';
 export { listPartitions, partitionValues, type PartitionListing, PARTITION_METADATA_PREFIX } from './table/partition.js';
 export {
@@ -223,8 +223,9 @@ export { type WriteInput, type WriterIds } from './write/table-writes.js';
 export { type WriteOptions, type WriteResult, type WriteOperation } from './write/write-client.js';
 export { type FileSizing, defaultFileSizing } from './write/file-sizing.js';
 export { COMPRESSION_CODEC_PROPERTY, DEFAULT_COMPRESSION, tableCompression } from './write/compression.js';
-export { rowsToTable, inferSchema, type Row } from './arrow/from-rows.js';
-export { ConflictError, InvalidWriteError, PathOutsideTableError, TableExistsError } from './errors.js';
+export { rowsToTable, inferSchema, inferType, type Row } from './arrow/from-rows.js';
+export { ConflictError, CorruptLogBlockError, InvalidWriteError, PathOutsideTableError, TableExistsError } from './errors.js';
+export { committedLogExtents, describeCorruptLogBlock, type CommittedLogExtent, type CorruptLogBlock } from './read/log-corruption.js';
 export { rowsToJson, vectorValueToJson, dataValueToJson, formatDecimal, formatTimestamp, formatDate, type JsonValue as RowValue } from './arrow/to-json.js';
 export { existingRecordRows } from './write/existing-keys.js';
 export { type LogBlockFormat } from './write/log-append.js';

@@ -2,8 +2,8 @@
 // transform, validate (quarantining what does not fit), de-duplicate, commit with the batch's
 // checkpoint, and only then acknowledge the source.
 
-import { Schema, Type, type Field } from 'apache-arrow';
-import { assertWritable, existingRecordRows, keyFieldProblems, rowsToTable, SchemaError, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core';
+import { Field, Schema, Type, Utf8 } from 'apache-arrow';
+import { assertWritable, compareOrdering, existingRecordRows, keyFieldProblems, rowsToTable, SchemaError, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core';
 import type { Registry } from 'prom-client';
 import { batchReader, type BatchLimits } from './batches.js';
 import { checkpointMetadata, lastCommittedCheckpoint, QUARANTINE_KEY } from './checkpoint.js';
@@ -13,6 +13,7 @@ import { fileQuarantine, stableId, type QuarantinedRecord, type QuarantineSink }
 import type { Checkpoint, Source, SourceRecord } from './source.js';
 import { flattenRecord, type Derivation, type FlattenOptions } from './transform.js';
 import { createValidator, type ValidationOptions, type Validator } from './validate.js';
+import { inferBatchSchema } from './infer-schema.js';
 
 export type IngestMode = 'upsert' | 'insert-only';
 
@@ -109,6 +110,23 @@ async function dataSchemaOf(table: HudiTable): Promise<Schema | undefined> {
 
 async function makePlan(table: HudiTable, options: IngestOptions): Promise<Plan> {
   const schema = options.schema ? new Schema(options.schema.fields.filter((f) => !f.name.startsWith('_hoodie_'))) : await dataSchemaOf(table);
+  return planFor(table, options, schema);
+}
+
+/**
+ * The plan of a batch written into a table without a schema: the schema its records agree on by
+ * majority (see infer-schema.ts), so records that disagree are validated out to quarantine
+ * instead of deciding column types. Key fields no record has stay in it, so their absence is
+ * reported per record.
+ */
+function inferredPlan(table: HudiTable, options: IngestOptions, rows: readonly Row[]): Plan {
+  const inferred = inferBatchSchema(rows);
+  const names = new Set(inferred.fields.map((f) => f.name));
+  const missing = table.config.recordKeyFields.filter((k) => !names.has(k)).map((k) => new Field(k, new Utf8(), true));
+  return planFor(table, options, missing.length > 0 ? new Schema([...inferred.fields, ...missing]) : inferred);
+}
+
+function planFor(table: HudiTable, options: IngestOptions, schema: Schema | undefined): Plan {
   const config = table.config;
   const keyFields = config.recordKeyFields;
   const orderingField = config.orderingFields[0];
@@ -132,10 +150,9 @@ function recordKeyOf(row: Row, fields: readonly string[]): string {
   return fields.map((f) => `${f}:${String(row[f])}`).join(',');
 }
 
+/** Whether ordering value `a` wins over `b` (ties go to `a`, the later record): the table's own order. */
 function greaterOrEqual(a: unknown, b: unknown): boolean {
-  if (b === null || b === undefined) return true;
-  if (a === null || a === undefined) return false;
-  return (a as number) >= (b as number);
+  return compareOrdering(a, b) >= 0;
 }
 
 function checkInvalidLimit(limit: number | undefined, invalid: QuarantinedRecord[], total: number): void {
@@ -273,36 +290,26 @@ async function writeBatch(table: HudiTable, records: SourceRecord[], startCheckp
   }
   const expanded = rows.length + invalid.length - records.length;
 
-  // 2. Validation against the schema.
+  // 2. Validation against the schema; without one yet, against the schema the batch agrees on.
+  if (!plan.validator && rows.length > 0) plan = inferredPlan(table, options, rows.map((p) => p.row));
   let coerced = 0;
-  let valid: PreparedRow[] = rows;
-  if (!plan.validator) {
-    // No schema to check against yet: the record key must still be there.
-    valid = [];
-    for (const p of rows) {
-      const missing = plan.keyFields.filter((f) => p.row[f] === null || p.row[f] === undefined);
-      if (missing.length === 0) valid.push(p);
-      else invalid.push({ position: p.position, reasons: missing.map((f) => `${f}: missing required field`), record: p.original });
-    }
-  } else {
-    valid = [];
-    for (const p of rows) {
-      const result = plan.validator(p.row);
-      if (result.ok) {
-        coerced += result.coerced;
-        valid.push({ ...p, row: result.value });
-      } else invalid.push({ position: p.position, reasons: result.reasons, record: p.original });
-    }
-  }
-
+  const valid: PreparedRow[] = [];
   // Keys Arrow cannot hold as given (lone surrogates) would be stored altered and never match again.
   const partitionFields = table.config.partitionFields.map((f) => f.name);
-  valid = valid.filter((p) => {
-    const problems = keyFieldProblems(p.row, plan.keyFields, partitionFields);
-    if (problems.length === 0) return true;
-    invalid.push({ position: p.position, reasons: problems.map((q) => `${q.field}: ${q.why}`), record: p.original });
-    return false;
-  });
+  for (const p of rows) {
+    const result = plan.validator ? plan.validator(p.row) : { ok: true as const, value: p.row, coerced: 0 };
+    if (!result.ok) {
+      invalid.push({ position: p.position, reasons: result.reasons, record: p.original });
+      continue;
+    }
+    const problems = keyFieldProblems(result.value, plan.keyFields, partitionFields);
+    if (problems.length > 0) {
+      invalid.push({ position: p.position, reasons: problems.map((q) => `${q.field}: ${q.why}`), record: p.original });
+      continue;
+    }
+    coerced += result.coerced;
+    valid.push({ ...p, row: result.value });
+  }
 
   // 3. De-duplication within the batch: per record key, the greatest ordering value (later on ties).
   const winners = new Map<string, number>();

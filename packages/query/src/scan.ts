@@ -6,6 +6,7 @@
 import { Schema, Table, type RecordBatch } from 'apache-arrow';
 import {
   buildFileSystemView,
+  committedLogExtents,
   DEFAULT_PARTITION_PATH,
   DEPRECATED_DEFAULT_PARTITION_PATH,
   fileGroupKey,
@@ -19,6 +20,7 @@ import {
   writtenFileGroups,
   type AsOf,
   type BaseFile,
+  type CorruptLogBlock,
   type HudiTable,
   type SliceReadPlan,
 } from '@lake/core';
@@ -56,6 +58,11 @@ export interface ScanStats {
   bytesRead: number;
   /** Requests for data and partition listings (GET, HEAD, LIST). */
   requests: number;
+  /**
+   * Log blocks of merged slices that could not be parsed; `committed` ones may hide records of
+   * completed writes (see `BatchStream.corruptLogBlocks` in @lake/core).
+   */
+  corruptLogBlocks: CorruptLogBlock[];
 }
 
 export function emptyScanStats(): ScanStats {
@@ -66,6 +73,7 @@ export function emptyScanStats(): ScanStats {
     rows: { scanned: 0, matched: 0 },
     bytesRead: 0,
     requests: 0,
+    corruptLogBlocks: [],
   };
 }
 
@@ -256,6 +264,8 @@ export class Scan implements AsyncIterable<RecordBatch> {
       config: this.table.config,
       mergeMode: this.table.mergeMode,
       isValidInstant: view.isVisible,
+      onCorruptLogBlocks: (blocks) => stats.corruptLogBlocks.push(...blocks),
+      committedLogExtent: committedLogExtents(tl, view.isVisible),
       asOf: bound,
       table: tableSchema,
       output: readSchema,

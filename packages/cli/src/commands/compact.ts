@@ -23,6 +23,8 @@ export interface CompactOptions {
   smallFileLimit?: number;
   parallelism?: number;
   dryRun?: boolean;
+  /** Merge-on-read: compact slices even where log blocks of completed writes are corrupt. */
+  force?: boolean;
   json?: boolean;
 }
 
@@ -113,7 +115,7 @@ async function compactMor(table: HudiTable, opts: CompactOptions, summary: Compa
     summary.bytesAfter += run.bytesAfter;
     summary.records += run.records;
   };
-  const runOptions = { parallelism: opts.parallelism, onProgress };
+  const runOptions = { parallelism: opts.parallelism, onProgress, force: opts.force };
   if (opts.dryRun) {
     const planned = await table.scheduleCompaction({ strategy: strategyOf(opts), dryRun: true });
     if (planned) {

@@ -16,6 +16,8 @@ export interface GdprDeleteOptions {
   idsFile?: string;
   requestId?: string;
   dryRun?: boolean;
+  /** Erase even where log blocks of completed writes are corrupt. */
+  force?: boolean;
   verify?: string;
   json?: boolean;
 }
@@ -68,7 +70,7 @@ export async function gdprDeleteCommand(uri: string, opts: GdprDeleteOptions, io
   // Named before any work, so a run that dies can be finished by running it again under its id.
   const requestId = opts.requestId ?? (opts.dryRun ? undefined : `erasure-${Date.now()}-${randomBytes(4).toString('hex')}`);
   if (!opts.requestId && requestId) io.err(`Erasure request ${requestId}: if interrupted, run it again with --request-id ${requestId} to finish it.`);
-  const report = await table.erase({ column: opts.column, values, requestId, dryRun: opts.dryRun });
+  const report = await table.erase({ column: opts.column, values, requestId, dryRun: opts.dryRun, force: opts.force });
   if (opts.json) {
     const { salt: _salt, ...shown } = report;
     io.out(JSON.stringify(shown));

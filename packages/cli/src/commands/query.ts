@@ -1,7 +1,7 @@
 // `lake query`: filtered, pruned scans and aggregations from the command line, with --explain
 // printing what each pruning layer skipped.
 
-import { openTable } from '@lake/core';
+import { describeCorruptLogBlock, openTable } from '@lake/core';
 import {
   approxCountDistinct,
   avg,
@@ -117,6 +117,8 @@ export async function queryCommand(uri: string, opts: QueryOptions, io: CliIO): 
     sink.end(await s.schema());
     stats = () => s.stats();
   }
+  // Rows of damaged log blocks are missing from the answer: never silently.
+  for (const b of stats().corruptLogBlocks) io.err(`warning: ${describeCorruptLogBlock(b)}`);
   if (opts.explain) {
     // keep machine-readable output clean: statistics go to stderr unless printing a table
     const print = opts.format === 'table' ? io.out : io.err;

@@ -32,4 +32,7 @@ export async function showCommand(uri: string, opts: ShowOptions, io: CliIO): Pr
     remaining -= part.numRows;
   }
   sink.end(await stream.schema());
+  // Rows of damaged log blocks are missing from what was printed (a deleted row may show again):
+  // never silently.
+  for (const line of stream.warnings) io.err(`warning: ${line}`);
 }

@@ -2,7 +2,7 @@
 // trailing length. A block whose length runs past the file or is not followed by another magic
 // (or the end) is corrupt, as Hudi judges it; like Hudi we skip to the next magic and go on.
 
-import { LOG_FORMAT_VERSION, LOG_MAGIC } from './log-format.js';
+import { HeaderKey, LOG_FORMAT_VERSION, LOG_MAGIC } from './log-format.js';
 
 export interface LogBlock {
   type: number;
@@ -21,6 +21,11 @@ export interface LogBlock {
 export interface CorruptRegion {
   offset: number;
   length: number;
+  /**
+   * The instant named in the block's header, when the region starts with a block whose header
+   * survived (a torn or damaged block whose first bytes are intact).
+   */
+  instantTime?: string;
 }
 
 export interface LogScan {
@@ -120,6 +125,35 @@ function readBlock(bytes: Uint8Array, offset: number): LogBlock | undefined {
 }
 
 /**
+ * The INSTANT_TIME header entry of a block at `offset` that failed to parse, read from as much of
+ * its header as is intact; undefined when the header is damaged before that entry.
+ */
+function headerInstantTime(bytes: Uint8Array, offset: number): string | undefined {
+  if (!isMagicAt(bytes, offset)) return undefined;
+  try {
+    // magic, block size (8), format version (4), block type (4), then the header entries.
+    const c = new Cursor(bytes, offset + LOG_MAGIC.length + 16, bytes.length);
+    const n = c.int();
+    if (n < 0 || n > 64) return undefined;
+    for (let i = 0; i < n; i++) {
+      const key = c.int();
+      const len = c.int();
+      const value = utf8.decode(c.bytesOf(len));
+      if (key === HeaderKey.INSTANT_TIME) return /^\d{14,17}$/.test(value) ? value : undefined;
+    }
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof TypeError) return undefined;
+    throw e;
+  }
+  return undefined;
+}
+
+function corruptRegion(bytes: Uint8Array, offset: number, end: number): CorruptRegion {
+  const instantTime = headerInstantTime(bytes, offset);
+  return instantTime === undefined ? { offset, length: end - offset } : { offset, length: end - offset, instantTime };
+}
+
+/**
  * Reads every block of a log file. Corrupt stretches (bad lengths, torn trailing writes,
  * garbage between blocks) are reported in `corrupt` and skipped, never returned as blocks.
  */
@@ -143,7 +177,7 @@ export function readLogBlocks(bytes: Uint8Array): LogScan {
     }
     const next = findMagic(bytes, pos + 1);
     const end = next === -1 ? bytes.length : next;
-    corrupt.push({ offset: pos, length: end - pos });
+    corrupt.push(corruptRegion(bytes, pos, end));
     pos = end;
   }
   return { blocks, corrupt };

@@ -16,8 +16,10 @@ export interface ScannedBlock {
 
 export interface LogScanResult {
   blocks: ScannedBlock[];
-  /** Corrupt stretches skipped, per log file path. */
-  corrupt: { path: string; offset: number; length: number }[];
+  /** Corrupt stretches skipped, per log file path (with the instant, when the block header survived). */
+  corrupt: { path: string; offset: number; length: number; instantTime?: string }[];
+  /** Instants a rollback command block in these logs undid. */
+  rolledBack: ReadonlySet<string>;
 }
 
 /**
@@ -58,5 +60,5 @@ export async function scanLogFiles(
   const blocks = all.filter(
     (b) => !rolledBack.has(b.instantTime) && !(compacted.has(b.instantTime) && !b.block.header.has(HeaderKey.COMPACTED_BLOCK_TIMES)),
   );
-  return { blocks, corrupt };
+  return { blocks, corrupt, rolledBack };
 }

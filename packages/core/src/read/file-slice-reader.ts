@@ -20,6 +20,7 @@ import { fillPartitionColumns } from './partition-columns.js';
 import { partitionValues } from '../table/partition.js';
 import { combineVersions, type RecordVersion } from './merge.js';
 import { recordKeyReader } from './record-key.js';
+import { classifyCorruptRegions, type CommittedLogExtent, type CorruptLogBlock } from './log-corruption.js';
 
 export interface SliceReadPlan {
   store: ObjectStore;
@@ -44,6 +45,13 @@ export interface SliceReadPlan {
    * base-file statistics describe the rows returned.
    */
   selectRowGroups?: (file: BaseFile, footer: ParquetFileMetadata) => number[] | undefined;
+  /**
+   * Called with the log blocks of a merged slice that cannot be parsed, before its rows are
+   * returned; may throw to refuse the slice. Without it damaged blocks are skipped silently.
+   */
+  onCorruptLogBlocks?: (blocks: CorruptLogBlock[]) => void;
+  /** Tells damaged blocks without a readable header apart (see log-corruption.ts). */
+  committedLogExtent?: CommittedLogExtent;
 }
 
 /** Columns a slice read needs beyond the output: key, ordering and commit time. */
@@ -179,6 +187,10 @@ export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): Asy
   }
 
   const scan = merging ? await scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant, plan.asOf) : undefined;
+  if (scan && scan.corrupt.length > 0 && plan.onCorruptLogBlocks) {
+    const owned = (t: string) => plan.isValidInstant(t) && !scan.rolledBack.has(t);
+    plan.onCorruptLogBlocks(await classifyCorruptRegions(scan.corrupt, owned, plan.committedLogExtent));
+  }
   if (!scan || scan.blocks.length === 0) {
     for await (const b of base()) yield* finalize(plan, work, [b]);
     return;

@@ -27,32 +27,3 @@ export function recordKeyReader(keyColumn: Data | undefined, fieldColumns: { nam
   }
   return (row) => fieldColumns.map((f) => `${f.name}:${keyPart(f.data ? valueAt(f.data, row) : null)}`).join(',');
 }
-
-/** Total order over ordering values: null lowest, numbers and bigints numerically, then text, bytes. */
-export function compareOrdering(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
-  if (b === null || b === undefined) return 1;
-  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
-    if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
-    const x = Number(a);
-    const y = Number(b);
-    if (x !== y) return x < y ? -1 : 1;
-    // Equal as doubles but maybe not exactly: settle on the exact integers where possible.
-    if (Number.isInteger(x) && Number.isInteger(y)) {
-      const bx = typeof a === 'bigint' ? a : BigInt(a);
-      const by = typeof b === 'bigint' ? b : BigInt(b);
-      return bx < by ? -1 : bx > by ? 1 : 0;
-    }
-    return 0;
-  }
-  if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
-  if (a instanceof Uint8Array && b instanceof Uint8Array) {
-    const n = Math.min(a.length, b.length);
-    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-    return a.length - b.length;
-  }
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
-}

@@ -12,7 +12,8 @@ import { ConflictError, InvalidWriteError } from '../errors.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { compareLogFileNames, parseLogFileName } from '../file-group/log-file.js';
-import { readFileSlice } from '../read/file-slice-reader.js';
+import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
+import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { withMetaFields } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
@@ -59,6 +60,12 @@ export interface CompactionOptions {
   parallelism?: number;
   compression?: Compression;
   onProgress?: (p: CompactionProgress) => void;
+  /**
+   * Compact file slices even when log blocks of completed writes in them cannot be parsed (their
+   * records are then lost for good). Without it such a slice fails the run with
+   * CorruptLogBlockError and the compaction stays pending.
+   */
+  force?: boolean;
 }
 
 export interface CompactionRun {
@@ -190,6 +197,7 @@ async function compactGroup(
   dataSchema: Schema,
   writerPartition: number,
   compression: Compression | undefined,
+  corruption: Pick<SliceReadPlan, 'onCorruptLogBlocks' | 'committedLogExtent'>,
 ): Promise<GroupResult> {
   const started = Date.now();
   const slice = sliceForOperation(view, op);
@@ -204,6 +212,7 @@ async function compactGroup(
       isValidInstant: view.isVisible,
       table: fullSchema,
       output: fullSchema,
+      ...corruption,
     },
     slice,
   );
@@ -282,9 +291,16 @@ export async function runCompaction(table: HudiTable, instant: string, options: 
   const fullSchema = withMetaFields(dataSchema, table.config);
   const progress: CompactionProgress = { instant, fileGroupsDone: 0, fileGroupsTotal: plan.operations.length, bytesRead: 0, bytesWritten: 0 };
   options.onProgress?.({ ...progress });
+  const corruption = {
+    onCorruptLogBlocks: refuseCorruptLogBlocks(`Compaction ${instant}`, {
+      force: options.force,
+      remedy: 'compact with force (`lake compact --force`) to drop them; until then the compaction stays pending',
+    }),
+    committedLogExtent: committedLogExtents(timeline, view.isVisible),
+  };
   // Inputs removed meanwhile (a failed write's logs rolled back) make this run a conflict.
   const results = await conflictOnVanishedInput(instant, () => mapLimit(plan.operations, Math.max(1, options.parallelism ?? 2), async (op, i) => {
-    const r = await compactGroup(table, view, op, instant, fullSchema, dataSchema, i, options.compression);
+    const r = await compactGroup(table, view, op, instant, fullSchema, dataSchema, i, options.compression, corruption);
     progress.fileGroupsDone++;
     progress.bytesRead += r.bytesBefore;
     progress.bytesWritten += r.stat.fileSizeInBytes;

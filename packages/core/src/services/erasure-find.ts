@@ -6,7 +6,7 @@ import type { Schema } from 'apache-arrow';
 
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { projectSchema } from '../read/conform.js';
-import { readFileSlice } from '../read/file-slice-reader.js';
+import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { META } from '../schema/table-schema.js';
 import type { FileSystemView } from '../table/fs-view.js';
 import { latestFileSlices } from '../table/fs-view.js';
@@ -23,10 +23,13 @@ export interface Found {
   filesSkipped: number;
 }
 
-async function mergedKeys(table: HudiTable, view: FileSystemView, schema: Schema, slice: FileSlice, column: string, m: ValueMatcher): Promise<string[]> {
+/** How a merged read treats damaged log blocks (the erasure refuses those of completed writes unless forced). */
+export type CorruptionPolicy = Pick<SliceReadPlan, 'onCorruptLogBlocks' | 'committedLogExtent'>;
+
+async function mergedKeys(table: HudiTable, view: FileSystemView, schema: Schema, slice: FileSlice, column: string, m: ValueMatcher, corruption: CorruptionPolicy): Promise<string[]> {
   const keys: string[] = [];
   const output = projectSchema(schema, new Set([META.recordKey, column]));
-  const rows = readFileSlice({ store: table.store, config: table.config, mergeMode: table.mergeMode, isValidInstant: view.isVisible, table: schema, output }, slice);
+  const rows = readFileSlice({ store: table.store, config: table.config, mergeMode: table.mergeMode, isValidInstant: view.isVisible, table: schema, output, ...corruption }, slice);
   for await (const b of rows) {
     const col = b.getChild(column);
     const keyCol = b.getChild(META.recordKey);
@@ -40,7 +43,7 @@ async function mergedKeys(table: HudiTable, view: FileSystemView, schema: Schema
  * statistics rule every value out; a slice with logs has each of its files scanned, and only a
  * slice where some file holds a value is read merged, for the keys its snapshot still holds.
  */
-export async function findErased(table: HudiTable, view: FileSystemView, schema: Schema, scan: ScanOptions): Promise<Found> {
+export async function findErased(table: HudiTable, view: FileSystemView, schema: Schema, scan: ScanOptions, corruption: CorruptionPolicy = {}): Promise<Found> {
   const found: Found = { rows: new Map(), touched: new Set(), filesExamined: 0, filesSkipped: 0 };
   const store = table.store;
   for (const slice of latestFileSlices(view)) {
@@ -57,7 +60,7 @@ export async function findErased(table: HudiTable, view: FileSystemView, schema:
     }
     if (!held) continue;
     // With logs, only the merged records say who holds a value now.
-    if (slice.logFiles.length > 0) keys = await mergedKeys(table, view, schema, slice, scan.column, scan.matcher);
+    if (slice.logFiles.length > 0) keys = await mergedKeys(table, view, schema, slice, scan.column, scan.matcher, corruption);
     found.touched.add(fileGroupKey(slice.partitionPath, slice.fileId));
     // Keys seen in logs may already be deleted or updated away: the delete is keyed, so either
     // way the key's record leaves the snapshot; count distinct keys.

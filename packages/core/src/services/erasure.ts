@@ -29,6 +29,7 @@ import { fingerprintsOf, ValueMatcher, valueHash } from './erasure-match.js';
 import { checkSameRequest, loadRecord, matcherOf, saveRecord, type ErasureRecord } from './erasure-record.js';
 import { dataFiles, holdsValue, scanDataFile, type ScanOptions } from './erasure-scan.js';
 import { verifyFolder } from './erasure-verify.js';
+import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
 
 export type { ErasureRecord } from './erasure-record.js';
 export type { ErasureVerification } from './erasure-verify.js';
@@ -40,6 +41,12 @@ export interface ErasureRequest {
   requestId?: string;
   /** Only report what would be erased. */
   dryRun?: boolean;
+  /**
+   * Erase even where log blocks of completed writes cannot be parsed (compaction then drops
+   * their records for good). Without it such a table is refused with CorruptLogBlockError
+   * before anything is written.
+   */
+  force?: boolean;
 }
 
 export interface ErasureReport extends ErasureRecord {
@@ -82,7 +89,7 @@ async function noteWrites(table: HudiTable, record: ErasureRecord, instant: stri
 }
 
 /** Finishes what an earlier run of the request left: its delete commit, compaction and purge. */
-async function finishEarlierRun(table: HudiTable, record: ErasureRecord): Promise<void> {
+async function finishEarlierRun(table: HudiTable, record: ErasureRecord, force: boolean | undefined): Promise<void> {
   const store = table.store;
   const timeline = await table.timeline();
   for (const w of timeline.completedWrites()) {
@@ -95,7 +102,7 @@ async function finishEarlierRun(table: HudiTable, record: ErasureRecord): Promis
     for (const { instant, plan } of await pendingCompactions(timeline)) {
       if (plan.extraMetadata[REQUEST_KEY] !== record.requestId) continue;
       addAll(record.instants, [instant.time]);
-      await runCompaction(table, instant.time);
+      await runCompaction(table, instant.time, { force });
       await noteWrites(table, record, instant.time, 'commit');
     }
   }
@@ -119,11 +126,11 @@ async function finishEarlierRun(table: HudiTable, record: ErasureRecord): Promis
 }
 
 /** Compacts the touched file groups, first running others' pending compactions that hold them. */
-async function compactTouched(table: HudiTable, record: ErasureRecord, touched: ReadonlySet<string>): Promise<void> {
+async function compactTouched(table: HudiTable, record: ErasureRecord, touched: ReadonlySet<string>, force: boolean | undefined): Promise<void> {
   const busy = await pendingCompactionGroups(await table.timeline());
   const others = new Set([...touched].map((g) => busy.get(g)).filter((i): i is string => i !== undefined));
   for (const instant of [...others].sort()) {
-    await runCompaction(table, instant);
+    await runCompaction(table, instant, { force });
     addAll(record.instants, [instant]);
   }
   const groups = [...touched].map((k) => k.replace('\u0000', '/'));
@@ -131,7 +138,7 @@ async function compactTouched(table: HudiTable, record: ErasureRecord, touched: 
   if (!planned) return;
   addAll(record.instants, [planned.instant]);
   await saveRecord(table.store, record);
-  await runCompaction(table, planned.instant);
+  await runCompaction(table, planned.instant, { force });
   await noteWrites(table, record, planned.instant, 'commit');
   await saveRecord(table.store, record);
 }
@@ -206,12 +213,18 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
   const scan: ScanOptions = { column, matcher, values: request.values, keys: false };
   if (!request.dryRun) {
     await saveRecord(store, record);
-    if (existing) await finishEarlierRun(table, record);
+    if (existing) await finishEarlierRun(table, record, request.force);
   }
 
   // 1. The latest snapshot: examine only files whose statistics may hold a value.
   const now = request.dryRun ? timeline : await table.timeline();
-  const found = await findErased(table, await buildFileSystemView(store, now, {}), schema, scan);
+  const view = await buildFileSystemView(store, now, {});
+  // Rows in damaged log blocks cannot be examined, and compaction would drop them: refuse first.
+  const corruption = {
+    onCorruptLogBlocks: refuseCorruptLogBlocks('Erasure', { force: request.force, remedy: 'erase with force (`lake gdpr-delete --force`)' }),
+    committedLogExtent: committedLogExtents(now, view.isVisible),
+  };
+  const found = await findErased(table, view, schema, scan, corruption);
   record.filesExamined = found.filesExamined;
   record.filesSkipped = found.filesSkipped;
   if (request.dryRun) return { ...record, rowsErased: found.rows.size, dryRun: true };
@@ -225,7 +238,7 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
     await noteWrites(table, record, res.instant, res.action === 'commit' ? 'commit' : 'deltacommit');
     await saveRecord(store, record);
   }
-  if (table.config.type === 'MERGE_ON_READ' && found.touched.size > 0) await compactTouched(table, record, found.touched);
+  if (table.config.type === 'MERGE_ON_READ' && found.touched.size > 0) await compactTouched(table, record, found.touched, request.force);
 
   // 3. Purge older file versions, what killed writers left unfinished (local disk; only once
   // old enough not to be a running write's), then lake's own record files.

@@ -2,16 +2,21 @@
 // and read it as Arrow — the latest snapshot, as of an instant or a moment, read-optimized, or
 // incrementally between two instants. Batches stream one file slice at a time.
 
-import { Schema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
+import { Schema } from 'apache-arrow';
 import { NotFoundError, openStore, type ObjectStore } from '@lake/storage';
 import { byteSourceFromStore, openParquet } from '@lake/parquet';
 
-import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
-import { InvalidReadOptionError } from '../errors.js';
+import type { TableConfig } from '../config/table-config.js';
+import { tableMergeMode, type AppliedMergeMode } from '../read/merge.js';
+import { InvalidReadOptionError, InvalidWriteError } from '../errors.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { projectSchema } from '../read/conform.js';
+import { committedLogExtents, type CorruptLogBlock } from '../read/log-corruption.js';
+import { BatchStream } from './batch-stream.js';
+
+export { BatchStream, collect } from './batch-stream.js';
 import { resolveTableSchema, type TableSchema } from '../schema/table-schema.js';
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { loadTimeline, type AsOf, type Timeline } from '../timeline/timeline.js';
@@ -40,7 +45,8 @@ export type TableWriteOptions = WriteOptions & {
   ids?: WriterIds;
   /**
    * Merge-on-read tables: compact inline once this many delta commits completed since the last
-   * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call.
+   * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call. Copy-on-write
+   * tables have no logs to compact and refuse the option (InvalidWriteError).
    */
   inlineCompaction?: { maxDeltaCommits: number } & Omit<CompactionOptions, 'strategy'>;
   /**
@@ -79,36 +85,6 @@ export interface IncrementalReadOptions {
   withMeta?: boolean;
 }
 
-/** A stream of batches that also knows its schema, so empty results still have one. */
-export class BatchStream implements AsyncIterable<RecordBatch> {
-  constructor(
-    private readonly schemaPromise: Promise<Schema>,
-    private readonly produce: () => AsyncGenerator<RecordBatch>,
-  ) {
-    // The schema is awaited lazily; an unobserved failure must not crash the process.
-    schemaPromise.catch(() => undefined);
-  }
-  schema(): Promise<Schema> {
-    return this.schemaPromise;
-  }
-  [Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
-    return this.produce();
-  }
-  /** Every batch in one Arrow table. */
-  collect(): Promise<ArrowTable> {
-    return collect(this);
-  }
-}
-
-/** Gathers batches into an Arrow table; uses the stream's schema when there are none. */
-export async function collect(batches: AsyncIterable<RecordBatch>): Promise<ArrowTable> {
-  const all: RecordBatch[] = [];
-  for await (const b of batches) all.push(b);
-  if (all.length > 0) return new ArrowTable(all);
-  if (batches instanceof BatchStream) return new ArrowTable(await batches.schema());
-  return new ArrowTable();
-}
-
 interface ReadContext {
   timeline: Timeline;
   asOf?: string;
@@ -132,10 +108,9 @@ export class HudiTable {
     return loadTimeline(this.store, this.config);
   }
 
-  /** Merge mode used for merge-on-read reads; custom mergers fall back to ordering by the ordering field. */
-  get mergeMode(): RecordMergeMode {
-    if (this.config.recordMergeMode !== 'CUSTOM') return this.config.recordMergeMode;
-    return this.config.orderingFields.length > 0 ? 'EVENT_TIME_ORDERING' : 'COMMIT_TIME_ORDERING';
+  /** The table's merge mode, which reads, writes, compaction and clustering all apply (see read/merge.ts). */
+  get mergeMode(): AppliedMergeMode {
+    return tableMergeMode(this.config);
   }
 
   private async context(asOf: AsOf | undefined, timeline?: Timeline): Promise<ReadContext> {
@@ -194,7 +169,7 @@ export class HudiTable {
     return projectSchema(new Schema(fields, table.metadata), new Set(fields.map((f) => f.name)));
   }
 
-  private plan(ctx: ReadContext, output: Schema, extra: Partial<SliceReadPlan> = {}): SliceReadPlan {
+  private plan(ctx: ReadContext, output: Schema, corrupt: CorruptLogBlock[], extra: Partial<SliceReadPlan> = {}): SliceReadPlan {
     return {
       store: this.store,
       config: this.config,
@@ -203,6 +178,8 @@ export class HudiTable {
       asOf: ctx.asOf,
       table: ctx.schema.arrow,
       output,
+      onCorruptLogBlocks: (blocks) => corrupt.push(...blocks),
+      committedLogExtent: committedLogExtents(ctx.timeline, ctx.view.isVisible),
       ...extra,
     };
   }
@@ -237,6 +214,7 @@ export class HudiTable {
    */
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
     assertWritable(this.config, 'write');
+    checkInlineServices(this.config, options);
     const result = await retryOnConflict(options?.conflictRetries ?? tableConflictRetries(this.config), async () => {
       // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
       const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
@@ -244,9 +222,9 @@ export class HudiTable {
       return recovered ? withPrimedTimeline(this, recovered.timeline, run) : run();
     });
     const inline = options?.inlineCompaction;
-    if (inline && this.config.type === 'MERGE_ON_READ') {
+    if (inline) {
       const { maxDeltaCommits, ...rest } = inline;
-      await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
+      await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: maxDeltaCommits } });
     }
     if (options?.afterCommit) await options.afterCommit(result, this);
     return result;
@@ -328,11 +306,11 @@ export class HudiTable {
 
   /**
    * Replaces the partitions the records fall in (dynamic partition overwrite), or with
-   * `{ table: true }` the whole table, as a `replacecommit`.
+   * `{ table: true }` the whole table, as a `replacecommit`. Like every write it first rolls back
+   * dead writers' leftovers and honours `inlineCompaction`.
    */
-  async insertOverwrite(records: WriteInput, options: TableWriteOptions & { table?: boolean } = {}): Promise<WriteResult> {
-    assertWritable(this.config, 'overwrite');
-    return writeRows(this, options.table ? 'insert_overwrite_table' : 'insert_overwrite', records, options);
+  insertOverwrite(records: WriteInput, options: TableWriteOptions & { table?: boolean } = {}): Promise<WriteResult> {
+    return this.write(() => writeRows(this, options.table ? 'insert_overwrite_table' : 'insert_overwrite', records, options), options);
   }
 
   /** Reads a snapshot of the table, one file slice at a time. */
@@ -340,14 +318,20 @@ export class HudiTable {
     const ctx = this.context(options.asOf);
     const output = ctx.then((c) => this.outputSchema(c.schema.arrow, options.columns, options.withMeta ?? true));
     const self = this;
-    return new BatchStream(output, async function* () {
-      const c = await ctx;
-      if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)) {
-        throw new InvalidReadOptionError(`batchSize must be a positive integer, got ${String(options.batchSize)}`);
-      }
-      const plan = self.plan(c, await output, { readOptimized: options.readOptimized === true, batchSize: options.batchSize });
-      for (const slice of latestFileSlices(c.view)) yield* readFileSlice(plan, slice);
-    });
+    const corrupt: CorruptLogBlock[] = [];
+    return new BatchStream(
+      output,
+      async function* () {
+        corrupt.length = 0; // each pass over the stream reports afresh
+        const c = await ctx;
+        if (options.batchSize !== undefined && (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)) {
+          throw new InvalidReadOptionError(`batchSize must be a positive integer, got ${String(options.batchSize)}`);
+        }
+        const plan = self.plan(c, await output, corrupt, { readOptimized: options.readOptimized === true, batchSize: options.batchSize });
+        for (const slice of latestFileSlices(c.view)) yield* readFileSlice(plan, slice);
+      },
+      corrupt,
+    );
   }
 
   /**
@@ -371,15 +355,36 @@ export class HudiTable {
     })();
     const output = prepared.then(({ ctx }) => this.outputSchema(ctx.schema.arrow, options.columns, options.withMeta ?? true));
     const self = this;
-    return new BatchStream(output, async function* () {
-      const { ctx, touched, startBound, endBound } = await prepared;
-      if (endBound === undefined) return;
-      const plan = self.plan(ctx, await output, { commitTimeRange: { start: startBound, end: endBound } });
-      for (const slice of latestFileSlices(ctx.view)) {
-        if (!touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) continue;
-        yield* readFileSlice(plan, slice);
-      }
-    });
+    const corrupt: CorruptLogBlock[] = [];
+    return new BatchStream(
+      output,
+      async function* () {
+        corrupt.length = 0;
+        const { ctx, touched, startBound, endBound } = await prepared;
+        if (endBound === undefined) return;
+        const plan = self.plan(ctx, await output, corrupt, { commitTimeRange: { start: startBound, end: endBound } });
+        for (const slice of latestFileSlices(ctx.view)) {
+          if (!touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) continue;
+          yield* readFileSlice(plan, slice);
+        }
+      },
+      corrupt,
+    );
+  }
+}
+
+/** Refuses inline table-service options that cannot apply, before anything is written. */
+function checkInlineServices(config: TableConfig, options: TableWriteOptions | undefined): void {
+  const inline = options?.inlineCompaction;
+  if (!inline) return;
+  if (config.type !== 'MERGE_ON_READ') {
+    throw new InvalidWriteError(
+      'inlineCompaction applies to merge-on-read tables only, and this table is copy-on-write (it has no logs to compact); ' +
+        'drop the option, or use clusterSmallFiles() to merge small files.',
+    );
+  }
+  if (!Number.isSafeInteger(inline.maxDeltaCommits) || inline.maxDeltaCommits < 1) {
+    throw new InvalidWriteError(`inlineCompaction.maxDeltaCommits must be a positive integer, got ${String(inline.maxDeltaCommits)}.`);
   }
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeVector, vectorFromArray, TimestampMicrosecond, makeData } from 'apache-arrow';
-import { compareOrdering, dedupeByKey, orderingReader } from './ordering.js';
+import { compareOrdering } from '../read/merge.js';
+import { dedupeByKey, orderingReader } from './ordering.js';
 
 describe('dedupeByKey', () => {
   it('keeps the greatest ordering value per key, the last one on ties', () => {
@@ -35,5 +36,9 @@ describe('dedupeByKey', () => {
     expect(compareOrdering(read(0), read(1))).toBe(1);
     expect(compareOrdering(null, 0)).toBe(-1);
     expect(compareOrdering(2n, 3)).toBe(-1);
+    // Mixed numbers compare exactly, and a missing value is a null: the same answer on every path.
+    expect(compareOrdering(2.5, 2n)).toBe(1);
+    expect(compareOrdering(2n ** 60n + 1n, 2 ** 60)).toBe(1);
+    expect(compareOrdering(undefined, null)).toBe(0);
   });
 });

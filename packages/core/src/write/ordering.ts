@@ -3,6 +3,8 @@
 
 import { Type, type Vector } from 'apache-arrow';
 
+import { compareOrdering } from '../read/merge.js';
+
 export type OrderingValue = number | bigint | string | boolean | null;
 
 /** Reads row `i` of an ordering column as a value `compareOrdering` understands. */
@@ -38,19 +40,6 @@ function decimalWords(words: Uint32Array): bigint {
   for (let i = words.length - 1; i >= 0; i--) result = (result << 32n) | BigInt(words[i]);
   if (words[words.length - 1] & 0x80000000) result -= 1n << BigInt(words.length * 32);
   return result;
-}
-
-/** Orders values; null sorts below everything, so a record with an ordering value beats one without. */
-export function compareOrdering(a: OrderingValue, b: OrderingValue): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  if (typeof a === 'bigint' || typeof b === 'bigint') {
-    const x = typeof a === 'bigint' ? a : BigInt(Math.trunc(Number(a)));
-    const y = typeof b === 'bigint' ? b : BigInt(Math.trunc(Number(b)));
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -4,26 +4,24 @@
 // writing the completed instant last. Until then nothing is visible to readers; a write that
 // fails leaves only an inflight instant and files that its own cleanup (or a rollback) removes.
 
-import { RecordBatch, Schema, Table as ArrowTable } from 'apache-arrow';
+import { Schema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
 import { v4 as uuidv4 } from 'uuid';
 
 import type { TableConfig } from '../config/table-config.js';
 import { ConflictError, InvalidWriteError } from '../errors.js';
-import { formatBaseFileName, makeWriteToken } from '../file-group/base-file.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { createInstantTimeGenerator, type InstantTimeGenerator } from '../instant/instant-time.js';
 import { createKeyGenerator, keyGeneratorOptionsFromProperties } from '../keygen/key-generator.js';
-import { readFileSlice } from '../read/file-slice-reader.js';
+import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { reconcileSchemas } from '../schema/compatibility.js';
-import { META, withMetaFields as tableWithMetaFields } from '../schema/table-schema.js';
+import { withMetaFields as tableWithMetaFields } from '../schema/table-schema.js';
 import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { instantFileName, type Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { concatBatches, selectColumns, takeRows } from '../arrow/take.js';
-import { encodeBaseFile } from './base-file-writer.js';
+import { concatBatches, takeRows } from '../arrow/take.js';
 import { claimCommit, latestClaim } from './commit-claims.js';
 import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
 import { inflightWorkloadJson } from './workload-profile.js';
@@ -37,9 +35,11 @@ import { abandonInstant, instantClaimKey, startInstant } from './instant-lifecyc
 import { fenceCommit, fenceKey } from './commit-fence.js';
 import { conflictOnVanishedInput } from './vanished-input.js';
 import { publishCompleted } from './publish.js';
+import { writeFileGroup, type GroupPlan, type Incoming } from './file-group-rewrite.js';
 import { pendingCompactionGroups } from '../services/compaction-plan.js';
-import { attachMetaColumns, commitSeqNo, withoutMetaFields } from './meta-columns.js';
-import { compareOrdering, dedupeByKey, orderingReader } from './ordering.js';
+import { withoutMetaFields } from './meta-columns.js';
+import { dedupeByKey, orderingReader } from './ordering.js';
+import { tableMergeMode } from '../read/merge.js';
 import type { Compression } from '@lake/parquet';
 
 export type WriteOperation = 'insert' | 'upsert' | 'delete' | 'insert_overwrite' | 'insert_overwrite_table';
@@ -93,21 +93,6 @@ const operationTypes: Record<WriteOperation, string> = {
 
 export function defaultWriteContextParts(): Pick<WriteContext, 'instants' | 'newFileId'> {
   return { instants: createInstantTimeGenerator(), newFileId: () => `${uuidv4()}-0` };
-}
-
-interface Incoming {
-  batch: RecordBatch;
-  keys: string[];
-  partitions: string[];
-}
-
-interface GroupPlan {
-  partition: string;
-  fileId: string;
-  slice?: FileSlice;
-  /** Incoming row indexes that update (or, for deletes, delete) records of this group. */
-  updates: number[];
-  inserts: number[];
 }
 
 /** Records to delete, named by record key and partition path (no data columns needed). */
@@ -321,17 +306,23 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
       stats.push(logStats[n]);
       partitionsWritten.add(plan.partition);
     });
+    // Rewriting a slice with logs into a base file drops what its damaged log blocks held.
+    const corruption = {
+      onCorruptLogBlocks: refuseCorruptLogBlocks(`Write ${instant}`, { remedy: 'compact the table with force (`lake compact --force`) first' }),
+      committedLogExtent: committedLogExtents(timeline, view.isVisible),
+    };
     for (const { plan, writerPartition: wp } of baseWrites) {
       const stat = await writeFileGroup(ctx, {
         plan,
         instant,
-        operation,
+        deletes: operation === 'delete',
         incoming,
         fullSchema,
         dataSchema,
         writerPartition: wp,
         compression,
         isValidInstant: (t) => view.validInstants.has(t),
+        corruption,
         onFile: (path, marker) => {
           written.push(path);
           markers.push(marker);
@@ -462,7 +453,7 @@ async function reinsertsAfterDelete(
   operation: WriteOperation,
   isValidInstant: (t: string) => boolean,
 ): Promise<boolean> {
-  if (operation === 'delete' || ctx.config.orderingFields.length === 0 || !plan.slice || plan.slice.logFiles.length === 0) return false;
+  if (operation === 'delete' || tableMergeMode(ctx.config) !== 'EVENT_TIME_ORDERING' || !plan.slice || plan.slice.logFiles.length === 0) return false;
   const keys = new Set(plan.updates.map((i) => incoming.keys[i]));
   return (await keysDeletedInLogs(ctx.store, plan.slice, isValidInstant, keys)).size > 0;
 }
@@ -491,137 +482,4 @@ async function ensurePartitionMetadata(store: ObjectStore, partition: string, in
   const depth = partition === '' ? 0 : partition.split('/').length;
   const text = `#partition metadata\n#${new Date().toUTCString()}\ncommitTime=${instant}\npartitionDepth=${depth}\n`;
   await store.putIfAbsent(key, new TextEncoder().encode(text));
-}
-
-interface GroupWrite {
-  plan: GroupPlan;
-  instant: string;
-  operation: WriteOperation;
-  incoming: Incoming;
-  fullSchema: Schema;
-  dataSchema: Schema;
-  writerPartition: number;
-  compression?: Compression;
-  isValidInstant: (instant: string) => boolean;
-  onFile: (path: string, marker: string) => void;
-}
-
-/** Writes the new version of one file group; undefined when nothing changed in it. */
-async function writeFileGroup(ctx: WriteContext, w: GroupWrite): Promise<WriteStatInput | undefined> {
-  const { store, config } = ctx;
-  const { plan, instant, incoming } = w;
-  const started = Date.now();
-  const parts: RecordBatch[] = [];
-  const commitTimes: (string | null)[] = [];
-  const seqNos: (string | null)[] = [];
-  const keys: string[] = [];
-  let inserted = 0;
-  let updated = 0;
-  let deleted = 0;
-  let seq = 0;
-
-  const updateByKey = new Map<string, number>();
-  for (const i of plan.updates) updateByKey.set(incoming.keys[i], i);
-  const ordering = config.orderingFields[0];
-  const incomingOrder = ordering ? orderingReader(incoming.batch.getChild(ordering)) : undefined;
-
-  if (plan.slice) {
-    const old = await readFileSlice(
-      {
-        store,
-        config,
-        mergeMode: config.orderingFields.length > 0 ? 'EVENT_TIME_ORDERING' : 'COMMIT_TIME_ORDERING',
-        isValidInstant: w.isValidInstant,
-        table: w.fullSchema,
-        output: w.fullSchema,
-      },
-      plan.slice,
-    );
-    for await (const batch of old) {
-      const oldKeys = batch.getChild(META.recordKey);
-      const oldTimes = batch.getChild(META.commitTime);
-      const oldSeq = batch.getChild(META.commitSeqno);
-      const oldOrder = ordering ? orderingReader(batch.getChild(ordering)) : undefined;
-      // Output rows keep the stored order; an updated record takes its stored row's place.
-      // Index < numRows: a stored row; otherwise an incoming row (numRows + position in `fresh`).
-      const picks: number[] = [];
-      const fresh: number[] = [];
-      const keepStored = (r: number, key: string) => {
-        picks.push(r);
-        keys.push(key);
-        commitTimes.push((oldTimes?.get(r) as string | null) ?? null);
-        seqNos.push((oldSeq?.get(r) as string | null) ?? null);
-      };
-      for (let r = 0; r < batch.numRows; r++) {
-        const key = String(oldKeys?.get(r));
-        const u = updateByKey.get(key);
-        if (u === undefined) {
-          keepStored(r, key);
-          continue;
-        }
-        updateByKey.delete(key);
-        if (w.operation === 'delete') {
-          deleted++;
-          continue;
-        }
-        // Event-time ordering: a stored record with a greater ordering value is kept.
-        if (incomingOrder && oldOrder && compareOrdering(incomingOrder(u), oldOrder(r)) < 0) {
-          keepStored(r, key);
-          continue;
-        }
-        picks.push(batch.numRows + fresh.length);
-        fresh.push(u);
-        keys.push(key);
-        commitTimes.push(instant);
-        seqNos.push(commitSeqNo(instant, w.writerPartition, seq++));
-        updated++;
-      }
-      const stored = selectColumns(batch, w.dataSchema);
-      const combined = fresh.length > 0
-        ? concatBatches(w.dataSchema, [stored, takeRows(incoming.batch, fresh)])
-        : stored;
-      parts.push(picks.length === combined.numRows && picks.every((p, i) => p === i) ? combined : takeRows(combined, picks));
-    }
-  }
-
-  // Keys to update that the stored file no longer held (index raced a concurrent change): inserts.
-  const pending = [...updateByKey.values()];
-  const inserts = w.operation === 'delete' ? [] : [...pending, ...plan.inserts];
-  if (inserts.length > 0) {
-    parts.push(takeRows(incoming.batch, inserts));
-    for (const i of inserts) {
-      keys.push(incoming.keys[i]);
-      commitTimes.push(instant);
-      seqNos.push(commitSeqNo(instant, w.writerPartition, seq++));
-    }
-    inserted += inserts.length;
-  }
-  if (inserted === 0 && updated === 0 && deleted === 0) return undefined;
-
-  const fileName = formatBaseFileName({
-    fileId: plan.fileId,
-    writeToken: makeWriteToken(w.writerPartition, 1, 0),
-    instantTime: instant,
-    extension: 'parquet',
-  });
-  const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
-  const data = parts.length > 0 ? concatBatches(w.dataSchema, parts) : concatBatches(w.dataSchema, []);
-  const withMeta = attachMetaColumns(data, { commitTimes, seqNos, recordKeys: keys, partitionPath: plan.partition, fileName });
-  const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression });
-  const marker = `.hoodie/.temp/${instant}/${path}.marker.${plan.slice ? 'MERGE' : 'CREATE'}`;
-  await store.put(marker, new Uint8Array());
-  w.onFile(path, marker);
-  await store.put(path, bytes);
-  return {
-    fileId: plan.fileId,
-    path,
-    partitionPath: plan.partition,
-    prevCommit: plan.slice?.baseInstantTime,
-    numWrites: keys.length,
-    numDeletes: deleted,
-    numUpdateWrites: updated,
-    numInserts: inserted,
-    fileSizeInBytes: bytes.length,
-    ...(plan.slice ? { totalUpsertTimeMs: Date.now() - started } : { totalCreateTimeMs: Date.now() - started }),
-  };
 }

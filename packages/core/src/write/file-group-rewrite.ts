@@ -1,0 +1,174 @@
+// Writes the new base file version of one file group: the stored records (a merge-on-read slice
+// merged with its logs) with the incoming updates applied under the table's merge rule, deletes
+// removed, and new records appended, with meta columns. The file is named by the write's instant
+// and only becomes visible when that instant completes.
+
+import type { RecordBatch, Schema } from 'apache-arrow';
+import type { Compression } from '@lake/parquet';
+
+import { concatBatches, selectColumns, takeRows } from '../arrow/take.js';
+import { formatBaseFileName, makeWriteToken } from '../file-group/base-file.js';
+import type { FileSlice } from '../file-group/file-slice.js';
+import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
+import { storedWins, tableMergeMode } from '../read/merge.js';
+import { META } from '../schema/table-schema.js';
+import { encodeBaseFile } from './base-file-writer.js';
+import type { WriteStatInput } from './commit-metadata-json.js';
+import { attachMetaColumns, commitSeqNo } from './meta-columns.js';
+import { orderingReader } from './ordering.js';
+import type { ObjectStore } from '@lake/storage';
+import type { TableConfig } from '../config/table-config.js';
+
+export interface Incoming {
+  batch: RecordBatch;
+  keys: string[];
+  partitions: string[];
+}
+
+export interface GroupPlan {
+  partition: string;
+  fileId: string;
+  slice?: FileSlice;
+  /** Incoming row indexes that update (or, for deletes, delete) records of this group. */
+  updates: number[];
+  inserts: number[];
+}
+
+export interface GroupWrite {
+  plan: GroupPlan;
+  instant: string;
+  /** The write deletes the planned records (rather than upserting them). */
+  deletes: boolean;
+  incoming: Incoming;
+  fullSchema: Schema;
+  dataSchema: Schema;
+  writerPartition: number;
+  compression?: Compression;
+  isValidInstant: (instant: string) => boolean;
+  /** Damaged log blocks of a merge-on-read slice rewritten into a base file: refused (see log-corruption.ts). */
+  corruption: Pick<SliceReadPlan, 'onCorruptLogBlocks' | 'committedLogExtent'>;
+  onFile: (path: string, marker: string) => void;
+}
+
+/** Writes the new version of one file group; undefined when nothing changed in it. */
+export async function writeFileGroup(ctx: { store: ObjectStore; config: TableConfig }, w: GroupWrite): Promise<WriteStatInput | undefined> {
+  const { store, config } = ctx;
+  const { plan, instant, incoming } = w;
+  const started = Date.now();
+  const parts: RecordBatch[] = [];
+  const commitTimes: (string | null)[] = [];
+  const seqNos: (string | null)[] = [];
+  const keys: string[] = [];
+  let inserted = 0;
+  let updated = 0;
+  let deleted = 0;
+  let seq = 0;
+
+  const updateByKey = new Map<string, number>();
+  for (const i of plan.updates) updateByKey.set(incoming.keys[i], i);
+  const ordering = config.orderingFields[0];
+  const incomingOrder = ordering ? orderingReader(incoming.batch.getChild(ordering)) : undefined;
+  const mergeMode = tableMergeMode(config);
+
+  if (plan.slice) {
+    const old = await readFileSlice(
+      {
+        store,
+        config,
+        mergeMode,
+        isValidInstant: w.isValidInstant,
+        table: w.fullSchema,
+        output: w.fullSchema,
+        ...w.corruption,
+      },
+      plan.slice,
+    );
+    for await (const batch of old) {
+      const oldKeys = batch.getChild(META.recordKey);
+      const oldTimes = batch.getChild(META.commitTime);
+      const oldSeq = batch.getChild(META.commitSeqno);
+      const oldOrder = ordering ? orderingReader(batch.getChild(ordering)) : undefined;
+      // Output rows keep the stored order; an updated record takes its stored row's place.
+      // Index < numRows: a stored row; otherwise an incoming row (numRows + position in `fresh`).
+      const picks: number[] = [];
+      const fresh: number[] = [];
+      const keepStored = (r: number, key: string) => {
+        picks.push(r);
+        keys.push(key);
+        commitTimes.push((oldTimes?.get(r) as string | null) ?? null);
+        seqNos.push((oldSeq?.get(r) as string | null) ?? null);
+      };
+      for (let r = 0; r < batch.numRows; r++) {
+        const key = String(oldKeys?.get(r));
+        const u = updateByKey.get(key);
+        if (u === undefined) {
+          keepStored(r, key);
+          continue;
+        }
+        updateByKey.delete(key);
+        if (w.deletes) {
+          deleted++;
+          continue;
+        }
+        // The table's merge rule: under event-time ordering a stored record with a greater
+        // ordering value is kept; under commit-time ordering the incoming record always wins.
+        if (incomingOrder && oldOrder && storedWins(mergeMode, oldOrder(r), incomingOrder(u))) {
+          keepStored(r, key);
+          continue;
+        }
+        picks.push(batch.numRows + fresh.length);
+        fresh.push(u);
+        keys.push(key);
+        commitTimes.push(instant);
+        seqNos.push(commitSeqNo(instant, w.writerPartition, seq++));
+        updated++;
+      }
+      const stored = selectColumns(batch, w.dataSchema);
+      const combined = fresh.length > 0
+        ? concatBatches(w.dataSchema, [stored, takeRows(incoming.batch, fresh)])
+        : stored;
+      parts.push(picks.length === combined.numRows && picks.every((p, i) => p === i) ? combined : takeRows(combined, picks));
+    }
+  }
+
+  // Keys to update that the stored file no longer held (index raced a concurrent change): inserts.
+  const pending = [...updateByKey.values()];
+  const inserts = w.deletes ? [] : [...pending, ...plan.inserts];
+  if (inserts.length > 0) {
+    parts.push(takeRows(incoming.batch, inserts));
+    for (const i of inserts) {
+      keys.push(incoming.keys[i]);
+      commitTimes.push(instant);
+      seqNos.push(commitSeqNo(instant, w.writerPartition, seq++));
+    }
+    inserted += inserts.length;
+  }
+  if (inserted === 0 && updated === 0 && deleted === 0) return undefined;
+
+  const fileName = formatBaseFileName({
+    fileId: plan.fileId,
+    writeToken: makeWriteToken(w.writerPartition, 1, 0),
+    instantTime: instant,
+    extension: 'parquet',
+  });
+  const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
+  const data = parts.length > 0 ? concatBatches(w.dataSchema, parts) : concatBatches(w.dataSchema, []);
+  const withMeta = attachMetaColumns(data, { commitTimes, seqNos, recordKeys: keys, partitionPath: plan.partition, fileName });
+  const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression });
+  const marker = `.hoodie/.temp/${instant}/${path}.marker.${plan.slice ? 'MERGE' : 'CREATE'}`;
+  await store.put(marker, new Uint8Array());
+  w.onFile(path, marker);
+  await store.put(path, bytes);
+  return {
+    fileId: plan.fileId,
+    path,
+    partitionPath: plan.partition,
+    prevCommit: plan.slice?.baseInstantTime,
+    numWrites: keys.length,
+    numDeletes: deleted,
+    numUpdateWrites: updated,
+    numInserts: inserted,
+    fileSizeInBytes: bytes.length,
+    ...(plan.slice ? { totalUpsertTimeMs: Date.now() - started } : { totalCreateTimeMs: Date.now() - started }),
+  };
+}
