@@ -32,6 +32,7 @@ import { rollbackFailedWrites, rollbackFailedWritesWithTimeline, rollbackWrite, 
 import { checkNotCleaned, cleanTable, removeAbandonedWrites, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
+import { archiveAfterWrite, archiveSettings, archiveTimeline, autoArchiveEnabled, type ArchiveOptions, type ArchiveResult } from '../services/archive.js';
 
 export type TableWriteOptions = WriteOptions & {
   ids?: WriterIds;
@@ -223,6 +224,8 @@ export class HudiTable {
    * rollback does; then writes; then compacts inline when asked to.
    */
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
+    // Settings Hudi would reject fail before anything is written, not after the commit.
+    if (autoArchiveEnabled(this)) archiveSettings(this);
     // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
     const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
     // The timeline it loaded serves the write's first look at the timeline.
@@ -232,6 +235,8 @@ export class HudiTable {
       const { maxDeltaCommits, ...rest } = inline;
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
     }
+    // Hudi's auto-archive; free (no listing) until the timeline outgrows hoodie.keep.max.commits.
+    await archiveAfterWrite(this, inline ? undefined : recovered?.timeline, 1);
     return result;
   }
 
@@ -273,6 +278,15 @@ export class HudiTable {
   async rollback(instant?: string, options: { force?: boolean; heartbeatExpiryMs?: number } = {}): Promise<RollbackResult[]> {
     if (instant !== undefined) return [await rollbackWrite(this, instant, options)];
     return rollbackFailedWrites(this, options);
+  }
+
+  /**
+   * Archives the timeline as Hudi does: once more than `hoodie.keep.max.commits` (30) completed
+   * writes are active, the oldest move to `.hoodie/archived/` until `hoodie.keep.min.commits` (20)
+   * remain, never past a pending instant, a savepoint or what the latest clean retains.
+   */
+  archive(options: ArchiveOptions = {}): Promise<ArchiveResult> {
+    return archiveTimeline(this, options);
   }
 
   /**
