@@ -143,6 +143,20 @@ describe('timeline archival', () => {
     expect(decodeArchiveFile(bytes, file.key)).toHaveLength(12);
   });
 
+  it('incremental reads from before the active timeline find the file groups archived commits wrote', async () => {
+    const store = new MemoryStore(`archive-${seq++}`);
+    const t = await createTable(store, { recordKey: ['id'], partitionBy: ['p'], orderingField: 'ts', type: 'mor' });
+    const instants: string[] = [];
+    // The first writes go to a partition no later write touches.
+    for (let c = 0; c < 3; c++) instants.push((await t.insert([{ id: `old${c}`, p: 'old', ts: c, v: 'x' }])).instant);
+    for (let c = 3; c < 9; c++) instants.push((await t.upsert([{ id: `k${c % 2}`, p: 'new', ts: c, v: `u${c}` }])).instant);
+    const expected = await incremental(t, instants[0]);
+    expect(expected.filter((r) => r.includes('"old'))).toHaveLength(2);
+    await t.archive(SMALL);
+    expect((await t.timeline()).completedWrites()[0].time > instants[2]).toBe(true);
+    expect(await incremental(await openTable(store), instants[0])).toEqual(expected);
+  });
+
   it("stops at the oldest pending instant and at the latest clean's earliest retained commit", async () => {
     const { store, t, instants } = await table(9);
     // A write that never completed, at the third instant's time slot.

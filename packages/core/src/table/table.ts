@@ -32,6 +32,7 @@ import { rollbackFailedWrites, rollbackFailedWritesWithTimeline, rollbackWrite, 
 import { checkNotCleaned, cleanTable, removeAbandonedWrites, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
+import { archivedWritesBetween } from '../timeline/archived-timeline.js';
 import { archiveAfterWrite, archiveSettings, archiveTimeline, autoArchiveEnabled, type ArchiveOptions, type ArchiveResult } from '../services/archive.js';
 
 export type TableWriteOptions = WriteOptions & {
@@ -354,6 +355,12 @@ export class HudiTable {
       for (const i of tl.completedWrites(endBound)) {
         if (i.time <= startBound || !ctx.view.validInstants.has(i.time)) continue;
         for (const g of writtenFileGroups(await tl.commitMetadata(i))) touched.add(fileGroupKey(g.partitionPath, g.fileId));
+      }
+      // A start before the active timeline: the archived commits' metadata names their file groups.
+      if (endBound !== undefined) {
+        for (const a of await archivedWritesBetween(this.store, this.config, tl.completedWrites()[0]?.time, startBound, endBound)) {
+          for (const g of writtenFileGroups(a.metadata)) touched.add(fileGroupKey(g.partitionPath, g.fileId));
+        }
       }
       return { ctx, touched, startBound, endBound };
     })();

@@ -136,3 +136,22 @@ export async function loadArchivedTimeline(store: ObjectStore, config: TableConf
   for (const f of files) all.push(...decodeArchiveFile(await store.get(f.key), f.key));
   return new ArchivedTimeline(all);
 }
+
+/**
+ * The archived completed writes in (start, end], for reads reaching back before the active
+ * timeline: nothing (and no listing) when `start` is within it.
+ */
+export async function archivedWritesBetween(
+  store: ObjectStore,
+  config: TableConfig,
+  firstActive: string | undefined,
+  start: string,
+  end: string,
+): Promise<{ instant: ArchivedInstant; metadata: CommitMetadata }[]> {
+  if (firstActive !== undefined && start >= firstActive) return [];
+  const archived = await loadArchivedTimeline(store, config);
+  return archived
+    .completedWrites()
+    .filter((i) => i.time > start && i.time <= end && (firstActive === undefined || i.time < firstActive))
+    .map((instant) => ({ instant, metadata: archived.commitMetadata(instant) }));
+}
