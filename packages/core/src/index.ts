@@ -262,6 +262,7 @@ export { ArchiveConfigError } from './errors.js';
 export {
   ArchivedTimeline,
   loadArchivedTimeline,
+  archivedWritesBetween,
   listArchiveFiles,
   decodeArchiveFile,
   archiveDir,
