@@ -178,6 +178,26 @@ describe('timeline archival', () => {
     expect((await t.timeline()).completedWrites()[0].time).toBe(instants[2]);
   });
 
+  it('keeps files of archived commits visible when an older clean stays active', async () => {
+    const store = new MemoryStore(`archive-${seq++}`);
+    const t = await createTable(store, { recordKey: ['id'], partitionBy: ['p'], type: 'cow' });
+    const up = (id: string, p: string, v: number) => t.upsert([{ id, p, v }]);
+    for (let v = 0; v < 3; v++) await up('a', 'x', v);
+    const early = await t.clean({ policy: { kind: 'commits', retain: 1 }, readerGraceMs: 0 });
+    expect(early).toBeDefined();
+    // A partition written once, after the early clean, by a commit that gets archived.
+    await up('b', 'y', 0);
+    for (let v = 3; v < 10; v++) await up('a', 'x', v);
+    expect(await t.clean({ policy: { kind: 'commits', retain: 2 }, readerGraceMs: 0 })).toBeDefined();
+    const before = await contents(t);
+    const result = await t.archive(SMALL);
+    expect(result.archived.some((a) => a.endsWith('.commit') && a > early!.instant)).toBe(true);
+    const tl = await t.timeline();
+    // The early clean stays active (cleans are counted on their own) and opens the timeline.
+    expect(tl.instants[0]).toMatchObject({ time: early!.instant, action: 'clean' });
+    expect(await contents(await openTable(store))).toEqual(before);
+  });
+
   it('time travel to an archived instant reads what it read before archiving', async () => {
     const { store, t, instants } = await table(9);
     const asOf = async (tb: HudiTable, i: string) => {
