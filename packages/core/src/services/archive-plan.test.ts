@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { Action, Instant } from '../timeline/instant.js';
-import { archiveCandidates, needsArchiving, validateArchiveSettings, withStateFiles } from './archive-plan.js';
+import { archiveCandidates, compactionBound, needsArchiving, validateArchiveSettings, withStateFiles } from './archive-plan.js';
 
 const settings = { maxCommits: 6, minCommits: 4, cleanerCommitsRetained: 2 };
 const WRITES = new Set(['commit', 'deltacommit', 'replacecommit']);
@@ -35,7 +35,7 @@ describe('archive selection', () => {
       fc.property(fc.array(step, { maxLength: 40 }), fc.option(fc.nat(40), { nil: undefined }), (steps, cleanAt) => {
         const instants = timeline(steps);
         const cleanBound = cleanAt === undefined ? undefined : String(20240101000000000n + BigInt(cleanAt * 1000));
-        const { completed } = archiveCandidates(instants, settings, cleanBound);
+        const { completed } = archiveCandidates(instants, settings, [cleanBound === undefined ? undefined : { time: cleanBound, why: 'clean' }]);
         const done = new Set(instants.filter((i) => i.state === 'completed').map((i) => i.time));
         const writes = instants.filter((i) => i.state === 'completed' && WRITES.has(i.action));
         const archivedWrites = completed.filter((i) => WRITES.has(i.action));
@@ -67,6 +67,22 @@ describe('archive selection', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('keeps the latest compaction active while fewer than keep.min delta commits followed it', () => {
+    const steps = (after: number): Step[] => [
+      ...Array.from({ length: 8 }, () => ({ action: 'deltacommit' as Action, done: true })),
+      { action: 'compaction', done: true },
+      ...Array.from({ length: after }, () => ({ action: 'deltacommit' as Action, done: true })),
+    ];
+    const few = timeline(steps(3));
+    const bound = compactionBound(few, settings);
+    expect(bound?.time).toBe(few.find((i) => i.action === 'compaction')!.time);
+    const held = archiveCandidates(few, settings, [bound]);
+    expect(held.completed.map((i) => i.time)).toEqual(few.filter((i) => i.state === 'completed').slice(0, 8).map((i) => i.time));
+    expect(held.completed.every((i) => i.time < bound!.time)).toBe(true);
+    expect(compactionBound(timeline(steps(settings.minCommits)), settings)).toBeUndefined();
+    expect(compactionBound(timeline(steps(0).slice(0, 8)), settings)).toBeUndefined();
   });
 
   it('validates the settings as Hudi does', () => {

@@ -70,12 +70,31 @@ export interface ArchiveCandidates {
   heldBackBy?: string;
 }
 
+/** An instant time writes must stay at or after, and why (shown in ArchiveResult.heldBackBy). */
+export interface ArchiveBound {
+  time: string;
+  why: string;
+}
+
 /**
- * The completed instants to archive. `earliestRetainedByClean` is the earliest commit the latest
- * clean (completed or planned) keeps; `isArchivableReplace` says whether a replace commit's
- * replaced file groups are gone from storage (before that, its metadata is what hides them).
+ * Merge-on-read: the latest completed compaction stays active while fewer than keep.min delta
+ * commits followed it, so "delta commits since the last compaction" (the inline compaction
+ * trigger) still counts right after archiving, as Hudi retains for its NUM_COMMITS trigger.
  */
-export function archiveCandidates(instants: readonly Instant[], s: ArchiveSettings, earliestRetainedByClean: string | undefined): ArchiveCandidates {
+export function compactionBound(instants: readonly Instant[], s: ArchiveSettings): ArchiveBound | undefined {
+  const planned = new Set(instants.filter((i) => i.action === 'compaction').map((i) => i.time));
+  const done = instants.filter((i) => i.state === 'completed');
+  const latest = done.filter((i) => i.action === 'commit' && planned.has(i.time)).at(-1);
+  if (!latest) return undefined;
+  const since = done.filter((i) => i.action === 'deltacommit' && i.time > latest.time).length;
+  return since < s.minCommits ? { time: latest.time, why: `the latest compaction ${latest.time} (the inline compaction trigger counts delta commits since it)` } : undefined;
+}
+
+/**
+ * The completed instants to archive. `bounds` are instant times writes must stay at or after
+ * (the earliest commit the latest clean retains, the latest compaction on merge-on-read).
+ */
+export function archiveCandidates(instants: readonly Instant[], s: ArchiveSettings, bounds: readonly (ArchiveBound | undefined)[] = []): ArchiveCandidates {
   const completedTimes = new Set(instants.filter((i) => i.state === 'completed').map((i) => i.time));
   const completed = instants.filter((i) => i.state === 'completed');
   const out: Instant[] = [];
@@ -104,7 +123,7 @@ export function archiveCandidates(instants: readonly Instant[], s: ArchiveSettin
   }
   const savepoint = completed.find((i) => i.action === 'savepoint');
   if (savepoint) lower(savepoint.time, `savepoint ${savepoint.time}`);
-  if (earliestRetainedByClean !== undefined) lower(earliestRetainedByClean, `the latest clean's earliest retained commit ${earliestRetainedByClean}`);
+  for (const b of bounds) if (b) lower(b.time, b.why);
 
   const eligible = commits.filter((c) => bound === undefined || c.time < bound);
   const limit = commits.length - s.minCommits;

@@ -20,7 +20,7 @@ import { instantFileName, type Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { archivedEntry } from './archive-entry.js';
-import { archiveCandidates, DEFAULT_ARCHIVE_SETTINGS, needsArchiving, validateArchiveSettings, withStateFiles, type ArchiveSettings } from './archive-plan.js';
+import { archiveCandidates, compactionBound, DEFAULT_ARCHIVE_SETTINGS, needsArchiving, validateArchiveSettings, withStateFiles, type ArchiveSettings } from './archive-plan.js';
 import { ARCHIVED_META_ENTRY_SCHEMA } from './archive-schema.js';
 
 export interface ArchiveOptions {
@@ -141,7 +141,11 @@ export async function archiveTimeline(table: HudiTable, options: ArchiveOptions 
   if (table.config.timelineLayoutVersion >= 2) return { archived: [], instantFiles: 0 };
   const timeline = options.timeline ?? (await table.timeline());
   if (!needsArchiving(timeline.instants, settings)) return { archived: [], instantFiles: 0 };
-  const plan = archiveCandidates(timeline.instants, settings, await cleanRetainBound(timeline));
+  const cleanBound = await cleanRetainBound(timeline);
+  const plan = archiveCandidates(timeline.instants, settings, [
+    cleanBound === undefined ? undefined : { time: cleanBound, why: `the latest clean's earliest retained commit ${cleanBound}` },
+    table.config.type === 'MERGE_ON_READ' ? compactionBound(timeline.instants, settings) : undefined,
+  ]);
   let chosen = plan.completed;
   let heldBackBy = plan.heldBackBy;
   // A replace commit hides the file groups it replaced; it stays until the cleaner removed them.
