@@ -227,6 +227,21 @@ describe('timeline archival', () => {
     expect((await hoodieRootFiles(store)).length).toBeLessThanOrEqual(100);
   });
 
+  it('a failed inline archival does not fail the committed write; the next write archives', async () => {
+    const inner = new MemoryStore(`archive-${seq++}`);
+    const store = new FaultyStore(inner);
+    const t = await createTable(store, { recordKey: ['id'], partitionBy: [], type: 'mor' });
+    for (let i = 0; i < 30; i++) await t.insert([{ id: `k${i}`, v: i }]);
+    store.rule = { failOn: (op, key) => op === 'putIfAbsent' && key.startsWith('.hoodie/archived/') };
+    const written = await t.insert([{ id: 'k30', v: 30 }]);
+    expect((await t.timeline()).completedInstant(written.instant)).toBeDefined();
+    expect((await t.timeline()).completedWrites()).toHaveLength(31);
+    store.rule = undefined;
+    await t.insert([{ id: 'k31', v: 31 }]);
+    expect((await t.timeline()).completedWrites()).toHaveLength(20);
+    expect(await contents(t)).toHaveLength(32);
+  });
+
   it('survives being killed at every store write: the table reads the same and the next run finishes', async () => {
     const ops: StoreOperation[] = ['put', 'putIfAbsent', 'delete', 'deleteMany'];
     const template = await table(9);

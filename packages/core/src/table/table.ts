@@ -237,7 +237,9 @@ export class HudiTable {
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
     }
     // Hudi's auto-archive; free (no listing) until the timeline outgrows hoodie.keep.max.commits.
-    await archiveAfterWrite(this, inline ? undefined : recovered?.timeline, 1);
+    // The write is committed by now: a failed archival must not report it as failed (a caller
+    // retrying would write it twice); the next write or `lake compact` archives instead.
+    await archiveAfterWrite(this, inline ? undefined : recovered?.timeline, 1).catch(() => undefined);
     return result;
   }
 
