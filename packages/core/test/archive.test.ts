@@ -227,6 +227,27 @@ describe('timeline archival', () => {
     expect((await hoodieRootFiles(store)).length).toBeLessThanOrEqual(100);
   });
 
+  it('archives cleans beyond keep.max with their plans and metadata', async () => {
+    const store = new MemoryStore(`archive-${seq++}`);
+    const t = await createTable(store, { recordKey: ['id'], partitionBy: [], type: 'cow' });
+    const cleans: string[] = [];
+    for (let v = 0; v < 9; v++) {
+      await t.upsert([{ id: 'a', v }]);
+      const c = await t.clean({ policy: { kind: 'commits', retain: 1 }, readerGraceMs: 0 });
+      if (c) cleans.push(c.instant);
+    }
+    expect(cleans.length).toBeGreaterThan(SMALL.maxCommits);
+    const before = await contents(t);
+    const result = await t.archive(SMALL);
+    expect(result.archived.filter((a) => a.endsWith('.clean'))).toEqual(cleans.slice(0, cleans.length - SMALL.minCommits).map((c) => `${c}.clean`));
+    const archived = await loadArchivedTimeline(store, t.config);
+    const first = archived.instants.filter((i) => i.time === cleans[0]);
+    expect(first.map((i) => i.state)).toEqual(['requested', 'inflight', 'completed']);
+    expect(first[0].metadata).toMatchObject({ policy: 'KEEP_LATEST_COMMITS' });
+    expect(first[2].metadata).toMatchObject({ startCleanTime: cleans[0], totalFilesDeleted: 1 });
+    expect(await contents(await openTable(store))).toEqual(before);
+  });
+
   it('a failed inline archival does not fail the committed write; the next write archives', async () => {
     const inner = new MemoryStore(`archive-${seq++}`);
     const store = new FaultyStore(inner);
