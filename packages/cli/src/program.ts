@@ -98,12 +98,14 @@ export function buildProgram(io: CliIO): Command {
     .description('print the timeline: instant, action, state, operation, rows inserted/updated/deleted, files written')
     .argument('<uri>', uriHelp)
     .option('--json', 'one JSON object per instant')
+    .option('--archived', 'include instants archived to .hoodie/archived/ (read from the archive log files)')
     .action((uri: string, opts) => historyCommand(uri, opts, io));
 
   program
     .command('compact')
     .description(
-      'merge-on-read: merge log files into base files (Hudi compaction); copy-on-write: stitch small base files into target-size ones (clustering)',
+      'merge-on-read: merge log files into base files (Hudi compaction); copy-on-write: stitch small base files into target-size ones (clustering); ' +
+        'then archive the timeline beyond hoodie.keep.max.commits (30) down to hoodie.keep.min.commits (20) into .hoodie/archived/, as Hudi does',
     )
     .argument('<uri>', uriHelp)
     .option('--schedule-only', 'merge-on-read: only write the compaction plan (compaction.requested)')

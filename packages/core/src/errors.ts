@@ -360,3 +360,10 @@ export class CorruptLogBlockError extends LakeError {
     this.blocks = blocks.length;
   }
 }
+
+/** Archival settings Hudi would reject: keep.max must exceed keep.min, which must exceed what the cleaner retains. */
+export class ArchiveConfigError extends LakeError {
+  constructor(message: string) {
+    super('INVALID_ARCHIVE_CONFIG', `Invalid archival settings: ${message}`);
+  }
+}

@@ -263,6 +263,20 @@ export {
 export { rollbackWrite, rollbackFailedWrites, type RollbackResult } from './services/rollback.js';
 export { cleanTable, checkNotCleaned, removeAbandonedWrites, ABANDONED_WRITE_AGE_MS, DEFAULT_CLEAN_POLICY, type CleanPolicy, type CleanResult } from './services/clean.js';
 export { InstantCleanedError, InstantErasedError } from './errors.js';
+export { archiveTimeline, archiveSettings, type ArchiveOptions, type ArchiveResult } from './services/archive.js';
+export { DEFAULT_ARCHIVE_SETTINGS, type ArchiveSettings } from './services/archive-plan.js';
+export { ARCHIVED_META_ENTRY_SCHEMA } from './services/archive-schema.js';
+export { ArchiveConfigError } from './errors.js';
+export {
+  ArchivedTimeline,
+  loadArchivedTimeline,
+  archivedWritesBetween,
+  listArchiveFiles,
+  decodeArchiveFile,
+  archiveDir,
+  type ArchivedInstant,
+  type ArchiveFile,
+} from './timeline/archived-timeline.js';
 export { eraseValues, verifyErasure, readErasureRecord, type ErasureRequest, type ErasureRecord, type ErasureReport, type ErasureVerification } from './services/erasure.js';
 export { startHeartbeat, isHeartbeatExpired, heartbeatKey, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './write/heartbeat.js';
 export { CONFLICT_RETRIES_KEY } from './write/conflict-retry.js';

@@ -1,8 +1,8 @@
 // Where a source resumes: the checkpoint stored in the extra metadata of the latest completed
-// commit written from that source. The commit that writes a batch is the one that records how far
+// commit written from that source (in the archived timeline when it was archived). The commit that writes a batch is the one that records how far
 // the source was read, so the table alone says what is in it, whatever happened to acks.
 
-import type { HudiTable } from '@lake/core';
+import { loadArchivedTimeline, type HudiTable } from '@lake/core';
 import { CheckpointError } from './errors.js';
 import type { Checkpoint } from './source.js';
 
@@ -35,15 +35,27 @@ export async function lastCommittedCheckpoint(table: HudiTable, sourceId: string
   for (let i = writes.length - 1; i >= 0; i--) {
     const instant = writes[i];
     if (rolledBack.has(instant.time)) continue;
-    const extra = (await timeline.commitMetadata(instant)).extraMetadata;
-    if (extra.get(SOURCE_ID_KEY) !== sourceId) continue;
-    const text = extra.get(CHECKPOINT_KEY);
-    if (text === undefined) continue;
-    try {
-      return { checkpoint: JSON.parse(text) as Checkpoint, instant: instant.time };
-    } catch {
-      throw new CheckpointError(`Commit ${instant.time} holds checkpoint ${JSON.stringify(text)} for source ${sourceId}, which is not JSON; roll the commit back or ingest under another source id.`);
-    }
+    const found = checkpointOf((await timeline.commitMetadata(instant)).extraMetadata, sourceId, instant.time);
+    if (found) return found;
+  }
+  // Other sources may have kept the table busy long enough for this source's last commit to be
+  // archived; starting over would ingest everything again.
+  const archived = await loadArchivedTimeline(table.store, table.config);
+  const old = archived.completedWrites().filter((i) => writes.length === 0 || i.time < writes[0].time);
+  for (let i = old.length - 1; i >= 0; i--) {
+    const found = checkpointOf(archived.commitMetadata(old[i]).extraMetadata, sourceId, old[i].time);
+    if (found) return found;
   }
   return undefined;
+}
+
+function checkpointOf(extra: ReadonlyMap<string, string>, sourceId: string, instant: string): CommittedCheckpoint | undefined {
+  if (extra.get(SOURCE_ID_KEY) !== sourceId) return undefined;
+  const text = extra.get(CHECKPOINT_KEY);
+  if (text === undefined) return undefined;
+  try {
+    return { checkpoint: JSON.parse(text) as Checkpoint, instant };
+  } catch {
+    throw new CheckpointError(`Commit ${instant} holds checkpoint ${JSON.stringify(text)} for source ${sourceId}, which is not JSON; roll the commit back or ingest under another source id.`);
+  }
 }

@@ -5,6 +5,7 @@
 
 import { Schema, Table, type RecordBatch } from 'apache-arrow';
 import {
+  archivedWritesBetween,
   buildFileSystemView,
   committedLogExtents,
   DEFAULT_PARTITION_PATH,
@@ -228,6 +229,10 @@ export class Scan implements AsyncIterable<RecordBatch> {
       for (const i of tl.completedWrites(bound)) {
         if (i.time <= start || !view.validInstants.has(i.time)) continue;
         for (const g of writtenFileGroups(await tl.commitMetadata(i))) touched.add(fileGroupKey(g.partitionPath, g.fileId));
+      }
+      // A start before the active timeline: archived commits name the file groups they wrote.
+      for (const a of await archivedWritesBetween(store, this.table.config, tl.completedWrites()[0]?.time, start, bound)) {
+        for (const g of writtenFileGroups(a.metadata)) touched.add(fileGroupKey(g.partitionPath, g.fileId));
       }
       slices = slices.filter((s) => touched.has(fileGroupKey(s.partitionPath, s.fileId)));
       commitTimeRange = { start, end: bound };

@@ -1,5 +1,6 @@
 // `lake compact`: merge-on-read tables get their logs merged into base files (Hudi compaction);
 // copy-on-write tables get their small base files stitched into target-size ones (clustering).
+// Then, as Hudi's table services do, the timeline is archived once it outgrows keep.max.
 // Safe from cron while writers append: a run finishes what a dead run left, and a writer that
 // touched the same file groups first wins.
 
@@ -49,6 +50,8 @@ export interface CompactSummary {
   bytesBefore: number;
   bytesAfter: number;
   records: number;
+  /** Instants archived after the run (Hudi's archival, beyond hoodie.keep.max.commits). */
+  archived: number;
   millis: number;
 }
 
@@ -174,6 +177,7 @@ export async function compactTable(uri: string, opts: CompactOptions, io: CliIO)
     bytesBefore: 0,
     bytesAfter: 0,
     records: 0,
+    archived: 0,
     millis: 0,
   };
   const bar = progressBar(io);
@@ -181,6 +185,10 @@ export async function compactTable(uri: string, opts: CompactOptions, io: CliIO)
     await (mor ? compactMor : clusterCow)(table, opts, summary, (p) => bar.update(p));
   } finally {
     bar.stop();
+  }
+  // As Hudi's table services do, archive the timeline once it outgrows hoodie.keep.max.commits.
+  if (!opts.dryRun && !opts.scheduleOnly && table.config.raw.get('hoodie.archive.automatic')?.trim().toLowerCase() !== 'false') {
+    summary.archived = (await table.archive()).archived.length;
   }
   summary.millis = Date.now() - started;
   return summary;
@@ -193,7 +201,8 @@ function describe(s: CompactSummary): string[] {
       ? [`Would compact ${s.fileGroups} file group(s), merging ${s.logFilesMerged} log file(s).`]
       : [`Would stitch ${s.fileGroups} small file(s) into ${s.filesWritten} (${formatBytes(s.bytesBefore)}).`];
   }
-  if (s.completed.length === 0 && s.scheduled.length === 0) return ['Nothing to do: no file group qualifies.'];
+  const archivedLine = s.archived > 0 ? [`Archived ${s.archived} instant(s) to .hoodie/archived/.`] : [];
+  if (s.completed.length === 0 && s.scheduled.length === 0) return ['Nothing to do: no file group qualifies.', ...archivedLine];
   const lines: string[] = [];
   if (s.completed.length === 0) lines.push(`Scheduled compaction ${s.scheduled.join(', ')} for ${s.fileGroups} file group(s); run it with --run-pending.`);
   else if (s.kind === 'compaction') {
@@ -202,7 +211,7 @@ function describe(s: CompactSummary): string[] {
     lines.push(`Clustered ${s.fileGroups} small file(s) into ${s.filesWritten} (replacecommit ${s.completed.join(', ')}).`);
   }
   if (s.completed.length > 0) lines.push(`Records: ${s.records}; bytes before: ${formatBytes(s.bytesBefore)}, after: ${formatBytes(s.bytesAfter)}; time: ${(s.millis / 1000).toFixed(1)} s.`);
-  return lines;
+  return [...lines, ...archivedLine];
 }
 
 export async function compactCommand(uri: string, opts: CompactOptions, io: CliIO): Promise<void> {

@@ -34,6 +34,9 @@ export interface ViewOptions {
   listing?: PartitionListing[];
 }
 
+/** Actions of Hudi's write timeline: those that write data files, and their plans. */
+const WRITE_TIMELINE_ACTIONS: ReadonlySet<string> = new Set(['commit', 'deltacommit', 'replacecommit', 'compaction', 'logcompaction', 'clustering']);
+
 /** The set of write instants whose files a reader may see. */
 export async function validWriteInstants(timeline: Timeline, asOf?: string): Promise<Set<string>> {
   const rolledBack = await timeline.rolledBackInstants();
@@ -44,12 +47,14 @@ export async function validWriteInstants(timeline: Timeline, asOf?: string): Pro
 
 /**
  * Hudi's visibility rule: an instant counts when it completed in the active timeline, or when it
- * is older than the active timeline's first instant (archived) and not pending in it.
+ * is older than the active write timeline's first instant (archived) and not pending in it.
  */
 export async function instantVisibility(timeline: Timeline, asOf?: string): Promise<{ valid: Set<string>; isVisible: (t: string) => boolean }> {
   const valid = await validWriteInstants(timeline, asOf);
   const rolledBack = await timeline.rolledBackInstants();
-  const start = timeline.instants[0]?.time;
+  // The start of the write timeline, not of every action: cleans and rollbacks are archived on
+  // their own counts, so an old clean can stay active after newer commits were archived.
+  const start = timeline.instants.find((i) => WRITE_TIMELINE_ACTIONS.has(i.action))?.time;
   const pending = new Set(timeline.pending().map((i) => i.time));
   const isVisible = (t: string): boolean =>
     valid.has(t) ||

@@ -40,6 +40,8 @@ import { rollbackFailedWrites, rollbackFailedWritesWithTimeline, rollbackWrite, 
 import { checkNotCleaned, cleanTable, removeAbandonedWrites, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
+import { archivedWritesBetween } from '../timeline/archived-timeline.js';
+import { archiveAfterWrite, archiveSettings, archiveTimeline, autoArchiveEnabled, type ArchiveOptions, type ArchiveResult } from '../services/archive.js';
 
 export type TableWriteOptions = WriteOptions & {
   ids?: WriterIds;
@@ -215,9 +217,13 @@ export class HudiTable {
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
     assertWritable(this.config, 'write');
     checkInlineServices(this.config, options);
+    // Settings Hudi would reject fail before anything is written, not after the commit.
+    if (autoArchiveEnabled(this)) archiveSettings(this);
+    let primed: Timeline | undefined;
     const result = await retryOnConflict(options?.conflictRetries ?? tableConflictRetries(this.config), async () => {
       // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
       const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
+      primed = recovered?.timeline;
       // The timeline it loaded serves the write's first look at the timeline.
       return recovered ? withPrimedTimeline(this, recovered.timeline, run) : run();
     });
@@ -226,6 +232,10 @@ export class HudiTable {
       const { maxDeltaCommits, ...rest } = inline;
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: maxDeltaCommits } });
     }
+    // Hudi's auto-archive; free (no listing) until the timeline outgrows hoodie.keep.max.commits.
+    // The write is committed by now: a failed archival must not report it as failed (a caller
+    // retrying would write it twice); the next write or `lake compact` archives instead.
+    await archiveAfterWrite(this, inline ? undefined : primed, 1).catch(() => undefined);
     if (options?.afterCommit) await options.afterCommit(result, this);
     return result;
   }
@@ -272,6 +282,15 @@ export class HudiTable {
     assertWritable(this.config, 'roll back');
     if (instant !== undefined) return [await rollbackWrite(this, instant, options)];
     return rollbackFailedWrites(this, options);
+  }
+
+  /**
+   * Archives the timeline as Hudi does: once more than `hoodie.keep.max.commits` (30) completed
+   * writes are active, the oldest move to `.hoodie/archived/` until `hoodie.keep.min.commits` (20)
+   * remain, never past a pending instant, a savepoint or what the latest clean retains.
+   */
+  archive(options: ArchiveOptions = {}): Promise<ArchiveResult> {
+    return archiveTimeline(this, options);
   }
 
   /**
@@ -350,6 +369,12 @@ export class HudiTable {
       for (const i of tl.completedWrites(endBound)) {
         if (i.time <= startBound || !ctx.view.validInstants.has(i.time)) continue;
         for (const g of writtenFileGroups(await tl.commitMetadata(i))) touched.add(fileGroupKey(g.partitionPath, g.fileId));
+      }
+      // A start before the active timeline: the archived commits' metadata names their file groups.
+      if (endBound !== undefined) {
+        for (const a of await archivedWritesBetween(this.store, this.config, tl.completedWrites()[0]?.time, startBound, endBound)) {
+          for (const g of writtenFileGroups(a.metadata)) touched.add(fileGroupKey(g.partitionPath, g.fileId));
+        }
       }
       return { ctx, touched, startBound, endBound };
     })();

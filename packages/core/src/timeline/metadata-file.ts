@@ -9,13 +9,13 @@ import { CorruptTimelineError } from '../errors.js';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
 /** Avro values as JSON: maps -> objects, longs -> numbers (strings beyond 2^53), bytes -> null. */
-function toJson(type: AvroType, value: unknown): JsonValue {
+export function avroToJson(type: AvroType, value: unknown): JsonValue {
   if (value === null || value === undefined) return null;
   switch (type.kind) {
     case 'union': {
-      if (value instanceof AvroUnionValue) return toJson(type.branches[value.branch], value.value);
+      if (value instanceof AvroUnionValue) return avroToJson(type.branches[value.branch], value.value);
       const branch = type.branches.find((b) => b.kind !== 'null');
-      return branch ? toJson(branch, value) : null;
+      return branch ? avroToJson(branch, value) : null;
     }
     case 'long': {
       const v = value as bigint;
@@ -25,16 +25,16 @@ function toJson(type: AvroType, value: unknown): JsonValue {
     case 'fixed':
       return null;
     case 'array':
-      return (value as unknown[]).map((v) => toJson(type.items, v));
+      return (value as unknown[]).map((v) => avroToJson(type.items, v));
     case 'map': {
       const out: { [k: string]: JsonValue } = {};
-      for (const [k, v] of value as [string, unknown][]) out[k] = toJson(type.values, v);
+      for (const [k, v] of value as [string, unknown][]) out[k] = avroToJson(type.values, v);
       return out;
     }
     case 'record': {
       const out: { [k: string]: JsonValue } = {};
       const rec = value as Record<string, unknown>;
-      for (const f of type.fields) out[f.name] = toJson(f.type, rec[f.name]);
+      for (const f of type.fields) out[f.name] = avroToJson(f.type, rec[f.name]);
       return out;
     }
     default:
@@ -52,7 +52,7 @@ export function decodeMetadataFile(bytes: Uint8Array, file: string): { [k: strin
     try {
       const container = readAvroContainer(bytes);
       if (container.records.length === 0) return undefined;
-      const v = toJson(container.schema, container.records[0]);
+      const v = avroToJson(container.schema, container.records[0]);
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('first record is not a record');
       return v;
     } catch (e) {
