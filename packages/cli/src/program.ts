@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { LakeError } from '@lake/storage';
 import type { CliIO } from './io.js';
-import { nonNegativeInt, positiveInt } from './options.js';
+import { collectList, nonNegativeInt, positiveInt, probability } from './options.js';
 import { outputFormats } from './render/formats.js';
 import { createCommand } from './commands/create.js';
 import { historyCommand } from './commands/history.js';
@@ -42,6 +42,14 @@ export function buildProgram(io: CliIO): Command {
         .choices(['snappy', 'zstd', 'gzip', 'uncompressed'])
         .default('snappy'),
     )
+    .option(
+      '--bloom-filter <columns>',
+      'give these columns a Parquet bloom filter in every row group, for erasure and = / IN queries (parquet.bloom.filter.enabled#<column>); repeatable or comma-separated',
+      collectList,
+      [],
+    )
+    .option('--bloom-filter-fpp <p>', 'false-positive probability of those filters (default 0.01)', probability)
+    .option('--bloom-filter-ndv <n>', 'distinct values per row group the filters are sized for (default: the row group\'s row count)', positiveInt)
     .action((uri: string, opts) => createCommand(uri, opts, io));
 
   program

@@ -216,6 +216,14 @@ export { type WriteInput, type WriterIds } from './write/table-writes.js';
 export { type WriteOptions, type WriteResult, type WriteOperation } from './write/write-client.js';
 export { type FileSizing, defaultFileSizing } from './write/file-sizing.js';
 export { COMPRESSION_CODEC_PROPERTY, DEFAULT_COMPRESSION, tableCompression } from './write/compression.js';
+export {
+  BLOOM_FILTER_ENABLED_PREFIX,
+  BLOOM_FILTER_NDV_PREFIX,
+  BLOOM_FILTER_FPP_PREFIX,
+  tableBloomFilterColumns,
+  bloomFilterTableProperties,
+  type BloomFilterColumn,
+} from './write/column-bloom-filters.js';
 export { rowsToTable, inferSchema, type Row } from './arrow/from-rows.js';
 export { ConflictError, InvalidWriteError, TableExistsError } from './errors.js';
 export { rowsToJson, vectorValueToJson, dataValueToJson, formatDecimal, formatTimestamp, formatDate, type JsonValue as RowValue } from './arrow/to-json.js';

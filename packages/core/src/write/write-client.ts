@@ -27,6 +27,7 @@ import { encodeBaseFile } from './base-file-writer.js';
 import { claimCommit, latestClaim } from './commit-claims.js';
 import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
 import { tableCompression } from './compression.js';
+import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizing } from './file-sizing.js';
 import { locateLiveKeys } from './live-keys.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
@@ -615,7 +616,7 @@ async function writeFileGroup(ctx: WriteContext, w: GroupWrite): Promise<WriteSt
   const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
   const data = parts.length > 0 ? concatBatches(w.dataSchema, parts) : concatBatches(w.dataSchema, []);
   const withMeta = attachMetaColumns(data, { commitTimes, seqNos, recordKeys: keys, partitionPath: plan.partition, fileName });
-  const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression });
+  const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) });
   const marker = `.hoodie/.temp/${instant}/${path}.marker.${plan.slice ? 'MERGE' : 'CREATE'}`;
   await store.put(marker, new Uint8Array());
   w.onFile(path, marker);
