@@ -95,6 +95,17 @@ describe('lake CLI', () => {
     expect(bad.code).toBe(2);
   });
 
+  it('creates a table whose files carry bloom filters on the columns asked for', async () => {
+    const t = join(dir, 'bloom');
+    expect((await lake('create', t, '--key', 'id', '--bloom-filter', 'user_id,dt', '--bloom-filter', 'ts', '--bloom-filter-fpp', '0.05')).code).toBe(0);
+    const props = await readFile(join(t, '.hoodie', 'hoodie.properties'), 'utf8');
+    for (const c of ['user_id', 'dt', 'ts']) {
+      expect(props).toMatch(new RegExp(`^parquet\\.bloom\\.filter\\.enabled\\\\#${c}=true$`, 'm'));
+      expect(props).toMatch(new RegExp(`^parquet\\.bloom\\.filter\\.fpp\\\\#${c}=0\\.05$`, 'm'));
+    }
+    expect((await lake('create', join(dir, 'bloom-bad'), '--key', 'id', '--bloom-filter', 'user_id', '--bloom-filter-fpp', '1.5')).code).toBe(2);
+  });
+
   it('has help for every command', async () => {
     const help = await lake('--help');
     expect(help.code).toBe(0);
