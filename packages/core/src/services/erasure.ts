@@ -9,7 +9,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 import { NotFoundError, type ObjectStore } from '@lake/storage';
-import { byteSourceFromStore, columnStatistics, openParquet, type StatValue } from '@lake/parquet';
 
 import { InvalidWriteError, LogFormatError } from '../errors.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
@@ -28,6 +27,7 @@ import { executeWrite } from '../write/write-client.js';
 import { writeContext } from '../write/table-writes.js';
 import { ERASURES_PREFIX, writeCleanInstant } from './clean.js';
 import { runCompaction, scheduleCompaction } from './compaction.js';
+import { newSearchLog, searchBaseFile, type SearchLog } from './erasure-search.js';
 
 
 export interface ErasureRequest {
@@ -42,6 +42,12 @@ export interface ErasureRequest {
 export interface ErasureVerification {
   at: string;
   filesScanned: number;
+  /**
+   * Row groups of base files read and left unread: a row group whose bloom filter rules out every
+   * erased value cannot hold one. Absent when the values were not at hand (a later re-run keeps
+   * only their salted hashes), and then every row group was read.
+   */
+  search?: SearchLog;
   /** Rows holding an erased value in any data file of the table: must be 0. */
   matches: number;
   passed: boolean;
@@ -62,6 +68,8 @@ export interface ErasureRecord {
   filesSkipped: number;
   filesRewritten: string[];
   filesPurged: string[];
+  /** What the search of the snapshot and of older files read, and what statistics and bloom filters let it skip. */
+  search?: SearchLog;
   verification: ErasureVerification;
 }
 
@@ -73,57 +81,16 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function statText(v: StatValue | undefined): string | number | bigint | undefined {
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') return v;
-  return undefined;
-}
-
-/** Whether any value can lie in [min, max]: false only when the statistics prove it cannot. */
-function mayHold(values: readonly (string | number | bigint)[], min: StatValue | undefined, max: StatValue | undefined): boolean {
-  const lo = statText(min);
-  const hi = statText(max);
-  if (lo === undefined || hi === undefined) return true;
-  for (const v of values) {
-    if (typeof lo === 'string' && typeof v === 'string' && typeof hi === 'string') {
-      if (v >= lo && v <= hi) return true;
-    } else if (typeof lo !== 'string' && typeof v !== 'string' && typeof hi !== 'string') {
-      if (v >= lo && v <= hi) return true;
-    } else {
-      return true;
-    }
-  }
-  return false;
-}
-
 function matcher(values: readonly (string | number | bigint)[]): (v: unknown) => boolean {
   const wanted = new Set(values.map((v) => String(v)));
   return (v) => v !== null && v !== undefined && wanted.has(String(v));
 }
 
 /** Rows of one data file whose column holds a wanted value, with their record keys. */
-async function scanFile(store: ObjectStore, path: string, column: string, wanted: (v: unknown) => boolean, values: readonly (string | number | bigint)[], prune: boolean): Promise<{ skipped: boolean; keys: string[] }> {
+async function scanFile(store: ObjectStore, path: string, column: string, wanted: (v: unknown) => boolean, values: readonly (string | number | bigint)[], prune: boolean, log?: SearchLog): Promise<{ skipped: boolean; keys: string[] }> {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const keys: string[] = [];
-  if (parseBaseFileName(name)) {
-    let reader;
-    try {
-      reader = await openParquet(await byteSourceFromStore(store, path), { name: path });
-    } catch (e) {
-      if (e instanceof NotFoundError) return { skipped: true, keys };
-      throw e;
-    }
-    if (!reader.metadata.columns.some((c) => c.name === column)) return { skipped: true, keys };
-    if (prune) {
-      const stats = columnStatistics(reader.metadata, column);
-      if (!mayHold(values, stats.min, stats.max)) return { skipped: true, keys };
-    }
-    const cols = reader.metadata.columns.some((c) => c.name === META.recordKey) ? [column, META.recordKey] : [column];
-    const table = await reader.read({ columns: cols });
-    const col = table.getChild(column);
-    const keyCol = table.getChild(META.recordKey);
-    for (let i = 0; i < table.numRows; i++) if (wanted(col?.get(i))) keys.push(String(keyCol?.get(i) ?? ''));
-    return { skipped: false, keys };
-  }
+  if (parseBaseFileName(name)) return searchBaseFile(store, path, column, wanted, { values, statistics: prune, bloomFilters: true, ...(log ? { log } : {}) });
   if (parseLogFileName(name)) {
     let bytes: Uint8Array;
     try {
@@ -160,8 +127,12 @@ async function dataFiles(store: ObjectStore): Promise<{ partition: string; key: 
   return out;
 }
 
-/** Re-reads every data file of the table for values whose salted hash is in `hashes`. */
-async function verify(store: ObjectStore, column: string, salt: string, hashes: ReadonlySet<string>): Promise<ErasureVerification> {
+/**
+ * Re-reads every data file of the table for values whose salted hash is in `hashes`; with the
+ * erased `values` at hand, base file row groups whose bloom filter rules them all out are skipped.
+ */
+async function verify(store: ObjectStore, column: string, salt: string, hashes: ReadonlySet<string>, values: readonly (string | number | bigint)[] = []): Promise<ErasureVerification> {
+  const log = values.length > 0 ? newSearchLog() : undefined;
   const files = await dataFiles(store);
   let matches = 0;
   const seen = new Map<string, boolean>();
@@ -175,8 +146,8 @@ async function verify(store: ObjectStore, column: string, salt: string, hashes: 
     }
     return hit;
   };
-  for (const f of files) matches += (await scanFile(store, f.key, column, wanted, [], false)).keys.length;
-  return { at: new Date().toISOString(), filesScanned: files.length, matches, passed: matches === 0 };
+  for (const f of files) matches += (await scanFile(store, f.key, column, wanted, values, false, log)).keys.length;
+  return { at: new Date().toISOString(), filesScanned: files.length, matches, passed: matches === 0, ...(log ? { search: log } : {}) };
 }
 
 async function saveRecord(store: ObjectStore, record: ErasureRecord): Promise<void> {
@@ -230,6 +201,7 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
     filesSkipped: 0,
     filesRewritten: [],
     filesPurged: [],
+    search: newSearchLog(),
     verification: { at: '', filesScanned: 0, matches: -1, passed: false },
   };
 
@@ -243,7 +215,7 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
     let keys: string[];
     if (slice.logFiles.length === 0 && slice.baseFile) {
       // A base file alone is the snapshot: its statistics can rule it out without reading it.
-      const scan = await scanFile(store, slice.baseFile.path, column, wanted, values, true);
+      const scan = await scanFile(store, slice.baseFile.path, column, wanted, values, true, record.search);
       if (scan.skipped) record.filesSkipped++;
       else record.filesExamined++;
       keys = scan.keys;
@@ -305,7 +277,7 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
   const purge = new Map<string, string[]>();
   for (const f of await dataFiles(store)) {
     if (live.has(f.key)) continue;
-    const scan = await scanFile(store, f.key, column, wanted, values, true);
+    const scan = await scanFile(store, f.key, column, wanted, values, true, record.search);
     if (scan.keys.length > 0) purge.set(f.partition, [...(purge.get(f.partition) ?? []), f.key]);
   }
   if (purge.size > 0) {
@@ -315,7 +287,7 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
   }
 
   // 4. Proof: nothing in the table folder holds a value any more.
-  record.verification = await verify(store, column, salt, new Set(record.valueHashes));
+  record.verification = await verify(store, column, salt, new Set(record.valueHashes), values);
   await saveRecord(store, record);
   return { ...record, dryRun: false };
 }
