@@ -78,6 +78,31 @@ describe('erasure search with bloom filters', () => {
     expect(again.verification.search).toBeUndefined();
   });
 
+  it('a dry run reports the bytes the search read and the files and bytes it would rewrite, and changes nothing', async () => {
+    const t = await table(true);
+    const before = await t.fileSlices();
+    const r = await t.erase({ column: 'user_id', values: ['u150x'], dryRun: true });
+    expect(r.dryRun).toBe(true);
+    expect(r.rowsErased).toBe(2);
+    const holders = before.filter((s) => s.partitionPath.endsWith('03') || s.partitionPath.endsWith('07'));
+    expect(r.plannedRewrites!.files.sort()).toEqual(holders.map((s) => s.baseFile!.path).sort());
+    expect(r.plannedRewrites!.bytes).toBe(holders.reduce((n, s) => n + s.baseFile!.size!, 0));
+    expect(r.search!.bytesRead).toBeGreaterThan(0);
+    expect(await t.fileSlices()).toEqual(before);
+  });
+
+  it('erasing many ids rewrites each affected file group once, in one commit', async () => {
+    const t = await table(true);
+    const ids = Array.from({ length: 1000 }, (_, i) => (i < 20 ? `u${String(i).padStart(3, '0')}` : `absent-${i}`));
+    const r = await t.erase({ column: 'user_id', values: ids, requestId: 'many' });
+    expect(r.rowsErased).toBe(20 * 10);
+    // one delete commit (plus the purge's clean)
+    expect(r.instants.length).toBe(r.filesPurged.length > 0 ? 2 : 1);
+    const groups = r.filesRewritten.map((p) => p.slice(0, p.lastIndexOf('_', p.lastIndexOf('_') - 1)));
+    expect(new Set(groups).size).toBe(groups.length);
+    expect(groups.length).toBe(DAYS);
+  });
+
   it('probes integer columns with ids given as text', async () => {
     const store = new MemoryStore(`erasure-search-${process.pid}-${n++}`);
     const t = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], bloomFilters: ['account'] });

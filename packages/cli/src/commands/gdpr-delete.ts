@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 
-import { openTable, type ErasureRecord } from '@lake/core';
+import { openTable, type ErasureRecord, type ErasureReport } from '@lake/core';
 import { LakeError } from '@lake/storage';
 
 import type { CliIO } from '../io.js';
@@ -19,13 +19,26 @@ export interface GdprDeleteOptions {
   json?: boolean;
 }
 
-function summary(r: ErasureRecord, dryRun: boolean): string[] {
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
+}
+
+function summary(r: ErasureReport, dryRun: boolean): string[] {
   const lines = [
     dryRun
       ? `Would erase ${r.rowsErased} row(s) where ${r.column} matches ${r.valueHashes.length} value(s).`
       : `Erasure ${r.requestId}: ${r.rowsErased} row(s) where ${r.column} matched ${r.valueHashes.length} value(s) removed from the latest snapshot.`,
-    `Files examined: ${r.filesExamined}, skipped by statistics: ${r.filesSkipped}.`,
+    `Files examined: ${r.filesExamined}, skipped by statistics or bloom filters: ${r.filesSkipped}.`,
   ];
+  const s = r.search;
+  if (s) {
+    lines.push(
+      `Search read ${mib(s.bytesRead)}: ${s.rowGroupsRead} row group(s) read, ${s.rowGroupsSkippedByStatistics} skipped by statistics, ${s.rowGroupsSkippedByBloomFilter} by bloom filters.`,
+    );
+  }
+  if (dryRun && r.plannedRewrites) {
+    lines.push(`Would rewrite ${r.plannedRewrites.files.length} file(s), ${mib(r.plannedRewrites.bytes)}.`);
+  }
   if (!dryRun) {
     lines.push(`Files rewritten: ${r.filesRewritten.length}; older files purged: ${r.filesPurged.length}; instants: ${r.instants.join(', ') || 'none'}.`);
     lines.push(verification(r));
@@ -36,8 +49,9 @@ function summary(r: ErasureRecord, dryRun: boolean): string[] {
 
 function verification(r: ErasureRecord): string {
   const v = r.verification;
+  const skipped = v.search && v.search.rowGroupsSkippedByBloomFilter > 0 ? ` (${v.search.rowGroupsSkippedByBloomFilter} row group(s) ruled out by bloom filters, listed in the proof)` : '';
   return v.passed
-    ? `Verified ${v.at}: ${v.filesScanned} data file(s) re-read, no row holds an erased value.`
+    ? `Verified ${v.at}: ${v.filesScanned} data file(s) re-read${skipped}, no row holds an erased value.`
     : `VERIFICATION FAILED ${v.at}: ${v.matches} row(s) in ${v.filesScanned} data file(s) still hold an erased value.`;
 }
 

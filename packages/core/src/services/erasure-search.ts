@@ -15,6 +15,7 @@ import {
   type StatValue,
 } from '@lake/parquet';
 
+import type { FileSlice } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
 
 export type ErasureValue = string | number | bigint;
@@ -166,4 +167,18 @@ export async function searchBaseFile(
     if (byBloom.length > 0) log.skipped.push({ file: path, rowGroups: byBloom, reason: 'bloom-filter' });
   }
   return { skipped: candidates.length === 0, keys };
+}
+
+/** Files a dry run says the erasure would rewrite: the current files of each touched file group. */
+export interface PlannedRewrites {
+  files: string[];
+  /** Their total size: what the rewrite reads back (and roughly writes) besides the search. */
+  bytes: number;
+}
+
+export function addPlannedRewrite(plan: PlannedRewrites, slice: FileSlice): void {
+  for (const f of [...(slice.baseFile ? [slice.baseFile] : []), ...slice.logFiles]) {
+    plan.files.push(f.path);
+    plan.bytes += f.size ?? 0;
+  }
 }

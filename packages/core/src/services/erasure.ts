@@ -27,7 +27,7 @@ import { executeWrite } from '../write/write-client.js';
 import { writeContext } from '../write/table-writes.js';
 import { ERASURES_PREFIX, writeCleanInstant } from './clean.js';
 import { runCompaction, scheduleCompaction } from './compaction.js';
-import { newSearchLog, searchBaseFile, type SearchLog } from './erasure-search.js';
+import { addPlannedRewrite, newSearchLog, searchBaseFile, type PlannedRewrites, type SearchLog } from './erasure-search.js';
 
 
 export interface ErasureRequest {
@@ -75,6 +75,8 @@ export interface ErasureRecord {
 
 export interface ErasureReport extends ErasureRecord {
   dryRun: boolean;
+  /** Dry run only: the files of the file groups the erasure would rewrite, and their bytes. */
+  plannedRewrites?: PlannedRewrites;
 }
 
 function sha256(text: string): string {
@@ -210,6 +212,7 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
   const view = await buildFileSystemView(store, timeline, {});
   const targets = { keys: [] as string[], partitions: [] as string[] };
   const touched = new Set<string>();
+  const rewrites: PlannedRewrites = { files: [], bytes: 0 };
   const output = projectSchema(schema, new Set([META.recordKey, column]));
   for (const slice of latestFileSlices(view)) {
     let keys: string[];
@@ -237,14 +240,17 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
       targets.keys.push(key);
       targets.partitions.push(slice.partitionPath);
     }
-    if (keys.length > 0) touched.add(fileGroupKey(slice.partitionPath, slice.fileId));
+    if (keys.length > 0) {
+      touched.add(fileGroupKey(slice.partitionPath, slice.fileId));
+      addPlannedRewrite(rewrites, slice);
+    }
   }
   // Keys seen in logs may already be deleted or updated away: the delete is keyed, so either way
   // the key's record leaves the snapshot; count distinct keys.
   const unique = new Map<string, string>();
   targets.keys.forEach((k, i) => unique.set(`${targets.partitions[i]}\u0000${k}`, targets.partitions[i]));
   record.rowsErased = unique.size;
-  if (request.dryRun) return { ...record, dryRun: true };
+  if (request.dryRun) return { ...record, dryRun: true, plannedRewrites: rewrites };
 
   const ctx = writeContext(table);
   if (unique.size > 0) {
