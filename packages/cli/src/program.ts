@@ -130,7 +130,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--id <value>', 'a value to erase (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--ids-file <file>', 'values to erase, one per line')
     .option('--request-id <id>', 'names the request in the proof record')
-    .option('--dry-run', 'report what would be erased, change nothing')
+    .option('--dry-run', 'report the rows that would be erased, the bytes the search read (statistics and bloom filters skip row groups) and the files and bytes that would be rewritten; change nothing')
     .option('--verify <request-id>', 're-run the verification of an earlier erasure')
     .option('--json', 'print the report as JSON')
     .action((uri: string, opts) => gdprDeleteCommand(uri, opts, io));
