@@ -13,7 +13,7 @@ import { bloomFromBitset, bloomMightContain, type SplitBlockBloom } from './spli
 export interface ColumnBloomFilters {
   column: ParquetColumn;
   filters: (SplitBlockBloom | undefined)[];
-  /** Bytes fetched to load them (headers and bitsets). */
+  /** Bytes asked of the source to load them (headers and bitsets; a source may serve some from memory). */
   bytesRead: number;
 }
 

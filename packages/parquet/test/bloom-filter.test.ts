@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { Int32, Int64, Table, vectorFromArray, Utf8 } from 'apache-arrow';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { hashParquetValue, readBloomFilter, sbbfContains } from 'hyparquet/src/bloom.js';
-import { bloomFilterBytes, bloomProbe, byteSourceFromBytes, loadColumnBloomFilters, readParquet, readParquetMetadata, writeParquet } from '../src/index.js';
+import { bloomFilterBytes, bloomProbe, byteSourceFromBytes, loadColumnBloomFilters, openParquet, readParquet, readParquetMetadata, writeParquet } from '../src/index.js';
 
 function events(users: string[], n: number): Table {
   return new Table({
@@ -63,6 +63,23 @@ describe('writeParquet bloomFilters', () => {
     // header + 16 KiB bitset
     expect(md.rowGroups[0].columns[1].bloomFilter!.length).toBeGreaterThan(16384);
     expect(md.rowGroups[0].columns[1].bloomFilter!.length).toBeLessThan(16384 + 32);
+  });
+
+  it('a reader serves filters from its footer read when they lie inside it, and fetches them otherwise', async () => {
+    const file = writeParquet(events(['a', 'b'], 500), { rowGroupSize: 100, bloomFilters: [{ column: 'user_id' }] });
+    const small = await openParquet(byteSourceFromBytes(file));
+    expect(small.stats.requests).toBe(1);
+    const fromTail = (await small.bloomFilters('user_id'))!;
+    expect(small.stats.requests).toBe(1);
+    expect(fromTail.filters).toHaveLength(5);
+    expect(bloomProbe(fromTail, ['b'])(4)).toBe(true);
+    expect(bloomProbe(fromTail, ['zz'])(4)).toBe(false);
+    const meta = readParquetMetadata(file);
+    const far = await openParquet(byteSourceFromBytes(file), { footerReadSize: meta.metadataLength + 8 });
+    const fetched = (await far.bloomFilters('user_id'))!;
+    expect(far.stats.requests).toBe(2);
+    expect(fetched.filters.map((f) => f!.words)).toEqual(fromTail.filters.map((f) => f!.words));
+    expect(await far.bloomFilters('id')).toBeUndefined();
   });
 
   it('rejects a false-positive probability outside (0, 1)', () => {

@@ -9,7 +9,6 @@ import {
   bloomProbe,
   byteSourceFromStore,
   columnStatistics,
-  loadColumnBloomFilters,
   openParquet,
   type ParquetColumn,
   type StatValue,
@@ -138,11 +137,9 @@ export async function searchBaseFile(
       return keep;
     });
   }
-  let bloomBytes = 0;
   if (options.bloomFilters && options.values.length > 0 && candidates.length > 0) {
-    const filters = await loadColumnBloomFilters(await byteSourceFromStore(store, path, reader.size), meta, column, path);
+    const filters = await reader.bloomFilters(column);
     if (filters) {
-      bloomBytes = filters.bytesRead;
       const maybe = bloomProbe(filters, probeValues(options.values, leaf));
       candidates = candidates.filter((rg) => {
         const keep = maybe(rg);
@@ -159,7 +156,7 @@ export async function searchBaseFile(
     for (let i = 0; i < table.numRows; i++) if (wanted(col?.get(i))) keys.push(String(keyCol?.get(i) ?? ''));
   }
   if (log) {
-    log.bytesRead += reader.stats.bytesRead + bloomBytes;
+    log.bytesRead += reader.stats.bytesRead;
     log.rowGroupsRead += candidates.length;
     log.rowGroupsSkippedByStatistics += byStatistics.length;
     log.rowGroupsSkippedByBloomFilter += byBloom.length;
