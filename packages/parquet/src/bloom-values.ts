@@ -35,11 +35,20 @@ function hashableArrowType(type: DataType): boolean {
   }
 }
 
+/** Hashes of a column's rows as 32-bit halves (row i: low at 2i, high at 2i+1); `valid[i]` 0 for nulls. */
+export interface ColumnHashes {
+  halves: Uint32Array;
+  valid: Uint8Array;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
- * Hashes of every row's value (undefined for nulls) of an Arrow column stored as `column`.
- * Throws PARQUET_INVALID_ARGUMENT for a type whose stored bytes lake does not reproduce.
+ * Hashes of every row's value of an Arrow column stored as `column`, split into 32-bit halves
+ * so filters are filled without BigInt arithmetic per value. Throws PARQUET_INVALID_ARGUMENT for
+ * a type whose stored bytes lake does not reproduce.
  */
-export function arrowColumnHashes(vector: Vector, column: ParquetColumn): (bigint | undefined)[] {
+export function arrowColumnHashes(vector: Vector, column: ParquetColumn): ColumnHashes {
   if (!hashableArrowType(vector.type)) {
     throw new ParquetError(
       'PARQUET_INVALID_ARGUMENT',
@@ -48,25 +57,46 @@ export function arrowColumnHashes(vector: Vector, column: ParquetColumn): (bigin
         'Remove the column from the bloom filter columns.',
     );
   }
-  const out: (bigint | undefined)[] = new Array(vector.length);
+  const all = new BigUint64Array(vector.length);
+  const valid = new Uint8Array(vector.length);
   let row = 0;
   for (const data of vector.data) {
-    hashData(data, column, out, row);
+    hashData(data, column, all, valid, row);
     row += data.length;
   }
-  return out;
+  if (LITTLE_ENDIAN) return { halves: new Uint32Array(all.buffer), valid };
+  const halves = new Uint32Array(all.length * 2);
+  for (let i = 0; i < all.length; i++) {
+    halves[2 * i] = Number(all[i] & 0xffffffffn);
+    halves[2 * i + 1] = Number(all[i] >> 32n);
+  }
+  return { halves, valid };
 }
 
-function hashData(data: Data, column: ParquetColumn, out: (bigint | undefined)[], first: number): void {
+function hashData(data: Data, column: ParquetColumn, out: BigUint64Array, valid: Uint8Array, first: number): void {
   const typeId = data.type.typeId;
+  const noNulls = data.nullCount === 0;
+  const binary = typeId === Type.Utf8 || typeId === Type.Binary || typeId === Type.LargeUtf8 || typeId === Type.LargeBinary;
+  if (binary && (column.physicalType === 'BYTE_ARRAY' || column.physicalType === 'FIXED_LEN_BYTE_ARRAY')) {
+    // the stored bytes straight from Arrow's buffers: no string is decoded and re-encoded
+    const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+    const bytes = data.values as Uint8Array;
+    for (let i = 0; i < data.length; i++) {
+      if (!noNulls && !data.getValid(i)) continue;
+      out[first + i] = xxhash64Bytes(bytes.subarray(Number(offsets[data.offset + i]), Number(offsets[data.offset + i + 1])));
+      valid[first + i] = 1;
+    }
+    return;
+  }
   // fixed-width values are read from the buffer as stored (Arrow's getters turn dates and
-  // timestamps into milliseconds); strings, binaries and dictionary entries through the getter
+  // timestamps into milliseconds); fixed-size binaries and dictionary entries through the getter
   const fixedWidth = typeId === Type.Int || typeId === Type.Float || typeId === Type.Date || typeId === Type.Timestamp;
   const values = data.values as ArrayLike<number | bigint>;
   const vector = fixedWidth ? undefined : makeVector(data);
   for (let i = 0; i < data.length; i++) {
-    if (!data.getValid(i)) out[first + i] = undefined;
-    else out[first + i] = hashStored(fixedWidth ? values[data.offset + i] : vector!.get(i), column);
+    if (!noNulls && !data.getValid(i)) continue;
+    out[first + i] = BigInt.asUintN(64, hashStored(fixedWidth ? values[data.offset + i] : vector!.get(i), column));
+    valid[first + i] = 1;
   }
 }
 

@@ -8,7 +8,7 @@ import type { Table } from 'apache-arrow';
 import { ParquetError } from './errors.js';
 import { footerFromBytes } from './footer.js';
 import { arrowColumnHashes } from './bloom-values.js';
-import { bloomBitset, bloomFilterBytes, bloomInsert, DEFAULT_BLOOM_FPP, newBloom } from './split-block-bloom.js';
+import { bloomBitset, bloomFilterBytes, bloomInsertHalves, DEFAULT_BLOOM_FPP, newBloom } from './split-block-bloom.js';
 import { encodeBloomHeader } from './bloom-header.js';
 import {
   COPY,
@@ -56,13 +56,12 @@ export function addBloomFilters(file: Uint8Array, table: Table, columns: readonl
     const leaf = meta.columns.find((c) => c.path.length === 1 && c.name === spec.column);
     const vector = table.getChild(spec.column);
     if (!leaf || !vector) continue;
-    const hashes = arrowColumnHashes(vector, leaf);
+    const { halves, valid } = arrowColumnHashes(vector, leaf);
     let row = 0;
     for (const rg of meta.rowGroups) {
       const filter = newBloom(bloomFilterBytes(spec.ndv ?? rg.numRows, spec.fpp ?? DEFAULT_BLOOM_FPP));
       for (let i = row; i < row + rg.numRows; i++) {
-        const h = hashes[i];
-        if (h !== undefined) bloomInsert(filter, h);
+        if (valid[i]) bloomInsertHalves(filter, halves[2 * i + 1], halves[2 * i]);
       }
       row += rg.numRows;
       const bitset = bloomBitset(filter);

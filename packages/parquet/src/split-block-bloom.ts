@@ -39,21 +39,25 @@ export function newBloom(numBytes: number): SplitBlockBloom {
   return { words: new Uint32Array(numBytes / 4) };
 }
 
-function blockOffset(hash: bigint, words: Uint32Array): number {
-  const blocks = BigInt(words.length >>> 3);
-  return Number(((BigInt.asUintN(64, hash) >> 32n) * blocks) >> 32n) << 3;
+// The high 32 bits times the block count, shifted down 32: exact in doubles (2^32 * 2^22 < 2^53).
+function blockOffset(hi: number, words: Uint32Array): number {
+  return Math.floor((hi * (words.length >>> 3)) / 4294967296) << 3;
 }
 
 export function bloomInsert(filter: SplitBlockBloom, hash: bigint): void {
+  bloomInsertHalves(filter, Number(BigInt.asUintN(64, hash) >> 32n), Number(BigInt.asUintN(32, hash)));
+}
+
+/** Inserts a hash given as its high and low 32 bits (no BigInt arithmetic per value). */
+export function bloomInsertHalves(filter: SplitBlockBloom, hi: number, lo: number): void {
   const { words } = filter;
-  const at = blockOffset(hash, words);
-  const key = Number(BigInt.asUintN(32, hash));
-  for (let i = 0; i < 8; i++) words[at + i] |= 1 << (Math.imul(key, SALT[i]) >>> 27);
+  const at = blockOffset(hi, words);
+  for (let i = 0; i < 8; i++) words[at + i] |= 1 << (Math.imul(lo, SALT[i]) >>> 27);
 }
 
 export function bloomMightContain(filter: SplitBlockBloom, hash: bigint): boolean {
   const { words } = filter;
-  const at = blockOffset(hash, words);
+  const at = blockOffset(Number(BigInt.asUintN(64, hash) >> 32n), words);
   const key = Number(BigInt.asUintN(32, hash));
   for (let i = 0; i < 8; i++) {
     if ((words[at + i] & (1 << (Math.imul(key, SALT[i]) >>> 27))) === 0) return false;

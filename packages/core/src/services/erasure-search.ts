@@ -34,12 +34,14 @@ export interface SearchLog {
   rowGroupsSkippedByBloomFilter: number;
   /** Bytes fetched: footers, bloom filters and column chunks. */
   bytesRead: number;
+  /** Of those, the footers' (a Hudi base file's footer carries its record-key bloom filter). */
+  footerBytesRead: number;
   /** Per file, the row groups skipped (files skipped whole are listed with all their row groups). */
   skipped: RowGroupSkip[];
 }
 
 export function newSearchLog(): SearchLog {
-  return { filesOpened: 0, rowGroupsRead: 0, rowGroupsSkippedByStatistics: 0, rowGroupsSkippedByBloomFilter: 0, bytesRead: 0, skipped: [] };
+  return { filesOpened: 0, rowGroupsRead: 0, rowGroupsSkippedByStatistics: 0, rowGroupsSkippedByBloomFilter: 0, bytesRead: 0, footerBytesRead: 0, skipped: [] };
 }
 
 export interface BaseFileSearch {
@@ -118,7 +120,10 @@ export async function searchBaseFile(
     throw e;
   }
   const log = options.log;
-  if (log) log.filesOpened++;
+  if (log) {
+    log.filesOpened++;
+    log.footerBytesRead += reader.stats.bytesRead;
+  }
   const meta = reader.metadata;
   const leaf = meta.columns.find((c) => c.path.length === 1 && c.name === column);
   if (!leaf) {
