@@ -9,6 +9,7 @@ import { ParquetError } from './errors.js';
 import type { ParquetFileMetadata } from './file-metadata.js';
 import { DEFAULT_FOOTER_READ, footerFromBytes, readFooter, type Footer } from './footer.js';
 import { decode } from './wasm-codec.js';
+import { readFooterWithoutKeyValues } from './footer-prefix.js';
 import { loadColumnBloomFilters, type ColumnBloomFilters } from './bloom-read.js';
 
 export interface ReadOptions {
@@ -35,6 +36,12 @@ export interface OpenOptions {
   coalesceGap?: number;
   /** How the file is named in error messages (e.g. its key). */
   name?: string;
+  /**
+   * Read the footer without its key-value metadata (ARROW:schema, and writers' extras such as a
+   * Hudi record-key bloom filter): the trailer, then only the footer's schema and row groups.
+   * Fewer bytes for a search that reads a column or two; types then come from the Parquet schema.
+   */
+  skipKeyValueMetadata?: boolean;
 }
 
 /** An opened Parquet file: its footer is parsed once, data is fetched per read. */
@@ -232,7 +239,12 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
   if (!Number.isSafeInteger(gap) || gap < 0) throw new ParquetError('PARQUET_INVALID_ARGUMENT', `coalesceGap must be a non-negative integer, got ${String(gap)}.`);
   const counted = countingByteSource(input instanceof Uint8Array ? byteSourceFromBytes(input) : input);
   const source = counted.source;
-  const footer = input instanceof Uint8Array ? footerFromBytes(input, what) : await readFooter(source, options.footerReadSize ?? DEFAULT_FOOTER_READ, what);
+  const footer =
+    input instanceof Uint8Array
+      ? footerFromBytes(input, what)
+      : options.skipKeyValueMetadata
+        ? await readFooterWithoutKeyValues(source, what)
+        : await readFooter(source, options.footerReadSize ?? DEFAULT_FOOTER_READ, what);
 
   // reads inside the already-fetched tail cost nothing
   const tailFirst: ByteSource = {

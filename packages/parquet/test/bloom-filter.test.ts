@@ -118,3 +118,28 @@ describe('writeParquet bloomFilters', () => {
     );
   });
 });
+
+describe('footers read without key-value metadata', () => {
+  it('give the same row groups, statistics and filters, and the same column values, for far fewer bytes', async () => {
+    const table = events(Array.from({ length: 40 }, (_, i) => `u${i}`), 3000);
+    // a footer as big as a Hudi base file's, whose record-key bloom filter lives in the key-value metadata
+    const big = 'x'.repeat(400_000);
+    const file = writeParquet(table, { rowGroupSize: 500, metadata: { 'org.apache.hudi.bloomfilter': big }, bloomFilters: [{ column: 'user_id' }] });
+    const full = await openParquet(byteSourceFromBytes(file));
+    const lite = await openParquet(byteSourceFromBytes(file), { skipKeyValueMetadata: true });
+    expect(lite.metadata.keyValueMetadata).toEqual({});
+    expect(full.metadata.keyValueMetadata['org.apache.hudi.bloomfilter']).toBe(big);
+    expect(lite.metadata.rowGroups).toEqual(full.metadata.rowGroups);
+    expect(lite.stats.bytesRead).toBeLessThan(20_000);
+    expect(full.stats.bytesRead).toBeGreaterThan(400_000);
+    const rows = async (r: typeof full) => (await r.read({ columns: ['user_id', 'id'], rowGroups: [2, 4] })).toArray().map((x) => x.toJSON());
+    expect(await rows(lite)).toEqual(await rows(full));
+    const f = (await lite.bloomFilters('user_id'))!;
+    expect(bloomProbe(f, ['u3'])(1)).toBe(true);
+    expect(bloomProbe(f, ['nobody'])(1)).toBe(false);
+    // a footer smaller than the first prefix read is read whole, and still parsed without key-values
+    const small = writeParquet(table, { rowGroupSize: 1000 });
+    const smallLite = await openParquet(byteSourceFromBytes(small), { skipKeyValueMetadata: true });
+    expect(smallLite.metadata.rowGroups).toEqual(readParquetMetadata(small).rowGroups);
+  });
+});

@@ -114,7 +114,8 @@ export async function searchBaseFile(
   const keys: string[] = [];
   let reader;
   try {
-    reader = await openParquet(await byteSourceFromStore(store, path), { name: path });
+    // the footer's key-value list (Hudi's record-key bloom filter, hundreds of KiB) is not needed
+    reader = await openParquet(await byteSourceFromStore(store, path), { name: path, skipKeyValueMetadata: true });
   } catch (e) {
     if (e instanceof NotFoundError) return { skipped: true, keys };
     throw e;
