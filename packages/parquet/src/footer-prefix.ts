@@ -37,7 +37,7 @@ function endBeforeKeyValues(bytes: Uint8Array): number | undefined {
  * The footer without key-value metadata (no ARROW:schema: types come from the Parquet schema),
  * reading `initialPrefix` bytes of it first and four times more while the row groups go on.
  */
-export async function readFooterWithoutKeyValues(source: ByteSource, what: string, initialPrefix = 16 * 1024): Promise<Footer> {
+export async function readFooterWithoutKeyValues(source: ByteSource, what: string, initialPrefix = 4096): Promise<Footer> {
   const size = source.size;
   if (!Number.isSafeInteger(size) || size < 12) {
     throw new ParquetError('PARQUET_CORRUPT', `Cannot read ${what}: ${size} bytes is too short for a Parquet file (at least 12). The object is empty or truncated.`);
