@@ -6,7 +6,8 @@
 
 import type { Table } from 'apache-arrow';
 import { ParquetError } from './errors.js';
-import { footerFromBytes } from './footer.js';
+import { trailerLength } from './footer.js';
+import { footerWithoutKeyValuesFromBytes } from './footer-prefix.js';
 import { arrowColumnHashes } from './bloom-values.js';
 import { bloomBitset, bloomFilterBytes, bloomInsertHalves, DEFAULT_BLOOM_FPP, newBloom } from './split-block-bloom.js';
 import { encodeBloomHeader } from './bloom-header.js';
@@ -45,8 +46,10 @@ const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
  * does). `table` holds the rows the file was encoded from, in the same order.
  */
 export function addBloomFilters(file: Uint8Array, table: Table, columns: readonly BloomFilterColumn[]): Uint8Array {
-  const footer = footerFromBytes(file, 'the Parquet file just encoded');
-  const meta = footer.metadata;
+  // the key-values (a Hudi record-key bloom filter can be hundreds of KiB) are copied, not decoded
+  const what = 'the Parquet file just encoded';
+  const meta = footerWithoutKeyValuesFromBytes(file, what).metadata;
+  const thriftLength = trailerLength(file, file.length, what);
   if (meta.numRows !== table.numRows) {
     throw new ParquetError('PARQUET_WRITE_FAILED', `The encoded file has ${meta.numRows} rows, the table ${table.numRows}; cannot place bloom filters.`);
   }
@@ -74,7 +77,7 @@ export function addBloomFilters(file: Uint8Array, table: Table, columns: readonl
   }
   if (filters.every((m) => m.size === 0)) return file;
 
-  const dataEnd = footer.fileSize - 8 - footer.thrift.length;
+  const dataEnd = file.length - 8 - thriftLength;
   const placed = new Map<string, { offset: bigint; length: number }>();
   const parts: Uint8Array[] = [file.subarray(0, dataEnd)];
   let at = dataEnd;
@@ -85,7 +88,7 @@ export function addBloomFilters(file: Uint8Array, table: Table, columns: readonl
       at += bytes.length;
     }
   });
-  const thrift = rewriteFooter(footer.thrift, placed);
+  const thrift = rewriteFooter(file.subarray(dataEnd, dataEnd + thriftLength), placed);
   const trailer = new Uint8Array(8);
   new DataView(trailer.buffer).setUint32(0, thrift.length, true);
   trailer.set(MAGIC, 4);

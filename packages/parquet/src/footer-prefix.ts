@@ -46,19 +46,30 @@ export async function readFooterWithoutKeyValues(source: ByteSource, what: strin
   const start = size - TRAILER - length;
   let want = Math.min(length, initialPrefix);
   for (;;) {
-    const prefix = await source.read(start, want);
-    const end = endBeforeKeyValues(prefix);
-    if (end !== undefined || want === length) {
-      // fields 1-4 then STOP; the whole footer when it was read whole anyway
-      const thrift = new Uint8Array((end ?? prefix.length) + 1);
-      thrift.set(prefix.subarray(0, end ?? prefix.length));
-      const withTrailer = new Uint8Array(thrift.length + TRAILER);
-      withTrailer.set(thrift);
-      new DataView(withTrailer.buffer).setUint32(thrift.length, thrift.length, true);
-      withTrailer.set(MAGIC, thrift.length + 4);
-      // nothing of the file is kept in memory: reads go to the source
-      return { fileSize: size, thrift, tail: new Uint8Array(0), tailOffset: size, metadata: parseFooter(withTrailer, size, what) };
-    }
+    const footer = footerFromPrefix(await source.read(start, want), want === length, size, what);
+    if (footer) return footer;
     want = Math.min(length, want * 4);
   }
+}
+
+/** The footer without key-value metadata of a file held in memory (no copy of the key-values is decoded). */
+export function footerWithoutKeyValuesFromBytes(bytes: Uint8Array, what: string): Footer {
+  const length = trailerLength(bytes, bytes.length, what);
+  const start = bytes.length - TRAILER - length;
+  return footerFromPrefix(bytes.subarray(start, start + length), true, bytes.length, what)!;
+}
+
+/** Parses fields 1-4 of a footer prefix; undefined when the prefix ends before they do (and is not the whole footer). */
+function footerFromPrefix(prefix: Uint8Array, whole: boolean, size: number, what: string): Footer | undefined {
+  const end = endBeforeKeyValues(prefix);
+  if (end === undefined && !whole) return undefined;
+  // fields 1-4 then STOP (a corrupt whole footer fails to parse below)
+  const thrift = new Uint8Array((end ?? prefix.length) + 1);
+  thrift.set(prefix.subarray(0, end ?? prefix.length));
+  const withTrailer = new Uint8Array(thrift.length + TRAILER);
+  withTrailer.set(thrift);
+  new DataView(withTrailer.buffer).setUint32(thrift.length, thrift.length, true);
+  withTrailer.set(MAGIC, thrift.length + 4);
+  // nothing of the file is kept in memory: reads go to the source
+  return { fileSize: size, thrift, tail: new Uint8Array(0), tailOffset: size, metadata: parseFooter(withTrailer, size, what) };
 }
