@@ -18,6 +18,8 @@ export interface BenchConfig {
   commitCounts: number[];
   /** Micro benchmarks: minimum time and samples per task. */
   microIterations: number;
+  /** Erasure through bloom filters: events over 30 daily partitions, users spread over the days. */
+  eraseIndexRows: number;
   /** Timed runs per measurement (median reported). */
   runs: number;
   microTimeMs: number;
@@ -34,6 +36,7 @@ export const QUICK: BenchConfig = {
   smallBatchRows: 200,
   smallBatchesCow: false,
   commitCounts: [50, 200],
+  eraseIndexRows: 300_000,
   runs: 1,
   microTimeMs: 100,
   microIterations: 3,
@@ -50,6 +53,7 @@ export const FULL: BenchConfig = {
   smallBatchRows: 1_000,
   smallBatchesCow: false,
   commitCounts: [200, 1000],
+  eraseIndexRows: 10_000_000,
   runs: 3,
   microTimeMs: 1000,
   microIterations: 20,

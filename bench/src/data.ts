@@ -56,7 +56,7 @@ function utf8Data(offsets: Int32Array, bytes: Uint8Array): Data<Utf8> {
 }
 
 /** Fixed-width strings `prefix` + zero-padded numbers, written digit by digit. */
-function fixedWidthStrings(prefix: string, numbers: ArrayLike<number>, digits: number): Data<Utf8> {
+export function fixedWidthStrings(prefix: string, numbers: ArrayLike<number>, digits: number): Data<Utf8> {
   const width = prefix.length + digits;
   const n = numbers.length;
   const offsets = new Int32Array(n + 1);

@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { LakeError, redactUri } from '@lake/storage';
 import type { CliIO } from './io.js';
-import { nonNegativeInt, positiveInt } from './options.js';
+import { collectList, nonNegativeInt, positiveInt, probability } from './options.js';
 import { outputFormats } from './render/formats.js';
 import { createCommand } from './commands/create.js';
 import { historyCommand } from './commands/history.js';
@@ -42,6 +42,14 @@ export function buildProgram(io: CliIO): Command {
         .choices(['snappy', 'zstd', 'gzip', 'uncompressed'])
         .default('snappy'),
     )
+    .option(
+      '--bloom-filter <columns>',
+      'give these columns a Parquet bloom filter in every row group, for erasure and = / IN queries (parquet.bloom.filter.enabled#<column>); repeatable or comma-separated',
+      collectList,
+      [],
+    )
+    .option('--bloom-filter-fpp <p>', 'false-positive probability of those filters (default 0.01)', probability)
+    .option('--bloom-filter-ndv <n>', 'distinct values per row group the filters are sized for (default: the row group\'s row count)', positiveInt)
     .action((uri: string, opts) => createCommand(uri, opts, io));
 
   program
@@ -130,7 +138,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--id <value>', 'a value to erase (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--ids-file <file>', 'values to erase, one per line')
     .option('--request-id <id>', 'names the request in the proof record; re-run with the same id, column and ids to finish an interrupted erasure')
-    .option('--dry-run', 'report what would be erased, change nothing')
+    .option('--dry-run', 'report the rows that would be erased, the bytes the search read (statistics and bloom filters skip row groups) and the files and bytes that would be rewritten; change nothing')
     .option('--force', 'erase even where log blocks of completed writes are corrupt (compaction drops their records)')
     .option('--verify <request-id>', 're-run the verification of an earlier erasure: every data file, quarantined record and other object in the table folder; exits 1 naming where a value remains')
     .option('--json', 'print the report as JSON')

@@ -95,6 +95,26 @@ describe('lake CLI', () => {
     expect(bad.code).toBe(2);
   });
 
+  it('creates a table whose files carry bloom filters on the columns asked for', async () => {
+    const t = join(dir, 'bloom');
+    expect((await lake('create', t, '--key', 'id', '--bloom-filter', 'user_id,dt', '--bloom-filter', 'ts', '--bloom-filter-fpp', '0.05')).code).toBe(0);
+    const props = await readFile(join(t, '.hoodie', 'hoodie.properties'), 'utf8');
+    for (const c of ['user_id', 'dt', 'ts']) {
+      expect(props).toMatch(new RegExp(`^parquet\\.bloom\\.filter\\.enabled\\\\#${c}=true$`, 'm'));
+      expect(props).toMatch(new RegExp(`^parquet\\.bloom\\.filter\\.fpp\\\\#${c}=0\\.05$`, 'm'));
+    }
+    expect((await lake('create', join(dir, 'bloom-bad'), '--key', 'id', '--bloom-filter', 'user_id', '--bloom-filter-fpp', '1.5')).code).toBe(2);
+
+    expect((await lake('write', t, '--input', join(dir, 'a.ndjson'))).code).toBe(0);
+    const dry = await lake('gdpr-delete', t, '--column', 'user_id', '--id', 'u2', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out.join('\n')).toMatch(/Would erase 1 row\(s\)/);
+    expect(dry.out.join('\n')).toMatch(/Search read [\d.]+ MiB: 1 row group\(s\) read, 0 skipped by statistics, 0 by bloom filters/);
+    expect(dry.out.join('\n')).toMatch(/Would rewrite 1 file\(s\), [\d.]+ MiB/);
+    const none = await lake('gdpr-delete', t, '--column', 'user_id', '--id', 'u15', '--dry-run');
+    expect(none.out.join('\n')).toMatch(/0 row group\(s\) read, 0 skipped by statistics, 1 by bloom filters/);
+  });
+
   it('has help for every command', async () => {
     const help = await lake('--help');
     expect(help.code).toBe(0);

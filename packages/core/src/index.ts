@@ -223,6 +223,14 @@ export { type WriteInput, type WriterIds } from './write/table-writes.js';
 export { type WriteOptions, type WriteResult, type WriteOperation } from './write/write-client.js';
 export { type FileSizing, defaultFileSizing } from './write/file-sizing.js';
 export { COMPRESSION_CODEC_PROPERTY, DEFAULT_COMPRESSION, tableCompression } from './write/compression.js';
+export {
+  BLOOM_FILTER_ENABLED_PREFIX,
+  BLOOM_FILTER_NDV_PREFIX,
+  BLOOM_FILTER_FPP_PREFIX,
+  tableBloomFilterColumns,
+  bloomFilterTableProperties,
+  type BloomFilterColumn,
+} from './write/column-bloom-filters.js';
 export { rowsToTable, inferSchema, inferType, type Row } from './arrow/from-rows.js';
 export { ConflictError, CorruptLogBlockError, InvalidWriteError, PathOutsideTableError, TableExistsError } from './errors.js';
 export { committedLogExtents, describeCorruptLogBlock, type CommittedLogExtent, type CorruptLogBlock } from './read/log-corruption.js';
@@ -278,6 +286,7 @@ export {
   type ArchiveFile,
 } from './timeline/archived-timeline.js';
 export { eraseValues, verifyErasure, readErasureRecord, type ErasureRequest, type ErasureRecord, type ErasureReport, type ErasureVerification } from './services/erasure.js';
+export type { SearchLog as ErasureSearchLog, RowGroupSkip, PlannedRewrites } from './services/erasure-search.js';
 export { startHeartbeat, isHeartbeatExpired, heartbeatKey, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './write/heartbeat.js';
 export { CONFLICT_RETRIES_KEY } from './write/conflict-retry.js';
 export {

@@ -72,6 +72,8 @@ export interface ParquetColumnChunk {
   codec: string;
   encodings: string[];
   statistics?: ColumnChunkStatistics;
+  /** Where the chunk's split-block bloom filter (header and bitset) is, when it has one. */
+  bloomFilter?: { offset: number; length?: number };
 }
 
 export interface ParquetRowGroup {
@@ -234,6 +236,8 @@ export function toFileMetadata(meta: FileMetaData, rawStats: RawStatistics): Par
       const length = toNumber(md.total_compressed_size, 'column chunk size');
       compressedSize += length;
       const stats = decodeStatistics(rawStats[index]?.[j], columns[j]);
+      const bloomOffset = md.bloom_filter_offset === undefined ? 0 : Number(md.bloom_filter_offset);
+      const bloomLength = md.bloom_filter_length;
       return {
         columnIndex: j,
         path: columns[j].path,
@@ -246,6 +250,7 @@ export function toFileMetadata(meta: FileMetaData, rawStats: RawStatistics): Par
         codec: md.codec,
         encodings: md.encodings ?? [],
         ...(stats ? { statistics: stats } : {}),
+        ...(bloomOffset > 0 ? { bloomFilter: { offset: bloomOffset, ...(bloomLength !== undefined && bloomLength > 0 ? { length: bloomLength } : {}) } } : {}),
       };
     });
     return {

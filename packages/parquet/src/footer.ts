@@ -24,7 +24,7 @@ export interface Footer {
   metadata: ParquetFileMetadata;
 }
 
-function trailerLength(tail: Uint8Array, fileSize: number, what: string): number {
+export function trailerLength(tail: Uint8Array, fileSize: number, what: string): number {
   if (fileSize < 12) {
     throw new ParquetError('PARQUET_CORRUPT', `Cannot read ${what}: ${fileSize} bytes is too short for a Parquet file (at least 12). The object is empty or truncated.`);
   }
@@ -50,7 +50,7 @@ function trailerLength(tail: Uint8Array, fileSize: number, what: string): number
 }
 
 /** Parses the thrift footer (with its 8-byte trailer) and checks the chunk ranges fit the file. */
-function parseFooter(footerWithTrailer: Uint8Array, fileSize: number, what: string): ParquetFileMetadata {
+export function parseFooter(footerWithTrailer: Uint8Array, fileSize: number, what: string): ParquetFileMetadata {
   const thriftLength = footerWithTrailer.length - TRAILER;
   let metadata: ParquetFileMetadata;
   try {

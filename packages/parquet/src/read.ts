@@ -9,6 +9,8 @@ import { ParquetError } from './errors.js';
 import type { ParquetFileMetadata } from './file-metadata.js';
 import { DEFAULT_FOOTER_READ, footerFromBytes, readFooter, type Footer } from './footer.js';
 import { decode } from './wasm-codec.js';
+import { readFooterWithoutKeyValues } from './footer-prefix.js';
+import { loadColumnBloomFilters, type ColumnBloomFilters } from './bloom-read.js';
 
 export interface ReadOptions {
   /** Top-level column names to read, in the order wanted; all columns when omitted. */
@@ -34,6 +36,12 @@ export interface OpenOptions {
   coalesceGap?: number;
   /** How the file is named in error messages (e.g. its key). */
   name?: string;
+  /**
+   * Read the footer without its key-value metadata (ARROW:schema, and writers' extras such as a
+   * Hudi record-key bloom filter): the trailer, then only the footer's schema and row groups.
+   * Fewer bytes for a search that reads a column or two; types then come from the Parquet schema.
+   */
+  skipKeyValueMetadata?: boolean;
 }
 
 /** An opened Parquet file: its footer is parsed once, data is fetched per read. */
@@ -48,6 +56,11 @@ export interface ParquetFileReader {
   read(options?: ReadOptions): Promise<Table>;
   /** Yields the selected data row group by row group, in batches of at most `batchSize` rows. */
   batches(options?: BatchReadOptions): AsyncIterable<RecordBatch>;
+  /**
+   * The bloom filters of top-level column `column`, row group by row group (undefined when it
+   * has none). Served from the footer read when they sit inside it, as small files' do.
+   */
+  bloomFilters(column: string): Promise<ColumnBloomFilters | undefined>;
 }
 
 /** An async iterable of batches that also reports what it fetched. */
@@ -226,8 +239,19 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
   if (!Number.isSafeInteger(gap) || gap < 0) throw new ParquetError('PARQUET_INVALID_ARGUMENT', `coalesceGap must be a non-negative integer, got ${String(gap)}.`);
   const counted = countingByteSource(input instanceof Uint8Array ? byteSourceFromBytes(input) : input);
   const source = counted.source;
-  const footer = input instanceof Uint8Array ? footerFromBytes(input, what) : await readFooter(source, options.footerReadSize ?? DEFAULT_FOOTER_READ, what);
+  const footer =
+    input instanceof Uint8Array
+      ? footerFromBytes(input, what)
+      : options.skipKeyValueMetadata
+        ? await readFooterWithoutKeyValues(source, what)
+        : await readFooter(source, options.footerReadSize ?? DEFAULT_FOOTER_READ, what);
 
+  // reads inside the already-fetched tail cost nothing
+  const tailFirst: ByteSource = {
+    size: footer.fileSize,
+    read: (offset, length) =>
+      offset >= footer.tailOffset ? Promise.resolve(footer.tail.subarray(offset - footer.tailOffset, offset - footer.tailOffset + length)) : source.read(offset, length),
+  };
   const fetchGroup = (resolved: Resolved, rowGroup: number) =>
     fetchRanges(source, footer, selectedRanges(footer, { rowGroups: [rowGroup], columns: resolved.selection.columns }), gap);
 
@@ -246,6 +270,10 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
       const resolved = resolve(footer.metadata, opts, what);
       const chunks = await fetchRanges(source, footer, selectedRanges(footer, resolved.selection), gap);
       return decodeSelection(footer, resolved, resolved.selection.rowGroups, chunks, what, opts.batchSize);
+    },
+
+    bloomFilters(column: string): Promise<ColumnBloomFilters | undefined> {
+      return loadColumnBloomFilters(tailFirst, footer.metadata, column, what);
     },
 
     async *batches(opts: BatchReadOptions = {}): AsyncIterable<RecordBatch> {

@@ -8,6 +8,7 @@ import { ParquetError } from './errors.js';
 import { annotateFixedDecimals } from './decimal-footer.js';
 import { toFixedDecimals } from './fixed-decimals.js';
 import { COMPRESSIONS, encode, type Compression } from './wasm-codec.js';
+import { addBloomFilters, type BloomFilterColumn } from './bloom-write.js';
 
 export type { Compression };
 
@@ -18,6 +19,8 @@ export interface WriteOptions {
   rowGroupSize?: number;
   /** Footer key-value metadata. */
   metadata?: Record<string, string>;
+  /** Columns to give a split-block bloom filter in every row group (columns the table lacks are skipped). */
+  bloomFilters?: readonly BloomFilterColumn[];
 }
 
 const RESERVED_KEYS = new Set(['ARROW:schema']);
@@ -44,6 +47,7 @@ export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Arr
       }
     }
   }
+  validateBloomColumns(options.bloomFilters);
   // decimals go out in the fixed-byte layout Spark and Hudi read, whatever their precision
   const decimals = toFixedDecimals(table);
   const bytes = encode(decimals.table, {
@@ -52,5 +56,18 @@ export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Arr
     ...(metadata !== undefined ? { keyValueMetadata: metadata } : {}),
     ...(decimals.leaves.length > 0 ? { withoutStatistics: decimals.leaves.map((l) => l.path.join('.')) } : {}),
   });
-  return decimals.leaves.length > 0 ? annotateFixedDecimals(bytes, decimals.leaves, table) : bytes;
+  const file = decimals.leaves.length > 0 ? annotateFixedDecimals(bytes, decimals.leaves, table) : bytes;
+  return options.bloomFilters && options.bloomFilters.length > 0 ? addBloomFilters(file, table, options.bloomFilters) : file;
+}
+
+function validateBloomColumns(columns: readonly BloomFilterColumn[] | undefined): void {
+  for (const c of columns ?? []) {
+    if (typeof c.column !== 'string' || c.column === '') throw new ParquetError('PARQUET_INVALID_ARGUMENT', 'A bloom filter column needs a column name.');
+    if (c.fpp !== undefined && !(c.fpp > 0 && c.fpp < 1)) {
+      throw new ParquetError('PARQUET_INVALID_ARGUMENT', `The bloom filter false-positive probability of "${c.column}" must be between 0 and 1 (exclusive), got ${String(c.fpp)}.`);
+    }
+    if (c.ndv !== undefined && (!Number.isSafeInteger(c.ndv) || c.ndv < 1)) {
+      throw new ParquetError('PARQUET_INVALID_ARGUMENT', `The bloom filter expected distinct values of "${c.column}" must be a positive integer, got ${String(c.ndv)}.`);
+    }
+  }
 }

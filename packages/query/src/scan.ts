@@ -25,7 +25,7 @@ import {
   type HudiTable,
   type SliceReadPlan,
 } from '@lake/core';
-import type { ParquetFileMetadata } from '@lake/parquet';
+import type { ByteSource, ParquetFileMetadata } from '@lake/parquet';
 
 import { aggregate, type AggSpec } from './aggregate.js';
 import { bindExpr, type Bound } from './bind.js';
@@ -35,6 +35,7 @@ import { evaluate, selectedRows } from './evaluate.js';
 import { and, exprColumns, type Expr } from './expr.js';
 import { parseExpr } from './parse.js';
 import { mayMatch, partitionValueToDomain, pinnedKeys, rowGroupRanges, type RangeLookup } from './prune.js';
+import { bloomSelectRowGroups } from './bloom-prune.js';
 import { projectBatch, takeBatch } from './take.js';
 import { columnKind, type ColumnKind } from './values.js';
 
@@ -50,10 +51,17 @@ export interface ScanStats {
     prunedByStats: number;
     /** Skipped by the record-key range or bloom filter in their footer. */
     prunedByKey: number;
+    /** Skipped because the Parquet bloom filters of columns compared by = or IN rule out every row group. */
+    prunedByBloomFilter: number;
     /** File slices with log files (merged, so pruned by partition only). */
     withLogs: number;
   };
-  rowGroups: { total: number; pruned: number };
+  rowGroups: {
+    total: number;
+    pruned: number;
+    /** Of the pruned, those ruled out by Parquet bloom filters (= and IN on filtered columns). */
+    prunedByBloomFilter: number;
+  };
   rows: { scanned: number; matched: number };
   /** Bytes fetched from the store for data: footers, column chunks, log files (not the timeline). */
   bytesRead: number;
@@ -69,8 +77,8 @@ export interface ScanStats {
 export function emptyScanStats(): ScanStats {
   return {
     partitions: { total: 0, pruned: 0 },
-    files: { total: 0, pruned: 0, prunedByPartition: 0, prunedByStats: 0, prunedByKey: 0, withLogs: 0 },
-    rowGroups: { total: 0, pruned: 0 },
+    files: { total: 0, pruned: 0, prunedByPartition: 0, prunedByStats: 0, prunedByKey: 0, prunedByBloomFilter: 0, withLogs: 0 },
+    rowGroups: { total: 0, pruned: 0, prunedByBloomFilter: 0 },
     rows: { scanned: 0, matched: 0 },
     bytesRead: 0,
     requests: 0,
@@ -261,8 +269,20 @@ export class Scan implements AsyncIterable<RecordBatch> {
 
     // Layers 2 and 3: files and row groups, from the footer of base files read without merging.
     const keys = filter ? pinnedKeys(filter, recordKeyColumns(this.table)) : undefined;
-    const selectRowGroups = (_file: BaseFile, meta: ParquetFileMetadata): number[] | undefined =>
-      chooseRowGroups(meta, filter, keys, kinds, stats);
+    const selectRowGroups = async (file: BaseFile, meta: ParquetFileMetadata, source: ByteSource): Promise<number[] | undefined> => {
+      const chosen = chooseRowGroups(meta, filter, keys, kinds, stats);
+      if (!filter || chosen?.length === 0) return chosen;
+      const candidates = chosen ?? meta.rowGroups.map((g) => g.index);
+      const kept = await bloomSelectRowGroups(filter, meta, source, candidates, file.path);
+      if (kept.length === candidates.length) return chosen;
+      stats.rowGroups.pruned += candidates.length - kept.length;
+      stats.rowGroups.prunedByBloomFilter += candidates.length - kept.length;
+      if (kept.length === 0) {
+        stats.files.pruned++;
+        stats.files.prunedByBloomFilter++;
+      }
+      return kept;
+    };
 
     const plan: SliceReadPlan = {
       store,

@@ -35,7 +35,7 @@ describe('row-group pruning', () => {
     expect(Array.from(out.getChild('id')!.toArray() as ArrayLike<string>)).toEqual(rows.slice(2500, 3500).map((r) => r.id));
     expect(out.toArray().map((r) => r.x)).toEqual(rows.slice(2500, 3500).map((r) => r.x));
     const st = s.stats();
-    expect(st.rowGroups).toEqual({ total: 10, pruned: 8 });
+    expect(st.rowGroups).toEqual({ total: 10, pruned: 8, prunedByBloomFilter: 0 });
     expect(st.rows).toEqual({ scanned: 2000, matched: 1000 });
     expect(st.bytesRead).toBeLessThan(full.stats().bytesRead);
 

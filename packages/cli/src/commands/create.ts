@@ -12,6 +12,9 @@ export interface CreateOptions {
   name?: string;
   hiveStyle?: boolean;
   compression?: string;
+  bloomFilter?: string[];
+  bloomFilterFpp?: number;
+  bloomFilterNdv?: number;
 }
 
 export async function createCommand(uri: string, opts: CreateOptions, io: CliIO): Promise<void> {
@@ -22,6 +25,11 @@ export async function createCommand(uri: string, opts: CreateOptions, io: CliIO)
     orderingField: opts.orderingField,
     hiveStylePartitioning: opts.hiveStyle ?? false,
     type: opts.type === 'mor' ? 'mor' : 'cow',
+    bloomFilters: [...new Set(opts.bloomFilter ?? [])].map((column) => ({
+      column,
+      ...(opts.bloomFilterFpp !== undefined ? { fpp: opts.bloomFilterFpp } : {}),
+      ...(opts.bloomFilterNdv !== undefined ? { ndv: opts.bloomFilterNdv } : {}),
+    })),
     properties: opts.compression ? { 'hoodie.parquet.compression.codec': opts.compression } : {},
   });
   io.out(`Created ${table.config.type} table "${table.config.name}" at ${table.uri}`);

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-import { openTable, type ErasureRecord } from '@lake/core';
+import { openTable, type ErasureRecord, type ErasureReport } from '@lake/core';
 import { LakeError } from '@lake/storage';
 
 import type { CliIO } from '../io.js';
@@ -22,13 +22,26 @@ export interface GdprDeleteOptions {
   json?: boolean;
 }
 
-function summary(r: ErasureRecord, dryRun: boolean): string[] {
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
+}
+
+function summary(r: ErasureReport, dryRun: boolean): string[] {
   const lines = [
     dryRun
       ? `Would erase ${r.rowsErased} row(s) where ${r.column} matches ${r.valueHashes.length} value(s).`
       : `Erasure ${r.requestId}: ${r.rowsErased} row(s) where ${r.column} matched ${r.valueHashes.length} value(s) removed from the latest snapshot.`,
-    `Files examined: ${r.filesExamined}, skipped by statistics: ${r.filesSkipped}.`,
+    `Files examined: ${r.filesExamined}, skipped by statistics or bloom filters: ${r.filesSkipped}.`,
   ];
+  const s = r.search;
+  if (s) {
+    lines.push(
+      `Search read ${mib(s.bytesRead)}: ${s.rowGroupsRead} row group(s) read, ${s.rowGroupsSkippedByStatistics} skipped by statistics, ${s.rowGroupsSkippedByBloomFilter} by bloom filters.`,
+    );
+  }
+  if (dryRun && r.plannedRewrites) {
+    lines.push(`Would rewrite ${r.plannedRewrites.files.length} file(s), ${mib(r.plannedRewrites.bytes)}.`);
+  }
   if (!dryRun) {
     lines.push(`Files rewritten: ${r.filesRewritten.length}; older files purged: ${r.filesPurged.length}; instants: ${r.instants.join(', ') || 'none'}.`);
     lines.push(`Record files (ingest quarantine) rewritten: ${r.recordFilesRewritten?.length ?? 0}; records removed: ${r.recordsPurged ?? 0}.`);

@@ -4,7 +4,7 @@
 // slice is a new log file version.
 
 import { Table, type RecordBatch } from 'apache-arrow';
-import { writeParquet, type Compression } from '@lake/parquet';
+import { writeParquet, type BloomFilterColumn, type Compression } from '@lake/parquet';
 import { DEFAULT_COMPRESSION } from '../write/compression.js';
 
 import { encodeAvroRecords } from '../avro/encode.js';
@@ -95,9 +95,16 @@ function dataHeader(instant: string, schemaJson: string): Map<number, string> {
  * A Parquet data block: the records (meta columns first) as one embedded Parquet file, with the
  * writer schema (meta fields included) in the SCHEMA header.
  */
-export function parquetDataBlock(batch: RecordBatch, schemaJson: string, instant: string, compression: Compression = DEFAULT_COMPRESSION): Uint8Array {
+export function parquetDataBlock(
+  batch: RecordBatch,
+  schemaJson: string,
+  instant: string,
+  compression: Compression = DEFAULT_COMPRESSION,
+  bloomFilters: readonly BloomFilterColumn[] = [],
+): Uint8Array {
   const content = writeParquet(new Table(batch.schema, [batch]), {
     compression,
+    ...(bloomFilters.length > 0 ? { bloomFilters } : {}),
     metadata: { 'parquet.avro.schema': schemaJson, 'writer.model.name': 'avro' },
   });
   return encodeLogBlock({ type: BlockType.PARQUET_DATA, header: dataHeader(instant, schemaJson), content });

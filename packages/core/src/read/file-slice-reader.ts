@@ -5,7 +5,7 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { makeData, RecordBatch as ArrowRecordBatch, Struct, Table as ArrowTable, type Data } from 'apache-arrow';
 import { NotFoundError, type ObjectStore } from '@lake/storage';
-import { byteSourceFromStore, openParquet, type ParquetFileMetadata } from '@lake/parquet';
+import { byteSourceFromStore, openParquet, type ByteSource, type ParquetFileMetadata } from '@lake/parquet';
 
 import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
 import { MissingBaseFileError, UnsupportedFeatureError } from '../errors.js';
@@ -42,9 +42,10 @@ export interface SliceReadPlan {
   /**
    * Row groups of a base file to read, chosen from its footer (an empty list skips the file;
    * undefined reads all). Consulted only for slices read without merging log files, where
-   * base-file statistics describe the rows returned.
+   * base-file statistics describe the rows returned. `source` reads more of the file (its bloom
+   * filters) before deciding.
    */
-  selectRowGroups?: (file: BaseFile, footer: ParquetFileMetadata) => number[] | undefined;
+  selectRowGroups?: (file: BaseFile, footer: ParquetFileMetadata, source: ByteSource) => number[] | undefined | Promise<number[] | undefined>;
   /**
    * Called with the log blocks of a merged slice that cannot be parsed, before its rows are
    * returned; may throw to refuse the slice. Without it damaged blocks are skipped silently.
@@ -77,7 +78,7 @@ async function* readBaseFile(plan: SliceReadPlan, file: BaseFile, schema: Schema
     // Columns absent from this file (added later, or virtual meta fields) come back as nulls.
     const present = new Set(reader.metadata.fields);
     const columns = schema.fields.map((f) => f.name).filter((n) => present.has(n));
-    const rowGroups = select?.(file, reader.metadata);
+    const rowGroups = await select?.(file, reader.metadata, source);
     if (rowGroups?.length === 0) return;
     for await (const batch of reader.batches({ columns, batchSize: plan.batchSize ?? 8192, ...(rowGroups ? { rowGroups } : {}) })) {
       yield* conformTable(new ArrowTable([batch]), schema);

@@ -10,6 +10,7 @@ import { concatBatches, selectColumns } from '../arrow/take.js';
 import { formatBaseFileName, makeWriteToken } from '../file-group/base-file.js';
 import { META } from '../schema/table-schema.js';
 import { tableCompression } from '../write/compression.js';
+import { tableBloomFilterColumns } from '../write/column-bloom-filters.js';
 import type { HudiTable } from '../table/table.js';
 import { instantFileName, type Instant } from '../timeline/instant.js';
 import { encodeBaseFile } from '../write/base-file-writer.js';
@@ -35,7 +36,11 @@ export async function writeRewrittenBaseFile(table: HudiTable, batches: RecordBa
   const fileName = formatBaseFileName({ fileId: w.fileId, writeToken: makeWriteToken(w.writerPartition, 1, 0), instantTime: w.instant, extension: 'parquet' });
   const path = w.partitionPath === '' ? fileName : `${w.partitionPath}/${fileName}`;
   const withMeta = attachMeta(merged, w, keys, fileName);
-  const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, { tableName: table.config.name, compression: tableCompression(table.config.raw, w.compression) });
+  const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, {
+    tableName: table.config.name,
+    compression: tableCompression(table.config.raw, w.compression),
+    columnBloomFilters: tableBloomFilterColumns(table.config.raw),
+  });
   await table.store.put(`.hoodie/.temp/${w.instant}/${path}.marker.${w.marker}`, new Uint8Array());
   await table.store.put(path, bytes);
   return { path, bytes: bytes.length, records: merged.numRows };

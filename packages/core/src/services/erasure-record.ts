@@ -8,6 +8,7 @@ import { NotFoundError, type ObjectStore } from '@lake/storage';
 import { InvalidWriteError } from '../errors.js';
 import { ERASURES_PREFIX } from './clean.js';
 import { ValueMatcher, type ErasureFingerprints } from './erasure-match.js';
+import type { SearchLog } from './erasure-search.js';
 import type { ErasureVerification } from './erasure-verify.js';
 
 export interface ErasureRecord {
@@ -36,6 +37,8 @@ export interface ErasureRecord {
   /** Files of lake's own records (the ingest quarantine) rewritten without the values. */
   recordFilesRewritten?: string[];
   recordsPurged?: number;
+  /** What the search of the snapshot and of older files read, and what statistics and bloom filters let it skip. */
+  search?: SearchLog;
   verification: ErasureVerification;
 }
 

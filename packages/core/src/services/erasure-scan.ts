@@ -3,7 +3,7 @@
 // every block lake does not decode as rows, corrupt stretches included.
 
 import { NotFoundError, type ObjectStore } from '@lake/storage';
-import { byteSourceFromStore, columnStatistics, openParquet, type StatValue } from '@lake/parquet';
+import { byteSourceFromStore, openParquet } from '@lake/parquet';
 import type { Table } from 'apache-arrow';
 
 import { LogFormatError } from '../errors.js';
@@ -15,6 +15,7 @@ import { readLogBlocks, type LogBlock } from '../log/log-reader.js';
 import { META } from '../schema/table-schema.js';
 import { listPartitions } from '../table/partition.js';
 import type { ValueMatcher } from './erasure-match.js';
+import { searchBaseFile, type SearchLog } from './erasure-search.js';
 
 export interface FileScan {
   /** Statistics ruled the file out (or it is gone, or not a data file). */
@@ -32,28 +33,8 @@ export interface ScanOptions {
   values: readonly (string | number | bigint)[];
   /** Also look for values in record keys of rows (always done for delete blocks). */
   keys: boolean;
-}
-
-function statText(v: StatValue | undefined): string | number | bigint | undefined {
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') return v;
-  return undefined;
-}
-
-/** Whether any value can lie in [min, max]: false only when the statistics prove it cannot. */
-function mayHold(values: readonly (string | number | bigint)[], min: StatValue | undefined, max: StatValue | undefined): boolean {
-  const lo = statText(min);
-  const hi = statText(max);
-  if (lo === undefined || hi === undefined) return true;
-  for (const v of values) {
-    if (typeof lo === 'string' && typeof v === 'string' && typeof hi === 'string') {
-      if (v >= lo && v <= hi) return true;
-    } else if (typeof lo !== 'string' && typeof v !== 'string' && typeof hi !== 'string') {
-      if (v >= lo && v <= hi) return true;
-    } else {
-      return true;
-    }
-  }
-  return false;
+  /** Where a search of base files by column logs what it read and skipped. */
+  log?: SearchLog;
 }
 
 function rowsOf(t: Table, o: ScanOptions, out: FileScan): void {
@@ -67,6 +48,17 @@ function rowsOf(t: Table, o: ScanOptions, out: FileScan): void {
 }
 
 async function scanBaseFile(store: ObjectStore, path: string, o: ScanOptions): Promise<FileScan> {
+  // By the column alone, min/max statistics and the column's bloom filters rule row groups out;
+  // record keys have neither, so a scan that looks into keys reads every row group.
+  if (!o.keys) {
+    const found = await searchBaseFile(store, path, o.column, (v) => o.matcher.equals(v), {
+      values: o.values,
+      statistics: o.values.length > 0,
+      bloomFilters: true,
+      ...(o.log ? { log: o.log } : {}),
+    });
+    return { skipped: found.skipped, keys: found.keys, otherHits: 0 };
+  }
   const out: FileScan = { skipped: true, keys: [], otherHits: 0 };
   let reader;
   try {
@@ -79,10 +71,6 @@ async function scanBaseFile(store: ObjectStore, path: string, o: ScanOptions): P
   const hasColumn = names.has(o.column);
   const readKeys = o.keys && names.has(META.recordKey);
   if (!hasColumn && !readKeys) return out;
-  if (hasColumn && !readKeys && o.values.length > 0) {
-    const stats = columnStatistics(reader.metadata, o.column);
-    if (!mayHold(o.values, stats.min, stats.max)) return out;
-  }
   const cols = [o.column, META.recordKey].filter((c) => names.has(c));
   rowsOf(await reader.read({ columns: cols }), o, out);
   out.skipped = false;

@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { InvalidWriteError } from '../errors.js';
+import { fileGroupKey } from '../file-group/file-slice.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { HudiTable } from '../table/table.js';
 import { executeWrite } from '../write/write-client.js';
@@ -30,6 +31,7 @@ import { checkSameRequest, loadRecord, matcherOf, saveRecord, type ErasureRecord
 import { dataFiles, holdsValue, scanDataFile, type ScanOptions } from './erasure-scan.js';
 import { verifyFolder } from './erasure-verify.js';
 import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
+import { addPlannedRewrite, newSearchLog, type PlannedRewrites } from './erasure-search.js';
 
 export type { ErasureRecord } from './erasure-record.js';
 export type { ErasureVerification } from './erasure-verify.js';
@@ -51,6 +53,8 @@ export interface ErasureRequest {
 
 export interface ErasureReport extends ErasureRecord {
   dryRun: boolean;
+  /** Dry run only: the files of the file groups the erasure would rewrite, and their bytes. */
+  plannedRewrites?: PlannedRewrites;
 }
 
 /** Commit metadata and compaction plan key naming the erasure request that wrote them. */
@@ -210,7 +214,9 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
         filesPurged: [],
         verification: { at: '', filesScanned: 0, matches: -1, passed: false },
       };
-  const scan: ScanOptions = { column, matcher, values: request.values, keys: false };
+  // The snapshot's search and the purge's scan log what statistics and bloom filters let them skip.
+  record.search = newSearchLog();
+  const scan: ScanOptions = { column, matcher, values: request.values, keys: false, log: record.search };
   if (!request.dryRun) {
     await saveRecord(store, record);
     if (existing) await finishEarlierRun(table, record, request.force);
@@ -227,7 +233,11 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
   const found = await findErased(table, view, schema, scan, corruption);
   record.filesExamined = found.filesExamined;
   record.filesSkipped = found.filesSkipped;
-  if (request.dryRun) return { ...record, rowsErased: found.rows.size, dryRun: true };
+  if (request.dryRun) {
+    const plannedRewrites: PlannedRewrites = { files: [], bytes: 0 };
+    for (const slice of latestFileSlices(view)) if (found.touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) addPlannedRewrite(plannedRewrites, slice);
+    return { ...record, rowsErased: found.rows.size, dryRun: true, plannedRewrites };
+  }
 
   // 2. One keyed delete commit; merge-on-read then compacts every file group holding a value.
   if (found.rows.size > 0) {

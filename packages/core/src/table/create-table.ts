@@ -8,6 +8,7 @@ import { formatTableProperties, newTableProperties, type TableType } from '../co
 import { InvalidTableConfigError, TableExistsError } from '../errors.js';
 import { inferKeyGeneratorType, keyGeneratorTableProperties, type KeyGeneratorType } from '../keygen/key-generator.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
+import { bloomFilterTableProperties, type BloomFilterColumn } from '../write/column-bloom-filters.js';
 import { HOODIE_PROPERTIES, HudiTable, openTable } from './table.js';
 
 export interface CreateTableOptions {
@@ -29,6 +30,11 @@ export interface CreateTableOptions {
   schema?: Schema;
   /** Key generator; inferred from the key and partition fields when omitted. */
   keyGenerator?: KeyGeneratorType;
+  /**
+   * Columns whose Parquet files carry a split-block bloom filter in every row group (stored as
+   * parquet-mr's `parquet.bloom.filter.*#<column>` table properties).
+   */
+  bloomFilters?: (string | BloomFilterColumn)[];
   /** More `hoodie.*` table properties. */
   properties?: Record<string, string>;
 }
@@ -48,7 +54,12 @@ export async function createTable(location: string | ObjectStore, options: Creat
   if (options.recordKey.length === 0) throw new InvalidTableConfigError('recordKey needs at least one field');
   if (options.schema) {
     const known = new Set(options.schema.fields.map((f) => f.name));
-    const roles: [string, string[]][] = [['record key', options.recordKey], ['partition', partitionBy], ['ordering', options.orderingField ? [options.orderingField] : []]];
+    const roles: [string, string[]][] = [
+      ['record key', options.recordKey],
+      ['partition', partitionBy],
+      ['ordering', options.orderingField ? [options.orderingField] : []],
+      ['bloom filter', (options.bloomFilters ?? []).map((c) => (typeof c === 'string' ? c : c.column))],
+    ];
     for (const [role, fields] of roles) {
       for (const f of fields) {
         if (!known.has(f)) throw new InvalidTableConfigError(`${role} field "${f}" is not a column of the schema (${[...known].join(', ')})`);
@@ -79,6 +90,7 @@ export async function createTable(location: string | ObjectStore, options: Creat
     extra: {
       'hoodie.table.base.file.format': 'PARQUET',
       'hoodie.table.timeline.timezone': 'UTC',
+      ...bloomFilterTableProperties(options.bloomFilters ?? []),
       ...options.properties,
     },
   });

@@ -3,7 +3,7 @@
 // can upsert into a table lake wrote.
 
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
-import { writeParquet, type Compression } from '@lake/parquet';
+import { writeParquet, type BloomFilterColumn, type Compression } from '@lake/parquet';
 import { createRecordKeyFooter } from '../bloom/footer.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
@@ -14,6 +14,8 @@ export interface BaseFileEncoding {
   rowGroupSize?: number;
   /** Bloom filter type written to the footer; Hudi's default is DYNAMIC_V0. */
   bloomFilterType?: 'SIMPLE' | 'DYNAMIC_V0';
+  /** Columns given a Parquet split-block bloom filter per row group (the table's `parquet.bloom.filter.*` properties). */
+  columnBloomFilters?: readonly BloomFilterColumn[];
 }
 
 /** Avro schema JSON of a base file (meta fields first), for the `parquet.avro.schema` footer key. */
@@ -36,6 +38,7 @@ export function encodeBaseFile(
   return writeParquet(new Table(schema, batches), {
     compression: encoding.compression ?? DEFAULT_COMPRESSION,
     ...(encoding.rowGroupSize !== undefined ? { rowGroupSize: encoding.rowGroupSize } : {}),
+    ...(encoding.columnBloomFilters && encoding.columnBloomFilters.length > 0 ? { bloomFilters: encoding.columnBloomFilters } : {}),
     metadata: {
       'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
       'writer.model.name': 'avro',

@@ -13,6 +13,7 @@ import { compareLogFileNames, formatLogFileName } from '../file-group/log-file.j
 import { makeWriteToken } from '../file-group/base-file.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { avroDataBlock, deleteBlock, parquetDataBlock } from '../log/log-writer.js';
+import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { takeRows } from '../arrow/take.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
@@ -88,7 +89,7 @@ export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
       // Hudi puts the file id, not a file name, in the log records' _hoodie_file_name.
       fileName: a.fileId,
     });
-    block = a.format === 'avro' ? avroDataBlock(withMeta, schemaRecord, a.instant) : parquetDataBlock(withMeta, schemaJson, a.instant, a.compression);
+    block = a.format === 'avro' ? avroDataBlock(withMeta, schemaRecord, a.instant) : parquetDataBlock(withMeta, schemaJson, a.instant, a.compression, tableBloomFilterColumns(a.config.raw));
   }
   // A random stage id in the write token keeps two writers choosing the same version from
   // sharing a file name; putIfAbsent moves on to the next version where the store enforces it.

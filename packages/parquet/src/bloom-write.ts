@@ -1,0 +1,195 @@
+// Adds split-block bloom filters to a Parquet file the encoder produced (parquet-wasm's writer
+// properties have no bloom filter settings): one filter per row group for each chosen column,
+// written as a BloomFilterHeader and its bitset between the last data and the footer, and named
+// from the column chunk's metadata (bloom_filter_offset, bloom_filter_length). Data pages and
+// page indexes keep their offsets; only the footer is re-encoded.
+
+import type { Table } from 'apache-arrow';
+import { ParquetError } from './errors.js';
+import { trailerLength } from './footer.js';
+import { footerWithoutKeyValuesFromBytes } from './footer-prefix.js';
+import { arrowColumnHashes } from './bloom-values.js';
+import { bloomBitset, bloomFilterBytes, bloomInsertHalves, DEFAULT_BLOOM_FPP, newBloom } from './split-block-bloom.js';
+import { encodeBloomHeader } from './bloom-header.js';
+import {
+  COPY,
+  finish,
+  newWriter,
+  readFieldHeader,
+  rewriteStruct,
+  rewriteStructList,
+  skipValue,
+  ThriftType,
+  writeBytes,
+  writeFieldHeader,
+  writeStop,
+  writeZigZag,
+  type FieldAction,
+  type ThriftReader,
+  type ThriftWriter,
+} from './thrift-compact.js';
+
+/** A column to give a bloom filter, and how to size it. */
+export interface BloomFilterColumn {
+  /** Top-level column name. */
+  column: string;
+  /** Expected distinct values per row group (default: the row group's row count). */
+  ndv?: number;
+  /** False-positive probability (default 0.01). */
+  fpp?: number;
+}
+
+const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
+
+/**
+ * `file` with bloom filters for `columns` (those the file has; others are ignored, as parquet-mr
+ * does). `table` holds the rows the file was encoded from, in the same order.
+ */
+export function addBloomFilters(file: Uint8Array, table: Table, columns: readonly BloomFilterColumn[]): Uint8Array {
+  // the key-values (a Hudi record-key bloom filter can be hundreds of KiB) are copied, not decoded
+  const what = 'the Parquet file just encoded';
+  const meta = footerWithoutKeyValuesFromBytes(file, what).metadata;
+  const thriftLength = trailerLength(file, file.length, what);
+  if (meta.numRows !== table.numRows) {
+    throw new ParquetError('PARQUET_WRITE_FAILED', `The encoded file has ${meta.numRows} rows, the table ${table.numRows}; cannot place bloom filters.`);
+  }
+  // filters[rowGroup][leafIndex] = header + bitset
+  const filters: Map<number, Uint8Array>[] = meta.rowGroups.map(() => new Map());
+  for (const spec of columns) {
+    const leaf = meta.columns.find((c) => c.path.length === 1 && c.name === spec.column);
+    const vector = table.getChild(spec.column);
+    if (!leaf || !vector) continue;
+    const { halves, valid } = arrowColumnHashes(vector, leaf);
+    let row = 0;
+    for (const rg of meta.rowGroups) {
+      const filter = newBloom(bloomFilterBytes(spec.ndv ?? rg.numRows, spec.fpp ?? DEFAULT_BLOOM_FPP));
+      for (let i = row; i < row + rg.numRows; i++) {
+        if (valid[i]) bloomInsertHalves(filter, halves[2 * i + 1], halves[2 * i]);
+      }
+      row += rg.numRows;
+      const bitset = bloomBitset(filter);
+      const header = encodeBloomHeader(bitset.length);
+      const bytes = new Uint8Array(header.length + bitset.length);
+      bytes.set(header);
+      bytes.set(bitset, header.length);
+      filters[rg.index].set(leaf.index, bytes);
+    }
+  }
+  if (filters.every((m) => m.size === 0)) return file;
+
+  const dataEnd = file.length - 8 - thriftLength;
+  const placed = new Map<string, { offset: bigint; length: number }>();
+  const parts: Uint8Array[] = [file.subarray(0, dataEnd)];
+  let at = dataEnd;
+  filters.forEach((byLeaf, rg) => {
+    for (const [leaf, bytes] of byLeaf) {
+      placed.set(`${rg}/${leaf}`, { offset: BigInt(at), length: bytes.length });
+      parts.push(bytes);
+      at += bytes.length;
+    }
+  });
+  const thrift = rewriteFooter(file.subarray(dataEnd, dataEnd + thriftLength), placed);
+  const trailer = new Uint8Array(8);
+  new DataView(trailer.buffer).setUint32(0, thrift.length, true);
+  trailer.set(MAGIC, 4);
+  parts.push(thrift, trailer);
+  const out = new Uint8Array(at + thrift.length + trailer.length);
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+function rewriteFooter(thrift: Uint8Array, placed: Map<string, { offset: bigint; length: number }>): Uint8Array {
+  const r: ThriftReader = { bytes: thrift, pos: 0 };
+  const w = newWriter();
+  const all = () => true;
+  rewriteStruct(r, w, (h): FieldAction => {
+    if (h.id !== 4) return COPY;
+    let rg = 0;
+    return {
+      kind: 'rewrite',
+      rewrite: (r2, w2) => {
+        // the kept count is checked against the list's own size
+        const count = peekListSize(r2);
+        rewriteStructList(r2, w2, all, (_i, r3, w3) => rewriteRowGroup(r3, w3, rg++, placed), count);
+      },
+    };
+  });
+  return finish(w);
+}
+
+function rewriteRowGroup(r: ThriftReader, w: ThriftWriter, rg: number, placed: Map<string, { offset: bigint; length: number }>): void {
+  rewriteStruct(r, w, (h): FieldAction => {
+    if (h.id !== 1) return COPY;
+    return {
+      kind: 'rewrite',
+      rewrite: (r2, w2) => {
+        const count = peekListSize(r2);
+        rewriteStructList(r2, w2, () => true, (col, r3, w3) => {
+          const filter = placed.get(`${rg}/${col}`);
+          if (!filter) return copyRaw(r3, w3);
+          rewriteStruct(r3, w3, (c): FieldAction =>
+            c.id === 3 ? { kind: 'rewrite', rewrite: (r4, w4) => withBloomFields(r4, w4, filter.offset, filter.length) } : COPY,
+          );
+        }, count);
+      },
+    };
+  });
+}
+
+function peekListSize(r: ThriftReader): number {
+  const b = r.bytes[r.pos];
+  if (b >> 4 !== 0x0f) return b >> 4;
+  let size = 0;
+  let shift = 0;
+  for (let p = r.pos + 1; ; p++) {
+    const byte = r.bytes[p];
+    size |= (byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) return size;
+    shift += 7;
+  }
+}
+
+function copyRaw(r: ThriftReader, w: ThriftWriter): void {
+  const start = r.pos;
+  skipValue(r, ThriftType.STRUCT);
+  writeBytes(w, r.bytes.subarray(start, r.pos));
+}
+
+/**
+ * Copies a ColumnMetaData struct, setting bloom_filter_offset (14, i64) and bloom_filter_length
+ * (15, i32) in field order and dropping any old values of them.
+ */
+function withBloomFields(r: ThriftReader, w: ThriftWriter, offset: bigint, length: number): void {
+  let lastIn = 0;
+  let lastOut = 0;
+  let written = false;
+  const writeBloom = () => {
+    writeFieldHeader(w, ThriftType.I64, 14, lastOut);
+    writeZigZag(w, offset);
+    writeFieldHeader(w, ThriftType.I32, 15, 14);
+    writeZigZag(w, BigInt(length));
+    lastOut = 15;
+    written = true;
+  };
+  for (;;) {
+    const h = readFieldHeader(r, lastIn);
+    if (!h) break;
+    lastIn = h.id;
+    if (h.id === 14 || h.id === 15) {
+      skipValue(r, h.type);
+      continue;
+    }
+    if (!written && h.id > 15) writeBloom();
+    writeFieldHeader(w, h.type, h.id, lastOut);
+    const start = r.pos;
+    skipValue(r, h.type);
+    writeBytes(w, r.bytes.subarray(start, r.pos));
+    lastOut = h.id;
+  }
+  if (!written) writeBloom();
+  writeStop(w);
+}
