@@ -8,7 +8,20 @@ import { formatTableProperties, newTableProperties, type TableType } from '../co
 import { InvalidTableConfigError, TableExistsError } from '../errors.js';
 import { inferKeyGeneratorType, keyGeneratorTableProperties, type KeyGeneratorType } from '../keygen/key-generator.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
+import { bucketIndexProperties } from '../index/bucket-layout.js';
 import { HOODIE_PROPERTIES, HudiTable, openTable } from './table.js';
+
+/**
+ * Hudi's simple bucket index: each partition holds `buckets` file groups and a record key's hash
+ * picks its file group, so upserts and deletes read nothing to find records.
+ */
+export interface BucketIndexOptions {
+  kind: 'bucket';
+  /** Buckets (file groups) per partition; fixed for the table's life. */
+  buckets: number;
+  /** Record key field(s) to hash (`hoodie.bucket.index.hash.field`); default: all record key fields. */
+  hashField?: string | string[];
+}
 
 export interface CreateTableOptions {
   /** `hoodie.table.name`; defaults to the last segment of the location. */
@@ -31,6 +44,8 @@ export interface CreateTableOptions {
   keyGenerator?: KeyGeneratorType;
   /** More `hoodie.*` table properties. */
   properties?: Record<string, string>;
+  /** Record index; by default lake's bloom index (footers and key columns). */
+  index?: BucketIndexOptions;
 }
 
 function defaultName(store: ObjectStore): string {
@@ -55,6 +70,10 @@ export async function createTable(location: string | ObjectStore, options: Creat
       }
     }
   }
+  const hashField = options.index?.hashField;
+  const indexProps = options.index
+    ? bucketIndexProperties(options.index.buckets, options.recordKey, typeof hashField === 'string' ? hashField.split(',').map((f) => f.trim()) : hashField)
+    : {};
   const keyGenType = options.keyGenerator ?? inferKeyGeneratorType(options.recordKey, partitionBy);
   const keyProps = keyGeneratorTableProperties({
     type: keyGenType,
@@ -79,6 +98,7 @@ export async function createTable(location: string | ObjectStore, options: Creat
     extra: {
       'hoodie.table.base.file.format': 'PARQUET',
       'hoodie.table.timeline.timezone': 'UTC',
+      ...indexProps,
       ...options.properties,
     },
   });

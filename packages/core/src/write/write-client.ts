@@ -34,6 +34,8 @@ import { keysDeletedInLogs } from './log-deletes.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { publishCompleted } from './publish.js';
 import { pendingCompactionGroups } from '../services/compaction-plan.js';
+import { bucketIndexOf } from '../index/bucket-layout.js';
+import { routeToBuckets } from '../index/bucket-route.js';
 import { attachMetaColumns, commitSeqNo, withoutMetaFields } from './meta-columns.js';
 import { compareOrdering, dedupeByKey, orderingReader } from './ordering.js';
 import type { Compression } from '@lake/parquet';
@@ -224,8 +226,19 @@ export async function executeWrite(
   }
 
   const recordSize = averageRecordSize(await recentWriteStats(timeline)) ?? sizing.recordSizeEstimate;
+  // A bucket-indexed table routes by hashing keys, never reading files.
+  const bucketIndex = bucketIndexOf(config);
   for (const [partition, rows] of rowsByPartition) {
     const slices = overwrite ? [] : slicesByPartition.get(partition) ?? [];
+    if (bucketIndex) {
+      for (const route of routeToBuckets(bucketIndex, partition, slices, rows, incoming.keys, ctx.newFileId)) {
+        // Deletes into a bucket with no file group have nothing to delete.
+        if (!route.slice && operation === 'delete') continue;
+        const target = route.slice ? group(partition, route.fileId, route.slice).updates : group(partition, route.fileId).inserts;
+        for (const i of route.rows) target.push(i);
+      }
+      continue;
+    }
     const sliceById = new Map(slices.map((s) => [s.fileId, s]));
     const located = operation === 'insert' || overwrite
       ? new Map<string, string>()
