@@ -46,3 +46,35 @@ export function routeToBuckets(
   }
   return [...routes.values()];
 }
+
+/**
+ * Deletes by record key alone on a bucket table: each key is named in every partition whose
+ * file group for the key's bucket exists. The key's records may live only in log files there (a
+ * bucket takes new keys as log blocks), so no base file could tell where they are.
+ */
+export function bucketKeyTargets(spec: BucketIndexSpec, slices: readonly FileSlice[], keys: readonly string[]): { keys: string[]; partitions: string[] } {
+  const byPartition = new Map<string, FileSlice[]>();
+  for (const s of slices) {
+    const list = byPartition.get(s.partitionPath) ?? [];
+    list.push(s);
+    byPartition.set(s.partitionPath, list);
+  }
+  const out = { keys: [] as string[], partitions: [] as string[] };
+  const bucketOfKey = keys.map((k, i) => {
+    try {
+      return bucketIdOf(k, spec.hashFields, spec.numBuckets);
+    } catch (e) {
+      if (e instanceof BucketHashKeyProblem) throw new InvalidRecordKeyError('', i, `"${k}" cannot be hashed to a bucket: ${e.message}`);
+      throw e;
+    }
+  });
+  for (const [partition, list] of byPartition) {
+    const buckets = bucketSlices(partition, list, spec);
+    keys.forEach((k, i) => {
+      if (!buckets.has(bucketOfKey[i])) return;
+      out.keys.push(k);
+      out.partitions.push(partition);
+    });
+  }
+  return out;
+}
