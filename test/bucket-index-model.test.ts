@@ -53,7 +53,7 @@ async function snapshot(t: HudiTable): Promise<Map<string, Stored & { file: stri
 
 let counter = 0;
 
-async function run(type: 'cow' | 'mor', s: fc.RecordValue<{ buckets: number; ordering: boolean; ops: Op[] }>): Promise<void> {
+async function run(type: 'cow' | 'mor', s: { buckets: number; ordering: boolean; ops: Op[] }): Promise<void> {
   const store = new MemoryStore(`bucket-model-${process.pid}-${++counter}`);
   const t = await createTable(store, {
     recordKey: ['id'],
