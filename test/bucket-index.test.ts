@@ -9,7 +9,9 @@ import {
   bucketIdOf,
   bucketOfFileId,
   createTable,
+  existingRecordRows,
   rowsToJson,
+  rowsToTable,
   type HudiTable,
 } from '../packages/core/src/index.js';
 
@@ -108,6 +110,21 @@ describe.each(['cow', 'mor'] as const)('bucket index on %s', (type) => {
     const snap = await snapshot(t);
     expect(snap.size).toBe(30);
     for (const i of range(30)) expect(snap.get(`k${i}`)?.v).toBe(i % 3 === 0 ? 2 : 1);
+  });
+});
+
+describe('existing records of a bucket table', () => {
+  it('finds keys that live only in a bucket log, and not deleted ones', async () => {
+    const store = newStore();
+    const t = await bucketTable(store, 'mor', 3);
+    await t.insert(rows(range(30), 1));
+    const baseFiles = await dataFiles(store);
+    // New keys into existing buckets: logged, in no base file.
+    await t.upsert(rows([100, 101], 1));
+    expect((await dataFiles(store)).filter((f) => f.endsWith('.parquet'))).toEqual(baseFiles);
+    await t.delete([{ id: 'k2', dt: dtOf(2) }]);
+    const probe = rowsToTable(rows([100, 101, 200, 2, 4], 1));
+    expect([...(await existingRecordRows(t, probe))].sort()).toEqual([0, 1, 4]);
   });
 });
 
