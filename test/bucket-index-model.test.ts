@@ -1,5 +1,5 @@
-// Model test of bucket-indexed tables: random inserts, upserts, deletes (by row and by key) and,
-// for merge-on-read, compactions against a plain Map. After every step the snapshot agrees with
+// Model test of bucket-indexed tables: random inserts, upserts, deletes (by row and by key),
+// partition overwrites and, for merge-on-read, compactions against a plain Map. After every step the snapshot agrees with
 // the Map, upserts and deletes have read no file, and every partition holds at most one file group
 // per bucket, each row in the file group its key hashes to.
 
@@ -20,6 +20,7 @@ import {
 type Op =
   | { kind: 'insert' | 'upsert'; rows: { id: number; ts: number; v: string }[] }
   | { kind: 'deleteRows' | 'deleteKeys'; ids: number[] }
+  | { kind: 'overwrite'; rows: { id: number; ts: number; v: string }[] }
   | { kind: 'compact' };
 
 const rowsArb = fc.array(fc.record({ id: fc.integer({ min: 0, max: 40 }), ts: fc.integer({ min: 0, max: 3 }), v: fc.constantFrom('a', 'b', 'c') }), { minLength: 1, maxLength: 12 });
@@ -29,6 +30,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: rowsArb.map((rows) => ({ kind: 'upsert' as const, rows })) },
   { weight: 2, arbitrary: idsArb.map((ids) => ({ kind: 'deleteRows' as const, ids })) },
   { weight: 1, arbitrary: idsArb.map((ids) => ({ kind: 'deleteKeys' as const, ids })) },
+  { weight: 1, arbitrary: rowsArb.map((rows) => ({ kind: 'overwrite' as const, rows })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'compact' as const }) },
 );
 const scenarioArb = fc.record({
@@ -88,6 +90,19 @@ async function run(type: 'cow' | 'mor', s: { buckets: number; ordering: boolean;
         const res = op.kind === 'deleteRows' ? await t.delete(op.ids.map((id) => ({ id, dt: dtOf(id) }))) : await t.delete(op.ids.map(String));
         expect(res.index.filesRead).toBe(0);
         for (const id of op.ids) model.delete(String(id));
+        break;
+      }
+      case 'overwrite': {
+        // The partitions the rows fall in are replaced by the rows (deduplicated by key).
+        const batch = new Map<number, { id: number; ts: number; v: string }>();
+        for (const r of op.rows) {
+          const prev = batch.get(r.id);
+          if (!prev || !s.ordering || r.ts >= prev.ts) batch.set(r.id, r);
+        }
+        await t.insertOverwrite(op.rows.map((r) => ({ id: r.id, dt: dtOf(r.id), ts: r.ts, v: r.v })));
+        const partitions = new Set(op.rows.map((r) => dtOf(r.id)));
+        for (const k of [...model.keys()]) if (partitions.has(dtOf(Number(k)))) model.delete(k);
+        for (const r of batch.values()) model.set(String(r.id), { ts: r.ts, v: r.v });
         break;
       }
       case 'compact':
