@@ -1,7 +1,7 @@
 // Model test of bucket-indexed tables: random inserts, upserts, deletes (by row and by key),
-// partition overwrites and, for merge-on-read, compactions against a plain Map. After every step the snapshot agrees with
-// the Map, upserts and deletes have read no file, and every partition holds at most one file group
-// per bucket, each row in the file group its key hashes to.
+// partition overwrites and, for merge-on-read, compactions against a plain Map. After every step
+// the snapshot agrees with the Map, upserts and deletes have read no file, and every partition
+// holds at most one file group per bucket, each row in the file group its key hashes to.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
