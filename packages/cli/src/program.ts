@@ -50,6 +50,13 @@ export function buildProgram(io: CliIO): Command {
     )
     .option('--bloom-filter-fpp <p>', 'false-positive probability of those filters (default 0.01)', probability)
     .option('--bloom-filter-ndv <n>', 'distinct values per row group the filters are sized for (default: the row group\'s row count)', positiveInt)
+    .addOption(
+      new Option('--index <kind>', 'how writes find stored records: bloom (footers and key columns) or bucket (Hudi simple bucket index: keys hash to --buckets file groups per partition, nothing is read)')
+        .choices(['bloom', 'bucket'])
+        .default('bloom'),
+    )
+    .option('--buckets <n>', 'bucket index: buckets (file groups) per partition, fixed for the table (hoodie.bucket.index.num.buckets)')
+    .option('--bucket-hash-field <fields>', 'bucket index: record key field(s) to hash (hoodie.bucket.index.hash.field; default: the record key)')
     .action((uri: string, opts) => createCommand(uri, opts, io));
 
   program

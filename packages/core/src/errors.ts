@@ -367,3 +367,22 @@ export class ArchiveConfigError extends LakeError {
     super('INVALID_ARCHIVE_CONFIG', `Invalid archival settings: ${message}`);
   }
 }
+
+/**
+ * A bucket-indexed table whose file groups do not match its buckets: writing by bucket could
+ * then leave a record in two file groups, so nothing is written.
+ */
+export class BucketLayoutError extends LakeError {
+  readonly partition: string;
+  readonly fileId: string;
+  constructor(partition: string, fileId: string, why: string) {
+    super(
+      'BUCKET_LAYOUT',
+      `Bucket index: file group ${fileId} in partition "${partition === '' ? '(none)' : partition}" does not fit the table's buckets: ${why}. ` +
+        'Nothing was written. The table was written with a different index or bucket count; rewrite it into a new bucket table ' +
+        '(read it and write all rows to a table created with the bucket index), or remove the bucket settings from hoodie.properties.',
+    );
+    this.partition = partition;
+    this.fileId = fileId;
+  }
+}

@@ -17,7 +17,12 @@ export {
   CorruptTableConfigError,
   MetadataTableEnabledError,
   InvalidRecordKeyError,
+  BucketLayoutError,
 } from './errors.js';
+
+// Bucket index (Hudi's simple bucket engine)
+export { bucketIdOf, bucketHashKeys, javaStringHashCode, javaListHashCode } from './index/bucket-hash.js';
+export { bucketIndexOf, bucketIdStr, bucketOfFileId, BucketProps, type BucketIndexSpec } from './index/bucket-layout.js';
 
 // Table config (hoodie.properties)
 export {
@@ -217,7 +222,7 @@ export type {
 export { encodeAvroRecords } from './avro/encode.js';
 
 // Writing
-export { createTable, type CreateTableOptions } from './table/create-table.js';
+export { createTable, type CreateTableOptions, type BucketIndexOptions } from './table/create-table.js';
 export { type TableWriteOptions } from './table/table.js';
 export { type WriteInput, type WriterIds } from './write/table-writes.js';
 export { type WriteOptions, type WriteResult, type WriteOperation } from './write/write-client.js';

@@ -3,6 +3,7 @@
 import { createTable } from '@lake/core';
 import type { CliIO } from '../io.js';
 import { list } from '../options.js';
+import { UsageError } from '../usage-error.js';
 
 export interface CreateOptions {
   key: string;
@@ -15,9 +16,19 @@ export interface CreateOptions {
   bloomFilter?: string[];
   bloomFilterFpp?: number;
   bloomFilterNdv?: number;
+  index?: string;
+  buckets?: string;
+  bucketHashField?: string;
 }
 
 export async function createCommand(uri: string, opts: CreateOptions, io: CliIO): Promise<void> {
+  const bucket = opts.index === 'bucket';
+  if (!bucket && (opts.buckets !== undefined || opts.bucketHashField !== undefined)) {
+    throw new UsageError('--buckets and --bucket-hash-field need --index bucket');
+  }
+  if (bucket && (opts.buckets === undefined || !/^[0-9]+$/.test(opts.buckets) || Number(opts.buckets) < 1)) {
+    throw new UsageError('--index bucket needs --buckets <n>, a whole number of buckets per partition (at least 1)');
+  }
   const table = await createTable(uri, {
     name: opts.name,
     recordKey: list(opts.key),
@@ -30,7 +41,9 @@ export async function createCommand(uri: string, opts: CreateOptions, io: CliIO)
       ...(opts.bloomFilterFpp !== undefined ? { fpp: opts.bloomFilterFpp } : {}),
       ...(opts.bloomFilterNdv !== undefined ? { ndv: opts.bloomFilterNdv } : {}),
     })),
+    index: bucket ? { kind: 'bucket', buckets: Number(opts.buckets), hashField: opts.bucketHashField === undefined ? undefined : list(opts.bucketHashField) } : undefined,
     properties: opts.compression ? { 'hoodie.parquet.compression.codec': opts.compression } : {},
   });
-  io.out(`Created ${table.config.type} table "${table.config.name}" at ${table.uri}`);
+  const index = bucket ? ` with a bucket index of ${opts.buckets} buckets per partition` : '';
+  io.out(`Created ${table.config.type} table "${table.config.name}" at ${table.uri}${index}`);
 }

@@ -8,6 +8,7 @@ import { mapLimit } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
 
 import { InvalidWriteError } from '../errors.js';
+import { bucketIndexOf } from '../index/bucket-layout.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
@@ -166,6 +167,10 @@ async function abandonClustering(table: HudiTable, instant: string): Promise<voi
 export async function clusterSmallFiles(table: HudiTable, options: ClusteringOptions & { dryRun?: boolean } = {}): Promise<(ClusteringRun & { groups: ClusteringGroupPlan[] }) | undefined> {
   if (table.config.type !== 'COPY_ON_WRITE') {
     throw new InvalidWriteError(`Clustering small files applies to COPY_ON_WRITE tables; ${table.uri} is ${table.config.type} (compact it instead).`);
+  }
+  if (bucketIndexOf(table.config)) {
+    // Stitching files together would merge buckets: keys would no longer be where their hash says.
+    throw new InvalidWriteError(`Clustering does not apply to ${table.uri}: it has a bucket index, whose file groups are fixed by key hash (each bucket is already one file group).`);
   }
   const started = Date.now();
   const store = table.store;

@@ -9,7 +9,20 @@ import { InvalidTableConfigError, TableExistsError } from '../errors.js';
 import { inferKeyGeneratorType, keyGeneratorTableProperties, type KeyGeneratorType } from '../keygen/key-generator.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { bloomFilterTableProperties, type BloomFilterColumn } from '../write/column-bloom-filters.js';
+import { bucketIndexProperties } from '../index/bucket-layout.js';
 import { HOODIE_PROPERTIES, HudiTable, openTable } from './table.js';
+
+/**
+ * Hudi's simple bucket index: each partition holds `buckets` file groups and a record key's hash
+ * picks its file group, so upserts and deletes read nothing to find records.
+ */
+export interface BucketIndexOptions {
+  kind: 'bucket';
+  /** Buckets (file groups) per partition; fixed for the table's life. */
+  buckets: number;
+  /** Record key field(s) to hash (`hoodie.bucket.index.hash.field`); default: all record key fields. */
+  hashField?: string | string[];
+}
 
 export interface CreateTableOptions {
   /** `hoodie.table.name`; defaults to the last segment of the location. */
@@ -37,6 +50,8 @@ export interface CreateTableOptions {
   bloomFilters?: (string | BloomFilterColumn)[];
   /** More `hoodie.*` table properties. */
   properties?: Record<string, string>;
+  /** Record index; by default lake's bloom index (footers and key columns). */
+  index?: BucketIndexOptions;
 }
 
 function defaultName(store: ObjectStore): string {
@@ -66,6 +81,10 @@ export async function createTable(location: string | ObjectStore, options: Creat
       }
     }
   }
+  const hashField = options.index?.hashField;
+  const indexProps = options.index
+    ? bucketIndexProperties(options.index.buckets, options.recordKey, typeof hashField === 'string' ? hashField.split(',').map((f) => f.trim()) : hashField)
+    : {};
   const keyGenType = options.keyGenerator ?? inferKeyGeneratorType(options.recordKey, partitionBy);
   const keyProps = keyGeneratorTableProperties({
     type: keyGenType,
@@ -91,6 +110,7 @@ export async function createTable(location: string | ObjectStore, options: Creat
       'hoodie.table.base.file.format': 'PARQUET',
       'hoodie.table.timeline.timezone': 'UTC',
       ...bloomFilterTableProperties(options.bloomFilters ?? []),
+      ...indexProps,
       ...options.properties,
     },
   });

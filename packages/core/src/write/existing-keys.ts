@@ -7,6 +7,8 @@ import type { KeySource } from '../keygen/field-values.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { HudiTable } from '../table/table.js';
 import { locateLiveKeys } from './live-keys.js';
+import { bucketIndexOf } from '../index/bucket-layout.js';
+import { bucketExistingRows } from '../index/bucket-existing.js';
 
 /**
  * Indexes of the rows of `records` whose record key already exists in the partition the table's
@@ -26,6 +28,8 @@ export async function existingRecordRows(table: HudiTable, records: KeySource): 
     rowsByPartition.set(p, list);
   });
   const view = await buildFileSystemView(table.store, await table.timeline(), {});
+  const bucketIndex = bucketIndexOf(table.config);
+  if (bucketIndex) return bucketExistingRows(table, bucketIndex, view, recordKeys, rowsByPartition);
   const slicesByPartition = new Map<string, FileSlice[]>();
   for (const slice of latestFileSlices(view)) {
     if (!slice.baseFile || !rowsByPartition.has(slice.partitionPath)) continue;

@@ -12,6 +12,8 @@ import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
 import { locateKeys } from './key-index.js';
+import { bucketIndexOf } from '../index/bucket-layout.js';
+import { bucketKeyTargets } from '../index/bucket-route.js';
 import type { HudiTable } from '../table/table.js';
 import type { TableConfig } from '../config/table-config.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -124,6 +126,8 @@ export async function deleteKeys(table: HudiTable, keys: readonly string[], opti
   const ctx = writeContext(table, options.ids);
   const timeline = await ctx.timeline();
   const view = await buildFileSystemView(table.store, timeline, {});
+  const bucketIndex = bucketIndexOf(table.config);
+  if (bucketIndex) return executeWrite(ctx, 'delete', bucketKeyTargets(bucketIndex, latestFileSlices(view), keys), options);
   const byPartition = new Map<string, { fileId: string; baseFile: NonNullable<FileSlice['baseFile']> }[]>();
   for (const slice of latestFileSlices(view)) {
     if (!slice.baseFile) continue;

@@ -37,6 +37,8 @@ import { conflictOnVanishedInput } from './vanished-input.js';
 import { publishCompleted } from './publish.js';
 import { writeFileGroup, type GroupPlan, type Incoming } from './file-group-rewrite.js';
 import { pendingCompactionGroups } from '../services/compaction-plan.js';
+import { bucketIndexOf } from '../index/bucket-layout.js';
+import { routeToBuckets } from '../index/bucket-route.js';
 import { withoutMetaFields } from './meta-columns.js';
 import { dedupeByKey, orderingReader } from './ordering.js';
 import { tableMergeMode } from '../read/merge.js';
@@ -217,8 +219,19 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   }
 
   const recordSize = averageRecordSize(await recentWriteStats(timeline)) ?? sizing.recordSizeEstimate;
+  // A bucket-indexed table routes by hashing keys, never reading files.
+  const bucketIndex = bucketIndexOf(config);
   for (const [partition, rows] of rowsByPartition) {
     const slices = overwrite ? [] : slicesByPartition.get(partition) ?? [];
+    if (bucketIndex) {
+      for (const route of routeToBuckets(bucketIndex, partition, slices, rows, incoming.keys, ctx.newFileId)) {
+        // Deletes into a bucket with no file group have nothing to delete.
+        if (!route.slice && operation === 'delete') continue;
+        const target = route.slice ? group(partition, route.fileId, route.slice).updates : group(partition, route.fileId).inserts;
+        for (const i of route.rows) target.push(i);
+      }
+      continue;
+    }
     const sliceById = new Map(slices.map((s) => [s.fileId, s]));
     const located = operation === 'insert' || overwrite
       ? new Map<string, string>()
