@@ -3,7 +3,7 @@
 // checkpoint, and only then acknowledge the source.
 
 import { Schema, Type, type Field } from 'apache-arrow';
-import { existingRecordRows, rowsToTable, SchemaError, type HudiTable, type Row, type WriteOptions, type WriteResult } from '@lake/core';
+import { existingRecordRows, rowsToTable, SchemaError, type HudiTable, type Row, type WriteOptions, type WriteResult } from '@lake/core/format';
 import type { Registry } from 'prom-client';
 import { batchReader, type BatchLimits } from './batches.js';
 import { checkpointMetadata, lastCommittedCheckpoint, QUARANTINE_KEY } from './checkpoint.js';

@@ -21,7 +21,7 @@ import {
   type BaseFile,
   type HudiTable,
   type SliceReadPlan,
-} from '@lake/core';
+} from '@lake/core/format';
 import type { ParquetFileMetadata } from '@lake/parquet';
 
 import { aggregate, type AggSpec } from './aggregate.js';

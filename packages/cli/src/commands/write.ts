@@ -5,8 +5,9 @@ import { Schema } from 'apache-arrow';
 import type { CliIO } from '../io.js';
 import { inputFormatOf, readInputFile } from '../input-files.js';
 
-export const writeOperations = ['upsert', 'insert', 'delete', 'insert_overwrite', 'insert_overwrite_table'] as const;
-export type WriteOp = (typeof writeOperations)[number];
+import { writeOperations, type WriteOp } from '../options.js';
+
+export { writeOperations, type WriteOp };
 
 export interface WriteCommandOptions {
   input: string;

@@ -4,9 +4,9 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { rowsToJson, type JsonValue } from '@lake/core';
 
-export type OutputFormat = 'ndjson' | 'csv' | 'table';
+import type { OutputFormat } from '../options.js';
 
-export const outputFormats: readonly OutputFormat[] = ['ndjson', 'csv', 'table'];
+export { outputFormats, type OutputFormat } from '../options.js';
 
 export interface RowSink {
   write(batch: RecordBatch): void;
