@@ -87,7 +87,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--columns <names>', 'columns to print, comma-separated')
     .option('--with-meta', 'include the _hoodie_* meta columns')
     .option('--read-optimized', 'merge-on-read tables: base files only')
-    .option('--limit <n>', 'print at most n rows', positiveInt)
+    .option('--limit <n>', 'print at most n rows (0: every row; the table format stops at 1000 by default)', nonNegativeInt)
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('table'))
     .action(async (uri: string, opts) => (await import('./commands/show.js')).showCommand(uri, opts, io));
 
@@ -161,7 +161,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--as-of <instant|time>', 'time travel: an instant (yyyyMMddHHmmssSSS) or an ISO date/time')
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('table'))
     .option('--explain', 'print the scan statistics: partitions, files, row groups pruned, rows and bytes read')
-    .option('--limit <n>', 'print at most n rows', positiveInt)
+    .option('--limit <n>', 'print at most n rows (0: every row; the table format stops at 1000 by default)', nonNegativeInt)
     .action(async (uri: string, opts) => (await import('./commands/query.js')).queryCommand(uri, opts, io));
 
   return program;

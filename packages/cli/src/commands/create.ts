@@ -1,6 +1,7 @@
 // `lake create`: a new, empty Hudi table.
 
-import { createTable } from '@lake/core';
+import { createTable, TableExistsError } from '@lake/core';
+import { LakeError } from '@lake/storage';
 import type { CliIO } from '../io.js';
 import { list } from '../options.js';
 
@@ -23,6 +24,11 @@ export async function createCommand(uri: string, opts: CreateOptions, io: CliIO)
     hiveStylePartitioning: opts.hiveStyle ?? false,
     type: opts.type === 'mor' ? 'mor' : 'cow',
     properties: opts.compression ? { 'hoodie.parquet.compression.codec': opts.compression } : {},
+  }).catch((e: unknown) => {
+    if (e instanceof TableExistsError) {
+      throw new LakeError(e.code, `A table already exists at ${uri}. Write to it with 'lake write ${uri} --input <file>', or create the new table elsewhere.`);
+    }
+    throw e;
   });
   io.out(`Created ${table.config.type} table "${table.config.name}" at ${table.uri}`);
 }

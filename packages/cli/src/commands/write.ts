@@ -1,6 +1,7 @@
 // `lake write`: one file of records -> one commit.
 
 import { openTable, type WriteResult } from '@lake/core';
+import { existingRecordRows } from '@lake/core/format';
 import { Schema } from 'apache-arrow';
 import type { CliIO } from '../io.js';
 import { inputFormatOf, readInputFile } from '../input-files.js';
@@ -27,6 +28,16 @@ export async function writeCommand(uri: string, opts: WriteCommandOptions, io: C
   const full = await table.schema();
   const data = new Schema(full.fields.filter((f) => !f.name.startsWith('_hoodie_')));
   const records = await readInputFile(opts.input, inputFormatOf(opts.input, opts.format), data.fields.length > 0 ? data : undefined);
+  // A commit that changes nothing still costs a timeline entry and a file-system view for every
+  // reader after it: a write with nothing to write makes none, and says so.
+  if (records.numRows === 0) {
+    io.out(`Nothing to write: ${opts.input} holds no records; no commit made.`);
+    return;
+  }
+  if (opts.op === 'delete' && (await existingRecordRows(table, records)).size === 0) {
+    io.out(`Nothing to delete: none of the ${records.numRows} key(s) in ${opts.input} is in the table; no commit made.`);
+    return;
+  }
   let result: WriteResult;
   switch (opts.op) {
     case 'upsert':
