@@ -268,8 +268,12 @@ interface JetStreamSourceOptions {
     id?: string;
     /** How long a delivered message may stay unacknowledged before redelivery (default 10 minutes). */
     ackWaitMs?: number;
-    /** An open connection to use instead of connecting (left open on close). */
-    connection?: NatsConnection;
+    /**
+     * An open connection to use instead of connecting (left open on close): a `NatsConnection` of
+     * the `nats` package. Typed as an opaque object so that these declarations do not pull in
+     * nats's own, which do not type-check under exactOptionalPropertyTypes.
+     */
+    connection?: object;
 }
 
 /* ParsedRecord */

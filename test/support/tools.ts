@@ -3,10 +3,22 @@
 // where a missing program fails the run instead of silently testing less.
 
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
 
-/** The first of `commands` that runs (`<command> --version`), or undefined. */
+/** Where `command` is on the PATH (or itself when given as a path). */
+function onPath(command: string): string | undefined {
+  if (isAbsolute(command)) return existsSync(command) ? command : undefined;
+  return (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, command)).find((path) => existsSync(path));
+}
+
+/** The full path of the first of `commands` that runs (`<command> --version`), or undefined. */
 export function findTool(commands: readonly string[]): string | undefined {
-  return commands.find((command) => spawnSync(command, ['--version'], { stdio: 'ignore', timeout: 30_000 }).error === undefined);
+  for (const command of commands) {
+    const path = onPath(command);
+    if (path !== undefined && spawnSync(path, ['--version'], { stdio: 'ignore', timeout: 30_000 }).error === undefined) return path;
+  }
+  return undefined;
 }
 
 /**

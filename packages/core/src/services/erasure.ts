@@ -6,7 +6,7 @@
 // `.hoodie/.aux/lake/erasures/` keeps salted hashes of the values (never the values), what was
 // examined, written and purged, and a verification that re-read every data file in the table.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomHex, sha256Hex } from '../util/sha256.js';
 
 import { NotFoundError, type ObjectStore } from '@lake/storage';
 import { byteSourceFromStore, columnStatistics, openParquet, type StatValue } from '@lake/parquet';
@@ -70,7 +70,7 @@ export interface ErasureReport extends ErasureRecord {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return sha256Hex(text);
 }
 
 function statText(v: StatValue | undefined): string | number | bigint | undefined {
@@ -214,9 +214,9 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
     throw new InvalidWriteError(`Column "${column}" is not in the table; it has ${schema.fields.filter((f) => !f.name.startsWith('_hoodie_')).map((f) => f.name).join(', ')}.`);
   }
   const store = table.store;
-  const requestId = request.requestId ?? `erasure-${Date.now()}-${randomBytes(4).toString('hex')}`;
+  const requestId = request.requestId ?? `erasure-${Date.now()}-${randomHex(4)}`;
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(requestId)) throw new InvalidWriteError(`Request id "${requestId}" may use letters, digits, '.', '_' and '-' only.`);
-  const salt = randomBytes(16).toString('hex');
+  const salt = randomHex(16);
   const wanted = matcher(values);
   const record: ErasureRecord = {
     requestId,
