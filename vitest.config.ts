@@ -1,8 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests run the workspace's TypeScript sources (the `@lake/source` export condition), never a
+// possibly stale dist/; plain Node and npm consumers get the compiled dist/.
+const sourceConditions = ['@lake/source', 'node', 'development|production'];
+
+// Crash, soak and long model runs: `pnpm test` leaves them out so that it stays within a few
+// minutes on two cores, `pnpm test:long` runs only them (.ci/run runs both). A bare
+// `npx vitest run [file]` runs whatever it is given.
+export const longTests = [
+  'test/rollback.test.ts',
+  'test/compaction-crash.test.ts',
+  'test/ingest-crash-files.test.ts',
+  'test/ingest-crash-jetstream.test.ts',
+  'test/cow-model.test.ts',
+  'test/mor-model.test.ts',
+];
+
+const allTests = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'];
+const script = process.env.npm_lifecycle_event;
+
 export default defineConfig({
+  resolve: { conditions: sourceConditions },
+  ssr: { resolve: { conditions: sourceConditions } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: script === 'test:long' ? longTests : allTests,
+    exclude: script === 'test' ? [...longTests, '**/node_modules/**'] : ['**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -15,7 +15,7 @@ import {
   buildFileSystemView,
   rowsToJson,
   type HudiTable,
-} from '../packages/core/src/index.js';
+} from '../packages/core/src/format.js';
 
 type Op =
   | { kind: 'insert' | 'upsert'; rows: { id: number; ts: number; v: string }[] }

@@ -13,7 +13,7 @@ import {
   rowsToJson,
   rowsToTable,
   type HudiTable,
-} from '../packages/core/src/index.js';
+} from '../packages/core/src/format.js';
 
 let counter = 0;
 const newStore = () => new MemoryStore(`bucket-index-${process.pid}-${++counter}`);

@@ -29,7 +29,7 @@ async function contents(t: HudiTable, asOf?: string): Promise<string[]> {
 }
 
 function runChild(dir: string, killAt: number): { killed: boolean; output: string } {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', child, dir, String(killAt)], { encoding: 'utf8', timeout: 60_000 });
+  const res = spawnSync(process.execPath, ['--conditions=@lake/source', '--import', 'tsx', child, dir, String(killAt)], { encoding: 'utf8', timeout: 60_000 });
   return { killed: res.signal === 'SIGKILL', output: `${res.stdout}${res.stderr}` };
 }
 

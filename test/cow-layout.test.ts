@@ -21,7 +21,7 @@ import {
   rowsToJson,
   tableChecksum,
   type HudiTable,
-} from '../packages/core/src/index.js';
+} from '../packages/core/src/format.js';
 import { cleanupFixtures, fixture, readTree } from './support/fixtures.js';
 
 const dirs: string[] = [];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { BlockType, createTable, decodeDeleteBlock, readLogBlocks } from '../packages/core/src/index.js';
+import { BlockType, createTable, decodeDeleteBlock, readLogBlocks } from '../packages/core/src/format.js';
 import { ingest, iterableSource } from '../packages/ingest/src/index.js';
 import { lake } from './support/cli.js';
 import { rawValueLocations } from './support/raw-values.js';

@@ -11,7 +11,7 @@ import { Float64, Field, Schema, Table, Utf8, makeData, RecordBatch, Struct } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { FaultyStore, LocalStore } from '../packages/storage/src/index.js';
-import { createTable, decodeAvroDataBlock, decodeParquetDataBlock, BlockType, openTable, readLogBlocks, type HudiTable } from '../packages/core/src/index.js';
+import { createTable, decodeAvroDataBlock, decodeParquetDataBlock, BlockType, openTable, readLogBlocks, type HudiTable } from '../packages/core/src/format.js';
 import { readParquet } from '../packages/parquet/src/index.js';
 import { lake } from './support/cli.js';
 

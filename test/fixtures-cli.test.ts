@@ -1,5 +1,5 @@
 // `lake show --format ndjson` and `lake history` over every Spark-written fixture table: the
-// command prints the rows Spark would return (expected contents from shared/fixtures/hudi/README.md).
+// command prints the rows Spark would return (expected contents from test/fixtures/hudi/README.md).
 
 import { describe, expect, it } from 'vitest';
 import { lake } from './support/cli.js';

@@ -1,4 +1,4 @@
-// Conformance with Spark: every Hudi table in the shared fixtures reads back as its README says
+// Conformance with Spark: every Hudi table in test/fixtures/hudi reads back as its README says
 // (latest snapshot, time travel to the first commit, incremental read of the last commit,
 // schema with Spark's types), and every column of the sample rows holds the value Spark wrote.
 
@@ -11,7 +11,7 @@ import {
   openTable,
   tableChecksum,
   type HudiTable,
-} from '../packages/core/src/index.js';
+} from '../packages/core/src/format.js';
 import { cleanupFixtures, fixtures, memoryCopy, type Fixture } from './support/fixtures.js';
 
 afterAll(() => cleanupFixtures());

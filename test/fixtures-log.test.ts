@@ -16,7 +16,7 @@ import {
   parseLogFileName,
   readLogBlocks,
   type LogBlock,
-} from '../packages/core/src/index.js';
+} from '../packages/core/src/format.js';
 import { cleanupFixtures, dataFilesUnder, fixture, fixtures, memoryCopy, readTree } from './support/fixtures.js';
 
 afterAll(() => cleanupFixtures());

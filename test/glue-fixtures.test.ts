@@ -3,7 +3,7 @@
 // and the sync point Hudi's sync would record, and each request matches the Glue API model.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listPartitions, openTable } from '@lake/core';
+import { listPartitions, openTable } from '@lake/core/format';
 import { syncToGlue } from '@lake/glue';
 import { GlueServer } from '@lake/glue/testing';
 

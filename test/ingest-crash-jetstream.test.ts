@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { openTable } from '@lake/core';
 import { createEventsTable, tempDir } from '../packages/ingest/test/support.js';
-import { startNatsServer, type NatsServer } from '../packages/ingest/test/nats-server.js';
+import { natsServerAvailable, startNatsServer, type NatsServer } from '../packages/ingest/test/nats-server.js';
 import { checkExactlyOnce, crashLoop, makeEvent, sleep, type SourceEvent } from './support/ingest-crash.js';
 
-describe('ingest crash safety: JetStream', () => {
+describe.runIf(natsServerAvailable())('ingest crash safety: JetStream', () => {
   let nats: NatsServer;
   beforeAll(async () => {
     nats = await startNatsServer();

@@ -26,7 +26,7 @@ import {
   rowsToJson,
   rowsToTable,
   type HudiTable,
-} from '../packages/core/src/index.js';
+} from '../packages/core/src/format.js';
 import { cleanupFixtures, dataFilesUnder, fixtures, memoryCopy } from './support/fixtures.js';
 
 afterAll(() => cleanupFixtures());

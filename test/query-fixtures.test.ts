@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DataType, type Data, type Schema } from 'apache-arrow';
-import { openTable, rowsToJson, valueAt, type HudiTable } from '@lake/core';
+import { openTable, rowsToJson, valueAt, type HudiTable } from '@lake/core/format';
 import { and, col, date, decimal, not, or, scan, type Expr, type Literal } from '@lake/query';
 import { cleanupFixtures, fixture } from './support/fixtures.js';
 

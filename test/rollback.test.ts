@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { lake } from './support/cli.js';
 import { FaultyStore, LOCAL_TEMP_PREFIX, LocalStore } from '../packages/storage/src/index.js';
-import { createTable, openTable, parseBaseFileName, parseLogFileName, rowsToJson, type HudiTable } from '../packages/core/src/index.js';
+import { createTable, openTable, parseBaseFileName, parseLogFileName, rowsToJson, type HudiTable } from '../packages/core/src/format.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lake-rollback-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -46,7 +46,7 @@ async function template(type: 'cow' | 'mor', name: string): Promise<string> {
 function countWrites(dir: string, op: string): number {
   const copy = `${dir}-count-${op}`;
   cpSync(dir, copy, { recursive: true });
-  const res = spawnSync(process.execPath, ['--import', 'tsx', child, copy, '1000000', op], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, ['--conditions=@lake/source', '--import', 'tsx', child, copy, '1000000', op], { encoding: 'utf8' });
   const m = /done after (\d+) writes/.exec(res.stdout);
   if (!m) throw new Error(`count run failed: ${res.stdout}${res.stderr}`);
   return Number(m[1]);
@@ -66,7 +66,7 @@ describe.each(['cow', 'mor'] as const)('a %s writer killed mid-write', (type) =>
     for (const killAt of [...points].sort((a, b) => a - b)) {
       const copy = join(root, `${type}-${op}-${killAt}`);
       cpSync(dir, copy, { recursive: true });
-      const res = spawnSync(process.execPath, ['--import', 'tsx', child, copy, String(killAt), op], { encoding: 'utf8', timeout: 60_000 });
+      const res = spawnSync(process.execPath, ['--conditions=@lake/source', '--import', 'tsx', child, copy, String(killAt), op], { encoding: 'utf8', timeout: 60_000 });
       expect(res.signal, `killed before write ${killAt}: ${res.stdout}${res.stderr}`).toBe('SIGKILL');
       const t = await openTable(copy);
       expect(await contents(t), `readers after a kill before write ${killAt}`).toEqual(expected);

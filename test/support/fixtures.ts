@@ -14,8 +14,8 @@ import { MemoryStore } from '../../packages/storage/src/index.js';
 const requireFromCore = createRequire(new URL('../../packages/core/package.json', import.meta.url));
 const { unzipSync } = requireFromCore('fflate') as { unzipSync(data: Uint8Array): Record<string, Uint8Array> };
 
-// The shared folder sits beside the repository: <parent>/shared/fixtures/hudi.
-export const FIXTURES_DIR = process.env.LAKE_HUDI_FIXTURES ?? fileURLToPath(new URL('../../../shared/fixtures/hudi', import.meta.url));
+// Shipped with the repository (see test/fixtures/hudi/NOTICE); LAKE_HUDI_FIXTURES points elsewhere.
+export const FIXTURES_DIR = process.env.LAKE_HUDI_FIXTURES ?? fileURLToPath(new URL('../fixtures/hudi', import.meta.url));
 
 export interface Fixture {
   /** e.g. `sample_table/cow/v6_nonpartitioned`. */

@@ -26,7 +26,7 @@ export function makeEvent(i: number): SourceEvent {
 }
 
 export function startIngest(table: string, from: string, extra: string[] = []): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'ingest', table, '--from', from, '--derive-date', 'dt=ts', ...extra], {
+  const child = spawn(process.execPath, ['--conditions=@lake/source', '--import', 'tsx', MAIN, 'ingest', table, '--from', from, '--derive-date', 'dt=ts', ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { BlockType, decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock, readLogBlocks } from '../../packages/core/src/index.js';
+import { BlockType, decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock, readLogBlocks } from '../../packages/core/src/format.js';
 import { readParquet } from '../../packages/parquet/src/index.js';
 import type { Table } from 'apache-arrow';
 

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// The `lake` command: runs the TypeScript entry point through tsx's loader.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/main.ts');
+// The `lake` command: the compiled entry point (build with `pnpm build`; the workspace's
+// `pnpm lake` runs the TypeScript sources instead).
+import '../dist/main.js';

@@ -1,21 +1,25 @@
 // The `lake` command line: commands, their options and help, and one-line errors.
 
 import { Command, CommanderError, Option } from 'commander';
-import { LakeError, redactUri } from '@lake/storage';
 import type { CliIO } from './io.js';
-import { collectList, nonNegativeInt, positiveInt, probability } from './options.js';
-import { outputFormats } from './render/formats.js';
-import { createCommand } from './commands/create.js';
-import { historyCommand } from './commands/history.js';
-import { collectDerive, ingestCommand, invalidLimit, positiveNumber } from './commands/ingest.js';
-import { showCommand } from './commands/show.js';
-import { writeCommand, writeOperations } from './commands/write.js';
-import { compactCommand, compactionStrategies } from './commands/compact.js';
-import { rollbackCommand } from './commands/rollback.js';
-import { cleanCommand } from './commands/clean.js';
-import { gdprDeleteCommand } from './commands/gdpr-delete.js';
-import { queryCommand } from './commands/query.js';
-import { UsageError } from './usage-error.js';
+import {
+  collectDerive,
+  collectList,
+  compactionStrategies,
+  invalidLimit,
+  nonNegativeInt,
+  outputFormats,
+  positiveInt,
+  positiveNumber,
+  probability,
+  writeOperations,
+} from './options.js';
+import { requireOptions, requiredOption } from './required-options.js';
+import { reportError } from './report-error.js';
+
+// Each command's action loads its module (and through it the engine packages, the AWS SDK, NATS,
+// DuckDB) only when that command runs, so `lake --help` starts about as fast as bare Node.
+// Adding a command is one `program.command(...)` block below and one module in commands/.
 
 const uriHelp = 'table location: a folder path, file:///abs/path, s3://bucket/prefix (credentials from the AWS environment, never in the URI) or memory://name';
 
@@ -23,15 +27,16 @@ export function buildProgram(io: CliIO): Command {
   const program = new Command('lake')
     .description('Read and write Apache Hudi tables on S3 and local disk.')
     .version('0.1.0')
-    .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(redactUri(s.trimEnd())) })
-    .exitOverride();
+    // Usage errors are reported by runCli as one `lake:` line, not commander's text plus help.
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => {} })
+    .exitOverride()
+    .hook('preAction', (_program, command) => requireOptions(command));
 
   program
     .command('create')
     .description('create an empty Hudi table (table version 6)')
     .argument('<uri>', uriHelp)
-    .requiredOption('--key <fields>', 'record key field(s), comma-separated')
+    .addOption(requiredOption('--key <fields>', 'record key field(s), comma-separated'))
     .option('--partition-by <fields>', 'partition field(s), comma-separated')
     .option('--ordering-field <field>', 'precombine field: of two versions of a record the greater value wins')
     .addOption(new Option('--type <type>', 'table type').choices(['cow', 'mor']).default('cow'))
@@ -57,13 +62,13 @@ export function buildProgram(io: CliIO): Command {
     )
     .option('--buckets <n>', 'bucket index: buckets (file groups) per partition, fixed for the table (hoodie.bucket.index.num.buckets)')
     .option('--bucket-hash-field <fields>', 'bucket index: record key field(s) to hash (hoodie.bucket.index.hash.field; default: the record key)')
-    .action((uri: string, opts) => createCommand(uri, opts, io));
+    .action(async (uri: string, opts) => (await import('./commands/create.js')).createCommand(uri, opts, io));
 
   program
     .command('write')
     .description('write the records of a file as one commit')
     .argument('<uri>', uriHelp)
-    .requiredOption('--input <file>', 'records: .ndjson, .csv or .parquet')
+    .addOption(requiredOption('--input <file>', 'records: .ndjson, .csv or .parquet'))
     .addOption(new Option('--op <operation>', 'write operation').choices(writeOperations).default('upsert'))
     .addOption(new Option('--format <format>', 'input format (default: from the extension)').choices(['ndjson', 'csv', 'parquet']))
     .option('--json', 'print the write result as JSON')
@@ -72,13 +77,13 @@ export function buildProgram(io: CliIO): Command {
       'run the write again up to n times when a concurrent commit wins a conflict (default: the table\'s hoodie.write.num.retries.on.conflict.failures, else 3)',
       nonNegativeInt,
     )
-    .action((uri: string, opts) => writeCommand(uri, opts, io));
+    .action(async (uri: string, opts) => (await import('./commands/write.js')).writeCommand(uri, opts, io));
 
   program
     .command('ingest')
     .description('ingest files, an object-store prefix or a NATS JetStream stream in micro-batches, exactly once')
     .argument('<uri>', uriHelp)
-    .requiredOption('--from <source>', 'a file, a folder, s3://bucket/prefix, or nats://host:port/stream[?durable=name&subject=x]')
+    .addOption(requiredOption('--from <source>', 'a file, a folder, s3://bucket/prefix, or nats://host:port/stream[?durable=name&subject=x]'))
     .addOption(new Option('--format <format>', 'file format (default: from each extension)').choices(['ndjson', 'csv', 'parquet', 'arrow']))
     .option('--batch-rows <n>', 'most records per commit (default 10000)', positiveInt)
     .option('--batch-seconds <s>', 'commit a batch at the latest this long after its first record (default 5)', positiveNumber)
@@ -92,7 +97,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--explode <fields>', 'array fields to explode into one row per element (implies --flatten), comma-separated')
     .option('--metrics-file <file>', 'write Prometheus metrics (text format) to this file after every batch')
     .option('--json', 'print one JSON log line per event instead of progress')
-    .action((uri: string, opts) => ingestCommand(uri, opts, io));
+    .action(async (uri: string, opts) => (await import('./commands/ingest.js')).ingestCommand(uri, opts, io));
 
   program
     .command('show')
@@ -104,9 +109,9 @@ export function buildProgram(io: CliIO): Command {
     .option('--columns <names>', 'columns to print, comma-separated')
     .option('--with-meta', 'include the _hoodie_* meta columns')
     .option('--read-optimized', 'merge-on-read tables: base files only')
-    .option('--limit <n>', 'print at most n rows', positiveInt)
+    .option('--limit <n>', 'print at most n rows (0: every row; the table format stops at 1000 by default)', nonNegativeInt)
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('table'))
-    .action((uri: string, opts) => showCommand(uri, opts, io));
+    .action(async (uri: string, opts) => (await import('./commands/show.js')).showCommand(uri, opts, io));
 
   program
     .command('history')
@@ -114,7 +119,7 @@ export function buildProgram(io: CliIO): Command {
     .argument('<uri>', uriHelp)
     .option('--json', 'one JSON object per instant')
     .option('--archived', 'include instants archived to .hoodie/archived/ (read from the archive log files)')
-    .action((uri: string, opts) => historyCommand(uri, opts, io));
+    .action(async (uri: string, opts) => (await import('./commands/history.js')).historyCommand(uri, opts, io));
 
   program
     .command('compact')
@@ -135,7 +140,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--force', 'merge-on-read: compact even file slices with corrupt log blocks of completed writes (their records are lost)')
     .option('--dry-run', 'print what would be done, change nothing')
     .option('--json', 'print the summary as JSON')
-    .action((uri: string, opts) => compactCommand(uri, opts, io));
+    .action(async (uri: string, opts) => (await import('./commands/compact.js')).compactCommand(uri, opts, io));
 
   program
     .command('gdpr-delete')
@@ -149,7 +154,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--force', 'erase even where log blocks of completed writes are corrupt (compaction drops their records)')
     .option('--verify <request-id>', 're-run the verification of an earlier erasure: every data file, quarantined record and other object in the table folder; exits 1 naming where a value remains')
     .option('--json', 'print the report as JSON')
-    .action((uri: string, opts) => gdprDeleteCommand(uri, opts, io));
+    .action(async (uri: string, opts) => (await import('./commands/gdpr-delete.js')).gdprDeleteCommand(uri, opts, io));
 
   program
     .command('clean')
@@ -160,7 +165,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--reader-grace-minutes <m>', 'keep versions superseded less than m minutes ago for readers still on them (default 15)', nonNegativeInt)
     .option('--dry-run', 'print what would be deleted, delete nothing')
     .option('--json', 'print the result as JSON')
-    .action((uri: string, opts) => cleanCommand(uri, opts, io));
+    .action(async (uri: string, opts) => (await import('./commands/clean.js')).cleanCommand(uri, opts, io));
 
   program
     .command('rollback')
@@ -169,7 +174,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--instant <instant>', 'the write to undo: a pending one, or the latest completed write')
     .option('--force', 'roll back a pending write even if its writer still sends heartbeats')
     .option('--json', 'one JSON object per rollback; {"rolledBack":null,"nothingToRollBack":true,...} when nothing was rolled back')
-    .action((uri: string, opts) => rollbackCommand(uri, opts, io));
+    .action(async (uri: string, opts) => (await import('./commands/rollback.js')).rollbackCommand(uri, opts, io));
 
   program
     .command('query')
@@ -182,8 +187,8 @@ export function buildProgram(io: CliIO): Command {
     .option('--as-of <instant|time>', 'time travel: an instant (yyyyMMddHHmmssSSS) or an ISO date/time')
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('table'))
     .option('--explain', 'print the scan statistics: partitions, files, row groups pruned, rows and bytes read')
-    .option('--limit <n>', 'print at most n rows', positiveInt)
-    .action((uri: string, opts) => queryCommand(uri, opts, io));
+    .option('--limit <n>', 'print at most n rows (0: every row; the table format stops at 1000 by default)', nonNegativeInt)
+    .action(async (uri: string, opts) => (await import('./commands/query.js')).queryCommand(uri, opts, io));
 
   program
     .command('sync')
@@ -209,17 +214,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      if (error.code === 'commander.help') return error.exitCode;
     }
-    if (error instanceof UsageError) {
-      io.err(`lake: ${redactUri(error.message)}`);
-      return 2;
-    }
-    if (error instanceof LakeError) {
-      io.err(`lake: ${error.message}`);
-      return 1;
-    }
-    io.err(`lake: unexpected error: ${redactUri((error as Error)?.stack ?? String(error))}`);
-    return 1;
+    return reportError(error, program, argv, io);
   }
 }

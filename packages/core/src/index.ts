@@ -1,303 +1,55 @@
-// @lake/core public API: Hudi table format — config, timeline, file groups, log files, schema,
-// and the table reader.
+// @lake/core public API: create and open Hudi tables, write, read, run table services, and the
+// typed errors they throw. The format's building blocks are in ./format.ts (`@lake/core/format`).
+// The checked-in api/core.api.d.ts report shows this surface; `pnpm api:update` refreshes it.
 
-// Errors
-export {
-  TableNotFoundError,
-  UnsupportedTableVersionError,
-  InvalidTableConfigError,
-  CorruptTimelineError,
-  InvalidFileNameError,
-  MissingBaseFileError,
-  LogFormatError,
-  SchemaError,
-  AvroDecodeError,
-  InvalidReadOptionError,
-  UnsupportedFeatureError,
-  CorruptTableConfigError,
-  MetadataTableEnabledError,
-  InvalidRecordKeyError,
-  BucketLayoutError,
-} from './errors.js';
+// Errors: every class, with a stable `code` (LakeErrorCode lists them all).
+export * from './errors.js';
+export { LakeError, NotFoundError, StoreError, InvalidUriError, InvalidKeyError, InvalidRangeError } from '@lake/storage';
+export { ParquetError, type ParquetErrorCode } from '@lake/parquet';
+export { LAKE_ERROR_CODES, type LakeErrorCode } from './error-codes.js';
 
-// Bucket index (Hudi's simple bucket engine)
-export { bucketIdOf, bucketHashKeys, javaStringHashCode, javaListHashCode } from './index/bucket-hash.js';
-export { bucketIndexOf, bucketIdStr, bucketOfFileId, BucketProps, type BucketIndexSpec } from './index/bucket-layout.js';
-
-// Table config (hoodie.properties)
-export {
-  type TableConfig,
-  type TableType,
-  type RecordMergeMode,
-  type TimelineTimezone,
-  type PartitionField,
-  type NewTableOptions,
-  SUPPORTED_TABLE_VERSIONS,
-  TableProps,
-  MERGE_STRATEGY_IDS,
-  parseTableConfig,
-  tableConfigFromProperties,
-  formatTableProperties,
-  newTableProperties,
-  checksumMatches,
-} from './config/table-config.js';
-export { parseProperties, formatProperties } from './config/properties.js';
-export { tableChecksum, crc32, checkTableChecksum, type ChecksumStatus } from './config/checksum.js';
-export { loadTableConfig, HOODIE_PROPERTIES_BACKUP } from './table/load-config.js';
-export { assertWritable } from './table/write-guard.js';
-export { assertRowKeys } from './write/table-writes.js';
-
-// Timeline
-export {
-  type Instant,
-  type Action,
-  type InstantState,
-  ACTIONS,
-  WRITE_ACTIONS,
-  parseInstantFileName,
-  instantFileName,
-  compareInstants,
-} from './timeline/instant.js';
-export { instantTimeToDate, dateToInstantTime, isInstantTime } from './timeline/instant-time.js';
-export { Timeline, loadTimeline, clearCommitMetadataCache, type AsOf } from './timeline/timeline.js';
-export {
-  type CommitMetadata,
-  type WriteStat,
-  parseCommitMetadata,
-  commitMetadataFromJson,
-  writtenFileGroups,
-} from './timeline/commit-metadata.js';
-export { type RollbackMetadata, parseRollbackMetadata } from './timeline/rollback-metadata.js';
-export { decodeMetadataFile, type JsonValue } from './timeline/metadata-file.js';
-
-// File groups and file names
-export {
-  type BaseFileName,
-  parseBaseFileName,
-  requireBaseFileName,
-  formatBaseFileName,
-  makeWriteToken,
-} from './file-group/base-file.js';
-export {
-  type LogFileName,
-  parseLogFileName,
-  requireLogFileName,
-  formatLogFileName,
-  compareLogFileNames,
-} from './file-group/log-file.js';
-export { type BaseFile, type LogFile, type FileSlice, type FileGroup, fileGroupKey } from './file-group/file-slice.js';
-
-// Log files
-export { LOG_MAGIC, LOG_FORMAT_VERSION, BlockType, HeaderKey, CommandType, blockTypeName } from './log/log-format.js';
-export { readLogBlocks, type LogBlock, type LogScan, type CorruptRegion } from './log/log-reader.js';
-export {
-  decodeAvroDataBlock,
-  decodeParquetDataBlock,
-  decodeDeleteBlock,
-  type AvroBlockRecords,
-  type DeleteRecord,
-} from './log/data-block.js';
-export { scanLogFiles, type ScannedBlock, type LogScanResult } from './log/log-scanner.js';
-
-// Schema
-export { parseAvroSchema, nullableBranch, type AvroType, type AvroField, type AvroPrimitive } from './schema/avro-schema.js';
-export { AvroReader, AvroUnionValue, readDatum, decodeDatum, type AvroRecord } from './schema/avro-decoder.js';
-export { readAvroContainer, isAvroContainer, type AvroContainer } from './schema/avro-container.js';
-export { avroToArrowSchema, avroFieldToArrow, arrowType as avroToArrowType } from './schema/avro-to-arrow.js';
-export {
-  META,
-  META_FIELD_NAMES,
-  isMetaField,
-  withMetaFields,
-  resolveTableSchema,
-  type TableSchema,
-} from './schema/table-schema.js';
-
-// Reading
-export { makeColumnBuilder, valueAt, type ColumnBuilder } from './read/column-builder.js';
-export { conformData, conformTable, batchFromColumns, projectSchema, sameLayout } from './read/conform.js';
-export { combineVersions, compareOrdering, storedWins, tableMergeMode, type AppliedMergeMode, type RecordVersion } from './read/merge.js';
-export { recordKeyReader } from './read/record-key.js';
-export { readFileSlice, type SliceReadPlan } from './read/file-slice-reader.js';
-export { listPartitions, partitionValues, type PartitionListing, PARTITION_METADATA_PREFIX } from './table/partition.js';
-export {
-  buildFileSystemView,
-  latestFileSlices,
-  validWriteInstants,
-  type FileSystemView,
-  type ViewOptions,
-} from './table/fs-view.js';
+// Tables
+export { createTable, type CreateTableOptions, type BucketIndexOptions } from './table/create-table.js';
+export type { BloomFilterColumn } from './write/column-bloom-filters.js';
 export {
   openTable,
   collect,
   HudiTable,
   BatchStream,
-  HOODIE_PROPERTIES,
   type SnapshotReadOptions,
   type IncrementalReadOptions,
+  type TableWriteOptions,
 } from './table/table.js';
+export type { TableConfig, TableType, RecordMergeMode, TimelineTimezone, PartitionField } from './config/table-config.js';
+export type { KeyGeneratorType } from './keygen/key-generator.js';
 
-// Write-side building blocks: errors, bloom filters, key generators, instant times, write schemas
-export {
-  InvalidBloomFilterError,
-  InvalidBloomKeyError,
-  BloomFilterConfigError,
-  NullRecordKeyError,
-  KeyGeneratorConfigError,
-  PartitionPathError,
-  InvalidInstantTimeError,
-  UnsupportedArrowTypeError,
-  SchemaMismatchError,
-  AvroEncodeError,
-} from './errors.js';
-export {
-  createBloomFilter,
-  parseBloomFilter,
-  bloomBitSize,
-  bloomHashCount,
-  BLOOM_FILTER_DEFAULTS,
-  type BloomFilter,
-  type BloomFilterOptions,
-  type BloomFilterTypeCode,
-} from './bloom/bloom-filter.js';
-export {
-  createRecordKeyFooter,
-  readFooterBloomFilter,
-  readFooterKeyRange,
-  BLOOM_FILTER_FOOTER_KEY,
-  BLOOM_FILTER_TYPE_CODE_FOOTER_KEY,
-  MIN_RECORD_KEY_FOOTER_KEY,
-  MAX_RECORD_KEY_FOOTER_KEY,
-  type RecordKeyFooter,
-} from './bloom/footer.js';
-export {
-  createKeyGenerator,
-  inferKeyGeneratorType,
-  keyGeneratorTypeOfClass,
-  keyGeneratorOptionsFromProperties,
-  keyGeneratorTableProperties,
-  KEY_GENERATOR_CLASSES,
-  NULL_RECORDKEY_PLACEHOLDER,
-  EMPTY_RECORDKEY_PLACEHOLDER,
-  type KeyGenerator,
-  type KeyGeneratorOptions,
-  type KeyGeneratorType,
-  type TimestampKeyGenOptions,
-  type TimestampType,
-  type ScalarTimeUnit,
-  type GeneratedKeys,
-  type TablePropertiesOptions,
-} from './keygen/key-generator.js';
-export { keyFieldProblems, unencodableProblem, ambiguousKeyValueProblem, type KeyFieldProblem } from './keygen/key-checks.js';
-export { fieldColumn, renderKeyValue, type KeySource, type KeyValue, type FieldColumn } from './keygen/field-values.js';
-export { DEFAULT_PARTITION_PATH, DEPRECATED_DEFAULT_PARTITION_PATH, escapePathName, unescapePathName } from './keygen/partition-path.js';
-export {
-  formatInstantTime,
-  parseInstantTime,
-  instantTimePlusMillis,
-  createInstantTimeGenerator,
-  TIMELINE_TIMEZONE_PROPERTY,
-  type InstantTimeGenerator,
-  type InstantTimeGeneratorOptions,
-} from './instant/instant-time.js';
-export { arrowSchemaToAvro, avroRecordNameAndNamespace, HOODIE_META_FIELDS, type ArrowToAvroOptions } from './schema/arrow-to-avro.js';
-export {
-  reconcileSchemas,
-  describeType,
-  type SchemaReconciliation,
-  type SchemaReconcileOptions,
-  type ColumnChange,
-} from './schema/compatibility.js';
-export type {
-  AvroJsonType,
-  AvroJsonRecord,
-  AvroJsonField,
-  AvroJsonFixed,
-  AvroJsonEnum,
-  AvroJsonArray,
-  AvroJsonMap,
-  AvroJsonAnnotated,
-  AvroJsonPrimitive,
-} from './avro/avro-schema.js';
-export { encodeAvroRecords } from './avro/encode.js';
-
-// Writing
-export { createTable, type CreateTableOptions, type BucketIndexOptions } from './table/create-table.js';
-export { type TableWriteOptions } from './table/table.js';
-export { type WriteInput, type WriterIds } from './write/table-writes.js';
-export { type WriteOptions, type WriteResult, type WriteOperation } from './write/write-client.js';
-export { type FileSizing, defaultFileSizing } from './write/file-sizing.js';
-export { COMPRESSION_CODEC_PROPERTY, DEFAULT_COMPRESSION, tableCompression } from './write/compression.js';
-export {
-  BLOOM_FILTER_ENABLED_PREFIX,
-  BLOOM_FILTER_NDV_PREFIX,
-  BLOOM_FILTER_FPP_PREFIX,
-  tableBloomFilterColumns,
-  bloomFilterTableProperties,
-  type BloomFilterColumn,
-} from './write/column-bloom-filters.js';
-export { rowsToTable, inferSchema, inferType, type Row } from './arrow/from-rows.js';
-export { ConflictError, CorruptLogBlockError, InvalidWriteError, PathOutsideTableError, TableExistsError } from './errors.js';
-export { committedLogExtents, describeCorruptLogBlock, type CommittedLogExtent, type CorruptLogBlock } from './read/log-corruption.js';
-export { rowsToJson, vectorValueToJson, dataValueToJson, formatDecimal, formatTimestamp, formatDate, type JsonValue as RowValue } from './arrow/to-json.js';
-export { existingRecordRows } from './write/existing-keys.js';
-export { type LogBlockFormat } from './write/log-append.js';
-
-// Merge-on-read: log blocks and compaction
-export {
-  encodeLogBlock,
-  logFileBytes,
-  parquetDataBlock,
-  avroDataBlock,
-  deleteBlock,
-  rollbackBlock,
-  type LogBlockInput,
-  type DeleteEntry,
-} from './log/log-writer.js';
-export { encodeAvroContainer } from './schema/avro-container-writer.js';
-export {
-  compact,
-  scheduleCompaction,
-  runCompaction,
-  runPendingCompactions,
-  DEFAULT_COMPACTION_STRATEGY,
-  type CompactionStrategy,
-  type CompactionOptions,
-  type CompactionProgress,
-  type CompactionRun,
-} from './services/compaction.js';
-export {
-  encodeCompactionPlan,
-  parseCompactionPlan,
-  pendingCompactions,
-  type CompactionPlan,
-  type CompactionOperation,
-} from './services/compaction-plan.js';
-export { rollbackWrite, rollbackFailedWrites, type RollbackResult } from './services/rollback.js';
-export { cleanTable, checkNotCleaned, removeAbandonedWrites, ABANDONED_WRITE_AGE_MS, DEFAULT_CLEAN_POLICY, type CleanPolicy, type CleanResult } from './services/clean.js';
-export { InstantCleanedError, InstantErasedError } from './errors.js';
-export { archiveTimeline, archiveSettings, type ArchiveOptions, type ArchiveResult } from './services/archive.js';
-export { DEFAULT_ARCHIVE_SETTINGS, type ArchiveSettings } from './services/archive-plan.js';
-export { ARCHIVED_META_ENTRY_SCHEMA } from './services/archive-schema.js';
-export { ArchiveConfigError } from './errors.js';
-export {
-  ArchivedTimeline,
-  loadArchivedTimeline,
-  archivedWritesBetween,
-  listArchiveFiles,
-  decodeArchiveFile,
-  archiveDir,
-  type ArchivedInstant,
-  type ArchiveFile,
-} from './timeline/archived-timeline.js';
-export { eraseValues, verifyErasure, readErasureRecord, type ErasureRequest, type ErasureRecord, type ErasureReport, type ErasureVerification } from './services/erasure.js';
-export type { SearchLog as ErasureSearchLog, RowGroupSkip, PlannedRewrites } from './services/erasure-search.js';
-export { startHeartbeat, isHeartbeatExpired, heartbeatKey, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './write/heartbeat.js';
+// Writes
+export type { WriteInput, WriterIds } from './write/table-writes.js';
+export type { WriteOptions, WriteResult, WriteOperation } from './write/write-client.js';
+export type { FileSizing } from './write/file-sizing.js';
+export type { LogBlockFormat } from './write/log-append.js';
+export { rowsToTable, inferSchema, type Row } from './arrow/from-rows.js';
 export { CONFLICT_RETRIES_KEY } from './write/conflict-retry.js';
-export {
-  clusterSmallFiles,
-  planClusteringGroups,
-  type ClusteringOptions,
-  type ClusteringRun,
-  type ClusteringGroupPlan,
-} from './services/clustering.js';
+export { rowsToJson, type JsonValue as RowValue } from './arrow/to-json.js';
+
+// Reads and the timeline they travel on
+export type { AsOf, Timeline } from './timeline/timeline.js';
+export type { Instant, Action, InstantState } from './timeline/instant.js';
+export type { CommitMetadata, WriteStat } from './timeline/commit-metadata.js';
+export type { JsonValue } from './timeline/metadata-file.js';
+export type { FileSlice, BaseFile, LogFile, FileGroup } from './file-group/file-slice.js';
+export type { CorruptLogBlock } from './read/log-corruption.js';
+export { instantTimeToDate, dateToInstantTime } from './timeline/instant-time.js';
+
+// Table services: their options and results (run through HudiTable's methods)
+export type { CompactionStrategy, CompactionOptions, CompactionProgress, CompactionRun } from './services/compaction.js';
+export type { CompactionPlan, CompactionOperation } from './services/compaction-plan.js';
+export type { ClusteringOptions, ClusteringRun, ClusteringGroupPlan } from './services/clustering.js';
+export type { RollbackResult } from './services/rollback.js';
+export type { CleanPolicy, CleanResult } from './services/clean.js';
+export type { ErasureRequest, ErasureReport } from './services/erasure.js';
+export type { ErasureRecord } from './services/erasure-record.js';
+export type { ErasureVerification } from './services/erasure-verify.js';
+export type { SearchLog as ErasureSearchLog, RowGroupSkip, PlannedRewrites } from './services/erasure-search.js';
+export type { ArchiveOptions, ArchiveResult } from './services/archive.js';
+export type { ArchiveSettings } from './services/archive-plan.js';

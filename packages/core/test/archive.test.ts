@@ -18,7 +18,7 @@ import {
   openTable,
   rowsToJson,
   type HudiTable,
-} from '../src/index.js';
+} from '../src/format.js';
 import { readLogBlocks } from '../src/log/log-reader.js';
 import { HeaderKey } from '../src/log/log-format.js';
 import {

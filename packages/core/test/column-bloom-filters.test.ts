@@ -8,7 +8,7 @@ import { hashParquetValue, readBloomFilter, sbbfContains } from 'hyparquet/src/b
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@lake/storage';
 
-import { BlockType, createTable, openTable, readLogBlocks, tableBloomFilterColumns, type HudiTable } from '../src/index.js';
+import { BlockType, createTable, openTable, readLogBlocks, tableBloomFilterColumns, type HudiTable } from '../src/format.js';
 
 let n = 0;
 const newStore = () => new MemoryStore(`column-bloom-${process.pid}-${n++}`);

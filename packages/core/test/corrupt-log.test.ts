@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@lake/storage';
 
-import { createTable, instantFileName, rowsToJson, type FileSlice, type HudiTable } from '../src/index.js';
+import { createTable, instantFileName, rowsToJson, type FileSlice, type HudiTable } from '../src/format.js';
 import { formatLogFileName } from '../src/file-group/log-file.js';
 import { deleteBlock } from '../src/log/log-writer.js';
 

@@ -1,4 +1,4 @@
-// Test support: the Spark-written Hudi tables shipped as zips in shared/fixtures/hudi, unzipped in
+// Test support: the Spark-written Hudi tables shipped as zips in test/fixtures/hudi, unzipped in
 // memory. Paths are relative to the table root (the zip's top folder and __MACOSX entries dropped).
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -8,12 +8,12 @@ import { unzipSync } from 'fflate';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export const FIXTURE_ROOT = process.env.LAKE_HUDI_FIXTURES ?? resolve(repoRoot, '../shared/fixtures/hudi');
+export const FIXTURE_ROOT = process.env.LAKE_HUDI_FIXTURES ?? resolve(repoRoot, 'test/fixtures/hudi');
 
 /** Zip paths relative to FIXTURE_ROOT, e.g. `sample_table/cow/v6_nonpartitioned.zip`. */
 export function fixtureZips(): string[] {
   if (!existsSync(FIXTURE_ROOT)) {
-    throw new Error(`Hudi fixtures not found at ${FIXTURE_ROOT}; set LAKE_HUDI_FIXTURES to the shared/fixtures/hudi folder.`);
+    throw new Error(`Hudi fixtures not found at ${FIXTURE_ROOT}; the repository ships them in test/fixtures/hudi (or set LAKE_HUDI_FIXTURES to a copy).`);
   }
   const out: string[] = [];
   const walk = (dir: string): void => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@lake/storage';
 
-import { createTable, instantFileName, rowsToJson, type HudiTable } from '../src/index.js';
+import { createTable, instantFileName, rowsToJson, type HudiTable } from '../src/format.js';
 
 let n = 0;
 const newStore = () => new MemoryStore(`insert-overwrite-${process.pid}-${++n}`);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@lake/storage';
 
-import { createTable, existingRecordRows, rowsToTable, type HudiTable } from '../src/index.js';
+import { createTable, existingRecordRows, rowsToTable, type HudiTable } from '../src/format.js';
 
 let n = 0;
 const dt = (id: number) => `d${id % 3}`;

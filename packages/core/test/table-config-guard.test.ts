@@ -19,7 +19,7 @@ import {
   parseProperties,
   rowsToJson,
   type HudiTable,
-} from '../src/index.js';
+} from '../src/format.js';
 
 let n = 0;
 const enc = new TextEncoder();

@@ -5,7 +5,7 @@
 // dropped partition brings it back. Only a first sync, or one whose last synced commit has left
 // the active timeline, lists the table's folders.
 
-import { decodeMetadataFile, listPartitions, WRITE_ACTIONS, type Instant, type Timeline } from '@lake/core';
+import { decodeMetadataFile, listPartitions, WRITE_ACTIONS, type Instant, type Timeline } from '@lake/core/format';
 
 import { GlueSyncConfigError } from './errors.js';
 

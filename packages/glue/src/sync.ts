@@ -6,7 +6,7 @@
 // step is idempotent.
 
 import type { PartitionInput, StorageDescriptor, Table, TableInput } from '@aws-sdk/client-glue';
-import { WRITE_ACTIONS, type HudiTable, type Instant, type Timeline } from '@lake/core';
+import { WRITE_ACTIONS, type HudiTable, type Instant, type Timeline } from '@lake/core/format';
 
 import { GlueCatalog } from './catalog.js';
 import { GlueSyncConfigError, GlueTableConflictError } from './errors.js';

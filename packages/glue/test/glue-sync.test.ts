@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTable, formatInstantTime, instantTimePlusMillis, rowsToTable, type HudiTable } from '@lake/core';
+import { createTable, formatInstantTime, instantTimePlusMillis, rowsToTable, type HudiTable } from '@lake/core/format';
 
 import {
   GlueAccessDeniedError,

@@ -2,7 +2,7 @@
 // commit written from that source (in the archived timeline when it was archived). The commit that writes a batch is the one that records how far
 // the source was read, so the table alone says what is in it, whatever happened to acks.
 
-import { loadArchivedTimeline, type HudiTable } from '@lake/core';
+import { loadArchivedTimeline, type HudiTable } from '@lake/core/format';
 import { CheckpointError } from './errors.js';
 import type { Checkpoint } from './source.js';
 

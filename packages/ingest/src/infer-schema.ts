@@ -4,7 +4,7 @@
 // fail validation afterwards and go to quarantine with the reason.
 
 import { Field, Schema, Utf8, type DataType } from 'apache-arrow';
-import { inferType, type Row } from '@lake/core';
+import { inferType, type Row } from '@lake/core/format';
 
 import { createValidator } from './validate.js';
 

@@ -3,7 +3,7 @@
 // checkpoint, and only then acknowledge the source.
 
 import { Field, Schema, Type, Utf8 } from 'apache-arrow';
-import { assertWritable, compareOrdering, existingRecordRows, keyFieldProblems, rowsToTable, SchemaError, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core';
+import { assertWritable, compareOrdering, existingRecordRows, keyFieldProblems, rowsToTable, SchemaError, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core/format';
 import type { Registry } from 'prom-client';
 import { batchReader, type BatchLimits } from './batches.js';
 import { checkpointMetadata, lastCommittedCheckpoint, QUARANTINE_KEY } from './checkpoint.js';

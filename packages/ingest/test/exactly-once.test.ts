@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FaultyStore, MemoryStore, type StoreOperation } from '@lake/storage';
-import { loadArchivedTimeline } from '@lake/core';
+import { loadArchivedTimeline } from '@lake/core/format';
 import { fileSource, ingest, QUARANTINE_PREFIX } from '../src/index.js';
 import { createEventsTable, tableRows } from './support.js';
 

@@ -6,6 +6,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
+import { requireTool } from '../../../test/support/tools.js';
+
+/** Whether nats-server is installed; without it the JetStream tests are skipped (failed under CI). */
+export const natsServerAvailable = (): boolean => requireTool(['nats-server'], 'apt-get install nats-server') !== undefined;
 
 export interface NatsServer {
   readonly url: string;

@@ -1,4 +1,4 @@
-// Test support: Parquet base files written by Spark (parquet-mr) inside the shared Hudi fixture
+// Test support: Parquet base files written by Spark (parquet-mr) inside the Hudi fixture
 // zips, read into memory by zip path and file name.
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const FIXTURE_ROOT = process.env.LAKE_HUDI_FIXTURES ?? resolve(repoRoot, '../shared/fixtures/hudi');
+const FIXTURE_ROOT = process.env.LAKE_HUDI_FIXTURES ?? resolve(repoRoot, 'test/fixtures/hudi');
 
 /** Parquet files of a fixture zip, by path inside the table (zip top folder and __MACOSX dropped). */
 export function sparkParquetFiles(zip: string): Map<string, Uint8Array> {
   const path = join(FIXTURE_ROOT, zip);
-  if (!existsSync(path)) throw new Error(`Hudi fixture ${path} not found; set LAKE_HUDI_FIXTURES to the shared/fixtures/hudi folder.`);
+  if (!existsSync(path)) throw new Error(`Hudi fixture ${path} not found; the repository ships them in test/fixtures/hudi (or set LAKE_HUDI_FIXTURES to a copy).`);
   const out = new Map<string, Uint8Array>();
   for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(readFileSync(path))))) {
     if (name.startsWith('__MACOSX/') || !name.endsWith('.parquet') || name.includes('/.hoodie/')) continue;

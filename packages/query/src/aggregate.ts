@@ -2,7 +2,7 @@
 // distinct values an exact count distinct must remember), never with the number of rows.
 
 import { Decimal, Float64, Int64, Schema, Field, Table, type Data, type DataType, type RecordBatch } from 'apache-arrow';
-import { makeColumnBuilder, valueAt, type ColumnBuilder } from '@lake/core';
+import { makeColumnBuilder, valueAt, type ColumnBuilder } from '@lake/core/format';
 
 import { InvalidQueryError, UnknownColumnError } from './errors.js';
 import { createHyperLogLog, type HyperLogLog } from './hll.js';

@@ -2,7 +2,7 @@
 // hash table and the other probes it batch by batch. Inner and left joins; null keys never match.
 
 import { Field, Schema, Table, type Data, type RecordBatch } from 'apache-arrow';
-import { makeColumnBuilder } from '@lake/core';
+import { makeColumnBuilder } from '@lake/core/format';
 
 import { InvalidQueryError, UnknownColumnError } from './errors.js';
 import type { Scan } from './scan.js';

@@ -24,7 +24,7 @@ import {
   type CorruptLogBlock,
   type HudiTable,
   type SliceReadPlan,
-} from '@lake/core';
+} from '@lake/core/format';
 import type { ByteSource, ParquetFileMetadata } from '@lake/parquet';
 
 import { aggregate, type AggSpec } from './aggregate.js';

@@ -2,7 +2,7 @@
 // boolean and string columns, the core column builders for nested and other types.
 
 import { DataType, makeData, RecordBatch, Struct, type Data, type Schema } from 'apache-arrow';
-import { makeColumnBuilder } from '@lake/core';
+import { makeColumnBuilder } from '@lake/core/format';
 
 function isValid(data: Data, row: number): boolean {
   const bitmap = data.nullBitmap;

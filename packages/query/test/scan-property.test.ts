@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Bool, DateDay, Decimal, Field, Float64, Int32, Int64, Schema, Timestamp, TimeUnit, Utf8 } from 'apache-arrow';
-import { createTable, rowsToTable, valueAt, type HudiTable } from '@lake/core';
+import { createTable, rowsToTable, valueAt, type HudiTable } from '@lake/core/format';
 import type { Data } from 'apache-arrow';
 import { MemoryStore } from '@lake/storage';
 import { col, and, or, not, date, decimal, timestamp, formatExpr, parseExpr, scan, type Expr, type Literal } from '../src/index.js';

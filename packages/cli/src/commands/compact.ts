@@ -8,10 +8,10 @@ import { SingleBar } from 'cli-progress';
 import { openTable, type CompactionRun, type CompactionStrategy, type HudiTable } from '@lake/core';
 
 import type { CliIO } from '../io.js';
-import { list } from '../options.js';
+import { compactionStrategies, list } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
-export const compactionStrategies = ['num-commits', 'log-size', 'file-groups'] as const;
+export { compactionStrategies };
 
 export interface CompactOptions {
   scheduleOnly?: boolean;

@@ -1,6 +1,7 @@
 // `lake create`: a new, empty Hudi table.
 
-import { createTable } from '@lake/core';
+import { createTable, TableExistsError } from '@lake/core';
+import { LakeError } from '@lake/storage';
 import type { CliIO } from '../io.js';
 import { list } from '../options.js';
 import { UsageError } from '../usage-error.js';
@@ -43,6 +44,11 @@ export async function createCommand(uri: string, opts: CreateOptions, io: CliIO)
     })),
     index: bucket ? { kind: 'bucket', buckets: Number(opts.buckets), hashField: opts.bucketHashField === undefined ? undefined : list(opts.bucketHashField) } : undefined,
     properties: opts.compression ? { 'hoodie.parquet.compression.codec': opts.compression } : {},
+  }).catch((e: unknown) => {
+    if (e instanceof TableExistsError) {
+      throw new LakeError(e.code, `A table already exists at ${uri}. Write to it with 'lake write ${uri} --input <file>', or create the new table elsewhere.`);
+    }
+    throw e;
   });
   const index = bucket ? ` with a bucket index of ${opts.buckets} buckets per partition` : '';
   io.out(`Created ${table.config.type} table "${table.config.name}" at ${table.uri}${index}`);

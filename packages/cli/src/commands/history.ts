@@ -1,10 +1,10 @@
 // `lake history`: the timeline, newest last: what each instant did; with --archived, the
 // instants archived out of the active timeline too.
 
-import { loadArchivedTimeline, openTable, type CommitMetadata, type Instant, type Timeline } from '@lake/core';
+import { loadArchivedTimeline, openTable, type CommitMetadata, type Instant, type Timeline } from '@lake/core/format';
 import type { CliIO } from '../io.js';
 import { tableSink } from '../render/formats.js';
-import { rowsToTable } from '@lake/core';
+import { rowsToTable } from '@lake/core/format';
 
 export interface HistoryEntry {
   instant: string;

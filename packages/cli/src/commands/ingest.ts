@@ -3,7 +3,6 @@
 
 import { rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { InvalidArgumentError } from 'commander';
 import { openTable } from '@lake/core';
 import { tableSyncAfterCommit } from './sync.js';
 import { openStore, redactUri } from '@lake/storage';
@@ -39,26 +38,7 @@ export interface IngestCommandOptions {
   json?: boolean;
 }
 
-/** `--max-invalid`: a count (0, 1, 2, ...) or a fraction in (0, 1). */
-export function invalidLimit(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (n >= 1 && !Number.isInteger(n))) {
-    throw new InvalidArgumentError('expected a count (0, 1, 2, ...) or a fraction between 0 and 1');
-  }
-  return n;
-}
-
-export function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-/** `dt=ts`: column dt holds the UTC date of field ts. Repeatable. */
-export function collectDerive(value: string, previous: string[] = []): string[] {
-  if (!/^[^=]+=[^=]+$/.test(value)) throw new InvalidArgumentError('expected column=timeField, e.g. dt=ts');
-  return [...previous, value];
-}
+export { invalidLimit, positiveNumber, collectDerive } from '../options.js';
 
 function isLocalPath(from: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:\/\//i.test(from) || /^file:\/\//i.test(from);

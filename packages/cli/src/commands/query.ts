@@ -1,7 +1,7 @@
 // `lake query`: filtered, pruned scans and aggregations from the command line, with --explain
 // printing what each pruning layer skipped.
 
-import { describeCorruptLogBlock, openTable } from '@lake/core';
+import { describeCorruptLogBlock, openTable } from '@lake/core/format';
 import {
   approxCountDistinct,
   avg,
@@ -16,10 +16,10 @@ import {
   type Scan,
   type ScanStats,
 } from '@lake/query';
-import type { RecordBatch } from 'apache-arrow';
 import type { CliIO } from '../io.js';
 import { list } from '../options.js';
-import { sinkFor, type OutputFormat } from '../render/formats.js';
+import type { OutputFormat } from '../options.js';
+import { printRows } from '../render/print-rows.js';
 
 export interface QueryOptions {
   select?: string;
@@ -91,31 +91,20 @@ export async function queryCommand(uri: string, opts: QueryOptions, io: CliIO): 
   if (opts.where !== undefined) s = s.where(opts.where);
   if (opts.asOf !== undefined) s = s.asOf(opts.asOf);
   const groupBy = list(opts.groupBy);
-  const sink = sinkFor(opts.format, io.out);
-  let remaining = opts.limit ?? Infinity;
-  const write = (batch: RecordBatch): void => {
-    if (remaining <= 0) return;
-    const part = batch.numRows > remaining ? batch.slice(0, remaining) : batch;
-    sink.write(part);
-    remaining -= part.numRows;
-  };
+  const print = { format: opts.format, limit: opts.limit, explicitLimit: opts.limit !== undefined };
   let stats: () => ScanStats;
   if (opts.agg !== undefined || groupBy.length > 0) {
     if (opts.select !== undefined) throw new InvalidQueryError('--select does not combine with --group-by/--agg: the output columns are the group columns and the aggregates.');
     const aggs = opts.agg !== undefined ? parseAggregates(opts.agg) : { count: count() };
     const grouped = s.groupBy(groupBy);
     const result = await grouped.agg(aggs);
-    for (const batch of result.batches) write(batch);
-    sink.end(result.schema);
+    await printRows(result.batches, () => result.schema, print, io.out);
     stats = () => grouped.stats();
   } else {
     if (opts.select !== undefined) s = s.select(list(opts.select));
-    for await (const batch of s) {
-      write(batch);
-      if (remaining <= 0) break;
-    }
-    sink.end(await s.schema());
-    stats = () => s.stats();
+    const selected = s;
+    await printRows(selected, () => selected.schema(), print, io.out);
+    stats = () => selected.stats();
   }
   // Rows of damaged log blocks are missing from the answer: never silently.
   for (const b of stats().corruptLogBlocks) io.err(`warning: ${describeCorruptLogBlock(b)}`);

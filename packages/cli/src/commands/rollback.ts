@@ -4,6 +4,7 @@
 import { openTable, type RollbackResult } from '@lake/core';
 
 import type { CliIO } from '../io.js';
+import { livePendingWriteNotes } from './pending-writes.js';
 
 export interface RollbackOptions {
   instant?: string;
@@ -27,6 +28,10 @@ export async function rollbackCommand(uri: string, opts: RollbackOptions, io: Cl
     for (const r of results) io.out(JSON.stringify(r));
     return;
   }
-  if (results.length === 0) io.out(`Nothing to roll back: ${nothing}.`);
+  if (results.length === 0) {
+    const live = opts.instant === undefined ? await livePendingWriteNotes(table, uri) : [];
+    if (live.length === 0) io.out(`Nothing to roll back: ${nothing}.`);
+    for (const note of live) io.out(note);
+  }
   for (const r of results) io.out(describe(r));
 }

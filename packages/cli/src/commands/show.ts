@@ -3,7 +3,8 @@
 import { openTable } from '@lake/core';
 import type { CliIO } from '../io.js';
 import { list } from '../options.js';
-import { sinkFor, type OutputFormat } from '../render/formats.js';
+import type { OutputFormat } from '../options.js';
+import { printRows } from '../render/print-rows.js';
 
 export interface ShowOptions {
   asOf?: string;
@@ -23,15 +24,7 @@ export async function showCommand(uri: string, opts: ShowOptions, io: CliIO): Pr
   const stream = opts.since !== undefined || opts.until !== undefined
     ? table.readIncremental({ start: opts.since, end: opts.until, columns, withMeta })
     : table.read({ asOf: opts.asOf, columns, withMeta, readOptimized: opts.readOptimized });
-  const sink = sinkFor(opts.format, io.out);
-  let remaining = opts.limit ?? Infinity;
-  for await (const batch of stream) {
-    if (remaining <= 0) break;
-    const part = batch.numRows > remaining ? batch.slice(0, remaining) : batch;
-    sink.write(part);
-    remaining -= part.numRows;
-  }
-  sink.end(await stream.schema());
+  await printRows(stream, () => stream.schema(), { format: opts.format, limit: opts.limit, explicitLimit: opts.limit !== undefined }, io.out);
   // Rows of damaged log blocks are missing from what was printed (a deleted row may show again):
   // never silently.
   for (const line of stream.warnings) io.err(`warning: ${line}`);

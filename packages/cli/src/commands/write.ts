@@ -1,13 +1,15 @@
 // `lake write`: one file of records -> one commit.
 
-import { assertRowKeys, CONFLICT_RETRIES_KEY, openTable, type WriteResult } from '@lake/core';
+import { assertRowKeys, CONFLICT_RETRIES_KEY, openTable, type WriteResult } from '@lake/core/format';
+import { existingRecordRows } from '@lake/core/format';
 import { Schema } from 'apache-arrow';
 import type { CliIO } from '../io.js';
 import { inputFormatOf, readInputFile } from '../input-files.js';
 import { syncIfEnabled } from './sync.js';
 
-export const writeOperations = ['upsert', 'insert', 'delete', 'insert_overwrite', 'insert_overwrite_table'] as const;
-export type WriteOp = (typeof writeOperations)[number];
+import { writeOperations, type WriteOp } from '../options.js';
+
+export { writeOperations, type WriteOp };
 
 export interface WriteCommandOptions {
   input: string;
@@ -34,6 +36,16 @@ export async function writeCommand(uri: string, opts: WriteCommandOptions, io: C
     assertRowKeys(table.config, rows),
   );
   const retries = { conflictRetries: opts.conflictRetries ?? (table.config.raw.has(CONFLICT_RETRIES_KEY) ? undefined : CLI_CONFLICT_RETRIES) };
+  // A commit that changes nothing still costs a timeline entry and a file-system view for every
+  // reader after it: a write with nothing to write makes none, and says so.
+  if (records.numRows === 0) {
+    io.out(`Nothing to write: ${opts.input} holds no records; no commit made.`);
+    return;
+  }
+  if (opts.op === 'delete' && (await existingRecordRows(table, records)).size === 0) {
+    io.out(`Nothing to delete: none of the ${records.numRows} key(s) in ${opts.input} is in the table; no commit made.`);
+    return;
+  }
   let result: WriteResult;
   switch (opts.op) {
     case 'upsert':

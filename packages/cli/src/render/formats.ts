@@ -4,13 +4,13 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { rowsToJson, type JsonValue } from '@lake/core';
 
-export type OutputFormat = 'ndjson' | 'csv' | 'table';
+import type { OutputFormat } from '../options.js';
 
-export const outputFormats: readonly OutputFormat[] = ['ndjson', 'csv', 'table'];
+export { outputFormats, type OutputFormat } from '../options.js';
 
 export interface RowSink {
   write(batch: RecordBatch): void;
-  /** Flushes anything buffered (the table format must see every row before it can align). */
+  /** Flushes anything buffered (the table format sizes its columns on the first rows). */
   end(schema: Schema | undefined): void;
 }
 
@@ -54,30 +54,50 @@ export function csvSink(out: (line: string) => void): RowSink {
 
 const maxCellWidth = 60;
 
-export function tableSink(out: (line: string) => void): RowSink {
-  const rows: string[][] = [];
+/** Rows the table format looks at to size its columns before it starts printing. */
+export const TABLE_ALIGN_ROWS = 1000;
+
+/**
+ * Aligned columns for people at a terminal. Column widths come from the first `alignRows` rows;
+ * from then on rows print as they arrive (a longer cell widens only its own line), so memory
+ * stays bounded however many rows follow.
+ */
+export function tableSink(out: (line: string) => void, alignRows = TABLE_ALIGN_ROWS): RowSink {
+  let pending: string[][] | undefined = [];
   let names: string[] | undefined;
+  let widths: number[] = [];
+  let count = 0;
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
+  const flush = () => {
+    if (pending === undefined) return;
+    const header = names ?? [];
+    widths = header.map((name) => name.length);
+    for (const row of pending) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+    out(line(header));
+    out(widths.map((w) => '-'.repeat(w)).join('-+-'));
+    for (const row of pending) out(line(row));
+    pending = undefined;
+  };
   return {
     write(batch) {
       names ??= batch.schema.fields.map((f) => f.name);
       for (const row of rowsToJson(batch)) {
-        rows.push(
-          Object.values(row).map((v) => {
-            const text = v === null ? 'null' : cellText(v);
-            return text.length > maxCellWidth ? `${text.slice(0, maxCellWidth - 1)}…` : text;
-          }),
-        );
+        const cells = Object.values(row).map((v) => {
+          const text = v === null ? 'null' : cellText(v);
+          return text.length > maxCellWidth ? `${text.slice(0, maxCellWidth - 1)}…` : text;
+        });
+        count++;
+        if (pending === undefined) out(line(cells));
+        else {
+          pending.push(cells);
+          if (pending.length >= alignRows) flush();
+        }
       }
     },
     end(schema) {
       names ??= schema?.fields.map((f) => f.name) ?? [];
-      const header = names;
-      const widths = header.map((name, i) => Math.max(name.length, ...rows.map((r) => r[i].length)));
-      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ').trimEnd();
-      out(line(header));
-      out(widths.map((w) => '-'.repeat(w)).join('-+-'));
-      for (const row of rows) out(line(row));
-      out(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
+      flush();
+      out(`(${count} row${count === 1 ? '' : 's'})`);
     },
   };
 }

@@ -1,9 +1,8 @@
 // Writes Avro object container files ("Obj\x01", header with the schema, one data block): the
 // encoding Hudi uses for plans on the timeline (compaction, clustering, clean, rollback).
 
-import avro from 'avsc';
-
 import { AvroWriter } from '../avro/avro-writer.js';
+import { jsonAvroEncoder } from '../avro/encode-json.js';
 
 const MAGIC = new Uint8Array([0x4f, 0x62, 0x6a, 0x01]);
 const utf8 = new TextEncoder();
@@ -19,7 +18,7 @@ function randomSync(): Uint8Array {
  * given unwrapped (a string for ["null","string"]); maps as plain objects.
  */
 export function encodeAvroContainer(schema: object, records: readonly unknown[]): Uint8Array {
-  const type = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: false });
+  const encode = jsonAvroEncoder(schema);
   const out = new AvroWriter();
   out.raw(MAGIC);
   const meta: [string, Uint8Array][] = [
@@ -35,10 +34,12 @@ export function encodeAvroContainer(schema: object, records: readonly unknown[])
   const sync = randomSync();
   out.raw(sync);
   if (records.length > 0) {
-    const data = records.map((r) => new Uint8Array(type.toBuffer(r)));
+    const data = new AvroWriter();
+    for (const r of records) encode(r, data);
+    const block = data.slice(0);
     out.long(records.length);
-    out.long(data.reduce((n, d) => n + d.length, 0));
-    for (const d of data) out.raw(d);
+    out.long(block.length);
+    out.raw(block);
     out.raw(sync);
   }
   return out.slice(0);

@@ -7,7 +7,7 @@
 // not `u1` in `u10`). Values that are plain numbers are only ever compared whole: their digits
 // occur in every instant time and count of the timeline.
 
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/sha256.js';
 
 /** Salted fingerprints of the values: by UTF-8 length, their rolling hashes. */
 export interface ErasureFingerprints {
@@ -19,7 +19,7 @@ export interface ErasureFingerprints {
 }
 
 export function valueHash(salt: string, value: string): string {
-  return createHash('sha256').update(salt + value).digest('hex');
+  return sha256Hex(salt + value);
 }
 
 export function isPlainNumber(value: string): boolean {

@@ -11,7 +11,7 @@
 // same request again finishes an interrupted run: its delete commit is found by its commit
 // metadata, its compaction by its plan's metadata, its purge by the files it planned to delete.
 
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/sha256.js';
 
 import { InvalidWriteError } from '../errors.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
@@ -184,10 +184,10 @@ export async function eraseValues(table: HudiTable, request: ErasureRequest): Pr
     throw new InvalidWriteError(`Column "${column}" is not in the table; it has ${schema.fields.filter((f) => !f.name.startsWith('_hoodie_')).map((f) => f.name).join(', ')}.`);
   }
   const store = table.store;
-  const requestId = request.requestId ?? `erasure-${Date.now()}-${randomBytes(4).toString('hex')}`;
+  const requestId = request.requestId ?? `erasure-${Date.now()}-${randomHex(4)}`;
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(requestId)) throw new InvalidWriteError(`Request id "${requestId}" may use letters, digits, '.', '_' and '-' only.`);
   const existing = request.dryRun ? undefined : await loadRecord(store, requestId);
-  const salt = existing?.salt ?? randomBytes(16).toString('hex');
+  const salt = existing?.salt ?? randomHex(16);
   const valueHashes = values.map((v) => valueHash(salt, v)).sort();
   const fingerprints = fingerprintsOf(salt, values);
   const matcher = new ValueMatcher(salt, new Set(valueHashes), fingerprints);

@@ -18,8 +18,12 @@ export interface JetStreamSourceOptions {
   id?: string;
   /** How long a delivered message may stay unacknowledged before redelivery (default 10 minutes). */
   ackWaitMs?: number;
-  /** An open connection to use instead of connecting (left open on close). */
-  connection?: NatsConnection;
+  /**
+   * An open connection to use instead of connecting (left open on close): a `NatsConnection` of
+   * the `nats` package. Typed as an opaque object so that these declarations do not pull in
+   * nats's own, which do not type-check under exactOptionalPropertyTypes.
+   */
+  connection?: object;
 }
 
 /** Connects lazily on start; records are the messages' JSON bodies. */
@@ -80,7 +84,7 @@ export function jetStreamSource(options: JetStreamSourceOptions): Source<number>
       committed = checkpoint ?? 0;
       if (!nc) {
         try {
-          nc = options.connection ?? (await connect({ servers: options.servers, maxReconnectAttempts: -1 }));
+          nc = (options.connection as NatsConnection | undefined) ?? (await connect({ servers: options.servers, maxReconnectAttempts: -1 }));
         } catch (e) {
           throw new SourceError(`Cannot connect to NATS at ${String(options.servers)}: ${(e as Error).message}`, { cause: e });
         }
