@@ -33,6 +33,7 @@ import type { CompactionPlan } from '../services/compaction-plan.js';
 import { rollbackFailedWrites, rollbackFailedWritesWithTimeline, rollbackWrite, type RollbackResult } from '../services/rollback.js';
 import { checkNotCleaned, cleanTable, removeAbandonedWrites, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';
+import { clusterInline, type InlineClusteringOptions } from '../services/inline-clustering.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
 
 export type TableWriteOptions = WriteOptions & {
@@ -42,6 +43,12 @@ export type TableWriteOptions = WriteOptions & {
    * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call.
    */
   inlineCompaction?: { maxDeltaCommits: number } & Omit<CompactionOptions, 'strategy'>;
+  /**
+   * Clusters small base files inline once this many writes completed since the last clustering
+   * (Hudi's `hoodie.clustering.inline.max.commits`), in the same call. Without it the table's
+   * `hoodie.clustering.inline=true` turns it on.
+   */
+  inlineClustering?: InlineClusteringOptions;
   /**
    * Runs once the commit (and any inline compaction) completed, e.g. a catalog sync. The commit
    * stands whatever it does: an error it throws reaches the caller after the data is committed.
@@ -227,7 +234,7 @@ export class HudiTable {
 
   /**
    * Every write: first rolls back writes whose writer died (expired heartbeat), as Hudi's lazy
-   * rollback does; then writes; then compacts inline when asked to.
+   * rollback does; then writes; then compacts and clusters inline when asked to.
    */
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
     assertWritable(this.config, 'write');
@@ -240,6 +247,7 @@ export class HudiTable {
       const { maxDeltaCommits, ...rest } = inline;
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
     }
+    await clusterInline(this, options?.inlineClustering);
     if (options?.afterCommit) await options.afterCommit(result, this);
     return result;
   }
@@ -304,8 +312,8 @@ export class HudiTable {
   }
 
   /**
-   * Copy-on-write tables: stitches each partition's small base files into target-size ones, as
-   * one `replacecommit` (Hudi clustering). Undefined when no partition has two small files.
+   * Stitches each partition's small base files (merge-on-read: those without logs) into
+   * target-size ones, as one `replacecommit` (Hudi clustering). Undefined when no partition has two small files.
    */
   async clusterSmallFiles(options: ClusteringOptions & { dryRun?: boolean } = {}): Promise<(ClusteringRun & { groups: ClusteringGroupPlan[] }) | undefined> {
     if (!options.dryRun) assertWritable(this.config, 'cluster');

@@ -27,10 +27,11 @@ import { encodeBaseFile } from './base-file-writer.js';
 import { claimCommit, latestClaim } from './commit-claims.js';
 import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
 import { tableCompression } from './compression.js';
-import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizing } from './file-sizing.js';
+import { averageRecordSize, planInsertBuckets, writeSizing, type FileSizing } from './file-sizing.js';
 import { locateLiveKeys } from './live-keys.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
 import { keysDeletedInLogs } from './log-deletes.js';
+import { sliceMayHaveDeletes } from './slice-deletes.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { publishCompleted } from './publish.js';
 import { pendingCompactionGroups } from '../services/compaction-plan.js';
@@ -127,7 +128,7 @@ export async function executeWrite(
   if (!config.populateMetaFields) {
     throw new InvalidWriteError('The table was created with hoodie.populate.meta.fields=false; lake writes only tables with meta fields.');
   }
-  const sizing: FileSizing = { ...defaultFileSizing, ...options.sizing };
+  const sizing: FileSizing = writeSizing(operation === 'insert', options.sizing);
   const compression = tableCompression(config.raw, options.compression);
   const timeline = await ctx.timeline();
   const claimStart = await latestClaim(store);
@@ -265,8 +266,14 @@ export async function executeWrite(
     const partitionsWritten = new Set<string>();
     const logWrites: { plan: GroupPlan & { slice: FileSlice }; logBaseInstant: string; writerPartition: number }[] = [];
     const baseWrites: { plan: GroupPlan; writerPartition: number }[] = [];
-    for (const plan of groups.values()) {
-      if (mor && plan.slice && plan.inserts.length === 0 && plan.updates.length > 0 && !(await reinsertsAfterDelete(ctx, plan, incoming, operation, view.isVisible))) {
+    const plans = [...groups.values()];
+    const logged = (plan: GroupPlan) => mor && plan.slice !== undefined && plan.inserts.length === 0 && plan.updates.length > 0;
+    // Independent per group: checked concurrently rather than one slice's logs after another's.
+    const reinserts = await mapLimit(plans, LOG_APPEND_CONCURRENCY, (plan) =>
+      logged(plan) ? reinsertsAfterDelete(ctx, timeline, plan, incoming, operation, view.isVisible) : Promise.resolve(false),
+    );
+    for (const [n, plan] of plans.entries()) {
+      if (plan.slice && logged(plan) && !reinserts[n]) {
         // Updates and deletes of existing records append to the file group's log.
         const key = fileGroupKey(plan.partition, plan.fileId);
         // A pending compaction newer than the slice starts the slice new logs belong to.
@@ -388,15 +395,9 @@ export async function executeWrite(
 
 async function recentWriteStats(timeline: Timeline): Promise<{ totalWriteBytes: number; numWrites: number }[]> {
   const writes = timeline.completedWrites().slice(-3);
-  const out: { totalWriteBytes: number; numWrites: number }[] = [];
-  for (const w of writes) {
-    try {
-      for (const stats of (await timeline.commitMetadata(w)).partitionToWriteStats.values()) out.push(...stats);
-    } catch {
-      // An unreadable commit only costs the estimate.
-    }
-  }
-  return out;
+  // An unreadable commit only costs the estimate.
+  const metas = await Promise.all(writes.map((w) => timeline.commitMetadata(w).catch(() => undefined)));
+  return metas.flatMap((m) => (m ? [...m.partitionToWriteStats.values()].flat() : []));
 }
 
 /**
@@ -466,12 +467,15 @@ export async function checkTimelineConflicts(ctx: WriteContext, known: ReadonlyS
  */
 async function reinsertsAfterDelete(
   ctx: WriteContext,
+  timeline: Timeline,
   plan: GroupPlan,
   incoming: Incoming,
   operation: WriteOperation,
   isValidInstant: (t: string) => boolean,
 ): Promise<boolean> {
   if (operation === 'delete' || ctx.config.orderingFields.length === 0 || !plan.slice || plan.slice.logFiles.length === 0) return false;
+  // Commit metadata that shows no deletes in the slice's logs spares reading them.
+  if (!(await sliceMayHaveDeletes(timeline, plan.slice, isValidInstant))) return false;
   const keys = new Set(plan.updates.map((i) => incoming.keys[i]));
   return (await keysDeletedInLogs(ctx.store, plan.slice, isValidInstant, keys)).size > 0;
 }
