@@ -61,12 +61,10 @@ export async function writesSinceClustering(timeline: Timeline, enough: number):
 }
 
 /**
- * Runs after a write: clusters the table's small files when inline clustering is on (by option or
- * table property) and enough writes completed since the last clustering. Undefined when it did not run.
+ * Runs after a write with the settings `inlineClusteringFor` resolved: clusters the table's small
+ * files once enough writes completed since the last clustering. Undefined when it did not run.
  */
-export async function clusterInline(table: HudiTable, option: InlineClusteringOptions | undefined): Promise<ClusteringRun | undefined> {
-  const inline = inlineClusteringFor(table.config, option);
-  if (!inline) return undefined;
+export async function clusterInline(table: HudiTable, inline: InlineClusteringOptions): Promise<ClusteringRun | undefined> {
   const { maxCommits, ...rest } = inline;
   if ((await writesSinceClustering(await table.timeline(), maxCommits)) < maxCommits) return undefined;
   return clusterSmallFiles(table, rest);

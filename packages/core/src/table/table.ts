@@ -33,7 +33,7 @@ import type { CompactionPlan } from '../services/compaction-plan.js';
 import { rollbackFailedWrites, rollbackFailedWritesWithTimeline, rollbackWrite, type RollbackResult } from '../services/rollback.js';
 import { checkNotCleaned, cleanTable, removeAbandonedWrites, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';
-import { clusterInline, type InlineClusteringOptions } from '../services/inline-clustering.js';
+import { clusterInline, inlineClusteringFor, type InlineClusteringOptions } from '../services/inline-clustering.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
 
 export type TableWriteOptions = WriteOptions & {
@@ -238,6 +238,8 @@ export class HudiTable {
    */
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
     assertWritable(this.config, 'write');
+    // A bad clustering setting fails before anything is written, not after the commit.
+    const clustering = inlineClusteringFor(this.config, options?.inlineClustering);
     // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
     const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
     // The timeline it loaded serves the write's first look at the timeline.
@@ -247,7 +249,7 @@ export class HudiTable {
       const { maxDeltaCommits, ...rest } = inline;
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: Math.max(1, maxDeltaCommits) } });
     }
-    await clusterInline(this, options?.inlineClustering);
+    if (clustering) await clusterInline(this, clustering);
     if (options?.afterCommit) await options.afterCommit(result, this);
     return result;
   }
