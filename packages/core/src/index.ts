@@ -271,3 +271,4 @@ export {
   type ClusteringRun,
   type ClusteringGroupPlan,
 } from './services/clustering.js';
+export { DEFAULT_INLINE_CLUSTERING_COMMITS, type InlineClusteringOptions } from './services/inline-clustering.js';
