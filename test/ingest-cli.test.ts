@@ -51,6 +51,29 @@ describe('lake ingest', () => {
     }
   });
 
+  it('--insert-only --cluster-every n: each batch opens new files, every n-th commit clusters them', async () => {
+    const tmp = await tempDir();
+    try {
+      const src = join(tmp.path, 'src');
+      await mkdir(src, { recursive: true });
+      for (let f = 0; f < 5; f++) await writeFile(join(src, `${f}.ndjson`), [rec(`k${f}a`, 'x'), rec(`k${f}b`, 'y')].join('\n'));
+      const tableUri = join(tmp.path, 'events');
+      await createEventsTable(tableUri);
+      const io = capture();
+      const code = await runCli(['ingest', tableUri, '--from', src, '--insert-only', '--cluster-every', '3', '--derive-date', 'dt=ts', '--batch-rows', '2'], io);
+      expect(io.errors).toEqual([]);
+      expect(code).toBe(0);
+      const table = await openTable(tableUri);
+      const timeline = await table.timeline();
+      // Commits 1-3, a clustering of their three files, commits 4-5 in files of their own.
+      expect(timeline.completedWrites().map((i) => i.action)).toEqual(['commit', 'commit', 'commit', 'replacecommit', 'commit', 'commit']);
+      expect((await table.fileSlices()).length).toBe(3);
+      expect((await table.read({ withMeta: false }).collect()).numRows).toBe(10);
+    } finally {
+      await tmp.remove();
+    }
+  });
+
   it('fails with a one-line error past --max-invalid, and on conflicting options', async () => {
     const tmp = await tempDir();
     try {

@@ -269,7 +269,9 @@ async function writeBatch(table: HudiTable, records: SourceRecord[], startCheckp
     flat.forEach((row, k) => {
       const position = flat.length > 1 ? `${r.position}#${k + 1}` : r.position;
       const reasons: string[] = [];
-      const out: Row = ctx.flatten ? row : { ...row };
+      // Derivations and batch transforms may change the row: they get a copy, so the record the
+      // quarantine would receive stays as it was read.
+      const out: Row = ctx.flatten || (!options.derive && !options.transformBatch) ? row : { ...row };
       for (const [name, derive] of Object.entries(options.derive ?? {})) {
         try {
           out[name] = derive(out);

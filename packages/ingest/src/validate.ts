@@ -264,9 +264,16 @@ function checkValue(type: DataType, value: unknown, path: string, ctx: Ctx): unk
   }
 }
 
+/** Names of a field list, built once per list rather than once per record. */
+const fieldNames = new WeakMap<readonly Field[], Set<string>>();
+
 function checkFields(fields: readonly Field[], record: Row, prefix: string, ctx: Ctx, required?: ReadonlySet<string>): Row {
   const out: Row = {};
-  const known = new Set(fields.map((f) => f.name));
+  let known = fieldNames.get(fields);
+  if (!known) {
+    known = new Set(fields.map((f) => f.name));
+    fieldNames.set(fields, known);
+  }
   for (const name of Object.keys(record)) {
     if (known.has(name)) continue;
     if ((ctx.options.unknownFields ?? 'reject') === 'reject' && record[name] !== undefined) {

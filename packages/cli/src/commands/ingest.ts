@@ -30,6 +30,7 @@ export interface IngestCommandOptions {
   once?: boolean;
   follow?: boolean;
   insertOnly?: boolean;
+  clusterEvery?: number;
   maxInvalid?: number;
   metricsFile?: string;
   deriveDate?: string[];
@@ -91,7 +92,10 @@ export async function ingestCommand(uri: string, opts: IngestCommandOptions, io:
   try {
     const summary = await ingest(table, {
       source,
-      writeOptions: await tableSyncAfterCommit(table, io),
+      writeOptions: {
+        ...(await tableSyncAfterCommit(table, io)),
+        ...(opts.clusterEvery !== undefined ? { inlineClustering: { maxCommits: opts.clusterEvery } } : {}),
+      },
       follow,
       signal: controller.signal,
       mode: opts.insertOnly ? 'insert-only' : 'upsert',

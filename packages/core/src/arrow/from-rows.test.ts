@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { DateDay, Decimal, Field, Int64, Int8, Map_, Schema, Struct, TimestampMicrosecond, Utf8, Binary, List, Int32, Bool } from 'apache-arrow';
 import { inferSchema, parseDecimal, parseTimestamp, rowsToTable } from './from-rows.js';
 import { SchemaError } from '../errors.js';
@@ -19,6 +20,20 @@ describe('rowsToTable', () => {
     expect(t.getChild('day')!.data[0].values[0]).toBe(19449);
     expect(row.big).toBe(9007199254740993n);
     expect(Array.from(row.bin as Uint8Array)).toEqual([104, 105]);
+  });
+
+  it('stores any strings (ASCII, non-ASCII, lone surrogates, nulls) as their UTF-8 bytes', () => {
+    const encoder = new TextEncoder();
+    const value = fc.option(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })), { nil: null });
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 40 }), (values) => {
+        const data = rowsToTable(values.map((s) => ({ s })), new Schema([new Field('s', new Utf8(), true)])).getChild('s')!.data[0];
+        const got = values.map((_v, i) => (data.getValid(i) ? Buffer.from(data.values.subarray(data.valueOffsets[i], data.valueOffsets[i + 1])).toString('hex') : null));
+        const want = values.map((v) => (v === null ? null : Buffer.from(encoder.encode(v)).toString('hex')));
+        return JSON.stringify(got) === JSON.stringify(want);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('builds nested lists, maps and structs with nulls', () => {

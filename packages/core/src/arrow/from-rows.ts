@@ -11,6 +11,8 @@ import { SchemaError } from '../errors.js';
 
 export type Row = Record<string, unknown>;
 
+const utf8Encoder = new TextEncoder();
+
 function fail(path: string, value: unknown, expected: string): never {
   const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : JSON.stringify(value)?.slice(0, 40) ?? String(value);
   throw new SchemaError(`Column "${path}": ${shown} is not a valid ${expected}. Fix the input value or the column's type.`);
@@ -203,27 +205,41 @@ export function buildData(type: DataType, values: readonly unknown[], path = 'va
     }
     case Type.Utf8:
     case Type.Binary: {
-      const encoder = new TextEncoder();
-      const parts: Uint8Array[] = [];
+      // One growing buffer for every value (not one array per value): ingestion converts
+      // hundreds of thousands of strings per second, and per-value arrays are mostly GC work.
       const offsets = new Int32Array(length + 1);
+      let buf = new Uint8Array(Math.max(64, length * 16));
       let total = 0;
-      values.forEach((v, i) => {
+      const room = (n: number) => {
+        if (total + n <= buf.length) return;
+        const next = new Uint8Array(Math.max(buf.length * 2, total + n));
+        next.set(buf.subarray(0, total));
+        buf = next;
+      };
+      for (let i = 0; i < length; i++) {
+        const v = values[i];
         if (v !== null && v !== undefined) {
-          const bytes = type.typeId === Type.Utf8
-            ? encoder.encode(typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v))
-            : decodeBinary(v, path);
-          parts.push(bytes);
-          total += bytes.length;
+          if (type.typeId === Type.Utf8) {
+            const text = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+            // At most three UTF-8 bytes per UTF-16 unit.
+            room(text.length * 3);
+            let j = 0;
+            for (; j < text.length; j++) {
+              const c = text.charCodeAt(j);
+              if (c >= 0x80) break;
+              buf[total + j] = c;
+            }
+            total += j === text.length ? j : utf8Encoder.encodeInto(text, buf.subarray(total)).written;
+          } else {
+            const bytes = decodeBinary(v, path);
+            room(bytes.length);
+            buf.set(bytes, total);
+            total += bytes.length;
+          }
         }
         offsets[i + 1] = total;
-      });
-      const data = new Uint8Array(total);
-      let at = 0;
-      for (const p of parts) {
-        data.set(p, at);
-        at += p.length;
       }
-      return makeData({ ...base, valueOffsets: offsets, data } as never);
+      return makeData({ ...base, valueOffsets: offsets, data: buf.slice(0, total) } as never);
     }
     case Type.List: {
       const offsets = new Int32Array(length + 1);

@@ -334,13 +334,17 @@ function joinSegments(segments: SegmentFn[], fields: readonly string[]): (source
     if (segments.length === 0) return new Array<string>(source.numRows).fill('');
     const fns = segments.map((s) => s(source));
     const out = new Array<string>(source.numRows);
+    // A batch holds few distinct paths: each is checked once, not once per row.
+    const checked = new Set<string>();
     for (let i = 0; i < source.numRows; i++) {
       let path = fns[0](i);
       for (let k = 1; k < fns.length; k++) path += `/${fns[k](i)}`;
+      out[i] = path;
+      if (checked.has(path)) continue;
       if (hasPathTraversal(path)) throw new PartitionPathError(fields.join(','), i, `"${path}" has a ".." segment, which would escape the table; clean the value or turn on partitionpath.urlencode`);
       const reserved = reservedSegmentProblem(path);
       if (reserved) throw new PartitionPathError(fields.join(','), i, `${reserved}; change the value or use Hive-style partitioning (field=value folders)`);
-      out[i] = path;
+      checked.add(path);
     }
     return out;
   };

@@ -1,4 +1,4 @@
-// Clustering of copy-on-write tables: small base files of a partition are stitched into files of
+// Clustering: small base files of a partition are stitched into files of
 // the target size, committed as a `replacecommit` whose requested file carries Hudi's clustering
 // plan, so small-batch ingestion does not end in a million tiny files. Records keep their commit
 // times (incremental reads do not see them as new); readers see the old files until the commit.
@@ -26,6 +26,7 @@ import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
 import { checkTimelineConflicts } from '../write/write-client.js';
 import { REQUESTED_REPLACE_SCHEMA } from './plan-schemas.js';
+import { pendingCompactionGroups } from './compaction-plan.js';
 import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
 import { hudiPath } from './table-paths.js';
 
@@ -160,14 +161,11 @@ async function abandonClustering(table: HudiTable, instant: string): Promise<voi
 }
 
 /**
- * Clusters a copy-on-write table's small files. Abandons clusterings an earlier run left
+ * Clusters a table's small base files (merge-on-read: those without log files). Abandons clusterings an earlier run left
  * unfinished, plans, writes the plan, stitches each group into one new file group and commits a
  * `replacecommit`. Returns undefined when no partition has two small files.
  */
 export async function clusterSmallFiles(table: HudiTable, options: ClusteringOptions & { dryRun?: boolean } = {}): Promise<(ClusteringRun & { groups: ClusteringGroupPlan[] }) | undefined> {
-  if (table.config.type !== 'COPY_ON_WRITE') {
-    throw new InvalidWriteError(`Clustering small files applies to COPY_ON_WRITE tables; ${table.uri} is ${table.config.type} (compact it instead).`);
-  }
   if (bucketIndexOf(table.config)) {
     // Stitching files together would merge buckets: keys would no longer be where their hash says.
     throw new InvalidWriteError(`Clustering does not apply to ${table.uri}: it has a bucket index, whose file groups are fixed by key hash (each bucket is already one file group).`);
@@ -181,7 +179,10 @@ export async function clusterSmallFiles(table: HudiTable, options: ClusteringOpt
     timeline = await table.timeline();
   }
   const view = await buildFileSystemView(store, timeline, {});
-  const groups = planClusteringGroups(latestFileSlices(view), options);
+  // Merge-on-read: only base-only slices are stitched (those with logs are compaction's work),
+  // and none a pending compaction is about to rewrite.
+  const compacting = table.config.type === 'MERGE_ON_READ' ? await pendingCompactionGroups(timeline) : new Map<string, string>();
+  const groups = planClusteringGroups(latestFileSlices(view).filter((s) => !compacting.has(fileGroupKey(s.partitionPath, s.fileId))), options);
   const bytesBefore = groups.reduce((n, g) => n + g.slices.reduce((m, s) => m + (s.baseFile?.size ?? 0), 0), 0);
   const instant0 = ctx.instants.next(timeline.instants.at(-1)?.time);
   const summary = (instant: string) => ({ instant, fileGroups: groups.reduce((n, g) => n + g.slices.length, 0), filesWritten: groups.length, bytesBefore, bytesAfter: 0, records: 0, millis: 0, groups });

@@ -2,7 +2,7 @@
 // writes grouped into file groups and slices, replaced groups dropped, logs joined to slices by
 // base instant (table version 6) or by their delta commit's completion time (version 8).
 
-import type { ObjectStore } from '@lake/storage';
+import { mapLimit, type ObjectStore } from '@lake/storage';
 
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey, type BaseFile, type FileGroup, type FileSlice, type LogFile } from '../file-group/file-slice.js';
@@ -201,8 +201,11 @@ export async function checkLatestBaseFiles(view: FileSystemView, timeline: Timel
   const live = new Set(view.partitions);
   const writes = timeline.completedWrites(view.asOf).filter((i) => view.validInstants.has(i.time)).slice(-depth);
   const replaced = new Set<string>();
-  for (const w of [...writes].reverse()) {
-    const meta = await timeline.commitMetadata(w);
+  // Independent GETs on a cold cache: fetched together (bounded), then walked newest first.
+  const metas = await mapLimit(writes, 8, (w) => timeline.commitMetadata(w));
+  for (let k = writes.length - 1; k >= 0; k--) {
+    const w = writes[k];
+    const meta = metas[k];
     for (const [partition, ids] of meta.partitionToReplaceFileIds) for (const id of ids) replaced.add(fileGroupKey(partition, id));
     for (const [partition, stats] of meta.partitionToWriteStats) {
       if (!live.has(partition)) continue;

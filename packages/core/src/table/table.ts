@@ -39,6 +39,7 @@ import type { CompactionPlan } from '../services/compaction-plan.js';
 import { rollbackFailedWrites, rollbackFailedWritesWithTimeline, rollbackWrite, type RollbackResult } from '../services/rollback.js';
 import { checkNotCleaned, cleanTable, removeAbandonedWrites, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';
+import { clusterInline, inlineClusteringFor, type InlineClusteringOptions } from '../services/inline-clustering.js';
 import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
 import { archivedWritesBetween } from '../timeline/archived-timeline.js';
 import { archiveAfterWrite, archiveSettings, archiveTimeline, autoArchiveEnabled, type ArchiveOptions, type ArchiveResult } from '../services/archive.js';
@@ -51,6 +52,12 @@ export type TableWriteOptions = WriteOptions & {
    * tables have no logs to compact and refuse the option (InvalidWriteError).
    */
   inlineCompaction?: { maxDeltaCommits: number } & Omit<CompactionOptions, 'strategy'>;
+  /**
+   * Clusters small base files inline once this many writes completed since the last clustering
+   * (Hudi's `hoodie.clustering.inline.max.commits`), in the same call. Without it the table's
+   * `hoodie.clustering.inline=true` turns it on.
+   */
+  inlineClustering?: InlineClusteringOptions;
   /**
    * Runs once the commit (and any inline compaction) completed, e.g. a catalog sync. The commit
    * stands whatever it does: an error it throws reaches the caller after the data is committed.
@@ -212,12 +219,13 @@ export class HudiTable {
 
   /**
    * Every write: first rolls back writes whose writer died (expired heartbeat), as Hudi's lazy
-   * rollback does; then writes; then compacts inline when asked to.
+   * rollback does; then writes; then compacts and clusters inline when asked to.
    */
   private async write(run: () => Promise<WriteResult>, options: TableWriteOptions | undefined): Promise<WriteResult> {
     assertWritable(this.config, 'write');
     checkInlineServices(this.config, options);
     // Settings Hudi would reject fail before anything is written, not after the commit.
+    const clustering = inlineClusteringFor(this.config, options?.inlineClustering);
     if (autoArchiveEnabled(this)) archiveSettings(this);
     let primed: Timeline | undefined;
     const result = await retryOnConflict(options?.conflictRetries ?? tableConflictRetries(this.config), async () => {
@@ -232,10 +240,11 @@ export class HudiTable {
       const { maxDeltaCommits, ...rest } = inline;
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: maxDeltaCommits } });
     }
+    if (clustering) await clusterInline(this, clustering);
     // Hudi's auto-archive; free (no listing) until the timeline outgrows hoodie.keep.max.commits.
     // The write is committed by now: a failed archival must not report it as failed (a caller
     // retrying would write it twice); the next write or `lake compact` archives instead.
-    await archiveAfterWrite(this, inline ? undefined : primed, 1).catch(() => undefined);
+    await archiveAfterWrite(this, inline || clustering ? undefined : primed, 1).catch(() => undefined);
     if (options?.afterCommit) await options.afterCommit(result, this);
     return result;
   }
@@ -309,8 +318,8 @@ export class HudiTable {
   }
 
   /**
-   * Copy-on-write tables: stitches each partition's small base files into target-size ones, as
-   * one `replacecommit` (Hudi clustering). Undefined when no partition has two small files.
+   * Stitches each partition's small base files (merge-on-read: those without logs) into
+   * target-size ones, as one `replacecommit` (Hudi clustering). Undefined when no partition has two small files.
    */
   async clusterSmallFiles(options: ClusteringOptions & { dryRun?: boolean } = {}): Promise<(ClusteringRun & { groups: ClusteringGroupPlan[] }) | undefined> {
     if (!options.dryRun) assertWritable(this.config, 'cluster');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { averageRecordSize, planInsertBuckets } from './file-sizing.js';
+import { averageRecordSize, defaultFileSizing, planInsertBuckets, writeSizing } from './file-sizing.js';
 
 const sizing = { maxFileSizeBytes: 1000, smallFileLimitBytes: 600, recordSizeEstimate: 10, mergeOnReadSmallFileCandidates: 1 };
 
@@ -54,5 +54,15 @@ describe('planInsertBuckets', () => {
   it('estimates record size from history', () => {
     expect(averageRecordSize([{ totalWriteBytes: 1000, numWrites: 10 }, { totalWriteBytes: 0, numWrites: 0 }])).toBe(100);
     expect(averageRecordSize([])).toBeUndefined();
+  });
+});
+
+describe('writeSizing', () => {
+  it('sends inserts to new file groups unless a small-file limit is given; upserts keep the default', () => {
+    const candidates = [{ fileId: 'small', sizeBytes: 1000 }];
+    expect(planInsertBuckets(10, candidates, writeSizing(true))).toEqual([{ records: 10 }]);
+    expect(planInsertBuckets(10, candidates, writeSizing(false))).toEqual([{ fileId: 'small', records: 10 }]);
+    expect(writeSizing(true, { smallFileLimitBytes: 5000 }).smallFileLimitBytes).toBe(5000);
+    expect(writeSizing(false)).toEqual(defaultFileSizing);
   });
 });

@@ -26,6 +26,17 @@ export const defaultFileSizing: FileSizing = {
   mergeOnReadSmallFileCandidates: 1,
 };
 
+/**
+ * The sizing of one write. Inserts (insert-only ingestion, `table.insert`) go to new file groups
+ * by default, as Hudi's insert with `hoodie.parquet.small.file.limit=0`: topping up a small file
+ * rewrites all of it, so every micro-batch would cost more as the partition grows; clustering
+ * merges the small files off the write path instead. Upserts keep Hudi's small-file handling.
+ * An explicit `smallFileLimitBytes` wins either way.
+ */
+export function writeSizing(insertOnly: boolean, overrides: Partial<FileSizing> = {}): FileSizing {
+  return { ...defaultFileSizing, ...(insertOnly ? { smallFileLimitBytes: 0 } : {}), ...overrides };
+}
+
 export interface SmallFileCandidate {
   fileId: string;
   sizeBytes: number;

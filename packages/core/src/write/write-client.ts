@@ -27,13 +27,14 @@ import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.
 import { inflightWorkloadJson } from './workload-profile.js';
 import { recordCreateSchema } from './create-schema.js';
 import { tableCompression } from './compression.js';
-import { averageRecordSize, defaultFileSizing, planInsertBuckets, type FileSizing } from './file-sizing.js';
+import { averageRecordSize, planInsertBuckets, writeSizing, type FileSizing } from './file-sizing.js';
 import { locateLiveKeys } from './live-keys.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
 import { keysDeletedInLogs } from './log-deletes.js';
 import { abandonInstant, instantClaimKey, startInstant } from './instant-lifecycle.js';
 import { fenceCommit, fenceKey } from './commit-fence.js';
 import { conflictOnVanishedInput } from './vanished-input.js';
+import { sliceMayHaveDeletes } from './slice-deletes.js';
 import { publishCompleted } from './publish.js';
 import { writeFileGroup, type GroupPlan, type Incoming } from './file-group-rewrite.js';
 import { pendingCompactionGroups } from '../services/compaction-plan.js';
@@ -122,7 +123,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   if (!config.populateMetaFields) {
     throw new InvalidWriteError('The table was created with hoodie.populate.meta.fields=false; lake writes only tables with meta fields.');
   }
-  const sizing: FileSizing = { ...defaultFileSizing, ...options.sizing };
+  const sizing: FileSizing = writeSizing(operation === 'insert', options.sizing);
   const compression = tableCompression(config.raw, options.compression);
   const timeline = await ctx.timeline();
   const claimStart = await latestClaim(store);
@@ -278,8 +279,14 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
     const partitionsWritten = new Set<string>();
     const logWrites: { plan: GroupPlan & { slice: FileSlice }; logBaseInstant: string; writerPartition: number }[] = [];
     const baseWrites: { plan: GroupPlan; writerPartition: number }[] = [];
-    for (const plan of groups.values()) {
-      if (mor && plan.slice && plan.inserts.length === 0 && plan.updates.length > 0 && !(await reinsertsAfterDelete(ctx, plan, incoming, operation, view.isVisible))) {
+    const plans = [...groups.values()];
+    const logged = (plan: GroupPlan) => mor && plan.slice !== undefined && plan.inserts.length === 0 && plan.updates.length > 0;
+    // Independent per group: checked concurrently rather than one slice's logs after another's.
+    const reinserts = await mapLimit(plans, LOG_APPEND_CONCURRENCY, (plan) =>
+      logged(plan) ? reinsertsAfterDelete(ctx, timeline, plan, incoming, operation, view.isVisible) : Promise.resolve(false),
+    );
+    for (const [n, plan] of plans.entries()) {
+      if (plan.slice && logged(plan) && !reinserts[n]) {
         // Updates and deletes of existing records append to the file group's log.
         const key = fileGroupKey(plan.partition, plan.fileId);
         // A pending compaction newer than the slice starts the slice new logs belong to.
@@ -428,15 +435,9 @@ export function rolledBackMessage(instant: string): string {
 
 async function recentWriteStats(timeline: Timeline): Promise<{ totalWriteBytes: number; numWrites: number }[]> {
   const writes = timeline.completedWrites().slice(-3);
-  const out: { totalWriteBytes: number; numWrites: number }[] = [];
-  for (const w of writes) {
-    try {
-      for (const stats of (await timeline.commitMetadata(w)).partitionToWriteStats.values()) out.push(...stats);
-    } catch {
-      // An unreadable commit only costs the estimate.
-    }
-  }
-  return out;
+  // An unreadable commit only costs the estimate.
+  const metas = await Promise.all(writes.map((w) => timeline.commitMetadata(w).catch(() => undefined)));
+  return metas.flatMap((m) => (m ? [...m.partitionToWriteStats.values()].flat() : []));
 }
 
 /** Fails with ConflictError when a write completed since `known` changed or replaced a file group in `changed`. */
@@ -461,12 +462,15 @@ export async function checkTimelineConflicts(ctx: WriteContext, known: ReadonlyS
  */
 async function reinsertsAfterDelete(
   ctx: WriteContext,
+  timeline: Timeline,
   plan: GroupPlan,
   incoming: Incoming,
   operation: WriteOperation,
   isValidInstant: (t: string) => boolean,
 ): Promise<boolean> {
   if (operation === 'delete' || tableMergeMode(ctx.config) !== 'EVENT_TIME_ORDERING' || !plan.slice || plan.slice.logFiles.length === 0) return false;
+  // Commit metadata that shows no deletes in the slice's logs spares reading them.
+  if (!(await sliceMayHaveDeletes(timeline, plan.slice, isValidInstant))) return false;
   const keys = new Set(plan.updates.map((i) => incoming.keys[i]));
   return (await keysDeletedInLogs(ctx.store, plan.slice, isValidInstant, keys)).size > 0;
 }
