@@ -6,6 +6,45 @@
 /* Action */
 type Action = (typeof ACTIONS)[number];
 
+/* ArchiveConfigError */
+class ArchiveConfigError extends LakeError {
+    constructor(message: string);
+}
+
+/* ArchiveOptions */
+interface ArchiveOptions {
+    /** `hoodie.keep.max.commits`; default from the table's properties, else 30. */
+    maxCommits?: number;
+    /** `hoodie.keep.min.commits`; default from the table's properties, else 20. */
+    minCommits?: number;
+    /** `hoodie.cleaner.commits.retained`; default from the table's properties, else 10. */
+    cleanerCommitsRetained?: number;
+    /** Only report what would be archived. */
+    dryRun?: boolean;
+}
+
+/* ArchiveResult */
+interface ArchiveResult {
+    /** Completed instants archived (or to archive with dryRun), oldest first, as `time.action`. */
+    archived: string[];
+    /** Instant files moved out of the active timeline (all states). */
+    instantFiles: number;
+    /** The archive file written; undefined when nothing was archived or with dryRun. */
+    archiveFile?: string;
+    /** The rule that kept more instants active than keep.min asks for, if one did. */
+    heldBackBy?: string;
+}
+
+/* ArchiveSettings */
+interface ArchiveSettings {
+    /** `hoodie.keep.max.commits` (default 30): archive once more completed instants than this. */
+    maxCommits: number;
+    /** `hoodie.keep.min.commits` (default 20): how many stay active after archiving. */
+    minCommits: number;
+    /** `hoodie.cleaner.commits.retained` (default 10): must stay below minCommits. */
+    cleanerCommitsRetained: number;
+}
+
 /* AsOf */
 type AsOf = string | Date;
 
@@ -35,17 +74,62 @@ interface BaseFile extends BaseFileName {
 class BatchStream implements AsyncIterable<RecordBatch> {
     private readonly schemaPromise;
     private readonly produce;
-    constructor(schemaPromise: Promise<Schema>, produce: () => AsyncGenerator<RecordBatch>);
+    /**
+     * Log blocks of the slices read so far that cannot be parsed (truncated or damaged files),
+     * complete once the stream is consumed. Those with `committed` set may hide records of
+     * completed writes, such as a delete whose record then shows again; the others are leftovers
+     * of writes that never completed. Empty for healthy tables.
+     */
+    readonly corruptLogBlocks: CorruptLogBlock[];
+    constructor(schemaPromise: Promise<Schema>, produce: () => AsyncGenerator<RecordBatch>, 
+    /**
+     * Log blocks of the slices read so far that cannot be parsed (truncated or damaged files),
+     * complete once the stream is consumed. Those with `committed` set may hide records of
+     * completed writes, such as a delete whose record then shows again; the others are leftovers
+     * of writes that never completed. Empty for healthy tables.
+     */
+    corruptLogBlocks?: CorruptLogBlock[]);
     schema(): Promise<Schema>;
     [Symbol.asyncIterator](): AsyncIterator<RecordBatch>;
     /** Every batch in one Arrow table. */
     collect(): Promise<ArrowTable>;
+    /** One warning line per corrupt log block met so far (see `corruptLogBlocks`). */
+    get warnings(): string[];
+}
+
+/* BloomFilterColumn */
+interface BloomFilterColumn {
+    /** Top-level column name. */
+    column: string;
+    /** Expected distinct values per row group (default: the row group's row count). */
+    ndv?: number;
+    /** False-positive probability (default 0.01). */
+    fpp?: number;
 }
 
 /* BloomFilterConfigError */
 class BloomFilterConfigError extends LakeError {
     constructor(message: string);
 }
+
+/* BucketIndexOptions */
+interface BucketIndexOptions {
+    kind: 'bucket';
+    /** Buckets (file groups) per partition; fixed for the table's life. */
+    buckets: number;
+    /** Record key field(s) to hash (`hoodie.bucket.index.hash.field`); default: all record key fields. */
+    hashField?: string | string[];
+}
+
+/* BucketLayoutError */
+class BucketLayoutError extends LakeError {
+    readonly partition: string;
+    readonly fileId: string;
+    constructor(partition: string, fileId: string, why: string);
+}
+
+/* CONFLICT_RETRIES_KEY */
+const CONFLICT_RETRIES_KEY = "hoodie.write.num.retries.on.conflict.failures";
 
 /* CleanPolicy */
 type CleanPolicy = 
@@ -138,6 +222,12 @@ interface CompactionOptions {
     parallelism?: number;
     compression?: Compression;
     onProgress?: (p: CompactionProgress) => void;
+    /**
+     * Compact file slices even when log blocks of completed writes in them cannot be parsed (their
+     * records are then lost for good). Without it such a slice fails the run with
+     * CorruptLogBlockError and the compaction stays pending.
+     */
+    force?: boolean;
 }
 
 /* CompactionPlan */
@@ -191,7 +281,40 @@ class ConflictError extends LakeError {
     readonly instant: string;
     readonly conflictingInstant: string;
     readonly fileGroups: string[];
-    constructor(instant: string, conflictingInstant: string, fileGroups: string[]);
+    /** `message` replaces the default text where the conflict was not over file groups. */
+    constructor(instant: string, conflictingInstant: string, fileGroups: string[], message?: string);
+}
+
+/* CorruptLogBlock */
+interface CorruptLogBlock {
+    /** Log file path, relative to the table root. */
+    path: string;
+    offset: number;
+    length: number;
+    /** The instant named in the damaged block's header, when that much of it survived. */
+    instantTime?: string;
+    /**
+     * Whether a completed write may own the damaged bytes: then records may be missing from what
+     * was read. False for the leftovers of writes that never completed, which readers ignore.
+     */
+    committed: boolean;
+}
+
+/* CorruptLogBlockError */
+class CorruptLogBlockError extends LakeError {
+    readonly files: string[];
+    readonly blocks: number;
+    constructor(operation: string, blocks: {
+        path: string;
+        offset: number;
+        length: number;
+    }[], remedy: string);
+}
+
+/* CorruptTableConfigError */
+class CorruptTableConfigError extends LakeError {
+    readonly file: string;
+    constructor(file: string, why: string);
 }
 
 /* CorruptTimelineError */
@@ -222,9 +345,19 @@ interface CreateTableOptions {
     schema?: Schema;
     /** Key generator; inferred from the key and partition fields when omitted. */
     keyGenerator?: KeyGeneratorType;
+    /**
+     * Columns whose Parquet files carry a split-block bloom filter in every row group (stored as
+     * parquet-mr's `parquet.bloom.filter.*#<column>` table properties).
+     */
+    bloomFilters?: (string | BloomFilterColumn)[];
     /** More `hoodie.*` table properties. */
     properties?: Record<string, string>;
+    /** Record index; by default lake's bloom index (footers and key columns). */
+    index?: BucketIndexOptions;
 }
+
+/* DEFAULT_INLINE_CLUSTERING_COMMITS */
+const DEFAULT_INLINE_CLUSTERING_COMMITS = 4;
 
 /* ErasureRecord */
 interface ErasureRecord {
@@ -233,39 +366,79 @@ interface ErasureRecord {
     salt: string;
     /** sha256(salt + value) of each value, hex. */
     valueHashes: string[];
+    /** Salted rolling fingerprints of the values that are not plain numbers, for byte scans. */
+    fingerprints?: ErasureFingerprints;
+    /** `running` until a run got through every step; a re-run of the request finishes it. */
+    status?: 'running' | 'completed';
     startedAt: string;
-    /** Rows removed from the latest snapshot. */
+    /** The latest instant on the timeline when the request began: its own instants come after. */
+    fromInstant?: string;
+    /** Rows removed from the latest snapshot (over every run of the request). */
     rowsErased: number;
-    /** Instants this erasure wrote: the delete commit, compactions, the purge's clean. */
+    /** Instants this erasure wrote: delete commits, compactions, the purge's cleans. */
     instants: string[];
     filesExamined: number;
     filesSkipped: number;
     filesRewritten: string[];
+    /** Data files the purge is about to delete or deleted. */
+    purgePlanned?: string[];
     filesPurged: string[];
+    /** Files of lake's own records (the ingest quarantine) rewritten without the values. */
+    recordFilesRewritten?: string[];
+    recordsPurged?: number;
+    /** What the search of the snapshot and of older files read, and what statistics and bloom filters let it skip. */
+    search?: SearchLog;
     verification: ErasureVerification;
 }
 
 /* ErasureReport */
 interface ErasureReport extends ErasureRecord {
     dryRun: boolean;
+    /** Dry run only: the files of the file groups the erasure would rewrite, and their bytes. */
+    plannedRewrites?: PlannedRewrites;
 }
 
 /* ErasureRequest */
 interface ErasureRequest {
     column: string;
     values: readonly (string | number | bigint)[];
-    /** Names the request in the proof record; default: a random id. */
+    /** Names the request in the proof record; default: a random id. Re-running an id finishes it. */
     requestId?: string;
     /** Only report what would be erased. */
     dryRun?: boolean;
+    /**
+     * Erase even where log blocks of completed writes cannot be parsed (compaction then drops
+     * their records for good). Without it such a table is refused with CorruptLogBlockError
+     * before anything is written.
+     */
+    force?: boolean;
+}
+
+/* ErasureSearchLog (exported as ErasureSearchLog) */
+interface SearchLog {
+    filesOpened: number;
+    rowGroupsRead: number;
+    rowGroupsSkippedByStatistics: number;
+    rowGroupsSkippedByBloomFilter: number;
+    /** Bytes fetched: footers, bloom filters and column chunks. */
+    bytesRead: number;
+    /** Of those, the footers' (a Hudi base file's footer carries its record-key bloom filter). */
+    footerBytesRead: number;
+    /** Per file, the row groups skipped (files skipped whole are listed with all their row groups). */
+    skipped: RowGroupSkip[];
 }
 
 /* ErasureVerification */
 interface ErasureVerification {
     at: string;
+    /** Data files (base and log) decoded. */
     filesScanned: number;
-    /** Rows holding an erased value in any data file of the table: must be 0. */
+    /** Other objects in the table folder scanned byte by byte (absent in records before such scans). */
+    objectsScanned?: number;
+    /** Rows, keys, record lines and byte occurrences holding an erased value: must be 0. */
     matches: number;
+    /** Object keys where an erased value was found (absent in records before such scans). */
+    found?: string[];
     passed: boolean;
 }
 
@@ -314,8 +487,8 @@ class HudiTable {
     get uri(): string;
     /** Loads the active timeline afresh (so each call sees commits made since). */
     timeline(): Promise<Timeline>;
-    /** Merge mode used for merge-on-read reads; custom mergers fall back to ordering by the ordering field. */
-    get mergeMode(): RecordMergeMode;
+    /** The table's merge mode, which reads, writes, compaction and clustering all apply (see read/merge.ts). */
+    get mergeMode(): AppliedMergeMode;
     private context;
     private firstBaseFileSchema;
     /** The Arrow schema of the table (meta columns first), as of an instant. */
@@ -341,14 +514,15 @@ class HudiTable {
     deleteWhere(predicate: (row: Record<string, unknown>) => boolean, options?: TableWriteOptions): Promise<WriteResult>;
     /**
      * Every write: first rolls back writes whose writer died (expired heartbeat), as Hudi's lazy
-     * rollback does; then writes; then compacts inline when asked to.
+     * rollback does; then writes; then compacts and clusters inline when asked to.
      */
     private write;
     /**
      * GDPR erasure: removes every row whose `column` holds one of `values` from the latest
-     * snapshot (one commit), compacts merge-on-read file groups it touched, purges every other data
-     * file still holding a value (as a `clean` instant), and writes a proof record with salted
-     * hashes of the values and a verification over every data file of the table.
+     * snapshot (one commit), compacts merge-on-read file groups holding a value, purges every other
+     * data file still holding one (as a `clean` instant) and the quarantined records holding one,
+     * and writes a proof record with salted hashes of the values and a verification over the whole
+     * table folder. Running the same request id again finishes an interrupted erasure.
      */
     erase(request: ErasureRequest): Promise<ErasureReport>;
     /** Re-runs the verification of an erasure request and returns its updated proof record. */
@@ -378,6 +552,12 @@ class HudiTable {
         heartbeatExpiryMs?: number;
     }): Promise<RollbackResult[]>;
     /**
+     * Archives the timeline as Hudi does: once more than `hoodie.keep.max.commits` (30) completed
+     * writes are active, the oldest move to `.hoodie/archived/` until `hoodie.keep.min.commits` (20)
+     * remain, never past a pending instant, a savepoint or what the latest clean retains.
+     */
+    archive(options?: ArchiveOptions): Promise<ArchiveResult>;
+    /**
      * Merge-on-read tables: finishes pending compactions, then schedules one by the strategy
      * (default: every file slice with logs) and runs it. Each run completes as a `commit`.
      */
@@ -391,8 +571,8 @@ class HudiTable {
         plan: CompactionPlan;
     } | undefined>;
     /**
-     * Copy-on-write tables: stitches each partition's small base files into target-size ones, as
-     * one `replacecommit` (Hudi clustering). Undefined when no partition has two small files.
+     * Stitches each partition's small base files (merge-on-read: those without logs) into
+     * target-size ones, as one `replacecommit` (Hudi clustering). Undefined when no partition has two small files.
      */
     clusterSmallFiles(options?: ClusteringOptions & {
         dryRun?: boolean;
@@ -403,7 +583,8 @@ class HudiTable {
     runCompaction(instant?: string, options?: CompactionOptions): Promise<CompactionRun[]>;
     /**
      * Replaces the partitions the records fall in (dynamic partition overwrite), or with
-     * `{ table: true }` the whole table, as a `replacecommit`.
+     * `{ table: true }` the whole table, as a `replacecommit`. Like every write it first rolls back
+     * dead writers' leftovers and honours `inlineCompaction`.
      */
     insertOverwrite(records: WriteInput, options?: TableWriteOptions & {
         table?: boolean;
@@ -427,6 +608,12 @@ interface IncrementalReadOptions {
     end?: AsOf;
     columns?: string[];
     withMeta?: boolean;
+}
+
+/* InlineClusteringOptions */
+interface InlineClusteringOptions extends Omit<ClusteringOptions, 'partitions' | 'onProgress'> {
+    /** Cluster once this many writes completed since the last clustering (`hoodie.clustering.inline.max.commits`). */
+    maxCommits: number;
 }
 
 /* Instant */
@@ -496,6 +683,14 @@ class InvalidReadOptionError extends LakeError {
     constructor(message: string);
 }
 
+/* InvalidRecordKeyError */
+class InvalidRecordKeyError extends LakeError {
+    readonly field: string;
+    /** Row of the write (or position in the list of keys to delete). */
+    readonly row: number;
+    constructor(field: string, row: number, why: string);
+}
+
 /* InvalidTableConfigError */
 class InvalidTableConfigError extends LakeError {
     constructor(message: string, options?: {
@@ -562,6 +757,13 @@ class LogFormatError extends LakeError {
     });
 }
 
+/* MetadataTableEnabledError */
+class MetadataTableEnabledError extends LakeError {
+    readonly operation: string;
+    readonly partitions: string[];
+    constructor(operation: string, partitions: string[]);
+}
+
 /* MissingBaseFileError */
 class MissingBaseFileError extends LakeError {
     readonly path: string;
@@ -618,6 +820,19 @@ class PartitionPathError extends LakeError {
     constructor(field: string, row: number, why: string);
 }
 
+/* PathOutsideTableError */
+class PathOutsideTableError extends LakeError {
+    readonly path: string;
+    constructor(path: string, table: string, what: string);
+}
+
+/* PlannedRewrites */
+interface PlannedRewrites {
+    files: string[];
+    /** Their total size: what the rewrite reads back (and roughly writes) besides the search. */
+    bytes: number;
+}
+
 /* RecordMergeMode */
 type RecordMergeMode = 'EVENT_TIME_ORDERING' | 'COMMIT_TIME_ORDERING' | 'CUSTOM';
 
@@ -636,6 +851,13 @@ interface RollbackResult {
 
 /* Row */
 type Row = Record<string, unknown>;
+
+/* RowGroupSkip */
+interface RowGroupSkip {
+    file: string;
+    rowGroups: number[];
+    reason: 'statistics' | 'bloom-filter';
+}
 
 /* RowValue (exported as RowValue) */
 type JsonValue = null | boolean | number | string | JsonValue[] | {
@@ -737,11 +959,28 @@ type TableWriteOptions = WriteOptions & {
     ids?: WriterIds;
     /**
      * Merge-on-read tables: compact inline once this many delta commits completed since the last
-     * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call.
+     * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call. Copy-on-write
+     * tables have no logs to compact and refuse the option (InvalidWriteError).
      */
     inlineCompaction?: {
         maxDeltaCommits: number;
     } & Omit<CompactionOptions, 'strategy'>;
+    /**
+     * Clusters small base files inline once this many writes completed since the last clustering
+     * (Hudi's `hoodie.clustering.inline.max.commits`), in the same call. Without it the table's
+     * `hoodie.clustering.inline=true` turns it on.
+     */
+    inlineClustering?: InlineClusteringOptions;
+    /**
+     * Runs once the commit (and any inline compaction) completed, e.g. a catalog sync. The commit
+     * stands whatever it does: an error it throws reaches the caller after the data is committed.
+     */
+    afterCommit?: (result: WriteResult, table: HudiTable) => Promise<void>;
+    /**
+     * Times to run the write again when it loses a conflict with a concurrent commit (Hudi's
+     * `hoodie.write.num.retries.on.conflict.failures`; default: the table's setting, else 0).
+     */
+    conflictRetries?: number;
 };
 
 /* Timeline */
@@ -908,8 +1147,77 @@ const ABANDONED_WRITE_AGE_MS: number;
 /* ACTIONS */
 const ACTIONS: readonly ["commit", "deltacommit", "replacecommit", "clean", "rollback", "compaction", "logcompaction", "restore", "savepoint", "indexing", "clustering", "schemacommit"];
 
+/* ARCHIVED_META_ENTRY_SCHEMA */
+const ARCHIVED_META_ENTRY_SCHEMA: Record<string, unknown>;
+
 /* Action */
 type Action = (typeof ACTIONS)[number];
+
+/* AppliedMergeMode */
+type AppliedMergeMode = Exclude<RecordMergeMode, 'CUSTOM'>;
+
+/* ArchiveConfigError */
+class ArchiveConfigError extends LakeError {
+    constructor(message: string);
+}
+
+/* ArchiveFile */
+interface ArchiveFile {
+    key: string;
+    version: number;
+}
+
+/* ArchiveOptions */
+interface ArchiveOptions {
+    /** `hoodie.keep.max.commits`; default from the table's properties, else 30. */
+    maxCommits?: number;
+    /** `hoodie.keep.min.commits`; default from the table's properties, else 20. */
+    minCommits?: number;
+    /** `hoodie.cleaner.commits.retained`; default from the table's properties, else 10. */
+    cleanerCommitsRetained?: number;
+    /** Only report what would be archived. */
+    dryRun?: boolean;
+}
+
+/* ArchiveResult */
+interface ArchiveResult {
+    /** Completed instants archived (or to archive with dryRun), oldest first, as `time.action`. */
+    archived: string[];
+    /** Instant files moved out of the active timeline (all states). */
+    instantFiles: number;
+    /** The archive file written; undefined when nothing was archived or with dryRun. */
+    archiveFile?: string;
+    /** The rule that kept more instants active than keep.min asks for, if one did. */
+    heldBackBy?: string;
+}
+
+/* ArchiveSettings */
+interface ArchiveSettings {
+    /** `hoodie.keep.max.commits` (default 30): archive once more completed instants than this. */
+    maxCommits: number;
+    /** `hoodie.keep.min.commits` (default 20): how many stay active after archiving. */
+    minCommits: number;
+    /** `hoodie.cleaner.commits.retained` (default 10): must stay below minCommits. */
+    cleanerCommitsRetained: number;
+}
+
+/* ArchivedInstant */
+interface ArchivedInstant extends Instant {
+    /** The instant file's metadata as the archive holds it (Avro field values as JSON). */
+    metadata?: {
+        [k: string]: JsonValue;
+    };
+}
+
+/* ArchivedTimeline */
+class ArchivedTimeline {
+    readonly instants: readonly ArchivedInstant[];
+    constructor(instants: ArchivedInstant[]);
+    /** Completed commits, delta commits and replace commits, oldest first. */
+    completedWrites(): ArchivedInstant[];
+    /** The commit metadata of an archived completed write (Avro form, same fields as the JSON). */
+    commitMetadata(instant: ArchivedInstant): CommitMetadata;
+}
 
 /* ArrowToAvroOptions */
 interface ArrowToAvroOptions {
@@ -1092,8 +1400,17 @@ class AvroUnionValue {
 /* BLOOM_FILTER_DEFAULTS */
 const BLOOM_FILTER_DEFAULTS: Required<BloomFilterOptions>;
 
+/* BLOOM_FILTER_ENABLED_PREFIX */
+const BLOOM_FILTER_ENABLED_PREFIX = "parquet.bloom.filter.enabled#";
+
 /* BLOOM_FILTER_FOOTER_KEY */
 const BLOOM_FILTER_FOOTER_KEY = "org.apache.hudi.bloomfilter";
+
+/* BLOOM_FILTER_FPP_PREFIX */
+const BLOOM_FILTER_FPP_PREFIX = "parquet.bloom.filter.fpp#";
+
+/* BLOOM_FILTER_NDV_PREFIX */
+const BLOOM_FILTER_NDV_PREFIX = "parquet.bloom.filter.expected.ndv#";
 
 /* BLOOM_FILTER_TYPE_CODE_FOOTER_KEY */
 const BLOOM_FILTER_TYPE_CODE_FOOTER_KEY = "hoodie_bloom_filter_type_code";
@@ -1120,11 +1437,27 @@ interface BaseFileName {
 class BatchStream implements AsyncIterable<RecordBatch> {
     private readonly schemaPromise;
     private readonly produce;
-    constructor(schemaPromise: Promise<Schema>, produce: () => AsyncGenerator<RecordBatch>);
+    /**
+     * Log blocks of the slices read so far that cannot be parsed (truncated or damaged files),
+     * complete once the stream is consumed. Those with `committed` set may hide records of
+     * completed writes, such as a delete whose record then shows again; the others are leftovers
+     * of writes that never completed. Empty for healthy tables.
+     */
+    readonly corruptLogBlocks: CorruptLogBlock[];
+    constructor(schemaPromise: Promise<Schema>, produce: () => AsyncGenerator<RecordBatch>, 
+    /**
+     * Log blocks of the slices read so far that cannot be parsed (truncated or damaged files),
+     * complete once the stream is consumed. Those with `committed` set may hide records of
+     * completed writes, such as a delete whose record then shows again; the others are leftovers
+     * of writes that never completed. Empty for healthy tables.
+     */
+    corruptLogBlocks?: CorruptLogBlock[]);
     schema(): Promise<Schema>;
     [Symbol.asyncIterator](): AsyncIterator<RecordBatch>;
     /** Every batch in one Arrow table. */
     collect(): Promise<ArrowTable>;
+    /** One warning line per corrupt log block met so far (see `corruptLogBlocks`). */
+    get warnings(): string[];
 }
 
 /* BlockType */
@@ -1147,6 +1480,16 @@ interface BloomFilter {
     serialize(): string;
 }
 
+/* BloomFilterColumn */
+interface BloomFilterColumn {
+    /** Top-level column name. */
+    column: string;
+    /** Expected distinct values per row group (default: the row group's row count). */
+    ndv?: number;
+    /** False-positive probability (default 0.01). */
+    fpp?: number;
+}
+
 /* BloomFilterConfigError */
 class BloomFilterConfigError extends LakeError {
     constructor(message: string);
@@ -1167,8 +1510,45 @@ interface BloomFilterOptions {
 /* BloomFilterTypeCode */
 type BloomFilterTypeCode = 'SIMPLE' | 'DYNAMIC_V0';
 
+/* BucketIndexOptions */
+interface BucketIndexOptions {
+    kind: 'bucket';
+    /** Buckets (file groups) per partition; fixed for the table's life. */
+    buckets: number;
+    /** Record key field(s) to hash (`hoodie.bucket.index.hash.field`); default: all record key fields. */
+    hashField?: string | string[];
+}
+
+/* BucketIndexSpec */
+interface BucketIndexSpec {
+    numBuckets: number;
+    /** Fields whose values are hashed; Hudi's default is the record key fields. */
+    hashFields: string[];
+}
+
+/* BucketLayoutError */
+class BucketLayoutError extends LakeError {
+    readonly partition: string;
+    readonly fileId: string;
+    constructor(partition: string, fileId: string, why: string);
+}
+
+/* BucketProps */
+const BucketProps: {
+    readonly indexType: "hoodie.index.type";
+    readonly engine: "hoodie.index.bucket.engine";
+    readonly numBuckets: "hoodie.bucket.index.num.buckets";
+    readonly hashField: "hoodie.bucket.index.hash.field";
+};
+
 /* COMPRESSION_CODEC_PROPERTY */
 const COMPRESSION_CODEC_PROPERTY = "hoodie.parquet.compression.codec";
+
+/* CONFLICT_RETRIES_KEY */
+const CONFLICT_RETRIES_KEY = "hoodie.write.num.retries.on.conflict.failures";
+
+/* ChecksumStatus */
+type ChecksumStatus = 'valid' | 'missing' | 'mismatch';
 
 /* CleanPolicy */
 type CleanPolicy = 
@@ -1270,6 +1650,9 @@ interface CommitMetadata {
     partitionToReplaceFileIds: Map<string, string[]>;
 }
 
+/* CommittedLogExtent */
+type CommittedLogExtent = (path: string) => Promise<number | undefined>;
+
 /* CompactionOperation */
 interface CompactionOperation {
     partitionPath: string;
@@ -1290,6 +1673,12 @@ interface CompactionOptions {
     parallelism?: number;
     compression?: Compression;
     onProgress?: (p: CompactionProgress) => void;
+    /**
+     * Compact file slices even when log blocks of completed writes in them cannot be parsed (their
+     * records are then lost for good). Without it such a slice fails the run with
+     * CorruptLogBlockError and the compaction stays pending.
+     */
+    force?: boolean;
 }
 
 /* CompactionPlan */
@@ -1343,13 +1732,51 @@ class ConflictError extends LakeError {
     readonly instant: string;
     readonly conflictingInstant: string;
     readonly fileGroups: string[];
-    constructor(instant: string, conflictingInstant: string, fileGroups: string[]);
+    /** `message` replaces the default text where the conflict was not over file groups. */
+    constructor(instant: string, conflictingInstant: string, fileGroups: string[], message?: string);
+}
+
+/* CorruptLogBlock */
+interface CorruptLogBlock {
+    /** Log file path, relative to the table root. */
+    path: string;
+    offset: number;
+    length: number;
+    /** The instant named in the damaged block's header, when that much of it survived. */
+    instantTime?: string;
+    /**
+     * Whether a completed write may own the damaged bytes: then records may be missing from what
+     * was read. False for the leftovers of writes that never completed, which readers ignore.
+     */
+    committed: boolean;
+}
+
+/* CorruptLogBlockError */
+class CorruptLogBlockError extends LakeError {
+    readonly files: string[];
+    readonly blocks: number;
+    constructor(operation: string, blocks: {
+        path: string;
+        offset: number;
+        length: number;
+    }[], remedy: string);
 }
 
 /* CorruptRegion */
 interface CorruptRegion {
     offset: number;
     length: number;
+    /**
+     * The instant named in the block's header, when the region starts with a block whose header
+     * survived (a torn or damaged block whose first bytes are intact).
+     */
+    instantTime?: string;
+}
+
+/* CorruptTableConfigError */
+class CorruptTableConfigError extends LakeError {
+    readonly file: string;
+    constructor(file: string, why: string);
 }
 
 /* CorruptTimelineError */
@@ -1380,9 +1807,19 @@ interface CreateTableOptions {
     schema?: Schema;
     /** Key generator; inferred from the key and partition fields when omitted. */
     keyGenerator?: KeyGeneratorType;
+    /**
+     * Columns whose Parquet files carry a split-block bloom filter in every row group (stored as
+     * parquet-mr's `parquet.bloom.filter.*#<column>` table properties).
+     */
+    bloomFilters?: (string | BloomFilterColumn)[];
     /** More `hoodie.*` table properties. */
     properties?: Record<string, string>;
+    /** Record index; by default lake's bloom index (footers and key columns). */
+    index?: BucketIndexOptions;
 }
+
+/* DEFAULT_ARCHIVE_SETTINGS */
+const DEFAULT_ARCHIVE_SETTINGS: ArchiveSettings;
 
 /* DEFAULT_CLEAN_POLICY */
 const DEFAULT_CLEAN_POLICY: CleanPolicy;
@@ -1392,6 +1829,9 @@ const DEFAULT_COMPACTION_STRATEGY: CompactionStrategy;
 
 /* DEFAULT_COMPRESSION */
 const DEFAULT_COMPRESSION: Compression;
+
+/* DEFAULT_INLINE_CLUSTERING_COMMITS */
+const DEFAULT_INLINE_CLUSTERING_COMMITS = 4;
 
 /* DEFAULT_PARTITION_PATH */
 const DEFAULT_PARTITION_PATH = "__HIVE_DEFAULT_PARTITION__";
@@ -1425,39 +1865,79 @@ interface ErasureRecord {
     salt: string;
     /** sha256(salt + value) of each value, hex. */
     valueHashes: string[];
+    /** Salted rolling fingerprints of the values that are not plain numbers, for byte scans. */
+    fingerprints?: ErasureFingerprints;
+    /** `running` until a run got through every step; a re-run of the request finishes it. */
+    status?: 'running' | 'completed';
     startedAt: string;
-    /** Rows removed from the latest snapshot. */
+    /** The latest instant on the timeline when the request began: its own instants come after. */
+    fromInstant?: string;
+    /** Rows removed from the latest snapshot (over every run of the request). */
     rowsErased: number;
-    /** Instants this erasure wrote: the delete commit, compactions, the purge's clean. */
+    /** Instants this erasure wrote: delete commits, compactions, the purge's cleans. */
     instants: string[];
     filesExamined: number;
     filesSkipped: number;
     filesRewritten: string[];
+    /** Data files the purge is about to delete or deleted. */
+    purgePlanned?: string[];
     filesPurged: string[];
+    /** Files of lake's own records (the ingest quarantine) rewritten without the values. */
+    recordFilesRewritten?: string[];
+    recordsPurged?: number;
+    /** What the search of the snapshot and of older files read, and what statistics and bloom filters let it skip. */
+    search?: SearchLog;
     verification: ErasureVerification;
 }
 
 /* ErasureReport */
 interface ErasureReport extends ErasureRecord {
     dryRun: boolean;
+    /** Dry run only: the files of the file groups the erasure would rewrite, and their bytes. */
+    plannedRewrites?: PlannedRewrites;
 }
 
 /* ErasureRequest */
 interface ErasureRequest {
     column: string;
     values: readonly (string | number | bigint)[];
-    /** Names the request in the proof record; default: a random id. */
+    /** Names the request in the proof record; default: a random id. Re-running an id finishes it. */
     requestId?: string;
     /** Only report what would be erased. */
     dryRun?: boolean;
+    /**
+     * Erase even where log blocks of completed writes cannot be parsed (compaction then drops
+     * their records for good). Without it such a table is refused with CorruptLogBlockError
+     * before anything is written.
+     */
+    force?: boolean;
+}
+
+/* ErasureSearchLog (exported as ErasureSearchLog) */
+interface SearchLog {
+    filesOpened: number;
+    rowGroupsRead: number;
+    rowGroupsSkippedByStatistics: number;
+    rowGroupsSkippedByBloomFilter: number;
+    /** Bytes fetched: footers, bloom filters and column chunks. */
+    bytesRead: number;
+    /** Of those, the footers' (a Hudi base file's footer carries its record-key bloom filter). */
+    footerBytesRead: number;
+    /** Per file, the row groups skipped (files skipped whole are listed with all their row groups). */
+    skipped: RowGroupSkip[];
 }
 
 /* ErasureVerification */
 interface ErasureVerification {
     at: string;
+    /** Data files (base and log) decoded. */
     filesScanned: number;
-    /** Rows holding an erased value in any data file of the table: must be 0. */
+    /** Other objects in the table folder scanned byte by byte (absent in records before such scans). */
+    objectsScanned?: number;
+    /** Rows, keys, record lines and byte occurrences holding an erased value: must be 0. */
     matches: number;
+    /** Object keys where an erased value was found (absent in records before such scans). */
+    found?: string[];
     passed: boolean;
 }
 
@@ -1539,6 +2019,9 @@ const HOODIE_META_FIELDS: readonly string[];
 /* HOODIE_PROPERTIES */
 const HOODIE_PROPERTIES = ".hoodie/hoodie.properties";
 
+/* HOODIE_PROPERTIES_BACKUP */
+const HOODIE_PROPERTIES_BACKUP = ".hoodie/hoodie.properties.backup";
+
 /* HeaderKey */
 const HeaderKey: {
     readonly INSTANT_TIME: 0;
@@ -1566,8 +2049,8 @@ class HudiTable {
     get uri(): string;
     /** Loads the active timeline afresh (so each call sees commits made since). */
     timeline(): Promise<Timeline>;
-    /** Merge mode used for merge-on-read reads; custom mergers fall back to ordering by the ordering field. */
-    get mergeMode(): RecordMergeMode;
+    /** The table's merge mode, which reads, writes, compaction and clustering all apply (see read/merge.ts). */
+    get mergeMode(): AppliedMergeMode;
     private context;
     private firstBaseFileSchema;
     /** The Arrow schema of the table (meta columns first), as of an instant. */
@@ -1593,14 +2076,15 @@ class HudiTable {
     deleteWhere(predicate: (row: Record<string, unknown>) => boolean, options?: TableWriteOptions): Promise<WriteResult>;
     /**
      * Every write: first rolls back writes whose writer died (expired heartbeat), as Hudi's lazy
-     * rollback does; then writes; then compacts inline when asked to.
+     * rollback does; then writes; then compacts and clusters inline when asked to.
      */
     private write;
     /**
      * GDPR erasure: removes every row whose `column` holds one of `values` from the latest
-     * snapshot (one commit), compacts merge-on-read file groups it touched, purges every other data
-     * file still holding a value (as a `clean` instant), and writes a proof record with salted
-     * hashes of the values and a verification over every data file of the table.
+     * snapshot (one commit), compacts merge-on-read file groups holding a value, purges every other
+     * data file still holding one (as a `clean` instant) and the quarantined records holding one,
+     * and writes a proof record with salted hashes of the values and a verification over the whole
+     * table folder. Running the same request id again finishes an interrupted erasure.
      */
     erase(request: ErasureRequest): Promise<ErasureReport>;
     /** Re-runs the verification of an erasure request and returns its updated proof record. */
@@ -1630,6 +2114,12 @@ class HudiTable {
         heartbeatExpiryMs?: number;
     }): Promise<RollbackResult[]>;
     /**
+     * Archives the timeline as Hudi does: once more than `hoodie.keep.max.commits` (30) completed
+     * writes are active, the oldest move to `.hoodie/archived/` until `hoodie.keep.min.commits` (20)
+     * remain, never past a pending instant, a savepoint or what the latest clean retains.
+     */
+    archive(options?: ArchiveOptions): Promise<ArchiveResult>;
+    /**
      * Merge-on-read tables: finishes pending compactions, then schedules one by the strategy
      * (default: every file slice with logs) and runs it. Each run completes as a `commit`.
      */
@@ -1643,8 +2133,8 @@ class HudiTable {
         plan: CompactionPlan;
     } | undefined>;
     /**
-     * Copy-on-write tables: stitches each partition's small base files into target-size ones, as
-     * one `replacecommit` (Hudi clustering). Undefined when no partition has two small files.
+     * Stitches each partition's small base files (merge-on-read: those without logs) into
+     * target-size ones, as one `replacecommit` (Hudi clustering). Undefined when no partition has two small files.
      */
     clusterSmallFiles(options?: ClusteringOptions & {
         dryRun?: boolean;
@@ -1655,7 +2145,8 @@ class HudiTable {
     runCompaction(instant?: string, options?: CompactionOptions): Promise<CompactionRun[]>;
     /**
      * Replaces the partitions the records fall in (dynamic partition overwrite), or with
-     * `{ table: true }` the whole table, as a `replacecommit`.
+     * `{ table: true }` the whole table, as a `replacecommit`. Like every write it first rolls back
+     * dead writers' leftovers and honours `inlineCompaction`.
      */
     insertOverwrite(records: WriteInput, options?: TableWriteOptions & {
         table?: boolean;
@@ -1679,6 +2170,12 @@ interface IncrementalReadOptions {
     end?: AsOf;
     columns?: string[];
     withMeta?: boolean;
+}
+
+/* InlineClusteringOptions */
+interface InlineClusteringOptions extends Omit<ClusteringOptions, 'partitions' | 'onProgress'> {
+    /** Cluster once this many writes completed since the last clustering (`hoodie.clustering.inline.max.commits`). */
+    maxCommits: number;
 }
 
 /* Instant */
@@ -1764,6 +2261,14 @@ class InvalidReadOptionError extends LakeError {
     constructor(message: string);
 }
 
+/* InvalidRecordKeyError */
+class InvalidRecordKeyError extends LakeError {
+    readonly field: string;
+    /** Row of the write (or position in the list of keys to delete). */
+    readonly row: number;
+    constructor(field: string, row: number, why: string);
+}
+
 /* InvalidTableConfigError */
 class InvalidTableConfigError extends LakeError {
     constructor(message: string, options?: {
@@ -1788,6 +2293,13 @@ type JsonValue = null | boolean | number | string | JsonValue[] | {
 
 /* KEY_GENERATOR_CLASSES */
 const KEY_GENERATOR_CLASSES: Readonly<Record<KeyGeneratorType, string>>;
+
+/* KeyFieldProblem */
+interface KeyFieldProblem {
+    field: string;
+    kind: 'record key' | 'partition';
+    why: string;
+}
 
 /* KeyGenerator */
 interface KeyGenerator {
@@ -1819,6 +2331,12 @@ interface KeyGeneratorOptions {
     urlEncodePartitionPath?: boolean;
     /** Required for TIMESTAMP, and for CUSTOM with TIMESTAMP fields. */
     timestamp?: TimestampKeyGenOptions;
+    /**
+     * Refuse multi-field key values that make the `f1:v1,f2:v2` key ambiguous (a comma, or a
+     * null/empty placeholder as the value). Writes of new rows set it; deletes do not, so rows an
+     * engine already stored with such keys can still be deleted.
+     */
+    rejectAmbiguousKeys?: boolean;
 }
 
 /* KeyGeneratorType */
@@ -1943,12 +2461,15 @@ interface LogScan {
 /* LogScanResult */
 interface LogScanResult {
     blocks: ScannedBlock[];
-    /** Corrupt stretches skipped, per log file path. */
+    /** Corrupt stretches skipped, per log file path (with the instant, when the block header survived). */
     corrupt: {
         path: string;
         offset: number;
         length: number;
+        instantTime?: string;
     }[];
+    /** Instants a rollback command block in these logs undid. */
+    rolledBack: ReadonlySet<string>;
 }
 
 /* MAX_RECORD_KEY_FOOTER_KEY */
@@ -1975,6 +2496,13 @@ const META_FIELD_NAMES: readonly string[];
 
 /* MIN_RECORD_KEY_FOOTER_KEY */
 const MIN_RECORD_KEY_FOOTER_KEY = "hoodie_min_record_key";
+
+/* MetadataTableEnabledError */
+class MetadataTableEnabledError extends LakeError {
+    readonly operation: string;
+    readonly partitions: string[];
+    constructor(operation: string, partitions: string[]);
+}
 
 /* MissingBaseFileError */
 class MissingBaseFileError extends LakeError {
@@ -2068,6 +2596,19 @@ class PartitionPathError extends LakeError {
     constructor(field: string, row: number, why: string);
 }
 
+/* PathOutsideTableError */
+class PathOutsideTableError extends LakeError {
+    readonly path: string;
+    constructor(path: string, table: string, what: string);
+}
+
+/* PlannedRewrites */
+interface PlannedRewrites {
+    files: string[];
+    /** Their total size: what the rewrite reads back (and roughly writes) besides the search. */
+    bytes: number;
+}
+
 /* RecordKeyFooter */
 interface RecordKeyFooter {
     readonly filter: BloomFilter;
@@ -2114,6 +2655,13 @@ interface RollbackResult {
 
 /* Row */
 type Row = Record<string, unknown>;
+
+/* RowGroupSkip */
+interface RowGroupSkip {
+    file: string;
+    rowGroups: number[];
+    reason: 'statistics' | 'bloom-filter';
+}
 
 /* RowValue (exported as RowValue) */
 type JsonValue = null | boolean | number | string | JsonValue[] | {
@@ -2196,9 +2744,17 @@ interface SliceReadPlan {
     /**
      * Row groups of a base file to read, chosen from its footer (an empty list skips the file;
      * undefined reads all). Consulted only for slices read without merging log files, where
-     * base-file statistics describe the rows returned.
+     * base-file statistics describe the rows returned. `source` reads more of the file (its bloom
+     * filters) before deciding.
      */
-    selectRowGroups?: (file: BaseFile, footer: ParquetFileMetadata) => number[] | undefined;
+    selectRowGroups?: (file: BaseFile, footer: ParquetFileMetadata, source: ByteSource) => number[] | undefined | Promise<number[] | undefined>;
+    /**
+     * Called with the log blocks of a merged slice that cannot be parsed, before its rows are
+     * returned; may throw to refuse the slice. Without it damaged blocks are skipped silently.
+     */
+    onCorruptLogBlocks?: (blocks: CorruptLogBlock[]) => void;
+    /** Tells damaged blocks without a readable header apart (see log-corruption.ts). */
+    committedLogExtent?: CommittedLogExtent;
 }
 
 /* SnapshotReadOptions */
@@ -2333,11 +2889,28 @@ type TableWriteOptions = WriteOptions & {
     ids?: WriterIds;
     /**
      * Merge-on-read tables: compact inline once this many delta commits completed since the last
-     * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call.
+     * compaction (Hudi's `hoodie.compact.inline.max.delta.commits`), in the same call. Copy-on-write
+     * tables have no logs to compact and refuse the option (InvalidWriteError).
      */
     inlineCompaction?: {
         maxDeltaCommits: number;
     } & Omit<CompactionOptions, 'strategy'>;
+    /**
+     * Clusters small base files inline once this many writes completed since the last clustering
+     * (Hudi's `hoodie.clustering.inline.max.commits`), in the same call. Without it the table's
+     * `hoodie.clustering.inline=true` turns it on.
+     */
+    inlineClustering?: InlineClusteringOptions;
+    /**
+     * Runs once the commit (and any inline compaction) completed, e.g. a catalog sync. The commit
+     * stands whatever it does: an error it throws reaches the caller after the data is committed.
+     */
+    afterCommit?: (result: WriteResult, table: HudiTable) => Promise<void>;
+    /**
+     * Times to run the write again when it loses a conflict with a concurrent commit (Hudi's
+     * `hoodie.write.num.retries.on.conflict.failures`; default: the table's setting, else 0).
+     */
+    conflictRetries?: number;
 };
 
 /* Timeline */
@@ -2498,8 +3071,34 @@ interface WriterIds {
     newFileId?: () => string;
 }
 
+/* ambiguousKeyValueProblem */
+function ambiguousKeyValueProblem(value: string): string | undefined;
+
+/* archiveDir */
+function archiveDir(config: TableConfig): string;
+
+/* archiveSettings */
+function archiveSettings(table: HudiTable, options?: ArchiveOptions): ArchiveSettings;
+
+/* archiveTimeline */
+function archiveTimeline(table: HudiTable, options?: ArchiveOptions & {
+    timeline?: Timeline;
+}): Promise<ArchiveResult>;
+
+/* archivedWritesBetween */
+function archivedWritesBetween(store: ObjectStore, config: TableConfig, firstActive: string | undefined, start: string, end: string): Promise<{
+    instant: ArchivedInstant;
+    metadata: CommitMetadata;
+}[]>;
+
 /* arrowSchemaToAvro */
 function arrowSchemaToAvro(schema: Schema, options: ArrowToAvroOptions): AvroRecord;
+
+/* assertRowKeys */
+function assertRowKeys(config: TableConfig, rows: readonly Row[]): void;
+
+/* assertWritable */
+function assertWritable(config: TableConfig, operation: string): void;
 
 /* avroDataBlock */
 function avroDataBlock(batch: RecordBatch, schema: AvroJsonRecord, instant: string): Uint8Array;
@@ -2528,14 +3127,35 @@ function blockTypeName(code: number): string;
 /* bloomBitSize */
 function bloomBitSize(numEntries: number, fpp: number): number;
 
+/* bloomFilterTableProperties */
+function bloomFilterTableProperties(columns: readonly (string | BloomFilterColumn)[]): Record<string, string>;
+
 /* bloomHashCount */
 function bloomHashCount(bitSize: number, numEntries: number): number;
+
+/* bucketHashKeys */
+function bucketHashKeys(recordKey: string, hashFields: readonly string[]): (string | null)[];
+
+/* bucketIdOf */
+function bucketIdOf(recordKey: string, hashFields: readonly string[], numBuckets: number): number;
+
+/* bucketIdStr */
+function bucketIdStr(bucket: number): string;
+
+/* bucketIndexOf */
+function bucketIndexOf(config: TableConfig): BucketIndexSpec | undefined;
+
+/* bucketOfFileId */
+function bucketOfFileId(fileId: string): number | undefined;
 
 /* buildFileSystemView */
 function buildFileSystemView(store: ObjectStore, timeline: Timeline, options?: ViewOptions): Promise<FileSystemView>;
 
 /* checkNotCleaned */
 function checkNotCleaned(timeline: Timeline, asOf: string): Promise<void>;
+
+/* checkTableChecksum */
+function checkTableChecksum(props: ReadonlyMap<string, string>): ChecksumStatus;
 
 /* checksumMatches */
 function checksumMatches(config: TableConfig): boolean;
@@ -2568,6 +3188,9 @@ function combineVersions(mode: RecordMergeMode, older: RecordVersion, newer: Rec
 function commitMetadataFromJson(json: {
     [k: string]: JsonValue;
 } | undefined, file: string): CommitMetadata;
+
+/* committedLogExtents */
+function committedLogExtents(timeline: Timeline, isValid: (instant: string) => boolean): CommittedLogExtent;
 
 /* compact */
 function compact(table: HudiTable, options?: CompactionOptions): Promise<CompactionRun[]>;
@@ -2611,6 +3234,9 @@ function dataValueToJson(data: Data, index: number): JsonValue;
 /* dateToInstantTime */
 function dateToInstantTime(date: Date, tz: TimelineTimezone): string;
 
+/* decodeArchiveFile */
+function decodeArchiveFile(bytes: Uint8Array, path: string): ArchivedInstant[];
+
 /* decodeAvroDataBlock */
 function decodeAvroDataBlock(block: LogBlock, path?: string): AvroBlockRecords;
 
@@ -2633,6 +3259,9 @@ const defaultFileSizing: FileSizing;
 
 /* deleteBlock */
 function deleteBlock(entries: readonly DeleteEntry[], schemaJson: string, instant: string): Uint8Array;
+
+/* describeCorruptLogBlock */
+function describeCorruptLogBlock(b: CorruptLogBlock): string;
 
 /* describeType */
 function describeType(type: DataType): string;
@@ -2700,6 +3329,9 @@ function inferKeyGeneratorType(recordKeyFields: readonly string[], partitionPath
 /* inferSchema */
 function inferSchema(rows: readonly Row[]): Schema;
 
+/* inferType */
+function inferType(values: readonly unknown[], path?: string): DataType;
+
 /* instantFileName */
 function instantFileName(instant: Instant, layoutVersion: number): string;
 
@@ -2724,6 +3356,15 @@ function isInstantTime(text: string): boolean;
 /* isMetaField */
 function isMetaField(name: string): boolean;
 
+/* javaListHashCode */
+function javaListHashCode(items: readonly (string | null)[]): number;
+
+/* javaStringHashCode */
+function javaStringHashCode(s: string): number;
+
+/* keyFieldProblems */
+function keyFieldProblems(row: Readonly<Record<string, unknown>>, recordKeyFields: readonly string[], partitionFields: readonly string[]): KeyFieldProblem[];
+
 /* keyGeneratorOptionsFromProperties */
 function keyGeneratorOptionsFromProperties(props: Readonly<Record<string, string | undefined>>): KeyGeneratorOptions;
 
@@ -2736,8 +3377,17 @@ function keyGeneratorTypeOfClass(className: string): KeyGeneratorType;
 /* latestFileSlices */
 function latestFileSlices(view: FileSystemView): FileSlice[];
 
+/* listArchiveFiles */
+function listArchiveFiles(store: ObjectStore, config: TableConfig): Promise<ArchiveFile[]>;
+
 /* listPartitions */
 function listPartitions(store: ObjectStore): Promise<PartitionListing[]>;
+
+/* loadArchivedTimeline */
+function loadArchivedTimeline(store: ObjectStore, config: TableConfig): Promise<ArchivedTimeline>;
+
+/* loadTableConfig */
+function loadTableConfig(store: ObjectStore): Promise<TableConfig>;
 
 /* loadTimeline */
 function loadTimeline(store: ObjectStore, config: TableConfig): Promise<Timeline>;
@@ -2763,7 +3413,7 @@ function openTable(source: string | ObjectStore, options?: {
 }): Promise<HudiTable>;
 
 /* parquetDataBlock */
-function parquetDataBlock(batch: RecordBatch, schemaJson: string, instant: string, compression?: Compression): Uint8Array;
+function parquetDataBlock(batch: RecordBatch, schemaJson: string, instant: string, compression?: Compression, bloomFilters?: readonly BloomFilterColumn[]): Uint8Array;
 
 /* parseAvroSchema */
 function parseAvroSchema(schema: string | object): AvroType;
@@ -2875,6 +3525,7 @@ function rollbackFailedWrites(table: HudiTable, options?: {
 /* rollbackWrite */
 function rollbackWrite(table: HudiTable, time: string, options?: {
     force?: boolean;
+    heartbeatExpiryMs?: number;
 }): Promise<RollbackResult>;
 
 /* rowsToJson */
@@ -2901,6 +3552,7 @@ function scanLogFiles(store: ObjectStore, logFiles: LogFile[], isValidInstant: (
 function scheduleCompaction(table: HudiTable, options?: {
     strategy?: CompactionStrategy;
     dryRun?: boolean;
+    extraMetadata?: Record<string, string>;
 }): Promise<{
     instant: string;
     plan: CompactionPlan;
@@ -2908,6 +3560,12 @@ function scheduleCompaction(table: HudiTable, options?: {
 
 /* startHeartbeat */
 function startHeartbeat(store: ObjectStore, instant: string, intervalMs?: number): Promise<Heartbeat>;
+
+/* storedWins */
+function storedWins(mode: RecordMergeMode, stored: unknown, incoming: unknown): boolean;
+
+/* tableBloomFilterColumns */
+function tableBloomFilterColumns(properties: ReadonlyMap<string, string>): BloomFilterColumn[];
 
 /* tableChecksum */
 function tableChecksum(tableName: string, databaseName?: string): string;
@@ -2917,6 +3575,12 @@ function tableCompression(properties: ReadonlyMap<string, string>, override?: Co
 
 /* tableConfigFromProperties */
 function tableConfigFromProperties(raw: ReadonlyMap<string, string>): TableConfig;
+
+/* tableMergeMode */
+function tableMergeMode(config: TableConfig): AppliedMergeMode;
+
+/* unencodableProblem */
+function unencodableProblem(s: string): string | undefined;
 
 /* unescapePathName */
 function unescapePathName(path: string): string;

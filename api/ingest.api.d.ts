@@ -205,7 +205,7 @@ interface IngestOptions {
     /** Called after each committed batch. */
     onBatch?: (report: BatchReport) => void | Promise<void>;
     /** Passed to each commit (file sizing, compression). */
-    writeOptions?: Omit<WriteOptions, 'extraMetadata'>;
+    writeOptions?: Omit<TableWriteOptions, 'extraMetadata'>;
     /** How long one poll of an idle source waits (default 1000 ms). */
     idleWaitMs?: number;
 }
@@ -470,7 +470,7 @@ function jetStreamSource(options: JetStreamSourceOptions): Source<number>;
 function lastCommittedCheckpoint(table: HudiTable, sourceId: string): Promise<CommittedCheckpoint | undefined>;
 
 /* parseInputBytes */
-function parseInputBytes(bytes: Uint8Array, format: InputFormat, name: string, schema: Schema | undefined): ArrowTable;
+function parseInputBytes(bytes: Uint8Array, format: InputFormat, name: string, schema: Schema | undefined, checkRows?: (rows: readonly Row[]) => void): ArrowTable;
 
 /* parseIsoTimestamp */
 function parseIsoTimestamp(text: string, unit: number): bigint | undefined;

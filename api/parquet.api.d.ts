@@ -9,12 +9,30 @@ interface BatchReadOptions extends ReadOptions {
     prefetch?: boolean;
 }
 
+/* BloomFilterColumn */
+interface BloomFilterColumn {
+    /** Top-level column name. */
+    column: string;
+    /** Expected distinct values per row group (default: the row group's row count). */
+    ndv?: number;
+    /** False-positive probability (default 0.01). */
+    fpp?: number;
+}
+
 /* ByteSource */
 interface ByteSource {
     /** Total size of the file in bytes. */
     readonly size: number;
     /** Reads `length` bytes starting at `offset`; both within [0, size]. */
     read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/* ColumnBloomFilters */
+interface ColumnBloomFilters {
+    column: ParquetColumn;
+    filters: (SplitBlockBloom | undefined)[];
+    /** Bytes asked of the source to load them (headers and bitsets; a source may serve some from memory). */
+    bytesRead: number;
 }
 
 /* ColumnChunkStatistics */
@@ -44,6 +62,9 @@ interface ColumnStatistics {
 
 /* Compression */
 type Compression = 'zstd' | 'snappy' | 'gzip' | 'none';
+
+/* DEFAULT_BLOOM_FPP */
+const DEFAULT_BLOOM_FPP = 0.01;
 
 /* Decimal */
 interface Decimal {
@@ -102,6 +123,12 @@ interface OpenOptions {
     coalesceGap?: number;
     /** How the file is named in error messages (e.g. its key). */
     name?: string;
+    /**
+     * Read the footer without its key-value metadata (ARROW:schema, and writers' extras such as a
+     * Hudi record-key bloom filter): the trailer, then only the footer's schema and row groups.
+     * Fewer bytes for a search that reads a column or two; types then come from the Parquet schema.
+     */
+    skipKeyValueMetadata?: boolean;
 }
 
 /* ParquetBatchStream */
@@ -143,6 +170,11 @@ interface ParquetColumnChunk {
     codec: string;
     encodings: string[];
     statistics?: ColumnChunkStatistics;
+    /** Where the chunk's split-block bloom filter (header and bitset) is, when it has one. */
+    bloomFilter?: {
+        offset: number;
+        length?: number;
+    };
 }
 
 /* ParquetError */
@@ -194,6 +226,11 @@ interface ParquetFileReader {
     read(options?: ReadOptions): Promise<Table>;
     /** Yields the selected data row group by row group, in batches of at most `batchSize` rows. */
     batches(options?: BatchReadOptions): AsyncIterable<RecordBatch>;
+    /**
+     * The bloom filters of top-level column `column`, row group by row group (undefined when it
+     * has none). Served from the footer read when they sit inside it, as small files' do.
+     */
+    bloomFilters(column: string): Promise<ColumnBloomFilters | undefined>;
 }
 
 /* ParquetRowGroup */
@@ -229,6 +266,11 @@ interface ReadStats {
 /* Repetition */
 type Repetition = 'REQUIRED' | 'OPTIONAL' | 'REPEATED';
 
+/* SplitBlockBloom */
+interface SplitBlockBloom {
+    words: Uint32Array;
+}
+
 /* StatValue */
 type StatValue = boolean | number | bigint | string | Date | Decimal | Uint8Array;
 
@@ -243,7 +285,15 @@ interface WriteOptions {
     rowGroupSize?: number;
     /** Footer key-value metadata. */
     metadata?: Record<string, string>;
+    /** Columns to give a split-block bloom filter in every row group (columns the table lacks are skipped). */
+    bloomFilters?: readonly BloomFilterColumn[];
 }
+
+/* bloomFilterBytes */
+function bloomFilterBytes(ndv: number, fpp?: number): number;
+
+/* bloomProbe */
+function bloomProbe(filters: ColumnBloomFilters, values: readonly unknown[]): (rowGroup: number) => boolean;
 
 /* byteSourceFromBytes */
 function byteSourceFromBytes(bytes: Uint8Array): ByteSource;
@@ -262,6 +312,9 @@ function decimalToString(d: Decimal): string;
 
 /* initParquet */
 function initParquet(wasmSource?: unknown): Promise<void>;
+
+/* loadColumnBloomFilters */
+function loadColumnBloomFilters(source: ByteSource, meta: ParquetFileMetadata, name: string, what?: string): Promise<ColumnBloomFilters | undefined>;
 
 /* openParquet */
 function openParquet(input: Uint8Array | ByteSource, options?: OpenOptions): Promise<ParquetFileReader>;

@@ -180,12 +180,16 @@ interface ScanStats {
         prunedByStats: number;
         /** Skipped by the record-key range or bloom filter in their footer. */
         prunedByKey: number;
+        /** Skipped because the Parquet bloom filters of columns compared by = or IN rule out every row group. */
+        prunedByBloomFilter: number;
         /** File slices with log files (merged, so pruned by partition only). */
         withLogs: number;
     };
     rowGroups: {
         total: number;
         pruned: number;
+        /** Of the pruned, those ruled out by Parquet bloom filters (= and IN on filtered columns). */
+        prunedByBloomFilter: number;
     };
     rows: {
         scanned: number;
@@ -195,6 +199,11 @@ interface ScanStats {
     bytesRead: number;
     /** Requests for data and partition listings (GET, HEAD, LIST). */
     requests: number;
+    /**
+     * Log blocks of merged slices that could not be parsed; `committed` ones may hide records of
+     * completed writes (see `BatchStream.corruptLogBlocks` in @lake/core).
+     */
+    corruptLogBlocks: CorruptLogBlock[];
 }
 
 /* UnknownColumnError */

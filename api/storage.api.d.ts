@@ -415,3 +415,6 @@ function openStore(uri: string, options?: OpenStoreOptions): Promise<ObjectStore
 
 /* parseStoreUri */
 function parseStoreUri(uri: string): ParsedStoreUri;
+
+/* redactUri */
+function redactUri(text: string): string;

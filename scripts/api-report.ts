@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const PACKAGES = ['storage', 'parquet', 'core', 'ingest', 'query', 'cli'] as const;
+export const PACKAGES = ['storage', 'parquet', 'core', 'ingest', 'query', 'glue', 'cli'] as const;
 
 interface Entry {
   /** The import specifier, e.g. `@lake/core/format`. */
