@@ -14,6 +14,8 @@ export const longTests = [
   'test/ingest-crash-jetstream.test.ts',
   'test/cow-model.test.ts',
   'test/mor-model.test.ts',
+  'test/concurrency-soak.test.ts',
+  'test/erasure-resume.test.ts',
 ];
 
 const allTests = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'];

@@ -722,7 +722,7 @@ class KeyGeneratorConfigError extends LakeError {
 type KeyGeneratorType = 'SIMPLE' | 'COMPLEX' | 'NON_PARTITION' | 'TIMESTAMP' | 'CUSTOM';
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT"];
 
 /* LakeError */
 class LakeError extends Error {
@@ -2377,7 +2377,7 @@ type KeyValue = {
 };
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT"];
 
 /* LOG_FORMAT_VERSION */
 const LOG_FORMAT_VERSION = 1;
@@ -3078,10 +3078,10 @@ function ambiguousKeyValueProblem(value: string): string | undefined;
 function archiveDir(config: TableConfig): string;
 
 /* archiveSettings */
-function archiveSettings(table: HudiTable, options?: ArchiveOptions): ArchiveSettings;
+function archiveSettings(table: TableContext, options?: ArchiveOptions): ArchiveSettings;
 
 /* archiveTimeline */
-function archiveTimeline(table: HudiTable, options?: ArchiveOptions & {
+function archiveTimeline(table: TableContext, options?: ArchiveOptions & {
     timeline?: Timeline;
 }): Promise<ArchiveResult>;
 
@@ -3161,7 +3161,7 @@ function checkTableChecksum(props: ReadonlyMap<string, string>): ChecksumStatus;
 function checksumMatches(config: TableConfig): boolean;
 
 /* cleanTable */
-function cleanTable(table: HudiTable, options?: {
+function cleanTable(table: TableContext, options?: {
     policy?: CleanPolicy;
     dryRun?: boolean;
     now?: Date;
@@ -3172,7 +3172,7 @@ function cleanTable(table: HudiTable, options?: {
 function clearCommitMetadataCache(): void;
 
 /* clusterSmallFiles */
-function clusterSmallFiles(table: HudiTable, options?: ClusteringOptions & {
+function clusterSmallFiles(table: TableContext, options?: ClusteringOptions & {
     dryRun?: boolean;
 }): Promise<(ClusteringRun & {
     groups: ClusteringGroupPlan[];
@@ -3193,7 +3193,7 @@ function commitMetadataFromJson(json: {
 function committedLogExtents(timeline: Timeline, isValid: (instant: string) => boolean): CommittedLogExtent;
 
 /* compact */
-function compact(table: HudiTable, options?: CompactionOptions): Promise<CompactionRun[]>;
+function compact(table: TableContext, options?: CompactionOptions): Promise<CompactionRun[]>;
 
 /* compareInstants */
 function compareInstants(a: Instant, b: Instant): number;
@@ -3279,13 +3279,13 @@ function encodeCompactionPlan(plan: CompactionPlan): Uint8Array;
 function encodeLogBlock(block: LogBlockInput): Uint8Array;
 
 /* eraseValues */
-function eraseValues(table: HudiTable, request: ErasureRequest): Promise<ErasureReport>;
+function eraseValues(table: TableContext, request: ErasureRequest): Promise<ErasureReport>;
 
 /* escapePathName */
 function escapePathName(value: string): string;
 
 /* existingRecordRows */
-function existingRecordRows(table: HudiTable, records: KeySource): Promise<Set<number>>;
+function existingRecordRows(table: TableContext, records: KeySource): Promise<Set<number>>;
 
 /* fieldColumn */
 function fieldColumn(source: KeySource, path: string, role: string): FieldColumn;
@@ -3470,7 +3470,7 @@ function readAvroContainer(bytes: Uint8Array): AvroContainer;
 function readDatum(type: AvroType, r: AvroReader): unknown;
 
 /* readErasureRecord */
-function readErasureRecord(table: HudiTable, requestId: string): Promise<ErasureRecord>;
+function readErasureRecord(table: TableContext, requestId: string): Promise<ErasureRecord>;
 
 /* readFileSlice */
 function readFileSlice(plan: SliceReadPlan, slice: FileSlice): AsyncGenerator<RecordBatch>;
@@ -3497,7 +3497,7 @@ function recordKeyReader(keyColumn: Data | undefined, fieldColumns: {
 }[]): (row: number) => string;
 
 /* removeAbandonedWrites */
-function removeAbandonedWrites(table: HudiTable, options?: {
+function removeAbandonedWrites(table: TableContext, options?: {
     olderThanMs?: number;
     now?: Date;
 }): Promise<number>;
@@ -3518,12 +3518,12 @@ function resolveTableSchema(timeline: Timeline, config: TableConfig, validInstan
 function rollbackBlock(instant: string, target: string): Uint8Array;
 
 /* rollbackFailedWrites */
-function rollbackFailedWrites(table: HudiTable, options?: {
+function rollbackFailedWrites(table: TableContext, options?: {
     heartbeatExpiryMs?: number;
 }): Promise<RollbackResult[]>;
 
 /* rollbackWrite */
-function rollbackWrite(table: HudiTable, time: string, options?: {
+function rollbackWrite(table: TableContext, time: string, options?: {
     force?: boolean;
     heartbeatExpiryMs?: number;
 }): Promise<RollbackResult>;
@@ -3537,10 +3537,10 @@ function rowsToJson(source: RecordBatch | Table): Generator<{
 function rowsToTable(rows: readonly Row[], schema?: Schema): Table;
 
 /* runCompaction */
-function runCompaction(table: HudiTable, instant: string, options?: CompactionOptions): Promise<CompactionRun>;
+function runCompaction(table: TableContext, instant: string, options?: CompactionOptions): Promise<CompactionRun>;
 
 /* runPendingCompactions */
-function runPendingCompactions(table: HudiTable, options?: CompactionOptions): Promise<CompactionRun[]>;
+function runPendingCompactions(table: TableContext, options?: CompactionOptions): Promise<CompactionRun[]>;
 
 /* sameLayout */
 function sameLayout(a: DataType, b: DataType): boolean;
@@ -3549,7 +3549,7 @@ function sameLayout(a: DataType, b: DataType): boolean;
 function scanLogFiles(store: ObjectStore, logFiles: LogFile[], isValidInstant: (instant: string) => boolean, asOf?: string): Promise<LogScanResult>;
 
 /* scheduleCompaction */
-function scheduleCompaction(table: HudiTable, options?: {
+function scheduleCompaction(table: TableContext, options?: {
     strategy?: CompactionStrategy;
     dryRun?: boolean;
     extraMetadata?: Record<string, string>;
@@ -3595,7 +3595,7 @@ function valueAt(data: Data, i: number): unknown;
 function vectorValueToJson(vector: Vector, row: number): JsonValue;
 
 /* verifyErasure */
-function verifyErasure(table: HudiTable, requestId: string): Promise<ErasureRecord>;
+function verifyErasure(table: TableContext, requestId: string): Promise<ErasureRecord>;
 
 /* withMetaFields */
 function withMetaFields(dataSchema: Schema, config: TableConfig): Schema;

@@ -28,7 +28,10 @@ const noNodeBuiltins = {
   },
 };
 
-/** The browser bundle: an IIFE exposing `lakeBrowser.run()`, with Parquet's wasm inlined. */
+/**
+ * The browser bundle: an ES module (its xxHash wasm is instantiated by a top-level await) that
+ * sets `globalThis.lakeBrowser.run()`, with Parquet's wasm inlined.
+ */
 export async function buildBrowserBundle() {
   mkdirSync(OUT, { recursive: true });
   const outfile = join(OUT, 'lake-browser.js');
@@ -37,8 +40,7 @@ export async function buildBrowserBundle() {
     outfile,
     bundle: true,
     platform: 'browser',
-    format: 'iife',
-    globalName: 'lakeBrowser',
+    format: 'esm',
     target: 'es2022',
     conditions: ['@lake/source'],
     loader: { '.wasm': 'binary' },

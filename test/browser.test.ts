@@ -20,7 +20,8 @@ describe.runIf(chromium !== undefined)('browser bundle', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto('about:blank');
-      await page.addScriptTag({ content: bundle });
+      await page.addScriptTag({ content: bundle, type: 'module' });
+      await page.waitForFunction(() => 'lakeBrowser' in globalThis);
       const result = await page.evaluate(async () => {
         const lake = (globalThis as unknown as { lakeBrowser: { run(): Promise<{ rows: unknown[]; expensive: number; runtime: string }> } }).lakeBrowser;
         return lake.run();

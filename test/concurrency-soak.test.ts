@@ -30,7 +30,7 @@ const timeout = 120_000 + WRITES * 30_000;
 
 function runChild(args: string[], env: Record<string, string> = {}): Promise<SoakLine[]> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', child, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--conditions=@lake/source', '--import', 'tsx', child, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -58,7 +58,7 @@ async function checkModel(store: ObjectStore, lines: SoakLine[], options: { minA
   const acked = lines.filter((l) => l.kind === 'ack');
   // Writes fail only by conflict (with each other, or with a rollback that took them for dead);
   // some must get through.
-  expect(acked.length).toBeGreaterThanOrEqual(options.minAcked);
+  expect(acked.length, `acknowledged writes; errors seen: ${JSON.stringify(errors.slice(0, 3))}`).toBeGreaterThanOrEqual(options.minAcked);
 
   // Every version any attempt wrote, and the newest acknowledged version of each key.
   const written = new Map<string, SoakRow>();

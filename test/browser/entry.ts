@@ -25,3 +25,5 @@ export async function run(): Promise<{ rows: unknown[]; expensive: number; runti
   for await (const batch of scan(reopened).where(col('cost').gt(3))) expensive += batch.numRows;
   return { rows, expensive, runtime: (globalThis as { navigator?: { userAgent: string } }).navigator?.userAgent ?? 'unknown' };
 }
+
+(globalThis as { lakeBrowser?: { run: typeof run } }).lakeBrowser = { run };

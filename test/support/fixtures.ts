@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 
 import { MemoryStore } from '../../packages/storage/src/index.js';
+import { SUPPORTED_TABLE_VERSIONS } from '../../packages/core/src/format.js';
 
 // fflate is a dependency of @lake/core, not of the repository root: resolve it from there.
 const requireFromCore = createRequire(new URL('../../packages/core/package.json', import.meta.url));
@@ -26,6 +27,8 @@ export interface Fixture {
   name: string;
   /** Folder holding `.hoodie/` after unzipping. */
   root: string;
+  /** `hoodie.table.version` of the table. */
+  version: number;
 }
 
 let cache: { dir: string; list: Fixture[] } | undefined;
@@ -53,8 +56,16 @@ function findTableRoot(dir: string): string | undefined {
   return undefined;
 }
 
-/** Every fixture table, unzipped (once per process) into a temporary folder. */
+/**
+ * Every fixture table lake reads (its table version is one lake supports), unzipped (once per
+ * process) into a temporary folder. `allFixtures()` adds the others.
+ */
 export function fixtures(): Fixture[] {
+  return allFixtures().filter((f) => (SUPPORTED_TABLE_VERSIONS as readonly number[]).includes(f.version));
+}
+
+/** Every fixture table, whatever its table version. */
+export function allFixtures(): Fixture[] {
   if (cache) return cache.list;
   const dir = mkdtempSync(join(tmpdir(), 'lake-hudi-fixtures-'));
   const list: Fixture[] = [];
@@ -73,7 +84,9 @@ export function fixtures(): Fixture[] {
     }
     const root = findTableRoot(target);
     if (!root) throw new Error(`No .hoodie/hoodie.properties in ${zip}`);
-    list.push({ id, group, name, root });
+    const props = readFileSync(join(root, '.hoodie', 'hoodie.properties'), 'utf8');
+    const version = Number(/^hoodie\.table\.version=(\d+)/m.exec(props)?.[1] ?? NaN);
+    list.push({ id, group, name, root, version });
   }
   cache = { dir, list };
   return list;

@@ -6,12 +6,25 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 
+import { SUPPORTED_TABLE_VERSIONS } from '../src/config/table-config.js';
+
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export const FIXTURE_ROOT = process.env.LAKE_HUDI_FIXTURES ?? resolve(repoRoot, 'test/fixtures/hudi');
 
-/** Zip paths relative to FIXTURE_ROOT, e.g. `sample_table/cow/v6_nonpartitioned.zip`. */
+/**
+ * Zip paths relative to FIXTURE_ROOT, e.g. `sample_table/cow/v6_nonpartitioned.zip`, of the tables
+ * whose table version lake reads; `allFixtureZips()` lists every one.
+ */
 export function fixtureZips(): string[] {
+  return allFixtureZips().filter((zip) => {
+    const props = loadFixture(zip).get('.hoodie/hoodie.properties');
+    const version = Number(/^hoodie\.table\.version=(\d+)/m.exec(props ? textOf(props) : '')?.[1] ?? NaN);
+    return (SUPPORTED_TABLE_VERSIONS as readonly number[]).includes(version);
+  });
+}
+
+export function allFixtureZips(): string[] {
   if (!existsSync(FIXTURE_ROOT)) {
     throw new Error(`Hudi fixtures not found at ${FIXTURE_ROOT}; the repository ships them in test/fixtures/hudi (or set LAKE_HUDI_FIXTURES to a copy).`);
   }

@@ -26,11 +26,10 @@ export type {
   TimeUnit,
   Repetition,
 } from './file-metadata.js';
+export { columnStatistics, type ColumnStatistics } from './column-statistics.js';
 export {
-  columnStatistics,
   compareStatValues,
   decimalToString,
-  type ColumnStatistics,
   type ColumnChunkStatistics,
   type StatValue,
   type Decimal,

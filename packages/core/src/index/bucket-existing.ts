@@ -7,14 +7,14 @@ import { projectSchema } from '../read/conform.js';
 import { readFileSlice } from '../read/file-slice-reader.js';
 import type { FileSystemView } from '../table/fs-view.js';
 import { latestFileSlices } from '../table/fs-view.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { routeToBuckets } from './bucket-route.js';
 import type { BucketIndexSpec } from './bucket-layout.js';
 
 /** Indexes of rows whose key is live in its partition's bucket file group. */
 export async function bucketExistingRows(
-  table: HudiTable,
+  table: TableContext,
   spec: BucketIndexSpec,
   view: FileSystemView,
   keys: readonly string[],

@@ -8,13 +8,12 @@
 // archives the same instants again; readers keep one record per instant file.
 
 import type { ObjectStore } from '@lake/storage';
-import avro from 'avsc';
 
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { parseLogFileName } from '../file-group/log-file.js';
 import { encodeLogBlock } from '../log/log-writer.js';
 import { BlockType, HeaderKey } from '../log/log-format.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import { archiveDir, archiveFileName, listArchiveFiles } from '../timeline/archived-timeline.js';
 import { instantFileName, type Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
@@ -22,6 +21,8 @@ import type { Timeline } from '../timeline/timeline.js';
 import { archivedEntry } from './archive-entry.js';
 import { archiveCandidates, compactionBound, DEFAULT_ARCHIVE_SETTINGS, needsArchiving, validateArchiveSettings, withStateFiles, type ArchiveSettings } from './archive-plan.js';
 import { ARCHIVED_META_ENTRY_SCHEMA } from './archive-schema.js';
+import { AvroWriter } from '../avro/avro-writer.js';
+import { jsonAvroEncoder } from '../avro/encode-json.js';
 
 export interface ArchiveOptions {
   /** `hoodie.keep.max.commits`; default from the table's properties, else 30. */
@@ -45,13 +46,13 @@ export interface ArchiveResult {
   heldBackBy?: string;
 }
 
-function intProp(table: HudiTable, key: string): number | undefined {
+function intProp(table: TableContext, key: string): number | undefined {
   const v = table.config.raw.get(key)?.trim();
   return v && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 /** The settings in force: explicit options, then the table's properties, then Hudi's defaults. */
-export function archiveSettings(table: HudiTable, options: ArchiveOptions = {}): ArchiveSettings {
+export function archiveSettings(table: TableContext, options: ArchiveOptions = {}): ArchiveSettings {
   const s: ArchiveSettings = {
     maxCommits: options.maxCommits ?? intProp(table, 'hoodie.keep.max.commits') ?? DEFAULT_ARCHIVE_SETTINGS.maxCommits,
     minCommits: options.minCommits ?? intProp(table, 'hoodie.keep.min.commits') ?? DEFAULT_ARCHIVE_SETTINGS.minCommits,
@@ -62,7 +63,7 @@ export function archiveSettings(table: HudiTable, options: ArchiveOptions = {}):
 }
 
 /** Whether writes archive inline (`hoodie.archive.automatic`, default true). */
-export function autoArchiveEnabled(table: HudiTable): boolean {
+export function autoArchiveEnabled(table: TableContext): boolean {
   return table.config.raw.get('hoodie.archive.automatic')?.trim().toLowerCase() !== 'false';
 }
 
@@ -105,8 +106,12 @@ async function replacedFilesRemain(store: ObjectStore, timeline: Timeline, insta
 
 /** One Avro data block (content version 3) of archive records, framed as Hudi's log writer does. */
 function archiveBlock(records: readonly Record<string, unknown>[]): Uint8Array {
-  const type = avro.Type.forSchema(ARCHIVED_META_ENTRY_SCHEMA as unknown as avro.Schema, { wrapUnions: false });
-  const datums = records.map((r) => new Uint8Array(type.toBuffer(r)));
+  const encode = jsonAvroEncoder(ARCHIVED_META_ENTRY_SCHEMA);
+  const datums = records.map((r) => {
+    const out = new AvroWriter();
+    encode(r, out);
+    return out.slice(0);
+  });
   const content = new Uint8Array(8 + datums.reduce((n, d) => n + 4 + d.length, 0));
   const view = new DataView(content.buffer);
   view.setInt32(0, 3, false);
@@ -121,7 +126,7 @@ function archiveBlock(records: readonly Record<string, unknown>[]): Uint8Array {
 }
 
 /** Writes `bytes` as the next archive file version; object stores cannot append, so each run adds one. */
-async function writeArchiveFile(table: HudiTable, bytes: Uint8Array): Promise<string> {
+async function writeArchiveFile(table: TableContext, bytes: Uint8Array): Promise<string> {
   const files = await listArchiveFiles(table.store, table.config);
   let version = (files.at(-1)?.version ?? 0) + 1;
   for (;;) {
@@ -136,7 +141,7 @@ async function writeArchiveFile(table: HudiTable, bytes: Uint8Array): Promise<st
  * instants of an action, within Hudi's rules. Returns what was archived (nothing when under
  * keep.max). Table version 6 only: later versions archive to an LSM timeline lake does not write.
  */
-export async function archiveTimeline(table: HudiTable, options: ArchiveOptions & { timeline?: Timeline } = {}): Promise<ArchiveResult> {
+export async function archiveTimeline(table: TableContext, options: ArchiveOptions & { timeline?: Timeline } = {}): Promise<ArchiveResult> {
   const settings = archiveSettings(table, options);
   if (table.config.timelineLayoutVersion >= 2) return { archived: [], instantFiles: 0 };
   const timeline = options.timeline ?? (await table.timeline());
@@ -184,7 +189,7 @@ async function firstKeptReplace(store: ObjectStore, timeline: Timeline, chosen: 
  * The inline archival after a write (Hudi's auto-archive): nothing at all, not even a listing,
  * while `before` (the timeline the write started from) plus the new commits stays within keep.max.
  */
-export async function archiveAfterWrite(table: HudiTable, before: Timeline | undefined, newCommits: number): Promise<ArchiveResult | undefined> {
+export async function archiveAfterWrite(table: TableContext, before: Timeline | undefined, newCommits: number): Promise<ArchiveResult | undefined> {
   if (!autoArchiveEnabled(table) || table.config.timelineLayoutVersion >= 2) return undefined;
   const settings = archiveSettings(table);
   if (before) {

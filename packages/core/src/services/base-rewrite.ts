@@ -11,7 +11,7 @@ import { formatBaseFileName, makeWriteToken } from '../file-group/base-file.js';
 import { META } from '../schema/table-schema.js';
 import { tableCompression } from '../write/compression.js';
 import { tableBloomFilterColumns } from '../write/column-bloom-filters.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import { instantFileName, type Instant } from '../timeline/instant.js';
 import { encodeBaseFile } from '../write/base-file-writer.js';
 import { attachMetaColumns } from '../write/meta-columns.js';
@@ -29,7 +29,7 @@ export interface BaseRewrite {
 }
 
 /** Writes `batches` (in `fullSchema`) as one base file; returns its path, size and row count. */
-export async function writeRewrittenBaseFile(table: HudiTable, batches: RecordBatch[], w: BaseRewrite): Promise<{ path: string; bytes: number; records: number }> {
+export async function writeRewrittenBaseFile(table: TableContext, batches: RecordBatch[], w: BaseRewrite): Promise<{ path: string; bytes: number; records: number }> {
   const merged = concatBatches(w.fullSchema, batches);
   const col = (name: string) => merged.getChild(name);
   const keys = Array.from({ length: merged.numRows }, (_, i) => String(col(META.recordKey)?.get(i)));
@@ -59,7 +59,7 @@ function attachMeta(merged: RecordBatch, w: BaseRewrite, keys: string[], fileNam
   });
 }
 
-export function instantKey(table: HudiTable, instant: Instant): string {
+export function instantKey(table: TableContext, instant: Instant): string {
   return `${table.config.timelineDir}/${instantFileName(instant, table.config.timelineLayoutVersion)}`;
 }
 

@@ -4,7 +4,7 @@
 // lake or Hudi wrote it; a plan naming anything but a data file of this table is refused.
 
 import { encodeAvroContainer } from '../schema/avro-container-writer.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile, type JsonValue } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -44,7 +44,7 @@ export function cleanerPlan(timeline: Timeline, files: ReadonlyMap<string, strin
  * Marks the clean inflight (unless an earlier run already did), deletes its files (those already
  * gone count as deleted) and completes it with Hudi's clean metadata.
  */
-export async function executeClean(table: HudiTable, timeline: Timeline, run: CleanRun): Promise<void> {
+export async function executeClean(table: TableContext, timeline: Timeline, run: CleanRun): Promise<void> {
   const store = table.store;
   const started = Date.now();
   if (!timeline.instants.some((i) => i.time === run.instant && i.action === 'clean' && i.state === 'inflight')) {
@@ -105,7 +105,7 @@ export function plannedCleanFiles(json: { [k: string]: JsonValue }, storeUri: st
 }
 
 /** Finishes every clean that was planned but never completed. Returns their instants. */
-export async function finishPendingCleans(table: HudiTable, timeline: Timeline): Promise<string[]> {
+export async function finishPendingCleans(table: TableContext, timeline: Timeline): Promise<string[]> {
   const done: string[] = [];
   for (const pending of timeline.pending()) {
     if (pending.action !== 'clean') continue;

@@ -13,7 +13,7 @@ import { fileGroupKey } from '../file-group/file-slice.js';
 import { parseLogFileName } from '../file-group/log-file.js';
 import { instantVisibility } from '../table/fs-view.js';
 import { listPartitions } from '../table/partition.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import { dateToInstantTime } from '../timeline/instant-time.js';
 import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
@@ -121,7 +121,7 @@ async function filesToClean(store: ObjectStore, timeline: Timeline, earliest: st
 export const DEFAULT_READER_GRACE_MS = 15 * 60_000;
 
 export async function cleanTable(
-  table: HudiTable,
+  table: TableContext,
   options: { policy?: CleanPolicy; dryRun?: boolean; now?: Date; readerGraceMs?: number } = {},
 ): Promise<CleanResult | undefined> {
   if (table.config.version >= 8) throw new UnsupportedFeatureError('Cleaning table version 8 is not supported yet; lake cleans version 6 tables.');
@@ -153,7 +153,7 @@ export const ABANDONED_WRITE_AGE_MS = 60 * 60_000;
  * one hour, far longer than any one object takes to write). Returns how many were removed; 0 on
  * stores whose writes leave nothing behind (S3 writes objects whole).
  */
-export async function removeAbandonedWrites(table: HudiTable, options: { olderThanMs?: number; now?: Date } = {}): Promise<number> {
+export async function removeAbandonedWrites(table: TableContext, options: { olderThanMs?: number; now?: Date } = {}): Promise<number> {
   const store = table.store;
   if (!store.removeAbandonedWrites) return 0;
   const now = options.now ?? new Date();
@@ -165,7 +165,7 @@ export async function removeAbandonedWrites(table: HudiTable, options: { olderTh
  * `clean.inflight`, the deletes, then the Avro clean metadata. Returns the clean's instant.
  */
 export async function writeCleanInstant(
-  table: HudiTable,
+  table: TableContext,
   files: ReadonlyMap<string, string[]>,
   earliest: string,
   policyName: string,

@@ -15,7 +15,7 @@ import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { encodeAvroContainer } from '../schema/avro-container-writer.js';
 import { withMetaFields } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -94,7 +94,7 @@ export function planClusteringGroups(slices: readonly FileSlice[], options: Clus
   return groups;
 }
 
-function requestedPlanBytes(table: HudiTable, groups: ClusteringGroupPlan[]): Uint8Array {
+function requestedPlanBytes(table: TableContext, groups: ClusteringGroupPlan[]): Uint8Array {
   // Hadoop Path strings (file:/..., s3://...), as Hudi's clustering planner writes them
   const abs = (path: string) => hudiPath(table.store.uri, path);
   return encodeAvroContainer(REQUESTED_REPLACE_SCHEMA, [
@@ -150,7 +150,7 @@ async function pendingClusterings(timeline: Timeline): Promise<Instant[]> {
  * Undoes a clustering that never completed: its output files (named by its markers), markers and
  * instant files. Nothing of it was visible, so readers are unaffected.
  */
-async function abandonClustering(table: HudiTable, instant: string): Promise<void> {
+async function abandonClustering(table: TableContext, instant: string): Promise<void> {
   const store = table.store;
   const markers = await listKeys(store, `.hoodie/.temp/${instant}/`);
   const prefix = `.hoodie/.temp/${instant}/`;
@@ -165,7 +165,7 @@ async function abandonClustering(table: HudiTable, instant: string): Promise<voi
  * unfinished, plans, writes the plan, stitches each group into one new file group and commits a
  * `replacecommit`. Returns undefined when no partition has two small files.
  */
-export async function clusterSmallFiles(table: HudiTable, options: ClusteringOptions & { dryRun?: boolean } = {}): Promise<(ClusteringRun & { groups: ClusteringGroupPlan[] }) | undefined> {
+export async function clusterSmallFiles(table: TableContext, options: ClusteringOptions & { dryRun?: boolean } = {}): Promise<(ClusteringRun & { groups: ClusteringGroupPlan[] }) | undefined> {
   if (bucketIndexOf(table.config)) {
     // Stitching files together would merge buckets: keys would no longer be where their hash says.
     throw new InvalidWriteError(`Clustering does not apply to ${table.uri}: it has a bucket index, whose file groups are fixed by key hash (each bucket is already one file group).`);
@@ -231,7 +231,7 @@ export async function clusterSmallFiles(table: HudiTable, options: ClusteringOpt
       uncertain = true;
       throw published.error;
     }
-    if (published.outcome === 'taken') throw published.error ?? new InvalidWriteError(`Clustering ${instant} was completed by someone else.`);
+    if (published.outcome === 'taken' || published.outcome === 'failed') throw published.error ?? new InvalidWriteError(`Clustering ${instant} was completed by someone else.`);
     await store.deleteMany(await listKeys(store, `.hoodie/.temp/${instant}/`)).catch(() => undefined);
     return {
       ...summary(instant),
@@ -247,7 +247,7 @@ export async function clusterSmallFiles(table: HudiTable, options: ClusteringOpt
 }
 
 async function stitchGroup(
-  table: HudiTable,
+  table: TableContext,
   group: ClusteringGroupPlan,
   instant: string,
   fullSchema: Schema,

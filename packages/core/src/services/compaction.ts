@@ -17,7 +17,7 @@ import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corrupt
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { withMetaFields } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim } from '../write/commit-claims.js';
@@ -82,7 +82,7 @@ export interface CompactionRun {
 
 export const DEFAULT_COMPACTION_STRATEGY: CompactionStrategy = { kind: 'num-commits', minDeltaCommits: 1 };
 
-function requireMor(table: HudiTable): void {
+function requireMor(table: TableContext): void {
   if (table.config.type !== 'MERGE_ON_READ') {
     throw new InvalidWriteError(`Compaction merges log files of MERGE_ON_READ tables; ${table.uri} is ${table.config.type} (use clustering to merge small files).`);
   }
@@ -134,7 +134,7 @@ function operationOf(slice: FileSlice, defaultBaseFileBytes: number): Compaction
  * when nothing qualifies.
  */
 export async function scheduleCompaction(
-  table: HudiTable,
+  table: TableContext,
   options: { strategy?: CompactionStrategy; dryRun?: boolean; extraMetadata?: Record<string, string> } = {},
 ): Promise<{ instant: string; plan: CompactionPlan } | undefined> {
   requireMor(table);
@@ -189,7 +189,7 @@ function sliceForOperation(view: FileSystemView, op: CompactionOperation): FileS
 }
 
 async function compactGroup(
-  table: HudiTable,
+  table: TableContext,
   view: FileSystemView,
   op: CompactionOperation,
   instant: string,
@@ -269,7 +269,7 @@ async function removeLeftovers(store: ObjectStore, plan: CompactionPlan, instant
  * Executes a scheduled compaction and completes it as a `commit`. Safe to call again after a
  * crash at any point: leftovers of the earlier attempt are removed first.
  */
-export async function runCompaction(table: HudiTable, instant: string, options: CompactionOptions = {}): Promise<CompactionRun> {
+export async function runCompaction(table: TableContext, instant: string, options: CompactionOptions = {}): Promise<CompactionRun> {
   requireMor(table);
   const started = Date.now();
   const store = table.store;
@@ -356,7 +356,7 @@ export async function runCompaction(table: HudiTable, instant: string, options: 
 }
 
 /** Finishes every pending compaction, oldest first. */
-export async function runPendingCompactions(table: HudiTable, options: CompactionOptions = {}): Promise<CompactionRun[]> {
+export async function runPendingCompactions(table: TableContext, options: CompactionOptions = {}): Promise<CompactionRun[]> {
   requireMor(table);
   const out: CompactionRun[] = [];
   for (const { instant } of await pendingCompactions(await table.timeline())) out.push(await runCompaction(table, instant.time, options));
@@ -364,7 +364,7 @@ export async function runPendingCompactions(table: HudiTable, options: Compactio
 }
 
 /** Finishes pending compactions, then schedules one by the strategy and runs it. */
-export async function compact(table: HudiTable, options: CompactionOptions = {}): Promise<CompactionRun[]> {
+export async function compact(table: TableContext, options: CompactionOptions = {}): Promise<CompactionRun[]> {
   const runs = await runPendingCompactions(table, options);
   const scheduled = await scheduleCompaction(table, { strategy: options.strategy });
   if (scheduled) runs.push(await runCompaction(table, scheduled.instant, options));

@@ -10,7 +10,7 @@ import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js'
 import { META } from '../schema/table-schema.js';
 import type { FileSystemView } from '../table/fs-view.js';
 import { latestFileSlices } from '../table/fs-view.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import type { ValueMatcher } from './erasure-match.js';
 import { holdsValue, scanDataFile, type ScanOptions } from './erasure-scan.js';
 
@@ -26,7 +26,7 @@ export interface Found {
 /** How a merged read treats damaged log blocks (the erasure refuses those of completed writes unless forced). */
 export type CorruptionPolicy = Pick<SliceReadPlan, 'onCorruptLogBlocks' | 'committedLogExtent'>;
 
-async function mergedKeys(table: HudiTable, view: FileSystemView, schema: Schema, slice: FileSlice, column: string, m: ValueMatcher, corruption: CorruptionPolicy): Promise<string[]> {
+async function mergedKeys(table: TableContext, view: FileSystemView, schema: Schema, slice: FileSlice, column: string, m: ValueMatcher, corruption: CorruptionPolicy): Promise<string[]> {
   const keys: string[] = [];
   const output = projectSchema(schema, new Set([META.recordKey, column]));
   const rows = readFileSlice({ store: table.store, config: table.config, mergeMode: table.mergeMode, isValidInstant: view.isVisible, table: schema, output, ...corruption }, slice);
@@ -43,7 +43,7 @@ async function mergedKeys(table: HudiTable, view: FileSystemView, schema: Schema
  * statistics rule every value out; a slice with logs has each of its files scanned, and only a
  * slice where some file holds a value is read merged, for the keys its snapshot still holds.
  */
-export async function findErased(table: HudiTable, view: FileSystemView, schema: Schema, scan: ScanOptions, corruption: CorruptionPolicy = {}): Promise<Found> {
+export async function findErased(table: TableContext, view: FileSystemView, schema: Schema, scan: ScanOptions, corruption: CorruptionPolicy = {}): Promise<Found> {
   const found: Found = { rows: new Map(), touched: new Set(), filesExamined: 0, filesSkipped: 0 };
   const store = table.store;
   for (const slice of latestFileSlices(view)) {

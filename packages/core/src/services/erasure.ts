@@ -16,7 +16,7 @@ import { randomHex } from '../util/sha256.js';
 import { InvalidWriteError } from '../errors.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import { executeWrite } from '../write/write-client.js';
 import { writeContext } from '../write/table-writes.js';
 import { removeAbandonedWrites, writeCleanInstant } from './clean.js';
@@ -65,14 +65,14 @@ function addAll(list: string[], items: Iterable<string>): void {
 }
 
 /** Reads a proof record. */
-export async function readErasureRecord(table: HudiTable, requestId: string): Promise<ErasureRecord> {
+export async function readErasureRecord(table: TableContext, requestId: string): Promise<ErasureRecord> {
   const record = await loadRecord(table.store, requestId);
   if (!record) throw new InvalidWriteError(`No erasure request "${requestId}" is recorded for ${table.uri}.`);
   return record;
 }
 
 /** Re-runs the verification of an earlier erasure and records its result. */
-export async function verifyErasure(table: HudiTable, requestId: string): Promise<ErasureRecord> {
+export async function verifyErasure(table: TableContext, requestId: string): Promise<ErasureRecord> {
   const record = await readErasureRecord(table, requestId);
   record.verification = await verifyFolder(table.store, record.column, matcherOf(record));
   await saveRecord(table.store, record);
@@ -80,7 +80,7 @@ export async function verifyErasure(table: HudiTable, requestId: string): Promis
 }
 
 /** Adds the paths a completed instant wrote to the record's rewritten files; returns its deletes. */
-async function noteWrites(table: HudiTable, record: ErasureRecord, instant: string, action: 'commit' | 'deltacommit'): Promise<number> {
+async function noteWrites(table: TableContext, record: ErasureRecord, instant: string, action: 'commit' | 'deltacommit'): Promise<number> {
   const meta = await (await table.timeline()).commitMetadata({ time: instant, action, state: 'completed' });
   let deletes = 0;
   for (const stats of meta.partitionToWriteStats.values()) {
@@ -93,7 +93,7 @@ async function noteWrites(table: HudiTable, record: ErasureRecord, instant: stri
 }
 
 /** Finishes what an earlier run of the request left: its delete commit, compaction and purge. */
-async function finishEarlierRun(table: HudiTable, record: ErasureRecord, force: boolean | undefined): Promise<void> {
+async function finishEarlierRun(table: TableContext, record: ErasureRecord, force: boolean | undefined): Promise<void> {
   const store = table.store;
   const timeline = await table.timeline();
   for (const w of timeline.completedWrites()) {
@@ -130,7 +130,7 @@ async function finishEarlierRun(table: HudiTable, record: ErasureRecord, force: 
 }
 
 /** Compacts the touched file groups, first running others' pending compactions that hold them. */
-async function compactTouched(table: HudiTable, record: ErasureRecord, touched: ReadonlySet<string>, force: boolean | undefined): Promise<void> {
+async function compactTouched(table: TableContext, record: ErasureRecord, touched: ReadonlySet<string>, force: boolean | undefined): Promise<void> {
   const busy = await pendingCompactionGroups(await table.timeline());
   const others = new Set([...touched].map((g) => busy.get(g)).filter((i): i is string => i !== undefined));
   for (const instant of [...others].sort()) {
@@ -148,7 +148,7 @@ async function compactTouched(table: HudiTable, record: ErasureRecord, touched: 
 }
 
 /** Deletes, as one clean, every data file outside the latest snapshot that holds a value. */
-async function purgeOldVersions(table: HudiTable, record: ErasureRecord, scan: ScanOptions): Promise<void> {
+async function purgeOldVersions(table: TableContext, record: ErasureRecord, scan: ScanOptions): Promise<void> {
   const store = table.store;
   const timeline = await table.timeline();
   const live = new Set<string>();
@@ -172,7 +172,7 @@ async function purgeOldVersions(table: HudiTable, record: ErasureRecord, scan: S
 }
 
 /** Erases every row whose `column` holds one of `values`, from the table and its history. */
-export async function eraseValues(table: HudiTable, request: ErasureRequest): Promise<ErasureReport> {
+export async function eraseValues(table: TableContext, request: ErasureRequest): Promise<ErasureReport> {
   const { column } = request;
   if (typeof column !== 'string' || !Array.isArray(request.values)) {
     throw new InvalidWriteError('An erasure request is { column: string, values: [...] }: the column to match and the values to erase.');

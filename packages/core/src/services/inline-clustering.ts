@@ -6,7 +6,7 @@
 import type { TableConfig } from '../config/table-config.js';
 import { InvalidWriteError } from '../errors.js';
 import type { Timeline } from '../timeline/timeline.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import { clusterSmallFiles, type ClusteringOptions, type ClusteringRun } from './clustering.js';
 
 export interface InlineClusteringOptions extends Omit<ClusteringOptions, 'partitions' | 'onProgress'> {
@@ -64,7 +64,7 @@ export async function writesSinceClustering(timeline: Timeline, enough: number):
  * Runs after a write with the settings `inlineClusteringFor` resolved: clusters the table's small
  * files once enough writes completed since the last clustering. Undefined when it did not run.
  */
-export async function clusterInline(table: HudiTable, inline: InlineClusteringOptions): Promise<ClusteringRun | undefined> {
+export async function clusterInline(table: TableContext, inline: InlineClusteringOptions): Promise<ClusteringRun | undefined> {
   const { maxCommits, ...rest } = inline;
   if ((await writesSinceClustering(await table.timeline(), maxCommits)) < maxCommits) return undefined;
   return clusterSmallFiles(table, rest);

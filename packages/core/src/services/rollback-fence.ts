@@ -6,7 +6,7 @@
 import type { ObjectStore } from '@lake/storage';
 
 import { InvalidWriteError } from '../errors.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import type { Action } from '../timeline/instant.js';
 import { fenceKey, fenceRollback } from '../write/commit-fence.js';
 import { HEARTBEAT_EXPIRY_MS, isHeartbeatExpired } from '../write/heartbeat.js';
@@ -34,7 +34,7 @@ const ROLLBACK_TAKEOVER_MS = HEARTBEAT_EXPIRY_MS;
  * done when the other one is older than ROLLBACK_TAKEOVER_MS, so presumably dead.
  */
 export async function takeRollbackFence(
-  table: HudiTable,
+  table: TableContext,
   time: string,
   action: Action,
   options: { join: boolean; expiryMs?: number },
@@ -63,7 +63,7 @@ export async function takeRollbackFence(
  * Publishes the commit a writer fenced but did not publish (it died in between). The bytes are
  * the writer's own; if it is alive after all, its publish finds them and succeeds.
  */
-async function rollForward(table: HudiTable, time: string, action: Action, completed: string): Promise<void> {
+async function rollForward(table: TableContext, time: string, action: Action, completed: string): Promise<void> {
   const store = table.store;
   const key = instantKey(table, { time, action, state: 'completed' });
   const { outcome } = await publishCompleted(store, key, new TextEncoder().encode(completed));
@@ -72,7 +72,7 @@ async function rollForward(table: HudiTable, time: string, action: Action, compl
 }
 
 /** Whether `time` completed: read afresh, not from a timeline loaded before the fence was set. */
-export async function isCompletedNow(table: HudiTable, time: string): Promise<boolean> {
+export async function isCompletedNow(table: TableContext, time: string): Promise<boolean> {
   return (await table.timeline()).completedInstant(time) !== undefined;
 }
 

@@ -12,7 +12,7 @@ import { makeWriteToken, parseBaseFileName } from '../file-group/base-file.js';
 import { formatLogFileName, parseLogFileName } from '../file-group/log-file.js';
 import { rollbackBlock } from '../log/log-writer.js';
 import { encodeAvroContainer } from '../schema/avro-container-writer.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import { WRITE_ACTIONS, type Action, type Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
@@ -99,13 +99,13 @@ interface RollbackMode {
  * Rolls back one write. A pending write is rolled back unless its writer's heartbeat is still
  * fresh (pass `force` to override); a completed one only if it is the latest completed write.
  */
-export async function rollbackWrite(table: HudiTable, time: string, options: { force?: boolean; heartbeatExpiryMs?: number } = {}): Promise<RollbackResult> {
+export async function rollbackWrite(table: TableContext, time: string, options: { force?: boolean; heartbeatExpiryMs?: number } = {}): Promise<RollbackResult> {
   const result = await rollbackInstant(table, time, { force: options.force, heartbeatExpiryMs: options.heartbeatExpiryMs });
   if (!result) throw new InvalidWriteError(`Write ${time} was not rolled back: its state changed while the rollback was prepared.`);
   return result;
 }
 
-async function rollbackInstant(table: HudiTable, time: string, mode: RollbackMode): Promise<RollbackResult | undefined> {
+async function rollbackInstant(table: TableContext, time: string, mode: RollbackMode): Promise<RollbackResult | undefined> {
   const store = table.store;
   const timeline = await table.timeline();
   const completedInstant = timeline.completedInstant(time);
@@ -268,7 +268,7 @@ async function rollbackInstant(table: HudiTable, time: string, mode: RollbackMod
  * Rolls back every write whose writer died: pending writes (not compactions or clusterings, which
  * their next run finishes) whose heartbeat expired. Returns what was rolled back.
  */
-export async function rollbackFailedWrites(table: HudiTable, options: { heartbeatExpiryMs?: number } = {}): Promise<RollbackResult[]> {
+export async function rollbackFailedWrites(table: TableContext, options: { heartbeatExpiryMs?: number } = {}): Promise<RollbackResult[]> {
   return (await rollbackFailedWritesWithTimeline(table, options)).rolledBack;
 }
 
@@ -277,7 +277,7 @@ export async function rollbackFailedWrites(table: HudiTable, options: { heartbea
  * when nothing was rolled back), so the write that follows need not list it again.
  */
 export async function rollbackFailedWritesWithTimeline(
-  table: HudiTable,
+  table: TableContext,
   options: { heartbeatExpiryMs?: number } = {},
 ): Promise<{ rolledBack: RollbackResult[]; timeline: Timeline }> {
   const out: RollbackResult[] = [];

@@ -214,7 +214,7 @@ export class HudiTable {
 
   /** Deletes every record of the latest snapshot the predicate accepts; one commit. */
   deleteWhere(predicate: (row: Record<string, unknown>) => boolean, options?: TableWriteOptions): Promise<WriteResult> {
-    return this.write(() => deleteWhere(this, predicate, options), options);
+    return this.write(() => deleteWhere(this, this.read({ withMeta: true }), predicate, options), options);
   }
 
   /**

@@ -47,13 +47,14 @@ export async function readFence(store: ObjectStore, instant: string): Promise<{ 
 
 /**
  * A writer's claim to commit `instant` with `completed` as its commit metadata: 'won' (publish
- * now), 'lost' (a rollback took the instant: publish nothing), or 'unknown' (the store failed
+ * now), 'lost' (a rollback took the instant: publish nothing), 'failed' (the store failed and no
+ * fence was set: nothing decided, the writer abandons its write), or 'unknown' (the store failed
  * and reading back failed too: leave everything for a later rollback or roll-forward to decide).
  */
-export async function fenceCommit(store: ObjectStore, instant: string, completed: Uint8Array): Promise<{ outcome: 'won' | 'lost' | 'unknown'; error?: unknown }> {
+export async function fenceCommit(store: ObjectStore, instant: string, completed: Uint8Array): Promise<{ outcome: 'won' | 'lost' | 'failed' | 'unknown'; error?: unknown }> {
   const body = encode({ outcome: 'commit', completed: new TextDecoder().decode(completed) });
   const { outcome, error } = await publishCompleted(store, fenceKey(instant), body);
-  return { outcome: outcome === 'published' ? 'won' : outcome === 'taken' ? 'lost' : 'unknown', error };
+  return { outcome: outcome === 'published' ? 'won' : outcome === 'taken' ? 'lost' : outcome, error };
 }
 
 /**
@@ -64,7 +65,7 @@ export async function fenceRollback(store: ObjectStore, instant: string): Promis
   const body = encode({ outcome: 'rollback', by: `${Date.now()}-${Math.random().toString(36).slice(2)}` });
   const { outcome, error } = await publishCompleted(store, fenceKey(instant), body);
   if (outcome === 'published') return { won: true };
-  if (outcome === 'unknown') throw error;
+  if (outcome === 'unknown' || outcome === 'failed') throw error;
   const there = await readFence(store, instant);
   // Removed between our attempt and the read: only a writer that published removes its fence.
   if (!there) return { won: false, fence: undefined };

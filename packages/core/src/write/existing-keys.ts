@@ -5,7 +5,7 @@ import type { FileSlice } from '../file-group/file-slice.js';
 import { createKeyGenerator, keyGeneratorOptionsFromProperties } from '../keygen/key-generator.js';
 import type { KeySource } from '../keygen/field-values.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import { locateLiveKeys } from './live-keys.js';
 import { bucketIndexOf } from '../index/bucket-layout.js';
 import { bucketExistingRows } from '../index/bucket-existing.js';
@@ -16,7 +16,7 @@ import { bucketExistingRows } from '../index/bucket-existing.js';
  * are looked at, and only base files whose footer range and bloom filter admit a key are read
  * (and, on merge-on-read tables, the logs of the slices holding a key, for its deletes).
  */
-export async function existingRecordRows(table: HudiTable, records: KeySource): Promise<Set<number>> {
+export async function existingRecordRows(table: TableContext, records: KeySource): Promise<Set<number>> {
   const out = new Set<number>();
   if (records.numRows === 0) return out;
   const keygen = createKeyGenerator(keyGeneratorOptionsFromProperties(Object.fromEntries(table.config.raw)));

@@ -5,7 +5,7 @@
 
 import { NotFoundError, type ObjectStore } from '@lake/storage';
 
-export type PublishOutcome = 'published' | 'taken' | 'unknown';
+export type PublishOutcome = 'published' | 'taken' | 'failed' | 'unknown';
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -15,8 +15,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Creates `key` with `body` if absent: 'published' when this call's bytes are there, 'taken' when
- * someone else's are, 'unknown' when the store failed and reading back failed too (the caller
- * must then leave everything in place for a later rollback to decide).
+ * someone else's are, 'failed' when the store failed and the key is still absent (nothing was
+ * created: the caller may undo its work), 'unknown' when the store failed and reading back failed
+ * too (the caller must then leave everything in place for a later rollback to decide).
  */
 export async function publishCompleted(store: ObjectStore, key: string, body: Uint8Array): Promise<{ outcome: PublishOutcome; error?: unknown }> {
   try {
@@ -27,7 +28,7 @@ export async function publishCompleted(store: ObjectStore, key: string, body: Ui
       const there = await store.get(key);
       return { outcome: sameBytes(there, body) ? 'published' : 'taken', error };
     } catch (readError) {
-      if (readError instanceof NotFoundError) return { outcome: 'taken', error };
+      if (readError instanceof NotFoundError) return { outcome: 'failed', error };
       return { outcome: 'unknown', error };
     }
   }

@@ -1,7 +1,7 @@
 // The write operations of a table: each takes an Arrow table (or plain rows), runs as one
 // atomic commit and reports what it did.
 
-import { Table as ArrowTable, type Schema } from 'apache-arrow';
+import { Table as ArrowTable, type RecordBatch, type Schema } from 'apache-arrow';
 import { v4 as uuidv4 } from 'uuid';
 
 import { rowsToTable, type Row } from '../arrow/from-rows.js';
@@ -14,7 +14,7 @@ import { META } from '../schema/table-schema.js';
 import { locateKeys } from './key-index.js';
 import { bucketIndexOf } from '../index/bucket-layout.js';
 import { bucketKeyTargets } from '../index/bucket-route.js';
-import type { HudiTable } from '../table/table.js';
+import type { TableContext } from '../table/table-context.js';
 import type { TableConfig } from '../config/table-config.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { withoutMetaFields } from './meta-columns.js';
@@ -31,9 +31,9 @@ export interface WriterIds {
   newFileId?: () => string;
 }
 
-const generators = new WeakMap<HudiTable, InstantTimeGenerator>();
+const generators = new WeakMap<TableContext, InstantTimeGenerator>();
 
-function instantsFor(table: HudiTable, ids?: WriterIds): InstantTimeGenerator {
+function instantsFor(table: TableContext, ids?: WriterIds): InstantTimeGenerator {
   if (ids?.instants) return ids.instants;
   let g = generators.get(table);
   if (!g) {
@@ -46,10 +46,10 @@ function instantsFor(table: HudiTable, ids?: WriterIds): InstantTimeGenerator {
 // A timeline loaded just before a write (by the lazy rollback of failed writes), handed to that
 // write's first timeline load instead of listing the timeline again. Consumed once; later loads
 // (the conflict checks) always list afresh.
-const primedTimelines = new WeakMap<HudiTable, Timeline>();
+const primedTimelines = new WeakMap<TableContext, Timeline>();
 
 /** Runs `write` with `timeline` as the first timeline its write context loads. */
-export async function withPrimedTimeline<T>(table: HudiTable, timeline: Timeline, write: () => Promise<T>): Promise<T> {
+export async function withPrimedTimeline<T>(table: TableContext, timeline: Timeline, write: () => Promise<T>): Promise<T> {
   primedTimelines.set(table, timeline);
   try {
     return await write();
@@ -58,7 +58,7 @@ export async function withPrimedTimeline<T>(table: HudiTable, timeline: Timeline
   }
 }
 
-export function writeContext(table: HudiTable, ids?: WriterIds): WriteContext {
+export function writeContext(table: TableContext, ids?: WriterIds): WriteContext {
   return {
     store: table.store,
     config: table.config,
@@ -81,7 +81,7 @@ export function writeContext(table: HudiTable, ids?: WriterIds): WriteContext {
   };
 }
 
-async function toArrow(table: HudiTable, input: WriteInput, ids?: WriterIds): Promise<ArrowTable> {
+async function toArrow(table: TableContext, input: WriteInput, ids?: WriterIds): Promise<ArrowTable> {
   if (input instanceof ArrowTable) return input;
   assertRowKeys(table.config, input);
   const ctx = writeContext(table, ids);
@@ -105,7 +105,7 @@ export function assertRowKeys(config: TableConfig, rows: readonly Row[]): void {
 }
 
 export async function writeRows(
-  table: HudiTable,
+  table: TableContext,
   operation: WriteOperation,
   input: WriteInput,
   options: WriteOptions & { ids?: WriterIds } = {},
@@ -117,7 +117,7 @@ export async function writeRows(
  * Deletes records by record key alone, in whichever partitions hold them: every partition's
  * base files are checked through the key index (footer ranges and bloom filters).
  */
-export async function deleteKeys(table: HudiTable, keys: readonly string[], options: WriteOptions & { ids?: WriterIds } = {}): Promise<WriteResult> {
+export async function deleteKeys(table: TableContext, keys: readonly string[], options: WriteOptions & { ids?: WriterIds } = {}): Promise<WriteResult> {
   keys.forEach((key, i) => {
     // Such a key was never stored as given (it became U+FFFD), so deleting it would silently do nothing.
     const bad = unencodableProblem(key);
@@ -145,14 +145,18 @@ export async function deleteKeys(table: HudiTable, keys: readonly string[], opti
   return executeWrite(ctx, 'delete', targets, options);
 }
 
-/** Deletes every record of the latest snapshot for which `predicate` returns true. */
+/**
+ * Deletes every record of the latest snapshot (`snapshot`, read with meta columns) for which
+ * `predicate` returns true.
+ */
 export async function deleteWhere(
-  table: HudiTable,
+  table: TableContext,
+  snapshot: AsyncIterable<RecordBatch>,
   predicate: (row: Row) => boolean,
   options: WriteOptions & { ids?: WriterIds } = {},
 ): Promise<WriteResult> {
   const targets: KeyedDeletes = { keys: [], partitions: [] };
-  for await (const batch of table.read({ withMeta: true })) {
+  for await (const batch of snapshot) {
     for (const plain of rowsToJson(batch)) {
       if (!predicate(plain)) continue;
       targets.keys.push(String(plain[META.recordKey]));

@@ -383,6 +383,8 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
       uncertain = true;
       throw fenced.error;
     }
+    // No fence was set: nothing is decided, and this write is abandoned like any failed one.
+    if (fenced.outcome === 'failed') throw fenced.error;
     if (fenced.outcome === 'lost') {
       rolledBack = true;
       throw new ConflictError(instant, 'rollback', [], rolledBackMessage(instant));
@@ -395,7 +397,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
       uncertain = true;
       throw published.error;
     }
-    if (published.outcome === 'taken') {
+    if (published.outcome === 'taken' || published.outcome === 'failed') {
       // A lost answer may hide our own failure (the object missing); either way not committed.
       throw published.error ?? new InvalidWriteError(`Instant ${instant} was completed by someone else; retry the write.`);
     }
