@@ -4,7 +4,7 @@
 // fail validation afterwards and go to quarantine with the reason.
 
 import { Field, Schema, Utf8, type DataType } from 'apache-arrow';
-import { inferType, type Row } from '@lake/core/format';
+import { inferSchema, inferType, type Row } from '@lake/core/format';
 
 import { createValidator } from './validate.js';
 
@@ -59,15 +59,5 @@ export function inferColumnType(values: readonly unknown[], name: string): DataT
 
 /** A schema for `rows`: columns in first-seen order, all nullable, each typed by its majority. */
 export function inferBatchSchema(rows: readonly Row[]): Schema {
-  const names: string[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) {
-    for (const name of Object.keys(row)) {
-      if (!seen.has(name)) {
-        seen.add(name);
-        names.push(name);
-      }
-    }
-  }
-  return new Schema(names.map((n) => new Field(n, inferColumnType(rows.map((r) => r[n]), n), true)));
+  return inferSchema(rows, inferColumnType);
 }

@@ -310,8 +310,11 @@ export function inferType(values: readonly unknown[], path = 'value'): DataType 
   return new Utf8();
 }
 
-/** Infers a schema from rows, columns in first-seen order, all nullable. */
-export function inferSchema(rows: readonly Row[]): Schema {
+/**
+ * Infers a schema from rows, columns in first-seen order, all nullable, each column typed by
+ * `typeOf` from its values (by default the type every value fits).
+ */
+export function inferSchema(rows: readonly Row[], typeOf: (values: readonly unknown[], column: string) => DataType = inferType): Schema {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
@@ -322,7 +325,7 @@ export function inferSchema(rows: readonly Row[]): Schema {
       }
     }
   }
-  return new Schema(names.map((n) => new Field(n, inferType(rows.map((r) => r[n]), n), true)));
+  return new Schema(names.map((n) => new Field(n, typeOf(rows.map((r) => r[n]), n), true)));
 }
 
 /**
