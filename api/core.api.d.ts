@@ -1121,7 +1121,7 @@ function createTable(location: string | ObjectStore, options: CreateTableOptions
 function dateToInstantTime(date: Date, tz: TimelineTimezone): string;
 
 /* inferSchema */
-function inferSchema(rows: readonly Row[]): Schema;
+function inferSchema(rows: readonly Row[], typeOf?: (values: readonly unknown[], column: string) => DataType): Schema;
 
 /* instantTimeToDate */
 function instantTimeToDate(time: string, tz: TimelineTimezone): Date | undefined;
@@ -3327,7 +3327,7 @@ function heartbeatKey(instant: string): string;
 function inferKeyGeneratorType(recordKeyFields: readonly string[], partitionPathFields: readonly string[]): KeyGeneratorType;
 
 /* inferSchema */
-function inferSchema(rows: readonly Row[]): Schema;
+function inferSchema(rows: readonly Row[], typeOf?: (values: readonly unknown[], column: string) => DataType): Schema;
 
 /* inferType */
 function inferType(values: readonly unknown[], path?: string): DataType;
