@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const here = join(root, 'test', 'consumer');
-const packages = ['storage', 'parquet', 'core', 'ingest', 'query', 'cli'];
+const packages = ['storage', 'parquet', 'core', 'ingest', 'query', 'glue', 'cli'];
 const work = mkdtempSync(join(tmpdir(), 'lake-consumer-'));
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
 const step = (what) => console.log(`consumer: ${what}`);
