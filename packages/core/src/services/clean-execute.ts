@@ -5,8 +5,7 @@
 
 import { encodeAvroContainer } from '../schema/avro-container-writer.js';
 import type { TableContext } from '../table/table-context.js';
-import type { Instant } from '../timeline/instant.js';
-import { decodeMetadataFile, type JsonValue } from '../timeline/metadata-file.js';
+import type { JsonValue } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { instantKey } from './base-rewrite.js';
 import { CLEAN_METADATA_SCHEMA, CLEANER_PLAN_SCHEMA } from './plan-schemas.js';
@@ -102,25 +101,4 @@ export function plannedCleanFiles(json: { [k: string]: JsonValue }, storeUri: st
     }
   }
   return out;
-}
-
-/** Finishes every clean that was planned but never completed. Returns their instants. */
-export async function finishPendingCleans(table: TableContext, timeline: Timeline): Promise<string[]> {
-  const done: string[] = [];
-  for (const pending of timeline.pending()) {
-    if (pending.action !== 'clean') continue;
-    const requested: Instant = { time: pending.time, action: 'clean', state: 'requested' };
-    const file = timeline.instantPath(requested);
-    // without its requested file (an inflight left alone) a clean has no plan to finish
-    if (!(await table.store.head(file))) continue;
-    const plan = await timeline.instantBytes(requested);
-    const json = decodeMetadataFile(plan, file);
-    if (!json) continue;
-    const files = plannedCleanFiles(json, table.store.uri, `Cleaner plan ${file}`);
-    const retain = object(json.earliestInstantToRetain)?.timestamp;
-    const policy = typeof json.policy === 'string' ? json.policy : 'KEEP_LATEST_COMMITS';
-    await executeClean(table, timeline, { instant: pending.time, files, earliest: typeof retain === 'string' ? retain : '', policyName: policy, plan });
-    done.push(pending.time);
-  }
-  return done;
 }

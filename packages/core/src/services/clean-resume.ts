@@ -4,7 +4,8 @@
 
 import { decodeMetadataFile, type JsonValue } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { plannedCleanFiles } from './clean-execute.js';
+import type { TableContext } from '../table/table-context.js';
+import { executeClean, plannedCleanFiles } from './clean-execute.js';
 
 export interface PendingClean {
   instant: string;
@@ -54,4 +55,14 @@ export async function cleanedFiles(timeline: Timeline, time: string): Promise<st
     if (Array.isArray(names)) for (const n of names) if (typeof n === 'string') out.push(fileKey(p, n));
   }
   return out;
+}
+
+/** Finishes every clean that was planned but never completed, as Hudi's cleaner does first. Returns their instants. */
+export async function finishPendingCleans(table: TableContext, timeline: Timeline): Promise<string[]> {
+  const done: string[] = [];
+  for (const c of await pendingCleans(timeline)) {
+    await executeClean(table, timeline, { instant: c.instant, files: c.files, earliest: c.earliest, policyName: c.policy || 'KEEP_LATEST_COMMITS', plan: c.plan });
+    done.push(c.instant);
+  }
+  return done;
 }

@@ -24,7 +24,8 @@ import { instantKey } from './base-rewrite.js';
 /** Where erasure proof records live (see erasure.ts). */
 export const ERASURES_PREFIX = '.hoodie/.aux/lake/erasures/';
 import { pendingCompactionGroups } from './compaction-plan.js';
-import { cleanerPlan, executeClean, finishPendingCleans } from './clean-execute.js';
+import { cleanerPlan, executeClean } from './clean-execute.js';
+import { finishPendingCleans } from './clean-resume.js';
 
 export type CleanPolicy =
   /** Hudi's KEEP_LATEST_COMMITS (`hoodie.cleaner.commits.retained`, default 10). */
