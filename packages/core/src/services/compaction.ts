@@ -299,7 +299,7 @@ export async function runCompaction(table: TableContext, instant: string, option
     committedLogExtent: committedLogExtents(timeline, view.isVisible),
   };
   // Inputs removed meanwhile (a failed write's logs rolled back) make this run a conflict.
-  const results = await conflictOnVanishedInput(instant, () => mapLimit(plan.operations, Math.max(1, options.parallelism ?? 2), async (op, i) => {
+  const results = await conflictOnVanishedInput(instant, table, () => mapLimit(plan.operations, Math.max(1, options.parallelism ?? 2), async (op, i) => {
     const r = await compactGroup(table, view, op, instant, fullSchema, dataSchema, i, options.compression, corruption);
     progress.fileGroupsDone++;
     progress.bytesRead += r.bytesBefore;
@@ -318,7 +318,7 @@ export async function runCompaction(table: TableContext, instant: string, option
   for (const w of now.completedWrites()) {
     if (known.has(w.time) || w.time === instant) continue;
     const touched: string[] = [];
-    for (const [partition, stats] of (await conflictOnVanishedInput(instant, () => now.commitMetadata(w))).partitionToWriteStats) {
+    for (const [partition, stats] of (await conflictOnVanishedInput(instant, table, () => now.commitMetadata(w))).partitionToWriteStats) {
       for (const stat of stats) {
         const key = fileGroupKey(stat.partitionPath || partition, stat.fileId);
         if (!groups.has(key)) continue;

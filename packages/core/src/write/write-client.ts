@@ -114,7 +114,7 @@ export function executeWrite(
   input: ArrowTable | KeyedDeletes,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
-  return conflictOnVanishedInput(undefined, () => runWrite(ctx, operation, input, options));
+  return conflictOnVanishedInput(undefined, ctx, () => runWrite(ctx, operation, input, options));
 }
 
 async function runWrite(ctx: WriteContext, operation: WriteOperation, input: ArrowTable | KeyedDeletes, options: WriteOptions): Promise<WriteResult> {
