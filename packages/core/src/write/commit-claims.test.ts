@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@lake/storage';
 import { claimCommit, latestClaim } from './commit-claims.js';
 import { ConflictError } from '../errors.js';
+import { encodeNewKeys } from './new-key-fingerprints.js';
+
+const newKeys = (...keys: string[]) => encodeNewKeys(keys.map(() => 'p'), keys, keys.keys());
 
 describe('commit claims', () => {
   it('lets writers with disjoint file groups both commit, in claim order', async () => {
@@ -34,5 +37,28 @@ describe('commit claims', () => {
     await claimCommit(store, 0, { instant: '1', action: 'commit', fileGroups: ['p/a'] });
     const start = await latestClaim(store);
     await expect(claimCommit(store, start, { instant: '2', action: 'commit', fileGroups: ['p/a'] })).resolves.toBe(2);
+  });
+
+  it('lets exactly one of two writers inserting one new key through', async () => {
+    const store = new MemoryStore(`claims-${Math.random()}`);
+    const start = await latestClaim(store);
+    const results = await Promise.allSettled([
+      claimCommit(store, start, { instant: '1', action: 'commit', fileGroups: [], newKeys: newKeys('a', 'k') }),
+      claimCommit(store, start, { instant: '2', action: 'commit', fileGroups: [], newKeys: newKeys('k', 'z') }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(lost?.reason).toBeInstanceOf(ConflictError);
+    expect(String(lost?.reason.message)).toMatch(/1 of the same new record key/);
+  });
+
+  it('lets writers inserting different new keys both commit', async () => {
+    const store = new MemoryStore(`claims-${Math.random()}`);
+    const start = await latestClaim(store);
+    const claims = await Promise.all([
+      claimCommit(store, start, { instant: '1', action: 'commit', fileGroups: [], newKeys: newKeys('a', 'b') }),
+      claimCommit(store, start, { instant: '2', action: 'commit', fileGroups: [], newKeys: newKeys('c', 'd') }),
+    ]);
+    expect(claims.sort()).toEqual([1, 2]);
   });
 });

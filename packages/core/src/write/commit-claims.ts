@@ -2,12 +2,14 @@
 // writer claims the next sequence number under `.hoodie/.aux/lake/claims/` with a conditional
 // create, recording the file groups it changes. A writer that loses a sequence number checks the
 // winner's file groups against its own: disjoint -> it claims the next number and commits too;
-// overlapping -> ConflictError. Exactly one of two conflicting writers wins, and claims are
+// overlapping -> ConflictError. A claim also carries fingerprints of the keys it inserts as new
+// records: two writers inserting one new key into file groups of their own conflict too. Exactly one of two conflicting writers wins, and claims are
 // checked in claim order, so no interleaving lets both through. Only as strong as the store's
 // conditional create (see ObjectStore.conditionalPutEnforced).
 
 import type { ObjectStore } from '@lake/storage';
 import { ConflictError, CorruptTimelineError } from '../errors.js';
+import { decodeNewKeys, sharedFingerprints } from './new-key-fingerprints.js';
 
 export const claimsPrefix = '.hoodie/.aux/lake/claims/';
 
@@ -19,6 +21,8 @@ export interface CommitClaim {
   action: string;
   /** `partitionPath/fileId` of every file group the commit changes (not ones it creates). */
   fileGroups: string[];
+  /** Fingerprints of the keys the commit inserts as new records (`encodeNewKeys`). */
+  newKeys?: string;
 }
 
 function claimKey(seq: number): string {
@@ -57,6 +61,7 @@ async function readClaim(store: ObjectStore, seq: number): Promise<CommitClaim> 
  */
 export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: CommitClaim): Promise<number> {
   const mine = new Set(claim.fileGroups);
+  const myNewKeys = claim.newKeys === undefined ? undefined : decodeNewKeys(claim.newKeys);
   const body = new TextEncoder().encode(JSON.stringify(claim));
   let checked = sinceSeq;
   for (;;) {
@@ -66,6 +71,7 @@ export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: C
       if (!other || other.instant === claim.instant) continue;
       const overlap = other.fileGroups.filter((g) => mine.has(g));
       if (overlap.length > 0) throw new ConflictError(claim.instant, other.instant, overlap);
+      if (myNewKeys && other.newKeys !== undefined) checkNewKeys(claim.instant, myNewKeys, other, seq);
     }
     checked = Math.max(checked, latest);
     const next = latest + 1;
@@ -74,6 +80,20 @@ export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: C
       return next;
     }
   }
+}
+
+function checkNewKeys(instant: string, mine: BigUint64Array, other: CommitClaim, seq: number): void {
+  const theirs = decodeNewKeys(other.newKeys ?? '');
+  if (!theirs) throw new CorruptTimelineError(claimKey(seq), 'a commit claim holds malformed new-key fingerprints');
+  const shared = sharedFingerprints(mine, theirs);
+  if (shared === 0) return;
+  throw new ConflictError(
+    instant,
+    other.instant,
+    [],
+    `Write ${instant} conflicts with ${other.instant}, which inserted ${shared} of the same new record key(s) first; ` +
+      `committing both would store those keys twice. Nothing of ${instant} is visible; retry the write: it will see the other commit.`,
+  );
 }
 
 async function readClaimIfPresent(store: ObjectStore, seq: number): Promise<CommitClaim | undefined> {

@@ -23,6 +23,7 @@ import { instantFileName, type Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { concatBatches, takeRows } from '../arrow/take.js';
 import { claimCommit, latestClaim } from './commit-claims.js';
+import { encodeNewKeys } from './new-key-fingerprints.js';
 import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
 import { inflightWorkloadJson } from './workload-profile.js';
 import { recordCreateSchema } from './create-schema.js';
@@ -365,6 +366,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
       instant,
       action,
       fileGroups: changed.map((k) => k.replace('\u0000', '/')),
+      newKeys: newRecordKeys(operation, incoming, groups.values()),
     });
 
     const body = commitMetadataJson({
@@ -501,4 +503,15 @@ async function ensurePartitionMetadata(store: ObjectStore, partition: string, in
   const depth = partition === '' ? 0 : partition.split('/').length;
   const text = `#partition metadata\n#${new Date().toUTCString()}\ncommitTime=${instant}\npartitionDepth=${depth}\n`;
   await store.putIfAbsent(key, new TextEncoder().encode(text));
+}
+
+/**
+ * Fingerprints of the keys an upsert inserts as new records, for the commit claim; undefined for
+ * operations that do not keep keys unique (insert, bulk insert) and for ones that insert nothing.
+ */
+function newRecordKeys(operation: WriteOperation, incoming: Incoming, plans: Iterable<GroupPlan>): string | undefined {
+  if (operation !== 'upsert') return undefined;
+  const rows: number[] = [];
+  for (const plan of plans) for (const i of plan.inserts) rows.push(i);
+  return rows.length === 0 ? undefined : encodeNewKeys(incoming.partitions, incoming.keys, rows);
 }
