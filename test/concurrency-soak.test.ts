@@ -24,7 +24,9 @@ import { withS3rver } from './support/s3rver.js';
 const WRITES = Number(process.env.SOAK_WRITES ?? 3);
 const SHARED_KEYS = 6;
 const root = mkdtempSync(join(tmpdir(), 'lake-soak-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// SOAK_KEEP=1 keeps the tables and every printed line (lines-*.json) for a post-mortem.
+const keep = process.env.SOAK_KEEP === '1';
+afterAll(() => (keep ? console.log(`soak tables kept in ${root}`) : rmSync(root, { recursive: true, force: true })));
 const child = join(__dirname, 'support', 'soak-child.ts');
 const timeout = 120_000 + WRITES * 30_000;
 
@@ -53,6 +55,7 @@ async function soak(writers: ((i: number) => Promise<SoakLine[]>)[], services: (
 }
 
 async function checkModel(store: ObjectStore, lines: SoakLine[], options: { minAcked: number }): Promise<void> {
+  if (keep) writeFileSync(join(root, `lines-${Date.now()}.json`), JSON.stringify(lines, null, 1));
   const errors = lines.filter((l) => l.kind === 'error');
   expect(errors.filter((e) => e.code !== 'WRITE_CONFLICT'), 'errors other than ConflictError').toEqual([]);
   const acked = lines.filter((l) => l.kind === 'ack');

@@ -20,7 +20,8 @@ async function collide(conflictRetries: number): Promise<{ loser: Promise<unknow
   let held = false;
   const slow = await openTable(
     gatedStore(store, async (m, key) => {
-      if (held || m !== 'putIfAbsent' || !key.startsWith('.hoodie/.aux/lake/claims/')) return;
+      // Held just before it records its intent to claim: the other writer cannot know of it yet.
+      if (held || m !== 'put' || !key.startsWith('.hoodie/.aux/lake/instants/')) return;
       held = true;
       reached.open();
       await resume.promise;

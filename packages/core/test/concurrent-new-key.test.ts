@@ -7,7 +7,7 @@ import { MemoryStore } from '@lake/storage';
 import { ConflictError, createTable, openTable } from '@lake/core';
 
 describe('concurrent upserts of one new key', () => {
-  for (const type of ['COPY_ON_WRITE', 'MERGE_ON_READ'] as const) {
+  for (const type of ['cow', 'mor'] as const) {
     it(`commit once on ${type}; the other writer gets a ConflictError and its retry updates the row`, async () => {
       const store = new MemoryStore(`new-key-${Math.random()}`);
       await createTable(store, { name: 't', type, recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts' });

@@ -15,11 +15,13 @@ describe('store requests of a small write', () => {
       const before = { ...store.requests };
       await t.upsert([{ id: i, p: 'a' }]);
       // Timeline (lazy rollback, shared with the write), partition listings, conflict checks,
-      // claims and the completion: 13 before the timeline and view were shared.
-      expect(store.requests.LIST - before.LIST).toBeLessThanOrEqual(9);
-      // Instant claim, heartbeat, requested, inflight, marker, base file, commit claim, the
-      // commit fence (which keeps a rollback from undoing the write as it publishes), completed.
-      expect(store.requests.PUT - before.PUT).toBeLessThanOrEqual(9);
+      // claims, the intents of commits about to publish, and the completion: 13 before the
+      // timeline and view were shared.
+      expect(store.requests.LIST - before.LIST).toBeLessThanOrEqual(10);
+      // Instant claim, heartbeat, requested, inflight, marker, base file, commit intent and
+      // claim, the commit fence (which keeps a rollback from undoing the write as it
+      // publishes), completed.
+      expect(store.requests.PUT - before.PUT).toBeLessThanOrEqual(10);
     }
     expect((await t.read().collect()).numRows).toBe(5);
   });

@@ -10,7 +10,6 @@ import type { TableContext } from '../table/table-context.js';
 import type { Action } from '../timeline/instant.js';
 import { fenceKey, fenceRollback } from '../write/commit-fence.js';
 import { HEARTBEAT_EXPIRY_MS, isHeartbeatExpired } from '../write/heartbeat.js';
-import { instantClaimKey } from '../write/instant-lifecycle.js';
 import { publishCompleted } from '../write/publish.js';
 import { instantKey, listKeys } from './base-rewrite.js';
 
@@ -68,7 +67,8 @@ async function rollForward(table: TableContext, time: string, action: Action, co
   const key = instantKey(table, { time, action, state: 'completed' });
   const { outcome } = await publishCompleted(store, key, new TextEncoder().encode(completed));
   if (outcome !== 'published') return;
-  await store.deleteMany([...(await listKeys(store, `.hoodie/.temp/${time}/`)), instantClaimKey(time), fenceKey(time)]).catch(() => undefined);
+  // The instant's key stays: it holds the commit's intent (see write/commit-claims.ts).
+  await store.deleteMany([...(await listKeys(store, `.hoodie/.temp/${time}/`)), fenceKey(time)]).catch(() => undefined);
 }
 
 /** Whether `time` completed: read afresh, not from a timeline loaded before the fence was set. */

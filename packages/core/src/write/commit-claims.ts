@@ -3,15 +3,24 @@
 // create, recording the file groups it changes. A writer that loses a sequence number checks the
 // winner's file groups against its own: disjoint -> it claims the next number and commits too;
 // overlapping -> ConflictError. A claim also carries fingerprints of the keys it inserts as new
-// records: two writers inserting one new key into file groups of their own conflict too. Exactly one of two conflicting writers wins, and claims are
+// records: two writers inserting one new key into file groups of their own conflict too.
+//
+// A claim is made a moment before its commit is published, so a writer can start between the two:
+// the claim is older than its starting point and the commit is not in its snapshot. To close that
+// gap every claimant first writes the claim's content as its intent (under its instant's key in
+// `.hoodie/.aux/lake/instants/`, kept for minutes after the commit), and a writer reads the
+// intents of commits missing from its snapshot right after its starting point and checks them as
+// well. Exactly one of two conflicting writers wins, and claims are
 // checked in claim order, so no interleaving lets both through. Only as strong as the store's
 // conditional create (see ObjectStore.conditionalPutEnforced).
 
 import type { ObjectStore } from '@lake/storage';
 import { ConflictError, CorruptTimelineError } from '../errors.js';
 import { decodeNewKeys, sharedFingerprints } from './new-key-fingerprints.js';
+import { instantClaimKey } from './instant-lifecycle.js';
 
 export const claimsPrefix = '.hoodie/.aux/lake/claims/';
+const intentsPrefix = instantClaimKey('');
 
 /** How many claims to keep: far more than writers can overlap in time. */
 const retainedClaims = 500;
@@ -60,18 +69,15 @@ async function readClaim(store: ObjectStore, seq: number): Promise<CommitClaim> 
  * starting point) for overlapping file groups. Returns the claimed sequence number.
  */
 export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: CommitClaim): Promise<number> {
-  const mine = new Set(claim.fileGroups);
-  const myNewKeys = claim.newKeys === undefined ? undefined : decodeNewKeys(claim.newKeys);
   const body = new TextEncoder().encode(JSON.stringify(claim));
+  // The intent goes first: a writer starting from here on reads it even before the claim exists.
+  if (hasIntent(claim)) await store.put(instantClaimKey(claim.instant), body);
   let checked = sinceSeq;
   for (;;) {
     const latest = await latestClaim(store);
     for (let seq = checked + 1; seq <= latest; seq++) {
       const other = await readClaimIfPresent(store, seq);
-      if (!other || other.instant === claim.instant) continue;
-      const overlap = other.fileGroups.filter((g) => mine.has(g));
-      if (overlap.length > 0) throw new ConflictError(claim.instant, other.instant, overlap);
-      if (myNewKeys && other.newKeys !== undefined) checkNewKeys(claim.instant, myNewKeys, other, seq);
+      if (other) checkOverlap(claim, other, claimKey(seq));
     }
     checked = Math.max(checked, latest);
     const next = latest + 1;
@@ -82,17 +88,24 @@ export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: C
   }
 }
 
-function checkNewKeys(instant: string, mine: BigUint64Array, other: CommitClaim, seq: number): void {
-  const theirs = decodeNewKeys(other.newKeys ?? '');
-  if (!theirs) throw new CorruptTimelineError(claimKey(seq), 'a commit claim holds malformed new-key fingerprints');
-  const shared = sharedFingerprints(mine, theirs);
+/** Fails with ConflictError when `other` (read from `where`) changes what `claim` changes. */
+function checkOverlap(claim: CommitClaim, other: CommitClaim, where: string): void {
+  if (other.instant === claim.instant) return;
+  const mine = new Set(claim.fileGroups);
+  const overlap = other.fileGroups.filter((g) => mine.has(g));
+  if (overlap.length > 0) throw new ConflictError(claim.instant, other.instant, overlap);
+  if (claim.newKeys === undefined || other.newKeys === undefined) return;
+  const ours = decodeNewKeys(claim.newKeys);
+  const theirs = decodeNewKeys(other.newKeys);
+  if (!ours || !theirs) throw new CorruptTimelineError(where, 'a commit claim holds malformed new-key fingerprints');
+  const shared = sharedFingerprints(ours, theirs);
   if (shared === 0) return;
   throw new ConflictError(
-    instant,
+    claim.instant,
     other.instant,
     [],
-    `Write ${instant} conflicts with ${other.instant}, which inserted ${shared} of the same new record key(s) first; ` +
-      `committing both would store those keys twice. Nothing of ${instant} is visible; retry the write: it will see the other commit.`,
+    `Write ${claim.instant} conflicts with ${other.instant}, which inserted ${shared} of the same new record key(s) first; ` +
+      `committing both would store those keys twice. Nothing of ${claim.instant} is visible; retry the write: it will see the other commit.`,
   );
 }
 
@@ -110,4 +123,67 @@ async function pruneClaims(store: ObjectStore, newest: number): Promise<void> {
   if (newest % 50 !== 0) return;
   const stale = (await claimSequences(store)).filter((seq) => seq <= newest - retainedClaims);
   await store.deleteMany(stale.map(claimKey));
+  await pruneIntents(store);
+}
+
+/** Whether a claim can conflict with anything (insert-only writes to new file groups cannot), so records an intent. */
+export function hasIntent(claim: CommitClaim): boolean {
+  return claim.fileGroups.length > 0 || claim.newKeys !== undefined;
+}
+
+/** Intents of commits that may be missing from a writer's snapshot (see the top of this file). */
+export type Intents = Promise<CommitClaim[]>;
+
+/** How long an intent outlives its commit: far longer than a writer takes from snapshot to reading intents. */
+const INTENT_RETENTION_MS = 10 * 60_000;
+
+/**
+ * Reads the intents present now of commits not in the writer's snapshot (`known` tells the
+ * instants completed in it, archived ones included). Call it right after `latestClaim`, not before: a claim older than the starting
+ * point then either is in the snapshot or has its intent read here.
+ */
+export function readIntents(store: ObjectStore, known: (instant: string) => boolean): Intents {
+  const intents = (async () => {
+    const { objects } = await store.listDirectory(intentsPrefix);
+    const out: CommitClaim[] = [];
+    await Promise.all(
+      objects
+        .filter((o) => o.size > 0 && !known(o.key.slice(intentsPrefix.length)))
+        .map(async (o) => {
+          let bytes: Uint8Array;
+          try {
+            bytes = await store.get(o.key);
+          } catch (error) {
+            // Abandoned or rolled back meanwhile: it never commits.
+            if ((error as { code?: string }).code === 'NOT_FOUND') return;
+            throw error;
+          }
+          try {
+            out.push(JSON.parse(new TextDecoder().decode(bytes)) as CommitClaim);
+          } catch (cause) {
+            throw new CorruptTimelineError(o.key, 'a commit intent is not valid JSON', { cause });
+          }
+        }),
+    );
+    return out;
+  })();
+  // Awaited only at commit time; a failure before then must not go unhandled meanwhile.
+  intents.catch(() => undefined);
+  return intents;
+}
+
+/**
+ * Fails with ConflictError when an intent read at the start changes what `claim` changes.
+ * Checked before claiming, so of two such writers at most the later one gives up.
+ */
+export async function checkIntents(claim: CommitClaim, intents: Intents): Promise<void> {
+  for (const other of await intents) checkOverlap(claim, other, instantClaimKey(other.instant));
+}
+
+/** Removes intents older than their retention: every writer that could need them has read them. */
+async function pruneIntents(store: ObjectStore): Promise<void> {
+  const { objects } = await store.listDirectory(intentsPrefix);
+  const bound = Date.now() - INTENT_RETENTION_MS;
+  const stale = objects.filter((o) => o.size > 0 && o.lastModified !== undefined && o.lastModified.getTime() < bound);
+  await store.deleteMany(stale.map((o) => o.key));
 }

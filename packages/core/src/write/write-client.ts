@@ -22,7 +22,7 @@ import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { instantFileName, type Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { concatBatches, takeRows } from '../arrow/take.js';
-import { claimCommit, latestClaim } from './commit-claims.js';
+import { checkIntents, claimCommit, hasIntent, latestClaim, readIntents } from './commit-claims.js';
 import { encodeNewKeys } from './new-key-fingerprints.js';
 import { commitMetadataJson, type WriteStatInput } from './commit-metadata-json.js';
 import { inflightWorkloadJson } from './workload-profile.js';
@@ -129,6 +129,9 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   const timeline = await ctx.timeline();
   const claimStart = await latestClaim(store);
   const knownCompleted = new Set(timeline.completed().map((i) => i.time));
+  // Commits claimed before this write's start but published after its snapshot, read now.
+  const activeStart = timeline.instants[0]?.time;
+  const intents = readIntents(store, (t) => knownCompleted.has(t) || (activeStart !== undefined && t < activeStart));
 
   const view = await buildFileSystemView(store, timeline, {});
   // Schema: the incoming batch must fit the table's schema, which may evolve by this write.
@@ -362,12 +365,9 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
     for (const [p, ids] of replaced) for (const id of ids) changed.push(fileGroupKey(p, id));
     await checkTimelineConflicts(ctx, knownCompleted, instant, new Set(changed));
     if (appended.size > 0) await checkCompactionConflicts(ctx, instant, appended);
-    await claimCommit(store, claimStart, {
-      instant,
-      action,
-      fileGroups: changed.map((k) => k.replace('\u0000', '/')),
-      newKeys: newRecordKeys(operation, incoming, groups.values()),
-    });
+    const claim = { instant, action, fileGroups: changed.map((k) => k.replace('\u0000', '/')), newKeys: newRecordKeys(operation, incoming, groups.values()) };
+    await checkIntents(claim, intents);
+    await claimCommit(store, claimStart, claim);
 
     const body = commitMetadataJson({
       stats,
@@ -403,7 +403,8 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
       // A lost answer may hide our own failure (the object missing); either way not committed.
       throw published.error ?? new InvalidWriteError(`Instant ${instant} was completed by someone else; retry the write.`);
     }
-    await store.deleteMany([...markers, instantClaimKey(instant), fenceKey(instant)]).catch(() => undefined);
+    // The instant's key stays if it holds an intent: writers started meanwhile may still need it.
+    await store.deleteMany([...markers, ...(hasIntent(claim) ? [] : [instantClaimKey(instant)]), fenceKey(instant)]).catch(() => undefined);
     await heartbeat.stop();
     const sum = (f: (s: WriteStatInput) => number) => stats.reduce((n, s) => n + f(s), 0);
     return {
