@@ -3537,6 +3537,9 @@ function listArchiveFiles(store: ObjectStore, config: TableConfig): Promise<Arch
 /* listPartitions */
 function listPartitions(store: ObjectStore): Promise<PartitionListing[]>;
 
+/* listPartitionsFromMetadataTable */
+function listPartitionsFromMetadataTable(store: ObjectStore, options?: MetadataReadOptions): Promise<PartitionListing[] | undefined>;
+
 /* loadArchivedTimeline */
 function loadArchivedTimeline(store: ObjectStore, config: TableConfig): Promise<ArchivedTimeline>;
 
@@ -3604,6 +3607,9 @@ function parseRollbackMetadata(bytes: Uint8Array, file: string): RollbackMetadat
 
 /* parseTableConfig */
 function parseTableConfig(text: string): TableConfig;
+
+/* partitionListingOf */
+function partitionListingOf(mt: MetadataFilesListing): PartitionListing[];
 
 /* partitionValues */
 function partitionValues(config: TableConfig, partitionPath: string): Map<string, string>;

@@ -315,4 +315,5 @@ export {
   type MetadataFilesListing,
   type MetadataReadOptions,
 } from './metadata-table/files-partition.js';
+export { listPartitionsFromMetadataTable, partitionListingOf } from './metadata-table/metadata-listing.js';
 export { HFileFormatError, CorruptMetadataTableError } from './errors.js';

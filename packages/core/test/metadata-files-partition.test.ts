@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseProperties } from '../src/config/properties.js';
 import { tableConfigFromProperties, TableProps } from '../src/config/table-config.js';
 import { readMetadataFilesPartition, type MetadataFilesListing } from '../src/metadata-table/files-partition.js';
+import { listPartitionsFromMetadataTable } from '../src/metadata-table/metadata-listing.js';
 import { buildFileSystemView, latestFileSlices, type FileSystemView } from '../src/table/fs-view.js';
 import type { PartitionListing } from '../src/table/partition.js';
 import { loadTimeline } from '../src/timeline/timeline.js';
@@ -28,13 +29,6 @@ async function viewOf(store: ObjectStore, listing?: PartitionListing[]): Promise
   return buildFileSystemView(store, timeline, listing ? { listing } : {});
 }
 
-function listingOf(mt: MetadataFilesListing): PartitionListing[] {
-  return mt.partitions.map((p) => ({
-    path: p,
-    files: [...(mt.files.get(p) ?? [])].map(([name, size]) => ({ key: p === '' ? name : `${p}/${name}`, name, size })),
-  }));
-}
-
 function slicesOf(view: FileSystemView): string[] {
   return latestFileSlices(view).map((s) => [s.partitionPath, s.fileId, s.baseFile?.fileName ?? '-', ...s.logFiles.map((l) => l.fileName)].join(' '));
 }
@@ -53,7 +47,9 @@ describe('readMetadataFilesPartition on Spark-written tables', () => {
       const mt = await readMetadataFilesPartition(store);
       expect(mt).toBeDefined();
       const fromFolders = await viewOf(store);
-      const fromMetadata = await viewOf(store, listingOf(mt!));
+      const listing = await listPartitionsFromMetadataTable(store);
+      expect(listing).toBeDefined();
+      const fromMetadata = await viewOf(store, listing);
       expect(mt!.partitions).toEqual([...fromFolders.partitions].sort());
       expect(slicesOf(fromMetadata)).toEqual(slicesOf(fromFolders));
       const parquet = [...mt!.files.values()].some((files) => [...files.keys()].some((f) => f.endsWith('.parquet')));

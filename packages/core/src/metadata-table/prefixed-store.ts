@@ -51,19 +51,19 @@ export class PrefixedReadOnlyStore implements ObjectStore {
     throw new UnsupportedFeatureError(`${this.uri} is opened read-only: lake reads the metadata table but does not write it`);
   }
 
-  put(): Promise<void> {
-    return this.refuse();
+  async put(): Promise<void> {
+    this.refuse();
   }
 
-  putIfAbsent(): Promise<boolean> {
-    return this.refuse();
+  async putIfAbsent(): Promise<boolean> {
+    this.refuse();
   }
 
-  delete(): Promise<void> {
-    return this.refuse();
+  async delete(): Promise<void> {
+    this.refuse();
   }
 
-  deleteMany(): Promise<void> {
-    return this.refuse();
+  async deleteMany(): Promise<void> {
+    this.refuse();
   }
 }
