@@ -2643,6 +2643,11 @@ interface MetadataFilesListing {
 interface MetadataReadOptions {
     /** Read the metadata table as of this instant time (default: its latest). */
     asOf?: string;
+    /**
+     * Only these partitions' files (the partition list is always whole). HFiles are then searched
+     * by key through their block index instead of read whole.
+     */
+    partitions?: readonly string[];
 }
 
 /* MetadataTableEnabledError */

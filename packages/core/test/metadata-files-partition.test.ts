@@ -97,6 +97,17 @@ describe('readMetadataFilesPartition on Spark-written tables', () => {
     });
   }
 
+  for (const zip of withFilesPartition) {
+    it(`${zip}: reading chosen partitions gives their part of the whole listing`, async () => {
+      const store = await storeOf(zip);
+      const whole = (await readMetadataFilesPartition(store))!;
+      const chosen = [whole.partitions.at(-1)!, 'no-such-partition'];
+      const part = (await readMetadataFilesPartition(store, { partitions: chosen }))!;
+      expect(part.partitions).toEqual(whole.partitions);
+      expect([...part.files]).toEqual([[chosen[0], whole.files.get(chosen[0]!)]]);
+    });
+  }
+
   for (const zip of without) {
     it(`${zip}: without a files partition there is no listing to read`, async () => {
       expect(await readMetadataFilesPartition(await storeOf(zip))).toBeUndefined();

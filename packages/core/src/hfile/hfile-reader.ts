@@ -56,7 +56,7 @@ export class HFileReader {
     const path = options.path;
     try {
       const source = sourceOf(input);
-      if (source.size < TRAILER_SIZE) parseTrailer(new Uint8Array(0), source.size);
+      if (source.size < TRAILER_SIZE) throw new HFileFormatError(`the file is ${source.size} bytes, too short for an HFile v3 trailer of ${TRAILER_SIZE} bytes`);
       const trailer = parseTrailer(await source.read(source.size - TRAILER_SIZE, TRAILER_SIZE), source.size);
       const loadOnOpen = await source.read(trailer.loadOnOpenOffset, source.size - TRAILER_SIZE - trailer.loadOnOpenOffset);
       const blockAt = (offset: number, magics: readonly string[]): HFileBlock => {

@@ -36,6 +36,11 @@ export interface MetadataFilesListing {
 export interface MetadataReadOptions {
   /** Read the metadata table as of this instant time (default: its latest). */
   asOf?: string;
+  /**
+   * Only these partitions' files (the partition list is always whole). HFiles are then searched
+   * by key through their block index instead of read whole.
+   */
+  partitions?: readonly string[];
 }
 
 async function readText(store: ObjectStore, key: string): Promise<string | undefined> {
@@ -58,8 +63,17 @@ function metadataTableConfig(text: string): TableConfig {
 }
 
 /** Folds a slice's base file and logs into `merged`, in Hudi's order: base, then log blocks. */
-async function mergeSlice(mt: ObjectStore, slice: FileSlice, isVisible: (t: string) => boolean, asOf: string | undefined, merged: Map<string, FilesRecord>): Promise<void> {
+async function mergeSlice(
+  mt: ObjectStore,
+  slice: FileSlice,
+  isVisible: (t: string) => boolean,
+  asOf: string | undefined,
+  keys: readonly string[] | undefined,
+  merged: Map<string, FilesRecord>,
+): Promise<void> {
+  const wanted = keys && new Set(keys);
   const put = (r: FilesRecord): void => {
+    if (wanted && !wanted.has(r.key)) return;
     const prev = merged.get(r.key);
     merged.set(r.key, prev ? mergeFilesRecords(prev, r) : r);
   };
@@ -69,7 +83,8 @@ async function mergeSlice(mt: ObjectStore, slice: FileSlice, isVisible: (t: stri
     if (!json) throw new CorruptMetadataTableError('the HFile names no Avro schema for its records', { path });
     const schema = metadataSchema(json, path);
     const dec = new TextDecoder();
-    for await (const cell of reader.cells()) put(decodeFilesRecord(dec.decode(cell.row), cell.value, schema, path));
+    const cells = keys ? await reader.get(keys) : reader.cells();
+    for await (const cell of cells) put(decodeFilesRecord(dec.decode(cell.row), cell.value, schema, path));
   };
   if (slice.baseFile) {
     const base = slice.baseFile;
@@ -113,14 +128,17 @@ export async function readMetadataFilesPartition(store: ObjectStore, options: Me
   const listing = [{ path: FILES_PARTITION, files: dir.objects.map((o) => ({ key: o.key, name: o.key.slice(o.key.lastIndexOf('/') + 1), size: o.size })) }];
   const view = await buildFileSystemView(mt, timeline, { asOf: options.asOf, listing });
   const merged = new Map<string, FilesRecord>();
-  for (const slice of latestFileSlices(view)) await mergeSlice(mt, slice, view.isVisible, options.asOf, merged);
+  const toKey = (p: string): string => (p === '' ? NON_PARTITIONED_NAME : p);
+  const keys = options.partitions && [ALL_PARTITIONS_KEY, ...options.partitions.map(toKey)];
+  for (const slice of latestFileSlices(view)) await mergeSlice(mt, slice, view.isVisible, options.asOf, keys, merged);
   const all = merged.get(ALL_PARTITIONS_KEY);
   if (!all) throw new CorruptMetadataTableError(`the files partition has no ${ALL_PARTITIONS_KEY} record`, { path: `${METADATA_TABLE_FOLDER}/${FILES_PARTITION}` });
   const external = (name: string): string => (name === NON_PARTITIONED_NAME ? '' : name);
   const partitions = [...all.files].filter(([, e]) => !e.isDeleted).map(([name]) => external(name)).sort();
   const files = new Map<string, Map<string, number>>();
   for (const p of partitions) {
-    const rec = merged.get(p === '' ? NON_PARTITIONED_NAME : p);
+    if (options.partitions && !options.partitions.includes(p)) continue;
+    const rec = merged.get(toKey(p));
     const live = new Map<string, number>();
     if (rec) for (const [name, e] of rec.files) if (!e.isDeleted) live.set(name, e.size);
     files.set(p, live);
