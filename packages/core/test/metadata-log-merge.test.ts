@@ -6,6 +6,7 @@ import { MemoryStore } from '@lake/storage';
 import { describe, expect, it } from 'vitest';
 
 import { AvroWriter } from '../src/avro/avro-writer.js';
+import { CorruptMetadataTableError, UnsupportedFeatureError } from '../src/errors.js';
 import { BlockType, HeaderKey } from '../src/log/log-format.js';
 import { encodeLogBlock } from '../src/log/log-writer.js';
 import { readMetadataFilesPartition } from '../src/metadata-table/files-partition.js';
@@ -66,18 +67,27 @@ function filesBlock(instant: string, key: string, files: [string, number, boolea
   return encodeLogBlock({ type: BlockType.AVRO_DATA, header, content });
 }
 
+let n = 0;
+async function fixtureStore(): Promise<MemoryStore> {
+  const store = new MemoryStore(`mt-log-merge-${process.pid}-${++n}`);
+  for (const [path, bytes] of loadFixture('sample_table/mor/avro/v9_txns_simple_meta.zip')) await store.put(path, bytes);
+  return store;
+}
+
+/** An instant time after every instant of the metadata table's timeline. */
+async function nextInstant(store: MemoryStore): Promise<string> {
+  const timeline: string[] = [];
+  for await (const o of store.list('.hoodie/metadata/.hoodie/timeline/')) timeline.push(o.key.slice(o.key.lastIndexOf('/') + 1));
+  return String(BigInt(timeline.map((name) => name.slice(0, 17)).sort().at(-1)!) + 1000n);
+}
+
 describe('metadata table log records', () => {
   it('merge into the listing once their delta commit completed', async () => {
-    const store = new MemoryStore(`mt-log-merge-${process.pid}`);
-    for (const [path, bytes] of loadFixture('sample_table/mor/avro/v9_txns_simple_meta.zip')) await store.put(path, bytes);
+    const store = await fixtureStore();
     const before = (await readMetadataFilesPartition(store))!;
     const partition = before.partitions[0]!;
     const [gone] = [...before.files.get(partition)!][0]!;
-    const timeline: string[] = [];
-    for await (const o of store.list('.hoodie/metadata/.hoodie/timeline/')) timeline.push(o.key.slice(o.key.lastIndexOf('/') + 1));
-    // A delta commit after every instant of the metadata table.
-    const newest = timeline.map((n) => n.slice(0, 17)).sort().at(-1)!;
-    const instant = String(BigInt(newest) + 1000n);
+    const instant = await nextInstant(store);
     const added = `00000000-aaaa-bbbb-cccc-000000000000-0_0-1-1_${instant}.parquet`;
     await store.put(`.hoodie/metadata/files/.files-0000-0_${instant}.log.1_0-1-1`, filesBlock(instant, partition, [[gone, 0, true], [added, 4242, false]]));
     await store.put(`.hoodie/metadata/.hoodie/timeline/${instant}.deltacommit.requested`, new Uint8Array());
@@ -94,5 +104,20 @@ describe('metadata table log records', () => {
     expect(after.files.get(partition)).toEqual(want);
     for (const p of before.partitions.filter((q) => q !== partition)) expect(after.files.get(p)).toEqual(before.files.get(p));
     expect(after.latestInstant).toBe(instant);
+  });
+
+  it('refuses Parquet log blocks of a completed delta commit with UNSUPPORTED_FEATURE', async () => {
+    const store = await fixtureStore();
+    const instant = await nextInstant(store);
+    const header = new Map([[HeaderKey.INSTANT_TIME, instant]]);
+    await store.put(`.hoodie/metadata/files/.files-0000-0_${instant}.log.1_0-1-1`, encodeLogBlock({ type: BlockType.PARQUET_DATA, header, content: new Uint8Array(8) }));
+    await store.put(`.hoodie/metadata/.hoodie/timeline/${instant}_${String(BigInt(instant) + 500n)}.deltacommit`, new Uint8Array());
+    await expect(readMetadataFilesPartition(store)).rejects.toBeInstanceOf(UnsupportedFeatureError);
+  });
+
+  it('reports a metadata table named by the table but missing as CORRUPT_METADATA_TABLE', async () => {
+    const store = await fixtureStore();
+    await store.delete('.hoodie/metadata/.hoodie/hoodie.properties');
+    await expect(readMetadataFilesPartition(store)).rejects.toBeInstanceOf(CorruptMetadataTableError);
   });
 });
