@@ -311,6 +311,15 @@ class CorruptLogBlockError extends LakeError {
     }[], remedy: string);
 }
 
+/* CorruptMetadataTableError */
+class CorruptMetadataTableError extends LakeError {
+    readonly path?: string;
+    constructor(message: string, options?: {
+        cause?: unknown;
+        path?: string;
+    });
+}
+
 /* CorruptTableConfigError */
 class CorruptTableConfigError extends LakeError {
     readonly file: string;
@@ -476,6 +485,17 @@ interface FileSlice {
     baseFile?: BaseFile;
     /** In Hudi's merge order. */
     logFiles: LogFile[];
+}
+
+/* HFileFormatError */
+class HFileFormatError extends LakeError {
+    readonly path?: string;
+    /** What was wrong, without the path and the advice. */
+    readonly detail: string;
+    constructor(message: string, options?: {
+        cause?: unknown;
+        path?: string;
+    });
 }
 
 /* HudiTable */
@@ -722,7 +742,7 @@ class KeyGeneratorConfigError extends LakeError {
 type KeyGeneratorType = 'SIMPLE' | 'COMPLEX' | 'NON_PARTITION' | 'TIMESTAMP' | 'CUSTOM';
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE"];
 
 /* LakeError */
 class LakeError extends Error {
@@ -1762,6 +1782,15 @@ class CorruptLogBlockError extends LakeError {
     }[], remedy: string);
 }
 
+/* CorruptMetadataTableError */
+class CorruptMetadataTableError extends LakeError {
+    readonly path?: string;
+    constructor(message: string, options?: {
+        cause?: unknown;
+        path?: string;
+    });
+}
+
 /* CorruptRegion */
 interface CorruptRegion {
     offset: number;
@@ -1960,6 +1989,20 @@ interface FileGroup {
     slices: FileSlice[];
 }
 
+/* FileInfoKey */
+const FileInfoKey: {
+    readonly LAST_KEY: "hfile.LASTKEY";
+    readonly MAX_TAGS_LEN: "hfile.MAX_TAGS_LEN";
+    readonly KEY_VALUE_VERSION: "KEY_VALUE_VERSION";
+    readonly MAX_MEMSTORE_TS: "MAX_MEMSTORE_TS_KEY";
+    /** Hudi: the Avro schema of the values. */
+    readonly SCHEMA: "schema";
+    /** Hudi: the smallest and largest record keys. */
+    readonly MIN_RECORD_KEY: "minRecordKey";
+    readonly MAX_RECORD_KEY: "maxRecordKey";
+    readonly BLOOM_FILTER_TYPE: "bloomFilterTypeCode";
+};
+
 /* FileSizing */
 interface FileSizing {
     /** `hoodie.parquet.max.file.size`: target upper bound of a base file, in bytes. */
@@ -2012,6 +2055,92 @@ interface GeneratedKeys {
 
 /* HEARTBEAT_EXPIRY_MS */
 const HEARTBEAT_EXPIRY_MS = 120000;
+
+/* HFileCell */
+interface HFileCell {
+    /** The row key; for Hudi, the record key's UTF-8 bytes. */
+    row: Uint8Array;
+    family: Uint8Array;
+    qualifier: Uint8Array;
+    timestamp: bigint;
+    /** HBase cell type (4 = Put). */
+    type: number;
+    value: Uint8Array;
+}
+
+/* HFileFormatError */
+class HFileFormatError extends LakeError {
+    readonly path?: string;
+    /** What was wrong, without the path and the advice. */
+    readonly detail: string;
+    constructor(message: string, options?: {
+        cause?: unknown;
+        path?: string;
+    });
+}
+
+/* HFileReader */
+class HFileReader {
+    private readonly source;
+    readonly path: string | undefined;
+    readonly trailer: HFileTrailer;
+    /** The root level of the data index. */
+    private readonly rootIndex;
+    private readonly metaIndex;
+    readonly fileInfo: ReadonlyMap<string, Uint8Array>;
+    private readonly layout;
+    private readonly indexCache;
+    private constructor();
+    /** Opens an HFile from its bytes or from a source that serves range reads. */
+    static open(input: ByteSource | Uint8Array, options?: OpenHFileOptions): Promise<HFileReader>;
+    /** Number of cells, as the trailer counts them. */
+    get entryCount(): number;
+    /** A file info value as UTF-8 text, if present. */
+    fileInfoText(key: string): string | undefined;
+    /** The smallest and largest record keys Hudi noted in the file info, if it did. */
+    keyRange(): {
+        min: string;
+        max: string;
+    } | undefined;
+    /** Names of the meta blocks (Hudi's bloom filter, when written, is one). */
+    metaBlockNames(): string[];
+    /** The payload of a meta block, or undefined when the file has none of that name. */
+    metaBlock(name: string): Promise<Uint8Array | undefined>;
+    /** Every cell in file (key) order, one data block in memory at a time. */
+    cells(): AsyncIterable<HFileCell>;
+    /**
+     * The cells whose row equals one of `keys`, in key order. Reads only the data blocks the index
+     * says may hold a key (a key whose cells cross into the next block reads that one too).
+     */
+    get(keys: Iterable<string | Uint8Array>): Promise<HFileCell[]>;
+    private leafEntry;
+    /** Walks from the root to a data block, choosing a child at each level with `choose`. */
+    private descend;
+    /** Moves `path` to the next data block; false at the end of the file. */
+    private advance;
+    private indexBlock;
+    private dataBlockCells;
+    private readBlock;
+}
+
+/* HFileTrailer */
+interface HFileTrailer {
+    majorVersion: number;
+    minorVersion: number;
+    fileInfoOffset: number;
+    loadOnOpenOffset: number;
+    uncompressedDataIndexSize: number;
+    totalUncompressedBytes: number;
+    dataIndexCount: number;
+    metaIndexCount: number;
+    entryCount: number;
+    /** 1: the root index points at data blocks; more: at intermediate or leaf index blocks. */
+    dataIndexLevels: number;
+    firstDataBlockOffset: number;
+    lastDataBlockOffset: number;
+    comparatorClassName: string;
+    codec: number;
+}
 
 /* HOODIE_META_FIELDS */
 const HOODIE_META_FIELDS: readonly string[];
@@ -2377,7 +2506,7 @@ type KeyValue = {
 };
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE"];
 
 /* LOG_FORMAT_VERSION */
 const LOG_FORMAT_VERSION = 1;
@@ -2491,11 +2620,35 @@ const META: {
     readonly fileName: "_hoodie_file_name";
 };
 
+/* METADATA_TABLE_FOLDER */
+const METADATA_TABLE_FOLDER = ".hoodie/metadata";
+
 /* META_FIELD_NAMES */
 const META_FIELD_NAMES: readonly string[];
 
 /* MIN_RECORD_KEY_FOOTER_KEY */
 const MIN_RECORD_KEY_FOOTER_KEY = "hoodie_min_record_key";
+
+/* MetadataFilesListing */
+interface MetadataFilesListing {
+    /** The data table's partition paths ('' for a non-partitioned table), sorted. */
+    partitions: string[];
+    /** Per partition, its live files (name -> size in bytes). */
+    files: Map<string, Map<string, number>>;
+    /** The latest completed instant of the metadata table the listing reflects. */
+    latestInstant: string | undefined;
+}
+
+/* MetadataReadOptions */
+interface MetadataReadOptions {
+    /** Read the metadata table as of this instant time (default: its latest). */
+    asOf?: string;
+    /**
+     * Only these partitions' files (the partition list is always whole). HFiles are then searched
+     * by key through their block index instead of read whole.
+     */
+    partitions?: readonly string[];
+}
 
 /* MetadataTableEnabledError */
 class MetadataTableEnabledError extends LakeError {
@@ -2544,6 +2697,12 @@ class NullRecordKeyError extends LakeError {
     readonly field: string;
     readonly row: number;
     constructor(field: string, row: number, empty?: boolean);
+}
+
+/* OpenHFileOptions */
+interface OpenHFileOptions {
+    /** Named in error messages. */
+    path?: string;
 }
 
 /* PARTITION_METADATA_PREFIX */
@@ -3383,6 +3542,9 @@ function listArchiveFiles(store: ObjectStore, config: TableConfig): Promise<Arch
 /* listPartitions */
 function listPartitions(store: ObjectStore): Promise<PartitionListing[]>;
 
+/* listPartitionsFromMetadataTable */
+function listPartitionsFromMetadataTable(store: ObjectStore, options?: MetadataReadOptions): Promise<PartitionListing[] | undefined>;
+
 /* loadArchivedTimeline */
 function loadArchivedTimeline(store: ObjectStore, config: TableConfig): Promise<ArchivedTimeline>;
 
@@ -3406,6 +3568,9 @@ function newTableProperties(options: NewTableOptions): Map<string, string>;
 
 /* nullableBranch */
 function nullableBranch(type: AvroType): AvroType | undefined;
+
+/* openHFile */
+function openHFile(input: ByteSource | Uint8Array, options?: OpenHFileOptions): Promise<HFileReader>;
 
 /* openTable */
 function openTable(source: string | ObjectStore, options?: {
@@ -3448,6 +3613,9 @@ function parseRollbackMetadata(bytes: Uint8Array, file: string): RollbackMetadat
 /* parseTableConfig */
 function parseTableConfig(text: string): TableConfig;
 
+/* partitionListingOf */
+function partitionListingOf(mt: MetadataFilesListing): PartitionListing[];
+
 /* partitionValues */
 function partitionValues(config: TableConfig, partitionPath: string): Map<string, string>;
 
@@ -3486,6 +3654,9 @@ function readFooterKeyRange(meta: FooterMetadata): {
 
 /* readLogBlocks */
 function readLogBlocks(bytes: Uint8Array): LogScan;
+
+/* readMetadataFilesPartition */
+function readMetadataFilesPartition(store: ObjectStore, options?: MetadataReadOptions): Promise<MetadataFilesListing | undefined>;
 
 /* reconcileSchemas */
 function reconcileSchemas(table: Schema, incoming: Schema, options?: SchemaReconcileOptions): SchemaReconciliation;
@@ -3527,6 +3698,9 @@ function rollbackWrite(table: TableContext, time: string, options?: {
     force?: boolean;
     heartbeatExpiryMs?: number;
 }): Promise<RollbackResult>;
+
+/* rowString */
+function rowString(cell: HFileCell): string;
 
 /* rowsToJson */
 function rowsToJson(source: RecordBatch | Table): Generator<{

@@ -48,6 +48,8 @@ export const LAKE_ERROR_CODES = [
   'PATH_OUTSIDE_TABLE',
   'INVALID_ARCHIVE_CONFIG',
   'BUCKET_LAYOUT',
+  'HFILE_FORMAT',
+  'CORRUPT_METADATA_TABLE',
 ] as const;
 
 export type LakeErrorCode = (typeof LAKE_ERROR_CODES)[number];

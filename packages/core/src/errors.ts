@@ -386,3 +386,33 @@ export class BucketLayoutError extends LakeError {
     this.fileId = fileId;
   }
 }
+
+/** An HFile (a metadata table base file, or the content of an HFile log block) is malformed or truncated. */
+export class HFileFormatError extends LakeError {
+  readonly path?: string;
+  /** What was wrong, without the path and the advice. */
+  readonly detail: string;
+  constructor(message: string, options?: { cause?: unknown; path?: string }) {
+    super(
+      'HFILE_FORMAT',
+      `${options?.path ? `${options.path}: ` : ''}${message}. The HFile is damaged or was not written by Hudi; ` +
+        'rebuild the metadata table with Hudi (or disable it and list files instead).',
+      options,
+    );
+    this.path = options?.path;
+    this.detail = message;
+  }
+}
+
+/** The metadata table's records contradict its format (a missing or malformed `files` partition record). */
+export class CorruptMetadataTableError extends LakeError {
+  readonly path?: string;
+  constructor(message: string, options?: { cause?: unknown; path?: string }) {
+    super(
+      'CORRUPT_METADATA_TABLE',
+      `${options?.path ? `${options.path}: ` : ''}${message}. Rebuild the metadata table with Hudi, or read the table by listing its files.`,
+      options,
+    );
+    this.path = options?.path;
+  }
+}

@@ -303,3 +303,17 @@ export {
   type ArchivedInstant,
   type ArchiveFile,
 } from './timeline/archived-timeline.js';
+
+// HFiles and the metadata table's files partition (read only)
+export { HFileReader, openHFile, type OpenHFileOptions } from './hfile/hfile-reader.js';
+export { rowString, type HFileCell } from './hfile/cell.js';
+export type { HFileTrailer } from './hfile/trailer.js';
+export { FileInfoKey } from './hfile/file-info.js';
+export {
+  readMetadataFilesPartition,
+  METADATA_TABLE_FOLDER,
+  type MetadataFilesListing,
+  type MetadataReadOptions,
+} from './metadata-table/files-partition.js';
+export { listPartitionsFromMetadataTable, partitionListingOf } from './metadata-table/metadata-listing.js';
+export { HFileFormatError, CorruptMetadataTableError } from './errors.js';

@@ -1,0 +1,147 @@
+// Reads the `files` partition of a table's metadata table (`.hoodie/metadata/`, itself a
+// MERGE_ON_READ Hudi table with HFile base files): the data table's partitions and, per
+// partition, its live files and their sizes — the listing Spark and other Hudi engines use
+// instead of listing folders. Only metadata-table instants completed on its own timeline count.
+
+import { type ObjectStore, NotFoundError } from '@lake/storage';
+import { byteSourceFromStore } from '@lake/parquet';
+
+import { parseProperties } from '../config/properties.js';
+import { tableConfigFromProperties, TableProps, type TableConfig } from '../config/table-config.js';
+import { CorruptMetadataTableError, UnsupportedFeatureError } from '../errors.js';
+import type { FileSlice } from '../file-group/file-slice.js';
+import { FileInfoKey } from '../hfile/file-info.js';
+import { openHFile } from '../hfile/hfile-reader.js';
+import { decodeAvroDataBlock, decodeDeleteBlock } from '../log/data-block.js';
+import { BlockType, HeaderKey } from '../log/log-format.js';
+import { scanLogFiles } from '../log/log-scanner.js';
+import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
+import { loadTimeline } from '../timeline/timeline.js';
+import { ALL_PARTITIONS_KEY, NON_PARTITIONED_NAME, decodeFilesRecord, filesRecordOf, mergeFilesRecords, metadataSchema, type FilesRecord } from './files-record.js';
+import { PrefixedReadOnlyStore } from './prefixed-store.js';
+
+/** Where the metadata table lives, relative to the data table's root. */
+export const METADATA_TABLE_FOLDER = '.hoodie/metadata';
+export const FILES_PARTITION = 'files';
+
+export interface MetadataFilesListing {
+  /** The data table's partition paths ('' for a non-partitioned table), sorted. */
+  partitions: string[];
+  /** Per partition, its live files (name -> size in bytes). */
+  files: Map<string, Map<string, number>>;
+  /** The latest completed instant of the metadata table the listing reflects. */
+  latestInstant: string | undefined;
+}
+
+export interface MetadataReadOptions {
+  /** Read the metadata table as of this instant time (default: its latest). */
+  asOf?: string;
+  /**
+   * Only these partitions' files (the partition list is always whole). HFiles are then searched
+   * by key through their block index instead of read whole.
+   */
+  partitions?: readonly string[];
+}
+
+async function readText(store: ObjectStore, key: string): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await store.get(key));
+  } catch (e) {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The metadata table's config. Table version 9 lays out files and the timeline as version 8
+ * does, so it is read as 8; what differs between them concerns only data-table features.
+ */
+function metadataTableConfig(text: string): TableConfig {
+  const props = parseProperties(text);
+  if (props.get(TableProps.version)?.trim() === '9') props.set(TableProps.version, '8');
+  return tableConfigFromProperties(props);
+}
+
+/** Folds a slice's base file and logs into `merged`, in Hudi's order: base, then log blocks. */
+async function mergeSlice(
+  mt: ObjectStore,
+  slice: FileSlice,
+  isVisible: (t: string) => boolean,
+  asOf: string | undefined,
+  keys: readonly string[] | undefined,
+  merged: Map<string, FilesRecord>,
+): Promise<void> {
+  const wanted = keys && new Set(keys);
+  const put = (r: FilesRecord): void => {
+    if (wanted && !wanted.has(r.key)) return;
+    const prev = merged.get(r.key);
+    merged.set(r.key, prev ? mergeFilesRecords(prev, r) : r);
+  };
+  const readHFile = async (source: Parameters<typeof openHFile>[0], path: string, schemaJson: string | undefined): Promise<void> => {
+    const reader = await openHFile(source, { path });
+    const json = schemaJson ?? reader.fileInfoText(FileInfoKey.SCHEMA);
+    if (!json) throw new CorruptMetadataTableError('the HFile names no Avro schema for its records', { path });
+    const schema = metadataSchema(json, path);
+    const dec = new TextDecoder();
+    const cells = keys ? await reader.get(keys) : reader.cells();
+    for await (const cell of cells) put(decodeFilesRecord(dec.decode(cell.row), cell.value, schema, path));
+  };
+  if (slice.baseFile) {
+    const base = slice.baseFile;
+    await readHFile(await byteSourceFromStore(mt, base.path, base.size), base.path, undefined);
+  }
+  const scan = await scanLogFiles(mt, slice.logFiles, isVisible, asOf);
+  for (const { block, logFile } of scan.blocks) {
+    const path = logFile.path;
+    if (block.type === BlockType.HFILE_DATA) {
+      await readHFile(block.content, `${path}@${block.offset}`, block.header.get(HeaderKey.SCHEMA));
+    } else if (block.type === BlockType.AVRO_DATA) {
+      for (const rec of decodeAvroDataBlock(block, path).records) {
+        if (typeof rec.key !== 'string') throw new CorruptMetadataTableError('a record of an Avro log block has no key', { path });
+        put(filesRecordOf(rec.key, rec, path));
+      }
+    } else if (block.type === BlockType.DELETE) {
+      for (const d of decodeDeleteBlock(block, path)) merged.delete(d.recordKey);
+    } else if (block.type === BlockType.PARQUET_DATA) {
+      throw new UnsupportedFeatureError(`${path}: Parquet log blocks in the metadata table's files partition are not read; list the table's files instead`);
+    }
+  }
+}
+
+/**
+ * Reads the data table's file listing from its metadata table. Resolves to undefined when the
+ * table has no metadata table with a `files` partition (Hudi's `hoodie.table.metadata.partitions`
+ * does not name it), so the caller lists folders instead.
+ */
+export async function readMetadataFilesPartition(store: ObjectStore, options: MetadataReadOptions = {}): Promise<MetadataFilesListing | undefined> {
+  const dataProps = await readText(store, '.hoodie/hoodie.properties');
+  if (dataProps === undefined) return undefined;
+  const enabled = (parseProperties(dataProps).get(TableProps.metadataPartitions) ?? '').split(',').map((s) => s.trim());
+  if (!enabled.includes(FILES_PARTITION)) return undefined;
+  const mt = new PrefixedReadOnlyStore(store, METADATA_TABLE_FOLDER);
+  const mtProps = await readText(mt, '.hoodie/hoodie.properties');
+  if (mtProps === undefined) {
+    throw new CorruptMetadataTableError(`the table names a files partition in ${TableProps.metadataPartitions} but ${METADATA_TABLE_FOLDER}/.hoodie/hoodie.properties is missing`);
+  }
+  const timeline = await loadTimeline(mt, metadataTableConfig(mtProps));
+  const dir = await mt.listDirectory(`${FILES_PARTITION}/`);
+  const listing = [{ path: FILES_PARTITION, files: dir.objects.map((o) => ({ key: o.key, name: o.key.slice(o.key.lastIndexOf('/') + 1), size: o.size })) }];
+  const view = await buildFileSystemView(mt, timeline, { asOf: options.asOf, listing });
+  const merged = new Map<string, FilesRecord>();
+  const toKey = (p: string): string => (p === '' ? NON_PARTITIONED_NAME : p);
+  const keys = options.partitions && [ALL_PARTITIONS_KEY, ...options.partitions.map(toKey)];
+  for (const slice of latestFileSlices(view)) await mergeSlice(mt, slice, view.isVisible, options.asOf, keys, merged);
+  const all = merged.get(ALL_PARTITIONS_KEY);
+  if (!all) throw new CorruptMetadataTableError(`the files partition has no ${ALL_PARTITIONS_KEY} record`, { path: `${METADATA_TABLE_FOLDER}/${FILES_PARTITION}` });
+  const external = (name: string): string => (name === NON_PARTITIONED_NAME ? '' : name);
+  const partitions = [...all.files].filter(([, e]) => !e.isDeleted).map(([name]) => external(name)).sort();
+  const files = new Map<string, Map<string, number>>();
+  for (const p of partitions) {
+    if (options.partitions && !options.partitions.includes(p)) continue;
+    const rec = merged.get(toKey(p));
+    const live = new Map<string, number>();
+    if (rec) for (const [name, e] of rec.files) if (!e.isDeleted) live.set(name, e.size);
+    files.set(p, live);
+  }
+  return { partitions, files, latestInstant: timeline.latestCompletedWrite(options.asOf)?.time };
+}
