@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { HudiTable } from '@lake/core';
 import {
   arrowSchemaToAvro,
   createBloomFilter,
@@ -18,8 +19,7 @@ import {
   readLogBlocks,
   BlockType,
   type AvroJsonRecord,
-  type HudiTable,
-} from '@lake/core';
+} from '@lake/core/format';
 import { readParquet, writeParquet } from '@lake/parquet';
 import { Bench } from 'tinybench';
 

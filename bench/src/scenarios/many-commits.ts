@@ -2,7 +2,8 @@
 // store requests by kind. Opened at two commit counts of the same table: "bounded" means the
 // requests do not grow with the number of commits.
 
-import { clearCommitMetadataCache, openTable } from '@lake/core';
+import { openTable } from '@lake/core';
+import { clearCommitMetadataCache } from '@lake/core/format';
 import { LocalStore } from '@lake/storage';
 import type { BenchConfig } from '../config.js';
 import { eventTable } from '../data.js';

@@ -54,7 +54,7 @@ export function buildProgram(io: CliIO): Command {
       [],
     )
     .option('--bloom-filter-fpp <p>', 'false-positive probability of those filters (default 0.01)', probability)
-    .option('--bloom-filter-ndv <n>', 'distinct values per row group the filters are sized for (default: the row group\'s row count)', positiveInt)
+    .option('--bloom-filter-ndv <n>', 'distinct values per row group the filters are sized for (default: estimated from each row group\'s values)', positiveInt)
     .addOption(
       new Option('--index <kind>', 'how writes find stored records: bloom (footers and key columns) or bucket (Hudi simple bucket index: keys hash to --buckets file groups per partition, nothing is read)')
         .choices(['bloom', 'bucket'])

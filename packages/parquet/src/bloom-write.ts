@@ -9,7 +9,8 @@ import { ParquetError } from './errors.js';
 import { trailerLength } from './footer.js';
 import { footerWithoutKeyValuesFromBytes } from './footer-prefix.js';
 import { arrowColumnHashes } from './bloom-values.js';
-import { bloomBitset, bloomFilterBytes, bloomInsertHalves, DEFAULT_BLOOM_FPP, newBloom } from './split-block-bloom.js';
+import { bloomBitset, DEFAULT_BLOOM_FPP } from './split-block-bloom.js';
+import { buildRowGroupBloom, estimateDistinct } from './bloom-build.js';
 import { encodeBloomHeader } from './bloom-header.js';
 import {
   COPY,
@@ -33,7 +34,7 @@ import {
 export interface BloomFilterColumn {
   /** Top-level column name. */
   column: string;
-  /** Expected distinct values per row group (default: the row group's row count). */
+  /** Expected distinct values per row group (default: estimated from the row group's values). */
   ndv?: number;
   /** False-positive probability (default 0.01). */
   fpp?: number;
@@ -62,11 +63,11 @@ export function addBloomFilters(file: Uint8Array, table: Table, columns: readonl
     const { halves, valid } = arrowColumnHashes(vector, leaf);
     let row = 0;
     for (const rg of meta.rowGroups) {
-      const filter = newBloom(bloomFilterBytes(spec.ndv ?? rg.numRows, spec.fpp ?? DEFAULT_BLOOM_FPP));
-      for (let i = row; i < row + rg.numRows; i++) {
-        if (valid[i]) bloomInsertHalves(filter, halves[2 * i + 1], halves[2 * i]);
-      }
-      row += rg.numRows;
+      const end = row + rg.numRows;
+      // sized for the values the row group holds, not its rows: repeated values cost nothing
+      const ndv = spec.ndv ?? estimateDistinct(halves, valid, row, end);
+      const filter = buildRowGroupBloom(halves, valid, row, end, ndv, spec.fpp ?? DEFAULT_BLOOM_FPP);
+      row = end;
       const bitset = bloomBitset(filter);
       const header = encodeBloomHeader(bitset.length);
       const bytes = new Uint8Array(header.length + bitset.length);

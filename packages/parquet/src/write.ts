@@ -9,13 +9,18 @@ import { annotateFixedDecimals } from './decimal-footer.js';
 import { toFixedDecimals } from './fixed-decimals.js';
 import { COMPRESSIONS, encode, type Compression } from './wasm-codec.js';
 import { addBloomFilters, type BloomFilterColumn } from './bloom-write.js';
+import { bloomRowGroupRows } from './bloom-build.js';
 
 export type { Compression };
 
 export interface WriteOptions {
   /** Page compression codec (default zstd). */
   compression?: Compression;
-  /** Maximum rows per row group (the writer's default is 1,048,576). */
+  /**
+   * Maximum rows per row group. Default: 1,048,576, except in a file with bloom filters, which is
+   * cut into up to 8 even row groups of 4,096 to 131,072 rows so a filter's "maybe" reads a part
+   * of the column, not all of it.
+   */
   rowGroupSize?: number;
   /** Footer key-value metadata. */
   metadata?: Record<string, string>;
@@ -33,7 +38,10 @@ export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Arr
       `Unknown compression "${String(compression)}". Use one of: ${Object.keys(COMPRESSIONS).join(', ')}.`,
     );
   }
-  const { rowGroupSize, metadata } = options;
+  const { metadata } = options;
+  const bloom = options.bloomFilters ?? [];
+  const withBloom = bloom.length > 0;
+  const rowGroupSize = options.rowGroupSize ?? (withBloom ? bloomRowGroupRows(table.numRows) : undefined);
   if (rowGroupSize !== undefined && (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1)) {
     throw new ParquetError('PARQUET_INVALID_ARGUMENT', `rowGroupSize must be a positive integer number of rows, got ${String(rowGroupSize)}.`);
   }
@@ -57,7 +65,7 @@ export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Arr
     ...(decimals.leaves.length > 0 ? { withoutStatistics: decimals.leaves.map((l) => l.path.join('.')) } : {}),
   });
   const file = decimals.leaves.length > 0 ? annotateFixedDecimals(bytes, decimals.leaves, table) : bytes;
-  return options.bloomFilters && options.bloomFilters.length > 0 ? addBloomFilters(file, table, options.bloomFilters) : file;
+  return withBloom ? addBloomFilters(file, table, bloom) : file;
 }
 
 function validateBloomColumns(columns: readonly BloomFilterColumn[] | undefined): void {

@@ -3,7 +3,7 @@
 // every block lake does not decode as rows, corrupt stretches included.
 
 import { NotFoundError, type ObjectStore } from '@lake/storage';
-import { byteSourceFromStore, openParquet } from '@lake/parquet';
+import { bloomProbe, byteSourceFromStore, openParquet } from '@lake/parquet';
 import type { Table } from 'apache-arrow';
 
 import { LogFormatError } from '../errors.js';
@@ -15,7 +15,7 @@ import { readLogBlocks, type LogBlock } from '../log/log-reader.js';
 import { META } from '../schema/table-schema.js';
 import { listPartitions } from '../table/partition.js';
 import type { ValueMatcher } from './erasure-match.js';
-import { searchBaseFile, type SearchLog } from './erasure-search.js';
+import { probeValues, searchBaseFile, type SearchLog } from './erasure-search.js';
 
 export interface FileScan {
   /** Statistics ruled the file out (or it is gone, or not a data file). */
@@ -35,6 +35,11 @@ export interface ScanOptions {
   keys: boolean;
   /** Where a search of base files by column logs what it read and skipped. */
   log?: SearchLog;
+  /**
+   * A scan that looks into keys: the erased values themselves, to ask the column's bloom filters
+   * which row groups cannot hold them (their column is then not read; their keys still are).
+   */
+  bloomValues?: readonly (string | number | bigint)[];
 }
 
 function rowsOf(t: Table, o: ScanOptions, out: FileScan): void {
@@ -62,18 +67,43 @@ async function scanBaseFile(store: ObjectStore, path: string, o: ScanOptions): P
   const out: FileScan = { skipped: true, keys: [], otherHits: 0 };
   let reader;
   try {
-    reader = await openParquet(await byteSourceFromStore(store, path), { name: path });
+    reader = await openParquet(await byteSourceFromStore(store, path), { name: path, skipKeyValueMetadata: true });
   } catch (e) {
     if (e instanceof NotFoundError) return out;
     throw e;
   }
-  const names = new Set(reader.metadata.columns.map((c) => c.name));
-  const hasColumn = names.has(o.column);
-  const readKeys = o.keys && names.has(META.recordKey);
-  if (!hasColumn && !readKeys) return out;
-  const cols = [o.column, META.recordKey].filter((c) => names.has(c));
-  rowsOf(await reader.read({ columns: cols }), o, out);
-  out.skipped = false;
+  const meta = reader.metadata;
+  const leaf = meta.columns.find((c) => c.path.length === 1 && c.name === o.column);
+  const readKeys = meta.columns.some((c) => c.name === META.recordKey);
+  if (o.log) {
+    o.log.filesOpened++;
+    o.log.footerBytesRead += reader.stats.bytesRead;
+  }
+  if (leaf || readKeys) {
+    // Row groups whose filter rules every value out: lake wrote the filter from the very rows, and
+    // a filter has no false negatives, so their column cannot hold a value. A filter on the column
+    // says nothing about record keys, which are read everywhere.
+    let noValue: number[] = [];
+    if (leaf && o.bloomValues && o.bloomValues.length > 0) {
+      const filters = await reader.bloomFilters(o.column);
+      if (filters) {
+        if (o.log) o.log.filterBytesRead = (o.log.filterBytesRead ?? 0) + filters.bytesRead;
+        const maybe = bloomProbe(filters, probeValues(o.bloomValues, leaf));
+        noValue = meta.rowGroups.map((g) => g.index).filter((rg) => !maybe(rg));
+      }
+    }
+    const withColumn = meta.rowGroups.map((g) => g.index).filter((rg) => !noValue.includes(rg));
+    if (leaf && withColumn.length > 0) rowsOf(await reader.read({ columns: readKeys ? [o.column, META.recordKey] : [o.column], rowGroups: withColumn }), o, out);
+    if (readKeys && noValue.length > 0) rowsOf(await reader.read({ columns: [META.recordKey], rowGroups: noValue }), o, out);
+    if (!leaf && readKeys) rowsOf(await reader.read({ columns: [META.recordKey] }), o, out);
+    out.skipped = false;
+    if (o.log) {
+      o.log.rowGroupsRead += leaf ? withColumn.length : 0;
+      o.log.rowGroupsSkippedByBloomFilter += noValue.length;
+      if (noValue.length > 0) o.log.skipped.push({ file: path, rowGroups: noValue, reason: 'bloom-filter' });
+    }
+  }
+  if (o.log) o.log.bytesRead += reader.stats.bytesRead;
   return out;
 }
 

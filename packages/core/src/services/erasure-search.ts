@@ -11,6 +11,7 @@ import {
   columnStatistics,
   openParquet,
   type ParquetColumn,
+  type ParquetFileReader,
   type StatValue,
 } from '@lake/parquet';
 
@@ -36,12 +37,14 @@ export interface SearchLog {
   bytesRead: number;
   /** Of those, the footers' (a Hudi base file's footer carries its record-key bloom filter). */
   footerBytesRead: number;
+  /** Of those, the column's bloom filters' (absent in records before it was counted). */
+  filterBytesRead?: number;
   /** Per file, the row groups skipped (files skipped whole are listed with all their row groups). */
   skipped: RowGroupSkip[];
 }
 
 export function newSearchLog(): SearchLog {
-  return { filesOpened: 0, rowGroupsRead: 0, rowGroupsSkippedByStatistics: 0, rowGroupsSkippedByBloomFilter: 0, bytesRead: 0, footerBytesRead: 0, skipped: [] };
+  return { filesOpened: 0, rowGroupsRead: 0, rowGroupsSkippedByStatistics: 0, rowGroupsSkippedByBloomFilter: 0, bytesRead: 0, footerBytesRead: 0, filterBytesRead: 0, skipped: [] };
 }
 
 export interface BaseFileSearch {
@@ -146,6 +149,7 @@ export async function searchBaseFile(
   if (options.bloomFilters && options.values.length > 0 && candidates.length > 0) {
     const filters = await reader.bloomFilters(column);
     if (filters) {
+      if (log) log.filterBytesRead = (log.filterBytesRead ?? 0) + filters.bytesRead;
       const maybe = bloomProbe(filters, probeValues(options.values, leaf));
       candidates = candidates.filter((rg) => {
         const keep = maybe(rg);
@@ -154,13 +158,7 @@ export async function searchBaseFile(
       });
     }
   }
-  if (candidates.length > 0) {
-    const cols = meta.columns.some((c) => c.name === META.recordKey) ? [column, META.recordKey] : [column];
-    const table = await reader.read({ columns: cols, rowGroups: candidates });
-    const col = table.getChild(column);
-    const keyCol = table.getChild(META.recordKey);
-    for (let i = 0; i < table.numRows; i++) if (wanted(col?.get(i))) keys.push(String(keyCol?.get(i) ?? ''));
-  }
+  if (candidates.length > 0) keys.push(...(await matchingKeys(reader, column, candidates, wanted)));
   if (log) {
     log.bytesRead += reader.stats.bytesRead;
     log.rowGroupsRead += candidates.length;
@@ -170,6 +168,41 @@ export async function searchBaseFile(
     if (byBloom.length > 0) log.skipped.push({ file: path, rowGroups: byBloom, reason: 'bloom-filter' });
   }
   return { skipped: candidates.length === 0, keys };
+}
+
+/**
+ * Record keys of the rows of row groups `candidates` whose column holds a wanted value. The
+ * column is read first, and the record keys only of the row groups where a row matched: a
+ * filter's false "maybe" then costs the column chunk alone, and a hit the keys of its row group.
+ */
+async function matchingKeys(reader: ParquetFileReader, column: string, candidates: number[], wanted: (v: unknown) => boolean): Promise<string[]> {
+  const groups = [...candidates].sort((a, b) => a - b);
+  const col = (await reader.read({ columns: [column], rowGroups: groups })).getChild(column);
+  // rows (within their row group) that match, by row group
+  const hits = new Map<number, number[]>();
+  let row = 0;
+  for (const rg of groups) {
+    const n = reader.metadata.rowGroups[rg].numRows;
+    for (let i = 0; i < n; i++) {
+      if (!wanted(col?.get(row + i))) continue;
+      const list = hits.get(rg) ?? [];
+      list.push(i);
+      hits.set(rg, list);
+    }
+    row += n;
+  }
+  if (hits.size === 0) return [];
+  const withKeys = [...hits.keys()];
+  // a file without record keys (not written by a Hudi writer) yields empty keys, as before
+  if (!reader.metadata.columns.some((c) => c.name === META.recordKey)) return withKeys.flatMap((rg) => hits.get(rg)!.map(() => ''));
+  const keyCol = (await reader.read({ columns: [META.recordKey], rowGroups: withKeys })).getChild(META.recordKey);
+  const keys: string[] = [];
+  let at = 0;
+  for (const rg of withKeys) {
+    for (const i of hits.get(rg)!) keys.push(String(keyCol?.get(at + i) ?? ''));
+    at += reader.metadata.rowGroups[rg].numRows;
+  }
+  return keys;
 }
 
 /** Files a dry run says the erasure would rewrite: the current files of each touched file group. */

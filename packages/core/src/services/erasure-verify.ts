@@ -12,6 +12,7 @@ import { parseLogFileName } from '../file-group/log-file.js';
 import { isRecordFile, matchingLines } from './erasure-aux.js';
 import type { ValueMatcher } from './erasure-match.js';
 import { holdsValue, scanDataFile } from './erasure-scan.js';
+import { newSearchLog, type ErasureValue, type SearchLog } from './erasure-search.js';
 
 export interface ErasureVerification {
   at: string;
@@ -23,6 +24,12 @@ export interface ErasureVerification {
   matches: number;
   /** Object keys where an erased value was found (absent in records before such scans). */
   found?: string[];
+  /**
+   * What the base files' reads fetched, and the row groups whose erasure column was not read
+   * because its bloom filter rules every value out (their record keys were still read). Absent
+   * when the verification had no values to probe with (a later re-verification keeps only hashes).
+   */
+  search?: SearchLog;
   passed: boolean;
 }
 
@@ -32,8 +39,14 @@ function isDataFile(key: string): boolean {
   return parseBaseFileName(name) !== undefined || parseLogFileName(name) !== undefined;
 }
 
-/** Re-reads the whole table folder for the values `matcher` recognises. */
-export async function verifyFolder(store: ObjectStore, column: string, matcher: ValueMatcher): Promise<ErasureVerification> {
+/**
+ * Re-reads the whole table folder for the values `matcher` recognises. Given the erased `values`
+ * themselves (only the erasure's own run has them), a base file's row groups whose bloom filter
+ * on `column` rules them all out are not read for the column; without a filter, or on a "maybe",
+ * the column is read as always.
+ */
+export async function verifyFolder(store: ObjectStore, column: string, matcher: ValueMatcher, values: readonly ErasureValue[] = []): Promise<ErasureVerification> {
+  const log = values.length > 0 ? newSearchLog() : undefined;
   const keys: string[] = [];
   for await (const o of store.list('')) keys.push(o.key);
   keys.sort();
@@ -43,7 +56,7 @@ export async function verifyFolder(store: ObjectStore, column: string, matcher: 
     let n = matcher.inText(key) ? 1 : 0;
     if (isDataFile(key)) {
       filesScanned++;
-      const scan = await scanDataFile(store, key, { column, matcher, values: [], keys: true });
+      const scan = await scanDataFile(store, key, { column, matcher, values: [], keys: true, ...(log ? { bloomValues: values, log } : {}) });
       if (holdsValue(scan)) n += scan.keys.length + scan.otherHits;
       return n;
     }
@@ -62,5 +75,6 @@ export async function verifyFolder(store: ObjectStore, column: string, matcher: 
   });
   const found = keys.filter((_, i) => counts[i] > 0);
   const matches = counts.reduce((a, b) => a + b, 0);
-  return { at: new Date().toISOString(), filesScanned, objectsScanned, matches, found, passed: matches === 0 };
+  if (log) log.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { at: new Date().toISOString(), filesScanned, objectsScanned, matches, found, passed: matches === 0, ...(log ? { search: log } : {}) };
 }

@@ -261,7 +261,7 @@ export async function eraseValues(table: TableContext, request: ErasureRequest):
   record.filesPurged.sort();
 
   // 4. Proof: nothing in the table folder holds a value any more.
-  record.verification = await verifyFolder(store, column, matcher);
+  record.verification = await verifyFolder(store, column, matcher, request.values);
   record.status = 'completed';
   await saveRecord(store, record);
   return { ...record, dryRun: false };
