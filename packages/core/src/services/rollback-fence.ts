@@ -9,8 +9,8 @@ import { InvalidWriteError } from '../errors.js';
 import type { TableContext } from '../table/table-context.js';
 import type { Action } from '../timeline/instant.js';
 import { fenceKey, fenceRollback } from '../write/commit-fence.js';
-import { HEARTBEAT_EXPIRY_MS, isHeartbeatExpired } from '../write/heartbeat.js';
-import { instantClaimKey } from '../write/instant-lifecycle.js';
+import { HEARTBEAT_EXPIRY_MS, isHeartbeatExpired } from '../commit/heartbeat.js';
+import { instantClaimKey } from '../commit/instant-lifecycle.js';
 import { publishCompleted } from '../write/publish.js';
 import { instantKey, listKeys } from './base-rewrite.js';
 

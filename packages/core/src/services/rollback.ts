@@ -17,7 +17,7 @@ import { WRITE_ACTIONS, type Action, type Instant } from '../timeline/instant.js
 import type { Timeline } from '../timeline/timeline.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import { writeContext } from '../write/table-writes.js';
-import { heartbeatKey, isHeartbeatExpired } from '../write/heartbeat.js';
+import { heartbeatKey, isHeartbeatExpired } from '../commit/heartbeat.js';
 import { instantKey, listKeys } from './base-rewrite.js';
 import { isClusteringInstant } from './clustering.js';
 import { ROLLBACK_METADATA_SCHEMA, ROLLBACK_PLAN_SCHEMA } from './plan-schemas.js';

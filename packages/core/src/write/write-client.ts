@@ -32,7 +32,7 @@ import { averageRecordSize, planInsertBuckets, writeSizing, type FileSizing } fr
 import { locateLiveKeys } from './live-keys.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
 import { keysDeletedInLogs } from './log-deletes.js';
-import { abandonInstant, instantClaimKey, startInstant } from './instant-lifecycle.js';
+import { abandonInstant, instantClaimKey, startInstant } from '../commit/instant-lifecycle.js';
 import { fenceCommit, fenceKey } from './commit-fence.js';
 import { conflictOnVanishedInput } from './vanished-input.js';
 import { sliceMayHaveDeletes } from './slice-deletes.js';
