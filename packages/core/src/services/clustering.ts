@@ -19,7 +19,7 @@ import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { claimCommit, latestClaim } from '../write/commit-claims.js';
+import { claimCommit, latestClaim } from '../commit/claims.js';
 import { publishCompleted } from '../write/publish.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
