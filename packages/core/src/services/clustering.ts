@@ -20,7 +20,7 @@ import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim } from '../commit/claims.js';
-import { publishCompleted } from '../write/publish.js';
+import { publishCompleted } from '../commit/publish.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';

@@ -21,7 +21,7 @@ import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim } from '../commit/claims.js';
-import { publishCompleted } from '../write/publish.js';
+import { publishCompleted } from '../commit/publish.js';
 import { conflictOnVanishedInput } from '../write/vanished-input.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';

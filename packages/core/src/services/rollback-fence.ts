@@ -8,10 +8,10 @@ import type { ObjectStore } from '@lake/storage';
 import { InvalidWriteError } from '../errors.js';
 import type { TableContext } from '../table/table-context.js';
 import type { Action } from '../timeline/instant.js';
-import { fenceKey, fenceRollback } from '../write/commit-fence.js';
+import { fenceKey, fenceRollback } from '../commit/fence.js';
 import { HEARTBEAT_EXPIRY_MS, isHeartbeatExpired } from '../commit/heartbeat.js';
 import { instantClaimKey } from '../commit/instant-lifecycle.js';
-import { publishCompleted } from '../write/publish.js';
+import { publishCompleted } from '../commit/publish.js';
 import { instantKey, listKeys } from './base-rewrite.js';
 
 export interface FenceDecision {
