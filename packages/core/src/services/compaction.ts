@@ -22,7 +22,7 @@ import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim } from '../commit/claims.js';
 import { publishCompleted } from '../commit/publish.js';
-import { conflictOnVanishedInput } from '../write/vanished-input.js';
+import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';

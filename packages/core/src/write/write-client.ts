@@ -34,7 +34,7 @@ import { appendLogFile, type LogBlockFormat } from './log-append.js';
 import { keysDeletedInLogs } from './log-deletes.js';
 import { abandonInstant, instantClaimKey, startInstant } from '../commit/instant-lifecycle.js';
 import { fenceCommit, fenceKey } from '../commit/fence.js';
-import { conflictOnVanishedInput } from './vanished-input.js';
+import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { sliceMayHaveDeletes } from './slice-deletes.js';
 import { publishCompleted } from '../commit/publish.js';
 import { writeFileGroup, type GroupPlan, type Incoming } from './file-group-rewrite.js';
