@@ -264,7 +264,8 @@ export { rollbackWrite, rollbackFailedWrites, type RollbackResult } from './serv
 export { cleanTable, checkNotCleaned, removeAbandonedWrites, ABANDONED_WRITE_AGE_MS, DEFAULT_CLEAN_POLICY, type CleanPolicy, type CleanResult } from './services/clean.js';
 export { InstantCleanedError, InstantErasedError } from './errors.js';
 export { eraseValues, verifyErasure, readErasureRecord, type ErasureRequest, type ErasureRecord, type ErasureReport, type ErasureVerification } from './services/erasure.js';
-export { startHeartbeat, isHeartbeatExpired, heartbeatKey, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './commit/heartbeat.js';
+export { startHeartbeat, isHeartbeatExpired, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './commit/heartbeat.js';
+export { heartbeatKey } from './commit/paths.js';
 export {
   clusterSmallFiles,
   planClusteringGroups,

@@ -10,8 +10,7 @@
 import type { ObjectStore } from '@lake/storage';
 import { ConflictError, CorruptTimelineError } from '../errors.js';
 import { decodeNewKeys, sharedFingerprints } from './new-key-fingerprints.js';
-
-export const claimsPrefix = '.hoodie/.aux/lake/claims/';
+import { CLAIMS_FOLDER, claimKey } from './paths.js';
 
 /** How many claims to keep: far more than writers can overlap in time. */
 const retainedClaims = 500;
@@ -25,12 +24,8 @@ export interface CommitClaim {
   newKeys?: string;
 }
 
-function claimKey(seq: number): string {
-  return `${claimsPrefix}${String(seq).padStart(20, '0')}.json`;
-}
-
 async function claimSequences(store: ObjectStore): Promise<number[]> {
-  const { objects } = await store.listDirectory(claimsPrefix);
+  const { objects } = await store.listDirectory(CLAIMS_FOLDER);
   const seqs: number[] = [];
   for (const o of objects) {
     const match = /(\d{20})\.json$/.exec(o.key);

@@ -23,6 +23,8 @@ import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim } from '../commit/claims.js';
 import { publishCompleted } from '../commit/publish.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
+import { listMarkers } from '../commit/markers.js';
+import { instantFileKey } from '../commit/paths.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
@@ -34,7 +36,7 @@ import {
   type CompactionOperation,
   type CompactionPlan,
 } from './compaction-plan.js';
-import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
+import { writeRewrittenBaseFile } from './base-rewrite.js';
 import { compactionMetrics } from './compaction-metrics.js';
 
 /** Which file slices a new compaction plan takes. */
@@ -155,7 +157,7 @@ export async function scheduleCompaction(
   // The plan is the instant's requested file; a concurrent scheduler with the same time loses.
   for (;;) {
     const time = ctx.instants.next(latest);
-    if (await table.store.putIfAbsent(instantKey(table, compactionRequested(time)), encodeCompactionPlan(plan))) {
+    if (await table.store.putIfAbsent(instantFileKey(table.config, compactionRequested(time)), encodeCompactionPlan(plan))) {
       return { instant: time, plan };
     }
     latest = time;
@@ -261,7 +263,7 @@ async function removeLeftovers(store: ObjectStore, plan: CompactionPlan, instant
       if (base && base.instantTime === instant && ids.has(fileGroupKey(p, base.fileId))) doomed.push(o.key);
     }
   }
-  doomed.push(...(await listKeys(store, `.hoodie/.temp/${instant}/`)));
+  doomed.push(...(await listMarkers(store, instant)));
   if (doomed.length > 0) await store.deleteMany(doomed);
 }
 
@@ -282,7 +284,7 @@ export async function runCompaction(table: TableContext, instant: string, option
   const claimStart = await latestClaim(store);
   await removeLeftovers(store, plan, instant);
   const inflight: Instant = { time: instant, action: 'compaction', state: 'inflight' };
-  if (!resumed) await store.put(instantKey(table, inflight), new Uint8Array());
+  if (!resumed) await store.put(instantFileKey(table.config, inflight), new Uint8Array());
 
   const view = await buildFileSystemView(store, timeline, {});
   const known = new Set(timeline.completed().map((i) => i.time));
@@ -337,12 +339,12 @@ export async function runCompaction(table: TableContext, instant: string, option
     operationType: 'COMPACT',
     compacted: true,
   });
-  const published = await publishCompleted(store, instantKey(table, { time: instant, action: 'commit', state: 'completed' }), body);
+  const published = await publishCompleted(store, instantFileKey(table.config, { time: instant, action: 'commit', state: 'completed' }), body);
   if (published.outcome !== 'published') {
     // Still pending (or done by another run): the next run finishes it or finds it complete.
     throw published.error ?? new InvalidWriteError(`Compaction ${instant} was completed by another run.`);
   }
-  await store.deleteMany(await listKeys(store, `.hoodie/.temp/${instant}/`)).catch(() => undefined);
+  await store.deleteMany(await listMarkers(store, instant)).catch(() => undefined);
   return {
     instant,
     fileGroups: results.length,

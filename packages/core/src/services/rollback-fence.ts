@@ -8,11 +8,11 @@ import type { ObjectStore } from '@lake/storage';
 import { InvalidWriteError } from '../errors.js';
 import type { TableContext } from '../table/table-context.js';
 import type { Action } from '../timeline/instant.js';
-import { fenceKey, fenceRollback } from '../commit/fence.js';
+import { fenceRollback } from '../commit/fence.js';
 import { HEARTBEAT_EXPIRY_MS, isHeartbeatExpired } from '../commit/heartbeat.js';
-import { instantClaimKey } from '../commit/instant-lifecycle.js';
+import { listMarkers } from '../commit/markers.js';
+import { fenceKey, instantClaimKey, instantFileKey } from '../commit/paths.js';
 import { publishCompleted } from '../commit/publish.js';
-import { instantKey, listKeys } from './base-rewrite.js';
 
 export interface FenceDecision {
   /** True: this rollback holds the fence and may undo the write. */
@@ -65,10 +65,10 @@ export async function takeRollbackFence(
  */
 async function rollForward(table: TableContext, time: string, action: Action, completed: string): Promise<void> {
   const store = table.store;
-  const key = instantKey(table, { time, action, state: 'completed' });
+  const key = instantFileKey(table.config, { time, action, state: 'completed' });
   const { outcome } = await publishCompleted(store, key, new TextEncoder().encode(completed));
   if (outcome !== 'published') return;
-  await store.deleteMany([...(await listKeys(store, `.hoodie/.temp/${time}/`)), instantClaimKey(time), fenceKey(time)]).catch(() => undefined);
+  await store.deleteMany([...(await listMarkers(store, time)), instantClaimKey(time), fenceKey(time)]).catch(() => undefined);
 }
 
 /** Whether `time` completed: read afresh, not from a timeline loaded before the fence was set. */

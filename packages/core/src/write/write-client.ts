@@ -19,7 +19,7 @@ import { reconcileSchemas } from '../schema/compatibility.js';
 import { withMetaFields as tableWithMetaFields } from '../schema/table-schema.js';
 import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
-import { instantFileName, type Action } from '../timeline/instant.js';
+import type { Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { concatBatches, takeRows } from '../arrow/take.js';
 import { claimCommit, latestClaim } from '../commit/claims.js';
@@ -32,8 +32,9 @@ import { averageRecordSize, planInsertBuckets, writeSizing, type FileSizing } fr
 import { locateLiveKeys } from './live-keys.js';
 import { appendLogFile, type LogBlockFormat } from './log-append.js';
 import { keysDeletedInLogs } from './log-deletes.js';
-import { abandonInstant, instantClaimKey, startInstant } from '../commit/instant-lifecycle.js';
-import { fenceCommit, fenceKey } from '../commit/fence.js';
+import { abandonInstant, startInstant } from '../commit/instant-lifecycle.js';
+import { fenceCommit } from '../commit/fence.js';
+import { fenceKey, instantClaimKey, instantFileKey } from '../commit/paths.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { sliceMayHaveDeletes } from './slice-deletes.js';
 import { publishCompleted } from '../commit/publish.js';
@@ -391,7 +392,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
       rolledBack = true;
       throw new ConflictError(instant, 'rollback', [], rolledBackMessage(instant));
     }
-    const completedKey = `${config.timelineDir}/${instantFileName({ time: instant, action, state: 'completed' }, config.timelineLayoutVersion)}`;
+    const completedKey = instantFileKey(config, { time: instant, action, state: 'completed' });
     const published = await publishCompleted(store, completedKey, body);
     if (published.outcome === 'unknown') {
       // Whether the commit landed cannot be told now: nothing may be deleted. The instant is
