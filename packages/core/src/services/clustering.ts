@@ -26,7 +26,7 @@ import { instantFileKey, markedFile } from '../commit/paths.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
-import { checkTimelineConflicts } from '../write/write-client.js';
+import { checkTimelineConflicts } from '../commit/conflicts.js';
 import { REQUESTED_REPLACE_SCHEMA } from './plan-schemas.js';
 import { pendingCompactionGroups } from './compaction-plan.js';
 import { writeRewrittenBaseFile } from './base-rewrite.js';

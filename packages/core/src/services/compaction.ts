@@ -8,10 +8,10 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
 
-import { ConflictError, InvalidWriteError } from '../errors.js';
+import { InvalidWriteError } from '../errors.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
-import { compareLogFileNames, parseLogFileName } from '../file-group/log-file.js';
+import { compareLogFileNames } from '../file-group/log-file.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
@@ -23,6 +23,7 @@ import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim } from '../commit/claims.js';
 import { publishCompleted } from '../commit/publish.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
+import { checkCompactedSliceConflicts } from '../commit/conflicts.js';
 import { listMarkers } from '../commit/markers.js';
 import { instantFileKey } from '../commit/paths.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
@@ -310,28 +311,9 @@ export async function runCompaction(table: TableContext, instant: string, option
     return r;
   }));
 
-  // A write that completed meanwhile into a compacted slice (a log named after the slice's base
-  // instant, or a new base file) holds records this run has not merged: fail, leaving the
-  // compaction pending; the next run includes them. Logs into the compaction's own new slices are
-  // what writers are meant to do meanwhile.
+  // A write into a compacted slice meanwhile leaves this compaction pending for the next run.
+  await checkCompactedSliceConflicts(table, known, instant, plan.operations);
   const groups = new Set(plan.operations.map((o) => fileGroupKey(o.partitionPath, o.fileId)));
-  const baseOf = new Map(plan.operations.map((o) => [fileGroupKey(o.partitionPath, o.fileId), o.baseInstantTime]));
-  const now = await table.timeline();
-  for (const w of now.completedWrites()) {
-    if (known.has(w.time) || w.time === instant) continue;
-    const touched: string[] = [];
-    for (const [partition, stats] of (await conflictOnVanishedInput(instant, table, () => now.commitMetadata(w))).partitionToWriteStats) {
-      for (const stat of stats) {
-        const key = fileGroupKey(stat.partitionPath || partition, stat.fileId);
-        if (!groups.has(key)) continue;
-        const name = (stat.path ?? '').slice((stat.path ?? '').lastIndexOf('/') + 1);
-        const log = parseLogFileName(name);
-        if (log && log.instantTime !== baseOf.get(key)) continue;
-        touched.push(`${stat.partitionPath || partition}/${stat.fileId}`);
-      }
-    }
-    if (touched.length > 0) throw new ConflictError(instant, w.time, touched);
-  }
   await claimCommit(store, claimStart, { instant, action: 'commit', fileGroups: [...groups].map((k) => k.replace('\u0000', '/')) });
   const body = commitMetadataJson({
     stats: results.map((r) => r.stat),

@@ -18,7 +18,6 @@ import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { reconcileSchemas } from '../schema/compatibility.js';
 import { withMetaFields as tableWithMetaFields } from '../schema/table-schema.js';
 import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
-import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import type { Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { concatBatches, takeRows } from '../arrow/take.js';
@@ -36,6 +35,7 @@ import { abandonInstant, startInstant } from '../commit/instant-lifecycle.js';
 import { fenceCommit } from '../commit/fence.js';
 import { fenceKey, instantClaimKey, instantFileKey } from '../commit/paths.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
+import { checkCompactionConflicts, checkTimelineConflicts } from '../commit/conflicts.js';
 import { sliceMayHaveDeletes } from './slice-deletes.js';
 import { publishCompleted } from '../commit/publish.js';
 import { writeFileGroup, type GroupPlan, type Incoming } from './file-group-rewrite.js';
@@ -445,21 +445,6 @@ async function recentWriteStats(timeline: Timeline): Promise<{ totalWriteBytes: 
   return metas.flatMap((m) => (m ? [...m.partitionToWriteStats.values()].flat() : []));
 }
 
-/** Fails with ConflictError when a write completed since `known` changed or replaced a file group in `changed`. */
-export async function checkTimelineConflicts(ctx: WriteContext, known: ReadonlySet<string>, instant: string, changed: ReadonlySet<string>): Promise<void> {
-  if (changed.size === 0) return;
-  const now = await ctx.timeline();
-  for (const i of now.completedWrites()) {
-    if (known.has(i.time) || i.time === instant) continue;
-    const meta = await now.commitMetadata(i);
-    const overlap = writtenFileGroups(meta)
-      .map((g) => fileGroupKey(g.partitionPath, g.fileId))
-      .filter((k) => changed.has(k));
-    for (const [p, ids] of meta.partitionToReplaceFileIds) for (const id of ids) if (changed.has(fileGroupKey(p, id))) overlap.push(fileGroupKey(p, id));
-    if (overlap.length > 0) throw new ConflictError(instant, i.time, overlap.map((k) => k.replace('\u0000', '/')));
-  }
-}
-
 /**
  * Whether an event-time upsert brings back keys the group's logs deleted: logged, such a record
  * would lose to its older base-file version when engines merge (see log-deletes.ts); the group is
@@ -478,24 +463,6 @@ async function reinsertsAfterDelete(
   if (!(await sliceMayHaveDeletes(timeline, plan.slice, isValidInstant))) return false;
   const keys = new Set(plan.updates.map((i) => incoming.keys[i]));
   return (await keysDeletedInLogs(ctx.store, plan.slice, isValidInstant, keys)).size > 0;
-}
-
-/**
- * A log file belongs to the slice it was named after; if a compaction was scheduled on the file
- * group meanwhile, that slice is about to be superseded and the log's records would be lost.
- */
-async function checkCompactionConflicts(ctx: WriteContext, instant: string, appended: ReadonlyMap<string, string>): Promise<void> {
-  const now = await pendingCompactionGroups(await ctx.timeline());
-  const clashes: string[] = [];
-  let by = '';
-  for (const [key, base] of appended) {
-    const compaction = now.get(key);
-    if (compaction !== undefined && compaction > base) {
-      clashes.push(key.replace('\u0000', '/'));
-      by = compaction;
-    }
-  }
-  if (clashes.length > 0) throw new ConflictError(instant, by, clashes);
 }
 
 async function ensurePartitionMetadata(store: ObjectStore, partition: string, instant: string): Promise<void> {
