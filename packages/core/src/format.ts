@@ -227,7 +227,7 @@ export { COMPRESSION_CODEC_PROPERTY, DEFAULT_COMPRESSION, tableCompression } fro
 export { rowsToTable, inferSchema, inferType, type Row } from './arrow/from-rows.js';
 export { ConflictError, InvalidWriteError, TableExistsError } from './errors.js';
 export { rowsToJson, vectorValueToJson, dataValueToJson, formatDecimal, formatTimestamp, formatDate, type JsonValue as RowValue } from './arrow/to-json.js';
-export { existingRecordRows } from './write/existing-keys.js';
+export { existingRecordRows } from './index/existing-keys.js';
 export { type LogBlockFormat } from './write/log-append.js';
 
 // Merge-on-read: log blocks and compaction

@@ -10,7 +10,7 @@ import { checkLatestBaseFiles, latestFileSlices, type FileSystemView } from '../
 import type { Timeline } from '../timeline/timeline.js';
 import type { GroupPlan, Incoming } from './file-group-rewrite.js';
 import { averageRecordSize, planInsertBuckets, type FileSizing } from './file-sizing.js';
-import { locateLiveKeys } from './live-keys.js';
+import { locateLiveKeys } from '../index/live-keys.js';
 import type { WriteContext, WriteOperation } from './write-options.js';
 
 export interface WritePlan {
