@@ -156,7 +156,7 @@ export {
   type BloomFilter,
   type BloomFilterOptions,
   type BloomFilterTypeCode,
-} from './bloom/bloom-filter.js';
+} from './index/bloom-filter.js';
 export {
   createRecordKeyFooter,
   readFooterBloomFilter,
@@ -166,7 +166,7 @@ export {
   MIN_RECORD_KEY_FOOTER_KEY,
   MAX_RECORD_KEY_FOOTER_KEY,
   type RecordKeyFooter,
-} from './bloom/footer.js';
+} from './index/bloom-footer.js';
 export {
   createKeyGenerator,
   inferKeyGeneratorType,
