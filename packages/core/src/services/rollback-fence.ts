@@ -1,5 +1,5 @@
 // Whether a rollback may undo a pending write, decided through the instant's fence (see
-// write/commit-fence.ts): a rollback goes ahead only once it holds the fence, so the writer can no
+// commit/fence.ts): a rollback goes ahead only once it holds the fence, so the writer can no
 // longer publish. A writer that set the fence first is committing; if it died before publishing,
 // its commit is rolled forward from the metadata in the fence instead.
 
