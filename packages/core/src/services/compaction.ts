@@ -3,6 +3,7 @@
 // base file at the compaction instant; file groups in parallel), complete as a `commit`. Until
 // the commit lands readers see the slices as before; writers meanwhile log into the compaction's
 // new slices, so nothing they write is lost. A run that dies is finished by the next one.
+// Over 350 lines on purpose: scheduling, running, finishing and undoing one compaction share its plan.
 
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
