@@ -26,7 +26,6 @@ import { planWrite } from './write-plan.js';
 import { inflightWorkloadJson } from './workload-profile.js';
 
 export { defaultWriteContextParts, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-options.js';
-export { rolledBackMessage } from './write-commit.js';
 
 /** Runs one write as one commit. */
 export function executeWrite(
