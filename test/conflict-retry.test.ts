@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { MemoryStore } from '../packages/storage/src/index.js';
 import { ConflictError, InvalidWriteError, createTable, openTable, rowsToJson } from '../packages/core/src/index.js';
-import { retryOnConflict } from '../packages/core/src/write/conflict-retry.js';
+import { retryOnConflict } from '../packages/core/src/commit/conflict-retry.js';
 import { gatedStore, latch } from './support/gated-store.js';
 
 let n = 0;

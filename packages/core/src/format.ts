@@ -156,7 +156,7 @@ export {
   type BloomFilter,
   type BloomFilterOptions,
   type BloomFilterTypeCode,
-} from './bloom/bloom-filter.js';
+} from './index/bloom-filter.js';
 export {
   createRecordKeyFooter,
   readFooterBloomFilter,
@@ -166,7 +166,7 @@ export {
   MIN_RECORD_KEY_FOOTER_KEY,
   MAX_RECORD_KEY_FOOTER_KEY,
   type RecordKeyFooter,
-} from './bloom/footer.js';
+} from './index/bloom-footer.js';
 export {
   createKeyGenerator,
   inferKeyGeneratorType,
@@ -227,7 +227,7 @@ export { COMPRESSION_CODEC_PROPERTY, DEFAULT_COMPRESSION, tableCompression } fro
 export { rowsToTable, inferSchema, inferType, type Row } from './arrow/from-rows.js';
 export { ConflictError, InvalidWriteError, TableExistsError } from './errors.js';
 export { rowsToJson, vectorValueToJson, dataValueToJson, formatDecimal, formatTimestamp, formatDate, type JsonValue as RowValue } from './arrow/to-json.js';
-export { existingRecordRows } from './write/existing-keys.js';
+export { existingRecordRows } from './index/existing-keys.js';
 export { type LogBlockFormat } from './write/log-append.js';
 
 // Merge-on-read: log blocks and compaction
@@ -264,7 +264,8 @@ export { rollbackWrite, rollbackFailedWrites, type RollbackResult } from './serv
 export { cleanTable, checkNotCleaned, removeAbandonedWrites, ABANDONED_WRITE_AGE_MS, DEFAULT_CLEAN_POLICY, type CleanPolicy, type CleanResult } from './services/clean.js';
 export { InstantCleanedError, InstantErasedError } from './errors.js';
 export { eraseValues, verifyErasure, readErasureRecord, type ErasureRequest, type ErasureRecord, type ErasureReport, type ErasureVerification } from './services/erasure.js';
-export { startHeartbeat, isHeartbeatExpired, heartbeatKey, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './write/heartbeat.js';
+export { startHeartbeat, isHeartbeatExpired, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './commit/heartbeat.js';
+export { heartbeatKey } from './commit/paths.js';
 export {
   clusterSmallFiles,
   planClusteringGroups,

@@ -29,7 +29,7 @@ export type { WriteOptions, WriteResult, WriteOperation } from './write/write-cl
 export type { FileSizing } from './write/file-sizing.js';
 export type { LogBlockFormat } from './write/log-append.js';
 export { rowsToTable, inferSchema, type Row } from './arrow/from-rows.js';
-export { CONFLICT_RETRIES_KEY } from './write/conflict-retry.js';
+export { CONFLICT_RETRIES_KEY } from './commit/conflict-retry.js';
 export { rowsToJson, type JsonValue as RowValue } from './arrow/to-json.js';
 
 // Reads and the timeline they travel on

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@lake/storage';
 import { ConflictError, createTable, openTable } from '@lake/core';
 
-import { claimCommit, latestClaim } from '../src/write/commit-claims.js';
-import { encodeNewKeys } from '../src/write/new-key-fingerprints.js';
+import { claimCommit, latestClaim } from '../src/commit/claims.js';
+import { encodeNewKeys } from '../src/commit/new-key-fingerprints.js';
 
 async function table() {
   const store = new MemoryStore(`claim-gap-${Math.random()}`);

@@ -5,6 +5,7 @@
 import { InvalidTableConfigError, UnsupportedTableVersionError } from '../errors.js';
 import { tableChecksum } from './checksum.js';
 import { formatProperties, parseProperties } from './properties.js';
+import { timelineFolder } from '../commit/paths.js';
 
 export type TableType = 'COPY_ON_WRITE' | 'MERGE_ON_READ';
 export type RecordMergeMode = 'EVENT_TIME_ORDERING' | 'COMMIT_TIME_ORDERING' | 'CUSTOM';
@@ -184,7 +185,7 @@ export function tableConfigFromProperties(raw: ReadonlyMap<string, string>): Tab
     version,
     initialVersion: int(raw, TableProps.initialVersion),
     timelineLayoutVersion: layout,
-    timelineDir: layout >= 2 ? `.hoodie/${timelinePath}` : '.hoodie',
+    timelineDir: timelineFolder(layout, timelinePath),
     timelineTimezone: tz === 'UTC' ? 'UTC' : 'LOCAL',
     recordKeyFields: list(raw.get(TableProps.recordKeyFields)),
     partitionFields: list(raw.get(TableProps.partitionFields)).map((entry) => {

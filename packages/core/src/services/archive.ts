@@ -15,7 +15,7 @@ import { encodeLogBlock } from '../log/log-writer.js';
 import { BlockType, HeaderKey } from '../log/log-format.js';
 import type { TableContext } from '../table/table-context.js';
 import { archiveDir, archiveFileName, listArchiveFiles } from '../timeline/archived-timeline.js';
-import { instantFileName, type Instant } from '../timeline/instant.js';
+import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { archivedEntry } from './archive-entry.js';
@@ -23,6 +23,7 @@ import { archiveCandidates, compactionBound, DEFAULT_ARCHIVE_SETTINGS, needsArch
 import { ARCHIVED_META_ENTRY_SCHEMA } from './archive-schema.js';
 import { AvroWriter } from '../avro/avro-writer.js';
 import { jsonAvroEncoder } from '../avro/encode-json.js';
+import { instantFileKey } from '../commit/paths.js';
 
 export interface ArchiveOptions {
   /** `hoodie.keep.max.commits`; default from the table's properties, else 30. */
@@ -171,8 +172,7 @@ export async function archiveTimeline(table: TableContext, options: ArchiveOptio
   }
   const archiveFile = await writeArchiveFile(table, archiveBlock(records));
 
-  const dir = table.config.timelineDir;
-  const key = (i: Instant): string => `${dir}/${instantFileName(i, table.config.timelineLayoutVersion)}`;
+  const key = (i: Instant): string => instantFileKey(table.config, i);
   await table.store.deleteMany(files.filter((i) => i.state !== 'completed').map(key));
   for (const i of files.filter((f) => f.state === 'completed').sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0))) {
     await table.store.delete(key(i));

@@ -3,7 +3,6 @@
 // do not see rewritten records as new; and small timeline/listing helpers.
 
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { ObjectStore } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
 
 import { concatBatches, selectColumns } from '../arrow/take.js';
@@ -12,9 +11,9 @@ import { META } from '../schema/table-schema.js';
 import { tableCompression } from '../write/compression.js';
 import { tableBloomFilterColumns } from '../write/column-bloom-filters.js';
 import type { TableContext } from '../table/table-context.js';
-import { instantFileName, type Instant } from '../timeline/instant.js';
 import { encodeBaseFile } from '../write/base-file-writer.js';
 import { attachMetaColumns } from '../write/meta-columns.js';
+import { markerKey } from '../commit/paths.js';
 
 export interface BaseRewrite {
   partitionPath: string;
@@ -41,7 +40,7 @@ export async function writeRewrittenBaseFile(table: TableContext, batches: Recor
     compression: tableCompression(table.config.raw, w.compression),
     columnBloomFilters: tableBloomFilterColumns(table.config.raw),
   });
-  await table.store.put(`.hoodie/.temp/${w.instant}/${path}.marker.${w.marker}`, new Uint8Array());
+  await table.store.put(markerKey(w.instant, path, w.marker), new Uint8Array());
   await table.store.put(path, bytes);
   return { path, bytes: bytes.length, records: merged.numRows };
 }
@@ -57,14 +56,4 @@ function attachMeta(merged: RecordBatch, w: BaseRewrite, keys: string[], fileNam
     partitionPath: w.partitionPath,
     fileName,
   });
-}
-
-export function instantKey(table: TableContext, instant: Instant): string {
-  return `${table.config.timelineDir}/${instantFileName(instant, table.config.timelineLayoutVersion)}`;
-}
-
-export async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const o of store.list(prefix)) keys.push(o.key);
-  return keys;
 }

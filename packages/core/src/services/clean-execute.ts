@@ -7,7 +7,7 @@ import { encodeAvroContainer } from '../schema/avro-container-writer.js';
 import type { TableContext } from '../table/table-context.js';
 import type { JsonValue } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { instantKey } from './base-rewrite.js';
+import { instantFileKey } from '../commit/paths.js';
 import { CLEAN_METADATA_SCHEMA, CLEANER_PLAN_SCHEMA } from './plan-schemas.js';
 import { dataFileKeyOf, hudiPath } from './table-paths.js';
 
@@ -47,7 +47,7 @@ export async function executeClean(table: TableContext, timeline: Timeline, run:
   const store = table.store;
   const started = Date.now();
   if (!timeline.instants.some((i) => i.time === run.instant && i.action === 'clean' && i.state === 'inflight')) {
-    await store.put(instantKey(table, { time: run.instant, action: 'clean', state: 'inflight' }), run.plan);
+    await store.put(instantFileKey(table.config, { time: run.instant, action: 'clean', state: 'inflight' }), run.plan);
   }
   for (const keys of run.files.values()) await store.deleteMany(keys);
   const count = [...run.files.values()].reduce((n, f) => n + f.length, 0);
@@ -69,7 +69,7 @@ export async function executeClean(table: TableContext, timeline: Timeline, run:
       bootstrapPartitionMetadata: null,
     },
   ]);
-  await store.put(instantKey(table, { time: run.instant, action: 'clean', state: 'completed' }), metadata);
+  await store.put(instantFileKey(table.config, { time: run.instant, action: 'clean', state: 'completed' }), metadata);
 }
 
 function object(v: JsonValue | undefined): { [k: string]: JsonValue } | undefined {

@@ -19,10 +19,7 @@ import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { writeContext } from '../write/table-writes.js';
-import { instantKey } from './base-rewrite.js';
-
-/** Where erasure proof records live (see erasure.ts). */
-export const ERASURES_PREFIX = '.hoodie/.aux/lake/erasures/';
+import { ERASURES_FOLDER, instantFileKey } from '../commit/paths.js';
 import { pendingCompactionGroups } from './compaction-plan.js';
 import { cleanerPlan, executeClean } from './clean-execute.js';
 import { finishPendingCleans } from './clean-resume.js';
@@ -179,7 +176,7 @@ export async function writeCleanInstant(
   let instant: string;
   for (;;) {
     instant = ctx.instants.next(latest);
-    if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'clean', state: 'requested' }), plan)) break;
+    if (await store.putIfAbsent(instantFileKey(table.config, { time: instant, action: 'clean', state: 'requested' }), plan)) break;
     latest = instant;
   }
   await executeClean(table, timeline, { instant, files, earliest, policyName, plan });
@@ -188,7 +185,7 @@ export async function writeCleanInstant(
 
 /** The erasure request whose purge is the clean at `clean`, if any. */
 async function erasureOfClean(timeline: Timeline, clean: string): Promise<string | undefined> {
-  for await (const o of timeline.store.list(ERASURES_PREFIX)) {
+  for await (const o of timeline.store.list(ERASURES_FOLDER)) {
     try {
       const rec = JSON.parse(new TextDecoder().decode(await timeline.store.get(o.key))) as { requestId?: string; instants?: string[] };
       if (rec.instants?.includes(clean) && rec.requestId) return rec.requestId;

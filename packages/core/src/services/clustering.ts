@@ -19,15 +19,17 @@ import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { claimCommit, latestClaim } from '../write/commit-claims.js';
-import { publishCompleted } from '../write/publish.js';
+import { claimCommit, latestClaim } from '../commit/claims.js';
+import { publishCompleted } from '../commit/publish.js';
+import { listMarkers } from '../commit/markers.js';
+import { instantFileKey, markedFile } from '../commit/paths.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
-import { checkTimelineConflicts } from '../write/write-client.js';
+import { checkTimelineConflicts } from '../commit/conflicts.js';
 import { REQUESTED_REPLACE_SCHEMA } from './plan-schemas.js';
 import { pendingCompactionGroups } from './compaction-plan.js';
-import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
+import { writeRewrittenBaseFile } from './base-rewrite.js';
 import { hudiPath } from './table-paths.js';
 
 export interface ClusteringOptions {
@@ -152,12 +154,11 @@ async function pendingClusterings(timeline: Timeline): Promise<Instant[]> {
  */
 async function abandonClustering(table: TableContext, instant: string): Promise<void> {
   const store = table.store;
-  const markers = await listKeys(store, `.hoodie/.temp/${instant}/`);
-  const prefix = `.hoodie/.temp/${instant}/`;
-  const outputs = markers.map((m) => m.slice(prefix.length).replace(/\.marker\.[A-Z]+$/, ''));
+  const markers = await listMarkers(store, instant);
+  const outputs = markers.map((m) => markedFile(instant, m));
   await store.deleteMany(outputs);
   await store.deleteMany(markers);
-  for (const state of ['inflight', 'requested'] as const) await store.delete(instantKey(table, { time: instant, action: 'replacecommit', state }));
+  for (const state of ['inflight', 'requested'] as const) await store.delete(instantFileKey(table.config, { time: instant, action: 'replacecommit', state }));
 }
 
 /**
@@ -198,10 +199,10 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
   let instant: string;
   for (;;) {
     instant = ctx.instants.next(latest);
-    if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'replacecommit', state: 'requested' }), requestedPlanBytes(table, groups))) break;
+    if (await store.putIfAbsent(instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'requested' }), requestedPlanBytes(table, groups))) break;
     latest = instant;
   }
-  await store.put(instantKey(table, { time: instant, action: 'replacecommit', state: 'inflight' }), new Uint8Array());
+  await store.put(instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'inflight' }), new Uint8Array());
   let uncertain = false;
   try {
     const progress = { instant, fileGroupsDone: 0, fileGroupsTotal: groups.length, bytesRead: 0, bytesWritten: 0 };
@@ -226,13 +227,13 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
       operationType: 'CLUSTER',
       replaced,
     });
-    const published = await publishCompleted(store, instantKey(table, { time: instant, action: 'replacecommit', state: 'completed' }), body);
+    const published = await publishCompleted(store, instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'completed' }), body);
     if (published.outcome === 'unknown') {
       uncertain = true;
       throw published.error;
     }
     if (published.outcome === 'taken' || published.outcome === 'failed') throw published.error ?? new InvalidWriteError(`Clustering ${instant} was completed by someone else.`);
-    await store.deleteMany(await listKeys(store, `.hoodie/.temp/${instant}/`)).catch(() => undefined);
+    await store.deleteMany(await listMarkers(store, instant)).catch(() => undefined);
     return {
       ...summary(instant),
       bytesAfter: stats.reduce((n, s) => n + s.fileSizeInBytes, 0),

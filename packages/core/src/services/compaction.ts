@@ -3,15 +3,16 @@
 // base file at the compaction instant; file groups in parallel), complete as a `commit`. Until
 // the commit lands readers see the slices as before; writers meanwhile log into the compaction's
 // new slices, so nothing they write is lost. A run that dies is finished by the next one.
+// Over 350 lines on purpose: scheduling, running, finishing and undoing one compaction share its plan.
 
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
 
-import { ConflictError, InvalidWriteError } from '../errors.js';
+import { InvalidWriteError } from '../errors.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
-import { compareLogFileNames, parseLogFileName } from '../file-group/log-file.js';
+import { compareLogFileNames } from '../file-group/log-file.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
@@ -20,9 +21,12 @@ import { buildFileSystemView, latestFileSlices, type FileSystemView } from '../t
 import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { claimCommit, latestClaim } from '../write/commit-claims.js';
-import { publishCompleted } from '../write/publish.js';
-import { conflictOnVanishedInput } from '../write/vanished-input.js';
+import { claimCommit, latestClaim } from '../commit/claims.js';
+import { publishCompleted } from '../commit/publish.js';
+import { conflictOnVanishedInput } from '../commit/vanished-input.js';
+import { checkCompactedSliceConflicts } from '../commit/conflicts.js';
+import { listMarkers } from '../commit/markers.js';
+import { instantFileKey } from '../commit/paths.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
@@ -34,7 +38,7 @@ import {
   type CompactionOperation,
   type CompactionPlan,
 } from './compaction-plan.js';
-import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
+import { writeRewrittenBaseFile } from './base-rewrite.js';
 import { compactionMetrics } from './compaction-metrics.js';
 
 /** Which file slices a new compaction plan takes. */
@@ -155,7 +159,7 @@ export async function scheduleCompaction(
   // The plan is the instant's requested file; a concurrent scheduler with the same time loses.
   for (;;) {
     const time = ctx.instants.next(latest);
-    if (await table.store.putIfAbsent(instantKey(table, compactionRequested(time)), encodeCompactionPlan(plan))) {
+    if (await table.store.putIfAbsent(instantFileKey(table.config, compactionRequested(time)), encodeCompactionPlan(plan))) {
       return { instant: time, plan };
     }
     latest = time;
@@ -261,7 +265,7 @@ async function removeLeftovers(store: ObjectStore, plan: CompactionPlan, instant
       if (base && base.instantTime === instant && ids.has(fileGroupKey(p, base.fileId))) doomed.push(o.key);
     }
   }
-  doomed.push(...(await listKeys(store, `.hoodie/.temp/${instant}/`)));
+  doomed.push(...(await listMarkers(store, instant)));
   if (doomed.length > 0) await store.deleteMany(doomed);
 }
 
@@ -282,7 +286,7 @@ export async function runCompaction(table: TableContext, instant: string, option
   const claimStart = await latestClaim(store);
   await removeLeftovers(store, plan, instant);
   const inflight: Instant = { time: instant, action: 'compaction', state: 'inflight' };
-  if (!resumed) await store.put(instantKey(table, inflight), new Uint8Array());
+  if (!resumed) await store.put(instantFileKey(table.config, inflight), new Uint8Array());
 
   const view = await buildFileSystemView(store, timeline, {});
   const known = new Set(timeline.completed().map((i) => i.time));
@@ -308,28 +312,9 @@ export async function runCompaction(table: TableContext, instant: string, option
     return r;
   }));
 
-  // A write that completed meanwhile into a compacted slice (a log named after the slice's base
-  // instant, or a new base file) holds records this run has not merged: fail, leaving the
-  // compaction pending; the next run includes them. Logs into the compaction's own new slices are
-  // what writers are meant to do meanwhile.
+  // A write into a compacted slice meanwhile leaves this compaction pending for the next run.
+  await checkCompactedSliceConflicts(table, known, instant, plan.operations);
   const groups = new Set(plan.operations.map((o) => fileGroupKey(o.partitionPath, o.fileId)));
-  const baseOf = new Map(plan.operations.map((o) => [fileGroupKey(o.partitionPath, o.fileId), o.baseInstantTime]));
-  const now = await table.timeline();
-  for (const w of now.completedWrites()) {
-    if (known.has(w.time) || w.time === instant) continue;
-    const touched: string[] = [];
-    for (const [partition, stats] of (await conflictOnVanishedInput(instant, table, () => now.commitMetadata(w))).partitionToWriteStats) {
-      for (const stat of stats) {
-        const key = fileGroupKey(stat.partitionPath || partition, stat.fileId);
-        if (!groups.has(key)) continue;
-        const name = (stat.path ?? '').slice((stat.path ?? '').lastIndexOf('/') + 1);
-        const log = parseLogFileName(name);
-        if (log && log.instantTime !== baseOf.get(key)) continue;
-        touched.push(`${stat.partitionPath || partition}/${stat.fileId}`);
-      }
-    }
-    if (touched.length > 0) throw new ConflictError(instant, w.time, touched);
-  }
   await claimCommit(store, claimStart, { instant, action: 'commit', fileGroups: [...groups].map((k) => k.replace('\u0000', '/')) });
   const body = commitMetadataJson({
     stats: results.map((r) => r.stat),
@@ -337,12 +322,12 @@ export async function runCompaction(table: TableContext, instant: string, option
     operationType: 'COMPACT',
     compacted: true,
   });
-  const published = await publishCompleted(store, instantKey(table, { time: instant, action: 'commit', state: 'completed' }), body);
+  const published = await publishCompleted(store, instantFileKey(table.config, { time: instant, action: 'commit', state: 'completed' }), body);
   if (published.outcome !== 'published') {
     // Still pending (or done by another run): the next run finishes it or finds it complete.
     throw published.error ?? new InvalidWriteError(`Compaction ${instant} was completed by another run.`);
   }
-  await store.deleteMany(await listKeys(store, `.hoodie/.temp/${instant}/`)).catch(() => undefined);
+  await store.deleteMany(await listMarkers(store, instant)).catch(() => undefined);
   return {
     instant,
     fileGroups: results.length,

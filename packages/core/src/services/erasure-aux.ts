@@ -4,13 +4,11 @@
 
 import type { ObjectStore } from '@lake/storage';
 
+import { LAKE_AUX_FOLDER } from '../commit/paths.js';
 import type { ValueMatcher } from './erasure-match.js';
 
-/** lake's own files beside the table; Hudi engines ignore the folder. */
-export const AUX_PREFIX = '.hoodie/.aux/lake/';
-
 export function isRecordFile(key: string): boolean {
-  return key.startsWith(AUX_PREFIX) && key.endsWith('.ndjson');
+  return key.startsWith(LAKE_AUX_FOLDER) && key.endsWith('.ndjson');
 }
 
 /** Whether a parsed value holds an erased value: `column` fields compared whole, text as tokens. */
@@ -51,7 +49,7 @@ export function matchingLines(bytes: Uint8Array, column: string, m: ValueMatcher
 export async function purgeRecordFiles(store: ObjectStore, column: string, m: ValueMatcher): Promise<{ files: string[]; records: number }> {
   const out = { files: [] as string[], records: 0 };
   const keys: string[] = [];
-  for await (const o of store.list(AUX_PREFIX)) if (isRecordFile(o.key)) keys.push(o.key);
+  for await (const o of store.list(LAKE_AUX_FOLDER)) if (isRecordFile(o.key)) keys.push(o.key);
   for (const key of keys.sort()) {
     const all = lines(await store.get(key));
     const kept = all.filter((l) => !lineHolds(l, column, m));

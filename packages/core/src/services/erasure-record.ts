@@ -6,7 +6,7 @@
 import { NotFoundError, type ObjectStore } from '@lake/storage';
 
 import { InvalidWriteError } from '../errors.js';
-import { ERASURES_PREFIX } from './clean.js';
+import { ERASURES_FOLDER } from '../commit/paths.js';
 import { ValueMatcher, type ErasureFingerprints } from './erasure-match.js';
 import type { SearchLog } from './erasure-search.js';
 import type { ErasureVerification } from './erasure-verify.js';
@@ -43,7 +43,7 @@ export interface ErasureRecord {
 }
 
 export function recordKey(requestId: string): string {
-  return `${ERASURES_PREFIX}${requestId}.json`;
+  return `${ERASURES_FOLDER}${requestId}.json`;
 }
 
 export async function saveRecord(store: ObjectStore, record: ErasureRecord): Promise<void> {

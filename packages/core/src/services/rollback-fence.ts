@@ -1,5 +1,5 @@
 // Whether a rollback may undo a pending write, decided through the instant's fence (see
-// write/commit-fence.ts): a rollback goes ahead only once it holds the fence, so the writer can no
+// commit/fence.ts): a rollback goes ahead only once it holds the fence, so the writer can no
 // longer publish. A writer that set the fence first is committing; if it died before publishing,
 // its commit is rolled forward from the metadata in the fence instead.
 
@@ -8,10 +8,11 @@ import type { ObjectStore } from '@lake/storage';
 import { InvalidWriteError } from '../errors.js';
 import type { TableContext } from '../table/table-context.js';
 import type { Action } from '../timeline/instant.js';
-import { fenceKey, fenceRollback } from '../write/commit-fence.js';
-import { HEARTBEAT_EXPIRY_MS, isHeartbeatExpired } from '../write/heartbeat.js';
-import { publishCompleted } from '../write/publish.js';
-import { instantKey, listKeys } from './base-rewrite.js';
+import { fenceRollback } from '../commit/fence.js';
+import { HEARTBEAT_EXPIRY_MS, isHeartbeatExpired } from '../commit/heartbeat.js';
+import { listMarkers } from '../commit/markers.js';
+import { fenceKey, instantFileKey } from '../commit/paths.js';
+import { publishCompleted } from '../commit/publish.js';
 
 export interface FenceDecision {
   /** True: this rollback holds the fence and may undo the write. */
@@ -64,11 +65,11 @@ export async function takeRollbackFence(
  */
 async function rollForward(table: TableContext, time: string, action: Action, completed: string): Promise<void> {
   const store = table.store;
-  const key = instantKey(table, { time, action, state: 'completed' });
+  const key = instantFileKey(table.config, { time, action, state: 'completed' });
   const { outcome } = await publishCompleted(store, key, new TextEncoder().encode(completed));
   if (outcome !== 'published') return;
-  // The instant's key stays: it holds the commit's intent (see write/commit-claims.ts).
-  await store.deleteMany([...(await listKeys(store, `.hoodie/.temp/${time}/`)), fenceKey(time)]).catch(() => undefined);
+  // The instant's key stays: it holds the commit's intent (see commit/claims.ts).
+  await store.deleteMany([...(await listMarkers(store, time)), fenceKey(time)]).catch(() => undefined);
 }
 
 /** Whether `time` completed: read afresh, not from a timeline loaded before the fence was set. */

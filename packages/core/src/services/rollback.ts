@@ -17,8 +17,9 @@ import { WRITE_ACTIONS, type Action, type Instant } from '../timeline/instant.js
 import type { Timeline } from '../timeline/timeline.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import { writeContext } from '../write/table-writes.js';
-import { heartbeatKey, isHeartbeatExpired } from '../write/heartbeat.js';
-import { instantKey, listKeys } from './base-rewrite.js';
+import { isHeartbeatExpired } from '../commit/heartbeat.js';
+import { listMarkers } from '../commit/markers.js';
+import { heartbeatKey, instantClaimKey, instantFileKey, markedFile } from '../commit/paths.js';
 import { isClusteringInstant } from './clustering.js';
 import { ROLLBACK_METADATA_SCHEMA, ROLLBACK_PLAN_SCHEMA } from './plan-schemas.js';
 import { plannedDeletes } from './rollback-plan.js';
@@ -73,9 +74,8 @@ async function filesOf(store: ObjectStore, timeline: Timeline, target: Instant, 
       }
     }
   }
-  const prefix = `.hoodie/.temp/${target.time}/`;
-  for (const marker of await listKeys(store, prefix)) {
-    const path = marker.slice(prefix.length).replace(/\.marker\.[A-Z]+$/, '');
+  for (const marker of await listMarkers(store, target.time)) {
+    const path = markedFile(target.time, marker);
     const f = describe(path, 0);
     if (f && !out.has(f.path)) out.set(f.path, f);
   }
@@ -185,12 +185,12 @@ async function rollbackInstant(table: TableContext, time: string, mode: Rollback
   } else {
     for (;;) {
       instant = ctx.instants.next(latest);
-      if (await store.putIfAbsent(instantKey(table, { time: instant, action: 'rollback', state: 'requested' }), plan)) break;
+      if (await store.putIfAbsent(instantFileKey(table.config, { time: instant, action: 'rollback', state: 'requested' }), plan)) break;
       latest = instant;
     }
   }
   const started = Date.now();
-  const planKeys = [instantKey(table, { time: instant, action: 'rollback', state: 'requested' }), instantKey(table, { time: instant, action: 'rollback', state: 'inflight' })];
+  const planKeys = [instantFileKey(table.config, { time: instant, action: 'rollback', state: 'requested' }), instantFileKey(table.config, { time: instant, action: 'rollback', state: 'inflight' })];
   await store.put(planKeys[1], new Uint8Array());
   // Once more before deleting anything: a writer that does not fence (another engine) may have
   // completed the write since.
@@ -251,15 +251,15 @@ async function rollbackInstant(table: TableContext, time: string, mode: Rollback
       instantsRollback: [{ commitTime: time, action }],
     },
   ]);
-  await store.put(instantKey(table, { time: instant, action: 'rollback', state: 'completed' }), metadata);
+  await store.put(instantFileKey(table.config, { time: instant, action: 'rollback', state: 'completed' }), metadata);
 
   // The write is now undone for every reader; its own instant files, markers and heartbeat go.
   // Its fence stays: a writer paused past its heartbeat's expiry must still find it taken.
   const own: string[] = [];
-  for (const state of ['requested', 'inflight', 'completed'] as const) own.push(instantKey(table, { time, action: target.action, state }));
-  if (target.action === 'compaction') own.push(instantKey(table, { time, action: 'commit', state: 'completed' }));
-  own.push(instantKey(table, { time, action: 'commit', state: 'inflight' }));
-  own.push(...(await listKeys(store, `.hoodie/.temp/${time}/`)), heartbeatKey(time), `.hoodie/.aux/lake/instants/${time}`);
+  for (const state of ['requested', 'inflight', 'completed'] as const) own.push(instantFileKey(table.config, { time, action: target.action, state }));
+  if (target.action === 'compaction') own.push(instantFileKey(table.config, { time, action: 'commit', state: 'completed' }));
+  own.push(instantFileKey(table.config, { time, action: 'commit', state: 'inflight' }));
+  own.push(...(await listMarkers(store, time)), heartbeatKey(time), instantClaimKey(time));
   await store.deleteMany(own);
   return { instant, rolledBack: time, action, wasCompleted: completed, filesDeleted: deleted, rollbackLogFiles: [...rollbackLogs.values()].map((r) => r.path) };
 }

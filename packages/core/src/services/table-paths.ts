@@ -7,6 +7,7 @@
 import { PathOutsideTableError } from '../errors.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { parseLogFileName } from '../file-group/log-file.js';
+import { isMetadataKey } from '../commit/paths.js';
 
 /** Schemes naming the same S3 bucket namespace (Hadoop's S3A and EMRFS spellings). */
 const S3_SCHEMES = new Set(['s3', 's3a', 's3n']);
@@ -85,7 +86,7 @@ export function tableKeyOf(storeUri: string, path: string): string | undefined {
 export function dataFileKeyOf(storeUri: string, path: string, what: string): string {
   const key = tableKeyOf(storeUri, path);
   const name = key?.slice(key.lastIndexOf('/') + 1) ?? '';
-  if (!key || key.startsWith('.hoodie/') || !(parseBaseFileName(name) || parseLogFileName(name))) {
+  if (!key || isMetadataKey(key) || !(parseBaseFileName(name) || parseLogFileName(name))) {
     throw new PathOutsideTableError(path, storeUri, what);
   }
   return key;

@@ -8,9 +8,9 @@ import { checkTableChecksum, type ChecksumStatus } from '../config/checksum.js';
 import { parseProperties } from '../config/properties.js';
 import { tableConfigFromProperties, TableProps, type TableConfig } from '../config/table-config.js';
 import { CorruptTableConfigError, TableNotFoundError } from '../errors.js';
+import { HOODIE_PROPERTIES, HOODIE_PROPERTIES_BACKUP } from '../commit/paths.js';
 
-export const HOODIE_PROPERTIES = '.hoodie/hoodie.properties';
-export const HOODIE_PROPERTIES_BACKUP = `${HOODIE_PROPERTIES}.backup`;
+export { HOODIE_PROPERTIES, HOODIE_PROPERTIES_BACKUP };
 
 interface ConfigFile {
   path: string;

@@ -6,6 +6,7 @@ import type { ObjectStore } from '@lake/storage';
 import type { TableConfig } from '../config/table-config.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { parseLogFileName } from '../file-group/log-file.js';
+import { METAFOLDER } from '../commit/paths.js';
 
 /** Marker Hudi writes in every partition folder. */
 export const PARTITION_METADATA_PREFIX = '.hoodie_partition_metadata';
@@ -22,8 +23,8 @@ function baseName(key: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
-/** The table's metadata folder; the only folder a listing skips, at any depth, as Hudi's does. */
-export const METAFOLDER_NAME = '.hoodie';
+/** The table's metadata folder is the only folder a listing skips, at any depth, as Hudi's does. */
+export const METAFOLDER_NAME = METAFOLDER;
 
 /**
  * Walks every folder under the root except `.hoodie`. Other names starting with a dot are

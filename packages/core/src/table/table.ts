@@ -25,7 +25,7 @@ import { HOODIE_PROPERTIES, loadTableConfig } from './load-config.js';
 import { assertWritable } from './write-guard.js';
 import { deleteKeys, deleteWhere, withPrimedTimeline, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
-import { retryOnConflict, tableConflictRetries } from '../write/conflict-retry.js';
+import { retryOnConflict, tableConflictRetries } from '../commit/conflict-retry.js';
 import {
   compact,
   runCompaction,

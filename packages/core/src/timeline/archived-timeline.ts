@@ -14,6 +14,7 @@ import { readLogBlocks } from '../log/log-reader.js';
 import { commitMetadataFromJson, type CommitMetadata } from './commit-metadata.js';
 import { ACTIONS, compareInstants, type Action, type Instant, type InstantState } from './instant.js';
 import { avroToJson, type JsonValue } from './metadata-file.js';
+import { archiveFolder } from '../commit/paths.js';
 
 /** `.commits_.archive.<version>[_<write token>]`: the archive's log file name. */
 const ARCHIVE_FILE = /^\.commits_\.archive\.(\d+)(?:_(\d+-\d+-\d+))?$/;
@@ -21,7 +22,7 @@ const ARCHIVE_FILE = /^\.commits_\.archive\.(\d+)(?:_(\d+-\d+-\d+))?$/;
 /** Where archive files live: `.hoodie/<hoodie.archivelog.folder>` (default `archived`). */
 export function archiveDir(config: TableConfig): string {
   const folder = config.raw.get('hoodie.archivelog.folder')?.trim() || 'archived';
-  return `.hoodie/${folder}`;
+  return archiveFolder(folder);
 }
 
 /** The version number of an archive file name; undefined for other names. */

@@ -8,10 +8,11 @@ import { NotFoundError } from '@lake/storage';
 import type { TableConfig } from '../config/table-config.js';
 import { CorruptTimelineError, InvalidReadOptionError } from '../errors.js';
 import { parseCommitMetadata, type CommitMetadata } from './commit-metadata.js';
-import { compareInstants, instantFileName, parseInstantFileName, WRITE_ACTIONS, type Instant } from './instant.js';
+import { compareInstants, parseInstantFileName, WRITE_ACTIONS, type Instant } from './instant.js';
 import { dateToInstantTime, instantTimeToDate } from './instant-time.js';
 import { decodeMetadataFile } from './metadata-file.js';
 import { parseRollbackMetadata } from './rollback-metadata.js';
+import { instantFileKey } from '../commit/paths.js';
 
 /** A point to read the table at: an instant time, or a moment. */
 export type AsOf = string | Date;
@@ -72,7 +73,7 @@ export class Timeline {
 
   /** Store key of an instant's file. */
   instantPath(instant: Instant): string {
-    return `${this.config.timelineDir}/${instantFileName(instant, this.config.timelineLayoutVersion)}`;
+    return instantFileKey(this.config, instant);
   }
 
   /** The raw bytes of an instant's file. */

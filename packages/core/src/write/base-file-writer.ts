@@ -4,7 +4,7 @@
 
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { writeParquet, type BloomFilterColumn, type Compression } from '@lake/parquet';
-import { createRecordKeyFooter } from '../bloom/footer.js';
+import { createRecordKeyFooter } from '../index/bloom-footer.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 

@@ -9,9 +9,9 @@ import type { Schema } from 'apache-arrow';
 import { parseProperties } from '../config/properties.js';
 import { formatTableProperties, TableProps, type TableConfig } from '../config/table-config.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
+import { HOODIE_PROPERTIES } from '../commit/paths.js';
 
 /** Where hoodie.properties lives in every table version. */
-const PROPERTIES_KEY = '.hoodie/hoodie.properties';
 
 /** Configs whose hoodie.properties is known to hold a create schema (saves a read per write). */
 const recorded = new WeakSet<TableConfig>();
@@ -23,10 +23,10 @@ const recorded = new WeakSet<TableConfig>();
  */
 export async function recordCreateSchema(store: ObjectStore, config: TableConfig, dataSchema: Schema, now: Date = new Date()): Promise<void> {
   if (config.createSchema || recorded.has(config) || dataSchema.fields.length === 0) return;
-  const props = parseProperties(new TextDecoder().decode(await store.get(PROPERTIES_KEY)));
+  const props = parseProperties(new TextDecoder().decode(await store.get(HOODIE_PROPERTIES)));
   if (!props.get(TableProps.createSchema)) {
     props.set(TableProps.createSchema, JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName: config.name })));
-    await store.put(PROPERTIES_KEY, new TextEncoder().encode(formatTableProperties(props, now)));
+    await store.put(HOODIE_PROPERTIES, new TextEncoder().encode(formatTableProperties(props, now)));
   }
   recorded.add(config);
 }

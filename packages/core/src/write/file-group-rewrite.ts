@@ -19,6 +19,7 @@ import { orderingReader } from './ordering.js';
 import type { ObjectStore } from '@lake/storage';
 import type { TableConfig } from '../config/table-config.js';
 import { tableBloomFilterColumns } from './column-bloom-filters.js';
+import { markerKey } from '../commit/paths.js';
 
 export interface Incoming {
   batch: RecordBatch;
@@ -156,7 +157,7 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const data = parts.length > 0 ? concatBatches(w.dataSchema, parts) : concatBatches(w.dataSchema, []);
   const withMeta = attachMetaColumns(data, { commitTimes, seqNos, recordKeys: keys, partitionPath: plan.partition, fileName });
   const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) });
-  const marker = `.hoodie/.temp/${instant}/${path}.marker.${plan.slice ? 'MERGE' : 'CREATE'}`;
+  const marker = markerKey(instant, path, plan.slice ? 'MERGE' : 'CREATE');
   await store.put(marker, new Uint8Array());
   w.onFile(path, marker);
   await store.put(path, bytes);

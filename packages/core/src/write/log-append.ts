@@ -18,6 +18,7 @@ import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { takeRows } from '../arrow/take.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
 import { attachMetaColumns, commitSeqNo } from './meta-columns.js';
+import { markerKey } from '../commit/paths.js';
 
 export type LogBlockFormat = 'parquet' | 'avro';
 
@@ -98,7 +99,7 @@ export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
   for (;;) {
     const name = formatLogFileName({ fileId: a.fileId, instantTime: a.logBaseInstant, version, writeToken: makeWriteToken(a.writerPartition, stage, 0) });
     const path = a.partition === '' ? name : `${a.partition}/${name}`;
-    const marker = `.hoodie/.temp/${a.instant}/${path}.marker.APPEND`;
+    const marker = markerKey(a.instant, path, 'APPEND');
     a.onMarker(marker);
     await a.store.put(marker, new Uint8Array());
     if (!(await a.store.putIfAbsent(path, block))) {

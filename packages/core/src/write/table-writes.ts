@@ -11,7 +11,7 @@ import { resolveTableSchema } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
-import { locateKeys } from './key-index.js';
+import { locateKeys } from '../index/key-index.js';
 import { bucketIndexOf } from '../index/bucket-layout.js';
 import { bucketKeyTargets } from '../index/bucket-route.js';
 import type { TableContext } from '../table/table-context.js';

@@ -3,7 +3,7 @@
 // `maxEntries`), serialized byte-for-byte as Hudi does and Base64-encoded for Parquet footers.
 
 import { BloomFilterConfigError, InvalidBloomFilterError, InvalidBloomKeyError } from '../errors.js';
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { decodeBase64, encodeBase64 } from '../bloom/base64.js';
 import {
   DataReader,
   DataWriter,
@@ -18,7 +18,7 @@ import {
   writeShape,
   type FilterRow,
   type RowShape,
-} from './filter-row.js';
+} from './bloom-filter-row.js';
 import { javaUtf8Bytes } from './key-bytes.js';
 
 export type BloomFilterTypeCode = 'SIMPLE' | 'DYNAMIC_V0';

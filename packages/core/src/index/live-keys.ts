@@ -9,7 +9,7 @@ import type { ObjectStore } from '@lake/storage';
 
 import type { FileSlice } from '../file-group/file-slice.js';
 import { locateKeyHolders, type IndexLookupStats } from './key-index.js';
-import { keysDeletedInLogs } from './log-deletes.js';
+import { keysDeletedInLogs } from '../write/log-deletes.js';
 
 export interface LiveKeyOptions {
   /** Instants whose log blocks count (completed, not rolled back). */

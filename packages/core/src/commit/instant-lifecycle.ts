@@ -6,23 +6,16 @@ import type { ObjectStore } from '@lake/storage';
 
 import type { TableConfig } from '../config/table-config.js';
 import type { InstantTimeGenerator } from '../instant/instant-time.js';
-import { instantFileName, type Action } from '../timeline/instant.js';
+import type { Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { instantClaimKey, instantFileKey } from './paths.js';
 
 /** What an instant's life needs of a write context. */
 interface InstantContext {
   store: ObjectStore;
   config: TableConfig;
   instants: InstantTimeGenerator;
-}
-
-/**
- * A claim on an instant time while its write runs, so two writers picking the same millisecond
- * cannot share it. Removed when the write ends: later instants are always newer anyway.
- */
-export function instantClaimKey(instant: string): string {
-  return `.hoodie/.aux/lake/instants/${instant}`;
 }
 
 /**
@@ -40,8 +33,7 @@ export async function startInstant(ctx: InstantContext, timeline: Timeline, acti
       latest = instant;
       continue;
     }
-    const file = (state: 'requested' | 'inflight') =>
-      `${config.timelineDir}/${instantFileName({ time: instant, action, state }, config.timelineLayoutVersion)}`;
+    const file = (state: 'requested' | 'inflight') => instantFileKey(config, { time: instant, action, state });
     const heartbeat = await startHeartbeat(store, instant);
     await store.put(file('requested'), new Uint8Array());
     await store.put(file('inflight'), workload);
@@ -51,8 +43,7 @@ export async function startInstant(ctx: InstantContext, timeline: Timeline, acti
 
 export async function abandonInstant(ctx: InstantContext, instant: string, action: Action, files: string[]): Promise<void> {
   const { store, config } = ctx;
-  const file = (state: 'requested' | 'inflight') =>
-    `${config.timelineDir}/${instantFileName({ time: instant, action, state }, config.timelineLayoutVersion)}`;
+  const file = (state: 'requested' | 'inflight') => instantFileKey(config, { time: instant, action, state });
   try {
     await store.deleteMany(files);
     await store.delete(file('inflight'));

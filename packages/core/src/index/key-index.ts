@@ -8,8 +8,8 @@
 import { Utf8 } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
 import { byteSourceFromStore, openParquet } from '@lake/parquet';
-import type { BloomFilter } from '../bloom/bloom-filter.js';
-import { readFooterBloomFilter, readFooterKeyRange } from '../bloom/footer.js';
+import type { BloomFilter } from './bloom-filter.js';
+import { readFooterBloomFilter, readFooterKeyRange } from './bloom-footer.js';
 import type { BaseFile } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
 import { concatData } from '../arrow/take.js';

@@ -6,7 +6,7 @@
 // hashes of `partition \0 key`; a collision of different keys only costs a retry.
 
 import { encodeBase64, decodeBase64 } from '../bloom/base64.js';
-import { murmurHash } from '../bloom/murmur-hash.js';
+import { murmurHash } from '../index/murmur-hash.js';
 
 const encoder = new TextEncoder();
 

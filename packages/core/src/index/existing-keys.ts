@@ -7,8 +7,8 @@ import type { KeySource } from '../keygen/field-values.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { TableContext } from '../table/table-context.js';
 import { locateLiveKeys } from './live-keys.js';
-import { bucketIndexOf } from '../index/bucket-layout.js';
-import { bucketExistingRows } from '../index/bucket-existing.js';
+import { bucketIndexOf } from './bucket-layout.js';
+import { bucketExistingRows } from './bucket-existing.js';
 
 /**
  * Indexes of the rows of `records` whose record key already exists in the partition the table's

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@lake/storage';
-import { claimCommit, latestClaim } from './commit-claims.js';
+import { claimCommit, latestClaim } from './claims.js';
 import { ConflictError } from '../errors.js';
 import { encodeNewKeys } from './new-key-fingerprints.js';
 

@@ -7,13 +7,8 @@
 
 import { NotFoundError, type ObjectStore } from '@lake/storage';
 
+import { fenceKey } from './paths.js';
 import { publishCompleted } from './publish.js';
-
-const fencePrefix = '.hoodie/.aux/lake/fences/';
-
-export function fenceKey(instant: string): string {
-  return `${fencePrefix}${instant}`;
-}
 
 /** A rollback's fence names its process, so two rollbacks never both read theirs back as won. */
 export type Fence = { outcome: 'commit'; completed: string } | { outcome: 'rollback'; by: string };

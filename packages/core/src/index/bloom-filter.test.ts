@@ -4,8 +4,8 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { gunzipSync } from 'fflate';
 import { fixtureZips, loadFixture } from '../../test/fixture-zips.js';
 import { BLOOM_FILTER_DEFAULTS, bloomBitSize, bloomHashCount, createBloomFilter, parseBloomFilter } from './bloom-filter.js';
-import { createRecordKeyFooter, readFooterBloomFilter, readFooterKeyRange } from './footer.js';
-import { decodeBase64, decodeBase64Portable, encodeBase64, encodeBase64Portable } from './base64.js';
+import { createRecordKeyFooter, readFooterBloomFilter, readFooterKeyRange } from './bloom-footer.js';
+import { decodeBase64, decodeBase64Portable, encodeBase64, encodeBase64Portable } from '../bloom/base64.js';
 import { murmurHash, murmurHashChain } from './murmur-hash.js';
 import { LakeError } from '@lake/storage';
 

@@ -4,13 +4,11 @@
 
 import type { ObjectStore } from '@lake/storage';
 
+import { heartbeatKey } from './paths.js';
+
 /** Hudi's default: a 60 s interval, expired after two missed beats. */
 export const HEARTBEAT_INTERVAL_MS = 30_000;
 export const HEARTBEAT_EXPIRY_MS = 120_000;
-
-export function heartbeatKey(instant: string): string {
-  return `.hoodie/.heartbeat/${instant}`;
-}
 
 export interface Heartbeat {
   stop(): Promise<void>;

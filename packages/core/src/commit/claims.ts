@@ -17,9 +17,8 @@
 import type { ObjectStore } from '@lake/storage';
 import { ConflictError, CorruptTimelineError } from '../errors.js';
 import { decodeNewKeys, sharedFingerprints } from './new-key-fingerprints.js';
-import { instantClaimKey } from './instant-lifecycle.js';
+import { CLAIMS_FOLDER, claimKey, instantClaimKey } from './paths.js';
 
-export const claimsPrefix = '.hoodie/.aux/lake/claims/';
 const intentsPrefix = instantClaimKey('');
 
 /** How many claims to keep: far more than writers can overlap in time. */
@@ -34,12 +33,8 @@ export interface CommitClaim {
   newKeys?: string;
 }
 
-function claimKey(seq: number): string {
-  return `${claimsPrefix}${String(seq).padStart(20, '0')}.json`;
-}
-
 async function claimSequences(store: ObjectStore): Promise<number[]> {
-  const { objects } = await store.listDirectory(claimsPrefix);
+  const { objects } = await store.listDirectory(CLAIMS_FOLDER);
   const seqs: number[] = [];
   for (const o of objects) {
     const match = /(\d{20})\.json$/.exec(o.key);

@@ -1,0 +1,166 @@
+// Executing a planned write under its instant: each file group either takes a log file (merge on
+// read: updates and deletes of an existing slice) or a new base file version (inserts, copy on
+// write, and slices whose logs must not be appended to). Every file written and every marker is
+// reported to the attempt as it is created, so a failed attempt can remove exactly those.
+
+import type { Schema } from 'apache-arrow';
+import { mapLimit, type ObjectStore } from '@lake/storage';
+import type { Compression } from '@lake/parquet';
+
+import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
+import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
+import { tableMergeMode } from '../read/merge.js';
+import type { FileSystemView } from '../table/fs-view.js';
+import type { Timeline } from '../timeline/timeline.js';
+import type { WriteStatInput } from './commit-metadata-json.js';
+import { writeFileGroup, type GroupPlan, type Incoming } from './file-group-rewrite.js';
+import { appendLogFile, type LogBlockFormat } from './log-append.js';
+import { keysDeletedInLogs } from './log-deletes.js';
+import { sliceMayHaveDeletes } from './slice-deletes.js';
+import type { WriteContext, WriteOperation } from './write-options.js';
+import type { WritePlan } from './write-plan.js';
+
+/** Log files written at once by one write. */
+const LOG_APPEND_CONCURRENCY = 8;
+
+/** What an attempt has put so far: its data files and their markers. */
+export interface WriteAttempt {
+  written: string[];
+  markers: string[];
+}
+
+export interface WriteExecution {
+  operation: WriteOperation;
+  plan: WritePlan;
+  incoming: Incoming;
+  timeline: Timeline;
+  view: FileSystemView;
+  instant: string;
+  dataSchema: Schema;
+  fullSchema: Schema;
+  compression: Compression;
+  logFormat: LogBlockFormat;
+}
+
+export interface ExecutedWrites {
+  stats: WriteStatInput[];
+  partitionsWritten: Set<string>;
+  /** File group key -> base instant of the slice its new log file was named after. */
+  appended: Map<string, string>;
+}
+
+export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecution, attempt: WriteAttempt): Promise<ExecutedWrites> {
+  const { store, config } = ctx;
+  const { operation, incoming, timeline, view, instant, dataSchema } = w;
+  const mor = config.type === 'MERGE_ON_READ';
+  const appended = new Map<string, string>();
+  const stats: WriteStatInput[] = [];
+  let writerPartition = 0;
+  const partitionsWritten = new Set<string>();
+  const logWrites: { plan: GroupPlan & { slice: FileSlice }; logBaseInstant: string; writerPartition: number }[] = [];
+  const baseWrites: { plan: GroupPlan; writerPartition: number }[] = [];
+  const plans = [...w.plan.groups.values()];
+  const logged = (plan: GroupPlan) => mor && plan.slice !== undefined && plan.inserts.length === 0 && plan.updates.length > 0;
+  // Independent per group: checked concurrently rather than one slice's logs after another's.
+  const reinserts = await mapLimit(plans, LOG_APPEND_CONCURRENCY, (plan) =>
+    logged(plan) ? reinsertsAfterDelete(ctx, timeline, plan, incoming, operation, view.isVisible) : Promise.resolve(false),
+  );
+  for (const [n, plan] of plans.entries()) {
+    if (plan.slice && logged(plan) && !reinserts[n]) {
+      // Updates and deletes of existing records append to the file group's log.
+      const key = fileGroupKey(plan.partition, plan.fileId);
+      // A pending compaction newer than the slice starts the slice new logs belong to.
+      const pendingAt = w.plan.compacting.get(key);
+      const logBaseInstant = pendingAt !== undefined && pendingAt > plan.slice.baseInstantTime ? pendingAt : plan.slice.baseInstantTime;
+      appended.set(key, logBaseInstant);
+      logWrites.push({ plan: { ...plan, slice: plan.slice }, logBaseInstant, writerPartition: writerPartition++ });
+    } else {
+      baseWrites.push({ plan, writerPartition: writerPartition++ });
+    }
+  }
+  // Log files are small and independent: several are written at once, which matters on an
+  // object store where each costs two round trips. Base files are written one at a time, so
+  // memory holds one merged file group.
+  const logStats = await mapLimit(logWrites, LOG_APPEND_CONCURRENCY, ({ plan, logBaseInstant, writerPartition: wp }) =>
+    appendLogFile({
+      store,
+      config,
+      partition: plan.partition,
+      fileId: plan.fileId,
+      slice: plan.slice,
+      logBaseInstant,
+      instant,
+      dataSchema,
+      batch: incoming.batch,
+      keys: incoming.keys,
+      rows: plan.updates,
+      deletes: operation === 'delete',
+      format: w.logFormat,
+      compression: w.compression,
+      writerPartition: wp,
+      onMarker: (m) => attempt.markers.push(m),
+      onFile: (p) => attempt.written.push(p),
+    }),
+  );
+  logWrites.forEach(({ plan }, n) => {
+    stats.push(logStats[n]);
+    partitionsWritten.add(plan.partition);
+  });
+  // Rewriting a slice with logs into a base file drops what its damaged log blocks held.
+  const corruption = {
+    onCorruptLogBlocks: refuseCorruptLogBlocks(`Write ${instant}`, { remedy: 'compact the table with force (`lake compact --force`) first' }),
+    committedLogExtent: committedLogExtents(timeline, view.isVisible),
+  };
+  for (const { plan, writerPartition: wp } of baseWrites) {
+    const stat = await writeFileGroup(ctx, {
+      plan,
+      instant,
+      deletes: operation === 'delete',
+      incoming,
+      fullSchema: w.fullSchema,
+      dataSchema,
+      writerPartition: wp,
+      compression: w.compression,
+      isValidInstant: (t) => view.validInstants.has(t),
+      corruption,
+      onFile: (path, marker) => {
+        attempt.written.push(path);
+        attempt.markers.push(marker);
+      },
+    });
+    if (stat) {
+      stats.push(stat);
+      partitionsWritten.add(plan.partition);
+    }
+  }
+  for (const partition of partitionsWritten) await ensurePartitionMetadata(store, partition, instant);
+  return { stats, partitionsWritten, appended };
+}
+
+/**
+ * Whether an event-time upsert brings back keys the group's logs deleted: logged, such a record
+ * would lose to its older base-file version when engines merge (see log-deletes.ts); the group is
+ * rewritten instead.
+ */
+async function reinsertsAfterDelete(
+  ctx: WriteContext,
+  timeline: Timeline,
+  plan: GroupPlan,
+  incoming: Incoming,
+  operation: WriteOperation,
+  isValidInstant: (t: string) => boolean,
+): Promise<boolean> {
+  if (operation === 'delete' || tableMergeMode(ctx.config) !== 'EVENT_TIME_ORDERING' || !plan.slice || plan.slice.logFiles.length === 0) return false;
+  // Commit metadata that shows no deletes in the slice's logs spares reading them.
+  if (!(await sliceMayHaveDeletes(timeline, plan.slice, isValidInstant))) return false;
+  const keys = new Set(plan.updates.map((i) => incoming.keys[i]));
+  return (await keysDeletedInLogs(ctx.store, plan.slice, isValidInstant, keys)).size > 0;
+}
+
+async function ensurePartitionMetadata(store: ObjectStore, partition: string, instant: string): Promise<void> {
+  const key = partition === '' ? '.hoodie_partition_metadata' : `${partition}/.hoodie_partition_metadata`;
+  if (await store.head(key)) return;
+  const depth = partition === '' ? 0 : partition.split('/').length;
+  const text = `#partition metadata\n#${new Date().toUTCString()}\ncommitTime=${instant}\npartitionDepth=${depth}\n`;
+  await store.putIfAbsent(key, new TextEncoder().encode(text));
+}

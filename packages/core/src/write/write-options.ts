@@ -1,0 +1,75 @@
+// What one write takes and returns: the operation, its options, the narrow table context it
+// runs in (never the table object) and the summary of its commit.
+
+import type { Schema } from 'apache-arrow';
+import type { ObjectStore } from '@lake/storage';
+import type { Compression } from '@lake/parquet';
+import { v4 as uuidv4 } from 'uuid';
+
+import type { TableConfig } from '../config/table-config.js';
+import { createInstantTimeGenerator, type InstantTimeGenerator } from '../instant/instant-time.js';
+import type { FileSystemView } from '../table/fs-view.js';
+import type { Action } from '../timeline/instant.js';
+import type { Timeline } from '../timeline/timeline.js';
+import type { FileSizing } from './file-sizing.js';
+import type { LogBlockFormat } from './log-append.js';
+
+export type WriteOperation = 'insert' | 'upsert' | 'delete' | 'insert_overwrite' | 'insert_overwrite_table';
+
+export interface WriteOptions {
+  /** File sizing (`hoodie.parquet.max.file.size`, `hoodie.parquet.small.file.limit`, ...). */
+  sizing?: Partial<FileSizing>;
+  compression?: Compression;
+  /** Extra commit metadata (e.g. a source checkpoint), stored with the commit. */
+  extraMetadata?: Record<string, string>;
+  /**
+   * Merge-on-read tables: the data block format of log files. Default: the table's
+   * `hoodie.logfile.data.block.format`, else Parquet.
+   */
+  logBlockFormat?: LogBlockFormat;
+}
+
+export interface WriteContext {
+  store: ObjectStore;
+  config: TableConfig;
+  timeline(): Promise<Timeline>;
+  /** The table's data schema (meta fields removed), or undefined before the first write. */
+  /** The table's data schema; `view` (built on `timeline`) saves listing the partitions again. */
+  dataSchema(timeline: Timeline, view?: FileSystemView): Promise<Schema | undefined>;
+  instants: InstantTimeGenerator;
+  newFileId: () => string;
+}
+
+export interface WriteResult {
+  instant: string;
+  action: Action;
+  operation: WriteOperation;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  filesWritten: number;
+  filesReplaced: number;
+  bytesWritten: number;
+  partitions: string[];
+  /** Index work: base files whose footers were checked, and files whose keys were read. */
+  index: { filesConsidered: number; filesRead: number };
+}
+
+/** Hudi's name of each operation, as commit metadata and workload profiles record it. */
+export const operationTypes: Record<WriteOperation, string> = {
+  insert: 'INSERT',
+  upsert: 'UPSERT',
+  delete: 'DELETE',
+  insert_overwrite: 'INSERT_OVERWRITE',
+  insert_overwrite_table: 'INSERT_OVERWRITE_TABLE',
+};
+
+export function defaultWriteContextParts(): Pick<WriteContext, 'instants' | 'newFileId'> {
+  return { instants: createInstantTimeGenerator(), newFileId: () => `${uuidv4()}-0` };
+}
+
+/** Records to delete, named by record key and partition path (no data columns needed). */
+export interface KeyedDeletes {
+  keys: string[];
+  partitions: string[];
+}

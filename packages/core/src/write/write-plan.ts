@@ -1,0 +1,123 @@
+// Planning a write: routing every incoming record to a file group. Updates and deletes go where
+// the key index (or the bucket index) finds the key; new records top up small file groups first
+// and fill new ones after; an overwrite replaces the partitions' file groups. Nothing is written.
+
+import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
+import { bucketIndexOf } from '../index/bucket-layout.js';
+import { routeToBuckets } from '../index/bucket-route.js';
+import { pendingCompactionGroups } from '../services/compaction-plan.js';
+import { checkLatestBaseFiles, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
+import type { Timeline } from '../timeline/timeline.js';
+import type { GroupPlan, Incoming } from './file-group-rewrite.js';
+import { averageRecordSize, planInsertBuckets, type FileSizing } from './file-sizing.js';
+import { locateLiveKeys } from '../index/live-keys.js';
+import type { WriteContext, WriteOperation } from './write-options.js';
+
+export interface WritePlan {
+  /** Per file group key: the incoming rows it takes. */
+  groups: Map<string, GroupPlan>;
+  /** An overwrite's replaced file groups: partition -> file ids. */
+  replaced: Map<string, string[]>;
+  overwrite: boolean;
+  /** Merge-on-read: file group key -> instant of the pending compaction that includes it. */
+  compacting: Map<string, string>;
+  /** Index work: base files whose footers were checked, and files whose keys were read. */
+  indexStats: { filesConsidered: number; filesRead: number };
+}
+
+export async function planWrite(
+  ctx: WriteContext,
+  operation: WriteOperation,
+  incoming: Incoming,
+  timeline: Timeline,
+  view: FileSystemView,
+  sizing: FileSizing,
+): Promise<WritePlan> {
+  const mor = ctx.config.type === 'MERGE_ON_READ';
+  // Merging into a stale file version would bring deleted or replaced records back.
+  await checkLatestBaseFiles(view, timeline);
+  const slicesByPartition = new Map<string, FileSlice[]>();
+  for (const slice of latestFileSlices(view)) {
+    const list = slicesByPartition.get(slice.partitionPath) ?? [];
+    list.push(slice);
+    slicesByPartition.set(slice.partitionPath, list);
+  }
+  // Merge-on-read: file groups in a pending compaction take their logs under its instant.
+  const compacting = mor ? await pendingCompactionGroups(timeline) : new Map<string, string>();
+  const rowsByPartition = new Map<string, number[]>();
+  incoming.partitions.forEach((p, i) => {
+    const list = rowsByPartition.get(p) ?? [];
+    list.push(i);
+    rowsByPartition.set(p, list);
+  });
+
+  const indexStats = { filesConsidered: 0, filesRead: 0 };
+  const groups = new Map<string, GroupPlan>();
+  const group = (partition: string, fileId: string, slice?: FileSlice): GroupPlan => {
+    const key = fileGroupKey(partition, fileId);
+    let plan = groups.get(key);
+    if (!plan) {
+      plan = { partition, fileId, slice, updates: [], inserts: [] };
+      groups.set(key, plan);
+    }
+    return plan;
+  };
+  const replaced = new Map<string, string[]>();
+  const overwrite = operation === 'insert_overwrite' || operation === 'insert_overwrite_table';
+
+  if (overwrite) {
+    const partitions = operation === 'insert_overwrite_table' ? new Set([...slicesByPartition.keys(), ...rowsByPartition.keys()]) : new Set(rowsByPartition.keys());
+    for (const p of partitions) {
+      const ids = (slicesByPartition.get(p) ?? []).map((s) => s.fileId);
+      if (ids.length > 0) replaced.set(p, ids);
+    }
+  }
+
+  const recordSize = averageRecordSize(await recentWriteStats(timeline)) ?? sizing.recordSizeEstimate;
+  // A bucket-indexed table routes by hashing keys, never reading files.
+  const bucketIndex = bucketIndexOf(ctx.config);
+  for (const [partition, rows] of rowsByPartition) {
+    const slices = overwrite ? [] : slicesByPartition.get(partition) ?? [];
+    if (bucketIndex) {
+      for (const route of routeToBuckets(bucketIndex, partition, slices, rows, incoming.keys, ctx.newFileId)) {
+        // Deletes into a bucket with no file group have nothing to delete.
+        if (!route.slice && operation === 'delete') continue;
+        const target = route.slice ? group(partition, route.fileId, route.slice).updates : group(partition, route.fileId).inserts;
+        for (const i of route.rows) target.push(i);
+      }
+      continue;
+    }
+    const sliceById = new Map(slices.map((s) => [s.fileId, s]));
+    const located = operation === 'insert' || overwrite
+      ? new Map<string, string>()
+      : await locateLiveKeys(ctx.store, slices, rows.map((i) => incoming.keys[i]), { isValidInstant: view.isVisible, check: 'ambiguous' }, indexStats);
+    const fresh: number[] = [];
+    for (const i of rows) {
+      const fileId = located.get(incoming.keys[i]);
+      if (fileId !== undefined) group(partition, fileId, sliceById.get(fileId)).updates.push(i);
+      else if (operation !== 'delete') fresh.push(i);
+    }
+    if (fresh.length === 0) continue;
+    const candidates = slices
+      .filter((s) => s.baseFile && s.logFiles.length === 0 && !compacting.has(fileGroupKey(s.partitionPath, s.fileId)))
+      .map((s) => ({ fileId: s.fileId, sizeBytes: s.baseFile!.size ?? 0 }));
+    let at = 0;
+    const maxCandidates = mor ? sizing.mergeOnReadSmallFileCandidates : Number.POSITIVE_INFINITY;
+    for (const bucket of planInsertBuckets(fresh.length, candidates, sizing, recordSize, maxCandidates)) {
+      const fileId = bucket.fileId ?? ctx.newFileId();
+      const slice = bucket.fileId ? sliceById.get(bucket.fileId) : undefined;
+      // A loop, not push(...rows): spreading a million row indexes overflows the call stack.
+      const inserts = group(partition, fileId, slice).inserts;
+      for (let i = at; i < at + bucket.records && i < fresh.length; i++) inserts.push(fresh[i]);
+      at += bucket.records;
+    }
+  }
+  return { groups, replaced, overwrite, compacting, indexStats };
+}
+
+async function recentWriteStats(timeline: Timeline): Promise<{ totalWriteBytes: number; numWrites: number }[]> {
+  const writes = timeline.completedWrites().slice(-3);
+  // An unreadable commit only costs the estimate.
+  const metas = await Promise.all(writes.map((w) => timeline.commitMetadata(w).catch(() => undefined)));
+  return metas.flatMap((m) => (m ? [...m.partitionToWriteStats.values()].flat() : []));
+}
