@@ -96,9 +96,9 @@ export {
 export { scanLogFiles, type ScannedBlock, type LogScanResult } from './log/log-scanner.js';
 
 // Schema
-export { parseAvroSchema, nullableBranch, type AvroType, type AvroField, type AvroPrimitive } from './schema/avro-schema.js';
-export { AvroReader, AvroUnionValue, readDatum, decodeDatum, type AvroRecord } from './schema/avro-decoder.js';
-export { readAvroContainer, isAvroContainer, type AvroContainer } from './schema/avro-container.js';
+export { parseAvroSchema, nullableBranch, type AvroType, type AvroField, type AvroPrimitive } from './avro/avro-schema.js';
+export { AvroReader, AvroUnionValue, readDatum, decodeDatum, type AvroRecord } from './avro/avro-decoder.js';
+export { readAvroContainer, isAvroContainer, type AvroContainer } from './avro/avro-container.js';
 export { avroToArrowSchema, avroFieldToArrow, arrowType as avroToArrowType } from './schema/avro-to-arrow.js';
 export {
   META,
@@ -241,7 +241,7 @@ export {
   type LogBlockInput,
   type DeleteEntry,
 } from './log/log-writer.js';
-export { encodeAvroContainer } from './schema/avro-container-writer.js';
+export { encodeAvroContainer } from './avro/avro-container-writer.js';
 export {
   compact,
   scheduleCompaction,

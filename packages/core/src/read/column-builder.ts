@@ -5,7 +5,7 @@
 import { DataType, makeData, makeVector, type Data, type Field, type Struct } from 'apache-arrow';
 
 import { SchemaError } from '../errors.js';
-import { AvroUnionValue } from '../schema/avro-decoder.js';
+import { AvroUnionValue } from '../avro/avro-decoder.js';
 
 export interface ColumnBuilder {
   readonly type: DataType;

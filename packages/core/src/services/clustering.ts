@@ -12,7 +12,7 @@ import { bucketIndexOf } from '../index/bucket-layout.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
-import { encodeAvroContainer } from '../schema/avro-container-writer.js';
+import { encodeAvroContainer } from '../avro/avro-container-writer.js';
 import { withMetaFields } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { TableContext } from '../table/table-context.js';

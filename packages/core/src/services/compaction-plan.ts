@@ -3,7 +3,7 @@
 // groups in a pending plan take new log files under the compaction's instant.
 
 import { CorruptTimelineError } from '../errors.js';
-import { encodeAvroContainer } from '../schema/avro-container-writer.js';
+import { encodeAvroContainer } from '../avro/avro-container-writer.js';
 import { decodeMetadataFile, type JsonValue } from '../timeline/metadata-file.js';
 import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';

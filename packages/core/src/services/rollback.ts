@@ -11,7 +11,7 @@ import { InvalidWriteError } from '../errors.js';
 import { makeWriteToken, parseBaseFileName } from '../file-group/base-file.js';
 import { formatLogFileName, parseLogFileName } from '../file-group/log-file.js';
 import { rollbackBlock } from '../log/log-writer.js';
-import { encodeAvroContainer } from '../schema/avro-container-writer.js';
+import { encodeAvroContainer } from '../avro/avro-container-writer.js';
 import type { TableContext } from '../table/table-context.js';
 import { WRITE_ACTIONS, type Action, type Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
