@@ -195,7 +195,7 @@ export {
   TIMELINE_TIMEZONE_PROPERTY,
   type InstantTimeGenerator,
   type InstantTimeGeneratorOptions,
-} from './instant/instant-time.js';
+} from './timeline/instant-time.js';
 export { arrowSchemaToAvro, avroRecordNameAndNamespace, HOODIE_META_FIELDS, type ArrowToAvroOptions } from './schema/arrow-to-avro.js';
 export {
   reconcileSchemas,

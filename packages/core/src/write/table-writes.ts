@@ -6,7 +6,7 @@ import { v4 as uuidv4 } from 'uuid';
 
 import { rowsToTable, type Row } from '../arrow/from-rows.js';
 import { rowsToJson } from '../arrow/to-json.js';
-import { createInstantTimeGenerator, type InstantTimeGenerator } from '../instant/instant-time.js';
+import { createInstantTimeGenerator, type InstantTimeGenerator } from '../timeline/instant-time.js';
 import { resolveTableSchema } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { FileSlice } from '../file-group/file-slice.js';

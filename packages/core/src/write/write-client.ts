@@ -11,7 +11,7 @@ import { v4 as uuidv4 } from 'uuid';
 import type { TableConfig } from '../config/table-config.js';
 import { ConflictError, InvalidWriteError } from '../errors.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
-import { createInstantTimeGenerator, type InstantTimeGenerator } from '../instant/instant-time.js';
+import { createInstantTimeGenerator, type InstantTimeGenerator } from '../timeline/instant-time.js';
 import { createKeyGenerator, keyGeneratorOptionsFromProperties } from '../keygen/key-generator.js';
 import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
