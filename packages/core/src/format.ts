@@ -259,7 +259,7 @@ export {
   pendingCompactions,
   type CompactionPlan,
   type CompactionOperation,
-} from './services/compaction-plan.js';
+} from './timeline/plans/compaction-plan.js';
 export { rollbackWrite, rollbackFailedWrites, type RollbackResult } from './services/rollback.js';
 export { cleanTable, checkNotCleaned, removeAbandonedWrites, ABANDONED_WRITE_AGE_MS, DEFAULT_CLEAN_POLICY, type CleanPolicy, type CleanResult } from './services/clean.js';
 export { InstantCleanedError, InstantErasedError } from './errors.js';
@@ -292,7 +292,7 @@ export { committedLogExtents, describeCorruptLogBlock, type CommittedLogExtent }
 // Archived timeline
 export { archiveTimeline, archiveSettings } from './services/archive.js';
 export { DEFAULT_ARCHIVE_SETTINGS } from './services/archive-plan.js';
-export { ARCHIVED_META_ENTRY_SCHEMA } from './services/archive-schema.js';
+export { ARCHIVED_META_ENTRY_SCHEMA } from './timeline/plans/archive-schema.js';
 export {
   ArchivedTimeline,
   loadArchivedTimeline,

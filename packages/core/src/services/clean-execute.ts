@@ -8,7 +8,7 @@ import type { TableContext } from '../table/table-context.js';
 import type { JsonValue } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { instantKey } from './base-rewrite.js';
-import { CLEAN_METADATA_SCHEMA, CLEANER_PLAN_SCHEMA } from './plan-schemas.js';
+import { CLEAN_METADATA_SCHEMA, CLEANER_PLAN_SCHEMA } from '../timeline/plans/plan-schemas.js';
 import { dataFileKeyOf, hudiPath } from './table-paths.js';
 
 export interface CleanRun {

@@ -23,7 +23,7 @@ import { instantKey } from './base-rewrite.js';
 
 /** Where erasure proof records live (see erasure.ts). */
 export const ERASURES_PREFIX = '.hoodie/.aux/lake/erasures/';
-import { pendingCompactionGroups } from './compaction-plan.js';
+import { pendingCompactionGroups } from '../timeline/plans/compaction-plan.js';
 import { cleanerPlan, executeClean } from './clean-execute.js';
 import { finishPendingCleans } from './clean-resume.js';
 

@@ -25,8 +25,8 @@ import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadat
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
 import { checkTimelineConflicts } from '../write/write-client.js';
-import { REQUESTED_REPLACE_SCHEMA } from './plan-schemas.js';
-import { pendingCompactionGroups } from './compaction-plan.js';
+import { REQUESTED_REPLACE_SCHEMA } from '../timeline/plans/plan-schemas.js';
+import { pendingCompactionGroups } from '../timeline/plans/compaction-plan.js';
 import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
 import { hudiPath } from './table-paths.js';
 

@@ -33,7 +33,7 @@ import {
   pendingCompactions,
   type CompactionOperation,
   type CompactionPlan,
-} from './compaction-plan.js';
+} from '../timeline/plans/compaction-plan.js';
 import { instantKey, listKeys, writeRewrittenBaseFile } from './base-rewrite.js';
 import { compactionMetrics } from './compaction-metrics.js';
 

@@ -20,7 +20,7 @@ import { writeContext } from '../write/table-writes.js';
 import { heartbeatKey, isHeartbeatExpired } from '../write/heartbeat.js';
 import { instantKey, listKeys } from './base-rewrite.js';
 import { isClusteringInstant } from './clustering.js';
-import { ROLLBACK_METADATA_SCHEMA, ROLLBACK_PLAN_SCHEMA } from './plan-schemas.js';
+import { ROLLBACK_METADATA_SCHEMA, ROLLBACK_PLAN_SCHEMA } from '../timeline/plans/plan-schemas.js';
 import { plannedDeletes } from './rollback-plan.js';
 import { hudiPath } from './table-paths.js';
 import { backOff, isCompletedNow, refuse, takeRollbackFence } from './rollback-fence.js';

@@ -38,7 +38,7 @@ import { conflictOnVanishedInput } from './vanished-input.js';
 import { sliceMayHaveDeletes } from './slice-deletes.js';
 import { publishCompleted } from './publish.js';
 import { writeFileGroup, type GroupPlan, type Incoming } from './file-group-rewrite.js';
-import { pendingCompactionGroups } from '../services/compaction-plan.js';
+import { pendingCompactionGroups } from '../timeline/plans/compaction-plan.js';
 import { bucketIndexOf } from '../index/bucket-layout.js';
 import { routeToBuckets } from '../index/bucket-route.js';
 import { withoutMetaFields } from './meta-columns.js';
