@@ -3,6 +3,7 @@
 // base64, nested types as JSON arrays and objects.
 
 import { DataType, Type, type Data, type RecordBatch, type Table, type Vector } from 'apache-arrow';
+import { encodeBase64 } from '@lake/parquet';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -72,14 +73,6 @@ function formatTimeOfDay(value: bigint, unit: number): string {
   return `${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${frac}`;
 }
 
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
 function bytesAt(data: Data, index: number): Uint8Array {
   const offsets = data.valueOffsets as unknown as ArrayLike<number | bigint>;
   const start = Number(offsets[index]);
@@ -120,10 +113,10 @@ export function dataValueToJson(data: Data, index: number): JsonValue {
       return utf8.decode(bytesAt(data, index));
     case Type.Binary:
     case Type.LargeBinary:
-      return base64(bytesAt(data, index));
+      return encodeBase64(bytesAt(data, index));
     case Type.FixedSizeBinary: {
       const width = (type as unknown as { byteWidth: number }).byteWidth;
-      return base64((data.values as Uint8Array).subarray(index * width, (index + 1) * width));
+      return encodeBase64((data.values as Uint8Array).subarray(index * width, (index + 1) * width));
     }
     case Type.Date: {
       const unit = (type as unknown as { unit: number }).unit;
