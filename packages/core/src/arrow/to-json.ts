@@ -3,7 +3,7 @@
 // base64, nested types as JSON arrays and objects.
 
 import { DataType, Type, type Data, type RecordBatch, type Table, type Vector } from 'apache-arrow';
-import { encodeBase64 } from '@lake/parquet';
+import { encodeBase64, float16FromBits } from '@lake/parquet';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -99,7 +99,7 @@ export function dataValueToJson(data: Data, index: number): JsonValue {
       const values = data.values as ArrayLike<number>;
       const raw = values[index];
       // Half floats are stored as uint16 bits.
-      if ((type as unknown as { precision: number }).precision === 0) return numberToJson(halfToFloat(raw));
+      if ((type as unknown as { precision: number }).precision === 0) return numberToJson(float16FromBits(raw));
       return numberToJson(raw);
     }
     case Type.Decimal: {
@@ -177,15 +177,6 @@ export function dataValueToJson(data: Data, index: number): JsonValue {
     default:
       return String((data as unknown as { toString(): string }).toString());
   }
-}
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 /** The value at a row of a (possibly multi-chunk) vector, as JSON. */
