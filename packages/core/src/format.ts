@@ -110,7 +110,8 @@ export {
 } from './schema/table-schema.js';
 
 // Reading
-export { makeColumnBuilder, valueAt, type ColumnBuilder } from './read/column-builder.js';
+export { makeColumnBuilder, type ColumnBuilder } from './read/column-builder.js';
+export { valueAt } from './arrow/value-at.js';
 export { conformData, conformTable, batchFromColumns, projectSchema, sameLayout } from './read/conform.js';
 export { combineVersions, compareOrdering, storedWins, tableMergeMode, type AppliedMergeMode, type RecordVersion } from './read/merge.js';
 export { recordKeyReader } from './read/record-key.js';

@@ -4,6 +4,7 @@
 
 import { DataType, Type, type Data, type RecordBatch, type Table, type Vector } from 'apache-arrow';
 import { encodeBase64, float16FromBits } from '@lake/parquet';
+import { boolAt, bytesAt, signedWords } from './value-at.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -17,15 +18,6 @@ function bigintToJson(value: bigint): number | string {
 
 function numberToJson(value: number): number | string {
   return Number.isFinite(value) ? value : String(value);
-}
-
-/** Two's-complement little-endian words (32-bit each) to a signed bigint. */
-function wordsToBigInt(words: Uint32Array): bigint {
-  let result = 0n;
-  for (let i = words.length - 1; i >= 0; i--) result = (result << 32n) | BigInt(words[i]);
-  const bits = BigInt(words.length * 32);
-  if (words[words.length - 1] & 0x80000000) result -= 1n << bits;
-  return result;
 }
 
 export function formatDecimal(unscaled: bigint, scale: number): string {
@@ -73,13 +65,6 @@ function formatTimeOfDay(value: bigint, unit: number): string {
   return `${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${frac}`;
 }
 
-function bytesAt(data: Data, index: number): Uint8Array {
-  const offsets = data.valueOffsets as unknown as ArrayLike<number | bigint>;
-  const start = Number(offsets[index]);
-  const end = Number(offsets[index + 1]);
-  return (data.values as Uint8Array).subarray(start, end);
-}
-
 /** The value at `index` of one Arrow Data chunk, as JSON. Indexes follow arrow-js' own accessors. */
 export function dataValueToJson(data: Data, index: number): JsonValue {
   if (!data.getValid(index)) return null;
@@ -87,10 +72,8 @@ export function dataValueToJson(data: Data, index: number): JsonValue {
   switch (type.typeId) {
     case Type.Null:
       return null;
-    case Type.Bool: {
-      const bit = data.offset + index;
-      return ((data.values as Uint8Array)[bit >> 3] & (1 << (bit % 8))) !== 0;
-    }
+    case Type.Bool:
+      return boolAt(data, index);
     case Type.Int: {
       const value = (data.values as ArrayLike<number | bigint>)[index];
       return typeof value === 'bigint' ? bigintToJson(value) : value;
@@ -106,7 +89,7 @@ export function dataValueToJson(data: Data, index: number): JsonValue {
       const { scale, bitWidth } = type as unknown as { scale: number; bitWidth: number };
       const words = bitWidth / 32;
       const values = data.values as Uint32Array;
-      return formatDecimal(wordsToBigInt(values.subarray(index * words, (index + 1) * words)), scale);
+      return formatDecimal(signedWords(values.subarray(index * words, (index + 1) * words)), scale);
     }
     case Type.Utf8:
     case Type.LargeUtf8:
