@@ -6,12 +6,11 @@
 
 import { Schema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
-import { v4 as uuidv4 } from 'uuid';
 
 import type { TableConfig } from '../config/table-config.js';
 import { ConflictError, InvalidWriteError } from '../errors.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
-import { createInstantTimeGenerator, type InstantTimeGenerator } from '../timeline/instant-time.js';
+import type { InstantTimeGenerator } from '../timeline/instant-time.js';
 import { createKeyGenerator, keyGeneratorOptionsFromProperties } from '../keygen/key-generator.js';
 import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
@@ -94,10 +93,6 @@ const operationTypes: Record<WriteOperation, string> = {
   insert_overwrite: 'INSERT_OVERWRITE',
   insert_overwrite_table: 'INSERT_OVERWRITE_TABLE',
 };
-
-export function defaultWriteContextParts(): Pick<WriteContext, 'instants' | 'newFileId'> {
-  return { instants: createInstantTimeGenerator(), newFileId: () => `${uuidv4()}-0` };
-}
 
 /** Records to delete, named by record key and partition path (no data columns needed). */
 export interface KeyedDeletes {
