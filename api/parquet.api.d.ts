@@ -310,6 +310,18 @@ function compareStatValues(a: StatValue, b: StatValue): number;
 /* decimalToString */
 function decimalToString(d: Decimal): string;
 
+/* decodeBase64 */
+function decodeBase64(text: string): Uint8Array | undefined;
+
+/* decodeBase64Forgiving */
+function decodeBase64Forgiving(text: string): Uint8Array | undefined;
+
+/* encodeBase64 */
+function encodeBase64(bytes: Uint8Array): string;
+
+/* float16FromBits */
+function float16FromBits(bits: number): number;
+
 /* initParquet */
 function initParquet(wasmSource?: unknown): Promise<void>;
 

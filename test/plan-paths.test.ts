@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { cleanTable, clusterSmallFiles, createTable, decodeMetadataFile, encodeAvroContainer, rollbackWrite, type HudiTable } from '../packages/core/src/format.js';
 import { PathOutsideTableError } from '../packages/core/src/errors.js';
-import { CLEANER_PLAN_SCHEMA, ROLLBACK_PLAN_SCHEMA } from '../packages/core/src/services/plan-schemas.js';
+import { CLEANER_PLAN_SCHEMA, ROLLBACK_PLAN_SCHEMA } from '../packages/core/src/timeline/plans/plan-schemas.js';
 import { decodeAsHudi } from '../packages/core/test/support/hudi-avsc.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lake plan paths-'));

@@ -96,9 +96,9 @@ export {
 export { scanLogFiles, type ScannedBlock, type LogScanResult } from './log/log-scanner.js';
 
 // Schema
-export { parseAvroSchema, nullableBranch, type AvroType, type AvroField, type AvroPrimitive } from './schema/avro-schema.js';
-export { AvroReader, AvroUnionValue, readDatum, decodeDatum, type AvroRecord } from './schema/avro-decoder.js';
-export { readAvroContainer, isAvroContainer, type AvroContainer } from './schema/avro-container.js';
+export { parseAvroSchema, nullableBranch, type AvroType, type AvroField, type AvroPrimitive } from './avro/avro-schema.js';
+export { AvroReader, AvroUnionValue, readDatum, decodeDatum, type AvroRecord } from './avro/avro-decoder.js';
+export { readAvroContainer, isAvroContainer, type AvroContainer } from './avro/avro-container.js';
 export { avroToArrowSchema, avroFieldToArrow, arrowType as avroToArrowType } from './schema/avro-to-arrow.js';
 export {
   META,
@@ -110,7 +110,8 @@ export {
 } from './schema/table-schema.js';
 
 // Reading
-export { makeColumnBuilder, valueAt, type ColumnBuilder } from './read/column-builder.js';
+export { makeColumnBuilder, type ColumnBuilder } from './read/column-builder.js';
+export { valueAt } from './arrow/value-at.js';
 export { conformData, conformTable, batchFromColumns, projectSchema, sameLayout } from './read/conform.js';
 export { combineVersions, compareOrdering, storedWins, tableMergeMode, type AppliedMergeMode, type RecordVersion } from './read/merge.js';
 export { recordKeyReader } from './read/record-key.js';
@@ -195,7 +196,7 @@ export {
   TIMELINE_TIMEZONE_PROPERTY,
   type InstantTimeGenerator,
   type InstantTimeGeneratorOptions,
-} from './instant/instant-time.js';
+} from './timeline/instant-time.js';
 export { arrowSchemaToAvro, avroRecordNameAndNamespace, HOODIE_META_FIELDS, type ArrowToAvroOptions } from './schema/arrow-to-avro.js';
 export {
   reconcileSchemas,
@@ -241,7 +242,7 @@ export {
   type LogBlockInput,
   type DeleteEntry,
 } from './log/log-writer.js';
-export { encodeAvroContainer } from './schema/avro-container-writer.js';
+export { encodeAvroContainer } from './avro/avro-container-writer.js';
 export {
   compact,
   scheduleCompaction,
@@ -259,7 +260,7 @@ export {
   pendingCompactions,
   type CompactionPlan,
   type CompactionOperation,
-} from './services/compaction-plan.js';
+} from './timeline/plans/compaction-plan.js';
 export { rollbackWrite, rollbackFailedWrites, type RollbackResult } from './services/rollback.js';
 export { cleanTable, checkNotCleaned, removeAbandonedWrites, ABANDONED_WRITE_AGE_MS, DEFAULT_CLEAN_POLICY, type CleanPolicy, type CleanResult } from './services/clean.js';
 export { InstantCleanedError, InstantErasedError } from './errors.js';
@@ -293,7 +294,7 @@ export { committedLogExtents, describeCorruptLogBlock, type CommittedLogExtent }
 // Archived timeline
 export { archiveTimeline, archiveSettings } from './services/archive.js';
 export { DEFAULT_ARCHIVE_SETTINGS } from './services/archive-plan.js';
-export { ARCHIVED_META_ENTRY_SCHEMA } from './services/archive-schema.js';
+export { ARCHIVED_META_ENTRY_SCHEMA } from './timeline/plans/archive-schema.js';
 export {
   ArchivedTimeline,
   loadArchivedTimeline,

@@ -43,7 +43,7 @@ export { instantTimeToDate, dateToInstantTime } from './timeline/instant-time.js
 
 // Table services: their options and results (run through HudiTable's methods)
 export type { CompactionStrategy, CompactionOptions, CompactionProgress, CompactionRun } from './services/compaction.js';
-export type { CompactionPlan, CompactionOperation } from './services/compaction-plan.js';
+export type { CompactionPlan, CompactionOperation } from './timeline/plans/compaction-plan.js';
 export type { ClusteringOptions, ClusteringRun, ClusteringGroupPlan } from './services/clustering.js';
 export { DEFAULT_INLINE_CLUSTERING_COMMITS, type InlineClusteringOptions } from './services/inline-clustering.js';
 export type { RollbackResult } from './services/rollback.js';

@@ -27,7 +27,7 @@ import {
   COMPACTION_PLAN_SCHEMA,
   REQUESTED_REPLACE_SCHEMA,
   ROLLBACK_METADATA_SCHEMA,
-} from '../src/services/plan-schemas.js';
+} from '../src/timeline/plans/plan-schemas.js';
 import { FaultyStore, MemoryStore, type StoreOperation } from '@lake/storage';
 
 const SMALL = { maxCommits: 6, minCommits: 4, cleanerCommitsRetained: 2 };

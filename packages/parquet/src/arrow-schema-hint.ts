@@ -3,27 +3,17 @@
 // when a read keeps only some columns the entry is re-encoded with just those fields.
 
 import { Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { decodeBase64Forgiving, encodeBase64 } from './base64.js';
+import { ParquetError } from './errors.js';
 
 export const ARROW_SCHEMA_KEY = 'ARROW:schema';
 
 const CONTINUATION = 0xffffffff;
 
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
 /** Decodes the entry into an Arrow schema. Throws on malformed input. */
 export function decodeArrowSchema(encoded: string): Schema {
-  const message = fromBase64(encoded.trim());
+  const message = decodeBase64Forgiving(encoded.trim());
+  if (!message) throw new ParquetError('PARQUET_CORRUPT', `The ${ARROW_SCHEMA_KEY} footer entry is not Base64; the file's Parquet schema is used instead.`);
   // some writers omit the continuation marker before the length
   const hasMarker = message.length >= 8 && new DataView(message.buffer, message.byteOffset).getUint32(0, true) === CONTINUATION;
   const prefix = hasMarker ? new Uint8Array(0) : new Uint8Array([0xff, 0xff, 0xff, 0xff]);
@@ -40,7 +30,7 @@ export function encodeArrowSchema(schema: Schema): string {
   const stream = tableToIPC(new Table(schema), 'stream');
   const view = new DataView(stream.buffer, stream.byteOffset, stream.byteLength);
   const metadataLength = view.getUint32(4, true);
-  return toBase64(stream.subarray(0, 8 + metadataLength));
+  return encodeBase64(stream.subarray(0, 8 + metadataLength));
 }
 
 /** The schema restricted to the fields at the given top-level positions. */

@@ -36,3 +36,5 @@ export {
 } from './statistics.js';
 export { ParquetError, type ParquetErrorCode } from './errors.js';
 export { initParquet } from './wasm-codec.js';
+export { encodeBase64, decodeBase64, decodeBase64Forgiving } from './base64.js';
+export { float16FromBits } from './float16.js';

@@ -2,6 +2,7 @@
 // column's logical type, and aggregating them across row groups for file-level pruning.
 
 import { ParquetError } from './errors.js';
+import { float16FromBits } from './float16.js';
 import type { ParquetColumn } from './column-types.js';
 
 /** An exact decimal: the value is `unscaled * 10^-scale`. */
@@ -50,16 +51,6 @@ function bigEndianSigned(b: Uint8Array): bigint {
   return v;
 }
 
-function float16(b: Uint8Array): number {
-  const bits = b[0] | (b[1] << 8);
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const frac = bits & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 0x1f) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
-
 function uuidString(b: Uint8Array): string {
   const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
@@ -103,7 +94,7 @@ export function decodeStatValue(bytes: Uint8Array, column: ParquetColumn): StatV
       if (lt?.type === 'UUID' && bytes.length === 16) return uuidString(bytes);
       if (lt?.type === 'FLOAT16') {
         if (bytes.length !== 2) return undefined;
-        const v = float16(bytes);
+        const v = float16FromBits(bytes[0] | (bytes[1] << 8));
         return Number.isNaN(v) ? undefined : v;
       }
       return bytes.slice();

@@ -3,6 +3,7 @@
 // column's unit) and decimals (unscaled), strings compared by code point (Parquet's UTF-8 order).
 
 import { DataType, type Data, type Vector } from 'apache-arrow';
+import { float16FromBits } from '@lake/parquet';
 
 export type Kind = 'int' | 'float' | 'bigint' | 'decimal' | 'date' | 'timestamp' | 'string' | 'bool' | 'other';
 
@@ -100,7 +101,7 @@ export function readerOf(data: Data): Reader {
     const arr = values as ArrayLike<number | bigint>;
     if (DataType.isFloat(type) && type.precision === 0) {
       const halves = values as Uint16Array;
-      return wrap((r) => float16(halves[r]));
+      return wrap((r) => float16FromBits(halves[r]));
     }
     return wrap((r) => arr[r]);
   }
@@ -129,15 +130,6 @@ export function readerOf(data: Data): Reader {
     return wrap((r) => ((bits[(offset + r) >> 3] >> ((offset + r) & 7)) & 1) === 1);
   }
   return () => null;
-}
-
-function float16(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const frac = bits & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 0x1f) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
 function genericValue(v: unknown): DomainValue {

@@ -7,6 +7,7 @@ import {
   Binary, Bool, DataType, Field, Float64, Int64, List, Schema, Struct, Table, RecordBatch, Type, Utf8, makeData,
   type Data,
 } from 'apache-arrow';
+import { decodeBase64Forgiving } from '@lake/parquet';
 import { SchemaError } from '../errors.js';
 
 export type Row = Record<string, unknown>;
@@ -99,11 +100,7 @@ export function parseDate(value: unknown, path: string): number {
 function decodeBinary(value: unknown, path: string): Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (typeof value === 'string') {
-    try {
-      return Uint8Array.from(atob(value), (c) => c.charCodeAt(0));
-    } catch {
-      return fail(path, value, 'base64 binary value');
-    }
+    return decodeBase64Forgiving(value) ?? fail(path, value, 'base64 binary value');
   }
   return fail(path, value, 'binary value (base64 string)');
 }

@@ -3,6 +3,8 @@
 // base64, nested types as JSON arrays and objects.
 
 import { DataType, Type, type Data, type RecordBatch, type Table, type Vector } from 'apache-arrow';
+import { encodeBase64, float16FromBits } from '@lake/parquet';
+import { boolAt, bytesAt, signedWords } from './value-at.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -16,15 +18,6 @@ function bigintToJson(value: bigint): number | string {
 
 function numberToJson(value: number): number | string {
   return Number.isFinite(value) ? value : String(value);
-}
-
-/** Two's-complement little-endian words (32-bit each) to a signed bigint. */
-function wordsToBigInt(words: Uint32Array): bigint {
-  let result = 0n;
-  for (let i = words.length - 1; i >= 0; i--) result = (result << 32n) | BigInt(words[i]);
-  const bits = BigInt(words.length * 32);
-  if (words[words.length - 1] & 0x80000000) result -= 1n << bits;
-  return result;
 }
 
 export function formatDecimal(unscaled: bigint, scale: number): string {
@@ -72,21 +65,6 @@ function formatTimeOfDay(value: bigint, unit: number): string {
   return `${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${frac}`;
 }
 
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
-function bytesAt(data: Data, index: number): Uint8Array {
-  const offsets = data.valueOffsets as unknown as ArrayLike<number | bigint>;
-  const start = Number(offsets[index]);
-  const end = Number(offsets[index + 1]);
-  return (data.values as Uint8Array).subarray(start, end);
-}
-
 /** The value at `index` of one Arrow Data chunk, as JSON. Indexes follow arrow-js' own accessors. */
 export function dataValueToJson(data: Data, index: number): JsonValue {
   if (!data.getValid(index)) return null;
@@ -94,10 +72,8 @@ export function dataValueToJson(data: Data, index: number): JsonValue {
   switch (type.typeId) {
     case Type.Null:
       return null;
-    case Type.Bool: {
-      const bit = data.offset + index;
-      return ((data.values as Uint8Array)[bit >> 3] & (1 << (bit % 8))) !== 0;
-    }
+    case Type.Bool:
+      return boolAt(data, index);
     case Type.Int: {
       const value = (data.values as ArrayLike<number | bigint>)[index];
       return typeof value === 'bigint' ? bigintToJson(value) : value;
@@ -106,24 +82,24 @@ export function dataValueToJson(data: Data, index: number): JsonValue {
       const values = data.values as ArrayLike<number>;
       const raw = values[index];
       // Half floats are stored as uint16 bits.
-      if ((type as unknown as { precision: number }).precision === 0) return numberToJson(halfToFloat(raw));
+      if ((type as unknown as { precision: number }).precision === 0) return numberToJson(float16FromBits(raw));
       return numberToJson(raw);
     }
     case Type.Decimal: {
       const { scale, bitWidth } = type as unknown as { scale: number; bitWidth: number };
       const words = bitWidth / 32;
       const values = data.values as Uint32Array;
-      return formatDecimal(wordsToBigInt(values.subarray(index * words, (index + 1) * words)), scale);
+      return formatDecimal(signedWords(values.subarray(index * words, (index + 1) * words)), scale);
     }
     case Type.Utf8:
     case Type.LargeUtf8:
       return utf8.decode(bytesAt(data, index));
     case Type.Binary:
     case Type.LargeBinary:
-      return base64(bytesAt(data, index));
+      return encodeBase64(bytesAt(data, index));
     case Type.FixedSizeBinary: {
       const width = (type as unknown as { byteWidth: number }).byteWidth;
-      return base64((data.values as Uint8Array).subarray(index * width, (index + 1) * width));
+      return encodeBase64((data.values as Uint8Array).subarray(index * width, (index + 1) * width));
     }
     case Type.Date: {
       const unit = (type as unknown as { unit: number }).unit;
@@ -184,15 +160,6 @@ export function dataValueToJson(data: Data, index: number): JsonValue {
     default:
       return String((data as unknown as { toString(): string }).toString());
   }
-}
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 /** The value at a row of a (possibly multi-chunk) vector, as JSON. */

@@ -6,7 +6,7 @@
 import { ConflictError } from '../errors.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { parseLogFileName } from '../file-group/log-file.js';
-import { pendingCompactionGroups } from '../services/compaction-plan.js';
+import { pendingCompactionGroups } from '../timeline/plans/compaction-plan.js';
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { conflictOnVanishedInput, type VanishedInputRecheck } from './vanished-input.js';

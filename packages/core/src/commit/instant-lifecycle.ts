@@ -5,7 +5,7 @@
 import type { ObjectStore } from '@lake/storage';
 
 import type { TableConfig } from '../config/table-config.js';
-import type { InstantTimeGenerator } from '../instant/instant-time.js';
+import type { InstantTimeGenerator } from '../timeline/instant-time.js';
 import type { Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';

@@ -5,7 +5,7 @@
 // concurrent claim's fingerprints conflicts with it. A fingerprint is 64 bits of two murmur
 // hashes of `partition \0 key`; a collision of different keys only costs a retry.
 
-import { encodeBase64, decodeBase64 } from '../bloom/base64.js';
+import { encodeBase64, decodeBase64 } from '@lake/parquet';
 import { murmurHash } from '../index/murmur-hash.js';
 
 const encoder = new TextEncoder();

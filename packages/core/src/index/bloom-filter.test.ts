@@ -5,9 +5,9 @@ import { gunzipSync } from 'fflate';
 import { fixtureZips, loadFixture } from '../../test/fixture-zips.js';
 import { BLOOM_FILTER_DEFAULTS, bloomBitSize, bloomHashCount, createBloomFilter, parseBloomFilter } from './bloom-filter.js';
 import { createRecordKeyFooter, readFooterBloomFilter, readFooterKeyRange } from './bloom-footer.js';
-import { decodeBase64, decodeBase64Portable, encodeBase64, encodeBase64Portable } from '../bloom/base64.js';
 import { murmurHash, murmurHashChain } from './murmur-hash.js';
 import { LakeError } from '@lake/storage';
+import { decodeBase64, encodeBase64 } from '@lake/parquet';
 
 interface BaseFile {
   name: string;
@@ -184,25 +184,5 @@ describe('bloom filter behaviour', () => {
     expect(() => parseBloomFilter(truncated, 'SIMPLE')).toThrow(/data ends/);
     expect(() => parseBloomFilter(truncated, 'BOGUS')).toThrow(/type code/);
     expect(() => createBloomFilter({ fpp: 2 })).toThrow(/fpp/);
-  });
-
-  it('round-trips Base64 of any bytes', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
-        const text = encodeBase64(bytes);
-        expect(text).toBe(btoa(String.fromCharCode(...bytes)));
-        expect(encodeBase64Portable(bytes)).toBe(text);
-        expect(decodeBase64(text)).toEqual(bytes);
-        expect(decodeBase64Portable(text)).toEqual(bytes);
-        expect(decodeBase64(text.replace(/=+$/, ''))).toEqual(bytes);
-      }),
-    );
-  });
-
-  it('refuses text that is not Base64, with or without Node', () => {
-    for (const bad of ['ab!d', 'abcde', 'ab==c', 'a===', 'QQ==\n', 'QQ\n==', 'ab-_']) {
-      expect(decodeBase64(bad)).toBeUndefined();
-      expect(decodeBase64Portable(bad)).toBeUndefined();
-    }
   });
 });

@@ -3,7 +3,7 @@
 // `maxEntries`), serialized byte-for-byte as Hudi does and Base64-encoded for Parquet footers.
 
 import { BloomFilterConfigError, InvalidBloomFilterError, InvalidBloomKeyError } from '../errors.js';
-import { decodeBase64, encodeBase64 } from '../bloom/base64.js';
+import { decodeBase64, encodeBase64 } from '@lake/parquet';
 import {
   DataReader,
   DataWriter,

@@ -6,9 +6,9 @@ import type { Table } from 'apache-arrow';
 import { readParquet } from '@lake/parquet';
 
 import { AvroDecodeError, LogFormatError } from '../errors.js';
-import { AvroReader, readDatum, type AvroRecord } from '../schema/avro-decoder.js';
+import { AvroReader, readDatum, type AvroRecord } from '../avro/avro-decoder.js';
 import { DELETE_RECORD_LIST, LEGACY_DELETE_RECORD_LIST, orderingValueOf } from './delete-record.js';
-import { parseAvroSchema, type AvroType } from '../schema/avro-schema.js';
+import { parseAvroSchema, type AvroType } from '../avro/avro-schema.js';
 import { HeaderKey } from './log-format.js';
 import type { LogBlock } from './log-reader.js';
 

@@ -7,8 +7,8 @@
 
 import { AvroDecodeError } from '../errors.js';
 import { AvroWriter } from '../avro/avro-writer.js';
-import { AvroUnionValue } from '../schema/avro-decoder.js';
-import { parseAvroSchema, type AvroType } from '../schema/avro-schema.js';
+import { AvroUnionValue } from '../avro/avro-decoder.js';
+import { parseAvroSchema, type AvroType } from '../avro/avro-schema.js';
 
 const NAMESPACE = 'org.apache.hudi.avro.model';
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { CorruptMetadataTableError } from '../errors.js';
-import { parseAvroSchema } from '../schema/avro-schema.js';
+import { parseAvroSchema } from '../avro/avro-schema.js';
 import { decodeFilesRecord, filesRecordOf, FilesRecordType, mergeFilesRecords, type FilesRecord } from './files-record.js';
 
 type Change = { name: string; size: number; deleted: boolean };

@@ -4,8 +4,8 @@
 // earlier ones: a deletion drops the name, anything else keeps the larger size.
 
 import { AvroDecodeError, CorruptMetadataTableError } from '../errors.js';
-import { AvroReader, readDatum, type AvroRecord } from '../schema/avro-decoder.js';
-import { parseAvroSchema, type AvroType } from '../schema/avro-schema.js';
+import { AvroReader, readDatum, type AvroRecord } from '../avro/avro-decoder.js';
+import { parseAvroSchema, type AvroType } from '../avro/avro-schema.js';
 
 /** Key of the record listing every partition of the data table. */
 export const ALL_PARTITIONS_KEY = '__all_partitions__';

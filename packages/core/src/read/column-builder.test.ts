@@ -23,7 +23,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { SchemaError } from '../errors.js';
-import { makeColumnBuilder, valueAt } from './column-builder.js';
+import { makeColumnBuilder } from './column-builder.js';
+import { valueAt } from '../arrow/value-at.js';
 import { conformData } from './conform.js';
 
 const inner = new Struct([new Field('a', new Utf8(), true), new Field('b', new Int32(), true)]);

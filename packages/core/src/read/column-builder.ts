@@ -1,11 +1,13 @@
 // Builds Arrow columns of a given type from decoded Avro values (log blocks) and from rows of
 // other Arrow columns (base files, Parquet log blocks): one builder for both is what makes
 // merged rows come out with exactly the table's Arrow types.
+// Over 350 lines: the builders of all Arrow type families recurse into one another (lists, structs), so they stay in one file.
 
-import { DataType, makeData, makeVector, type Data, type Field, type Struct } from 'apache-arrow';
+import { DataType, makeData, type Data, type Field, type Struct } from 'apache-arrow';
 
 import { SchemaError } from '../errors.js';
-import { AvroUnionValue } from '../schema/avro-decoder.js';
+import { AvroUnionValue } from '../avro/avro-decoder.js';
+import { valueAt } from '../arrow/value-at.js';
 
 export interface ColumnBuilder {
   readonly type: DataType;
@@ -56,52 +58,6 @@ function typeName(t: DataType): string {
 function unsupported(target: DataType, value: unknown): never {
   const what = value === null ? 'null' : value instanceof Uint8Array ? 'bytes' : typeof value;
   throw new SchemaError(`Cannot store a ${what} value in an Arrow ${typeName(target)} column`);
-}
-
-const utf8 = new TextDecoder();
-
-/** Reads row `i` of any Arrow Data as a value appendValue understands. */
-export function valueAt(data: Data, i: number): unknown {
-  if (!data.getValid(i)) return null;
-  const t = data.type;
-  if (DataType.isDictionary(t)) return makeVector(data).get(i);
-  if (DataType.isStruct(t)) {
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    t.children.forEach((f: Field, k: number) => (out[f.name] = valueAt(data.children[k], i)));
-    return out;
-  }
-  if (DataType.isList(t) || DataType.isMap(t) || DataType.isLargeList(t)) {
-    const offsets = data.valueOffsets as ArrayLike<number | bigint>;
-    const start = Number(offsets[i]);
-    const end = Number(offsets[i + 1]);
-    const items: unknown[] = [];
-    for (let j = start; j < end; j++) items.push(valueAt(data.children[0], j));
-    if (DataType.isMap(t)) return items.map((e) => [(e as Record<string, unknown>).key, (e as Record<string, unknown>).value]);
-    return items;
-  }
-  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isBinary(t) || DataType.isLargeBinary(t)) {
-    const offsets = data.valueOffsets as ArrayLike<number | bigint>;
-    const bytes = (data.values as Uint8Array).subarray(Number(offsets[i]), Number(offsets[i + 1]));
-    return DataType.isUtf8(t) || DataType.isLargeUtf8(t) ? utf8.decode(bytes) : bytes.slice();
-  }
-  if (DataType.isBool(t)) {
-    const bit = data.offset + i;
-    return ((data.values as Uint8Array)[bit >> 3] & (1 << (bit & 7))) !== 0;
-  }
-  if (DataType.isDecimal(t)) {
-    const words = (data.values as Uint32Array).subarray(i * 4, i * 4 + 4);
-    let v = 0n;
-    for (let k = 3; k >= 0; k--) v = (v << 32n) | BigInt(words[k]);
-    return BigInt.asIntN(128, v);
-  }
-  if (DataType.isFixedSizeBinary(t)) {
-    const w = t.byteWidth;
-    return (data.values as Uint8Array).slice(i * w, i * w + w);
-  }
-  if (DataType.isNull(t)) return null;
-  const values = data.values as AnyTyped;
-  if (values && typeof values.length === 'number' && data.stride === 1) return values[i];
-  return makeVector(data).get(i);
 }
 
 function toBigInt(v: unknown, target: DataType): bigint {

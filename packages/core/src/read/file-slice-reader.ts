@@ -14,7 +14,8 @@ import { decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock } from '
 import { BlockType } from '../log/log-format.js';
 import { scanLogFiles } from '../log/log-scanner.js';
 import { META } from '../schema/table-schema.js';
-import { makeColumnBuilder, valueAt, type ColumnBuilder } from './column-builder.js';
+import { makeColumnBuilder, type ColumnBuilder } from './column-builder.js';
+import { valueAt } from '../arrow/value-at.js';
 import { conformTable, projectSchema } from './conform.js';
 import { fillPartitionColumns } from './partition-columns.js';
 import { partitionValues } from '../table/partition.js';

@@ -3,7 +3,7 @@
 
 import type { Data } from 'apache-arrow';
 
-import { valueAt } from './column-builder.js';
+import { valueAt } from '../arrow/value-at.js';
 
 export const NULL_KEY_PART = '__null__';
 export const EMPTY_KEY_PART = '__empty__';

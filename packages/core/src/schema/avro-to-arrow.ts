@@ -27,7 +27,7 @@ import {
 } from 'apache-arrow';
 
 import { SchemaError } from '../errors.js';
-import type { AvroType } from './avro-schema.js';
+import type { AvroType } from '../avro/avro-schema.js';
 
 /** Child field names used for nested Arrow types, following Arrow's conventions. */
 export const LIST_ITEM_NAME = 'element';

@@ -7,7 +7,7 @@ import { Field, Schema, Utf8 } from 'apache-arrow';
 import type { TableConfig } from '../config/table-config.js';
 import { SchemaError } from '../errors.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { parseAvroSchema, type AvroType } from './avro-schema.js';
+import { parseAvroSchema, type AvroType } from '../avro/avro-schema.js';
 import { avroToArrowSchema } from './avro-to-arrow.js';
 
 /** Hudi's meta columns, in file order. */

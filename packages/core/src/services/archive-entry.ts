@@ -5,7 +5,7 @@
 
 import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile, type JsonValue } from '../timeline/metadata-file.js';
-import { WRITE_STAT_FIELDS } from './archive-schema.js';
+import { WRITE_STAT_FIELDS } from '../timeline/plans/archive-schema.js';
 
 type JsonObject = { [k: string]: JsonValue };
 

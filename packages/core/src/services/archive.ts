@@ -20,7 +20,7 @@ import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { archivedEntry } from './archive-entry.js';
 import { archiveCandidates, compactionBound, DEFAULT_ARCHIVE_SETTINGS, needsArchiving, validateArchiveSettings, withStateFiles, type ArchiveSettings } from './archive-plan.js';
-import { ARCHIVED_META_ENTRY_SCHEMA } from './archive-schema.js';
+import { ARCHIVED_META_ENTRY_SCHEMA } from '../timeline/plans/archive-schema.js';
 import { AvroWriter } from '../avro/avro-writer.js';
 import { jsonAvroEncoder } from '../avro/encode-json.js';
 import { instantFileKey } from '../commit/paths.js';

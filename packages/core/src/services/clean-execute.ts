@@ -3,12 +3,12 @@
 // (file names per partition). A clean that died after planning is finished from its plan, whether
 // lake or Hudi wrote it; a plan naming anything but a data file of this table is refused.
 
-import { encodeAvroContainer } from '../schema/avro-container-writer.js';
+import { encodeAvroContainer } from '../avro/avro-container-writer.js';
 import type { TableContext } from '../table/table-context.js';
 import type { JsonValue } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { instantFileKey } from '../commit/paths.js';
-import { CLEAN_METADATA_SCHEMA, CLEANER_PLAN_SCHEMA } from './plan-schemas.js';
+import { CLEAN_METADATA_SCHEMA, CLEANER_PLAN_SCHEMA } from '../timeline/plans/plan-schemas.js';
 import { dataFileKeyOf, hudiPath } from './table-paths.js';
 
 export interface CleanRun {

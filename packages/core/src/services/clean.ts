@@ -20,7 +20,7 @@ import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { writeContext } from '../write/table-writes.js';
 import { ERASURES_FOLDER, instantFileKey } from '../commit/paths.js';
-import { pendingCompactionGroups } from './compaction-plan.js';
+import { pendingCompactionGroups } from '../timeline/plans/compaction-plan.js';
 import { cleanerPlan, executeClean } from './clean-execute.js';
 import { finishPendingCleans } from './clean-resume.js';
 

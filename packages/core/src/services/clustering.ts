@@ -12,7 +12,7 @@ import { bucketIndexOf } from '../index/bucket-layout.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
-import { encodeAvroContainer } from '../schema/avro-container-writer.js';
+import { encodeAvroContainer } from '../avro/avro-container-writer.js';
 import { withMetaFields } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { TableContext } from '../table/table-context.js';
@@ -27,8 +27,8 @@ import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadat
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
 import { checkTimelineConflicts } from '../commit/conflicts.js';
-import { REQUESTED_REPLACE_SCHEMA } from './plan-schemas.js';
-import { pendingCompactionGroups } from './compaction-plan.js';
+import { REQUESTED_REPLACE_SCHEMA } from '../timeline/plans/plan-schemas.js';
+import { pendingCompactionGroups } from '../timeline/plans/compaction-plan.js';
 import { writeRewrittenBaseFile } from './base-rewrite.js';
 import { hudiPath } from './table-paths.js';
 

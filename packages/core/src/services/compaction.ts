@@ -37,7 +37,7 @@ import {
   pendingCompactions,
   type CompactionOperation,
   type CompactionPlan,
-} from './compaction-plan.js';
+} from '../timeline/plans/compaction-plan.js';
 import { writeRewrittenBaseFile } from './base-rewrite.js';
 import { compactionMetrics } from './compaction-metrics.js';
 

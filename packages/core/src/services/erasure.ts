@@ -23,7 +23,7 @@ import { removeAbandonedWrites, writeCleanInstant } from './clean.js';
 import { executeClean } from './clean-execute.js';
 import { cleanedFiles, pendingCleans } from './clean-resume.js';
 import { runCompaction, scheduleCompaction } from './compaction.js';
-import { pendingCompactionGroups, pendingCompactions } from './compaction-plan.js';
+import { pendingCompactionGroups, pendingCompactions } from '../timeline/plans/compaction-plan.js';
 import { purgeRecordFiles } from './erasure-aux.js';
 import { findErased } from './erasure-find.js';
 import { fingerprintsOf, ValueMatcher, valueHash } from './erasure-match.js';

@@ -35,7 +35,7 @@ import {
   type CompactionRun,
   type CompactionStrategy,
 } from '../services/compaction.js';
-import type { CompactionPlan } from '../services/compaction-plan.js';
+import type { CompactionPlan } from '../timeline/plans/compaction-plan.js';
 import { rollbackFailedWrites, rollbackFailedWritesWithTimeline, rollbackWrite, type RollbackResult } from '../services/rollback.js';
 import { checkNotCleaned, cleanTable, removeAbandonedWrites, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';

@@ -1,9 +1,9 @@
 // Reads an instant's metadata file into plain JSON-like values, whatever its encoding: JSON
 // (layout 1 commits), or an Avro container (v8 commits, and rollback/clean/restore everywhere).
 
-import { AvroUnionValue } from '../schema/avro-decoder.js';
-import { isAvroContainer, readAvroContainer } from '../schema/avro-container.js';
-import type { AvroType } from '../schema/avro-schema.js';
+import { AvroUnionValue } from '../avro/avro-decoder.js';
+import { isAvroContainer, readAvroContainer } from '../avro/avro-container.js';
+import type { AvroType } from '../avro/avro-schema.js';
 import { CorruptTimelineError } from '../errors.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

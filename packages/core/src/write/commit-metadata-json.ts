@@ -1,17 +1,17 @@
 // Hudi's JSON commit metadata (HoodieCommitMetadata / HoodieReplaceCommitMetadata) as table
 // version 6 writes it, so Spark, Trino and hudi-rs read lake's commits like their own.
 
-export interface WriteStatInput {
-  fileId: string;
+import type { WriteStat } from '../timeline/commit-metadata.js';
+
+/**
+ * What a write knows of one file it wrote: the fields of Hudi's HoodieWriteStat (the one WriteStat
+ * type, which parsing commit metadata gives back) that lake fills in, plus timings and the
+ * merge-on-read and compaction details. `prevCommit` is the base instant of the file version
+ * this one replaces, undefined for a new file group.
+ */
+export interface WriteStatInput
+  extends Pick<WriteStat, 'fileId' | 'partitionPath' | 'prevCommit' | 'numWrites' | 'numDeletes' | 'numUpdateWrites' | 'numInserts' | 'fileSizeInBytes'> {
   path: string;
-  partitionPath: string;
-  /** Base instant of the file version this one replaces, or undefined for a new file group. */
-  prevCommit?: string;
-  numWrites: number;
-  numDeletes: number;
-  numUpdateWrites: number;
-  numInserts: number;
-  fileSizeInBytes: number;
   totalCreateTimeMs?: number;
   totalUpsertTimeMs?: number;
   /** Merge-on-read appends: the log file written and the slice it belongs to (HoodieDeltaWriteStat). */

@@ -1,8 +1,9 @@
 // Comparable values of an ordering (precombine) column: the field that decides which of two
 // versions of a record wins. Timestamps compare on their raw epoch values, so microseconds count.
 
-import { Type, type Vector } from 'apache-arrow';
+import { DataType, Precision, Type, type Vector } from 'apache-arrow';
 
+import { signedWords, valueAt } from '../arrow/value-at.js';
 import { compareOrdering } from '../read/merge.js';
 
 export type OrderingValue = number | bigint | string | boolean | null;
@@ -11,8 +12,13 @@ export type OrderingValue = number | bigint | string | boolean | null;
 export function orderingReader(vector: Vector | null | undefined): (row: number) => OrderingValue {
   if (!vector) return () => null;
   const chunks = vector.data;
-  const typeId = vector.type.typeId;
+  const type = vector.type as DataType;
+  const typeId = type.typeId;
   const raw = typeId === Type.Timestamp || typeId === Type.Date || typeId === Type.Time;
+  // Scalars come straight from the chunk's buffers (the shared reader); other types keep
+  // arrow-js' own accessor (half floats as numbers, decimals of any width).
+  const direct =
+    DIRECT.has(typeId) && !(DataType.isFloat(type) && type.precision === Precision.HALF) && !(DataType.isDecimal(type) && type.bitWidth !== 128);
   const starts: number[] = [];
   let total = 0;
   for (const chunk of chunks) {
@@ -26,8 +32,8 @@ export function orderingReader(vector: Vector | null | undefined): (row: number)
     const index = row - starts[k];
     if (!chunk.getValid(index)) return null;
     if (raw) return (chunk.values as ArrayLike<number | bigint>)[index];
-    const value = vector.get(row) as unknown;
-    if (value instanceof Uint32Array) return decimalWords(value);
+    const value = direct ? valueAt(chunk, index) : (vector.get(row) as unknown);
+    if (value instanceof Uint32Array) return signedWords(value);
     if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || typeof value === 'boolean') {
       return value;
     }
@@ -35,12 +41,7 @@ export function orderingReader(vector: Vector | null | undefined): (row: number)
   };
 }
 
-function decimalWords(words: Uint32Array): bigint {
-  let result = 0n;
-  for (let i = words.length - 1; i >= 0; i--) result = (result << 32n) | BigInt(words[i]);
-  if (words[words.length - 1] & 0x80000000) result -= 1n << BigInt(words.length * 32);
-  return result;
-}
+const DIRECT: ReadonlySet<Type> = new Set([Type.Int, Type.Float, Type.Decimal, Type.Utf8, Type.LargeUtf8, Type.Bool]);
 
 /**
  * Indices of the rows that survive de-duplication by key: for each key the row with the greatest

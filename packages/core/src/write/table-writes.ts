@@ -2,11 +2,10 @@
 // atomic commit and reports what it did.
 
 import { Table as ArrowTable, type RecordBatch, type Schema } from 'apache-arrow';
-import { v4 as uuidv4 } from 'uuid';
 
 import { rowsToTable, type Row } from '../arrow/from-rows.js';
 import { rowsToJson } from '../arrow/to-json.js';
-import { createInstantTimeGenerator, type InstantTimeGenerator } from '../instant/instant-time.js';
+import { createInstantTimeGenerator, type InstantTimeGenerator } from '../timeline/instant-time.js';
 import { resolveTableSchema } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { FileSlice } from '../file-group/file-slice.js';
@@ -77,7 +76,7 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
       return withoutMetaFields(schema.arrow);
     },
     instants: instantsFor(table, ids),
-    newFileId: ids?.newFileId ?? (() => `${uuidv4()}-0`),
+    newFileId: ids?.newFileId ?? (() => `${crypto.randomUUID()}-0`),
   };
 }
 

@@ -25,7 +25,7 @@ import { operationTypes, type KeyedDeletes, type WriteContext, type WriteOperati
 import { planWrite } from './write-plan.js';
 import { inflightWorkloadJson } from './workload-profile.js';
 
-export { defaultWriteContextParts, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-options.js';
+export { type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-options.js';
 
 /** Runs one write as one commit. */
 export function executeWrite(

@@ -4,10 +4,9 @@
 import type { Schema } from 'apache-arrow';
 import type { ObjectStore } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
-import { v4 as uuidv4 } from 'uuid';
 
 import type { TableConfig } from '../config/table-config.js';
-import { createInstantTimeGenerator, type InstantTimeGenerator } from '../instant/instant-time.js';
+import type { InstantTimeGenerator } from '../timeline/instant-time.js';
 import type { FileSystemView } from '../table/fs-view.js';
 import type { Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -64,9 +63,6 @@ export const operationTypes: Record<WriteOperation, string> = {
   insert_overwrite_table: 'INSERT_OVERWRITE_TABLE',
 };
 
-export function defaultWriteContextParts(): Pick<WriteContext, 'instants' | 'newFileId'> {
-  return { instants: createInstantTimeGenerator(), newFileId: () => `${uuidv4()}-0` };
-}
 
 /** Records to delete, named by record key and partition path (no data columns needed). */
 export interface KeyedDeletes {

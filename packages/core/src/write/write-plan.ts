@@ -5,7 +5,7 @@
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { bucketIndexOf } from '../index/bucket-layout.js';
 import { routeToBuckets } from '../index/bucket-route.js';
-import { pendingCompactionGroups } from '../services/compaction-plan.js';
+import { pendingCompactionGroups } from '../timeline/plans/compaction-plan.js';
 import { checkLatestBaseFiles, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
 import type { Timeline } from '../timeline/timeline.js';
 import type { GroupPlan, Incoming } from './file-group-rewrite.js';

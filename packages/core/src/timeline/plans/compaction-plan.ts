@@ -2,12 +2,12 @@
 // file slices a compaction merges. Stored as the `<instant>.compaction.requested` file; file
 // groups in a pending plan take new log files under the compaction's instant.
 
-import { CorruptTimelineError } from '../errors.js';
-import { encodeAvroContainer } from '../schema/avro-container-writer.js';
-import { decodeMetadataFile, type JsonValue } from '../timeline/metadata-file.js';
-import type { Instant } from '../timeline/instant.js';
-import type { Timeline } from '../timeline/timeline.js';
-import { fileGroupKey } from '../file-group/file-slice.js';
+import { CorruptTimelineError } from '../../errors.js';
+import { encodeAvroContainer } from '../../avro/avro-container-writer.js';
+import { decodeMetadataFile, type JsonValue } from '../metadata-file.js';
+import type { Instant } from '../instant.js';
+import type { Timeline } from '../timeline.js';
+import { fileGroupKey } from '../../file-group/file-slice.js';
 import { COMPACTION_PLAN_SCHEMA } from './plan-schemas.js';
 
 export interface CompactionOperation {

@@ -1,8 +1,8 @@
 // Writes Avro object container files ("Obj\x01", header with the schema, one data block): the
 // encoding Hudi uses for plans on the timeline (compaction, clustering, clean, rollback).
 
-import { AvroWriter } from '../avro/avro-writer.js';
-import { jsonAvroEncoder } from '../avro/encode-json.js';
+import { AvroWriter } from './avro-writer.js';
+import { jsonAvroEncoder } from './encode-json.js';
 
 const MAGIC = new Uint8Array([0x4f, 0x62, 0x6a, 0x01]);
 const utf8 = new TextEncoder();

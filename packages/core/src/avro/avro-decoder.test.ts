@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { AvroDecodeError } from '../errors.js';
 import { AvroReader, AvroUnionValue, decodeDatum, readDatum } from './avro-decoder.js';
 import { parseAvroSchema } from './avro-schema.js';
-import { avroToArrowSchema } from './avro-to-arrow.js';
+import { avroToArrowSchema } from '../schema/avro-to-arrow.js';
 
 // The schema Spark wrote for the sample tables (nullable unions, fixed decimal, logical types,
 // arrays of records, maps of records, nested records).

@@ -1,6 +1,7 @@
-// Standard Base64 (RFC 4648, padded), as java.util.Base64 writes bloom filters into Parquet footers.
-// Written out here because the engine runs where Node's Buffer does not exist; where it does,
-// its native codec does the work (a footer filter is about 580 kB of text).
+// Standard Base64 (RFC 4648, padded): bloom filters in Parquet footers (as java.util.Base64
+// writes them), the ARROW:schema footer entry, binary values in JSON rows. Written out here
+// because the engine runs where Node's Buffer does not exist; where it does, its native codec
+// does the work (a footer filter is about 580 kB of text).
 
 interface NodeBuffer {
   from(text: string, encoding: 'base64'): Uint8Array;
@@ -30,6 +31,18 @@ export function decodeBase64(text: string): Uint8Array | undefined {
   return decoded.byteOffset === 0 && decoded.buffer.byteLength === decoded.byteLength
     ? new Uint8Array(decoded.buffer, 0, decoded.byteLength)
     : new Uint8Array(decoded);
+}
+
+/**
+ * Decodes as `atob` does (WHATWG forgiving-base64): ASCII whitespace anywhere is skipped and
+ * padding, when present, must complete the last quantum. For text from people and other
+ * writers; undefined when the text is not Base64.
+ */
+export function decodeBase64Forgiving(text: string): Uint8Array | undefined {
+  let t = text.replace(/[\t\n\f\r ]/g, '');
+  if (t.length % 4 === 0) t = t.endsWith('==') ? t.slice(0, -2) : t.endsWith('=') ? t.slice(0, -1) : t;
+  if (t.includes('=')) return undefined;
+  return decodeBase64(t);
 }
 
 /** `encodeBase64` without Node's Buffer (browsers, workers). */
