@@ -3779,3 +3779,134 @@ function writtenFileGroups(meta: CommitMetadata): {
     partitionPath: string;
     fileId: string;
 }[];
+
+// @lake/core/timeline
+
+/* Action */
+type Action = (typeof ACTIONS)[number];
+
+/* CommitMetadata */
+interface CommitMetadata {
+    partitionToWriteStats: Map<string, WriteStat[]>;
+    extraMetadata: Map<string, string>;
+    operationType?: string;
+    compacted: boolean;
+    /** Only in replace commits: file ids each partition's writes replaced. */
+    partitionToReplaceFileIds: Map<string, string[]>;
+}
+
+/* Instant */
+interface Instant {
+    /** Requested time, `yyyyMMddHHmmssSSS`; the instant's identity and order. */
+    time: string;
+    action: Action;
+    state: InstantState;
+    /** When it completed; in file names from layout 2 on. */
+    completionTime?: string;
+}
+
+/* InstantState */
+type InstantState = 'requested' | 'inflight' | 'completed';
+
+/* TableConfig */
+interface TableConfig {
+    name: string;
+    databaseName?: string;
+    type: TableType;
+    version: number;
+    initialVersion?: number;
+    /** 1 for table versions up to 7, 2 from 8 on. */
+    timelineLayoutVersion: number;
+    /** Folder holding active instants, relative to the table root: `.hoodie` or `.hoodie/timeline`. */
+    timelineDir: string;
+    timelineTimezone: TimelineTimezone;
+    recordKeyFields: string[];
+    partitionFields: PartitionField[];
+    /** Precombine / ordering fields; empty when the table has none. */
+    orderingFields: string[];
+    hiveStylePartitioning: boolean;
+    urlEncodePartitioning: boolean;
+    dropPartitionColumns: boolean;
+    populateMetaFields: boolean;
+    keyGeneratorClass?: string;
+    keyGeneratorType?: string;
+    baseFileFormat: string;
+    logFileFormat: string;
+    payloadClass?: string;
+    mergeStrategyId?: string;
+    /** Merge mode as Hudi infers it from the merge mode, payload class and strategy keys. */
+    recordMergeMode: RecordMergeMode;
+    /** Avro schema JSON the table was created with, if recorded. */
+    createSchema?: string;
+    checksum?: string;
+    metadataPartitions: string[];
+    /** Every property as read, including keys this type does not model. */
+    raw: ReadonlyMap<string, string>;
+}
+
+/* Timeline */
+class Timeline {
+    readonly store: ObjectStore;
+    readonly config: TableConfig;
+    /** Every active instant, ordered by time then state. */
+    readonly instants: readonly Instant[];
+    private readonly completedByTime;
+    private readonly metaCache;
+    private rolledBack?;
+    constructor(store: ObjectStore, config: TableConfig, instants: Instant[]);
+    /** Completed instants, oldest first. */
+    completed(): Instant[];
+    /** Completed commits, delta commits and replace commits at or before `asOf` (instant time). */
+    completedWrites(asOf?: string): Instant[];
+    /** Instants that have not completed (in progress or failed), each in its furthest state. */
+    pending(): Instant[];
+    latestCompletedWrite(asOf?: string): Instant | undefined;
+    /** The completed instant with this time, if any. */
+    completedInstant(time: string): Instant | undefined;
+    /** Store key of an instant's file. */
+    instantPath(instant: Instant): string;
+    /** The raw bytes of an instant's file. */
+    instantBytes(instant: Instant): Promise<Uint8Array>;
+    /**
+     * Parsed metadata of a completed commit, delta commit or replace commit. A completed instant's
+     * file never changes, so it is cached for the process (bounded), not only for this timeline:
+     * every read and write of a table looks at the newest commits again.
+     */
+    commitMetadata(instant: Instant): Promise<CommitMetadata>;
+    /** Instant times undone by completed rollbacks and restores; their data is never visible. */
+    rolledBackInstants(): Promise<Set<string>>;
+    /**
+     * Turns an "as of" value into an instant time bound: instant times pass through, Dates and
+     * `yyyy-MM-dd[ HH:mm:ss[.SSS]]` text convert in the table's timeline time zone.
+     */
+    resolveAsOf(asOf: AsOf | undefined): string | undefined;
+}
+
+/* WriteStat */
+interface WriteStat {
+    fileId: string;
+    /** File path relative to the table root, as recorded by the writer. */
+    path?: string;
+    partitionPath: string;
+    prevCommit?: string;
+    numWrites: number;
+    numDeletes: number;
+    numUpdateWrites: number;
+    numInserts: number;
+    totalWriteBytes: number;
+    totalWriteErrors: number;
+    totalLogRecords: number;
+    totalLogBlocks: number;
+    totalCorruptLogBlock: number;
+    totalRollbackBlocks: number;
+    fileSizeInBytes: number;
+    baseFile?: string;
+    logFiles?: string[];
+    prevBaseFile?: string;
+}
+
+/* loadTableConfig */
+function loadTableConfig(store: ObjectStore): Promise<TableConfig>;
+
+/* loadTimeline */
+function loadTimeline(store: ObjectStore, config: TableConfig): Promise<Timeline>;

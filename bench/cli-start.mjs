@@ -20,14 +20,17 @@ function median(values) {
   return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
 }
 
-function time(args) {
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    execFileSync(process.execPath, args, { stdio: 'ignore' });
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return median(samples);
+function timeOnce(args) {
+  const start = process.hrtime.bigint();
+  execFileSync(process.execPath, args, { stdio: 'ignore' });
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Median wall time of each command, run in turns so that a busy spell weighs on all of them. */
+function timeInTurns(commands) {
+  const samples = commands.map(() => []);
+  for (let i = 0; i < runs; i++) commands.forEach((args, c) => samples[c].push(timeOnce(args)));
+  return samples.map(median);
 }
 
 try {
@@ -35,10 +38,7 @@ try {
   writeFileSync(join(dir, 'rows.ndjson'), '{"id":"a","n":1}\n{"id":"b","n":2}\n');
   execFileSync(process.execPath, [bin, 'create', table, '--key', 'id'], { stdio: 'ignore' });
   for (let i = 0; i < 3; i++) execFileSync(process.execPath, [bin, 'write', table, '--input', join(dir, 'rows.ndjson')], { stdio: 'ignore' });
-  // Interleaved per command so that a busy machine weighs on all three alike.
-  const bare = time(['-e', '']);
-  const help = time([bin, '--help']);
-  const history = time([bin, 'history', table]);
+  const [bare, help, history] = timeInTurns([['-e', ''], [bin, '--help'], [bin, 'history', table]]);
   const row = (name, ms) => `${name.padEnd(22)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / bare).toFixed(2)}x bare node`;
   console.log(`median of ${runs} runs`);
   console.log(row('node -e ""', bare));

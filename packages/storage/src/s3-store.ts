@@ -1,20 +1,6 @@
-// An ObjectStore over an S3 bucket (AWS or any S3-compatible server) with the AWS SDK v3.
-// Retries are ours, not the SDK's, so each attempt is counted and backoff is injectable in tests.
-
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  UploadPartCommand,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+// An ObjectStore over an S3 bucket (AWS or any S3-compatible server) with the AWS SDK v3, which
+// is loaded on the first request (see s3-client.ts). Retries are ours, not the SDK's, so each
+// attempt is counted and backoff is injectable in tests.
 
 import { mapLimit } from './concurrency.js';
 import { NotFoundError, StoreError } from './errors.js';
@@ -28,85 +14,13 @@ import {
   type RequestCounts,
   type RequestKind,
 } from './object-store.js';
+import { LazyS3Client } from './s3-client.js';
 import { adviceFor, describeS3Failure, type S3Failure } from './s3-failure.js';
+import type { S3StoreOptions } from './s3-options.js';
+
+export type { S3Credentials, S3HttpRequest, S3HttpResponse, S3RequestHandler, S3StoreOptions } from './s3-options.js';
 
 const MiB = 1024 * 1024;
-
-export interface S3Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-/** The parts of an HTTP request a request handler sees (the SDK's HttpRequest satisfies it). */
-export interface S3HttpRequest {
-  method: string;
-  protocol: string;
-  hostname: string;
-  port?: number;
-  path: string;
-  query: Record<string, string | Array<string> | null>;
-  headers: Record<string, string>;
-  body?: unknown;
-}
-
-/** A response as a request handler returns it; `body` is a Node stream, a web stream or bytes. */
-export interface S3HttpResponse {
-  statusCode: number;
-  reason?: string;
-  headers: Record<string, string>;
-  body?: unknown;
-}
-
-/** The HTTP layer under the SDK: replace or wrap it to route, observe or break requests. */
-export interface S3RequestHandler {
-  handle(request: S3HttpRequest, options?: { abortSignal?: unknown; requestTimeout?: number }): Promise<{ response: S3HttpResponse }>;
-  destroy?(): void;
-}
-
-export interface S3StoreOptions {
-  bucket: string;
-  /** Key prefix inside the bucket that acts as the store root (e.g. a table's base path). */
-  prefix?: string;
-  /** Defaults to AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1. */
-  region?: string;
-  /** S3-compatible endpoint; defaults to AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, then AWS. */
-  endpoint?: string;
-  /** Path-style addressing (http://host/bucket/key). Defaults to true when an endpoint is set. */
-  forcePathStyle?: boolean;
-  /** Static credentials; otherwise the SDK's default chain (environment, profile, instance role). */
-  credentials?: S3Credentials;
-  /** Attempts per request, first try included. Default 5. */
-  maxAttempts?: number;
-  /** Objects larger than this are uploaded in parts. Default 16 MiB. */
-  multipartThreshold?: number;
-  /** Size of each uploaded part (S3 requires at least 5 MiB except the last). Default 8 MiB. */
-  partSize?: number;
-  /** Parts uploaded at once. Default 4. */
-  partConcurrency?: number;
-  /**
-   * Whether the server honours `If-None-Match: *`: 'probe' (default) finds out once per store,
-   * 'enforced' and 'unsupported' skip the probe.
-   */
-  conditionalPut?: 'probe' | 'enforced' | 'unsupported';
-  /** Abandon a connection attempt after this long. Default 10 s. */
-  connectionTimeoutMs?: number;
-  /** Abandon a request whose socket stays idle this long. Default 60 s. */
-  socketTimeoutMs?: number;
-  /**
-   * The HTTP layer: a handler to use instead of the SDK's, or a function that receives the SDK's
-   * default handler and returns one wrapping it (fault injection, tracing).
-   */
-  requestHandler?: S3RequestHandler | ((defaultHandler: S3RequestHandler) => S3RequestHandler);
-  /** First backoff ceiling; doubles per attempt up to retryMaxDelayMs. Default 100 ms. */
-  retryBaseDelayMs?: number;
-  /** Largest backoff ceiling. Default 20 s. */
-  retryMaxDelayMs?: number;
-  /** Waits between attempts (tests pass a recorder). */
-  sleep?: (ms: number) => Promise<void>;
-  /** Uniform in [0, 1), for backoff jitter. */
-  random?: () => number;
-}
 
 /** Where the probe object goes: Hudi engines ignore `.hoodie/.aux/lake/`. */
 const PROBE_FOLDER = '.hoodie/.aux/lake/';
@@ -125,7 +39,7 @@ export class S3Store implements ObjectStore {
   /** The key prefix inside the bucket: '' or ending in '/'. */
   readonly prefix: string;
   readonly requests: RequestCounts = emptyRequestCounts();
-  private readonly client: S3Client;
+  private readonly client: LazyS3Client;
   private readonly maxAttempts: number;
   private readonly multipartThreshold: number;
   private readonly partSize: number;
@@ -154,7 +68,7 @@ export class S3Store implements ObjectStore {
     this.retryMaxDelayMs = options.retryMaxDelayMs ?? 20_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
-    this.client = createClient(options);
+    this.client = new LazyS3Client(options);
   }
 
   async get(key: string, range?: ByteRange): Promise<Uint8Array> {
@@ -173,7 +87,9 @@ export class S3Store implements ObjectStore {
       'read',
       key,
       async () => {
-        const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key), Range: rangeHeader }));
+        const out = await this.client.use((s3, client) =>
+          client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key), Range: rangeHeader })),
+        );
         const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
         this.requests.bytesRead += bytes.length;
         return bytes;
@@ -193,7 +109,9 @@ export class S3Store implements ObjectStore {
       'inspect',
       key,
       async () => {
-        const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key) }));
+        const out = await this.client.use((s3, client) =>
+          client.send(new s3.HeadObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key) })),
+        );
         return { key, size: out.ContentLength ?? 0, lastModified: out.LastModified };
       },
       (failure) => (isMissingKey(failure) ? { value: undefined } : undefined),
@@ -206,7 +124,9 @@ export class S3Store implements ObjectStore {
       return;
     }
     await this.request('PUT', 'write', key, async () => {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key), Body: data }));
+      await this.client.use((s3, client) =>
+        client.send(new s3.PutObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key), Body: data })),
+      );
       this.requests.bytesWritten += data.length;
     });
   }
@@ -268,7 +188,9 @@ export class S3Store implements ObjectStore {
       'delete',
       key,
       async () => {
-        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key) }));
+        await this.client.use((s3, client) =>
+          client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key) })),
+        );
       },
       (failure) => (isMissingKey(failure) ? { value: undefined } : undefined),
     );
@@ -293,11 +215,13 @@ export class S3Store implements ObjectStore {
     let pending = batch;
     for (let attempt = 1; ; attempt++) {
       const out = await this.request('DELETE', `delete ${pending.length} objects starting with`, pending[0], () =>
-        this.client.send(
-          new DeleteObjectsCommand({
-            Bucket: this.bucket,
-            Delete: { Objects: pending.map((key) => ({ Key: this.s3Key(key) })), Quiet: true },
-          }),
+        this.client.use((s3, client) =>
+          client.send(
+            new s3.DeleteObjectsCommand({
+              Bucket: this.bucket,
+              Delete: { Objects: pending.map((key) => ({ Key: this.s3Key(key) })), Quiet: true },
+            }),
+          ),
         ),
       );
       const errors = (out.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
@@ -324,7 +248,9 @@ export class S3Store implements ObjectStore {
       'create',
       key,
       async () => {
-        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key), Body: data, IfNoneMatch: '*' }));
+        await this.client.use((s3, client) =>
+          client.send(new s3.PutObjectCommand({ Bucket: this.bucket, Key: this.s3Key(key), Body: data, IfNoneMatch: '*' })),
+        );
         this.requests.bytesWritten += data.length;
         return true;
       },
@@ -348,7 +274,7 @@ export class S3Store implements ObjectStore {
   private async putMultipart(key: string, data: Uint8Array, ifAbsent: boolean): Promise<boolean> {
     const s3Key = this.s3Key(key);
     const created = await this.request('PUT', 'start a multipart upload of', key, () =>
-      this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: s3Key })),
+      this.client.use((s3, client) => client.send(new s3.CreateMultipartUploadCommand({ Bucket: this.bucket, Key: s3Key }))),
     );
     const uploadId = created.UploadId;
     if (!uploadId) throw new StoreError(`S3 returned no upload id for ${this.uri}/${key}. Check that the endpoint speaks the S3 multipart API.`);
@@ -360,8 +286,8 @@ export class S3Store implements ObjectStore {
       for (let offset = 0; offset < data.length; offset += partSize) parts.push(data.subarray(offset, offset + partSize));
       const etags = await mapLimit(parts, this.partConcurrency, (part, index) =>
         this.request('PUT', `upload part ${index + 1} of`, key, async () => {
-          const out = await this.client.send(
-            new UploadPartCommand({ Bucket: this.bucket, Key: s3Key, UploadId: uploadId, PartNumber: index + 1, Body: part }),
+          const out = await this.client.use((s3, client) =>
+            client.send(new s3.UploadPartCommand({ Bucket: this.bucket, Key: s3Key, UploadId: uploadId, PartNumber: index + 1, Body: part })),
           );
           this.requests.bytesWritten += part.length;
           return out.ETag;
@@ -372,14 +298,16 @@ export class S3Store implements ObjectStore {
         'complete the multipart upload of',
         key,
         async () => {
-          await this.client.send(
-            new CompleteMultipartUploadCommand({
-              Bucket: this.bucket,
-              Key: s3Key,
-              UploadId: uploadId,
-              MultipartUpload: { Parts: etags.map((ETag, index) => ({ ETag, PartNumber: index + 1 })) },
-              IfNoneMatch: ifAbsent ? '*' : undefined,
-            }),
+          await this.client.use((s3, client) =>
+            client.send(
+              new s3.CompleteMultipartUploadCommand({
+                Bucket: this.bucket,
+                Key: s3Key,
+                UploadId: uploadId,
+                MultipartUpload: { Parts: etags.map((ETag, index) => ({ ETag, PartNumber: index + 1 })) },
+                IfNoneMatch: ifAbsent ? '*' : undefined,
+              }),
+            ),
           );
           return true;
         },
@@ -395,7 +323,9 @@ export class S3Store implements ObjectStore {
   private async abortUpload(key: string, s3Key: string, uploadId: string): Promise<void> {
     try {
       await this.request('DELETE', 'abort the multipart upload of', key, async () => {
-        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: s3Key, UploadId: uploadId }));
+        await this.client.use((s3, client) =>
+          client.send(new s3.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: s3Key, UploadId: uploadId })),
+        );
       });
     } catch {
       // The original failure matters more; a bucket lifecycle rule cleans up what is left.
@@ -404,13 +334,15 @@ export class S3Store implements ObjectStore {
 
   private listPage(prefix: string, token: string | undefined, delimiter: string | undefined) {
     return this.request('LIST', 'list', prefix, () =>
-      this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: this.prefix + prefix,
-          Delimiter: delimiter,
-          ContinuationToken: token,
-        }),
+      this.client.use((s3, client) =>
+        client.send(
+          new s3.ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix + prefix,
+            Delimiter: delimiter,
+            ContinuationToken: token,
+          }),
+        ),
       ),
     );
   }
@@ -474,43 +406,4 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) throw new StoreError(`S3Store option ${name} must be a whole number >= 1, got ${String(value)}.`);
   return value;
-}
-
-/** An environment variable where there is one (Node, Bun, Deno's compat); empty means unset. */
-function envValue(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.[name];
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function createClient(options: S3StoreOptions): S3Client {
-  const endpoint = options.endpoint ?? envValue('AWS_ENDPOINT_URL_S3') ?? envValue('AWS_ENDPOINT_URL');
-  const handlerOptions = {
-    connectionTimeout: options.connectionTimeoutMs ?? 10_000,
-    socketTimeout: options.socketTimeoutMs ?? 60_000,
-  };
-  const custom = options.requestHandler;
-  const config: S3ClientConfig = {
-    region: options.region ?? envValue('AWS_REGION') ?? envValue('AWS_DEFAULT_REGION') ?? 'us-east-1',
-    endpoint,
-    forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
-    credentials: options.credentials,
-    // Our loop retries; an SDK retry would hide attempts from the request counts.
-    maxAttempts: 1,
-    cacheMiddleware: true,
-    // Checksums only where S3 demands them: many S3-compatible servers reject the newer headers.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler:
-      custom !== undefined && typeof custom !== 'function'
-        ? (custom as unknown as S3ClientConfig['requestHandler'])
-        : handlerOptions,
-  };
-  const client = new S3Client(config);
-  if (typeof custom === 'function') {
-    // The SDK reads its handler at each send, so wrapping the resolved default is enough.
-    const resolved = client.config as unknown as { requestHandler: S3RequestHandler };
-    resolved.requestHandler = custom(resolved.requestHandler);
-  }
-  return client;
 }

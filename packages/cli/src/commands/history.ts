@@ -1,10 +1,12 @@
 // `lake history`: the timeline, newest last: what each instant did; with --archived, the
-// instants archived out of the active timeline too.
+// instants archived out of the active timeline too. It reads only the table config and the
+// timeline (@lake/core/timeline) and prints plain rows, so it starts without loading Arrow,
+// Parquet or the writers; the archived timeline's reader is loaded for --archived alone.
 
-import { loadArchivedTimeline, openTable, type CommitMetadata, type Instant, type Timeline } from '@lake/core/format';
+import { loadTableConfig, loadTimeline, type CommitMetadata, type Instant, type Timeline } from '@lake/core/timeline';
+import { openStore } from '@lake/storage';
 import type { CliIO } from '../io.js';
-import { tableSink } from '../render/formats.js';
-import { rowsToTable } from '@lake/core/format';
+import { alignedTable } from '../render/aligned-table.js';
 
 export interface HistoryEntry {
   instant: string;
@@ -53,15 +55,17 @@ async function entryOf(timeline: Timeline, instant: Instant): Promise<HistoryEnt
 }
 
 export async function historyEntries(uri: string, options: { archived?: boolean } = {}): Promise<HistoryEntry[]> {
-  const table = await openTable(uri);
-  const timeline = await table.timeline();
+  const store = await openStore(uri);
+  const config = await loadTableConfig(store);
+  const timeline = await loadTimeline(store, config);
   // One line per instant, in its furthest state.
   const latest = new Map<string, Instant>();
   for (const i of timeline.instants) latest.set(`${i.time}.${i.action}`, i);
   const out: HistoryEntry[] = [];
   for (const i of latest.values()) out.push({ ...(await entryOf(timeline, i)), ...(options.archived ? { archived: false } : {}) });
   if (options.archived) {
-    const archived = await loadArchivedTimeline(table.store, table.config);
+    const { loadArchivedTimeline } = await import('@lake/core/format');
+    const archived = await loadArchivedTimeline(store, config);
     const furthest = new Map<string, (typeof archived.instants)[number]>();
     for (const i of archived.instants) if (!latest.has(`${i.time}.${i.action}`)) furthest.set(`${i.time}.${i.action}`, i);
     // A compaction's plan states are archived as `compaction`, its completion as `commit`.
@@ -84,8 +88,8 @@ export async function historyCommand(uri: string, opts: { json?: boolean; archiv
     io.out('(no instants: the table has no commits yet)');
     return;
   }
-  const sink = tableSink(io.out);
-  const table = rowsToTable(entries.map((e) => ({ ...e })) as never);
-  for (const b of table.batches) sink.write(b);
-  sink.end(table.schema);
+  const table = alignedTable(io.out);
+  table.columns(Object.keys(entries[0]));
+  for (const e of entries) table.row(Object.values(e));
+  table.end();
 }

@@ -2,23 +2,18 @@
 // nested values as JSON text) and table (aligned columns for people at a terminal).
 
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { rowsToJson, type JsonValue } from '@lake/core';
+import { rowsToJson } from '@lake/core';
 
 import type { OutputFormat } from '../options.js';
+import { alignedTable, cellText, TABLE_ALIGN_ROWS } from './aligned-table.js';
 
 export { outputFormats, type OutputFormat } from '../options.js';
+export { TABLE_ALIGN_ROWS } from './aligned-table.js';
 
 export interface RowSink {
   write(batch: RecordBatch): void;
   /** Flushes anything buffered (the table format sizes its columns on the first rows). */
   end(schema: Schema | undefined): void;
-}
-
-function cellText(value: JsonValue): string {
-  if (value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
 }
 
 function csvField(text: string): string {
@@ -52,52 +47,17 @@ export function csvSink(out: (line: string) => void): RowSink {
   };
 }
 
-const maxCellWidth = 60;
-
-/** Rows the table format looks at to size its columns before it starts printing. */
-export const TABLE_ALIGN_ROWS = 1000;
-
-/**
- * Aligned columns for people at a terminal. Column widths come from the first `alignRows` rows;
- * from then on rows print as they arrive (a longer cell widens only its own line), so memory
- * stays bounded however many rows follow.
- */
+/** The table format (see aligned-table.ts) over Arrow record batches. */
 export function tableSink(out: (line: string) => void, alignRows = TABLE_ALIGN_ROWS): RowSink {
-  let pending: string[][] | undefined = [];
-  let names: string[] | undefined;
-  let widths: number[] = [];
-  let count = 0;
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
-  const flush = () => {
-    if (pending === undefined) return;
-    const header = names ?? [];
-    widths = header.map((name) => name.length);
-    for (const row of pending) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-    out(line(header));
-    out(widths.map((w) => '-'.repeat(w)).join('-+-'));
-    for (const row of pending) out(line(row));
-    pending = undefined;
-  };
+  const table = alignedTable(out, alignRows);
   return {
     write(batch) {
-      names ??= batch.schema.fields.map((f) => f.name);
-      for (const row of rowsToJson(batch)) {
-        const cells = Object.values(row).map((v) => {
-          const text = v === null ? 'null' : cellText(v);
-          return text.length > maxCellWidth ? `${text.slice(0, maxCellWidth - 1)}…` : text;
-        });
-        count++;
-        if (pending === undefined) out(line(cells));
-        else {
-          pending.push(cells);
-          if (pending.length >= alignRows) flush();
-        }
-      }
+      table.columns(batch.schema.fields.map((f) => f.name));
+      for (const row of rowsToJson(batch)) table.row(Object.values(row));
     },
     end(schema) {
-      names ??= schema?.fields.map((f) => f.name) ?? [];
-      flush();
-      out(`(${count} row${count === 1 ? '' : 's'})`);
+      table.columns(schema?.fields.map((f) => f.name) ?? []);
+      table.end();
     },
   };
 }
