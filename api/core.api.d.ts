@@ -101,7 +101,7 @@ class BatchStream implements AsyncIterable<RecordBatch> {
 interface BloomFilterColumn {
     /** Top-level column name. */
     column: string;
-    /** Expected distinct values per row group (default: the row group's row count). */
+    /** Expected distinct values per row group (default: estimated from the row group's values). */
     ndv?: number;
     /** False-positive probability (default 0.01). */
     fpp?: number;
@@ -433,6 +433,8 @@ interface SearchLog {
     bytesRead: number;
     /** Of those, the footers' (a Hudi base file's footer carries its record-key bloom filter). */
     footerBytesRead: number;
+    /** Of those, the column's bloom filters' (absent in records before it was counted). */
+    filterBytesRead?: number;
     /** Per file, the row groups skipped (files skipped whole are listed with all their row groups). */
     skipped: RowGroupSkip[];
 }
@@ -448,6 +450,12 @@ interface ErasureVerification {
     matches: number;
     /** Object keys where an erased value was found (absent in records before such scans). */
     found?: string[];
+    /**
+     * What the base files' reads fetched, and the row groups whose erasure column was not read
+     * because its bloom filter rules every value out (their record keys were still read). Absent
+     * when the verification had no values to probe with (a later re-verification keeps only hashes).
+     */
+    search?: SearchLog;
     passed: boolean;
 }
 
@@ -1504,7 +1512,7 @@ interface BloomFilter {
 interface BloomFilterColumn {
     /** Top-level column name. */
     column: string;
-    /** Expected distinct values per row group (default: the row group's row count). */
+    /** Expected distinct values per row group (default: estimated from the row group's values). */
     ndv?: number;
     /** False-positive probability (default 0.01). */
     fpp?: number;
@@ -1952,6 +1960,8 @@ interface SearchLog {
     bytesRead: number;
     /** Of those, the footers' (a Hudi base file's footer carries its record-key bloom filter). */
     footerBytesRead: number;
+    /** Of those, the column's bloom filters' (absent in records before it was counted). */
+    filterBytesRead?: number;
     /** Per file, the row groups skipped (files skipped whole are listed with all their row groups). */
     skipped: RowGroupSkip[];
 }
@@ -1967,6 +1977,12 @@ interface ErasureVerification {
     matches: number;
     /** Object keys where an erased value was found (absent in records before such scans). */
     found?: string[];
+    /**
+     * What the base files' reads fetched, and the row groups whose erasure column was not read
+     * because its bloom filter rules every value out (their record keys were still read). Absent
+     * when the verification had no values to probe with (a later re-verification keeps only hashes).
+     */
+    search?: SearchLog;
     passed: boolean;
 }
 

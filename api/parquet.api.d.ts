@@ -13,7 +13,7 @@ interface BatchReadOptions extends ReadOptions {
 interface BloomFilterColumn {
     /** Top-level column name. */
     column: string;
-    /** Expected distinct values per row group (default: the row group's row count). */
+    /** Expected distinct values per row group (default: estimated from the row group's values). */
     ndv?: number;
     /** False-positive probability (default 0.01). */
     fpp?: number;
@@ -281,7 +281,11 @@ type TimeUnit = 'MILLIS' | 'MICROS' | 'NANOS';
 interface WriteOptions {
     /** Page compression codec (default zstd). */
     compression?: Compression;
-    /** Maximum rows per row group (the writer's default is 1,048,576). */
+    /**
+     * Maximum rows per row group. Default: 1,048,576, except in a file with bloom filters, which is
+     * cut into up to 8 even row groups of 4,096 to 131,072 rows so a filter's "maybe" reads a part
+     * of the column, not all of it.
+     */
     rowGroupSize?: number;
     /** Footer key-value metadata. */
     metadata?: Record<string, string>;

@@ -1,6 +1,7 @@
 // The write operations of a table: each takes an Arrow table (or plain rows), runs as one
 // atomic commit and reports what it did.
 
+import { randomUuid } from '../util/random-uuid.js';
 import { Table as ArrowTable, type RecordBatch, type Schema } from 'apache-arrow';
 
 import { rowsToTable, type Row } from '../arrow/from-rows.js';
@@ -76,7 +77,7 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
       return withoutMetaFields(schema.arrow);
     },
     instants: instantsFor(table, ids),
-    newFileId: ids?.newFileId ?? (() => `${crypto.randomUUID()}-0`),
+    newFileId: ids?.newFileId ?? (() => `${randomUuid()}-0`),
   };
 }
 
