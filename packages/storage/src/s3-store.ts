@@ -1,6 +1,7 @@
 // An ObjectStore over an S3 bucket (AWS or any S3-compatible server) with the AWS SDK v3, which
 // is loaded on the first request (see s3-client.ts). Retries are ours, not the SDK's, so each
 // attempt is counted and backoff is injectable in tests.
+// Over 350 lines on purpose: one backend's full ObjectStore contract (range reads, pagination, multipart, conditional create, retries).
 
 import { mapLimit } from './concurrency.js';
 import { NotFoundError, StoreError } from './errors.js';

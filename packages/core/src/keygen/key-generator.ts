@@ -1,6 +1,7 @@
 // Hudi's built-in key generators over Arrow batches: record keys and partition paths exactly as
 // Spark's Hudi writer derives them (Simple, Complex, Nonpartitioned, TimestampBased, Custom), and
 // the class names to record in hoodie.properties.
+// Over 350 lines on purpose: the generators share Hudi's encoding rules (nulls, empties, escaping), which must change together.
 
 import { InvalidRecordKeyError, KeyGeneratorConfigError, NullRecordKeyError, PartitionPathError } from '../errors.js';
 import { ambiguousKeyValueProblem } from './key-checks.js';

@@ -1,6 +1,7 @@
 // The public read API: open a Hudi table (copy-on-write or merge-on-read, table version 6 or 8)
 // and read it as Arrow — the latest snapshot, as of an instant or a moment, read-optimized, or
 // incrementally between two instants. Batches stream one file slice at a time.
+// Over 350 lines on purpose: HudiTable is the public API surface; each method delegates to read/, write/ or services/.
 
 import { Schema } from 'apache-arrow';
 import { NotFoundError, openStore, type ObjectStore } from '@lake/storage';
