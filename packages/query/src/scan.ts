@@ -2,7 +2,7 @@
 // snapshot (or of an incremental range) as Arrow batches, pruning partitions, files and row
 // groups before reading, then filtering rows on Arrow vectors. Merging of log files stays in
 // core's readFileSlice; slices with log files are pruned by partition only.
-// Over 350 lines on purpose: the builder's options all feed one pruning pass; the pruning rules themselves live in prune-*.ts.
+// Over 350 lines on purpose: the builder's options all feed one pruning pass; the pruning rules themselves live in prune.ts and bloom-prune.ts.
 
 import { Schema, Table, type RecordBatch } from 'apache-arrow';
 import {
