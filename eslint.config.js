@@ -41,6 +41,9 @@ export default defineConfig(
       // TypeScript sources would ever be seen.
       'import-x/extensions': ['.ts', '.js', '.mjs', '.cjs'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // Each run lints a fixed tree: parsed modules stay cached for the whole run instead of
+      // being parsed again after the default 30 seconds.
+      'import-x/cache': { lifetime: Infinity },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {

@@ -6,8 +6,6 @@ import { rowsToJson, type JsonValue } from '@lake/core';
 
 import type { OutputFormat } from '../options.js';
 
-export { outputFormats, type OutputFormat } from '../options.js';
-
 export interface RowSink {
   write(batch: RecordBatch): void;
   /** Flushes anything buffered (the table format sizes its columns on the first rows). */
@@ -55,7 +53,7 @@ export function csvSink(out: (line: string) => void): RowSink {
 const maxCellWidth = 60;
 
 /** Rows the table format looks at to size its columns before it starts printing. */
-export const TABLE_ALIGN_ROWS = 1000;
+const TABLE_ALIGN_ROWS = 1000;
 
 /**
  * Aligned columns for people at a terminal. Column widths come from the first `alignRows` rows;
