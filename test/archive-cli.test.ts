@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { afterAll, expect, it } from 'vitest';
 
-import { createTable } from '../packages/core/src/index.js';
+import { createTable } from '@lake/core';
 import { lake } from './support/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lake-archive-cli-'));

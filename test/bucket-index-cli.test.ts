@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { openTable } from '../packages/core/src/index.js';
+import { openTable } from '@lake/core';
 import { lake } from './support/cli.js';
 
 const dirs: string[] = [];

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { MemoryStore } from '../packages/storage/src/index.js';
+import { MemoryStore } from '@lake/storage';
 import {
   bucketIdOf,
   bucketOfFileId,
@@ -15,7 +15,7 @@ import {
   buildFileSystemView,
   rowsToJson,
   type HudiTable,
-} from '../packages/core/src/format.js';
+} from '@lake/core/format';
 
 type Op =
   | { kind: 'insert' | 'upsert'; rows: { id: number; ts: number; v: string }[] }

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 
-import { MemoryStore, type ObjectStore } from '../packages/storage/src/index.js';
+import { MemoryStore, type ObjectStore } from '@lake/storage';
 import {
   BucketLayoutError,
   bucketIdOf,
@@ -13,7 +13,7 @@ import {
   rowsToJson,
   rowsToTable,
   type HudiTable,
-} from '../packages/core/src/format.js';
+} from '@lake/core/format';
 
 let counter = 0;
 const newStore = () => new MemoryStore(`bucket-index-${process.pid}-${++counter}`);

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { createTable, decodeMetadataFile, InstantCleanedError, readAvroContainer, type HudiTable } from '../packages/core/src/format.js';
-import { LocalStore, MemoryStore } from '../packages/storage/src/index.js';
+import { createTable, decodeMetadataFile, InstantCleanedError, readAvroContainer, type HudiTable } from '@lake/core/format';
+import { LocalStore, MemoryStore } from '@lake/storage';
 import { lake } from './support/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lake-clean-'));
@@ -107,7 +107,7 @@ describe('clean', () => {
     expect(await t.clean({ policy: { kind: 'hours', retain: 1 } })).toBeUndefined();
     // Seen from two hours later, only the newest write is inside the window.
     const later = new Date(Date.now() + 2 * 3_600_000);
-    const { cleanTable } = await import('../packages/core/src/format.js');
+    const { cleanTable } = await import('@lake/core/format');
     const res = await cleanTable(t, { policy: { kind: 'hours', retain: 1 }, now: later });
     // From two hours later the superseded versions are past the readers' grace period too.
     expect(res?.earliestRetained).toBe(instants[4]);

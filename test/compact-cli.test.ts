@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { lake } from './support/cli.js';
-import { createTable, openTable, type HudiTable } from '../packages/core/src/index.js';
+import { createTable, openTable, type HudiTable } from '@lake/core';
 import { S3RVER_CREDENTIALS, withS3rver } from './support/s3rver.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lake-compact-cli-'));

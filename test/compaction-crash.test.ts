@@ -9,8 +9,8 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FaultyStore, LOCAL_TEMP_PREFIX, LocalStore } from '../packages/storage/src/index.js';
-import { createTable, openTable, rowsToJson, type HudiTable } from '../packages/core/src/index.js';
+import { FaultyStore, LOCAL_TEMP_PREFIX, LocalStore } from '@lake/storage';
+import { createTable, openTable, rowsToJson, type HudiTable } from '@lake/core';
 
 const root = mkdtempSync(join(tmpdir(), 'lake-compaction-crash-'));
 const template = join(root, 'template');

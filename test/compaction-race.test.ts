@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 
-import { MemoryStore } from '../packages/storage/src/index.js';
-import { ConflictError, createTable, openTable, parseLogFileName, rowsToJson } from '../packages/core/src/format.js';
+import { MemoryStore } from '@lake/storage';
+import { ConflictError, createTable, openTable, parseLogFileName, rowsToJson } from '@lake/core/format';
 import { gatedStore, latch } from './support/gated-store.js';
 
 async function logFiles(store: MemoryStore, partition: string): Promise<string[]> {

@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { MemoryStore, type ObjectStore } from '../packages/storage/src/index.js';
-import { createTable, openTable, rowsToJson } from '../packages/core/src/index.js';
+import { MemoryStore, type ObjectStore } from '@lake/storage';
+import { createTable, openTable, rowsToJson } from '@lake/core';
 import { runServices, runWriter, type SoakLine, type SoakRow } from './support/soak-child.js';
 import { withS3rver } from './support/s3rver.js';
 

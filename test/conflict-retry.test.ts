@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 
-import { MemoryStore } from '../packages/storage/src/index.js';
-import { ConflictError, InvalidWriteError, createTable, openTable, rowsToJson } from '../packages/core/src/index.js';
+import { MemoryStore } from '@lake/storage';
+import { ConflictError, InvalidWriteError, createTable, openTable, rowsToJson } from '@lake/core';
 import { retryOnConflict } from '../packages/core/src/commit/conflict-retry.js';
 import { gatedStore, latch } from './support/gated-store.js';
 

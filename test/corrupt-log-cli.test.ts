@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { lake } from './support/cli.js';
-import { createTable } from '../packages/core/src/index.js';
+import { createTable } from '@lake/core';
 
 const root = mkdtempSync(join(tmpdir(), 'lake-corrupt-log-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 
-import { FaultyStore, LakeError, MemoryStore, type ObjectStore, type StoreOperation } from '../packages/storage/src/index.js';
+import { FaultyStore, LakeError, MemoryStore, type ObjectStore, type StoreOperation } from '@lake/storage';
 import {
   ConflictError,
   CorruptTimelineError,
@@ -15,7 +15,7 @@ import {
   rowsToJson,
   rowsToTable,
   type HudiTable,
-} from '../packages/core/src/index.js';
+} from '@lake/core';
 
 let counter = 0;
 const storeName = () => `cow-errors-${process.pid}-${++counter}`;

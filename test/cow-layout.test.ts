@@ -7,8 +7,8 @@ import { basename, join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { LocalStore } from '../packages/storage/src/index.js';
-import { readParquet, readParquetMetadata } from '../packages/parquet/src/index.js';
+import { LocalStore } from '@lake/storage';
+import { readParquet, readParquetMetadata } from '@lake/parquet';
 import {
   META,
   META_FIELD_NAMES,
@@ -21,7 +21,7 @@ import {
   rowsToJson,
   tableChecksum,
   type HudiTable,
-} from '../packages/core/src/format.js';
+} from '@lake/core/format';
 import { cleanupFixtures, fixture, readTree } from './support/fixtures.js';
 
 const dirs: string[] = [];
@@ -36,7 +36,6 @@ function tempDir(): string {
   return dir;
 }
 
-const dec = new TextDecoder();
 const BASE_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-0)_(\d+-\d+-\d+)_(\d{17})\.parquet$/;
 const INSTANT = /^\d{17}$/;
 const SPARK = fixture('sample_table/cow/v6_simplekeygen_nonhivestyle');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 
-import { LocalStore, MemoryStore } from '../packages/storage/src/index.js';
+import { LocalStore, MemoryStore } from '@lake/storage';
 import { withS3rver } from './support/s3rver.js';
 import { runScenario, scenarioArb } from './support/table-model.js';
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { BlockType, createTable, decodeDeleteBlock, readLogBlocks } from '../packages/core/src/format.js';
-import { ingest, iterableSource } from '../packages/ingest/src/index.js';
+import { BlockType, createTable, decodeDeleteBlock, readLogBlocks } from '@lake/core/format';
+import { ingest, iterableSource } from '@lake/ingest';
 import { lake } from './support/cli.js';
 import { rawValueLocations } from './support/raw-values.js';
 

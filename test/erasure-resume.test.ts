@@ -9,8 +9,8 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FaultyStore, LocalStore, type StoreOperation } from '../packages/storage/src/index.js';
-import { createTable, openTable, type HudiTable } from '../packages/core/src/index.js';
+import { FaultyStore, LocalStore, type StoreOperation } from '@lake/storage';
+import { createTable, openTable, type HudiTable } from '@lake/core';
 import { rawValueLocations } from './support/raw-values.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lake-erasure-resume-'));

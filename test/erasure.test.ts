@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { Float64, Field, Schema, Table, Utf8, makeData, RecordBatch, Struct } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FaultyStore, LocalStore } from '../packages/storage/src/index.js';
-import { createTable, decodeAvroDataBlock, decodeParquetDataBlock, BlockType, openTable, readLogBlocks, type HudiTable } from '../packages/core/src/format.js';
-import { readParquet } from '../packages/parquet/src/index.js';
+import { FaultyStore, LocalStore } from '@lake/storage';
+import { createTable, decodeAvroDataBlock, decodeParquetDataBlock, BlockType, openTable, readLogBlocks, type HudiTable } from '@lake/core/format';
+import { readParquet } from '@lake/parquet';
 import { lake } from './support/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lake-erasure-'));

@@ -11,7 +11,7 @@ import {
   openTable,
   tableChecksum,
   type HudiTable,
-} from '../packages/core/src/format.js';
+} from '@lake/core/format';
 import { cleanupFixtures, fixtures, memoryCopy, type Fixture } from './support/fixtures.js';
 
 afterAll(() => cleanupFixtures());

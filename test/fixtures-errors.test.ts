@@ -3,7 +3,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { MemoryStore, NotFoundError, type ObjectStore } from '../packages/storage/src/index.js';
+import { MemoryStore, NotFoundError, type ObjectStore } from '@lake/storage';
 import {
   CorruptTimelineError,
   InvalidReadOptionError,
@@ -11,7 +11,7 @@ import {
   TableNotFoundError,
   UnsupportedTableVersionError,
   openTable,
-} from '../packages/core/src/index.js';
+} from '@lake/core';
 import { cleanupFixtures, fixture, memoryCopy } from './support/fixtures.js';
 
 afterAll(() => cleanupFixtures());

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { LakeError } from '../packages/storage/src/index.js';
+import { LakeError } from '@lake/storage';
 import {
   BlockType,
   HeaderKey,
@@ -16,7 +16,7 @@ import {
   parseLogFileName,
   readLogBlocks,
   type LogBlock,
-} from '../packages/core/src/format.js';
+} from '@lake/core/format';
 import { cleanupFixtures, dataFilesUnder, fixture, fixtures, memoryCopy, readTree } from './support/fixtures.js';
 
 afterAll(() => cleanupFixtures());

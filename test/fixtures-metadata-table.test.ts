@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { MetadataTableEnabledError, checkTableChecksum, openTable, parseProperties } from '../packages/core/src/format.js';
+import { MetadataTableEnabledError, checkTableChecksum, openTable, parseProperties } from '@lake/core/format';
 import { cleanupFixtures, fixture, fixtures, memoryCopy } from './support/fixtures.js';
 
 afterAll(() => cleanupFixtures());

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 
-import { openTable, SUPPORTED_TABLE_VERSIONS, UnsupportedTableVersionError } from '../packages/core/src/format.js';
+import { openTable, SUPPORTED_TABLE_VERSIONS, UnsupportedTableVersionError } from '@lake/core/format';
 import { allFixtures } from './support/fixtures.js';
 import { lake } from './support/cli.js';
 

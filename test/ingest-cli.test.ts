@@ -5,8 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTable, rowsToJson } from '@lake/core';
-import { runCli } from '../packages/cli/src/program.js';
-import type { CliIO } from '../packages/cli/src/io.js';
+import { runCli, type CliIO } from '@lake/cli';
 import { createEventsTable, tempDir } from '../packages/ingest/test/support.js';
 
 function capture(): CliIO & { lines: string[]; errors: string[] } {

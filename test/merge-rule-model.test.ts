@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { MemoryStore } from '../packages/storage/src/index.js';
-import { createTable, rowsToJson, type HudiTable } from '../packages/core/src/index.js';
+import { MemoryStore } from '@lake/storage';
+import { createTable, rowsToJson, type HudiTable } from '@lake/core';
 
 interface Row {
   id: number;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { MemoryStore } from '../packages/storage/src/index.js';
+import { MemoryStore } from '@lake/storage';
 import {
   BlockType,
   HeaderKey,
@@ -26,7 +26,7 @@ import {
   rowsToJson,
   rowsToTable,
   type HudiTable,
-} from '../packages/core/src/format.js';
+} from '@lake/core/format';
 import { cleanupFixtures, dataFilesUnder, fixtures, memoryCopy } from './support/fixtures.js';
 
 afterAll(() => cleanupFixtures());

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 
-import { LocalStore, MemoryStore } from '../packages/storage/src/index.js';
+import { LocalStore, MemoryStore } from '@lake/storage';
 import { morScenarioArb, runScenario } from './support/table-model.js';
 
 let counter = 0;

@@ -9,8 +9,16 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { cleanTable, clusterSmallFiles, createTable, decodeMetadataFile, encodeAvroContainer, rollbackWrite, type HudiTable } from '../packages/core/src/format.js';
-import { PathOutsideTableError } from '../packages/core/src/errors.js';
+import {
+  cleanTable,
+  clusterSmallFiles,
+  createTable,
+  decodeMetadataFile,
+  encodeAvroContainer,
+  PathOutsideTableError,
+  rollbackWrite,
+  type HudiTable,
+} from '@lake/core/format';
 import { CLEANER_PLAN_SCHEMA, ROLLBACK_PLAN_SCHEMA } from '../packages/core/src/timeline/plans/plan-schemas.js';
 import { decodeAsHudi } from '../packages/core/test/support/hudi-avsc.js';
 

@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { MemoryStore } from '../packages/storage/src/index.js';
-import { ConflictError, createTable, openTable, rowsToJson } from '../packages/core/src/index.js';
+import { MemoryStore } from '@lake/storage';
+import { ConflictError, createTable, openTable, rowsToJson } from '@lake/core';
 import { gatedStore } from './support/gated-store.js';
 
 let n = 0;

@@ -5,8 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 
-import { MemoryStore, type ObjectStore } from '../packages/storage/src/index.js';
-import { ConflictError, createTable, openTable, rowsToJson, type HudiTable } from '../packages/core/src/index.js';
+import { MemoryStore, type ObjectStore } from '@lake/storage';
+import { ConflictError, createTable, openTable, rowsToJson, type HudiTable } from '@lake/core';
 import { gatedStore, latch, type StoreMethod } from './support/gated-store.js';
 
 let tables = 0;

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { lake } from './support/cli.js';
-import { FaultyStore, LOCAL_TEMP_PREFIX, LocalStore } from '../packages/storage/src/index.js';
-import { createTable, openTable, parseBaseFileName, parseLogFileName, rowsToJson, type HudiTable } from '../packages/core/src/format.js';
+import { FaultyStore, LOCAL_TEMP_PREFIX, LocalStore } from '@lake/storage';
+import { createTable, openTable, parseBaseFileName, parseLogFileName, rowsToJson, type HudiTable } from '@lake/core/format';
 
 const root = mkdtempSync(join(tmpdir(), 'lake-rollback-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

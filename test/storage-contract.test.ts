@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
-import { LocalStore, MemoryStore } from '../packages/storage/src/index.js';
+import { LocalStore, MemoryStore } from '@lake/storage';
 import { withS3rver } from './support/s3rver.js';
 import { describeStoreContract } from './support/store-contract.js';
 

@@ -16,7 +16,7 @@ import {
   NotFoundError,
   StoreError,
   type ObjectStore,
-} from '../packages/storage/src/index.js';
+} from '@lake/storage';
 
 const roots: string[] = [];
 afterAll(async () => {

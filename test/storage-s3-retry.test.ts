@@ -11,7 +11,7 @@ import {
   type S3HttpResponse,
   type S3RequestHandler,
   type S3StoreOptions,
-} from '../packages/storage/src/index.js';
+} from '@lake/storage';
 import { withS3rver } from './support/s3rver.js';
 
 const s3 = withS3rver();

@@ -3,7 +3,7 @@
 
 import { describe, expect, it, vi } from 'vitest';
 
-import { openStore, S3Store, StoreError, type S3HttpRequest, type S3RequestHandler } from '../packages/storage/src/index.js';
+import { openStore, S3Store, StoreError, type S3HttpRequest, type S3RequestHandler } from '@lake/storage';
 import { withS3rver } from './support/s3rver.js';
 import { pseudoRandomBytes } from './support/store-contract.js';
 

@@ -16,7 +16,7 @@ export interface GenerateOptions {
   hours?: number;
 }
 
-export interface KindStats {
+interface KindStats {
   /** Distinct valid records: what the table must hold. */
   unique: number;
   /** Extra deliveries of valid records already written. */

@@ -117,7 +117,7 @@ function cells(r: CampaignDayRow): string[] {
 }
 
 /** Aligned text table: text columns to the left, numbers to the right. */
-export function formatReport(rows: readonly CampaignDayRow[]): string[] {
+function formatReport(rows: readonly CampaignDayRow[]): string[] {
   const body = rows.map(cells);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cs: string[]) => cs.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();

@@ -9,7 +9,7 @@ const text = (name: string, nullable = false) => new Field(name, new Utf8(), nul
 const ts = new Field('ts', new Timestamp(TimeUnit.MILLISECOND, 'UTC'), false);
 const dt = text('dt');
 
-export const adSchemas = {
+const adSchemas = {
   impressions: new Schema([
     text('impression_id'), text('user_id'), text('campaign_id'), ts,
     new Field('cost', new Float64(), false), text('country', true), text('device', true), dt,

@@ -1,6 +1,6 @@
 // Runs the `lake` command in-process, capturing what it prints and its exit code.
 
-import { runCli, type CliIO } from '../../packages/cli/src/index.js';
+import { runCli, type CliIO } from '@lake/cli';
 
 export interface CliRun {
   code: number;

@@ -1,7 +1,7 @@
 // Child process of the compaction crash test: compacts a table and dies just before its Nth
 // write to the store.
 
-import { openTable } from '../../packages/core/src/index.js';
+import { openTable } from '@lake/core';
 import { killingStore } from './killing-store.js';
 
 const [dir, killAt] = process.argv.slice(2);

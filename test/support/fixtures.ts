@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 
-import { MemoryStore } from '../../packages/storage/src/index.js';
-import { SUPPORTED_TABLE_VERSIONS } from '../../packages/core/src/format.js';
+import { MemoryStore } from '@lake/storage';
+import { SUPPORTED_TABLE_VERSIONS } from '@lake/core/format';
 
 // fflate is a dependency of @lake/core, not of the repository root: resolve it from there.
 const requireFromCore = createRequire(new URL('../../packages/core/package.json', import.meta.url));

@@ -2,7 +2,7 @@
 // awaits `before(method, key)`, so a test can hold a writer just before its commit and let a
 // rollback run in between, reproducing races deterministically.
 
-import type { ObjectMeta, ObjectStore } from '../../packages/storage/src/index.js';
+import type { ObjectMeta, ObjectStore } from '@lake/storage';
 
 export type StoreMethod = 'get' | 'head' | 'put' | 'putIfAbsent' | 'list' | 'listDirectory' | 'delete' | 'deleteMany';
 

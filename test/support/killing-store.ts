@@ -1,7 +1,7 @@
 // For crash tests run in a child process: a local-disk store that kills its own process
 // (SIGKILL, no cleanup of any kind) just before its Nth write, and counts the writes made.
 
-import { FaultyStore, LocalStore } from '../../packages/storage/src/index.js';
+import { FaultyStore, LocalStore } from '@lake/storage';
 
 export function killingStore(dir: string, killAt: number): { store: FaultyStore; writes: () => number } {
   let writes = 0;

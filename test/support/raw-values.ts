@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { BlockType, decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock, readLogBlocks } from '../../packages/core/src/format.js';
-import { readParquet } from '../../packages/parquet/src/index.js';
+import { BlockType, decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock, readLogBlocks } from '@lake/core/format';
+import { readParquet } from '@lake/parquet';
 import type { Table } from 'apache-arrow';
 
 function tableHolds(t: Table, values: readonly string[]): boolean {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 
-import { S3Store, type S3StoreOptions } from '../../packages/storage/src/index.js';
+import { S3Store, type S3StoreOptions } from '@lake/storage';
 
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const S3RVER_REGION = 'us-east-1';

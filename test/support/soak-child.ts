@@ -7,8 +7,8 @@
 
 import { existsSync } from 'node:fs';
 
-import { LocalStore, S3Store, type ObjectStore } from '../../packages/storage/src/index.js';
-import { openTable, type HudiTable } from '../../packages/core/src/index.js';
+import { LocalStore, S3Store, type ObjectStore } from '@lake/storage';
+import { openTable, type HudiTable } from '@lake/core';
 
 export type SoakRow = {
   id: string;

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 
-import { InvalidRangeError, NotFoundError, type ObjectMeta, type ObjectStore } from '../../packages/storage/src/index.js';
+import { InvalidRangeError, NotFoundError, type ObjectMeta, type ObjectStore } from '@lake/storage';
 
 export interface ContractSubject {
   store: ObjectStore;

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 
-import type { ObjectStore } from '../../packages/storage/src/index.js';
-import { createTable, inferSchema, rowsToJson, type FileSizing, type HudiTable } from '../../packages/core/src/index.js';
+import type { ObjectStore } from '@lake/storage';
+import { createTable, inferSchema, rowsToJson, type FileSizing, type HudiTable } from '@lake/core';
 
 type ArrowTable = Awaited<ReturnType<ReturnType<HudiTable['read']>['collect']>>;
 

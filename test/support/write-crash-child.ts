@@ -1,7 +1,7 @@
 // Child process of the rollback tests: runs one write on a table and dies just before its Nth
 // write to the store, leaving whatever a dead writer leaves.
 
-import { openTable } from '../../packages/core/src/index.js';
+import { openTable } from '@lake/core';
 import { killingStore } from './killing-store.js';
 
 const [dir, killAt, op] = process.argv.slice(2);

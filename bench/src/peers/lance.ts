@@ -27,10 +27,6 @@ export async function lanceOpen(dir: string, name: string): Promise<LanceTable> 
   return (await lanceDb(dir)).openTable(name);
 }
 
-export async function lanceUpsert(table: LanceTable, data: Table21): Promise<void> {
-  await table.mergeInsert('impression_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(toLanceArrow(data));
-}
-
 export function sqlList(values: readonly string[]): string {
   return values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
 }

@@ -6,7 +6,7 @@ import type { Table as ArrowTable, Schema } from 'apache-arrow';
 import type { Row } from '@lake/core';
 import { InputFileError, inputFormatOf, parseInputBytes, type InputFormat } from '@lake/ingest';
 
-export { InputFileError, inputFormatOf, type InputFormat };
+export { inputFormatOf };
 
 /** The records of a file as an Arrow table, typed by the table's schema when it has one. */
 export async function readInputFile(

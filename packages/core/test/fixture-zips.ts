@@ -10,7 +10,7 @@ import { SUPPORTED_TABLE_VERSIONS } from '../src/config/table-config.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export const FIXTURE_ROOT = process.env.LAKE_HUDI_FIXTURES ?? resolve(repoRoot, 'test/fixtures/hudi');
+const FIXTURE_ROOT = process.env.LAKE_HUDI_FIXTURES ?? resolve(repoRoot, 'test/fixtures/hudi');
 
 /**
  * Zip paths relative to FIXTURE_ROOT, e.g. `sample_table/cow/v6_nonpartitioned.zip`, of the tables
@@ -24,7 +24,7 @@ export function fixtureZips(): string[] {
   });
 }
 
-export function allFixtureZips(): string[] {
+function allFixtureZips(): string[] {
   if (!existsSync(FIXTURE_ROOT)) {
     throw new Error(`Hudi fixtures not found at ${FIXTURE_ROOT}; the repository ships them in test/fixtures/hudi (or set LAKE_HUDI_FIXTURES to a copy).`);
   }

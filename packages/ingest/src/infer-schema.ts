@@ -12,7 +12,7 @@ import { createValidator } from './validate.js';
  * Share of a column's values that may fail its majority type before the column falls back to
  * text (which holds any scalar): beyond it the values disagree too much to call the rest bad.
  */
-export const MAX_NONCONFORMING_SHARE = 0.1;
+const MAX_NONCONFORMING_SHARE = 0.1;
 
 type Family = 'boolean' | 'number' | 'string' | 'bytes' | 'array' | 'object';
 

@@ -54,7 +54,7 @@ export interface ParquetFileMetadata {
 }
 
 /** Leaf columns of a flat schema list, with their paths and levels. */
-export function leafColumns(schema: SchemaElement[]): ParquetColumn[] {
+function leafColumns(schema: SchemaElement[]): ParquetColumn[] {
   const leaves: ParquetColumn[] = [];
   let at = 1;
   const walk = (count: number, path: string[], def: number, rep: number, depth: number): void => {

@@ -5,8 +5,8 @@
 
 const SALT = new Uint32Array([0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b, 0x9efc4947, 0x5c6bfb31]);
 
-export const MIN_BLOOM_BYTES = 32;
-export const MAX_BLOOM_BYTES = 128 * 1024 * 1024;
+const MIN_BLOOM_BYTES = 32;
+const MAX_BLOOM_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_BLOOM_FPP = 0.01;
 
 /** A filter's words (8 per block), the bitset's bytes read as little-endian uint32s. */
@@ -42,10 +42,6 @@ export function newBloom(numBytes: number): SplitBlockBloom {
 // The high 32 bits times the block count, shifted down 32: exact in doubles (2^32 * 2^22 < 2^53).
 function blockOffset(hi: number, words: Uint32Array): number {
   return Math.floor((hi * (words.length >>> 3)) / 4294967296) << 3;
-}
-
-export function bloomInsert(filter: SplitBlockBloom, hash: bigint): void {
-  bloomInsertHalves(filter, Number(BigInt.asUintN(64, hash) >> 32n), Number(BigInt.asUintN(32, hash)));
 }
 
 /** Inserts a hash given as its high and low 32 bits (no BigInt arithmetic per value). */

@@ -57,7 +57,7 @@ function uuidString(b: Uint8Array): string {
 }
 
 /** Decodes one plain-encoded min or max value; undefined when it cannot be interpreted safely. */
-export function decodeStatValue(bytes: Uint8Array, column: ParquetColumn): StatValue | undefined {
+function decodeStatValue(bytes: Uint8Array, column: ParquetColumn): StatValue | undefined {
   const lt = column.logicalType;
   switch (column.physicalType) {
     case 'BOOLEAN':

@@ -30,12 +30,12 @@ function need(r: ThriftReader, n: number): void {
   if (r.pos + n > r.bytes.length) throw new ThriftDecodeError(`footer ends inside a value at byte ${r.pos}`);
 }
 
-export function readByte(r: ThriftReader): number {
+function readByte(r: ThriftReader): number {
   need(r, 1);
   return r.bytes[r.pos++];
 }
 
-export function readVarBigInt(r: ThriftReader): bigint {
+function readVarBigInt(r: ThriftReader): bigint {
   let result = 0n;
   let shift = 0n;
   for (;;) {
@@ -47,7 +47,7 @@ export function readVarBigInt(r: ThriftReader): bigint {
   }
 }
 
-export function readVarInt(r: ThriftReader): number {
+function readVarInt(r: ThriftReader): number {
   const v = readVarBigInt(r);
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ThriftDecodeError('length out of range');
   return Number(v);
@@ -183,7 +183,7 @@ export function writeByte(w: ThriftWriter, b: number): void {
   w.pending.push(b & 0xff);
 }
 
-export function writeVarBigInt(w: ThriftWriter, value: bigint): void {
+function writeVarBigInt(w: ThriftWriter, value: bigint): void {
   let v = value;
   while (v >= 0x80n) {
     w.pending.push(Number(v & 0x7fn) | 0x80);

@@ -5,13 +5,13 @@ import fc from 'fast-check';
 import { DataType, Field, List, makeData, Map_, RecordBatch, Schema, Struct, Table, Utf8 } from 'apache-arrow';
 import { buildData, PRIMITIVES, type Plain, type PrimitiveName } from './arrow-values.js';
 
-export type TypeSpec =
+type TypeSpec =
   | { kind: 'prim'; name: PrimitiveName }
   | { kind: 'list'; itemName: string; item: FieldSpec }
   | { kind: 'struct'; fields: FieldSpec[] }
   | { kind: 'map'; entriesName: string; value: FieldSpec };
 
-export interface FieldSpec {
+interface FieldSpec {
   name: string;
   nullable: boolean;
   type: TypeSpec;
@@ -19,7 +19,7 @@ export interface FieldSpec {
 
 const primitiveNames = Object.keys(PRIMITIVES) as PrimitiveName[];
 
-export function typeSpecArb(depth: number): fc.Arbitrary<TypeSpec> {
+function typeSpecArb(depth: number): fc.Arbitrary<TypeSpec> {
   const prim = fc.constantFrom(...primitiveNames).map((name): TypeSpec => ({ kind: 'prim', name }));
   if (depth <= 0) return prim;
   const child = (name: fc.Arbitrary<string>) =>
@@ -36,7 +36,7 @@ export function typeSpecArb(depth: number): fc.Arbitrary<TypeSpec> {
   return fc.oneof({ weight: 3, arbitrary: prim }, { weight: 1, arbitrary: list }, { weight: 1, arbitrary: struct }, { weight: 1, arbitrary: map });
 }
 
-export function toArrowType(spec: TypeSpec): DataType {
+function toArrowType(spec: TypeSpec): DataType {
   switch (spec.kind) {
     case 'prim':
       return PRIMITIVES[spec.name]();
@@ -52,7 +52,7 @@ export function toArrowType(spec: TypeSpec): DataType {
   }
 }
 
-export function toArrowField(spec: FieldSpec): Field {
+function toArrowField(spec: FieldSpec): Field {
   return new Field(spec.name, toArrowType(spec.type), spec.nullable);
 }
 
@@ -92,7 +92,7 @@ function primitiveValueArb(name: PrimitiveName): fc.Arbitrary<Plain> {
   }
 }
 
-export function valueArb(spec: TypeSpec): fc.Arbitrary<Plain> {
+function valueArb(spec: TypeSpec): fc.Arbitrary<Plain> {
   switch (spec.kind) {
     case 'prim':
       return primitiveValueArb(spec.name);
@@ -108,7 +108,7 @@ export function valueArb(spec: TypeSpec): fc.Arbitrary<Plain> {
   }
 }
 
-export function fieldValueArb(spec: FieldSpec): fc.Arbitrary<Plain> {
+function fieldValueArb(spec: FieldSpec): fc.Arbitrary<Plain> {
   const v = valueArb(spec.type);
   return spec.nullable ? fc.option(v, { nil: null, freq: 4 }) : v;
 }

@@ -25,7 +25,6 @@ import {
   Type,
   Utf8,
   type Vector,
-  makeVector,
 } from 'apache-arrow';
 
 /**
@@ -49,7 +48,7 @@ function bitmap(values: readonly unknown[]): { bitmap: Uint8Array; nullCount: nu
 }
 
 /** A value of the type that stands in for a slot nobody reads (a non-nullable child of a null struct). */
-export function filler(type: DataType): Plain {
+function filler(type: DataType): Plain {
   switch (type.typeId) {
     case Type.Int:
       return (type as Int64).bitWidth === 64 ? 0n : 0;
@@ -172,10 +171,6 @@ export function buildData(type: DataType, values: readonly Plain[]): Data {
   }
 }
 
-export function buildVector(type: DataType, values: readonly Plain[]): Vector {
-  return makeVector(buildData(type, values));
-}
-
 function isValid(d: Data, i: number): boolean {
   if (d.nullCount === 0 || !d.nullBitmap || d.nullBitmap.length === 0) return true;
   const j = d.offset + i;
@@ -189,7 +184,7 @@ function wordsToBigInt(words: Uint32Array): bigint {
 }
 
 /** Reads row `i` of `d` back to its plain form. */
-export function plainAt(d: Data, i: number): Plain {
+function plainAt(d: Data, i: number): Plain {
   if (!isValid(d, i)) return null;
   const t = d.type;
   switch (t.typeId) {
@@ -241,7 +236,7 @@ export function describeField(f: Field): string {
   return `${f.name}${f.nullable ? '?' : ''}: ${describeType(f.type)}`;
 }
 
-export function describeType(t: DataType): string {
+function describeType(t: DataType): string {
   switch (t.typeId) {
     case Type.Int:
       return `${(t as Int32).isSigned ? 'int' : 'uint'}${(t as Int32).bitWidth}`;
@@ -285,4 +280,4 @@ export const PRIMITIVES = {
 
 export type PrimitiveName = keyof typeof PRIMITIVES;
 
-export { Field, List, Map_, Struct, Utf8 };
+export { Field };

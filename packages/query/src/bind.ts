@@ -7,7 +7,7 @@ import { ExpressionTypeError, UnknownColumnError } from './errors.js';
 import type { CompareOp, Expr, Literal } from './expr.js';
 import { columnKind, type ColumnKind, type DomainValue } from './values.js';
 
-export interface BoundLeafBase {
+interface BoundLeafBase {
   column: string;
   kind: ColumnKind;
   /**
@@ -42,7 +42,7 @@ function checkNode(expr: unknown): asserts expr is Expr {
 const NEGATE: Record<CompareOp, CompareOp> = { '=': '!=', '!=': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
 /** Rewrites `not` away (SQL three-valued logic is preserved: a null stays unmatched both ways). */
-export function pushNot(expr: Expr, negate = false): Expr {
+function pushNot(expr: Expr, negate = false): Expr {
   checkNode(expr);
   switch (expr.type) {
     case 'not':
@@ -108,7 +108,7 @@ function numberOf(v: Literal): number | undefined {
 const DAY_MS = 86_400_000;
 
 /** Nanoseconds since the epoch of an ISO-8601 date or date-time (Z or offset; UTC when none). */
-export function parseTimestampNanos(text: string): bigint | undefined {
+function parseTimestampNanos(text: string): bigint | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;

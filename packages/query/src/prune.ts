@@ -7,7 +7,7 @@ import type { Bound } from './bind.js';
 import { compareDomain, type ColumnKind, type DomainValue } from './values.js';
 
 /** What is known about one column over a set of rows. */
-export interface ColumnRange {
+interface ColumnRange {
   min?: DomainValue;
   max?: DomainValue;
   nullCount?: number;
@@ -73,7 +73,7 @@ export function mayMatch(bound: Bound, lookup: RangeLookup): boolean {
 const UNIT_DIGITS: Record<string, number> = { MILLIS: 3, MICROS: 6, NANOS: 9 };
 
 /** A Parquet statistic in the column's domain; `side` rounds outward when units differ. */
-export function statToDomain(v: StatValue, kind: ColumnKind, column: ParquetColumn, side: 'min' | 'max'): DomainValue | undefined {
+function statToDomain(v: StatValue, kind: ColumnKind, column: ParquetColumn, side: 'min' | 'max'): DomainValue | undefined {
   switch (kind.kind) {
     case 'int':
     case 'float':

@@ -5,7 +5,7 @@
 import { DataType, type Data, type Vector } from 'apache-arrow';
 import { float16FromBits } from '@lake/parquet';
 
-export type Kind = 'int' | 'float' | 'bigint' | 'decimal' | 'date' | 'timestamp' | 'string' | 'bool' | 'other';
+type Kind = 'int' | 'float' | 'bigint' | 'decimal' | 'date' | 'timestamp' | 'string' | 'bool' | 'other';
 
 export type DomainValue = number | bigint | string | boolean;
 
@@ -30,7 +30,7 @@ export function columnKind(type: DataType): ColumnKind {
 }
 
 /** Orders strings by code point, which is the byte order of their UTF-8 encoding. */
-export function compareStrings(a: string, b: string): number {
+function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

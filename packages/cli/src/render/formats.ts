@@ -7,8 +7,6 @@ import { rowsToJson } from '@lake/core';
 import type { OutputFormat } from '../options.js';
 import { alignedTable, cellText, TABLE_ALIGN_ROWS } from './aligned-table.js';
 
-export { outputFormats, type OutputFormat } from '../options.js';
-export { TABLE_ALIGN_ROWS } from './aligned-table.js';
 
 export interface RowSink {
   write(batch: RecordBatch): void;

@@ -10,7 +10,7 @@ import { sinkFor } from './formats.js';
 export const DEFAULT_TABLE_LIMIT = 1000;
 
 /** `--limit`: undefined = the format's default; 0 = every row. */
-export function rowLimit(format: OutputFormat, limit: number | undefined): number {
+function rowLimit(format: OutputFormat, limit: number | undefined): number {
   if (limit === 0) return Infinity;
   return limit ?? (format === 'table' ? DEFAULT_TABLE_LIMIT : Infinity);
 }

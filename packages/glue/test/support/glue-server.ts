@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { requestProblems } from './glue-model.js';
 
 // Requests are checked against the SDK model before use, so members are read without casts.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the model check above types them
 type Json = Record<string, any>;
 
 class GlueFault extends Error {

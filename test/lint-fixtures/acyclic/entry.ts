@@ -1,0 +1,3 @@
+export function entryAmount(a: number): number {
+  return a;
+}
