@@ -24,7 +24,7 @@ export function fixtureZips(): string[] {
   });
 }
 
-function allFixtureZips(): string[] {
+export function allFixtureZips(): string[] {
   if (!existsSync(FIXTURE_ROOT)) {
     throw new Error(`Hudi fixtures not found at ${FIXTURE_ROOT}; the repository ships them in test/fixtures/hudi (or set LAKE_HUDI_FIXTURES to a copy).`);
   }

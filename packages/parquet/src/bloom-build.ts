@@ -61,11 +61,11 @@ export function buildRowGroupBloom(halves: Uint32Array, valid: Uint8Array, from:
 }
 
 /** Fewest rows a row group of a file with filters gets by default. */
-export const BLOOM_MIN_ROW_GROUP_ROWS = 4096;
+const BLOOM_MIN_ROW_GROUP_ROWS = 4096;
 /** Most rows a row group of a file with filters gets by default. */
-export const BLOOM_MAX_ROW_GROUP_ROWS = 131_072;
+const BLOOM_MAX_ROW_GROUP_ROWS = 131_072;
 /** Row groups a file with filters is cut into by default (fewer when it is small). */
-export const BLOOM_ROW_GROUPS_PER_FILE = 8;
+const BLOOM_ROW_GROUPS_PER_FILE = 8;
 
 /**
  * Rows per row group of a `rows`-row file with bloom filters when the caller sets none. A filter

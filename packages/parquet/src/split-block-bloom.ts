@@ -45,7 +45,12 @@ function blockOffset(hi: number, words: Uint32Array): number {
 }
 
 /** Inserts a hash given as its high and low 32 bits (no BigInt arithmetic per value). */
-export function bloomInsertHalves(filter: SplitBlockBloom, hi: number, lo: number): void {
+/** Adds a value's 64-bit hash. */
+export function bloomInsert(filter: SplitBlockBloom, hash: bigint): void {
+  bloomInsertHalves(filter, Number(BigInt.asUintN(64, hash) >> 32n), Number(BigInt.asUintN(32, hash)));
+}
+
+function bloomInsertHalves(filter: SplitBlockBloom, hi: number, lo: number): void {
   const { words } = filter;
   const at = blockOffset(hi, words);
   for (let i = 0; i < 8; i++) words[at + i] |= 1 << (Math.imul(lo, SALT[i]) >>> 27);

@@ -87,7 +87,7 @@ export function parseTimestamp(value: unknown, unit: number, path: string): bigi
 }
 
 /** Parses `YYYY-MM-DD`, a Date or a day count to days since the epoch. */
-export function parseDate(value: unknown, path: string): number {
+function parseDate(value: unknown, path: string): number {
   if (value instanceof Date) return Math.floor(value.getTime() / 86400000);
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string') {
@@ -123,7 +123,7 @@ function mapEntries(value: unknown, path: string): [unknown, unknown][] {
 }
 
 /** Builds one Arrow Data of `type` from JS values (null/undefined are nulls). */
-export function buildData(type: DataType, values: readonly unknown[], path = 'value'): Data {
+function buildData(type: DataType, values: readonly unknown[], path = 'value'): Data {
   const { bitmap, nullCount } = validity(values);
   const length = values.length;
   const base = { type, length, nullCount, nullBitmap: bitmap } as const;

@@ -293,7 +293,7 @@ export function concatBatches(schema: Schema, batches: RecordBatch[]): RecordBat
 }
 
 /** A zero-row Data of any type. */
-export function emptyData(type: DataType): Data {
+function emptyData(type: DataType): Data {
   return nullData(type, 0);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Bool, Date_, DateUnit, Decimal, Field, Int64, List, makeData, makeVector, Map_, Struct, TimeUnit, Timestamp,
-  Utf8, Binary, vectorFromArray, Int32, Table, RecordBatch, Schema, tableFromArrays,
+  Bool, Date_, DateUnit, Decimal, Field, List, makeData, makeVector, Map_, Struct, TimeUnit, Timestamp,
+  Utf8, Binary, vectorFromArray, Int32, tableFromArrays,
 } from 'apache-arrow';
 import { dataValueToJson, formatDecimal, formatTimestamp, rowsToJson, vectorValueToJson } from './to-json.js';
 

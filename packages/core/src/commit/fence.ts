@@ -29,7 +29,7 @@ function decode(bytes: Uint8Array): Fence | undefined {
 }
 
 /** The fence of `instant` and when it was set, or undefined when none is set. */
-export async function readFence(store: ObjectStore, instant: string): Promise<{ fence: Fence | undefined; at?: Date } | undefined> {
+async function readFence(store: ObjectStore, instant: string): Promise<{ fence: Fence | undefined; at?: Date } | undefined> {
   const key = fenceKey(instant);
   try {
     const [bytes, meta] = await Promise.all([store.get(key), store.head(key)]);
@@ -65,9 +65,4 @@ export async function fenceRollback(store: ObjectStore, instant: string): Promis
   // Removed between our attempt and the read: only a writer that published removes its fence.
   if (!there) return { won: false, fence: undefined };
   return { won: false, ...there };
-}
-
-/** Lifts a fence: a writer's once its commit is published, a rollback's that backed off. */
-export async function releaseFence(store: ObjectStore, instant: string): Promise<void> {
-  await store.delete(fenceKey(instant));
 }

@@ -7,7 +7,7 @@ import type { ObjectStore } from '@lake/storage';
 import { heartbeatKey } from './paths.js';
 
 /** Hudi's default: a 60 s interval, expired after two missed beats. */
-export const HEARTBEAT_INTERVAL_MS = 30_000;
+const HEARTBEAT_INTERVAL_MS = 30_000;
 export const HEARTBEAT_EXPIRY_MS = 120_000;
 
 export interface Heartbeat {

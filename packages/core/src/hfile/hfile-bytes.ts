@@ -100,9 +100,5 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && compareBytes(a, b) === 0;
-}
-
 export const utf8Encoder = new TextEncoder();
 export const utf8Decoder = new TextDecoder('utf-8');

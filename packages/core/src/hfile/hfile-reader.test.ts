@@ -65,10 +65,12 @@ describe('HFileReader on HFiles Hudi wrote', () => {
           const want = [...new Set(keys)].filter((k) => !k.endsWith('~') && k.startsWith('hudi-key')).sort();
           expect(got.map(rowString)).toEqual(want);
           for (const c of got) expect(dec.decode(c.value)).toBe(`hudi-value-${/-(\d{9})(?:-|$)/.exec(rowString(c))![1]}`);
-          // Per key: at most one block per index level, plus the data block after a boundary.
-          expect(reads.length - opened).toBeLessThanOrEqual(new Set(keys).size * (f.levels + 1));
+          // Per key: a few blocks per index level, never a scan. Index entries hold shortened
+          // keys, so a key near a block's first key can be looked for in the block before it
+          // as well, at each level.
+          expect(reads.length - opened).toBeLessThanOrEqual(new Set(keys).size * 2 * (f.levels + 1));
         }),
-        { numRuns: 25 },
+        { numRuns: Number(process.env.HFILE_RUNS ?? 25) },
       );
     });
   }

@@ -4,7 +4,7 @@
 
 import { HFileFormatError } from '../errors.js';
 
-export type ProtoValue = { wire: 0; value: bigint } | { wire: 2; value: Uint8Array } | { wire: 1 | 5; value: Uint8Array };
+type ProtoValue = { wire: 0; value: bigint } | { wire: 2; value: Uint8Array } | { wire: 1 | 5; value: Uint8Array };
 
 export interface ProtoField {
   field: number;
@@ -12,7 +12,7 @@ export interface ProtoField {
 }
 
 /** Reads a base-128 varint at `pos`; returns the value and the position after it. */
-export function readVarint(bytes: Uint8Array, pos: number, end = bytes.length): { value: bigint; next: number } {
+function readVarint(bytes: Uint8Array, pos: number, end = bytes.length): { value: bigint; next: number } {
   let value = 0n;
   let shift = 0n;
   for (let p = pos; p < end; p++) {

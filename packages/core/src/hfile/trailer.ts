@@ -9,7 +9,7 @@ import { utf8Decoder } from './hfile-bytes.js';
 /** HFile v3 pads its trailer to this many bytes. */
 export const TRAILER_SIZE = 4096;
 
-export const TRAILER_MAGIC = new Uint8Array([0x54, 0x52, 0x41, 0x42, 0x4c, 0x4b, 0x22, 0x24]); // TRABLK"$
+const TRAILER_MAGIC = new Uint8Array([0x54, 0x52, 0x41, 0x42, 0x4c, 0x4b, 0x22, 0x24]); // TRABLK"$
 
 /** Hadoop compression codec ordinals as HBase's Compression.Algorithm numbers them. */
 export const Codec = { LZO: 0, GZ: 1, NONE: 2, SNAPPY: 3, LZ4: 4, BZIP2: 5, ZSTD: 6 } as const;

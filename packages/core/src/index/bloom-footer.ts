@@ -5,7 +5,7 @@ import { createBloomFilter, parseBloomFilter, type BloomFilter, type BloomFilter
 
 export const BLOOM_FILTER_FOOTER_KEY = 'org.apache.hudi.bloomfilter';
 /** Key used by Hudi releases from before the Apache incubation; still read. */
-export const OLD_BLOOM_FILTER_FOOTER_KEY = 'com.uber.hoodie.bloomfilter';
+const OLD_BLOOM_FILTER_FOOTER_KEY = 'com.uber.hoodie.bloomfilter';
 export const BLOOM_FILTER_TYPE_CODE_FOOTER_KEY = 'hoodie_bloom_filter_type_code';
 export const MIN_RECORD_KEY_FOOTER_KEY = 'hoodie_min_record_key';
 export const MAX_RECORD_KEY_FOOTER_KEY = 'hoodie_max_record_key';

@@ -17,7 +17,7 @@ function wrapper(name: string, value: unknown): Record<string, unknown> {
 }
 
 /** Branch index of each wrapper in the `orderingVal` union (0 is null). */
-export const OrderingBranch = {
+const OrderingBranch = {
   BOOLEAN: 1,
   INT: 2,
   LONG: 3,

@@ -16,7 +16,6 @@ export const BlockType = {
   PARQUET_DATA: 5,
   CDC_DATA: 6,
 } as const;
-export type BlockTypeCode = (typeof BlockType)[keyof typeof BlockType];
 
 export const HeaderKey = {
   INSTANT_TIME: 0,
@@ -29,7 +28,6 @@ export const HeaderKey = {
   IS_PARTIAL: 7,
   BASE_FILE_INSTANT_TIME_OF_RECORD_POSITIONS: 8,
 } as const;
-export type HeaderKeyCode = (typeof HeaderKey)[keyof typeof HeaderKey];
 
 /** Command block kinds (the COMMAND_BLOCK_TYPE header value). */
 export const CommandType = { ROLLBACK_BLOCK: 0 } as const;

@@ -22,7 +22,7 @@ import { PrefixedReadOnlyStore } from './prefixed-store.js';
 
 /** Where the metadata table lives, relative to the data table's root. */
 export const METADATA_TABLE_FOLDER = '.hoodie/metadata';
-export const FILES_PARTITION = 'files';
+const FILES_PARTITION = 'files';
 
 export interface MetadataFilesListing {
   /** The data table's partition paths ('' for a non-partitioned table), sorted. */

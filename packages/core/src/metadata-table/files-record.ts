@@ -16,7 +16,7 @@ export const NON_PARTITIONED_NAME = '.';
 /** HoodieMetadataRecord.type values of the `files` partition. */
 export const FilesRecordType = { ALL_PARTITIONS: 1, FILE_LIST: 2 } as const;
 
-export interface FileEntry {
+interface FileEntry {
   size: number;
   isDeleted: boolean;
 }

@@ -4,7 +4,7 @@
 // Hudi's writer lays them out.
 
 import avro from 'avsc';
-import { Field, Int32, Int64, Schema, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { Int32, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { MemoryStore } from '@lake/storage';
 import { writeParquet } from '@lake/parquet';
 import { describe, expect, it } from 'vitest';

@@ -5,8 +5,8 @@ import type { Data } from 'apache-arrow';
 
 import { valueAt } from '../arrow/value-at.js';
 
-export const NULL_KEY_PART = '__null__';
-export const EMPTY_KEY_PART = '__empty__';
+const NULL_KEY_PART = '__null__';
+const EMPTY_KEY_PART = '__empty__';
 
 function keyPart(v: unknown): string {
   if (v === null || v === undefined) return NULL_KEY_PART;

@@ -30,8 +30,8 @@ import { SchemaError } from '../errors.js';
 import type { AvroType } from '../avro/avro-schema.js';
 
 /** Child field names used for nested Arrow types, following Arrow's conventions. */
-export const LIST_ITEM_NAME = 'element';
-export const MAP_ENTRIES_NAME = 'entries';
+const LIST_ITEM_NAME = 'element';
+const MAP_ENTRIES_NAME = 'entries';
 
 /** The Arrow field for an Avro field: nullable exactly when the Avro type admits null. */
 export function avroFieldToArrow(name: string, type: AvroType): Field {

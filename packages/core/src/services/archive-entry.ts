@@ -39,7 +39,7 @@ function stringMap(v: JsonValue | undefined): Record<string, string> {
 }
 
 /** JSON commit metadata (table version 6) in its Avro form, as Hudi converts it for the archive. */
-export function avroCommitMetadata(json: JsonObject, withReplaced: boolean): Record<string, unknown> {
+function avroCommitMetadata(json: JsonObject, withReplaced: boolean): Record<string, unknown> {
   const stats: Record<string, unknown[]> = {};
   if (isObject(json.partitionToWriteStats)) {
     for (const [p, list] of Object.entries(json.partitionToWriteStats)) stats[p] = Array.isArray(list) ? list.map(writeStat) : [];

@@ -42,7 +42,7 @@ const WRITE_TIMELINE = new Set(['commit', 'deltacommit', 'replacecommit', 'compa
 const COMMITS = new Set(['commit', 'deltacommit', 'replacecommit']);
 
 /** Hudi groups an instant's state files under the action its completed file carries. */
-export function comparableAction(action: string): string {
+function comparableAction(action: string): string {
   if (action === 'compaction') return 'commit';
   if (action === 'logcompaction') return 'deltacommit';
   if (action === 'clustering') return 'replacecommit';

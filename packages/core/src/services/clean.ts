@@ -116,7 +116,7 @@ async function filesToClean(store: ObjectStore, timeline: Timeline, earliest: st
  * instant. Undefined when nothing is old enough to clean.
  */
 /** How long a superseded file version stays for readers still reading it (default 15 minutes). */
-export const DEFAULT_READER_GRACE_MS = 15 * 60_000;
+const DEFAULT_READER_GRACE_MS = 15 * 60_000;
 
 export async function cleanTable(
   table: TableContext,

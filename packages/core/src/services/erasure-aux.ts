@@ -23,7 +23,7 @@ function holds(v: unknown, column: string, m: ValueMatcher, field?: string): boo
 const encoder = new TextEncoder();
 
 /** Whether one NDJSON line holds an erased value, parsed or (when it does not parse) as bytes. */
-export function lineHolds(line: string, column: string, m: ValueMatcher): boolean {
+function lineHolds(line: string, column: string, m: ValueMatcher): boolean {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);

@@ -22,7 +22,7 @@ export function valueHash(salt: string, value: string): string {
   return sha256Hex(salt + value);
 }
 
-export function isPlainNumber(value: string): boolean {
+function isPlainNumber(value: string): boolean {
   return /^[+-]?\d+(\.\d+)?$/.test(value);
 }
 

@@ -42,7 +42,7 @@ export interface ErasureRecord {
   verification: ErasureVerification;
 }
 
-export function recordKey(requestId: string): string {
+function recordKey(requestId: string): string {
   return `${ERASURES_FOLDER}${requestId}.json`;
 }
 

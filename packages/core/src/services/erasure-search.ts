@@ -60,7 +60,7 @@ function statValue(v: StatValue | undefined): ErasureValue | undefined {
 }
 
 /** Whether any value can lie in [min, max]: false only when the statistics prove it cannot. */
-export function mayHold(values: readonly ErasureValue[], min: StatValue | undefined, max: StatValue | undefined): boolean {
+function mayHold(values: readonly ErasureValue[], min: StatValue | undefined, max: StatValue | undefined): boolean {
   const lo = statValue(min);
   const hi = statValue(max);
   if (lo === undefined || hi === undefined) return true;

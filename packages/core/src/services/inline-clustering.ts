@@ -43,7 +43,7 @@ export function inlineClusteringFor(config: TableConfig, option: InlineClusterin
  * writes by their action; a commit may be a compaction's and a replace commit a clustering's, so
  * only their (cached) metadata is read.
  */
-export async function writesSinceClustering(timeline: Timeline, enough: number): Promise<number> {
+async function writesSinceClustering(timeline: Timeline, enough: number): Promise<number> {
   const writes = timeline.completedWrites();
   const rolledBack = await timeline.rolledBackInstants();
   let n = 0;

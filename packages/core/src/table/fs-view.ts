@@ -185,7 +185,7 @@ export function latestFileSlices(view: FileSystemView): FileSlice[] {
 }
 
 /** How many of the newest valid writes `checkLatestBaseFiles` verifies. */
-export const VERIFIED_WRITES = 50;
+const VERIFIED_WRITES = 50;
 
 /**
  * Fails with MissingBaseFileError when a base file that one of the newest valid writes created is

@@ -24,7 +24,7 @@ function baseName(key: string): string {
 }
 
 /** The table's metadata folder is the only folder a listing skips, at any depth, as Hudi's does. */
-export const METAFOLDER_NAME = METAFOLDER;
+const METAFOLDER_NAME = METAFOLDER;
 
 /**
  * Walks every folder under the root except `.hoodie`. Other names starting with a dot are

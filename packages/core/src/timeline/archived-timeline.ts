@@ -26,7 +26,7 @@ export function archiveDir(config: TableConfig): string {
 }
 
 /** The version number of an archive file name; undefined for other names. */
-export function archiveFileVersion(fileName: string): number | undefined {
+function archiveFileVersion(fileName: string): number | undefined {
   const m = ARCHIVE_FILE.exec(fileName);
   return m ? Number(m[1]) : undefined;
 }

@@ -19,7 +19,7 @@ export interface BaseFileEncoding {
 }
 
 /** Avro schema JSON of a base file (meta fields first), for the `parquet.avro.schema` footer key. */
-export function baseFileAvroSchema(dataSchema: Schema, tableName: string): string {
+function baseFileAvroSchema(dataSchema: Schema, tableName: string): string {
   return JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName, metaFields: true }));
 }
 

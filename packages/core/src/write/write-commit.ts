@@ -108,7 +108,7 @@ export async function abandonWrite(ctx: WriteContext, instant: string, action: A
   else if (!attempt.uncertain) await abandonInstant(ctx, instant, action, [...attempt.written, ...attempt.markers]);
 }
 
-export function rolledBackMessage(instant: string): string {
+function rolledBackMessage(instant: string): string {
   return (
     `Write ${instant} lost a conflict with a rollback of it by another process: its heartbeat had expired before ` +
     'it could commit (the writer was paused or too slow to renew it). Nothing of it is visible; retry the write.'

@@ -47,7 +47,7 @@ const writeStat = {
 const statsByPartition = ['null', { type: 'map', values: { type: 'array', items: writeStat } }];
 
 /** HoodieCommitMetadata in its Avro form (the archive's; the active timeline keeps JSON). */
-export const AVRO_COMMIT_METADATA_SCHEMA = {
+const AVRO_COMMIT_METADATA_SCHEMA = {
   namespace: ns,
   type: 'record',
   name: 'HoodieCommitMetadata',
@@ -60,7 +60,7 @@ export const AVRO_COMMIT_METADATA_SCHEMA = {
 };
 
 /** HoodieReplaceCommitMetadata: commit metadata plus the file groups the commit replaced. */
-export const AVRO_REPLACE_COMMIT_METADATA_SCHEMA = {
+const AVRO_REPLACE_COMMIT_METADATA_SCHEMA = {
   namespace: ns,
   type: 'record',
   name: 'HoodieReplaceCommitMetadata',
@@ -159,7 +159,7 @@ type Json = unknown;
  * occurrence and referenced by full name after that: the shared pieces (HoodieWriteStat, the
  * clean partition metadata) appear in several nested schemas.
  */
-export function defineNamesOnce(schema: Json): Record<string, unknown> {
+function defineNamesOnce(schema: Json): Record<string, unknown> {
   const seen = new Set<string>();
   const walk = (s: Json, namespace: string | undefined): Json => {
     if (Array.isArray(s)) return s.map((b) => walk(b, namespace));
