@@ -7,10 +7,10 @@
 //
 // A claim is made a moment before its commit is published, so a writer can start between the two:
 // the claim is older than its starting point and the commit is not in its snapshot. To close that
-// gap every claimant first writes the claim's content as its intent (under its instant's key in
+// gap every write first records the claim's content as its intent (under its instant's key in
 // `.hoodie/.aux/lake/instants/`, kept for minutes after the commit), and a writer reads the
-// intents of commits missing from its snapshot right after its starting point and checks them as
-// well. Exactly one of two conflicting writers wins, and claims are
+// intents of commits missing from its snapshot right after its starting point; an overlapping
+// one is settled through that write's commit fence (see checkIntents). Exactly one of two conflicting writers wins, and claims are
 // checked in claim order, so no interleaving lets both through. Only as strong as the store's
 // conditional create (see ObjectStore.conditionalPutEnforced).
 
@@ -65,8 +65,6 @@ async function readClaim(store: ObjectStore, seq: number): Promise<CommitClaim> 
  */
 export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: CommitClaim): Promise<number> {
   const body = new TextEncoder().encode(JSON.stringify(claim));
-  // The intent goes first: a writer starting from here on reads it even before the claim exists.
-  if (hasIntent(claim)) await store.put(instantClaimKey(claim.instant), body);
   let checked = sinceSeq;
   for (;;) {
     const latest = await latestClaim(store);
@@ -168,11 +166,33 @@ export function readIntents(store: ObjectStore, known: (instant: string) => bool
 }
 
 /**
- * Fails with ConflictError when an intent read at the start changes what `claim` changes.
- * Checked before claiming, so of two such writers at most the later one gives up.
+ * Records a write's intent before it claims: a writer starting from here on reads it even before
+ * the claim exists. Only writes that publish through a fence record one (see checkIntents).
  */
-export async function checkIntents(claim: CommitClaim, intents: Intents): Promise<void> {
-  for (const other of await intents) checkOverlap(claim, other, instantClaimKey(other.instant));
+export async function recordIntent(store: ObjectStore, claim: CommitClaim): Promise<void> {
+  if (hasIntent(claim)) await store.put(instantClaimKey(claim.instant), new TextEncoder().encode(JSON.stringify(claim)));
+}
+
+/**
+ * What became of the write behind an intent once asked to stand back: 'vetoed' (it can no
+ * longer publish), or 'committing' (it decided to publish, or already did).
+ */
+export type IntentOutcome = 'vetoed' | 'committing';
+
+/**
+ * Settles every intent read at the start that changes what `claim` changes. Its write may be
+ * alive between its claim and its publish, or dead (killed, or failed without cleaning up), and
+ * the two look alike; so `settle` takes that write's commit fence from it. Won: the other write
+ * can never publish, and this one goes on. Lost to a committing fence: ConflictError.
+ */
+export async function checkIntents(claim: CommitClaim, intents: Intents, settle: (other: CommitClaim) => Promise<IntentOutcome>): Promise<void> {
+  for (const other of await intents) {
+    try {
+      checkOverlap(claim, other, instantClaimKey(other.instant));
+    } catch (conflict) {
+      if (!(conflict instanceof ConflictError) || (await settle(other)) === 'committing') throw conflict;
+    }
+  }
 }
 
 /** Removes intents older than their retention: every writer that could need them has read them. */

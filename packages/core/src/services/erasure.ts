@@ -13,11 +13,12 @@
 
 import { randomHex } from '../util/sha256.js';
 
-import { InvalidWriteError } from '../errors.js';
+import { ConflictError, InvalidWriteError } from '../errors.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
 import type { TableContext } from '../table/table-context.js';
-import { executeWrite } from '../write/write-client.js';
+import { executeWrite, type WriteResult } from '../write/write-client.js';
+import type { Timeline } from '../timeline/timeline.js';
 import { writeContext } from '../write/table-writes.js';
 import { removeAbandonedWrites, writeCleanInstant } from './clean.js';
 import { executeClean } from './clean-execute.js';
@@ -64,6 +65,9 @@ function addAll(list: string[], items: Iterable<string>): void {
   for (const i of items) if (!list.includes(i)) list.push(i);
 }
 
+/** How often the search and delete run again after losing a conflict. */
+const ERASURE_CONFLICT_RETRIES = 3;
+
 /** Reads a proof record. */
 export async function readErasureRecord(table: TableContext, requestId: string): Promise<ErasureRecord> {
   const record = await loadRecord(table.store, requestId);
@@ -93,15 +97,20 @@ async function noteWrites(table: TableContext, record: ErasureRecord, instant: s
 }
 
 /** Finishes what an earlier run of the request left: its delete commit, compaction and purge. */
-async function finishEarlierRun(table: TableContext, record: ErasureRecord, force: boolean | undefined): Promise<void> {
-  const store = table.store;
-  const timeline = await table.timeline();
+/** Records the completed delete commits of this request that the record does not list yet. */
+async function adoptCompletedWrites(table: TableContext, record: ErasureRecord, timeline: Timeline): Promise<void> {
   for (const w of timeline.completedWrites()) {
     if (w.time <= (record.fromInstant ?? '') || record.instants.includes(w.time) || w.action === 'replacecommit') continue;
     if ((await timeline.commitMetadata(w)).extraMetadata.get(REQUEST_KEY) !== record.requestId) continue;
     record.instants.push(w.time);
     record.rowsErased += await noteWrites(table, record, w.time, w.action === 'commit' ? 'commit' : 'deltacommit');
   }
+}
+
+async function finishEarlierRun(table: TableContext, record: ErasureRecord, force: boolean | undefined): Promise<void> {
+  const store = table.store;
+  const timeline = await table.timeline();
+  await adoptCompletedWrites(table, record, timeline);
   if (table.config.type === 'MERGE_ON_READ') {
     for (const { instant, plan } of await pendingCompactions(timeline)) {
       if (plan.extraMetadata[REQUEST_KEY] !== record.requestId) continue;
@@ -222,31 +231,42 @@ export async function eraseValues(table: TableContext, request: ErasureRequest):
     if (existing) await finishEarlierRun(table, record, request.force);
   }
 
-  // 1. The latest snapshot: examine only files whose statistics may hold a value.
-  const now = request.dryRun ? timeline : await table.timeline();
-  const view = await buildFileSystemView(store, now, {});
-  // Rows in damaged log blocks cannot be examined, and compaction would drop them: refuse first.
-  const corruption = {
-    onCorruptLogBlocks: refuseCorruptLogBlocks('Erasure', { force: request.force, remedy: 'erase with force (`lake gdpr-delete --force`)' }),
-    committedLogExtent: committedLogExtents(now, view.isVisible),
-  };
-  const found = await findErased(table, view, schema, scan, corruption);
-  record.filesExamined = found.filesExamined;
-  record.filesSkipped = found.filesSkipped;
-  if (request.dryRun) {
-    const plannedRewrites: PlannedRewrites = { files: [], bytes: 0 };
-    for (const slice of latestFileSlices(view)) if (found.touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) addPlannedRewrite(plannedRewrites, slice);
-    return { ...record, rowsErased: found.rows.size, dryRun: true, plannedRewrites };
-  }
-
-  // 2. One keyed delete commit; merge-on-read then compacts every file group holding a value.
-  if (found.rows.size > 0) {
+  // 1. The latest snapshot: examine only files whose statistics may hold a value. 2. One keyed
+  // delete commit. A commit of another write (an earlier run of this request, published from its
+  // fence) may land first: then both run again from a fresh snapshot.
+  let found: Awaited<ReturnType<typeof findErased>>;
+  for (let attempt = 0; ; attempt++) {
+    const now = request.dryRun ? timeline : await table.timeline();
+    const view = await buildFileSystemView(store, now, {});
+    // Rows in damaged log blocks cannot be examined, and compaction would drop them: refuse first.
+    const corruption = {
+      onCorruptLogBlocks: refuseCorruptLogBlocks('Erasure', { force: request.force, remedy: 'erase with force (`lake gdpr-delete --force`)' }),
+      committedLogExtent: committedLogExtents(now, view.isVisible),
+    };
+    found = await findErased(table, view, schema, scan, corruption);
+    record.filesExamined = found.filesExamined;
+    record.filesSkipped = found.filesSkipped;
+    if (request.dryRun) {
+      const plannedRewrites: PlannedRewrites = { files: [], bytes: 0 };
+      for (const slice of latestFileSlices(view)) if (found.touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) addPlannedRewrite(plannedRewrites, slice);
+      return { ...record, rowsErased: found.rows.size, dryRun: true, plannedRewrites };
+    }
+    if (found.rows.size === 0) break;
     const keys = [...found.rows.keys()].map((k) => k.slice(k.indexOf('\u0000') + 1));
-    const res = await executeWrite(writeContext(table), 'delete', { keys, partitions: [...found.rows.values()] }, { extraMetadata: { [REQUEST_KEY]: requestId } });
+    let res: WriteResult;
+    try {
+      res = await executeWrite(writeContext(table), 'delete', { keys, partitions: [...found.rows.values()] }, { extraMetadata: { [REQUEST_KEY]: requestId } });
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= ERASURE_CONFLICT_RETRIES) throw error;
+      // The commit that won may be an earlier run's of this very request.
+      await adoptCompletedWrites(table, record, await table.timeline());
+      continue;
+    }
     addAll(record.instants, [res.instant]);
     record.rowsErased += res.deleted;
     await noteWrites(table, record, res.instant, res.action === 'commit' ? 'commit' : 'deltacommit');
     await saveRecord(store, record);
+    break;
   }
   if (table.config.type === 'MERGE_ON_READ' && found.touched.size > 0) await compactTouched(table, record, found.touched, request.force);
 

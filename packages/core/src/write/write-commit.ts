@@ -4,9 +4,9 @@
 
 import type { Schema } from 'apache-arrow';
 
-import { checkIntents, claimCommit, hasIntent, type Intents } from '../commit/claims.js';
+import { checkIntents, claimCommit, hasIntent, recordIntent, type CommitClaim, type IntentOutcome, type Intents } from '../commit/claims.js';
 import { checkCompactionConflicts, checkTimelineConflicts } from '../commit/conflicts.js';
-import { fenceCommit } from '../commit/fence.js';
+import { fenceCommit, fenceRollback } from '../commit/fence.js';
 import { abandonInstant } from '../commit/instant-lifecycle.js';
 import { encodeNewKeys } from '../commit/new-key-fingerprints.js';
 import { fenceKey, instantClaimKey, instantFileKey } from '../commit/paths.js';
@@ -57,7 +57,8 @@ export async function commitWrite(ctx: WriteContext, c: WriteCommit, attempt: Co
   await checkTimelineConflicts(ctx, c.knownCompleted, instant, new Set(changed));
   if (c.executed.appended.size > 0) await checkCompactionConflicts(ctx, instant, c.executed.appended);
   const claim = { instant, action, fileGroups: changed.map((k) => k.replace('\u0000', '/')), newKeys: newRecordKeys(operation, c.incoming, plan.groups.values()) };
-  await checkIntents(claim, c.intents);
+  await recordIntent(store, claim);
+  await checkIntents(claim, c.intents, (other) => settleIntent(ctx, other));
   await claimCommit(store, c.claimStart, claim);
 
   const body = commitMetadataJson({
@@ -124,4 +125,22 @@ function newRecordKeys(operation: WriteOperation, incoming: Incoming, plans: Ite
   const rows: number[] = [];
   for (const plan of plans) for (const i of plan.inserts) rows.push(i);
   return rows.length === 0 ? undefined : encodeNewKeys(incoming.partitions, incoming.keys, rows);
+}
+
+/**
+ * Stands another write back whose intent overlaps this one: takes its commit fence as a rollback
+ * would. Won: it can never publish (it fails with ConflictError, or was dead already, and a
+ * rollback removes its files). Lost to its own fence: it is committing; its commit is published
+ * from the fence at once (the same bytes it publishes itself), so a retry of this write sees it.
+ */
+async function settleIntent(ctx: WriteContext, other: CommitClaim): Promise<IntentOutcome> {
+  const taken = await fenceRollback(ctx.store, other.instant);
+  if (taken.won) return 'vetoed';
+  if (taken.fence?.outcome === 'rollback') return 'vetoed';
+  if (taken.fence?.outcome === 'commit') {
+    const key = instantFileKey(ctx.config, { time: other.instant, action: other.action as Action, state: 'completed' });
+    await publishCompleted(ctx.store, key, new TextEncoder().encode(taken.fence.completed));
+  }
+  // A committing fence, or none any more: it published and lifted it.
+  return 'committing';
 }

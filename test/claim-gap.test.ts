@@ -1,0 +1,63 @@
+// A commit is claimed a moment before it is published. A writer that starts in between finds the
+// claim older than its starting point and the commit missing from its snapshot; only the other
+// write's intent, read when the writer starts, tells it what that commit changes. Whether the
+// other write is alive or dead looks the same, so the writer settles it through the other's
+// commit fence: not yet fenced, it is stood back for good; fenced, it commits and the writer
+// conflicts (and publishes that commit from its fence, so a retry sees it).
+
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '@lake/storage';
+import { ConflictError, createTable, openTable, rowsToJson } from '@lake/core';
+
+import { gatedStore, latch } from './support/gated-store.js';
+
+async function ids(store: MemoryStore): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for await (const b of (await openTable(store)).read({ withMeta: false })) for (const r of rowsToJson(b)) out.set(String(r.id), String(r.v));
+  return out;
+}
+
+/** A table with one file group, and a writer of it held just before `point` of its commit. */
+async function heldWriter(point: (method: string, key: string) => boolean) {
+  const store = new MemoryStore(`claim-gap-${Math.random()}`);
+  const t = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type: 'cow' });
+  await t.insert([{ id: 'k0', dt: 'd', ts: 1, v: 'first' }]);
+  const resume = latch();
+  const reached = latch();
+  let held = false;
+  const slow = await openTable(
+    gatedStore(store, async (m, key) => {
+      if (held || !point(m, key)) return;
+      held = true;
+      reached.open();
+      await resume.promise;
+    }),
+  );
+  const slowWrite = slow.upsert([{ id: 'k0', dt: 'd', ts: 2, v: 'slow' }]).then(() => 'committed', (e: unknown) => e);
+  await reached.promise;
+  return { store, slowWrite, resume: () => resume.open() };
+}
+
+describe('a write claimed but not yet published when another writer starts', () => {
+  it('is stood back when it has not fenced its commit yet; the other writer commits', async () => {
+    // Held after its claim, before its fence.
+    const { store, slowWrite, resume } = await heldWriter((m, key) => m === 'putIfAbsent' && key.includes('/fences/'));
+    await (await openTable(store)).upsert([{ id: 'k0', dt: 'd', ts: 3, v: 'fast' }]);
+    resume();
+    expect(await slowWrite).toBeInstanceOf(ConflictError);
+    expect(await ids(store)).toEqual(new Map([['k0', 'fast']]));
+  });
+
+  it('commits when it fenced its commit; the other writer conflicts, and its retry sees it', async () => {
+    // Held after its fence, before publishing.
+    const { store, slowWrite, resume } = await heldWriter((m, key) => m === 'putIfAbsent' && key.endsWith('.commit'));
+    const fast = await openTable(store);
+    await expect(fast.upsert([{ id: 'k0', dt: 'd', ts: 3, v: 'fast' }])).rejects.toBeInstanceOf(ConflictError);
+    // Published from its fence already: the retry updates the slow write's row.
+    expect(await ids(store)).toEqual(new Map([['k0', 'slow']]));
+    await fast.upsert([{ id: 'k0', dt: 'd', ts: 3, v: 'fast' }]);
+    resume();
+    expect(await slowWrite).toBe('committed');
+    expect(await ids(store)).toEqual(new Map([['k0', 'fast']]));
+  });
+});
