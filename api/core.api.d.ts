@@ -1569,6 +1569,68 @@ const BucketProps: {
     readonly hashField: "hoodie.bucket.index.hash.field";
 };
 
+/* CLEANER_PLAN_SCHEMA */
+const CLEANER_PLAN_SCHEMA: {
+    namespace: string;
+    type: string;
+    name: string;
+    fields: ({
+        name: string;
+        type: string[];
+        default: number;
+    } | {
+        name: string;
+        type: (string | {
+            type: string;
+            name: string;
+            fields: {
+                name: string;
+                type: string;
+            }[];
+        })[];
+        default: null;
+    } | {
+        name: string;
+        type: string;
+        default?: undefined;
+    } | {
+        name: string;
+        type: (string | {
+            type: string;
+            values: {
+                type: string;
+                items: string;
+            };
+        })[];
+        default: null;
+    } | {
+        name: string;
+        type: (string | {
+            type: string;
+            values: {
+                type: string;
+                items: {
+                    name: string;
+                    type: string;
+                    fields: {
+                        name: string;
+                        type: string[];
+                        default: null;
+                    }[];
+                };
+            };
+        })[];
+        default: null;
+    } | {
+        name: string;
+        type: (string | {
+            type: string;
+            items: string;
+        })[];
+        default: null;
+    })[];
+};
+
 /* COMPRESSION_CODEC_PROPERTY */
 const COMPRESSION_CODEC_PROPERTY = "hoodie.parquet.compression.codec";
 
@@ -2784,6 +2846,58 @@ interface PlannedRewrites {
     bytes: number;
 }
 
+/* ROLLBACK_PLAN_SCHEMA */
+const ROLLBACK_PLAN_SCHEMA: {
+    namespace: string;
+    type: string;
+    name: string;
+    fields: ({
+        name: string;
+        type: string[];
+        default: number;
+    } | {
+        name: string;
+        type: (string | {
+            type: string;
+            name: string;
+            fields: {
+                name: string;
+                type: string;
+            }[];
+        })[];
+        default: null;
+    } | {
+        name: string;
+        type: (string | {
+            type: string;
+            items: {
+                type: string;
+                name: string;
+                fields: ({
+                    name: string;
+                    type: string;
+                    default?: undefined;
+                } | {
+                    name: string;
+                    type: {
+                        type: string;
+                        items: string;
+                    };
+                    default: never[];
+                } | {
+                    name: string;
+                    type: (string | {
+                        type: string;
+                        values: string;
+                    })[];
+                    default: null;
+                })[];
+            };
+        })[];
+        default: null;
+    })[];
+};
+
 /* RecordKeyFooter */
 interface RecordKeyFooter {
     readonly filter: BloomFilter;
@@ -3700,6 +3814,9 @@ function requireLogFileName(fileName: string): LogFileName;
 
 /* resolveTableSchema */
 function resolveTableSchema(timeline: Timeline, config: TableConfig, validInstants: ReadonlySet<string>, baseFileSchema: () => Promise<Schema | undefined>, asOf?: string): Promise<TableSchema>;
+
+/* retryOnConflict */
+function retryOnConflict<T>(retries: number, attempt: (n: number) => Promise<T>, random?: () => number): Promise<T>;
 
 /* rollbackBlock */
 function rollbackBlock(instant: string, target: string): Uint8Array;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { MemoryStore } from '@lake/storage';
 import { ConflictError, InvalidWriteError, createTable, openTable, rowsToJson } from '@lake/core';
-import { retryOnConflict } from '../packages/core/src/commit/conflict-retry.js';
+import { retryOnConflict } from '@lake/core/format';
 import { gatedStore, latch } from './support/gated-store.js';
 
 let n = 0;

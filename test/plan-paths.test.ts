@@ -10,16 +10,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import {
+  CLEANER_PLAN_SCHEMA,
   cleanTable,
   clusterSmallFiles,
   createTable,
   decodeMetadataFile,
   encodeAvroContainer,
   PathOutsideTableError,
+  ROLLBACK_PLAN_SCHEMA,
   rollbackWrite,
   type HudiTable,
 } from '@lake/core/format';
-import { CLEANER_PLAN_SCHEMA, ROLLBACK_PLAN_SCHEMA } from '../packages/core/src/timeline/plans/plan-schemas.js';
 import { decodeAsHudi } from '../packages/core/test/support/hudi-avsc.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lake plan paths-'));

@@ -295,6 +295,8 @@ export { committedLogExtents, describeCorruptLogBlock, type CommittedLogExtent }
 export { archiveTimeline, archiveSettings } from './services/archive.js';
 export { DEFAULT_ARCHIVE_SETTINGS } from './services/archive-plan.js';
 export { ARCHIVED_META_ENTRY_SCHEMA } from './timeline/plans/archive-schema.js';
+export { CLEANER_PLAN_SCHEMA, ROLLBACK_PLAN_SCHEMA } from './timeline/plans/plan-schemas.js';
+export { retryOnConflict } from './commit/conflict-retry.js';
 export {
   ArchivedTimeline,
   loadArchivedTimeline,
