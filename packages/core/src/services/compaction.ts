@@ -17,7 +17,7 @@ import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js'
 import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { withMetaFields } from '../schema/table-schema.js';
-import { buildFileSystemView, latestFileSlices, type FileSystemView } from '../table/fs-view.js';
+import { buildFileSystemView, latestFileSlices, replacedFileGroups, type FileSystemView } from '../table/fs-view.js';
 import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -302,8 +302,13 @@ export async function runCompaction(table: TableContext, instant: string, option
     }),
     committedLogExtent: committedLogExtents(timeline, view.isVisible),
   };
+  // A file group an insert overwrite replaced after scheduling is no longer the table's: there is
+  // nothing left to compact in it.
+  const replaced = await replacedFileGroups(timeline, view.validInstants);
+  const operations = plan.operations.filter((o) => !replaced.has(fileGroupKey(o.partitionPath, o.fileId)));
+  progress.fileGroupsTotal = operations.length;
   // Inputs removed meanwhile (a failed write's logs rolled back) make this run a conflict.
-  const results = await conflictOnVanishedInput(instant, table, () => mapLimit(plan.operations, Math.max(1, options.parallelism ?? 2), async (op, i) => {
+  const results = await conflictOnVanishedInput(instant, table, () => mapLimit(operations, Math.max(1, options.parallelism ?? 2), async (op, i) => {
     const r = await compactGroup(table, view, op, instant, fullSchema, dataSchema, i, options.compression, corruption);
     progress.fileGroupsDone++;
     progress.bytesRead += r.bytesBefore;
@@ -313,8 +318,8 @@ export async function runCompaction(table: TableContext, instant: string, option
   }));
 
   // A write into a compacted slice meanwhile leaves this compaction pending for the next run.
-  await checkCompactedSliceConflicts(table, known, instant, plan.operations);
-  const groups = new Set(plan.operations.map((o) => fileGroupKey(o.partitionPath, o.fileId)));
+  await checkCompactedSliceConflicts(table, known, instant, operations);
+  const groups = new Set(operations.map((o) => fileGroupKey(o.partitionPath, o.fileId)));
   await claimCommit(store, claimStart, { instant, action: 'commit', fileGroups: [...groups].map((k) => k.replace('\u0000', '/')) });
   const body = commitMetadataJson({
     stats: results.map((r) => r.stat),

@@ -5,9 +5,9 @@
 // Only when the rollback instant is complete are the write's own timeline files removed, and
 // readers treat the write as gone from the moment the rollback is planned.
 
-import type { ObjectStore } from '@lake/storage';
+import { NotFoundError, type ObjectStore } from '@lake/storage';
 
-import { InvalidWriteError } from '../errors.js';
+import { CorruptTimelineError, InvalidWriteError } from '../errors.js';
 import { makeWriteToken, parseBaseFileName } from '../file-group/base-file.js';
 import { formatLogFileName, parseLogFileName } from '../file-group/log-file.js';
 import { rollbackBlock } from '../log/log-writer.js';
@@ -309,7 +309,15 @@ async function pendingRollbacks(timeline: Timeline): Promise<{ instant: string; 
   for (const i of timeline.pending()) {
     if (i.action !== 'rollback') continue;
     const requested: Instant = { time: i.time, action: 'rollback', state: 'requested' };
-    const json = decodeMetadataFile(await timeline.instantBytes(requested), timeline.instantPath(requested));
+    let bytes: Uint8Array;
+    try {
+      bytes = await timeline.instantBytes(requested);
+    } catch (error) {
+      // A rollback that backed off (its target completed) removes its plan: it is no longer pending.
+      if (error instanceof CorruptTimelineError && error.cause instanceof NotFoundError) continue;
+      throw error;
+    }
+    const json = decodeMetadataFile(bytes, timeline.instantPath(requested));
     const info = json?.instantToRollback;
     if (info && typeof info === 'object' && !Array.isArray(info) && typeof info.commitTime === 'string') out.push({ instant: i.time, target: info.commitTime });
   }

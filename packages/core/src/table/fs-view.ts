@@ -63,7 +63,7 @@ export async function instantVisibility(timeline: Timeline, asOf?: string): Prom
 }
 
 /** File ids replaced by completed replace commits in the valid set, per partition. */
-async function replacedFileGroups(timeline: Timeline, valid: ReadonlySet<string>): Promise<Set<string>> {
+export async function replacedFileGroups(timeline: Timeline, valid: ReadonlySet<string>): Promise<Set<string>> {
   const out = new Set<string>();
   for (const i of timeline.completedWrites()) {
     if (i.action !== 'replacecommit' || !valid.has(i.time)) continue;
