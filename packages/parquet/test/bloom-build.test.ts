@@ -28,9 +28,9 @@ describe('bloom filter sizing and filling', () => {
         const { halves, valid } = hashesOf(values);
         const est = estimateDistinct(halves, valid, 0, values.length);
         expect(est).toBeLessThanOrEqual(values.length);
-        expect(Math.abs(est - distinct)).toBeLessThanOrEqual(Math.max(2, distinct * 0.1));
+        expect(Math.abs(est - distinct)).toBeLessThanOrEqual(Math.max(5, distinct * 0.1));
       }),
-      { numRuns: 40 },
+      { numRuns: Number(process.env.NDV_RUNS ?? 40) },
     );
   });
 
