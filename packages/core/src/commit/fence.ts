@@ -7,7 +7,8 @@
 
 import { NotFoundError, type ObjectStore } from '@lake/storage';
 
-import { fenceKey } from './paths.js';
+import type { Action } from '../timeline/instant.js';
+import { fenceKey, instantFileKey, type TimelineLocation } from './paths.js';
 import { publishCompleted } from './publish.js';
 
 /** A rollback's fence names its process, so two rollbacks never both read theirs back as won. */
@@ -65,4 +66,13 @@ export async function fenceRollback(store: ObjectStore, instant: string): Promis
   // Removed between our attempt and the read: only a writer that published removes its fence.
   if (!there) return { won: false, fence: undefined };
   return { won: false, ...there };
+}
+
+/**
+ * Publishes the commit a writer fenced, from the metadata in its fence: the writer's own bytes,
+ * so if it is alive its own publish finds them and succeeds. True when the commit is published.
+ */
+export async function publishFromFence(store: ObjectStore, timeline: TimelineLocation, time: string, action: Action, completed: string): Promise<boolean> {
+  const key = instantFileKey(timeline, { time, action, state: 'completed' });
+  return (await publishCompleted(store, key, new TextEncoder().encode(completed))).outcome === 'published';
 }

@@ -8,11 +8,10 @@ import type { ObjectStore } from '@lake/storage';
 import { InvalidWriteError } from '../errors.js';
 import type { TableContext } from '../table/table-context.js';
 import type { Action } from '../timeline/instant.js';
-import { fenceRollback } from '../commit/fence.js';
+import { fenceRollback, publishFromFence } from '../commit/fence.js';
 import { HEARTBEAT_EXPIRY_MS, isHeartbeatExpired } from '../commit/heartbeat.js';
 import { listMarkers } from '../commit/markers.js';
-import { fenceKey, instantFileKey } from '../commit/paths.js';
-import { publishCompleted } from '../commit/publish.js';
+import { fenceKey } from '../commit/paths.js';
 
 export interface FenceDecision {
   /** True: this rollback holds the fence and may undo the write. */
@@ -65,9 +64,7 @@ export async function takeRollbackFence(
  */
 async function rollForward(table: TableContext, time: string, action: Action, completed: string): Promise<void> {
   const store = table.store;
-  const key = instantFileKey(table.config, { time, action, state: 'completed' });
-  const { outcome } = await publishCompleted(store, key, new TextEncoder().encode(completed));
-  if (outcome !== 'published') return;
+  if (!(await publishFromFence(store, table.config, time, action, completed))) return;
   // The instant's key stays: it holds the commit's intent (see commit/claims.ts).
   await store.deleteMany([...(await listMarkers(store, time)), fenceKey(time)]).catch(() => undefined);
 }

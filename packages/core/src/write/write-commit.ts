@@ -6,7 +6,7 @@ import type { Schema } from 'apache-arrow';
 
 import { checkIntents, claimCommit, hasIntent, recordIntent, type CommitClaim, type IntentOutcome, type Intents } from '../commit/claims.js';
 import { checkCompactionConflicts, checkTimelineConflicts } from '../commit/conflicts.js';
-import { fenceCommit, fenceRollback } from '../commit/fence.js';
+import { fenceCommit, fenceRollback, publishFromFence } from '../commit/fence.js';
 import { abandonInstant } from '../commit/instant-lifecycle.js';
 import { encodeNewKeys } from '../commit/new-key-fingerprints.js';
 import { fenceKey, instantClaimKey, instantFileKey } from '../commit/paths.js';
@@ -137,10 +137,7 @@ async function settleIntent(ctx: WriteContext, other: CommitClaim): Promise<Inte
   const taken = await fenceRollback(ctx.store, other.instant);
   if (taken.won) return 'vetoed';
   if (taken.fence?.outcome === 'rollback') return 'vetoed';
-  if (taken.fence?.outcome === 'commit') {
-    const key = instantFileKey(ctx.config, { time: other.instant, action: other.action as Action, state: 'completed' });
-    await publishCompleted(ctx.store, key, new TextEncoder().encode(taken.fence.completed));
-  }
+  if (taken.fence?.outcome === 'commit') await publishFromFence(ctx.store, ctx.config, other.instant, other.action as Action, taken.fence.completed);
   // A committing fence, or none any more: it published and lifted it.
   return 'committing';
 }
