@@ -89,6 +89,43 @@ class LakeError extends Error {
     });
 }
 
+/* LatencyStore */
+class LatencyStore implements ObjectStore {
+    readonly inner: ObjectStore;
+    readonly latencyMs: number;
+    /** The inner store's sweep of abandoned writes, when it has one. */
+    readonly removeAbandonedWrites?: (olderThan: Date) => Promise<number>;
+    private requestCount;
+    private deepestFinished;
+    private deepest;
+    private inFlight;
+    private maxInFlight;
+    constructor(inner: ObjectStore, options?: LatencyStoreOptions);
+    get uri(): string;
+    get requests(): RequestCounts;
+    /** Returns what was measured since the last mark and starts a new measurement. */
+    mark(): RoundTripReport;
+    /** What was measured since the last mark, without resetting it. */
+    report(): RoundTripReport;
+    get(key: string, range?: ByteRange): Promise<Uint8Array>;
+    head(key: string): Promise<ObjectMeta | undefined>;
+    put(key: string, data: Uint8Array): Promise<void>;
+    putIfAbsent(key: string, data: Uint8Array): Promise<boolean>;
+    conditionalPutEnforced(): Promise<boolean>;
+    /** A recursive listing: one round trip per page of up to 1,000 keys, as on S3. */
+    list(prefix: string): AsyncIterable<ObjectMeta>;
+    listDirectory(prefix: string): Promise<DirectoryListing>;
+    delete(key: string): Promise<void>;
+    deleteMany(keys: string[]): Promise<void>;
+    private timed;
+}
+
+/* LatencyStoreOptions */
+interface LatencyStoreOptions {
+    /** Delay added before each request reaches the inner store, in milliseconds (default 20). */
+    latencyMs?: number;
+}
+
 /* LocalStore */
 class LocalStore implements ObjectStore {
     readonly uri: string;
@@ -242,6 +279,16 @@ type RequestCounts = Record<RequestKind, number> & {
 
 /* RequestKind */
 type RequestKind = 'GET' | 'PUT' | 'LIST' | 'HEAD' | 'DELETE';
+
+/* RoundTripReport */
+interface RoundTripReport {
+    /** Requests started, of every kind (a LIST page counts once; deleteMany counts once). */
+    requests: number;
+    /** The longest chain of requests each started after the previous one finished. */
+    roundTrips: number;
+    /** Most requests in flight at one time. */
+    maxInFlight: number;
+}
 
 /* S3Credentials */
 interface S3Credentials {

@@ -24,5 +24,6 @@ export { openStore, parseStoreUri, type OpenStoreOptions, type ParsedStoreUri } 
 export { FaultyStore, type FaultRule, type StoreOperation } from './faulty-store.js';
 // Works only where Node's modules exist (Node 20.16+, Deno, Bun); loading this package does not need them.
 export { LocalStore, LOCAL_TEMP_PREFIX, type LocalStoreOptions } from './local-store.js';
+export { LatencyStore, type LatencyStoreOptions, type RoundTripReport } from './latency-store.js';
 export { mapLimit } from './concurrency.js';
 export { redactUri } from './redact.js';
