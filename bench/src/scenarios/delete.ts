@@ -12,6 +12,7 @@ import { formatCount } from '../config.js';
 import { randomKeys, userId, EVENTS_PER_USER } from '../data.js';
 import { copyDir, scratch } from '../fs-util.js';
 import { lakeBaseFiles, lakeOpen } from '../lake.js';
+import { addFreshPeaks } from '../fresh-rss.js';
 import { repeat, requestDelta, sampleOf, type RequestDelta } from '../measure.js';
 import { duck, quote, scalar } from '../peers/duckdb.js';
 import { lanceOpen, sqlList } from '../peers/lance.js';
@@ -129,6 +130,9 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
       ),
   );
   byKey.runs.push({ engine: 'duckdb', rows: keys.length, ...sampleOf(dk), extra: { method: 'rewrite whole file' } });
+  await addFreshPeaks(byKey.runs, { lake: base.lakeDir, 'lake (mor)': base.lakeMorDir, lancedb: base.lanceDir }, { op: 'delete', existing: base.rows, count: keys.length }, (d) =>
+    copyDir(d, 'delete-fresh'),
+  );
   byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake / LanceDB`, runOf(byKey, 'lake'), runOf(byKey, 'lancedb'), 1.0));
   const morDelete = runOf(byKey, 'lake (mor)');
   if (morDelete && !morDelete.note) byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake MOR / LanceDB`, morDelete, runOf(byKey, 'lancedb'), 1.0));

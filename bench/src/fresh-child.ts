@@ -1,0 +1,49 @@
+// Runs one keyed write in a process of its own and prints its memory as JSON: the peak resident
+// set of the whole process (what an operator sizes a container or Lambda by), and the resident
+// set just before the write (Node, the engine's modules and the input batch loaded).
+// Spawned by fresh-rss.ts; the argument is a FreshOp as JSON.
+
+import { lakeOpen } from './lake.js';
+import { randomKeys, upsertTable } from './data.js';
+import { lanceOpen, sqlList, toLanceArrow } from './peers/lance.js';
+import type { FreshOp, FreshResult } from './fresh-rss.js';
+
+const MB = 1024 * 1024;
+
+async function main(): Promise<void> {
+  const op = JSON.parse(process.argv[2] ?? '') as FreshOp;
+  let run: () => Promise<unknown>;
+  if (op.op === 'upsert') {
+    const batch = upsertTable(op.existing, op.count);
+    if (op.engine === 'lancedb') {
+      const t = await lanceOpen(op.dir, 'ad_events');
+      const lanceBatch = toLanceArrow(batch);
+      run = () => t.mergeInsert('impression_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(lanceBatch);
+    } else {
+      const { table } = await lakeOpen(op.dir);
+      run = () => table.upsert(batch);
+    }
+  } else {
+    const keys = randomKeys(op.existing, op.count);
+    if (op.engine === 'lancedb') {
+      const t = await lanceOpen(op.dir, 'ad_events');
+      const list = sqlList(keys);
+      run = () => t.delete(`impression_id IN (${list})`);
+    } else {
+      const { table } = await lakeOpen(op.dir);
+      run = () => table.delete(keys);
+    }
+  }
+  const baselineRssMb = process.memoryUsage().rss / MB;
+  const t0 = performance.now();
+  await run();
+  const ms = performance.now() - t0;
+  // maxRSS is in kilobytes and covers the whole life of the process.
+  const result: FreshResult = { peakRssMb: process.resourceUsage().maxRSS / 1024, baselineRssMb, ms };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`fresh-child failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
