@@ -29,6 +29,10 @@ export function metadataTableState(data: Timeline, mt: Timeline, asOf?: string):
   const isValidInstant = (t: string): boolean => !deltaSet.has(t) || mirrorsCompleted(t);
 
   const mtDone = new Set(mtCompleted.map((i) => i.time));
+  const mtFirst = mtCompleted[0]?.time;
+  if (asOf !== undefined && mtFirst !== undefined && asOf < mtFirst) {
+    return { usable: false, reason: 'behind', detail: `the metadata table begins at ${mtFirst}, after the instant ${asOf} read` };
+  }
   const mirrored = data.completed().filter((i) => MIRRORED_ACTIONS.has(i.action) && (asOf === undefined || i.time <= asOf));
   const last = mirrored.at(-1);
   if (last && !mtDone.has(last.time)) {
