@@ -11,7 +11,7 @@ import { tableConfigFromProperties, TableProps } from '../src/config/table-confi
 import { MetadataTableUnusableError } from '../src/errors.js';
 import { writeFilesPartitionSnapshot } from '../src/metadata-table/files-partition-writer.js';
 import { tableListing } from '../src/metadata-table/listing-source.js';
-import { MIRRORED_ACTIONS } from '../src/metadata-table/metadata-timeline.js';
+import { WRITE_ACTIONS } from '../src/timeline/instant.js';
 import { createTable, openTable, type HudiTable } from '../src/index.js';
 import { buildFileSystemView, latestFileSlices } from '../src/table/fs-view.js';
 import { listPartitions } from '../src/table/partition.js';
@@ -68,7 +68,7 @@ describe('tableListing', () => {
         latestFileSlices(await buildFileSystemView(store, timeline, { listing })).map((s) => [s.partitionPath, s.baseFile?.fileName, ...s.logFiles.map((l) => l.fileName)].join(' '));
       expect(await slices(got.listing)).toEqual(await slices(await listPartitions(store)));
       // Without the metadata table's record of the data table's latest instant, it is behind.
-      const latest = timeline.completed().filter((i) => MIRRORED_ACTIONS.has(i.action)).at(-1)!;
+      const latest = timeline.completed().filter((i) => WRITE_ACTIONS.has(i.action)).at(-1)!;
       for await (const o of store.list('.hoodie/metadata/.hoodie/')) if (o.key.includes(`/${latest.time}`)) await store.delete(o.key);
       const behind = await tableListing(store, config, await loadTimeline(store, config));
       expect(behind.source).toBe('storage');

@@ -45,12 +45,14 @@ describe('metadataTableState', () => {
 
   it('is behind when the data table completed an instant the metadata table has not', () => {
     const mt = timeline(`${T1}:deltacommit`, `${T2}:deltacommit`);
-    expect(metadataTableState(timeline(`${T1}:commit`, `${T2}:commit`, `${T3}:clean`), mt)).toMatchObject({ usable: false, reason: 'behind' });
+    expect(metadataTableState(timeline(`${T1}:commit`, `${T2}:commit`, `${T3}:deltacommit`), mt)).toMatchObject({ usable: false, reason: 'behind' });
+    // Cleans and rollbacks only take files away, which the data table's timeline hides anyway.
+    expect(metadataTableState(timeline(`${T1}:commit`, `${T2}:commit`, `${T3}:rollback`, `${T4}:clean`), mt).usable).toBe(true);
     // A gap after the metadata table started mirroring.
     const gap = timeline(`${T1}:deltacommit`, `${T3}:deltacommit`);
     expect(metadataTableState(timeline(`${T1}:commit`, `${T2}:replacecommit`, `${T3}:commit`), gap)).toMatchObject({ usable: false, reason: 'behind' });
     // As of an instant it has: usable; before its first instant: behind.
-    expect(metadataTableState(timeline(`${T1}:commit`, `${T2}:commit`, `${T3}:clean`), mt, T2).usable).toBe(true);
+    expect(metadataTableState(timeline(`${T1}:commit`, `${T2}:commit`, `${T3}:commit`), mt, T2).usable).toBe(true);
     expect(metadataTableState(timeline(`${T1}:commit`, `${T2}:commit`), timeline(`${T2}:deltacommit`), T1)).toMatchObject({ usable: false, reason: 'behind' });
     // Instants Hudi does not mirror (savepoints, indexing) do not count.
     expect(metadataTableState(timeline(`${T1}:commit`, `${T2}:savepoint`, `${T3}:indexing`), timeline(`${T1}:deltacommit`)).usable).toBe(true);

@@ -4,6 +4,7 @@
 // metadata table that missed a data-table instant (behind), or folded an instant the data table
 // never completed into a base file (ahead), would list the wrong files and is not used.
 
+import { WRITE_ACTIONS } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 
 /** Data-table actions whose completion Hudi mirrors as a delta commit of the metadata table. */
@@ -33,7 +34,11 @@ export function metadataTableState(data: Timeline, mt: Timeline, asOf?: string):
   if (asOf !== undefined && mtFirst !== undefined && asOf < mtFirst) {
     return { usable: false, reason: 'behind', detail: `the metadata table begins at ${mtFirst}, after the instant ${asOf} read` };
   }
-  const mirrored = data.completed().filter((i) => MIRRORED_ACTIONS.has(i.action) && (asOf === undefined || i.time <= asOf));
+  // Only writes add live files. Cleans, rollbacks and restores take files away, and the data
+  // table's own timeline hides what they took (Hudi records a rollback of a write that never
+  // reached the metadata table nowhere in it), so a metadata table without them lists extra
+  // files the view drops, never too few.
+  const mirrored = data.completed().filter((i) => WRITE_ACTIONS.has(i.action) && (asOf === undefined || i.time <= asOf));
   const last = mirrored.at(-1);
   if (last && !mtDone.has(last.time)) {
     return { usable: false, reason: 'behind', detail: `the data table's ${last.action} ${last.time} completed, but the metadata table has no completed instant for it` };
