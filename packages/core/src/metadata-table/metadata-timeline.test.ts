@@ -4,6 +4,7 @@
 // not complete, is not used.
 
 import { MemoryStore } from '@lake/storage';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { parseProperties } from '../config/properties.js';
@@ -62,5 +63,82 @@ describe('metadataTableState', () => {
     const data = timeline(`${T1}:commit`, `${T2}:commit?`);
     expect(metadataTableState(data, timeline(`${T1}:deltacommit`, `${T2}:deltacommit`)).usable).toBe(true);
     expect(metadataTableState(data, timeline(`${T1}:deltacommit`, `${T2}:deltacommit`, `${T3}:commit`))).toMatchObject({ usable: false, reason: 'ahead' });
+  });
+});
+
+// A model of the two timelines over a history of writes: each write is recorded on the metadata
+// table first (or not, by a writer that ignores it), then completes, stays pending or is rolled
+// back on the data table (a rollback also rolls back its metadata delta commit, as Hudi does);
+// the metadata table may compact, the data table may archive its oldest completed instants.
+// Whenever the state says the metadata table is usable, the files it lists that the data table's
+// view keeps are exactly the files of completed writes.
+describe('metadataTableState against a model of the two timelines', () => {
+  type Step =
+    | { kind: 'write'; mirrored: boolean; outcome: 'completed' | 'pending' | 'rolledBack' }
+    | { kind: 'compact' }
+    | { kind: 'archive'; count: number };
+  const step = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant('write' as const), mirrored: fc.boolean(), outcome: fc.constantFrom('completed' as const, 'pending' as const, 'rolledBack' as const) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('archive' as const), count: fc.integer({ min: 1, max: 3 }) }) },
+  );
+
+  it('never lists too few or too many visible files', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 14 }), (steps) => {
+        const time = (i: number): string => `2024010100000${String(1000 + i).slice(-4)}`;
+        const data: string[] = [];
+        const mt: string[] = [`${INIT}:deltacommit`];
+        const truth = new Set<string>();
+        const mtFiles = new Map<string, boolean>(); // delta commit time -> folded into a base file
+
+        steps.forEach((s, i) => {
+          const t = time(i);
+          if (s.kind === 'compact') {
+            // Hudi compacts the metadata table only while no data-table write is pending.
+            if (data.some((d) => d.endsWith('?'))) return;
+            mt.push(`${t}:commit`);
+            for (const k of mtFiles.keys()) mtFiles.set(k, true);
+            return;
+          }
+          if (s.kind === 'archive') {
+            const firstPending = data.findIndex((d) => d.endsWith('?'));
+            const archivable = firstPending === -1 ? data.length : firstPending;
+            data.splice(0, Math.min(s.count, Math.max(0, archivable - 1)));
+            return;
+          }
+          // A writer that skips the metadata table is only modelled once the metadata table holds
+          // a delta commit of a write (a gap before its first one cannot be told from the timelines).
+          const mirrored = s.mirrored || mtFiles.size === 0;
+          if (mirrored) {
+            mt.push(`${t}:deltacommit`);
+            mtFiles.set(t, false);
+          }
+          if (s.outcome === 'completed') {
+            data.push(`${t}:commit`);
+            truth.add(t);
+          } else if (s.outcome === 'pending') {
+            data.push(`${t}:commit?`);
+          } else if (mirrored && !mtFiles.get(t)) {
+            mt.splice(mt.indexOf(`${t}:deltacommit`), 1);
+            mtFiles.delete(t);
+          } else if (mirrored) {
+            // Rolled back after a compaction folded it in: Hudi does not compact over a pending
+            // write, so the write is still pending instead.
+            data.push(`${t}:commit?`);
+          }
+        });
+        const dataTl = timeline(...data);
+        const state = metadataTableState(dataTl, timeline(...mt));
+        if (!state.usable) return;
+        const pending = new Set(dataTl.pending().map((x) => x.time));
+        const completed = new Set(dataTl.completed().map((x) => x.time));
+        const start = dataTl.instants[0]?.time;
+        const visible = (t: string): boolean => completed.has(t) || (start !== undefined && t < start && !pending.has(t));
+        const listed = [...mtFiles].filter(([t, folded]) => folded || state.isValidInstant(t)).map(([t]) => t);
+        expect(listed.filter(visible).sort()).toEqual([...truth].sort());
+      }),
+      { numRuns: 400 },
+    );
   });
 });
