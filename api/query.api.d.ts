@@ -199,6 +199,8 @@ interface ScanStats {
     bytesRead: number;
     /** Requests for data and partition listings (GET, HEAD, LIST). */
     requests: number;
+    /** Where the file listing came from: the table's metadata table, or a walk of its folders. */
+    listing: 'metadata-table' | 'storage';
     /**
      * Log blocks of merged slices that could not be parsed; `committed` ones may hide records of
      * completed writes (see `BatchStream.corruptLogBlocks` in @lake/core).

@@ -2,7 +2,7 @@
 // micro benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of
 // full runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, erase-index
 // (erasure through bloom filters), large (upsert into the 10M-row table), large-delete (delete by
-// key from it).
+// key from it), mdt (listing a 1,000-partition table through its metadata table vs its folders).
 // --append adds to (and replaces same-named scenarios in) the latest results of the same mode,
 // so a full run can be done in parts. --print only prints (and writes latest.md for) the latest results.
 
@@ -27,11 +27,12 @@ import { compaction } from './scenarios/compaction.js';
 import { deletes } from './scenarios/delete.js';
 import { eraseIndex } from './scenarios/erase-index.js';
 import { manyCommits } from './scenarios/many-commits.js';
+import { metadataTable } from './scenarios/metadata-table.js';
 import { morSupport } from './scenarios/mor-support.js';
 import { scans } from './scenarios/scan.js';
 import { upsert } from './scenarios/upsert.js';
 
-const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'large', 'large-delete'];
+const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'mdt', 'large', 'large-delete'];
 
 function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean; append: boolean } {
   const args = argv.filter((a) => a !== '--');
@@ -133,6 +134,10 @@ async function main(): Promise<void> {
   if (only.has('erase-index')) {
     log(`erasure through bloom filters (${formatCount(cfg.eraseIndexRows)} events)`);
     await add(await eraseIndex(cfg));
+  }
+  if (only.has('mdt')) {
+    log('listing through the metadata table (1,000 partitions)');
+    await add(await metadataTable());
   }
   if (cfg.largeRows > 0 && (only.has('large') || only.has('large-delete'))) {
     log(`loading the ${formatCount(cfg.largeRows)}-row tables`);

@@ -112,6 +112,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--read-optimized', 'merge-on-read tables: base files only')
     .option('--limit <n>', 'print at most n rows (0: every row; the table format stops at 1000 by default)', nonNegativeInt)
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('table'))
+    .option('--no-metadata-table', "list the table's folders instead of reading its file listing from Hudi's metadata table (hoodie.metadata.enable=false)")
     .action(async (uri: string, opts) => (await import('./commands/show.js')).showCommand(uri, opts, io));
 
   program
@@ -189,6 +190,7 @@ export function buildProgram(io: CliIO): Command {
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('table'))
     .option('--explain', 'print the scan statistics: partitions, files, row groups pruned, rows and bytes read')
     .option('--limit <n>', 'print at most n rows (0: every row; the table format stops at 1000 by default)', nonNegativeInt)
+    .option('--no-metadata-table', "list the table's folders instead of reading its file listing from Hudi's metadata table (hoodie.metadata.enable=false)")
     .action(async (uri: string, opts) => (await import('./commands/query.js')).queryCommand(uri, opts, io));
 
   program

@@ -50,6 +50,7 @@ export const LAKE_ERROR_CODES = [
   'BUCKET_LAYOUT',
   'HFILE_FORMAT',
   'CORRUPT_METADATA_TABLE',
+  'METADATA_TABLE_UNUSABLE',
 ] as const;
 
 export type LakeErrorCode = (typeof LAKE_ERROR_CODES)[number];

@@ -417,3 +417,25 @@ export class CorruptMetadataTableError extends LakeError {
     this.path = options?.path;
   }
 }
+
+/** Why a read listed the table's folders although the table has a metadata table's `files` partition. */
+export type MetadataTableFallbackReason = 'unsupported-version' | 'pending' | 'behind' | 'ahead' | 'unreadable';
+
+/**
+ * A warning, not thrown: the table's metadata table cannot serve its file listing (not ready,
+ * out of step with the data table, or unreadable), so the read listed folders instead. Rows are
+ * the same; only listing costs more requests.
+ */
+export class MetadataTableUnusableError extends LakeError {
+  readonly reason: MetadataTableFallbackReason;
+  constructor(reason: MetadataTableFallbackReason, detail: string, options?: { cause?: unknown }) {
+    super(
+      'METADATA_TABLE_UNUSABLE',
+      `The metadata table was not used to list files (${reason}): ${detail}. The table's folders were listed instead, which gives the same rows ` +
+        'with more LIST requests. Let Hudi bring the metadata table up to date (the next write or table service with hoodie.metadata.enable=true does), ' +
+        'or open the table with useMetadataTable: false to skip it.',
+      options,
+    );
+    this.reason = reason;
+  }
+}

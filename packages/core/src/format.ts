@@ -320,4 +320,10 @@ export {
   type MetadataReadOptions,
 } from './metadata-table/files-partition.js';
 export { listPartitionsFromMetadataTable, partitionListingOf } from './metadata-table/metadata-listing.js';
-export { HFileFormatError, CorruptMetadataTableError } from './errors.js';
+export { HFileFormatError, CorruptMetadataTableError, MetadataTableUnusableError, type MetadataTableFallbackReason } from './errors.js';
+export { tableListing, METADATA_LISTING_VERSIONS, type ListingOptions, type TableListing } from './metadata-table/listing-source.js';
+export { metadataTableState, MIRRORED_ACTIONS, type MetadataTableState } from './metadata-table/metadata-timeline.js';
+export { METADATA_ENABLE_KEY, type TableReadOptions, type ReadSettings } from './metadata-table/read-settings.js';
+// Writing HFiles and a files-partition snapshot: for tests and benchmarks (lake does not maintain metadata tables)
+export { writeHFile, type HFileWriteCell, type HFileWriteOptions } from './hfile/hfile-writer.js';
+export { writeFilesPartitionSnapshot, FILES_RECORD_SCHEMA, type FilesPartitionSnapshot } from './metadata-table/files-partition-writer.js';

@@ -20,6 +20,8 @@ export {
   type IncrementalReadOptions,
   type TableWriteOptions,
 } from './table/table.js';
+export type { TableReadOptions, ReadSettings } from './metadata-table/read-settings.js';
+export type { TableListing } from './metadata-table/listing-source.js';
 export type { TableConfig, TableType, RecordMergeMode, TimelineTimezone, PartitionField } from './config/table-config.js';
 export type { KeyGeneratorType } from './keygen/key-generator.js';
 

@@ -68,6 +68,8 @@ export interface ScanStats {
   bytesRead: number;
   /** Requests for data and partition listings (GET, HEAD, LIST). */
   requests: number;
+  /** Where the file listing came from: the table's metadata table, or a walk of its folders. */
+  listing: 'metadata-table' | 'storage';
   /**
    * Log blocks of merged slices that could not be parsed; `committed` ones may hide records of
    * completed writes (see `BatchStream.corruptLogBlocks` in @lake/core).
@@ -83,6 +85,7 @@ export function emptyScanStats(): ScanStats {
     rows: { scanned: 0, matched: 0 },
     bytesRead: 0,
     requests: 0,
+    listing: 'storage',
     corruptLogBlocks: [],
   };
 }
@@ -229,7 +232,8 @@ export class Scan implements AsyncIterable<RecordBatch> {
 
     const inc = this.state.incremental;
     if (inc && bound === undefined) return;
-    const view = await buildFileSystemView(store, tl, bound === undefined ? {} : { asOf: bound });
+    const view = await buildFileSystemView(store, tl, { asOf: bound, listing: await this.table.partitionListing(tl, bound, store) });
+    stats.listing = this.table.lastListing?.source ?? 'storage';
     let slices = latestFileSlices(view);
     let commitTimeRange: SliceReadPlan['commitTimeRange'];
     if (inc && bound !== undefined) {

@@ -17,6 +17,7 @@ import {
   type ScanStats,
 } from '@lake/query';
 import type { CliIO } from '../io.js';
+import { readOptionsFor } from '../metadata-warning.js';
 import { list } from '../options.js';
 import type { OutputFormat } from '../options.js';
 import { printRows } from '../render/print-rows.js';
@@ -30,6 +31,8 @@ export interface QueryOptions {
   format: OutputFormat;
   explain?: boolean;
   limit?: number;
+  /** false with --no-metadata-table. */
+  metadataTable?: boolean;
 }
 
 const FUNCTIONS: Record<string, (column: string) => AggSpec> = {
@@ -82,11 +85,12 @@ export function explainLines(st: ScanStats): string[] {
     `  row groups: ${st.rowGroups.total} total, ${st.rowGroups.pruned} pruned (${st.rowGroups.prunedByBloomFilter} by bloom filter)`,
     `  rows:       ${st.rows.scanned} scanned, ${st.rows.matched} matched`,
     `  bytes read: ${bytes(st.bytesRead)} in ${st.requests} requests`,
+    `  listing:    ${st.listing === 'metadata-table' ? "through the table's metadata table" : "the table's folders"}`,
   ];
 }
 
 export async function queryCommand(uri: string, opts: QueryOptions, io: CliIO): Promise<void> {
-  const table = await openTable(uri);
+  const table = await openTable(uri, readOptionsFor(opts, io));
   let s: Scan = scan(table);
   if (opts.where !== undefined) s = s.where(opts.where);
   if (opts.asOf !== undefined) s = s.asOf(opts.asOf);

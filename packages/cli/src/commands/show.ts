@@ -2,6 +2,7 @@
 
 import { openTable } from '@lake/core';
 import type { CliIO } from '../io.js';
+import { readOptionsFor } from '../metadata-warning.js';
 import { list } from '../options.js';
 import type { OutputFormat } from '../options.js';
 import { printRows } from '../render/print-rows.js';
@@ -15,10 +16,12 @@ export interface ShowOptions {
   format: OutputFormat;
   readOptimized?: boolean;
   limit?: number;
+  /** false with --no-metadata-table. */
+  metadataTable?: boolean;
 }
 
 export async function showCommand(uri: string, opts: ShowOptions, io: CliIO): Promise<void> {
-  const table = await openTable(uri);
+  const table = await openTable(uri, readOptionsFor(opts, io));
   const columns = opts.columns ? list(opts.columns) : undefined;
   const withMeta = opts.withMeta ?? false;
   const stream = opts.since !== undefined || opts.until !== undefined

@@ -16,7 +16,7 @@ import { decodeAvroDataBlock, decodeDeleteBlock } from '../log/data-block.js';
 import { BlockType, HeaderKey } from '../log/log-format.js';
 import { scanLogFiles } from '../log/log-scanner.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
-import { loadTimeline } from '../timeline/timeline.js';
+import { loadTimeline, type Timeline } from '../timeline/timeline.js';
 import { ALL_PARTITIONS_KEY, NON_PARTITIONED_NAME, decodeFilesRecord, filesRecordOf, mergeFilesRecords, metadataSchema, type FilesRecord } from './files-record.js';
 import { PrefixedReadOnlyStore } from './prefixed-store.js';
 
@@ -41,6 +41,11 @@ export interface MetadataReadOptions {
    * by key through their block index instead of read whole.
    */
   partitions?: readonly string[];
+  /**
+   * Which metadata-table instants count besides completing on its own timeline: a delta commit
+   * mirrors a data-table instant and counts only once that completed (see metadata-timeline.ts).
+   */
+  isValidInstant?: (instant: string) => boolean;
 }
 
 async function readText(store: ObjectStore, key: string): Promise<string | undefined> {
@@ -109,28 +114,45 @@ async function mergeSlice(
 }
 
 /**
- * Reads the data table's file listing from its metadata table. Resolves to undefined when the
- * table has no metadata table with a `files` partition (Hudi's `hoodie.table.metadata.partitions`
- * does not name it), so the caller lists folders instead.
+ * The metadata table's timeline, or undefined when the data table's `hoodie.table.metadata.partitions`
+ * does not name a `files` partition. Throws CorruptMetadataTableError when it names one but the
+ * metadata table has no `hoodie.properties`.
  */
-export async function readMetadataFilesPartition(store: ObjectStore, options: MetadataReadOptions = {}): Promise<MetadataFilesListing | undefined> {
-  const dataProps = await readText(store, '.hoodie/hoodie.properties');
-  if (dataProps === undefined) return undefined;
-  const enabled = (parseProperties(dataProps).get(TableProps.metadataPartitions) ?? '').split(',').map((s) => s.trim());
+export async function openMetadataTimeline(store: ObjectStore, dataProperties?: ReadonlyMap<string, string>): Promise<Timeline | undefined> {
+  let props = dataProperties;
+  if (!props) {
+    const text = await readText(store, '.hoodie/hoodie.properties');
+    if (text === undefined) return undefined;
+    props = parseProperties(text);
+  }
+  const enabled = (props.get(TableProps.metadataPartitions) ?? '').split(',').map((s) => s.trim());
   if (!enabled.includes(FILES_PARTITION)) return undefined;
   const mt = new PrefixedReadOnlyStore(store, METADATA_TABLE_FOLDER);
   const mtProps = await readText(mt, '.hoodie/hoodie.properties');
   if (mtProps === undefined) {
     throw new CorruptMetadataTableError(`the table names a files partition in ${TableProps.metadataPartitions} but ${METADATA_TABLE_FOLDER}/.hoodie/hoodie.properties is missing`);
   }
-  const timeline = await loadTimeline(mt, metadataTableConfig(mtProps));
+  return loadTimeline(mt, metadataTableConfig(mtProps));
+}
+
+/** Reads the `files` partition with the metadata table's timeline (from openMetadataTimeline). */
+export async function readFilesPartition(timeline: Timeline, options: MetadataReadOptions = {}): Promise<MetadataFilesListing> {
+  const mt = timeline.store;
   const dir = await mt.listDirectory(`${FILES_PARTITION}/`);
   const listing = [{ path: FILES_PARTITION, files: dir.objects.map((o) => ({ key: o.key, name: o.key.slice(o.key.lastIndexOf('/') + 1), size: o.size })) }];
   const view = await buildFileSystemView(mt, timeline, { asOf: options.asOf, listing });
+  const valid = options.isValidInstant;
+  const isVisible = valid ? (t: string): boolean => view.isVisible(t) && valid(t) : view.isVisible;
   const merged = new Map<string, FilesRecord>();
   const toKey = (p: string): string => (p === '' ? NON_PARTITIONED_NAME : p);
   const keys = options.partitions && [ALL_PARTITIONS_KEY, ...options.partitions.map(toKey)];
-  for (const slice of latestFileSlices(view)) await mergeSlice(mt, slice, view.isVisible, options.asOf, keys, merged);
+  for (const slice of latestFileSlices(view)) {
+    // A base file folds in every delta commit before it; one that does not count cannot be taken out again.
+    if (slice.baseFile && !isVisible(slice.baseFile.instantTime)) {
+      throw new CorruptMetadataTableError(`the base file ${slice.baseFile.fileName} was written by an instant the data table did not complete`, { path: slice.baseFile.path });
+    }
+    await mergeSlice(mt, slice, isVisible, options.asOf, keys, merged);
+  }
   const all = merged.get(ALL_PARTITIONS_KEY);
   if (!all) throw new CorruptMetadataTableError(`the files partition has no ${ALL_PARTITIONS_KEY} record`, { path: `${METADATA_TABLE_FOLDER}/${FILES_PARTITION}` });
   const external = (name: string): string => (name === NON_PARTITIONED_NAME ? '' : name);
@@ -144,4 +166,14 @@ export async function readMetadataFilesPartition(store: ObjectStore, options: Me
     files.set(p, live);
   }
   return { partitions, files, latestInstant: timeline.latestCompletedWrite(options.asOf)?.time };
+}
+
+/**
+ * Reads the data table's file listing from its metadata table. Resolves to undefined when the
+ * table has no metadata table with a `files` partition (Hudi's `hoodie.table.metadata.partitions`
+ * does not name it), so the caller lists folders instead.
+ */
+export async function readMetadataFilesPartition(store: ObjectStore, options: MetadataReadOptions = {}): Promise<MetadataFilesListing | undefined> {
+  const timeline = await openMetadataTimeline(store);
+  return timeline && readFilesPartition(timeline, options);
 }

@@ -22,6 +22,9 @@ import { resolveTableSchema, type TableSchema } from '../schema/table-schema.js'
 import { writtenFileGroups } from '../timeline/commit-metadata.js';
 import { loadTimeline, type AsOf, type Timeline } from '../timeline/timeline.js';
 import { buildFileSystemView, checkLatestBaseFiles, latestFileSlices, type FileSystemView } from './fs-view.js';
+import type { PartitionListing } from './partition.js';
+import { tableListing, type TableListing } from '../metadata-table/listing-source.js';
+import { readSettingsOf, type ReadSettings, type TableReadOptions } from '../metadata-table/read-settings.js';
 import { HOODIE_PROPERTIES, loadTableConfig } from './load-config.js';
 import { assertWritable } from './write-guard.js';
 import { deleteKeys, deleteWhere, withPrimedTimeline, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
@@ -103,10 +106,26 @@ interface ReadContext {
 }
 
 export class HudiTable {
+  /** Where the latest read got its file listing, and why not from the metadata table when it has one. */
+  lastListing?: Omit<TableListing, 'listing'>;
+
   constructor(
     readonly store: ObjectStore,
     readonly config: TableConfig,
+    readonly readSettings: ReadSettings = {},
   ) {}
+
+  /**
+   * The partitions and files a read as of `asOf` sees: from the metadata table's files partition
+   * when it can serve them (see metadata-table/listing-source.ts), else from listing folders.
+   * `store` counts the requests (the table's own store by default).
+   */
+  async partitionListing(timeline: Timeline, asOf: string | undefined, store: ObjectStore = this.store): Promise<PartitionListing[]> {
+    const r = await tableListing(store, this.config, timeline, { asOf, useMetadataTable: this.readSettings.useMetadataTable });
+    this.lastListing = { source: r.source, ...(r.warning && { warning: r.warning }) };
+    if (r.warning) this.readSettings.onWarning?.(r.warning);
+    return r.listing;
+  }
 
   /** The table's root location. */
   get uri(): string {
@@ -127,7 +146,7 @@ export class HudiTable {
     const tl = timeline ?? (await this.timeline());
     const bound = tl.resolveAsOf(asOf);
     if (bound !== undefined) await checkNotCleaned(tl, bound);
-    const view = await buildFileSystemView(this.store, tl, { asOf: bound });
+    const view = await buildFileSystemView(this.store, tl, { asOf: bound, listing: await this.partitionListing(tl, bound) });
     await checkLatestBaseFiles(view, tl);
     const schema = await resolveTableSchema(tl, this.config, view.validInstants, () => this.firstBaseFileSchema(view), bound);
     return { timeline: tl, asOf: bound, view, schema };
@@ -159,7 +178,8 @@ export class HudiTable {
   /** The latest file slice of every file group, as of an instant. */
   async fileSlices(options: { asOf?: AsOf } = {}): Promise<FileSlice[]> {
     const tl = await this.timeline();
-    return latestFileSlices(await buildFileSystemView(this.store, tl, { asOf: tl.resolveAsOf(options.asOf) }));
+    const asOf = tl.resolveAsOf(options.asOf);
+    return latestFileSlices(await buildFileSystemView(this.store, tl, { asOf, listing: await this.partitionListing(tl, asOf) }));
   }
 
   private outputSchema(table: Schema, columns: string[] | undefined, withMeta: boolean): Schema {
@@ -427,9 +447,11 @@ function checkInlineServices(config: TableConfig, options: TableWriteOptions | u
  * Opens a Hudi table from a store or a URI (`file:///path`, a plain path, `s3://bucket/prefix`,
  * `memory://name`). Throws TableNotFoundError without `.hoodie/hoodie.properties`,
  * CorruptTableConfigError when its checksum is wrong and no valid backup exists, and
- * UnsupportedTableVersionError for table versions other than 5, 6 and 8.
+ * UnsupportedTableVersionError for table versions other than 5, 6 and 8. Reads list files through
+ * the table's metadata table when it has a usable `files` partition (see TableReadOptions).
  */
-export async function openTable(source: string | ObjectStore, options: { store?: Parameters<typeof openStore>[1] } = {}): Promise<HudiTable> {
+export async function openTable(source: string | ObjectStore, options: { store?: Parameters<typeof openStore>[1] } & TableReadOptions = {}): Promise<HudiTable> {
+  const settings = readSettingsOf(options);
   const store = typeof source === 'string' ? await openStore(source, options.store) : source;
-  return new HudiTable(store, await loadTableConfig(store));
+  return new HudiTable(store, await loadTableConfig(store), settings);
 }
