@@ -35,7 +35,7 @@ async function ids(store: ObjectStore): Promise<Record<number, boolean>> {
 }
 
 describe('table versions', () => {
-  it.each(['9', '4', 'seven'])('version %s is refused with a typed error naming it', async (version) => {
+  it.each(['10', '4', 'seven'])('version %s is refused with a typed error naming it', async (version) => {
     const store = await memoryCopy(fixture(COW6).root, (files) => setProperty(files, 'hoodie.table.version', version));
     const err = await openTable(store).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsupportedTableVersionError);

@@ -50,6 +50,8 @@ export const LAKE_ERROR_CODES = [
   'BUCKET_LAYOUT',
   'HFILE_FORMAT',
   'CORRUPT_METADATA_TABLE',
+  'UNSUPPORTED_BASE_FILE_FORMAT',
+  'READ_ONLY_TABLE_VERSION',
 ] as const;
 
 export type LakeErrorCode = (typeof LAKE_ERROR_CODES)[number];

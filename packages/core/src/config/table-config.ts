@@ -12,7 +12,7 @@ export type RecordMergeMode = 'EVENT_TIME_ORDERING' | 'COMMIT_TIME_ORDERING' | '
 export type TimelineTimezone = 'UTC' | 'LOCAL';
 
 /** Table versions this library reads: 5 and 6 (Hudi 0.12-0.15, timeline layout 1), 8 (Hudi 1.0, layout 2). */
-export const SUPPORTED_TABLE_VERSIONS: readonly number[] = [5, 6, 8];
+export const SUPPORTED_TABLE_VERSIONS: readonly number[] = [5, 6, 8, 9];
 
 /** Property keys, with Hudi's names. */
 export const TableProps = {

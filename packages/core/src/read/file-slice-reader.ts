@@ -36,8 +36,11 @@ export interface SliceReadPlan {
   /** Columns to return (a projection of `table`). */
   output: Schema;
   readOptimized?: boolean;
-  /** Keep only rows whose `_hoodie_commit_time` is in (start, end]. */
-  commitTimeRange?: { start: string; end: string };
+  /**
+   * Keep only rows whose `_hoodie_commit_time` is in (start, end], or, when `instants` is given
+   * (ranges of completion times, timeline layout 2), one of those instants.
+   */
+  commitTimeRange?: { start: string; end: string; instants?: ReadonlySet<string> };
   /** Rows per output batch when rows are rebuilt. */
   batchSize?: number;
   /**
@@ -133,7 +136,7 @@ function finalize(plan: SliceReadPlan, work: Schema, batches: RecordBatch[]): Re
       const rows: number[] = [];
       for (let i = 0; i < b.numRows; i++) {
         const t = valueAt(col, i);
-        if (typeof t === 'string' && t > range.start && t <= range.end) rows.push(i);
+        if (typeof t === 'string' && (range.instants ? range.instants.has(t) : t > range.start && t <= range.end)) rows.push(i);
       }
       if (rows.length === 0) continue;
       if (rows.length < b.numRows) {
