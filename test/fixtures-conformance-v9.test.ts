@@ -7,7 +7,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 
 import {
+  BlockType,
+  HeaderKey,
   UnsupportedBaseFileFormatError,
+  UnsupportedFeatureError,
+  encodeLogBlock,
+  logFileBytes,
+  readLogBlocks,
   ReadOnlyTableVersionError,
   openTable,
   rowsToJson,
@@ -170,6 +176,29 @@ describe('v9 fixture specifics', () => {
     expect(ro.find((r) => r.txn_id === 'TXN-001')?.txn_type).toBe('debit');
     const snapshot = await rows(t.read({ asOf: times[1] }));
     expect(snapshot.find((r) => r.txn_id === 'TXN-001')?.txn_type).toBe('reversal');
+  });
+
+  it('merge-on-read: a partial-update data block (only changed columns) is refused, never read as whole rows', async () => {
+    const f = byId('sample_table/mor/avro/v9_txns_simple_meta');
+    let marked = 0;
+    const store = await memoryCopy(f.root, (files) => {
+      for (const [path, bytes] of files) {
+        if (path.startsWith('.hoodie/') || !/\.log\.\d+_/.test(path)) continue;
+        const blocks = readLogBlocks(bytes).blocks;
+        if (!blocks.some((b) => b.type === BlockType.AVRO_DATA)) continue;
+        const header = (b: (typeof blocks)[number]): Map<number, string> =>
+          b.type === BlockType.AVRO_DATA ? new Map([...b.header, [HeaderKey.IS_PARTIAL, 'true']]) : b.header;
+        files.set(path, logFileBytes(blocks.map((b) => encodeLogBlock({ type: b.type, header: header(b), content: b.content, footer: b.footer }))));
+        marked++;
+      }
+    });
+    expect(marked).toBeGreaterThan(0);
+    const t = await openTable(store);
+    // As of the update of TXN-001 (write 2), its log block is read.
+    const times = await writes(t);
+    const err = await rows(t.read({ asOf: times[1] })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsupportedFeatureError);
+    expect((err as Error).message).toContain('partial-update');
   });
 
   it('Lance base files: every read fails with a typed error naming Lance, never rows', async () => {
