@@ -750,7 +750,7 @@ class KeyGeneratorConfigError extends LakeError {
 type KeyGeneratorType = 'SIMPLE' | 'COMPLEX' | 'NON_PARTITION' | 'TIMESTAMP' | 'CUSTOM';
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
 
 /* LakeError */
 class LakeError extends Error {
@@ -859,6 +859,12 @@ interface PlannedRewrites {
     files: string[];
     /** Their total size: what the rewrite reads back (and roughly writes) besides the search. */
     bytes: number;
+}
+
+/* ReadOnlyTableVersionError */
+class ReadOnlyTableVersionError extends LakeError {
+    readonly version: number;
+    constructor(operation: string, version: number);
 }
 
 /* RecordMergeMode */
@@ -1020,11 +1026,29 @@ class Timeline {
     private readonly completedByTime;
     private readonly metaCache;
     private rolledBack?;
+    /** Completed instants in commit order: by completion time from layout 2 on, else by instant time. */
+    private readonly completedInOrder;
     constructor(store: ObjectStore, config: TableConfig, instants: Instant[]);
-    /** Completed instants, oldest first. */
+    /** Whether writes are ordered and bounded by completion time (timeline layout 2, Hudi 1.x). */
+    get byCompletionTime(): boolean;
+    /** Completed instants, oldest first (in commit order, see byCompletionTime). */
     completed(): Instant[];
-    /** Completed commits, delta commits and replace commits at or before `asOf` (instant time). */
+    /**
+     * Completed commits, delta commits and replace commits that are part of the table as of `asOf`
+     * (see commitBound), in commit order.
+     */
     completedWrites(asOf?: string): Instant[];
+    /**
+     * Completed writes in (start, end], the range of an incremental read: in layout 2 those that
+     * completed after `start` and by `end` (Hudi 1.x incremental queries), else by instant time.
+     */
+    completedWritesBetween(start: string | undefined, end: string): Instant[];
+    /**
+     * The point on the commit order that an "as of" instant time stands for. In layout 1 the time
+     * itself. In layout 2 the completion time of the completed instant requested at that time (as
+     * of an instant means once it committed), and otherwise the time itself, read as a moment.
+     */
+    commitBound(asOf: string): string;
     /** Instants that have not completed (in progress or failed), each in its furthest state. */
     pending(): Instant[];
     latestCompletedWrite(asOf?: string): Instant | undefined;
@@ -1056,6 +1080,12 @@ type TimelineTimezone = 'UTC' | 'LOCAL';
 class UnsupportedArrowTypeError extends LakeError {
     readonly column: string;
     constructor(column: string, type: string, advice: string);
+}
+
+/* UnsupportedBaseFileFormatError */
+class UnsupportedBaseFileFormatError extends LakeError {
+    readonly format: string;
+    constructor(format: string, where: string);
 }
 
 /* UnsupportedFeatureError */
@@ -2584,7 +2614,7 @@ type KeyValue = {
 };
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
 
 /* LOG_FORMAT_VERSION */
 const LOG_FORMAT_VERSION = 1;
@@ -2898,6 +2928,12 @@ const ROLLBACK_PLAN_SCHEMA: {
     })[];
 };
 
+/* ReadOnlyTableVersionError */
+class ReadOnlyTableVersionError extends LakeError {
+    readonly version: number;
+    constructor(operation: string, version: number);
+}
+
 /* RecordKeyFooter */
 interface RecordKeyFooter {
     readonly filter: BloomFilter;
@@ -3023,10 +3059,14 @@ interface SliceReadPlan {
     /** Columns to return (a projection of `table`). */
     output: Schema;
     readOptimized?: boolean;
-    /** Keep only rows whose `_hoodie_commit_time` is in (start, end]. */
+    /**
+     * Keep only rows whose `_hoodie_commit_time` is in (start, end], or, when `instants` is given
+     * (ranges of completion times, timeline layout 2), one of those instants.
+     */
     commitTimeRange?: {
         start: string;
         end: string;
+        instants?: ReadonlySet<string>;
     };
     /** Rows per output batch when rows are rebuilt. */
     batchSize?: number;
@@ -3211,11 +3251,29 @@ class Timeline {
     private readonly completedByTime;
     private readonly metaCache;
     private rolledBack?;
+    /** Completed instants in commit order: by completion time from layout 2 on, else by instant time. */
+    private readonly completedInOrder;
     constructor(store: ObjectStore, config: TableConfig, instants: Instant[]);
-    /** Completed instants, oldest first. */
+    /** Whether writes are ordered and bounded by completion time (timeline layout 2, Hudi 1.x). */
+    get byCompletionTime(): boolean;
+    /** Completed instants, oldest first (in commit order, see byCompletionTime). */
     completed(): Instant[];
-    /** Completed commits, delta commits and replace commits at or before `asOf` (instant time). */
+    /**
+     * Completed commits, delta commits and replace commits that are part of the table as of `asOf`
+     * (see commitBound), in commit order.
+     */
     completedWrites(asOf?: string): Instant[];
+    /**
+     * Completed writes in (start, end], the range of an incremental read: in layout 2 those that
+     * completed after `start` and by `end` (Hudi 1.x incremental queries), else by instant time.
+     */
+    completedWritesBetween(start: string | undefined, end: string): Instant[];
+    /**
+     * The point on the commit order that an "as of" instant time stands for. In layout 1 the time
+     * itself. In layout 2 the completion time of the completed instant requested at that time (as
+     * of an instant means once it committed), and otherwise the time itself, read as a moment.
+     */
+    commitBound(asOf: string): string;
     /** Instants that have not completed (in progress or failed), each in its furthest state. */
     pending(): Instant[];
     latestCompletedWrite(asOf?: string): Instant | undefined;
@@ -3265,6 +3323,12 @@ type TimestampType = 'UNIX_TIMESTAMP' | 'EPOCHMILLISECONDS' | 'EPOCHMICROSECONDS
 class UnsupportedArrowTypeError extends LakeError {
     readonly column: string;
     constructor(column: string, type: string, advice: string);
+}
+
+/* UnsupportedBaseFileFormatError */
+class UnsupportedBaseFileFormatError extends LakeError {
+    readonly format: string;
+    constructor(format: string, where: string);
 }
 
 /* UnsupportedFeatureError */
@@ -3986,11 +4050,29 @@ class Timeline {
     private readonly completedByTime;
     private readonly metaCache;
     private rolledBack?;
+    /** Completed instants in commit order: by completion time from layout 2 on, else by instant time. */
+    private readonly completedInOrder;
     constructor(store: ObjectStore, config: TableConfig, instants: Instant[]);
-    /** Completed instants, oldest first. */
+    /** Whether writes are ordered and bounded by completion time (timeline layout 2, Hudi 1.x). */
+    get byCompletionTime(): boolean;
+    /** Completed instants, oldest first (in commit order, see byCompletionTime). */
     completed(): Instant[];
-    /** Completed commits, delta commits and replace commits at or before `asOf` (instant time). */
+    /**
+     * Completed commits, delta commits and replace commits that are part of the table as of `asOf`
+     * (see commitBound), in commit order.
+     */
     completedWrites(asOf?: string): Instant[];
+    /**
+     * Completed writes in (start, end], the range of an incremental read: in layout 2 those that
+     * completed after `start` and by `end` (Hudi 1.x incremental queries), else by instant time.
+     */
+    completedWritesBetween(start: string | undefined, end: string): Instant[];
+    /**
+     * The point on the commit order that an "as of" instant time stands for. In layout 1 the time
+     * itself. In layout 2 the completion time of the completed instant requested at that time (as
+     * of an instant means once it committed), and otherwise the time itself, read as a moment.
+     */
+    commitBound(asOf: string): string;
     /** Instants that have not completed (in progress or failed), each in its furthest state. */
     pending(): Instant[];
     latestCompletedWrite(asOf?: string): Instant | undefined;

@@ -61,7 +61,7 @@ export class Timeline {
 
   /**
    * Completed commits, delta commits and replace commits that are part of the table as of `asOf`
-   * (see includesAt), in commit order.
+   * (see commitBound), in commit order.
    */
   completedWrites(asOf?: string): Instant[] {
     const bound = asOf === undefined ? undefined : this.commitBound(asOf);
