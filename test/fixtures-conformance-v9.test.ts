@@ -201,6 +201,31 @@ describe('v9 fixture specifics', () => {
     expect((err as Error).message).toContain('partial-update');
   });
 
+  it('archived (LSM) history: a read reaching before the active timeline fails typed instead of missing rows', async () => {
+    const f = byId('sample_table/cow/v9_txns_simple_overwrite');
+    const first = (await writes(await openTable(f.root)))[0]!;
+    // Archival moves the first commit's instant files into .hoodie/timeline/history.
+    const archive = (withHistory: boolean) => (files: Map<string, Uint8Array>) => {
+      for (const k of [...files.keys()]) if (k.startsWith(`.hoodie/timeline/${first}`)) files.delete(k);
+      if (withHistory) {
+        files.set('.hoodie/timeline/history/_version_', new TextEncoder().encode('1'));
+        files.set('.hoodie/timeline/history/manifest_1', new TextEncoder().encode('{"files":[]}'));
+      }
+    };
+    const t = await openTable(await memoryCopy(f.root, archive(true)));
+    const times = await writes(t);
+    expect(times.length).toBe(2);
+    const states = replay(V9_STEPS[f.id]!);
+    expectRows(await rows(t.read({ withMeta: false })), states[2]!, 'latest');
+    const err = await rows(t.readIncremental({ start: '20000101000000000' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsupportedFeatureError);
+    expect((err as Error).message).toContain('.hoodie/timeline/history');
+    expectRows(await rows(t.readIncremental({ start: times[0] })), states[2]!, 'incremental after the archived write');
+    // Without a history folder nothing was archived there: the active timeline is the whole history.
+    const plain = await openTable(await memoryCopy(f.root, archive(false)));
+    expect((await rows(plain.readIncremental({ start: '20000101000000000' }))).length).toBeGreaterThan(0);
+  });
+
   it('Lance base files: every read fails with a typed error naming Lance, never rows', async () => {
     const f = v9.find((x) => x.id === 'sample_table/cow/v9_lance_nonpartitioned')!;
     const t = await openTable(f.root);
