@@ -69,6 +69,16 @@ describe('lake show on Spark-written tables', () => {
     });
   }
 
+  for (const f of fixtures().filter((x) => V9_STEPS[x.id] !== undefined)) {
+    it(`${f.id} (table version 9): lake history lists one completed write per statement`, async () => {
+      const r = await lake('history', f.root, '--json');
+      expect(r.code).toBe(0);
+      const entries = r.out.map((l) => JSON.parse(l) as { state: string; action: string });
+      const done = entries.filter((e) => e.state === 'completed' && ['commit', 'deltacommit', 'replacecommit'].includes(e.action));
+      expect(done.length).toBe(V9_STEPS[f.id]!.length);
+    });
+  }
+
   it('a table version 9 table with Lance base files: one line naming Lance, exit 1, no rows', async () => {
     const f = fixtures().find((x) => x.id === 'sample_table/cow/v9_lance_nonpartitioned')!;
     const r = await lake('show', f.root, '--format', 'ndjson');
