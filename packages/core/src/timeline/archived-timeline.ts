@@ -162,7 +162,7 @@ export async function archivedWritesBetween(
 }
 
 /** Folder of Hudi 1.x's archived (LSM) timeline: `.hoodie/timeline/<hoodie.timeline.history.path>`. */
-export function lsmHistoryDir(config: TableConfig): string {
+function lsmHistoryDir(config: TableConfig): string {
   return `${config.timelineDir}/${config.raw.get('hoodie.timeline.history.path')?.trim() || 'history'}`;
 }
 
