@@ -201,6 +201,33 @@ describe('v9 fixture specifics', () => {
     expect((err as Error).message).toContain('partial-update');
   });
 
+  it('writes count from their completion: one that completed after a later-started one comes after it', async () => {
+    const f = byId('sample_table/cow/v9_txns_nonpart_nometa');
+    const tl = await (await openTable(f.root)).timeline();
+    const done = tl.completedWrites();
+    // Writes 8 (TXN-011/012) and 9 (TXN-013/014) insert into new file groups. Let write 8 complete
+    // after write 9 did, still before write 10 started.
+    const [w8, w9, w10] = [done[7]!, done[8]!, done[9]!];
+    const late = String((BigInt(w9.completionTime!) + BigInt(w10.time)) / 2n);
+    expect(late > w9.completionTime! && late < w10.time).toBe(true);
+    const store = await memoryCopy(f.root, (files) => {
+      const from = `.hoodie/timeline/${w8.time}_${w8.completionTime}.commit`;
+      files.set(`.hoodie/timeline/${w8.time}_${late}.commit`, files.get(from)!);
+      files.delete(from);
+    });
+    const t = await openTable(store);
+    expect((await writes(t)).slice(7, 9)).toEqual([w9.time, w8.time]);
+    const ids = (list: Row[]): string[] => list.map((r) => String(r.txn_id)).sort();
+    // As of write 9 (its completion), write 8 had not completed: its rows are not there yet.
+    const asOf9 = ids(await rows(t.read({ asOf: w9.time })));
+    expect(asOf9).toContain('TXN-013');
+    expect(asOf9).not.toContain('TXN-011');
+    expect(ids(await rows(t.read({ asOf: w8.time })))).toEqual(expect.arrayContaining(['TXN-011', 'TXN-013']));
+    // Incremental (write 9, write 8]: write 8's rows only, though it started before write 9.
+    expect(ids(await rows(t.readIncremental({ start: w9.time, end: w8.time })))).toEqual(['TXN-011', 'TXN-012']);
+    expect(ids(await rows(t.readIncremental({ start: w8.time, end: w10.time })))).toEqual([]);
+  });
+
   it('archived (LSM) history: a read reaching before the active timeline fails typed instead of missing rows', async () => {
     const f = byId('sample_table/cow/v9_txns_simple_overwrite');
     const first = (await writes(await openTable(f.root)))[0]!;
