@@ -1,4 +1,4 @@
-// Conformance with Spark: every Hudi table in test/fixtures/hudi reads back as its README says
+// Conformance with Spark: every Hudi table of versions 6 and 8 in test/fixtures/hudi reads back as its README says
 // (latest snapshot, time travel to the first commit, incremental read of the last commit,
 // schema with Spark's types), and every column of the sample rows holds the value Spark wrote.
 
@@ -101,7 +101,8 @@ async function writes(t: HudiTable): Promise<string[]> {
   return (await t.timeline()).completedWrites().map((i) => i.time);
 }
 
-const all = fixtures();
+// Table versions 6 and 8 (the sample and trips tables); version 9 tables: fixtures-conformance-v9.test.ts.
+const all = fixtures().filter((f) => f.version < 9);
 
 describe('Spark-written Hudi fixtures', () => {
   it('finds every fixture zip', () => {

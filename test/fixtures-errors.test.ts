@@ -8,6 +8,7 @@ import {
   CorruptTimelineError,
   InvalidReadOptionError,
   MissingBaseFileError,
+  ReadOnlyTableVersionError,
   TableNotFoundError,
   UnsupportedTableVersionError,
   openTable,
@@ -35,12 +36,24 @@ async function ids(store: ObjectStore): Promise<Record<number, boolean>> {
 }
 
 describe('table versions', () => {
-  it.each(['9', '4', 'seven'])('version %s is refused with a typed error naming it', async (version) => {
+  it.each(['10', '4', 'seven'])('version %s is refused with a typed error naming it', async (version) => {
     const store = await memoryCopy(fixture(COW6).root, (files) => setProperty(files, 'hoodie.table.version', version));
     const err = await openTable(store).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsupportedTableVersionError);
     expect((err as UnsupportedTableVersionError).code).toBe('UNSUPPORTED_TABLE_VERSION');
     expect((err as Error).message).toContain(`version ${version}`);
+  });
+
+  it('a version 8 table is read only: a write fails typed before anything is written', async () => {
+    const store = await memoryCopy(fixture(COW8).root);
+    const before: string[] = [];
+    for await (const o of store.list('')) before.push(o.key);
+    const err = await (await openTable(store)).upsert([{ id: 9, name: 'Zoe', isActive: true }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReadOnlyTableVersionError);
+    expect((err as ReadOnlyTableVersionError).version).toBe(8);
+    const after: string[] = [];
+    for await (const o of store.list('')) after.push(o.key);
+    expect(after.sort()).toEqual(before.sort());
   });
 
   it('a folder without hoodie.properties is not a table', async () => {

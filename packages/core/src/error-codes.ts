@@ -51,6 +51,8 @@ export const LAKE_ERROR_CODES = [
   'HFILE_FORMAT',
   'CORRUPT_METADATA_TABLE',
   'METADATA_TABLE_UNUSABLE',
+  'UNSUPPORTED_BASE_FILE_FORMAT',
+  'READ_ONLY_TABLE_VERSION',
 ] as const;
 
 export type LakeErrorCode = (typeof LAKE_ERROR_CODES)[number];

@@ -231,6 +231,39 @@ export class UnsupportedFeatureError extends LakeError {
   }
 }
 
+/**
+ * The table's base files are in a format lake has no reader for (Lance, written by Hudi 1.1 with
+ * `hoodie.table.base.file.format=LANCE`, or ORC). Refused before any row is returned, so a read
+ * never yields an empty or partial table.
+ */
+export class UnsupportedBaseFileFormatError extends LakeError {
+  readonly format: string;
+  constructor(format: string, where: string) {
+    super(
+      'UNSUPPORTED_BASE_FILE_FORMAT',
+      `${where} holds ${format} base files, which lake cannot read (it reads Parquet base files only). ` +
+        'Read this table with an engine that reads its base file format (Spark with Hudi), or rewrite it with Parquet base files.',
+    );
+    this.format = format;
+  }
+}
+
+/**
+ * A write or table service on a table whose version lake reads but does not write: lake writes
+ * table version 6, and a commit in version 6 layout would corrupt a newer table's timeline.
+ */
+export class ReadOnlyTableVersionError extends LakeError {
+  readonly version: number;
+  constructor(operation: string, version: number) {
+    super(
+      'READ_ONLY_TABLE_VERSION',
+      `Cannot ${operation}: this is a Hudi table version ${version} table, which lake reads but does not write (lake writes table version 6). ` +
+        'Nothing was written. Write it with Spark or Flink with a matching Hudi release.',
+    );
+    this.version = version;
+  }
+}
+
 /** A write that cannot proceed as asked (unsupported table kind, bad input, lost instant). */
 export class InvalidWriteError extends LakeError {
   constructor(message: string) {

@@ -18,6 +18,8 @@ export {
   AvroDecodeError,
   InvalidReadOptionError,
   UnsupportedFeatureError,
+  UnsupportedBaseFileFormatError,
+  ReadOnlyTableVersionError,
 } from './errors.js';
 
 // Table config (hoodie.properties)

@@ -36,13 +36,15 @@ async function readAll(table: HudiTable): Promise<{ rows: unknown[][]; sources: 
   return { rows: out, sources };
 }
 
-const zips = fixtureZips();
+// The Lance table is refused whichever way it is listed (UnsupportedBaseFileFormatError).
+const zips = fixtureZips().filter((z) => !z.includes('lance'));
 
 describe('rows with and without the metadata table', () => {
-  it('covers table versions 6 and 8', () => {
+  it('covers table versions 6, 8 and 9', () => {
     const versions = zips.map((z) => /\/v(\d+)_/.exec(z)?.[1]);
     expect(versions).toContain('6');
     expect(versions).toContain('8');
+    expect(versions).toContain('9');
   });
 
   for (const zip of zips) {

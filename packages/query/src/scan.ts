@@ -239,16 +239,20 @@ export class Scan implements AsyncIterable<RecordBatch> {
     if (inc && bound !== undefined) {
       const start = tl.resolveAsOf(inc.start) ?? '';
       const touched = new Set<string>();
-      for (const i of tl.completedWrites(bound)) {
-        if (i.time <= start || !view.validInstants.has(i.time)) continue;
+      const instants = new Set<string>();
+      for (const i of tl.completedWritesBetween(start, bound)) {
+        if (!view.validInstants.has(i.time)) continue;
+        instants.add(i.time);
         for (const g of writtenFileGroups(await tl.commitMetadata(i))) touched.add(fileGroupKey(g.partitionPath, g.fileId));
       }
       // A start before the active timeline: archived commits name the file groups they wrote.
       for (const a of await archivedWritesBetween(store, this.table.config, tl.completedWrites()[0]?.time, start, bound)) {
+        instants.add(a.instant.time);
         for (const g of writtenFileGroups(a.metadata)) touched.add(fileGroupKey(g.partitionPath, g.fileId));
       }
       slices = slices.filter((s) => touched.has(fileGroupKey(s.partitionPath, s.fileId)));
-      commitTimeRange = { start, end: bound };
+      // Timeline layout 2 ranges are of completion times: keep rows of exactly those commits.
+      commitTimeRange = { start, end: bound, ...(tl.byCompletionTime ? { instants } : {}) };
     }
 
     // Layer 1: partitions.

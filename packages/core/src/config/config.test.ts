@@ -91,7 +91,20 @@ describe('table config', () => {
     expect(mode({ 'hoodie.compaction.payload.class': 'com.example.MyPayload' })).toBe('CUSTOM');
   });
 
-  it.each(['0', '3', '7', '9', ''])('refuses table version "%s"', (v) => {
+  it('version 9: hoodie.record.merge.mode is what the table says, a legacy payload class notwithstanding', () => {
+    const mode = (version: string, props: Record<string, string>): string =>
+      tableConfigFromProperties(new Map(Object.entries({ 'hoodie.table.name': 't', 'hoodie.table.version': version, ...props }))).recordMergeMode;
+    const legacy = { 'hoodie.table.legacy.payload.class': 'org.apache.hudi.common.model.DefaultHoodieRecordPayload' };
+    expect(mode('9', { ...legacy, 'hoodie.record.merge.mode': 'COMMIT_TIME_ORDERING' })).toBe('COMMIT_TIME_ORDERING');
+    expect(mode('9', { 'hoodie.table.ordering.fields': 'ts', 'hoodie.record.merge.mode': 'COMMIT_TIME_ORDERING' })).toBe('COMMIT_TIME_ORDERING');
+    expect(mode('9', { 'hoodie.record.merge.mode': 'EVENT_TIME_ORDERING', 'hoodie.table.ordering.fields': 'ts' })).toBe('EVENT_TIME_ORDERING');
+    // Without an explicit mode, version 9 infers as version 8 does.
+    expect(mode('9', legacy)).toBe('EVENT_TIME_ORDERING');
+    // Version 8 still lets the payload class decide.
+    expect(mode('8', { ...legacy, 'hoodie.record.merge.mode': 'COMMIT_TIME_ORDERING' })).toBe('EVENT_TIME_ORDERING');
+  });
+
+  it.each(['0', '3', '7', '10', ''])('refuses table version "%s"', (v) => {
     expect(() => parseTableConfig(`hoodie.table.name=t\nhoodie.table.version=${v}`)).toThrow(UnsupportedTableVersionError);
   });
 

@@ -11,8 +11,8 @@ export type TableType = 'COPY_ON_WRITE' | 'MERGE_ON_READ';
 export type RecordMergeMode = 'EVENT_TIME_ORDERING' | 'COMMIT_TIME_ORDERING' | 'CUSTOM';
 export type TimelineTimezone = 'UTC' | 'LOCAL';
 
-/** Table versions this library reads: 5 and 6 (Hudi 0.12-0.15, timeline layout 1), 8 (Hudi 1.0, layout 2). */
-export const SUPPORTED_TABLE_VERSIONS: readonly number[] = [5, 6, 8];
+/** Table versions this library reads: 5 and 6 (Hudi 0.12-0.15, timeline layout 1), 8 and 9 (Hudi 1.0 and 1.1, layout 2). */
+export const SUPPORTED_TABLE_VERSIONS: readonly number[] = [5, 6, 8, 9];
 
 /** Property keys, with Hudi's names. */
 export const TableProps = {
@@ -136,7 +136,9 @@ function inferMergeModeFromStrategy(strategyId: string | undefined): RecordMerge
 /**
  * Hudi's inference for tables up to version 8: an explicit mode when nothing else is set,
  * otherwise the payload class (v<8) or the strategy id (v8) decides; with nothing at all, an
- * ordering field means event-time ordering.
+ * ordering field means event-time ordering. From version 9 (Hudi 1.1) `hoodie.record.merge.mode`
+ * is what the table says, and a payload class stays only as `hoodie.table.legacy.payload.class`
+ * for engines that still need one, so an explicit mode wins.
  */
 function resolveMergeMode(
   version: number,
@@ -148,6 +150,7 @@ function resolveMergeMode(
   const mode = explicit?.trim().toUpperCase();
   const explicitMode =
     mode === 'EVENT_TIME_ORDERING' || mode === 'COMMIT_TIME_ORDERING' || mode === 'CUSTOM' ? mode : undefined;
+  if (explicitMode && version >= 9) return explicitMode;
   if (!payloadClass && !strategyId) {
     return explicitMode ?? (orderingFields.length > 0 ? 'EVENT_TIME_ORDERING' : 'COMMIT_TIME_ORDERING');
   }

@@ -12,7 +12,8 @@ export interface BaseFileName {
   extension: string;
 }
 
-const BASE_EXTENSIONS = new Set(['parquet', 'orc', 'hfile']);
+// Lance is listed so a stray Lance file is seen (and refused by the reader), never skipped.
+const BASE_EXTENSIONS = new Set(['parquet', 'orc', 'hfile', 'lance']);
 const PATTERN = /^(.+)_([^_]+)_(\d{14,20})\.([a-z]+)$/;
 
 /** Parses a base file name; undefined when the name is not one. */

@@ -69,7 +69,9 @@ describe('bloom filters in Spark-written base files', () => {
       expect(ours['hoodie_bloom_filter_type_code']).toBe(f.meta.get('hoodie_bloom_filter_type_code'));
       expect(ours['hoodie_min_record_key']).toBe(f.meta.get('hoodie_min_record_key'));
       expect(ours['hoodie_max_record_key']).toBe(f.meta.get('hoodie_max_record_key'));
-      expect(readFooterKeyRange(f.meta)).toEqual({ min: ours['hoodie_min_record_key'], max: ours['hoodie_max_record_key'] });
+      // A file left empty by a delete (Hudi 1.1 COW) has a filter but no key range.
+      const range = f.keys.length === 0 ? undefined : { min: ours['hoodie_min_record_key'], max: ours['hoodie_max_record_key'] };
+      expect(readFooterKeyRange(f.meta)).toEqual(range);
     }
   });
 

@@ -61,7 +61,7 @@ describe('key generators on Spark-written tables', () => {
       }
     }
     expect(checkedRows).toBeGreaterThan(40);
-    expect([...types].sort()).toEqual(['COMPLEX', 'NON_PARTITION', 'SIMPLE']);
+    expect([...types].sort()).toEqual(['COMPLEX', 'NON_PARTITION', 'SIMPLE', 'TIMESTAMP']);
   });
 
   it('writes the key generator class the fixtures carry', () => {

@@ -13,11 +13,8 @@ import { openMetadataTimeline, readFilesPartition } from './files-partition.js';
 import { partitionListingOf } from './metadata-listing.js';
 import { metadataTableState } from './metadata-timeline.js';
 
-/**
- * Data-table versions whose metadata table lake lists through. Version 9 lays the metadata table
- * out as version 8 does (files-partition.ts reads it so), so it needs only adding here.
- */
-export const METADATA_LISTING_VERSIONS: ReadonlySet<number> = new Set([6, 8]);
+/** Data-table versions whose metadata table lake lists through. */
+export const METADATA_LISTING_VERSIONS: ReadonlySet<number> = new Set([6, 8, 9]);
 
 const FILES = 'files';
 const INFLIGHT_PARTITIONS_KEY = 'hoodie.table.metadata.partitions.inflight';

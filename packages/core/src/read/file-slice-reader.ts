@@ -11,7 +11,7 @@ import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
 import { MissingBaseFileError, UnsupportedFeatureError } from '../errors.js';
 import type { BaseFile, FileSlice } from '../file-group/file-slice.js';
 import { decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock } from '../log/data-block.js';
-import { BlockType } from '../log/log-format.js';
+import { BlockType, HeaderKey } from '../log/log-format.js';
 import { scanLogFiles } from '../log/log-scanner.js';
 import { META } from '../schema/table-schema.js';
 import { makeColumnBuilder, type ColumnBuilder } from './column-builder.js';
@@ -36,8 +36,11 @@ export interface SliceReadPlan {
   /** Columns to return (a projection of `table`). */
   output: Schema;
   readOptimized?: boolean;
-  /** Keep only rows whose `_hoodie_commit_time` is in (start, end]. */
-  commitTimeRange?: { start: string; end: string };
+  /**
+   * Keep only rows whose `_hoodie_commit_time` is in (start, end], or, when `instants` is given
+   * (ranges of completion times, timeline layout 2), one of those instants.
+   */
+  commitTimeRange?: { start: string; end: string; instants?: ReadonlySet<string> };
   /** Rows per output batch when rows are rebuilt. */
   batchSize?: number;
   /**
@@ -133,7 +136,7 @@ function finalize(plan: SliceReadPlan, work: Schema, batches: RecordBatch[]): Re
       const rows: number[] = [];
       for (let i = 0; i < b.numRows; i++) {
         const t = valueAt(col, i);
-        if (typeof t === 'string' && t > range.start && t <= range.end) rows.push(i);
+        if (typeof t === 'string' && (range.instants ? range.instants.has(t) : t > range.start && t <= range.end)) rows.push(i);
       }
       if (rows.length === 0) continue;
       if (rows.length < b.numRows) {
@@ -207,6 +210,11 @@ export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): Asy
   };
   for (const { block, logFile } of scan.blocks) {
     if (block.type === BlockType.AVRO_DATA || block.type === BlockType.PARQUET_DATA) {
+      // Hudi 1.1 partial-update blocks hold only the changed columns; read as whole records they
+      // would null out every other column.
+      if (block.header.get(HeaderKey.IS_PARTIAL) === 'true') {
+        throw new UnsupportedFeatureError(`Log file ${logFile.path} holds partial-update data blocks, which lake does not merge yet; compact the table with Spark (run_compaction) and read it again`);
+      }
       const batches = withPartitions(
         block.type === BlockType.AVRO_DATA
           ? [avroRecordsToBatch(work, decodeAvroDataBlock(block, logFile.path).records)]

@@ -1,4 +1,4 @@
-// The public read API: open a Hudi table (copy-on-write or merge-on-read, table version 6 or 8)
+// The public read API: open a Hudi table (copy-on-write or merge-on-read, table version 5, 6, 8 or 9)
 // and read it as Arrow — the latest snapshot, as of an instant or a moment, read-optimized, or
 // incrementally between two instants. Batches stream one file slice at a time.
 // Over 350 lines on purpose: HudiTable is the public API surface; each method delegates to read/, write/ or services/.
@@ -14,6 +14,7 @@ import type { FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { projectSchema } from '../read/conform.js';
+import { assertReadableBaseFormat } from '../read/base-file-format.js';
 import { committedLogExtents, type CorruptLogBlock } from '../read/log-corruption.js';
 import { BatchStream } from './batch-stream.js';
 
@@ -143,6 +144,7 @@ export class HudiTable {
   }
 
   private async context(asOf: AsOf | undefined, timeline?: Timeline): Promise<ReadContext> {
+    assertReadableBaseFormat(this.config);
     const tl = timeline ?? (await this.timeline());
     const bound = tl.resolveAsOf(asOf);
     if (bound !== undefined) await checkNotCleaned(tl, bound);
@@ -396,17 +398,22 @@ export class HudiTable {
       const startBound = tl.resolveAsOf(options.start) ?? '';
       const ctx = await this.context(endBound, tl);
       const touched = new Set<string>();
-      for (const i of tl.completedWrites(endBound)) {
-        if (i.time <= startBound || !ctx.view.validInstants.has(i.time)) continue;
+      // Rows are kept by the commit that wrote them; from timeline layout 2 the range is one of
+      // completion times, so its commits are named one by one rather than by instant-time range.
+      const instants = new Set<string>();
+      for (const i of endBound === undefined ? [] : tl.completedWritesBetween(startBound, endBound)) {
+        if (!ctx.view.validInstants.has(i.time)) continue;
+        instants.add(i.time);
         for (const g of writtenFileGroups(await tl.commitMetadata(i))) touched.add(fileGroupKey(g.partitionPath, g.fileId));
       }
       // A start before the active timeline: the archived commits' metadata names their file groups.
       if (endBound !== undefined) {
         for (const a of await archivedWritesBetween(this.store, this.config, tl.completedWrites()[0]?.time, startBound, endBound)) {
+          instants.add(a.instant.time);
           for (const g of writtenFileGroups(a.metadata)) touched.add(fileGroupKey(g.partitionPath, g.fileId));
         }
       }
-      return { ctx, touched, startBound, endBound };
+      return { ctx, touched, instants, startBound, endBound };
     })();
     const output = prepared.then(({ ctx }) => this.outputSchema(ctx.schema.arrow, options.columns, options.withMeta ?? true));
     const self = this;
@@ -415,9 +422,10 @@ export class HudiTable {
       output,
       async function* () {
         corrupt.length = 0;
-        const { ctx, touched, startBound, endBound } = await prepared;
+        const { ctx, touched, instants, startBound, endBound } = await prepared;
         if (endBound === undefined) return;
-        const plan = self.plan(ctx, await output, corrupt, { commitTimeRange: { start: startBound, end: endBound } });
+        const range = { start: startBound, end: endBound, ...(ctx.timeline.byCompletionTime ? { instants } : {}) };
+        const plan = self.plan(ctx, await output, corrupt, { commitTimeRange: range });
         for (const slice of latestFileSlices(ctx.view)) {
           if (!touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) continue;
           yield* readFileSlice(plan, slice);
@@ -447,7 +455,7 @@ function checkInlineServices(config: TableConfig, options: TableWriteOptions | u
  * Opens a Hudi table from a store or a URI (`file:///path`, a plain path, `s3://bucket/prefix`,
  * `memory://name`). Throws TableNotFoundError without `.hoodie/hoodie.properties`,
  * CorruptTableConfigError when its checksum is wrong and no valid backup exists, and
- * UnsupportedTableVersionError for table versions other than 5, 6 and 8. Reads list files through
+ * UnsupportedTableVersionError for table versions other than 5, 6, 8 and 9. Reads list files through
  * the table's metadata table when it has a usable `files` partition (see TableReadOptions).
  */
 export async function openTable(source: string | ObjectStore, options: { store?: Parameters<typeof openStore>[1] } & TableReadOptions = {}): Promise<HudiTable> {

@@ -7,7 +7,7 @@
 import type { ObjectStore } from '@lake/storage';
 
 import type { TableConfig } from '../config/table-config.js';
-import { CorruptTimelineError } from '../errors.js';
+import { CorruptTimelineError, UnsupportedFeatureError } from '../errors.js';
 import { decodeAvroDataBlock } from '../log/data-block.js';
 import { BlockType } from '../log/log-format.js';
 import { readLogBlocks } from '../log/log-reader.js';
@@ -150,9 +150,33 @@ export async function archivedWritesBetween(
   end: string,
 ): Promise<{ instant: ArchivedInstant; metadata: CommitMetadata }[]> {
   if (firstActive !== undefined && start >= firstActive) return [];
+  if (config.timelineLayoutVersion >= 2) {
+    await checkNoLsmHistory(store, config, firstActive);
+    return [];
+  }
   const archived = await loadArchivedTimeline(store, config);
   return archived
     .completedWrites()
     .filter((i) => i.time > start && i.time <= end && (firstActive === undefined || i.time < firstActive))
     .map((instant) => ({ instant, metadata: archived.commitMetadata(instant) }));
+}
+
+/** Folder of Hudi 1.x's archived (LSM) timeline: `.hoodie/timeline/<hoodie.timeline.history.path>`. */
+function lsmHistoryDir(config: TableConfig): string {
+  return `${config.timelineDir}/${config.raw.get('hoodie.timeline.history.path')?.trim() || 'history'}`;
+}
+
+/**
+ * Timeline layout 2 archives into an LSM tree of Parquet files (`_version_`, `manifest_<N>`),
+ * which lake does not read. A read reaching back before the active timeline of a table that
+ * archived instants there would miss their rows, so it fails instead; with nothing archived
+ * (no `_version_` file) the active timeline is the whole history.
+ */
+async function checkNoLsmHistory(store: ObjectStore, config: TableConfig, firstActive: string | undefined): Promise<void> {
+  const dir = lsmHistoryDir(config);
+  if ((await store.head(`${dir}/_version_`)) === undefined) return;
+  throw new UnsupportedFeatureError(
+    `This table archived older instants into Hudi 1.x's LSM timeline history (${dir}), which lake does not read yet; ` +
+      `start the incremental read at or after the oldest active write${firstActive ? ` (${firstActive})` : ''}.`,
+  );
 }

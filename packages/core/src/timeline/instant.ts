@@ -1,5 +1,5 @@
 // Instants and their file names: layout 1 (table version 6) `<time>.<action>[.requested|.inflight]`,
-// layout 2 (version 8) `<time>_<completionTime>.<action>` once completed; in both an inflight
+// layout 2 (versions 8 and 9) `<time>_<completionTime>.<action>` once completed; in both an inflight
 // commit is `<time>.inflight`.
 
 export const ACTIONS = [

@@ -1,6 +1,8 @@
 // The active timeline of a table: its instants, which of them completed, the metadata of each,
 // and the "as of" resolution every read starts from. Archived history is not loaded: readers
-// only need the active part, as Hudi's do.
+// only need the active part, as Hudi's do. From timeline layout 2 (table versions 8 and 9, Hudi
+// 1.x) completed instants carry a completion time, and reads order and bound writes by it: a
+// write is part of the table as of T once it completed at or before T, whenever it started.
 
 import type { ObjectStore } from '@lake/storage';
 import { NotFoundError } from '@lake/storage';
@@ -33,6 +35,9 @@ export class Timeline {
   private readonly metaCache = new Map<string, Promise<CommitMetadata>>();
   private rolledBack?: Promise<Set<string>>;
 
+  /** Completed instants in commit order: by completion time from layout 2 on, else by instant time. */
+  private readonly completedInOrder: readonly Instant[];
+
   constructor(
     readonly store: ObjectStore,
     readonly config: TableConfig,
@@ -40,18 +45,46 @@ export class Timeline {
   ) {
     this.instants = [...instants].sort(compareInstants);
     for (const i of this.instants) if (i.state === 'completed') this.completedByTime.set(i.time, i);
+    const completed = this.instants.filter((i) => i.state === 'completed');
+    this.completedInOrder = this.byCompletionTime ? completed.sort(compareByCompletion) : completed;
   }
 
-  /** Completed instants, oldest first. */
+  /** Whether writes are ordered and bounded by completion time (timeline layout 2, Hudi 1.x). */
+  get byCompletionTime(): boolean {
+    return this.config.timelineLayoutVersion >= 2;
+  }
+
+  /** Completed instants, oldest first (in commit order, see byCompletionTime). */
   completed(): Instant[] {
-    return this.instants.filter((i) => i.state === 'completed');
+    return [...this.completedInOrder];
   }
 
-  /** Completed commits, delta commits and replace commits at or before `asOf` (instant time). */
+  /**
+   * Completed commits, delta commits and replace commits that are part of the table as of `asOf`
+   * (see commitBound), in commit order.
+   */
   completedWrites(asOf?: string): Instant[] {
-    return this.instants.filter(
-      (i) => i.state === 'completed' && WRITE_ACTIONS.has(i.action) && (asOf === undefined || i.time <= asOf),
-    );
+    const bound = asOf === undefined ? undefined : this.commitBound(asOf);
+    return this.completedInOrder.filter((i) => WRITE_ACTIONS.has(i.action) && (bound === undefined || commitPoint(i) <= bound));
+  }
+
+  /**
+   * Completed writes in (start, end], the range of an incremental read: in layout 2 those that
+   * completed after `start` and by `end` (Hudi 1.x incremental queries), else by instant time.
+   */
+  completedWritesBetween(start: string | undefined, end: string): Instant[] {
+    const after = start === undefined || start === '' ? undefined : this.commitBound(start);
+    return this.completedWrites(end).filter((i) => after === undefined || commitPoint(i) > after);
+  }
+
+  /**
+   * The point on the commit order that an "as of" instant time stands for. In layout 1 the time
+   * itself. In layout 2 the completion time of the completed instant requested at that time (as
+   * of an instant means once it committed), and otherwise the time itself, read as a moment.
+   */
+  commitBound(asOf: string): string {
+    if (!this.byCompletionTime) return asOf;
+    return this.completedByTime.get(asOf)?.completionTime ?? asOf;
   }
 
   /** Instants that have not completed (in progress or failed), each in its furthest state. */
@@ -159,6 +192,18 @@ export class Timeline {
       `asOf "${asOf}" is neither an instant time (yyyyMMddHHmmssSSS), a date (yyyy-MM-dd[ HH:mm:ss[.SSS]]) nor a Date`,
     );
   }
+}
+
+/** Where an instant sits in commit order: its completion time when the file name has one. */
+function commitPoint(i: Instant): string {
+  return i.completionTime ?? i.time;
+}
+
+function compareByCompletion(a: Instant, b: Instant): number {
+  const x = commitPoint(a);
+  const y = commitPoint(b);
+  if (x !== y) return x < y ? -1 : 1;
+  return compareInstants(a, b);
 }
 
 function pendingRollbackTarget(bytes: Uint8Array, path: string): string | undefined {
