@@ -1,0 +1,74 @@
+// Child-process entry of the soak's ingestion: a fresh process (so its peak RSS is the
+// ingestion's own) creates the table, ingests the NDJSON files with @lake/ingest in insert-only
+// micro-batches with the table services turned on, and writes what each commit cost to a JSON file.
+// argv: <job JSON file> <result JSON file>
+
+import { readFile, writeFile } from 'node:fs/promises';
+
+import { fileSource, hourOf, ingest } from '@lake/ingest';
+import { LocalStore } from '@lake/storage';
+
+import type { CommitCost, IngestJob, IngestOutcome } from './soak-types.js';
+import { createSoakTable, measuredStore } from './soak-table.js';
+
+async function main(): Promise<void> {
+  const [jobFile, resultFile] = process.argv.slice(2);
+  const job = JSON.parse(await readFile(jobFile, 'utf8')) as IngestJob;
+  const { store, close } = measuredStore(job.location);
+  try {
+    const table = await createSoakTable(store);
+    store.mark();
+    const commits: CommitCost[] = [];
+    let cleans = 0;
+    let cleanMs = 0;
+    let cleanRequests = 0;
+    const before = process.cpuUsage();
+    const t0 = performance.now();
+    let last = t0;
+    const summary = await ingest(table, {
+      source: fileSource(new LocalStore(job.inputDir), { format: 'ndjson' }),
+      mode: 'insert-only',
+      derive: { hr: hourOf('ts') },
+      batch: { maxRows: job.batchRows, maxSeconds: 3600 },
+      maxInvalidPerBatch: 0,
+      writeOptions: { inlineClustering: { maxCommits: job.clusterEvery } },
+      onBatch: async (r) => {
+        const now = performance.now();
+        const cost = store.mark();
+        commits.push({ ms: r.durationMs, sinceLastMs: now - last, requests: cost.requests, roundTrips: cost.roundTrips, written: r.written, deduplicated: r.deduplicated });
+        // Cleaning is not part of a write in lake; a streaming job runs it every few commits.
+        if (job.cleanEvery > 0 && commits.length % job.cleanEvery === 0) {
+          const c0 = performance.now();
+          const cleaned = await table.clean({ readerGraceMs: job.readerGraceMs });
+          if (cleaned) cleans++;
+          cleanMs += performance.now() - c0;
+          cleanRequests += store.mark().requests;
+        }
+        last = performance.now();
+      },
+    });
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(before);
+    const outcome: IngestOutcome = {
+      wallMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      read: summary.read,
+      written: summary.written,
+      deduplicated: summary.deduplicated,
+      quarantined: summary.quarantined,
+      commits,
+      cleans,
+      cleanMs,
+      cleanRequests,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+    await writeFile(resultFile, JSON.stringify(outcome));
+  } finally {
+    close();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`soak ingest failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
