@@ -2,7 +2,7 @@
 // micro benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of
 // full runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, erase-index
 // (erasure through bloom filters), large (upsert into the 10M-row table), large-delete (delete by
-// key from it).
+// key from it), soak (the streaming-day soak at its quick size; LAKE_SOAK_FULL=1 for 10M events).
 // --append adds to (and replaces same-named scenarios in) the latest results of the same mode,
 // so a full run can be done in parts. --print only prints (and writes latest.md for) the latest results.
 
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { buildBase } from './base.js';
 import { FULL, QUICK, formatCount, type BenchConfig } from './config.js';
 import { eventTable } from './data.js';
-import { removeScratch } from './fs-util.js';
+import { removeScratch, scratch } from './fs-util.js';
 import { lakeOpen } from './lake.js';
 import { micro } from './micro.js';
 import { DUCKDB_VERSION } from './peers/duckdb.js';
@@ -30,8 +30,10 @@ import { manyCommits } from './scenarios/many-commits.js';
 import { morSupport } from './scenarios/mor-support.js';
 import { scans } from './scenarios/scan.js';
 import { upsert } from './scenarios/upsert.js';
+import { SOAK_FULL, SOAK_QUICK, soak } from './soak/soak.js';
+import { soakScenario } from './soak/soak-report.js';
 
-const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'large', 'large-delete'];
+const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'soak', 'large', 'large-delete'];
 
 function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean; append: boolean } {
   const args = argv.filter((a) => a !== '--');
@@ -133,6 +135,11 @@ async function main(): Promise<void> {
   if (only.has('erase-index')) {
     log(`erasure through bloom filters (${formatCount(cfg.eraseIndexRows)} events)`);
     await add(await eraseIndex(cfg));
+  }
+  if (only.has('soak')) {
+    const size = process.env.LAKE_SOAK_FULL === '1' ? SOAK_FULL : SOAK_QUICK;
+    log(`streaming-day soak (${formatCount(size.events)} events in ${size.batches} batches, local disk and s3rver + 20 ms)`);
+    await add(soakScenario(await soak(size, ['local', 's3'], await scratch('soak'))));
   }
   if (cfg.largeRows > 0 && (only.has('large') || only.has('large-delete'))) {
     log(`loading the ${formatCount(cfg.largeRows)}-row tables`);

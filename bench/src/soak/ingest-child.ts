@@ -11,6 +11,24 @@ import { LocalStore } from '@lake/storage';
 import type { CommitCost, IngestJob, IngestOutcome } from './soak-types.js';
 import { createSoakTable, measuredStore } from './soak-table.js';
 
+/** A progress line every this many commits, so a long run shows how it goes (and what it did if stopped). */
+const PROGRESS_EVERY = 100;
+
+function progress(commits: CommitCost[], elapsedMs: number): void {
+  const recent = commits.slice(-PROGRESS_EVERY);
+  const events = commits.reduce((a, c) => a + c.written + c.deduplicated, 0);
+  const recentEvents = recent.reduce((a, c) => a + c.written + c.deduplicated, 0);
+  const recentMs = recent.reduce((a, c) => a + c.sinceLastMs, 0);
+  const ms = recent.map((c) => c.ms).sort((a, b) => a - b);
+  const requests = recent.reduce((a, c) => a + c.requests, 0) / recent.length;
+  const rss = process.memoryUsage().rss / 1024 / 1024;
+  process.stderr.write(
+    `[soak ingest] ${commits.length} commits, ${events} events, ${(elapsedMs / 1000).toFixed(0)} s; last ${recent.length}: ` +
+      `${((recentEvents * 1000) / recentMs).toFixed(0)} events/s, p50 ${ms[ms.length >> 1].toFixed(0)} ms, ` +
+      `max ${ms[ms.length - 1].toFixed(0)} ms, ${requests.toFixed(1)} requests/commit; rss ${rss.toFixed(0)} MB\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const [jobFile, resultFile] = process.argv.slice(2);
   const job = JSON.parse(await readFile(jobFile, 'utf8')) as IngestJob;
@@ -36,6 +54,7 @@ async function main(): Promise<void> {
         const now = performance.now();
         const cost = store.mark();
         commits.push({ ms: r.durationMs, sinceLastMs: now - last, requests: cost.requests, roundTrips: cost.roundTrips, written: r.written, deduplicated: r.deduplicated });
+        if (commits.length % PROGRESS_EVERY === 0) progress(commits, now - t0);
         // Cleaning is not part of a write in lake; a streaming job runs it every few commits.
         if (job.cleanEvery > 0 && commits.length % job.cleanEvery === 0) {
           const c0 = performance.now();

@@ -1,5 +1,5 @@
 // `pnpm --filter @lake/bench soak [--full] [--events=N --batches=N] [--targets=local,s3]
-// [--s3-events=N --s3-batches=N]`: the streaming-day soak on its own. Default 250k events in 50
+// [--s3-events=N --s3-batches=N]`: the streaming-day soak on its own. Default 200k events in 40
 // batches on local disk and on s3rver + 20 ms; `--full` (or LAKE_SOAK_FULL=1) 10M events in 2,000
 // batches. Prints the measurements and targets and writes bench/results/soak-latest.json.
 

@@ -18,7 +18,7 @@ export interface SoakSize {
   batches: number;
 }
 
-export const SOAK_QUICK: SoakSize = { events: 250_000, batches: 50 };
+export const SOAK_QUICK: SoakSize = { events: 200_000, batches: 40 };
 export const SOAK_FULL: SoakSize = { events: 10_000_000, batches: 2_000 };
 
 /** The services a user streaming into the table turns on. */
@@ -88,14 +88,15 @@ export async function soak(size: SoakSize, targets: SoakTarget[], workDir: strin
       generated.set(s.events, { dir, events: await generateEvents(dir, s.events, s.batches) });
     }
     const main = generated.get(size.events)!;
-    log('raw floor: JSON.parse -> Arrow -> parquet-wasm');
-    const floor = await runChild<FloorOutcome>('floor-child.ts', [main.dir, join(workDir, 'floor')]);
-    await rm(join(workDir, 'floor'), { recursive: true, force: true });
     const runs: SoakRun[] = [];
     if (targets.includes('local')) {
       log(`ingesting into a table on local disk (${size.events} events, ${size.batches} batches)`);
       runs.push(await runOne({ kind: 'local', dir: join(workDir, 'table') }, main.dir, size, main.events));
+      await rm(join(workDir, 'table'), { recursive: true, force: true });
     }
+    log('raw floor: JSON.parse -> Arrow -> parquet-wasm');
+    const floor = await runChild<FloorOutcome>('floor-child.ts', [main.dir, join(workDir, 'floor')]);
+    await rm(join(workDir, 'floor'), { recursive: true, force: true });
     if (targets.includes('s3')) {
       const server = await startS3Server();
       try {
