@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { generateEvents, hourPartition } from './events.js';
+import { generateEvents, hourPartition, scanEvents } from './events.js';
 import { percentile, windowOf, windowSize } from './soak-stats.js';
 
 const dirs: string[] = [];
@@ -48,6 +48,20 @@ describe('soak events', () => {
     expect(perPartition).toEqual(g.perPartition);
     expect(g.duplicates).toBeGreaterThan(0);
     expect(g.lateDays).toBeGreaterThan(0);
+  });
+
+  it('reads back from the files what the generator counted, and a consumed prefix of them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'soak-events-'));
+    dirs.push(dir);
+    const g = await generateEvents(dir, 9_000, 6, { duplicates: 0.04, lateHours: 0.04, lateDays: 0.02 }, 11);
+    const { files: _g, ...generated } = g;
+    const { files: _s, ...scanned } = await scanEvents(dir);
+    expect(scanned).toEqual(generated);
+    const prefix = await scanEvents(dir, 'part-000002.ndjson', 700);
+    expect(prefix.lines).toBe(2 * 1500 + 700);
+    expect(prefix.distinct + prefix.duplicates).toBe(prefix.lines);
+    expect(Object.values(prefix.perPartition).reduce((a, b) => a + b, 0)).toBe(prefix.distinct);
+    expect(prefix.distinct).toBeLessThan(g.distinct);
   });
 
   it('is deterministic for a seed', async () => {

@@ -3,7 +3,7 @@
 // see the same bytes. Duplicates are exact redeliveries of a recent event (same line, so same key
 // and same hour partition); late events carry an event time hours or days before their arrival.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const DAY_MS = 86_400_000;
@@ -105,6 +105,45 @@ export async function generateEvents(dir: string, lines: number, batches: number
     await writeFile(file, text);
     out.files.push(file);
     out.bytes += Buffer.byteLength(text);
+  }
+  return out;
+}
+
+/**
+ * What the NDJSON files in `dir` hold, read back from them: all files, or those up to and
+ * including `lastFile`, of which only the first `lastRecords` lines when given (what an
+ * ingestion stopped early consumed: its checkpoint). Late events are told by their
+ * event time against the arrival time of their line, as the generator spread them.
+ */
+export async function scanEvents(dir: string, lastFile?: string, lastRecords?: number): Promise<GeneratedEvents> {
+  const all = (await readdir(dir)).filter((f) => f.endsWith('.ndjson')).sort();
+  const files = lastFile === undefined ? all : all.filter((f) => f <= lastFile);
+  const perPartition: Record<string, number> = {};
+  const out: GeneratedEvents = { lines: 0, files: files.map((f) => join(dir, f)), bytes: 0, distinct: 0, duplicates: 0, lateHours: 0, lateDays: 0, perPartition };
+  const seen = new Set<string>();
+  let perFile = 0;
+  for (const f of files) {
+    const text = await readFile(join(dir, f), 'utf8');
+    out.bytes += Buffer.byteLength(text);
+    let lines = text.trimEnd().split('\n');
+    if (perFile === 0) perFile = lines.length;
+    if (f === lastFile && lastRecords !== undefined) lines = lines.slice(0, lastRecords);
+    const totalLines = all.length * perFile;
+    for (const line of lines) {
+      const j = out.lines++;
+      const e = JSON.parse(line) as { impression_id: string; ts: number };
+      if (seen.has(e.impression_id)) {
+        out.duplicates++;
+        continue;
+      }
+      seen.add(e.impression_id);
+      out.distinct++;
+      const lag = DAY_START_MS + Math.floor((j * DAY_MS) / totalLines) - e.ts;
+      if (lag >= DAY_MS - 3_600_000) out.lateDays++;
+      else if (lag >= 3_600_000) out.lateHours++;
+      const hour = hourPartition(e.ts);
+      perPartition[hour] = (perPartition[hour] ?? 0) + 1;
+    }
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // JSON.parse each line -> Arrow columns (with the same hour partition value lake derives) ->
 // parquet-wasm (Snappy, as lake writes) -> one Parquet file on local disk. No table format, no
 // de-duplication, no index: what any ingestion of these events has to do at least.
-// argv: <input folder> <output folder> <result JSON file>
+// argv: <input folder> <output folder> <most files to read> <result JSON file>
 
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,9 +24,9 @@ interface Event {
 }
 
 async function main(): Promise<void> {
-  const [inputDir, outputDir, resultFile] = process.argv.slice(2);
+  const [inputDir, outputDir, maxFiles, resultFile] = process.argv.slice(2);
   await mkdir(outputDir, { recursive: true });
-  const files = (await readdir(inputDir)).filter((f) => f.endsWith('.ndjson')).sort();
+  const files = (await readdir(inputDir)).filter((f) => f.endsWith('.ndjson')).sort().slice(0, Number(maxFiles));
   let rows = 0;
   let bytesWritten = 0;
   const t0 = performance.now();

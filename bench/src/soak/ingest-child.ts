@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     let cleans = 0;
     let cleanMs = 0;
     let cleanRequests = 0;
+    const stop = new AbortController();
+    const timeBox = job.maxMs === undefined ? undefined : setTimeout(() => stop.abort(), job.maxMs);
     const before = process.cpuUsage();
     const t0 = performance.now();
     let last = t0;
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
       derive: { hr: hourOf('ts') },
       batch: { maxRows: job.batchRows, maxSeconds: 3600 },
       maxInvalidPerBatch: 0,
+      signal: stop.signal,
       writeOptions: { inlineClustering: { maxCommits: job.clusterEvery } },
       onBatch: async (r) => {
         const now = performance.now();
@@ -67,6 +70,8 @@ async function main(): Promise<void> {
       },
     });
     const wallMs = performance.now() - t0;
+    clearTimeout(timeBox);
+    const checkpoint = summary.checkpoint as { key?: string; record?: number } | undefined;
     const cpu = process.cpuUsage(before);
     const outcome: IngestOutcome = {
       wallMs,
@@ -79,6 +84,9 @@ async function main(): Promise<void> {
       cleans,
       cleanMs,
       cleanRequests,
+      lastFile: checkpoint?.key,
+      lastRecords: checkpoint?.record,
+      stopped: stop.signal.aborted,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
     await writeFile(resultFile, JSON.stringify(outcome));

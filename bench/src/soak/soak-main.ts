@@ -1,5 +1,7 @@
 // `pnpm --filter @lake/bench soak [--full] [--events=N --batches=N] [--targets=local,s3]
-// [--s3-events=N --s3-batches=N]`: the streaming-day soak on its own. Default 200k events in 40
+// [--s3-events=N --s3-batches=N] [--input=folder] [--max-minutes=N]`: the streaming-day soak on its
+// own. --input ingests NDJSON files generated before; --max-minutes stops each ingestion after the
+// batch being written then and checks the table against what it consumed. Default 200k events in 40
 // batches on local disk and on s3rver + 20 ms; `--full` (or LAKE_SOAK_FULL=1) 10M events in 2,000
 // batches. Prints the measurements and targets and writes bench/results/soak-latest.json.
 
@@ -8,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { SOAK_FULL, SOAK_QUICK, soak, type SoakSize, type SoakTarget } from './soak.js';
+import { SOAK_FULL, SOAK_QUICK, soak, type SoakOptions, type SoakSize, type SoakTarget } from './soak.js';
 import { soakLines, soakTargets } from './soak-report.js';
 
 function numberArg(args: string[], name: string): number | undefined {
@@ -19,7 +21,7 @@ function numberArg(args: string[], name: string): number | undefined {
   return n;
 }
 
-export function parseSoakArgs(argv: string[]): { size: SoakSize; s3Size: SoakSize; targets: SoakTarget[] } {
+export function parseSoakArgs(argv: string[]): { size: SoakSize; s3Size: SoakSize; targets: SoakTarget[]; options: SoakOptions } {
   const args = argv.filter((a) => a !== '--');
   const base = args.includes('--full') || process.env.LAKE_SOAK_FULL === '1' ? SOAK_FULL : SOAK_QUICK;
   const size = { events: numberArg(args, 'events') ?? base.events, batches: numberArg(args, 'batches') ?? base.batches };
@@ -27,13 +29,15 @@ export function parseSoakArgs(argv: string[]): { size: SoakSize; s3Size: SoakSiz
   const targetArg = args.find((a) => a.startsWith('--targets='));
   const targets = (targetArg ? targetArg.slice('--targets='.length).split(',') : ['local', 's3']) as SoakTarget[];
   for (const t of targets) if (t !== 'local' && t !== 's3') throw new Error(`Unknown soak target "${String(t)}"; use local, s3`);
-  return { size, s3Size, targets };
+  const input = args.find((a) => a.startsWith('--input='));
+  const options: SoakOptions = { inputDir: input ? input.slice('--input='.length) : undefined, maxMinutes: numberArg(args, 'max-minutes') };
+  return { size, s3Size, targets, options };
 }
 
 async function main(): Promise<void> {
-  const { size, s3Size, targets } = parseSoakArgs(process.argv.slice(2));
+  const { size, s3Size, targets, options } = parseSoakArgs(process.argv.slice(2));
   const work = join(process.env.LAKE_BENCH_DIR ?? tmpdir(), `lake-soak-${process.pid}`);
-  const report = await soak(size, targets, work, s3Size);
+  const report = await soak(size, targets, work, s3Size, options);
   const lines = soakLines(report);
   const targetLines = report.runs.flatMap(soakTargets).map((t) => `${t.met === undefined ? 'n/a' : t.met ? 'MET' : 'MISSED'}  ${t.name}: ${t.actual} (goal ${t.goal})`);
   process.stdout.write([...lines, '', 'targets:', ...targetLines].join('\n') + '\n');

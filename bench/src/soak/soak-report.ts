@@ -44,7 +44,7 @@ export function soakLines(report: SoakReport): string[] {
   const floorRate = (report.floor.rows * 1000) / report.floor.wallMs;
   const out = [
     `events: ${e.lines} lines (${e.distinct} distinct, ${e.duplicates} redeliveries, ${e.lateHours} 1-6 h late, ${e.lateDays} 1-2 days late) over ${e.partitions} hour partitions, ${(e.bytes / MB).toFixed(0)} MB NDJSON`,
-    `raw floor (JSON.parse -> Arrow -> parquet-wasm, one file per batch): ${k(floorRate)} events/s (${(report.floor.wallMs / 1000).toFixed(1)} s, peak RSS ${report.floor.peakRssMb.toFixed(0)} MB)`,
+    `raw floor (JSON.parse -> Arrow -> parquet-wasm, one file per batch): ${k(floorRate)} events/s over ${report.floor.rows} events (${(report.floor.wallMs / 1000).toFixed(1)} s, peak RSS ${report.floor.peakRssMb.toFixed(0)} MB)`,
   ];
   for (const run of report.runs) {
     const { first, last, size } = run.windows;
@@ -54,6 +54,9 @@ export function soakLines(report: SoakReport): string[] {
     out.push(
       '',
       `${run.where}: ${run.size.events} events in ${i.commits.length} commits, ${(i.wallMs / 1000).toFixed(1)} s, ${k(rate)} events/s = ${(rate / floorRate).toFixed(2)}x the floor; CPU ${(i.cpuMs / 1000).toFixed(1)} s; peak RSS ${i.peakRssMb.toFixed(0)} MB`,
+      ...(i.stopped
+        ? [`  stopped by the time box after ${run.consumed.lines} of ${run.size.events} events (${run.consumed.distinct} distinct, ${run.consumed.duplicates} redeliveries, ${run.consumed.lateHours} hours late, ${run.consumed.lateDays} days late, ${run.consumed.partitions} partitions)`]
+        : []),
       `  written ${i.written}, deduplicated ${i.deduplicated}, quarantined ${i.quarantined}; ${i.cleans} cleans (${(i.cleanMs / 1000).toFixed(1)} s, ${i.cleanRequests} requests)`,
       `  first ${size} commits: p50 ${first.p50Ms.toFixed(0)} ms, p99 ${first.p99Ms.toFixed(0)} ms, ${k(first.eventsPerSec)} events/s, ${first.requestsPerCommit.toFixed(1)} requests and ${first.roundTripsPerCommit.toFixed(1)} round trips per commit (max ${first.maxRequests})`,
       `  last ${size} commits:  p50 ${last.p50Ms.toFixed(0)} ms, p99 ${last.p99Ms.toFixed(0)} ms, ${k(last.eventsPerSec)} events/s, ${last.requestsPerCommit.toFixed(1)} requests and ${last.roundTripsPerCommit.toFixed(1)} round trips per commit (max ${last.maxRequests})`,

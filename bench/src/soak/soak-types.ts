@@ -11,6 +11,8 @@ export interface IngestJob {
   /** `table.clean()` after every this many commits (0: never). */
   cleanEvery: number;
   readerGraceMs: number;
+  /** Stop after the batch that is being written when this much time has passed (a time-boxed soak). */
+  maxMs?: number;
 }
 
 /** One micro-batch commit, inline services included. */
@@ -37,6 +39,11 @@ export interface IngestOutcome {
   cleans: number;
   cleanMs: number;
   cleanRequests: number;
+  /** The last input file consumed, and whether the time box stopped the run before the end. */
+  lastFile?: string;
+  /** Lines of `lastFile` consumed, when a batch ended inside it. */
+  lastRecords?: number;
+  stopped: boolean;
   /** The child process's peak resident set (getrusage maxrss). */
   peakRssMb: number;
 }
