@@ -104,5 +104,13 @@ describe('soak commit windows', () => {
     expect(w.maxRequests).toBe(30);
     expect(w.p50Ms).toBe(100);
     expect(w.p99Ms).toBe(300);
+    expect(w.kinds).toBeUndefined();
+  });
+
+  it('averages requests by kind when every commit recorded them', () => {
+    const kinds = (get: number, list: number) => ({ GET: get, PUT: 2, LIST: list, HEAD: 0, DELETE: 1, bytesRead: 0, bytesWritten: 0 });
+    const commit = { ms: 1, sinceLastMs: 1, requests: 0, roundTrips: 0, written: 1, deduplicated: 0 };
+    const w = windowOf([{ ...commit, byKind: kinds(1, 10) }, { ...commit, byKind: kinds(4, 20) }]);
+    expect(w.kinds).toBe('GET 2.5 PUT 2.0 LIST 15.0 HEAD 0.0 DELETE 1.0');
   });
 });

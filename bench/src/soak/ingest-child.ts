@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileSource, hourOf, ingest } from '@lake/ingest';
 import { LocalStore } from '@lake/storage';
 
+import { requestDelta } from '../measure.js';
 import type { CommitCost, IngestJob, IngestOutcome } from './soak-types.js';
 import { createSoakTable, measuredStore } from './soak-table.js';
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   try {
     const table = await createSoakTable(store);
     store.mark();
+    let counted = { ...store.requests };
     const commits: CommitCost[] = [];
     let cleans = 0;
     let cleanMs = 0;
@@ -56,7 +58,8 @@ async function main(): Promise<void> {
       onBatch: async (r) => {
         const now = performance.now();
         const cost = store.mark();
-        commits.push({ ms: r.durationMs, sinceLastMs: now - last, requests: cost.requests, roundTrips: cost.roundTrips, written: r.written, deduplicated: r.deduplicated });
+        const byKind = requestDelta(counted, store.requests);
+        commits.push({ ms: r.durationMs, sinceLastMs: now - last, requests: cost.requests, roundTrips: cost.roundTrips, byKind, written: r.written, deduplicated: r.deduplicated });
         if (commits.length % PROGRESS_EVERY === 0) progress(commits, now - t0);
         // Cleaning is not part of a write in lake; a streaming job runs it every few commits.
         if (job.cleanEvery > 0 && commits.length % job.cleanEvery === 0) {
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
           cleanMs += performance.now() - c0;
           cleanRequests += store.mark().requests;
         }
+        counted = { ...store.requests };
         last = performance.now();
       },
     });

@@ -12,6 +12,15 @@ export interface CommitWindow {
   requestsPerCommit: number;
   roundTripsPerCommit: number;
   maxRequests: number;
+  /** Mean requests per commit by kind (`GET 12.0 PUT 8.5 ...`), when the run recorded kinds. */
+  kinds?: string;
+}
+
+const KINDS = ['GET', 'PUT', 'LIST', 'HEAD', 'DELETE'] as const;
+
+function meanKinds(commits: CommitCost[]): string | undefined {
+  if (commits.length === 0 || commits.some((c) => !c.byKind)) return undefined;
+  return KINDS.map((k) => `${k} ${(commits.reduce((a, c) => a + c.byKind![k], 0) / commits.length).toFixed(1)}`).join(' ');
 }
 
 /** The nearest-rank percentile (p in 0..100) of values. */
@@ -39,6 +48,7 @@ export function windowOf(commits: CommitCost[]): CommitWindow {
     requestsPerCommit: mean(commits.map((c) => c.requests)),
     roundTripsPerCommit: mean(commits.map((c) => c.roundTrips)),
     maxRequests: Math.max(0, ...commits.map((c) => c.requests)),
+    kinds: meanKinds(commits),
   };
 }
 

@@ -24,6 +24,8 @@ export interface CommitCost {
   /** Store requests of the commit and its inline services, and their longest chain. */
   requests: number;
   roundTrips: number;
+  /** The same requests by kind, and bytes moved. */
+  byKind?: Record<'GET' | 'PUT' | 'LIST' | 'HEAD' | 'DELETE' | 'bytesRead' | 'bytesWritten', number>;
   written: number;
   deduplicated: number;
 }
