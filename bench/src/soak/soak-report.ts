@@ -53,7 +53,7 @@ export function soakLines(report: SoakReport): string[] {
     const i = run.ingest;
     out.push(
       '',
-      `${run.where}: ${run.size.events} events in ${i.commits.length} commits, ${(i.wallMs / 1000).toFixed(1)} s, ${k(rate)} events/s = ${(rate / floorRate).toFixed(2)}x the floor; CPU ${(i.cpuMs / 1000).toFixed(1)} s; peak RSS ${i.peakRssMb.toFixed(0)} MB`,
+      `${run.where}: ${run.consumed.lines} events in ${i.commits.length} commits, ${(i.wallMs / 1000).toFixed(1)} s, ${k(rate)} events/s = ${(rate / floorRate).toFixed(2)}x the floor; CPU ${(i.cpuMs / 1000).toFixed(1)} s; peak RSS ${i.peakRssMb.toFixed(0)} MB`,
       ...(i.stopped
         ? [`  stopped by the time box after ${run.consumed.lines} of ${run.size.events} events (${run.consumed.distinct} distinct, ${run.consumed.duplicates} redeliveries, ${run.consumed.lateHours} hours late, ${run.consumed.lateDays} days late, ${run.consumed.partitions} partitions)`]
         : []),
