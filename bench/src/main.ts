@@ -2,7 +2,9 @@
 // micro benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of
 // full runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, erase-index
 // (erasure through bloom filters), large (upsert into the 10M-row table), large-delete (delete by
-// key from it), mdt (listing a 1,000-partition table through its metadata table vs its folders).
+// key from it), mdt (listing a 1,000-partition table through its metadata table vs its folders),
+// soak (the streaming-day soak: 200k events on local disk, and on s3rver + 20 ms in
+// full runs; LAKE_SOAK_FULL=1 for 10M events on local disk).
 // --append adds to (and replaces same-named scenarios in) the latest results of the same mode,
 // so a full run can be done in parts. --print only prints (and writes latest.md for) the latest results.
 
@@ -14,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { buildBase } from './base.js';
 import { FULL, QUICK, formatCount, type BenchConfig } from './config.js';
 import { eventTable } from './data.js';
-import { removeScratch } from './fs-util.js';
+import { removeScratch, scratch } from './fs-util.js';
 import { lakeOpen } from './lake.js';
 import { micro } from './micro.js';
 import { DUCKDB_VERSION } from './peers/duckdb.js';
@@ -31,8 +33,10 @@ import { metadataTable } from './scenarios/metadata-table.js';
 import { morSupport } from './scenarios/mor-support.js';
 import { scans } from './scenarios/scan.js';
 import { upsert } from './scenarios/upsert.js';
+import { SOAK_FULL, SOAK_QUICK, soak, type SoakTarget } from './soak/soak.js';
+import { soakScenario } from './soak/soak-report.js';
 
-const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'mdt', 'large', 'large-delete'];
+const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'mdt', 'soak', 'large', 'large-delete'];
 
 function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean; append: boolean } {
   const args = argv.filter((a) => a !== '--');
@@ -138,6 +142,13 @@ async function main(): Promise<void> {
   if (only.has('mdt')) {
     log('listing through the metadata table (1,000 partitions)');
     await add(await metadataTable());
+  }
+  if (only.has('soak')) {
+    // The S3 run makes hundreds of requests per commit at 20 ms each: minutes, so not in --quick.
+    const size = process.env.LAKE_SOAK_FULL === '1' ? SOAK_FULL : SOAK_QUICK;
+    const where: SoakTarget[] = cfg.mode === 'quick' ? ['local'] : ['local', 's3'];
+    log(`streaming-day soak (${formatCount(size.events)} events in ${size.batches} batches: ${where.join(', ')})`);
+    await add(soakScenario(await soak(size, where, await scratch('soak'), SOAK_QUICK)));
   }
   if (cfg.largeRows > 0 && (only.has('large') || only.has('large-delete'))) {
     log(`loading the ${formatCount(cfg.largeRows)}-row tables`);

@@ -1,0 +1,81 @@
+// The soak's child processes: its two measured steps, each in a fresh Node process so that peak
+// RSS is that step's alone, and an S3 protocol server (s3rver) for the run against S3.
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BENCH_ROOT = join(HERE, '..', '..');
+
+/** Runs `bench/src/soak/<entry>` with tsx in a new process; its last argument is where it writes its JSON result. */
+export async function runChild<T>(entry: string, args: string[]): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'lake-soak-child-'));
+  const resultFile = join(dir, 'result.json');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--conditions=@lake/source', '--import', 'tsx', join(HERE, entry), ...args, resultFile], {
+        cwd: BENCH_ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      child.once('error', reject);
+      child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${entry} exited with ${signal ?? `code ${String(code)}`}`))));
+    });
+    return JSON.parse(await readFile(resultFile, 'utf8')) as T;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes a job description for a child to read. */
+export async function jobFile(job: unknown): Promise<{ path: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'lake-soak-job-'));
+  const path = join(dir, 'job.json');
+  await writeFile(path, JSON.stringify(job));
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface S3Server {
+  endpoint: string;
+  bucket: string;
+  stop(): Promise<void>;
+}
+
+/** The repository's s3rver launcher (test/support), patched to list and delete as S3 does. */
+const S3RVER_MAIN = join(BENCH_ROOT, '..', 'test', 'support', 's3rver-main.cjs');
+
+export async function startS3Server(bucket = 'lake-soak'): Promise<S3Server> {
+  const directory = await mkdtemp(join(tmpdir(), 'lake-soak-s3rver-'));
+  // s3rver encrypts LIST continuation tokens with DES, which OpenSSL 3 only offers as legacy.
+  const child = spawn(process.execPath, [S3RVER_MAIN, directory, bucket], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' } });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('s3rver did not start within 20 s')), 20_000);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { port: number }).port);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`s3rver exited with code ${String(code)} before listening`));
+    });
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
