@@ -7,6 +7,7 @@
 import { makeVector, Precision, Type, type Data, type DataType, type Vector } from 'apache-arrow';
 import { ParquetError } from './errors.js';
 import type { ParquetColumn } from './file-metadata.js';
+import { xxhash64Into } from './xxhash64-halves.js';
 import { xxhash64Bytes, xxhash64Double, xxhash64Float, xxhash64Int32, xxhash64Int64, xxhash64Utf8 } from './xxhash64.js';
 
 const INT32_MIN = -(2 ** 31);
@@ -57,8 +58,18 @@ export function arrowColumnHashes(vector: Vector, column: ParquetColumn): Column
         'Remove the column from the bloom filter columns.',
     );
   }
-  const all = new BigUint64Array(vector.length);
   const valid = new Uint8Array(vector.length);
+  if (storedAsBytes(vector.type, column)) {
+    // the common case (string ids): hashed straight into halves, nothing allocated per value
+    const halves = new Uint32Array(vector.length * 2);
+    let row = 0;
+    for (const data of vector.data) {
+      hashBinaryData(data, halves, valid, row);
+      row += data.length;
+    }
+    return { halves, valid };
+  }
+  const all = new BigUint64Array(vector.length);
   let row = 0;
   for (const data of vector.data) {
     hashData(data, column, all, valid, row);
@@ -73,21 +84,32 @@ export function arrowColumnHashes(vector: Vector, column: ParquetColumn): Column
   return { halves, valid };
 }
 
+/** Variable-width Arrow binaries or strings stored as Parquet byte arrays: hashed from Arrow's buffers. */
+function storedAsBytes(type: DataType, column: ParquetColumn): boolean {
+  const typeId = type.typeId;
+  const binary = typeId === Type.Utf8 || typeId === Type.Binary || typeId === Type.LargeUtf8 || typeId === Type.LargeBinary;
+  return binary && (column.physicalType === 'BYTE_ARRAY' || column.physicalType === 'FIXED_LEN_BYTE_ARRAY');
+}
+
+/** The stored bytes straight from Arrow's buffers: no string is decoded and re-encoded. */
+function hashBinaryData(data: Data, halves: Uint32Array, valid: Uint8Array, first: number): void {
+  const noNulls = data.nullCount === 0;
+  const bytes = data.values as Uint8Array;
+  // A slice's offsets start at its first row (Arrow cuts them to the slice; `data.offset` only
+  // still applies to the validity bitmap), so row i's bytes lie between offsets i and i + 1.
+  const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+  const wide = offsets instanceof BigInt64Array;
+  for (let i = 0; i < data.length; i++) {
+    if (!noNulls && !data.getValid(i)) continue;
+    if (wide) xxhash64Into(bytes, Number(offsets[i]), Number(offsets[i + 1]), halves, 2 * (first + i));
+    else xxhash64Into(bytes, (offsets as Int32Array)[i], (offsets as Int32Array)[i + 1], halves, 2 * (first + i));
+    valid[first + i] = 1;
+  }
+}
+
 function hashData(data: Data, column: ParquetColumn, out: BigUint64Array, valid: Uint8Array, first: number): void {
   const typeId = data.type.typeId;
   const noNulls = data.nullCount === 0;
-  const binary = typeId === Type.Utf8 || typeId === Type.Binary || typeId === Type.LargeUtf8 || typeId === Type.LargeBinary;
-  if (binary && (column.physicalType === 'BYTE_ARRAY' || column.physicalType === 'FIXED_LEN_BYTE_ARRAY')) {
-    // the stored bytes straight from Arrow's buffers: no string is decoded and re-encoded
-    const offsets = data.valueOffsets as ArrayLike<number | bigint>;
-    const bytes = data.values as Uint8Array;
-    for (let i = 0; i < data.length; i++) {
-      if (!noNulls && !data.getValid(i)) continue;
-      out[first + i] = xxhash64Bytes(bytes.subarray(Number(offsets[data.offset + i]), Number(offsets[data.offset + i + 1])));
-      valid[first + i] = 1;
-    }
-    return;
-  }
   // fixed-width values are read from the buffer as stored (Arrow's getters turn dates and
   // timestamps into milliseconds); fixed-size binaries and dictionary entries through the getter
   const fixedWidth = typeId === Type.Int || typeId === Type.Float || typeId === Type.Date || typeId === Type.Timestamp;
@@ -95,7 +117,8 @@ function hashData(data: Data, column: ParquetColumn, out: BigUint64Array, valid:
   const vector = fixedWidth ? undefined : makeVector(data);
   for (let i = 0; i < data.length; i++) {
     if (!noNulls && !data.getValid(i)) continue;
-    out[first + i] = BigInt.asUintN(64, hashStored(fixedWidth ? values[data.offset + i] : vector!.get(i), column));
+    // as with offsets, a slice's value buffer starts at its first row
+    out[first + i] = BigInt.asUintN(64, hashStored(fixedWidth ? values[i] : vector!.get(i), column));
     valid[first + i] = 1;
   }
 }
