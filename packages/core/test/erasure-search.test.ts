@@ -90,6 +90,17 @@ describe('erasure search with bloom filters', () => {
     expect(await t.fileSlices()).toEqual(before);
   });
 
+  it('purges the replaced files the search found the user in without reading them again', async () => {
+    const t = await table(true);
+    const dry = await t.erase({ column: 'user_id', values: ['u150x'], dryRun: true });
+    const r = await t.erase({ column: 'user_id', values: ['u150x'], requestId: 'purge' });
+    expect(r.filesPurged.length).toBe(2);
+    // the search log also counts the purge's reads: it read nothing beyond the snapshot's search
+    expect(r.search!.filesOpened).toBe(dry.search!.filesOpened);
+    expect(r.search!.bytesRead).toBe(dry.search!.bytesRead);
+    expect(r.verification).toMatchObject({ passed: true, matches: 0 });
+  });
+
   it('erasing many ids rewrites each affected file group once, in one commit', async () => {
     const t = await table(true);
     const ids = Array.from({ length: 1000 }, (_, i) => (i < 20 ? `u${String(i).padStart(3, '0')}` : `absent-${i}`));

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
+import { sha256Hex } from '../util/sha256.js';
 import { fingerprintsOf, ValueMatcher, valueHash } from './erasure-match.js';
+
+// counted, to see how often a match is confirmed
+vi.mock('../util/sha256.js', async (original) => {
+  const real = await original<typeof import('../util/sha256.js')>();
+  return { ...real, sha256Hex: vi.fn(real.sha256Hex) };
+});
 
 function matcher(values: string[], salt = '0123456789abcdef0123456789abcdef'): ValueMatcher {
   return new ValueMatcher(salt, new Set(values.map((v) => valueHash(salt, v))), fingerprintsOf(salt, values));
@@ -21,6 +28,14 @@ describe('ValueMatcher', () => {
     expect(m.inText('josée')).toBe(false);
     expect(m.countInBytes(bytes('u1 u1,u1'))).toBe(3);
     expect(m.countInBytes(bytes('xx u1 yy'), 3, 5)).toBe(1);
+  });
+
+  it("confirms each distinct value with one sha256, however many rows repeat it", () => {
+    const m = matcher(['u000000001', 'u000000002']);
+    vi.mocked(sha256Hex).mockClear();
+    for (let i = 0; i < 100; i++) expect(m.equals('u000000001')).toBe(true);
+    for (let i = 0; i < 50; i++) expect(m.equals('u000000002')).toBe(true);
+    expect(vi.mocked(sha256Hex).mock.calls.length).toBe(2);
   });
 
   it('compares plain numbers whole only: their digits are in every instant time', () => {
