@@ -86,6 +86,7 @@ describe('erasure search with bloom filters', () => {
     const holders = before.filter((s) => s.partitionPath.endsWith('03') || s.partitionPath.endsWith('07'));
     expect(r.plannedRewrites!.files.sort()).toEqual(holders.map((s) => s.baseFile!.path).sort());
     expect(r.plannedRewrites!.bytes).toBe(holders.reduce((n, s) => n + s.baseFile!.size!, 0));
+    expect(r.plannedRewrites!.fileGroups).toBe(holders.length);
     expect(r.search!.bytesRead).toBeGreaterThan(0);
     expect(await t.fileSlices()).toEqual(before);
   });

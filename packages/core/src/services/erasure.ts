@@ -250,7 +250,7 @@ export async function eraseValues(table: TableContext, request: ErasureRequest):
     record.filesExamined = found.filesExamined;
     record.filesSkipped = found.filesSkipped;
     if (request.dryRun) {
-      const plannedRewrites: PlannedRewrites = { files: [], bytes: 0 };
+      const plannedRewrites: PlannedRewrites = { files: [], bytes: 0, fileGroups: 0 };
       for (const slice of latestFileSlices(view)) if (found.touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) addPlannedRewrite(plannedRewrites, slice);
       return { ...record, rowsErased: found.rows.size, dryRun: true, plannedRewrites };
     }
