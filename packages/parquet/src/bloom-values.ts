@@ -36,6 +36,9 @@ function hashableArrowType(type: DataType): boolean {
   }
 }
 
+/** What hashing a column's values needs to know of it: its name (for errors) and how it is stored. */
+export type StoredColumn = Pick<ParquetColumn, 'name' | 'physicalType'>;
+
 /** Hashes of a column's rows as 32-bit halves (row i: low at 2i, high at 2i+1); `valid[i]` 0 for nulls. */
 export interface ColumnHashes {
   halves: Uint32Array;
@@ -49,7 +52,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * so filters are filled without BigInt arithmetic per value. Throws PARQUET_INVALID_ARGUMENT for
  * a type whose stored bytes lake does not reproduce.
  */
-export function arrowColumnHashes(vector: Vector, column: ParquetColumn): ColumnHashes {
+export function arrowColumnHashes(vector: Vector, column: StoredColumn): ColumnHashes {
   if (!hashableArrowType(vector.type)) {
     throw new ParquetError(
       'PARQUET_INVALID_ARGUMENT',
@@ -85,7 +88,7 @@ export function arrowColumnHashes(vector: Vector, column: ParquetColumn): Column
 }
 
 /** Variable-width Arrow binaries or strings stored as Parquet byte arrays: hashed from Arrow's buffers. */
-function storedAsBytes(type: DataType, column: ParquetColumn): boolean {
+function storedAsBytes(type: DataType, column: StoredColumn): boolean {
   const typeId = type.typeId;
   const binary = typeId === Type.Utf8 || typeId === Type.Binary || typeId === Type.LargeUtf8 || typeId === Type.LargeBinary;
   return binary && (column.physicalType === 'BYTE_ARRAY' || column.physicalType === 'FIXED_LEN_BYTE_ARRAY');
@@ -107,7 +110,7 @@ function hashBinaryData(data: Data, halves: Uint32Array, valid: Uint8Array, firs
   }
 }
 
-function hashData(data: Data, column: ParquetColumn, out: BigUint64Array, valid: Uint8Array, first: number): void {
+function hashData(data: Data, column: StoredColumn, out: BigUint64Array, valid: Uint8Array, first: number): void {
   const typeId = data.type.typeId;
   const noNulls = data.nullCount === 0;
   // fixed-width values are read from the buffer as stored (Arrow's getters turn dates and
@@ -124,7 +127,7 @@ function hashData(data: Data, column: ParquetColumn, out: BigUint64Array, valid:
 }
 
 /** Hash of a value exactly as stored in the column's physical type. */
-function hashStored(value: unknown, column: ParquetColumn): bigint {
+function hashStored(value: unknown, column: StoredColumn): bigint {
   switch (column.physicalType) {
     case 'BYTE_ARRAY':
     case 'FIXED_LEN_BYTE_ARRAY':
