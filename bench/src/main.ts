@@ -1,4 +1,4 @@
-// `pnpm bench [--quick] [--only=ids] [--skip-large] [--append] [--keep]`: runs the scenarios and
+// `pnpm bench [--quick] [--only=ids] [--skip-large] [--append] [--keep] [--erase-index-rows=N]`: runs the scenarios and
 // micro benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of
 // full runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, erase-index
 // (erasure through bloom filters), large (upsert into the 10M-row table), large-delete (delete by
@@ -7,6 +7,8 @@
 // full runs; LAKE_SOAK_FULL=1 for 10M events on local disk).
 // --append adds to (and replaces same-named scenarios in) the latest results of the same mode,
 // so a full run can be done in parts. --print only prints (and writes latest.md for) the latest results.
+// --erase-index-rows=N runs the erasure scenario at N events instead of the mode's size (300k
+// quick, 10M full), for the sizes in between.
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -40,7 +42,13 @@ const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits
 
 function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean; append: boolean } {
   const args = argv.filter((a) => a !== '--');
-  const cfg = args.includes('--quick') ? QUICK : FULL;
+  let cfg = args.includes('--quick') ? QUICK : FULL;
+  const eraseRows = args.find((a) => a.startsWith('--erase-index-rows='));
+  if (eraseRows) {
+    const n = Number(eraseRows.slice('--erase-index-rows='.length));
+    if (!Number.isSafeInteger(n) || n < 20_000) throw new Error(`--erase-index-rows takes a whole number of events, at least 20000; got "${eraseRows}"`);
+    cfg = { ...cfg, eraseIndexRows: n };
+  }
   const onlyArg = args.find((a) => a.startsWith('--only='));
   const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ALL);
   if (args.includes('--skip-large')) {

@@ -152,7 +152,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--id <value>', 'a value to erase (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--ids-file <file>', 'values to erase, one per line')
     .option('--request-id <id>', 'names the request in the proof record; re-run with the same id, column and ids to finish an interrupted erasure')
-    .option('--dry-run', 'report the rows that would be erased, the bytes the search read (statistics and bloom filters skip row groups) and the files and bytes that would be rewritten; change nothing')
+    .option('--dry-run', 'report the rows that would be erased, the bytes the search read (statistics and bloom filters skip row groups) and the files and bytes that would be read back and rewritten (each affected file group once); change nothing')
     .option('--force', 'erase even where log blocks of completed writes are corrupt (compaction drops their records)')
     .option('--verify <request-id>', 're-run the verification of an earlier erasure: every data file, quarantined record and other object in the table folder; exits 1 naming where a value remains')
     .option('--json', 'print the report as JSON')

@@ -86,8 +86,20 @@ describe('erasure search with bloom filters', () => {
     const holders = before.filter((s) => s.partitionPath.endsWith('03') || s.partitionPath.endsWith('07'));
     expect(r.plannedRewrites!.files.sort()).toEqual(holders.map((s) => s.baseFile!.path).sort());
     expect(r.plannedRewrites!.bytes).toBe(holders.reduce((n, s) => n + s.baseFile!.size!, 0));
+    expect(r.plannedRewrites!.fileGroups).toBe(holders.length);
     expect(r.search!.bytesRead).toBeGreaterThan(0);
     expect(await t.fileSlices()).toEqual(before);
+  });
+
+  it('purges the replaced files the search found the user in without reading them again', async () => {
+    const t = await table(true);
+    const dry = await t.erase({ column: 'user_id', values: ['u150x'], dryRun: true });
+    const r = await t.erase({ column: 'user_id', values: ['u150x'], requestId: 'purge' });
+    expect(r.filesPurged.length).toBe(2);
+    // the search log also counts the purge's reads: it read nothing beyond the snapshot's search
+    expect(r.search!.filesOpened).toBe(dry.search!.filesOpened);
+    expect(r.search!.bytesRead).toBe(dry.search!.bytesRead);
+    expect(r.verification).toMatchObject({ passed: true, matches: 0 });
   });
 
   it('erasing many ids rewrites each affected file group once, in one commit', async () => {

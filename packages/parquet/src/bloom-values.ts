@@ -7,6 +7,7 @@
 import { makeVector, Precision, Type, type Data, type DataType, type Vector } from 'apache-arrow';
 import { ParquetError } from './errors.js';
 import type { ParquetColumn } from './file-metadata.js';
+import { xxhash64Into } from './xxhash64-halves.js';
 import { xxhash64Bytes, xxhash64Double, xxhash64Float, xxhash64Int32, xxhash64Int64, xxhash64Utf8 } from './xxhash64.js';
 
 const INT32_MIN = -(2 ** 31);
@@ -35,6 +36,9 @@ function hashableArrowType(type: DataType): boolean {
   }
 }
 
+/** What hashing a column's values needs to know of it: its name (for errors) and how it is stored. */
+export type StoredColumn = Pick<ParquetColumn, 'name' | 'physicalType'>;
+
 /** Hashes of a column's rows as 32-bit halves (row i: low at 2i, high at 2i+1); `valid[i]` 0 for nulls. */
 export interface ColumnHashes {
   halves: Uint32Array;
@@ -48,7 +52,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * so filters are filled without BigInt arithmetic per value. Throws PARQUET_INVALID_ARGUMENT for
  * a type whose stored bytes lake does not reproduce.
  */
-export function arrowColumnHashes(vector: Vector, column: ParquetColumn): ColumnHashes {
+export function arrowColumnHashes(vector: Vector, column: StoredColumn): ColumnHashes {
   if (!hashableArrowType(vector.type)) {
     throw new ParquetError(
       'PARQUET_INVALID_ARGUMENT',
@@ -57,8 +61,18 @@ export function arrowColumnHashes(vector: Vector, column: ParquetColumn): Column
         'Remove the column from the bloom filter columns.',
     );
   }
-  const all = new BigUint64Array(vector.length);
   const valid = new Uint8Array(vector.length);
+  if (storedAsBytes(vector.type, column)) {
+    // the common case (string ids): hashed straight into halves, nothing allocated per value
+    const halves = new Uint32Array(vector.length * 2);
+    let row = 0;
+    for (const data of vector.data) {
+      hashBinaryData(data, halves, valid, row);
+      row += data.length;
+    }
+    return { halves, valid };
+  }
+  const all = new BigUint64Array(vector.length);
   let row = 0;
   for (const data of vector.data) {
     hashData(data, column, all, valid, row);
@@ -73,21 +87,32 @@ export function arrowColumnHashes(vector: Vector, column: ParquetColumn): Column
   return { halves, valid };
 }
 
-function hashData(data: Data, column: ParquetColumn, out: BigUint64Array, valid: Uint8Array, first: number): void {
+/** Variable-width Arrow binaries or strings stored as Parquet byte arrays: hashed from Arrow's buffers. */
+function storedAsBytes(type: DataType, column: StoredColumn): boolean {
+  const typeId = type.typeId;
+  const binary = typeId === Type.Utf8 || typeId === Type.Binary || typeId === Type.LargeUtf8 || typeId === Type.LargeBinary;
+  return binary && (column.physicalType === 'BYTE_ARRAY' || column.physicalType === 'FIXED_LEN_BYTE_ARRAY');
+}
+
+/** The stored bytes straight from Arrow's buffers: no string is decoded and re-encoded. */
+function hashBinaryData(data: Data, halves: Uint32Array, valid: Uint8Array, first: number): void {
+  const noNulls = data.nullCount === 0;
+  const bytes = data.values as Uint8Array;
+  // A slice's offsets start at its first row (Arrow cuts them to the slice; `data.offset` only
+  // still applies to the validity bitmap), so row i's bytes lie between offsets i and i + 1.
+  const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+  const wide = offsets instanceof BigInt64Array;
+  for (let i = 0; i < data.length; i++) {
+    if (!noNulls && !data.getValid(i)) continue;
+    if (wide) xxhash64Into(bytes, Number(offsets[i]), Number(offsets[i + 1]), halves, 2 * (first + i));
+    else xxhash64Into(bytes, (offsets as Int32Array)[i], (offsets as Int32Array)[i + 1], halves, 2 * (first + i));
+    valid[first + i] = 1;
+  }
+}
+
+function hashData(data: Data, column: StoredColumn, out: BigUint64Array, valid: Uint8Array, first: number): void {
   const typeId = data.type.typeId;
   const noNulls = data.nullCount === 0;
-  const binary = typeId === Type.Utf8 || typeId === Type.Binary || typeId === Type.LargeUtf8 || typeId === Type.LargeBinary;
-  if (binary && (column.physicalType === 'BYTE_ARRAY' || column.physicalType === 'FIXED_LEN_BYTE_ARRAY')) {
-    // the stored bytes straight from Arrow's buffers: no string is decoded and re-encoded
-    const offsets = data.valueOffsets as ArrayLike<number | bigint>;
-    const bytes = data.values as Uint8Array;
-    for (let i = 0; i < data.length; i++) {
-      if (!noNulls && !data.getValid(i)) continue;
-      out[first + i] = xxhash64Bytes(bytes.subarray(Number(offsets[data.offset + i]), Number(offsets[data.offset + i + 1])));
-      valid[first + i] = 1;
-    }
-    return;
-  }
   // fixed-width values are read from the buffer as stored (Arrow's getters turn dates and
   // timestamps into milliseconds); fixed-size binaries and dictionary entries through the getter
   const fixedWidth = typeId === Type.Int || typeId === Type.Float || typeId === Type.Date || typeId === Type.Timestamp;
@@ -95,13 +120,14 @@ function hashData(data: Data, column: ParquetColumn, out: BigUint64Array, valid:
   const vector = fixedWidth ? undefined : makeVector(data);
   for (let i = 0; i < data.length; i++) {
     if (!noNulls && !data.getValid(i)) continue;
-    out[first + i] = BigInt.asUintN(64, hashStored(fixedWidth ? values[data.offset + i] : vector!.get(i), column));
+    // as with offsets, a slice's value buffer starts at its first row
+    out[first + i] = BigInt.asUintN(64, hashStored(fixedWidth ? values[i] : vector!.get(i), column));
     valid[first + i] = 1;
   }
 }
 
 /** Hash of a value exactly as stored in the column's physical type. */
-function hashStored(value: unknown, column: ParquetColumn): bigint {
+function hashStored(value: unknown, column: StoredColumn): bigint {
   switch (column.physicalType) {
     case 'BYTE_ARRAY':
     case 'FIXED_LEN_BYTE_ARRAY':

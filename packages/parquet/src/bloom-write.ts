@@ -2,12 +2,13 @@
 // properties have no bloom filter settings): one filter per row group for each chosen column,
 // written as a BloomFilterHeader and its bitset between the last data and the footer, and named
 // from the column chunk's metadata (bloom_filter_offset, bloom_filter_length). Data pages and
-// page indexes keep their offsets; only the footer is re-encoded.
+// page indexes keep their offsets; the footer is not parsed (its outline — top-level columns and
+// row counts — is read off the thrift bytes) and is copied with the two fields set per chunk.
 
 import type { Table } from 'apache-arrow';
 import { ParquetError } from './errors.js';
 import { trailerLength } from './footer.js';
-import { footerWithoutKeyValuesFromBytes } from './footer-prefix.js';
+import { footerOutline, type FooterOutline } from './footer-outline.js';
 import { arrowColumnHashes } from './bloom-values.js';
 import { bloomBitset, DEFAULT_BLOOM_FPP } from './split-block-bloom.js';
 import { buildRowGroupBloom, estimateDistinct } from './bloom-build.js';
@@ -49,21 +50,23 @@ const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 export function addBloomFilters(file: Uint8Array, table: Table, columns: readonly BloomFilterColumn[]): Uint8Array {
   // the key-values (a Hudi record-key bloom filter can be hundreds of KiB) are copied, not decoded
   const what = 'the Parquet file just encoded';
-  const meta = footerWithoutKeyValuesFromBytes(file, what).metadata;
   const thriftLength = trailerLength(file, file.length, what);
-  if (meta.numRows !== table.numRows) {
-    throw new ParquetError('PARQUET_WRITE_FAILED', `The encoded file has ${meta.numRows} rows, the table ${table.numRows}; cannot place bloom filters.`);
+  const dataEnd = file.length - 8 - thriftLength;
+  const outline = outlineOf(file.subarray(dataEnd, dataEnd + thriftLength));
+  const rows = outline.rowGroupRows.reduce((a, b) => a + b, 0);
+  if (rows !== table.numRows) {
+    throw new ParquetError('PARQUET_WRITE_FAILED', `The encoded file has ${rows} rows, the table ${table.numRows}; cannot place bloom filters.`);
   }
   // filters[rowGroup][leafIndex] = header + bitset
-  const filters: Map<number, Uint8Array>[] = meta.rowGroups.map(() => new Map());
+  const filters: Map<number, Uint8Array>[] = outline.rowGroupRows.map(() => new Map());
   for (const spec of columns) {
-    const leaf = meta.columns.find((c) => c.path.length === 1 && c.name === spec.column);
+    const leaf = outline.columns.find((c) => c.name === spec.column);
     const vector = table.getChild(spec.column);
     if (!leaf || !vector) continue;
     const { halves, valid } = arrowColumnHashes(vector, leaf);
     let row = 0;
-    for (const rg of meta.rowGroups) {
-      const end = row + rg.numRows;
+    for (const [rg, numRows] of outline.rowGroupRows.entries()) {
+      const end = row + numRows;
       // sized for the values the row group holds, not its rows: repeated values cost nothing
       const ndv = spec.ndv ?? estimateDistinct(halves, valid, row, end);
       const filter = buildRowGroupBloom(halves, valid, row, end, ndv, spec.fpp ?? DEFAULT_BLOOM_FPP);
@@ -73,12 +76,11 @@ export function addBloomFilters(file: Uint8Array, table: Table, columns: readonl
       const bytes = new Uint8Array(header.length + bitset.length);
       bytes.set(header);
       bytes.set(bitset, header.length);
-      filters[rg.index].set(leaf.index, bytes);
+      filters[rg].set(leaf.index, bytes);
     }
   }
   if (filters.every((m) => m.size === 0)) return file;
 
-  const dataEnd = file.length - 8 - thriftLength;
   const placed = new Map<string, { offset: bigint; length: number }>();
   const parts: Uint8Array[] = [file.subarray(0, dataEnd)];
   let at = dataEnd;
@@ -101,6 +103,14 @@ export function addBloomFilters(file: Uint8Array, table: Table, columns: readonl
     pos += p.length;
   }
   return out;
+}
+
+function outlineOf(thrift: Uint8Array): FooterOutline {
+  try {
+    return footerOutline(thrift);
+  } catch (e) {
+    throw new ParquetError('PARQUET_WRITE_FAILED', `The Parquet file just encoded has a footer lake cannot read (${(e as Error).message}); cannot place bloom filters.`);
+  }
 }
 
 function rewriteFooter(thrift: Uint8Array, placed: Map<string, { offset: bigint; length: number }>): Uint8Array {

@@ -66,11 +66,12 @@ describe('bloom filter sizing and filling', () => {
     expect(umd.rowGroups[0].columns[0].bloomFilter!.length).toBeGreaterThan(bloomFilterBytes(n));
   });
 
-  it('cuts a file with filters into up to 8 even row groups of 4,096 to 131,072 rows', () => {
+  it('cuts a file with filters into up to 8 even row groups of 32,768 to 131,072 rows', () => {
     expect(bloomRowGroupRows(1000)).toBe(1000);
-    expect(bloomRowGroupRows(8191)).toBe(8191);
-    expect(bloomRowGroupRows(8192)).toBe(4096);
-    expect(bloomRowGroupRows(33_000)).toBe(4125);
+    expect(bloomRowGroupRows(33_000)).toBe(33_000);
+    expect(bloomRowGroupRows(65_535)).toBe(65_535);
+    expect(bloomRowGroupRows(65_536)).toBe(32_768);
+    expect(bloomRowGroupRows(100_000)).toBe(33_334);
     expect(bloomRowGroupRows(1_000_000)).toBe(125_000);
     expect(bloomRowGroupRows(3_000_000)).toBe(130_435);
     fc.assert(
@@ -78,14 +79,14 @@ describe('bloom filter sizing and filling', () => {
         const per = bloomRowGroupRows(rows);
         const groups = Math.ceil(rows / per);
         expect(per).toBeLessThanOrEqual(131_072);
-        if (rows >= 4096) expect(per).toBeGreaterThanOrEqual(4096);
+        if (rows >= 32_768) expect(per).toBeGreaterThanOrEqual(32_768);
         if (rows <= 8 * 131_072) expect(groups).toBeLessThanOrEqual(8);
       }),
     );
   });
 
   it('writes several row groups by default when a column has a filter, so a value is found in one of them', async () => {
-    const n = 40_000;
+    const n = 8 * 32_768;
     const table = new Table({
       id: vectorFromArray(Array.from({ length: n }, (_, i) => i), new Int32()),
       user_id: vectorFromArray(Array.from({ length: n }, (_, i) => `u${i}`), new Utf8()),
@@ -94,10 +95,10 @@ describe('bloom filter sizing and filling', () => {
     expect(readParquetMetadata(writeParquet(table, { rowGroupSize: n, bloomFilters: [{ column: 'user_id' }] })).rowGroups).toHaveLength(1);
     const file = writeParquet(table, { bloomFilters: [{ column: 'user_id' }] });
     const meta = readParquetMetadata(file);
-    expect(meta.rowGroups.map((g) => g.numRows)).toEqual([5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000]);
+    expect(meta.rowGroups.map((g) => g.numRows)).toEqual(Array(8).fill(32_768));
     const filters = (await loadColumnBloomFilters(byteSourceFromBytes(file), meta, 'user_id'))!;
-    const maybe = bloomProbe(filters, ['u12345']);
-    expect(maybe(2)).toBe(true);
+    const maybe = bloomProbe(filters, ['u100000']);
+    expect(maybe(3)).toBe(true);
     expect(meta.rowGroups.filter((g) => maybe(g.index)).length).toBeLessThanOrEqual(2);
   });
 });

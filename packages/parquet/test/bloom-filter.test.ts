@@ -86,6 +86,39 @@ describe('writeParquet bloomFilters', () => {
     expect(() => writeParquet(events(['a'], 3), { bloomFilters: [{ column: 'user_id', fpp: 1 }] })).toThrow(/between 0 and 1/);
   });
 
+  it('never says "no" for a value of a sliced table (Arrow slices keep an offset into shared buffers) (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ s: fc.oneof(fc.string(), fc.constant(null)), i: fc.integer(), l: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }) }), { minLength: 2, maxLength: 120 }),
+        fc.nat(),
+        fc.nat(),
+        async (rows, a, b) => {
+          const from = a % rows.length;
+          const to = from + 1 + (b % (rows.length - from));
+          const whole = new Table({
+            s: vectorFromArray(rows.map((r) => r.s), new Utf8()),
+            i: vectorFromArray(rows.map((r) => r.i), new Int32()),
+            l: vectorFromArray(rows.map((r) => r.l), new Int64()),
+          });
+          const file = writeParquet(whole.slice(from, to), { rowGroupSize: 16, bloomFilters: [{ column: 's' }, { column: 'i' }, { column: 'l' }] });
+          const meta = readParquetMetadata(file);
+          const filters = await Promise.all(['s', 'i', 'l'].map(async (c) => (await loadColumnBloomFilters(byteSourceFromBytes(file), meta, c))!));
+          let row = from;
+          for (const rg of meta.rowGroups) {
+            for (let k = row; k < row + rg.numRows; k++) {
+              if (rows[k].s !== null) expect(bloomProbe(filters[0], [rows[k].s])(rg.index)).toBe(true);
+              expect(bloomProbe(filters[1], [rows[k].i])(rg.index)).toBe(true);
+              expect(bloomProbe(filters[2], [rows[k].l])(rg.index)).toBe(true);
+            }
+            row += rg.numRows;
+          }
+          expect(row).toBe(to);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('never says "no" for a value a row group holds, and agrees with hyparquet (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -40,7 +40,8 @@ function summary(r: ErasureReport, dryRun: boolean): string[] {
     );
   }
   if (dryRun && r.plannedRewrites) {
-    lines.push(`Would rewrite ${r.plannedRewrites.files.length} file(s), ${mib(r.plannedRewrites.bytes)}.`);
+    const p = r.plannedRewrites;
+    lines.push(`Would rewrite ${p.files.length} file(s), ${mib(p.bytes)} read back whole and written again, in ${p.fileGroups} file group(s), each once.`);
   }
   if (!dryRun) {
     lines.push(`Files rewritten: ${r.filesRewritten.length}; older files purged: ${r.filesPurged.length}; instants: ${r.instants.join(', ') || 'none'}.`);

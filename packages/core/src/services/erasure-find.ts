@@ -19,6 +19,8 @@ export interface Found {
   rows: Map<string, string>;
   /** File groups (`fileGroupKey`) whose current files hold a value. */
   touched: Set<string>;
+  /** The files (base or log) the search found a value in: once replaced, they are purged without being read again. */
+  holders: Set<string>;
   filesExamined: number;
   filesSkipped: number;
 }
@@ -44,7 +46,7 @@ async function mergedKeys(table: TableContext, view: FileSystemView, schema: Sch
  * slice where some file holds a value is read merged, for the keys its snapshot still holds.
  */
 export async function findErased(table: TableContext, view: FileSystemView, schema: Schema, scan: ScanOptions, corruption: CorruptionPolicy = {}): Promise<Found> {
-  const found: Found = { rows: new Map(), touched: new Set(), filesExamined: 0, filesSkipped: 0 };
+  const found: Found = { rows: new Map(), touched: new Set(), holders: new Set(), filesExamined: 0, filesSkipped: 0 };
   const store = table.store;
   for (const slice of latestFileSlices(view)) {
     let keys: string[] = [];
@@ -54,7 +56,10 @@ export async function findErased(table: TableContext, view: FileSystemView, sche
       const s = await scanDataFile(store, path, scan);
       if (s.skipped) found.filesSkipped++;
       else found.filesExamined++;
-      held ||= holdsValue(s);
+      if (holdsValue(s)) {
+        held = true;
+        found.holders.add(path);
+      }
       // A base file alone is the snapshot: its rows are the ones to delete.
       if (slice.logFiles.length === 0) keys = s.keys;
     }

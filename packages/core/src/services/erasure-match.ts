@@ -106,8 +106,8 @@ export class ValueMatcher {
       // The fingerprint rules out nearly every value without a sha256.
       const n = this.encode(s);
       if (!this.whole.get(n)?.has(rollingHash(this.scratch, 0, n, this.multiplier))) return false;
-      return this.hashes.has(valueHash(this.salt, s));
     }
+    // A user's rows repeat the value: one sha256 per distinct value, not per row.
     let hit = this.seen.get(s);
     if (hit === undefined) {
       hit = this.hashes.has(valueHash(this.salt, s));

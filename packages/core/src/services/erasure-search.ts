@@ -210,9 +210,12 @@ export interface PlannedRewrites {
   files: string[];
   /** Their total size: what the rewrite reads back (and roughly writes) besides the search. */
   bytes: number;
+  /** File groups they belong to: each is rewritten once, whatever number of values it holds. */
+  fileGroups: number;
 }
 
 export function addPlannedRewrite(plan: PlannedRewrites, slice: FileSlice): void {
+  plan.fileGroups++;
   for (const f of [...(slice.baseFile ? [slice.baseFile] : []), ...slice.logFiles]) {
     plan.files.push(f.path);
     plan.bytes += f.size ?? 0;

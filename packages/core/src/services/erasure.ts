@@ -156,8 +156,11 @@ async function compactTouched(table: TableContext, record: ErasureRecord, touche
   await saveRecord(table.store, record);
 }
 
-/** Deletes, as one clean, every data file outside the latest snapshot that holds a value. */
-async function purgeOldVersions(table: TableContext, record: ErasureRecord, scan: ScanOptions): Promise<void> {
+/**
+ * Deletes, as one clean, every data file outside the latest snapshot that holds a value. Files in
+ * `holders` are known to (this run's search found a value in them) and are not read again.
+ */
+async function purgeOldVersions(table: TableContext, record: ErasureRecord, scan: ScanOptions, holders: ReadonlySet<string>): Promise<void> {
   const store = table.store;
   const timeline = await table.timeline();
   const live = new Set<string>();
@@ -168,7 +171,7 @@ async function purgeOldVersions(table: TableContext, record: ErasureRecord, scan
   const purge = new Map<string, string[]>();
   for (const f of await dataFiles(store)) {
     if (live.has(f.key)) continue;
-    if (holdsValue(await scanDataFile(store, f.key, scan))) purge.set(f.partition, [...(purge.get(f.partition) ?? []), f.key]);
+    if (holders.has(f.key) || holdsValue(await scanDataFile(store, f.key, scan))) purge.set(f.partition, [...(purge.get(f.partition) ?? []), f.key]);
   }
   if (purge.size === 0) return;
   const files = [...purge.values()].flat().sort();
@@ -247,7 +250,7 @@ export async function eraseValues(table: TableContext, request: ErasureRequest):
     record.filesExamined = found.filesExamined;
     record.filesSkipped = found.filesSkipped;
     if (request.dryRun) {
-      const plannedRewrites: PlannedRewrites = { files: [], bytes: 0 };
+      const plannedRewrites: PlannedRewrites = { files: [], bytes: 0, fileGroups: 0 };
       for (const slice of latestFileSlices(view)) if (found.touched.has(fileGroupKey(slice.partitionPath, slice.fileId))) addPlannedRewrite(plannedRewrites, slice);
       return { ...record, rowsErased: found.rows.size, dryRun: true, plannedRewrites };
     }
@@ -272,7 +275,7 @@ export async function eraseValues(table: TableContext, request: ErasureRequest):
 
   // 3. Purge older file versions, what killed writers left unfinished (local disk; only once
   // old enough not to be a running write's), then lake's own record files.
-  await purgeOldVersions(table, record, scan);
+  await purgeOldVersions(table, record, scan, found.holders);
   await removeAbandonedWrites(table);
   const aux = await purgeRecordFiles(store, column, matcher);
   addAll((record.recordFilesRewritten ??= []), aux.files);
