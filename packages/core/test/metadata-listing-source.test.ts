@@ -4,11 +4,14 @@
 // the same rows; and the LIST requests of a read do not grow with the number of partitions.
 
 import { MemoryStore, type ObjectStore } from '@lake/storage';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { parseProperties, formatProperties } from '../src/config/properties.js';
 import { tableConfigFromProperties, TableProps } from '../src/config/table-config.js';
 import { MetadataTableUnusableError } from '../src/errors.js';
+import { openHFile } from '../src/hfile/hfile-reader.js';
+import { writeHFile } from '../src/hfile/hfile-writer.js';
 import { writeFilesPartitionSnapshot } from '../src/metadata-table/files-partition-writer.js';
 import { tableListing } from '../src/metadata-table/listing-source.js';
 import { WRITE_ACTIONS } from '../src/timeline/instant.js';
@@ -40,12 +43,12 @@ async function ids(table: HudiTable): Promise<number[]> {
 }
 
 /** A lake table of `partitions` partitions with a files partition written from its folders. */
-async function tableWithFilesPartition(partitions: number): Promise<MemoryStore> {
+async function tableWithFilesPartition(partitions: number, blockSize?: number): Promise<MemoryStore> {
   const store = new MemoryStore(`mt-source-lake-${process.pid}-${++n}`);
   const t = await createTable(store, { recordKey: ['id'], partitionBy: ['p'] });
   await t.insert(Array.from({ length: partitions }, (_, i) => ({ id: i, p: `p${i}` })));
   await t.upsert([{ id: 0, p: 'p0' }]);
-  await writeFilesPartitionSnapshot(store);
+  await writeFilesPartitionSnapshot(store, { blockSize });
   return store;
 }
 
@@ -123,6 +126,42 @@ describe('tableListing', () => {
     const missing = await openTable(store);
     expect(await ids(missing)).toEqual([0, 1, 2, 3]);
     expect(missing.lastListing?.warning).toMatchObject({ reason: 'unreadable' });
+  });
+
+  it('gives the same rows whatever byte of the files partition is damaged', async () => {
+    const store = await tableWithFilesPartition(6, 64);
+    const [hfile] = (await store.listDirectory('.hoodie/metadata/files/')).objects;
+    const bytes = await store.get(hfile!.key);
+    // The trailer's fields (a short protobuf message at the start of its last 4 KiB) are not
+    // checksummed, so half the damage lands there.
+    const trailer = bytes.length - 4096;
+    const offset = fc.oneof(fc.integer({ min: 0, max: trailer - 1 }), fc.integer({ min: trailer, max: trailer + 96 }));
+    await fc.assert(
+      fc.asyncProperty(offset, fc.integer({ min: 1, max: 255 }), async (at, xor) => {
+        const damaged = bytes.slice();
+        damaged[at] = damaged[at]! ^ xor;
+        await store.put(hfile!.key, damaged);
+        const table = await openTable(store);
+        expect(await ids(table)).toEqual([0, 1, 2, 3, 4, 5]);
+        if (table.lastListing?.source === 'storage') expect(table.lastListing.warning?.reason).toBe('unreadable');
+      }),
+      { numRuns: Number(process.env.MT_DAMAGE_RUNS ?? 40) },
+    );
+    await store.put(hfile!.key, bytes);
+  });
+
+  it('does not list a partition whose record of files is missing as empty', async () => {
+    const store = await tableWithFilesPartition(3);
+    const [hfile] = (await store.listDirectory('.hoodie/metadata/files/')).objects;
+    const reader = await openHFile(await store.get(hfile!.key));
+    const cells: { row: Uint8Array; value: Uint8Array }[] = [];
+    for await (const c of reader.cells()) cells.push(c);
+    const dropped = cells.filter((c) => new TextDecoder().decode(c.row) !== 'p2');
+    expect(dropped.length).toBe(cells.length - 1);
+    await store.put(hfile!.key, writeHFile(dropped, { fileInfo: new Map([...reader.fileInfo].filter(([k]) => !k.startsWith('hfile.'))) }));
+    const table = await openTable(store);
+    expect(await ids(table)).toEqual([0, 1, 2]);
+    expect(table.lastListing?.warning?.cause).toMatchObject({ code: 'CORRUPT_METADATA_TABLE' });
   });
 
   it('is turned off by useMetadataTable: false or hoodie.metadata.enable=false, and refuses other values', async () => {

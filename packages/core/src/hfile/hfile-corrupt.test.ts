@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 import { HFileFormatError } from '../errors.js';
 import { openHFile } from './hfile-reader.js';
+import { writeHFile } from './hfile-writer.js';
 
 const file = fileURLToPath(new URL('../../../../test/fixtures/hfile/hudi_1_0_hbase_2_4_9_16KB_GZ_200_20_non_unique.hfile', import.meta.url));
 const good = new Uint8Array(readFileSync(file));
@@ -63,6 +64,23 @@ describe('damaged HFiles', () => {
     const got = await readAll(bad);
     expect(got).toBeInstanceOf(HFileFormatError);
     expect((got as Error).message).toMatch(/checksum mismatch/);
+  });
+
+  it('reports a trailer whose data index count would skip blocks, rather than fewer cells', async () => {
+    const cells = Array.from({ length: 40 }, (_, i) => ({ row: `key-${String(i).padStart(3, '0')}`, value: new Uint8Array(30) }));
+    const bytes = writeHFile(cells, { blockSize: 200 });
+    const r = await openHFile(bytes);
+    const count = r.trailer.dataIndexCount;
+    expect(count).toBeGreaterThan(2);
+    // Field 5 (data index count) is the varint after tag 0x28 in the trailer's protobuf message.
+    const trailer = bytes.length - 4096;
+    const at = bytes.subarray(trailer, trailer + 128).findIndex((b, i, a) => b === 0x28 && a[i + 1] === count) + trailer + 1;
+    expect(at).toBeGreaterThan(trailer);
+    const bad = bytes.slice();
+    bad[at] = count - 1;
+    const got = await readAll(bad);
+    expect(got).toBeInstanceOf(HFileFormatError);
+    expect((got as Error).message).toMatch(/trailer counts 40/);
   });
 
   it('rejects bytes that are not an HFile', async () => {

@@ -118,9 +118,15 @@ export class HFileReader {
   async *cells(): AsyncIterable<HFileCell> {
     if (this.rootIndex.length === 0) return;
     const path = await this.descend(() => 0);
+    let count = 0;
     do {
-      for (const cell of await this.dataBlockCells(path)) yield cell;
+      for (const cell of await this.dataBlockCells(path)) {
+        count++;
+        yield cell;
+      }
     } while (await this.advance(path));
+    // The trailer is not checksummed: a damaged index count would silently skip blocks.
+    if (count !== this.trailer.entryCount) throw withPath(new HFileFormatError(`the data blocks hold ${count} cells, the trailer counts ${this.trailer.entryCount}`), this.path);
   }
 
   /**

@@ -161,8 +161,11 @@ export async function readFilesPartition(timeline: Timeline, options: MetadataRe
   for (const p of partitions) {
     if (options.partitions && !options.partitions.includes(p)) continue;
     const rec = merged.get(toKey(p));
+    // Hudi writes a partition's record with its first files; a listed partition without one
+    // means records were lost (a damaged file), and an empty listing would hide its rows.
+    if (!rec) throw new CorruptMetadataTableError(`partition "${p}" is listed in ${ALL_PARTITIONS_KEY} but has no record of its files`, { path: `${METADATA_TABLE_FOLDER}/${FILES_PARTITION}` });
     const live = new Map<string, number>();
-    if (rec) for (const [name, e] of rec.files) if (!e.isDeleted) live.set(name, e.size);
+    for (const [name, e] of rec.files) if (!e.isDeleted) live.set(name, e.size);
     files.set(p, live);
   }
   return { partitions, files, latestInstant: timeline.latestCompletedWrite(options.asOf)?.time };

@@ -57,7 +57,8 @@ export async function tableListing(store: ObjectStore, config: TableConfig, time
     const files = await readFilesPartition(mt, { asOf: options.asOf, isValidInstant: state.isValidInstant });
     return { listing: partitionListingOf(files), source: 'metadata-table' };
   } catch (e) {
-    if (!(e instanceof LakeError)) throw e;
-    return fallback('unreadable', e.message, e);
+    // Typed errors, and bounds errors of decoding damaged bytes: the metadata table is unreadable.
+    if (!(e instanceof LakeError) && !(e instanceof RangeError)) throw e;
+    return fallback('unreadable', (e as Error).message, e);
   }
 }

@@ -73,10 +73,6 @@ describe('metadataTableState', () => {
 // Whenever the state says the metadata table is usable, the files it lists that the data table's
 // view keeps are exactly the files of completed writes.
 describe('metadataTableState against a model of the two timelines', () => {
-  type Step =
-    | { kind: 'write'; mirrored: boolean; outcome: 'completed' | 'pending' | 'rolledBack' }
-    | { kind: 'compact' }
-    | { kind: 'archive'; count: number };
   const step = fc.oneof(
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('write' as const), mirrored: fc.boolean(), outcome: fc.constantFrom('completed' as const, 'pending' as const, 'rolledBack' as const) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const) }) },
@@ -102,7 +98,9 @@ describe('metadataTableState against a model of the two timelines', () => {
             return;
           }
           if (s.kind === 'archive') {
-            const firstPending = data.findIndex((d) => d.endsWith('?'));
+            // Archival stops at a pending write, and (a limit of reading only active timelines)
+            // at a write the metadata table missed: once archived, nothing shows it was missed.
+            const firstPending = data.findIndex((d) => d.endsWith('?') || !mtFiles.has(d.slice(0, d.indexOf(':'))));
             const archivable = firstPending === -1 ? data.length : firstPending;
             data.splice(0, Math.min(s.count, Math.max(0, archivable - 1)));
             return;
