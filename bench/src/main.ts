@@ -1,7 +1,7 @@
 // `pnpm bench [--quick] [--only=ids] [--skip-large] [--append] [--keep]`: runs the scenarios and
 // micro benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of
 // full runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, erase-index
-// (erasure through bloom filters), large (upsert into the 10M-row table), large-delete (delete by
+// (erasure through bloom filters), mor-scan (a merge-on-read scan with many log files, then compacted), large (upsert into the 10M-row table), large-delete (delete by
 // key from it).
 // --append adds to (and replaces same-named scenarios in) the latest results of the same mode,
 // so a full run can be done in parts. --print only prints (and writes latest.md for) the latest results.
@@ -27,11 +27,12 @@ import { compaction } from './scenarios/compaction.js';
 import { deletes } from './scenarios/delete.js';
 import { eraseIndex } from './scenarios/erase-index.js';
 import { manyCommits } from './scenarios/many-commits.js';
+import { morScan } from './scenarios/mor-scan.js';
 import { morSupport } from './scenarios/mor-support.js';
 import { scans } from './scenarios/scan.js';
 import { upsert } from './scenarios/upsert.js';
 
-const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'large', 'large-delete'];
+const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'mor-scan', 'large', 'large-delete'];
 
 function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean; append: boolean } {
   const args = argv.filter((a) => a !== '--');
@@ -133,6 +134,10 @@ async function main(): Promise<void> {
   if (only.has('erase-index')) {
     log(`erasure through bloom filters (${formatCount(cfg.eraseIndexRows)} events)`);
     await add(await eraseIndex(cfg));
+  }
+  if (only.has('mor-scan')) {
+    log('merge-on-read scan with many log files, then compacted');
+    await add(await morScan(cfg));
   }
   if (cfg.largeRows > 0 && (only.has('large') || only.has('large-delete'))) {
     log(`loading the ${formatCount(cfg.largeRows)}-row tables`);
