@@ -18,7 +18,7 @@ import { conformTable, projectSchema } from './conform.js';
 import { fillPartitionColumns } from './partition-columns.js';
 import { partitionValues } from '../table/partition.js';
 import { collectLogRecords } from './log-records.js';
-import { matchState, mergeBaseBatch, unmatchedLogRows } from './base-merge.js';
+import { mergeBaseBatch, mergeState, unmatchedLogRows } from './base-merge.js';
 import { classifyCorruptRegions, type CommittedLogExtent, type CorruptLogBlock } from './log-corruption.js';
 
 export interface SliceReadPlan {
@@ -138,12 +138,12 @@ export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): Asy
 
   // Log records first (they decide which base rows change), then base rows streamed past them.
   const logs = await collectLogRecords(plan.config, plan.mergeMode, work, scan.blocks, (b) => fillPartitionColumns(b, work, dropped));
-  const matched = matchState(logs);
+  const state = mergeState(logs);
   for await (const batch of base()) {
-    const merged = mergeBaseBatch(plan.config, plan.mergeMode, work, batch, logs, matched);
+    const merged = mergeBaseBatch(plan.config, plan.mergeMode, work, batch, logs, state);
     if (merged) yield* finalize(plan, work, [merged]);
   }
-  const rest = unmatchedLogRows(logs, matched);
+  const rest = unmatchedLogRows(logs, state);
   if (!rest) return;
   const size = plan.batchSize ?? 8192;
   for (let at = 0; at < rest.numRows; at += size) yield* finalize(plan, work, [rest.slice(at, Math.min(at + size, rest.numRows))]);

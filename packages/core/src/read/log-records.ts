@@ -33,10 +33,15 @@ export function rowKeys(config: TableConfig, work: Schema, batch: RecordBatch): 
     const i = work.fields.findIndex((f) => f.name === name);
     return i === -1 ? undefined : data.children[i];
   };
-  const key = recordKeyReader(
-    config.populateMetaFields ? col(META.recordKey) : undefined,
-    config.recordKeyFields.map((name) => ({ name, data: col(name) })),
-  );
+  // Made on first use: a merge that finds keys by their bytes never reads them as strings.
+  let reader: ((row: number) => string) | undefined;
+  const key = (row: number): string => {
+    reader ??= recordKeyReader(
+      config.populateMetaFields ? col(META.recordKey) : undefined,
+      config.recordKeyFields.map((name) => ({ name, data: col(name) })),
+    );
+    return reader(row);
+  };
   const orderingCol = config.orderingFields[0] ? col(config.orderingFields[0]) : undefined;
   return { key, ordering: (row) => (orderingCol ? valueAt(orderingCol, row) : null) };
 }
