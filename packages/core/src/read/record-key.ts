@@ -6,9 +6,9 @@ import { DataType, type Data } from 'apache-arrow';
 import { valueAt } from '../arrow/value-at.js';
 
 const NULL_KEY_PART = '__null__';
+const EMPTY_KEY_PART = '__empty__';
 const utf8 = new TextDecoder();
-// eslint-disable-next-line no-control-regex
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Row texts of a Utf8 column whose bytes are all ASCII (record keys nearly always are): the
@@ -26,7 +26,6 @@ function asciiStrings(data: Data): ((row: number) => string) | undefined {
   if (all.length !== bytes.length || NON_ASCII.test(all)) return undefined;
   return (row) => all.substring(offsets[row] - start, offsets[row + 1] - start);
 }
-const EMPTY_KEY_PART = '__empty__';
 
 function keyPart(v: unknown): string {
   if (v === null || v === undefined) return NULL_KEY_PART;
