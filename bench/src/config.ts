@@ -12,6 +12,10 @@ export interface BenchConfig {
   compactBaseRows: number;
   smallBatches: number;
   smallBatchRows: number;
+  /** Merge-on-read scan: rows loaded, then that many update batches of that many rows (a log file per touched group each). */
+  morScanBaseRows: number;
+  morScanBatches: number;
+  morScanBatchRows: number;
   /** Also time the small batches as copy-on-write upserts (each rewrites the file group). */
   smallBatchesCow: boolean;
   /** Commit counts at which a table is opened; two counts show whether requests grow. */
@@ -35,6 +39,9 @@ export const QUICK: BenchConfig = {
   smallBatches: 20,
   smallBatchRows: 200,
   smallBatchesCow: false,
+  morScanBaseRows: 50_000,
+  morScanBatches: 40,
+  morScanBatchRows: 200,
   commitCounts: [50, 200],
   eraseIndexRows: 300_000,
   runs: 1,
@@ -52,6 +59,9 @@ export const FULL: BenchConfig = {
   smallBatches: 100,
   smallBatchRows: 1_000,
   smallBatchesCow: false,
+  morScanBaseRows: 1_000_000,
+  morScanBatches: 49,
+  morScanBatchRows: 1_000,
   commitCounts: [200, 1000],
   eraseIndexRows: 10_000_000,
   runs: 3,

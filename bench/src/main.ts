@@ -1,10 +1,11 @@
 // `pnpm bench [--quick] [--only=ids] [--skip-large] [--append] [--keep] [--erase-index-rows=N]`: runs the scenarios and
 // micro benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of
 // full runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, erase-index
-// (erasure through bloom filters), large (upsert into the 10M-row table), large-delete (delete by
-// key from it), mdt (listing a 1,000-partition table through its metadata table vs its folders),
-// soak (the streaming-day soak: 200k events on local disk, and on s3rver + 20 ms in
-// full runs; LAKE_SOAK_FULL=1 for 10M events on local disk).
+// (erasure through bloom filters), mor-scan (a merge-on-read scan with many log files, then
+// compacted), large (upsert into the 10M-row table), large-delete (delete by key from it), mdt
+// (listing a 1,000-partition table through its metadata table vs its folders), soak (the
+// streaming-day soak: 200k events on local disk, and on s3rver + 20 ms in full runs;
+// LAKE_SOAK_FULL=1 for 10M events on local disk).
 // --append adds to (and replaces same-named scenarios in) the latest results of the same mode,
 // so a full run can be done in parts. --print only prints (and writes latest.md for) the latest results.
 // --erase-index-rows=N runs the erasure scenario at N events instead of the mode's size (300k
@@ -32,13 +33,14 @@ import { deletes } from './scenarios/delete.js';
 import { eraseIndex } from './scenarios/erase-index.js';
 import { manyCommits } from './scenarios/many-commits.js';
 import { metadataTable } from './scenarios/metadata-table.js';
+import { morScan } from './scenarios/mor-scan.js';
 import { morSupport } from './scenarios/mor-support.js';
 import { scans } from './scenarios/scan.js';
 import { upsert } from './scenarios/upsert.js';
 import { SOAK_FULL, SOAK_QUICK, soak, type SoakTarget } from './soak/soak.js';
 import { soakScenario } from './soak/soak-report.js';
 
-const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'mdt', 'soak', 'large', 'large-delete'];
+const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'mor-scan', 'mdt', 'soak', 'large', 'large-delete'];
 
 function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean; append: boolean } {
   const args = argv.filter((a) => a !== '--');
@@ -146,6 +148,10 @@ async function main(): Promise<void> {
   if (only.has('erase-index')) {
     log(`erasure through bloom filters (${formatCount(cfg.eraseIndexRows)} events)`);
     await add(await eraseIndex(cfg));
+  }
+  if (only.has('mor-scan')) {
+    log('merge-on-read scan with many log files, then compacted');
+    await add(await morScan(cfg));
   }
   if (only.has('mdt')) {
     log('listing through the metadata table (1,000 partitions)');

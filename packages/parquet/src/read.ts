@@ -126,12 +126,14 @@ function reorder<T extends Table | RecordBatch>(t: T, order: string[] | undefine
   return order ? (t.select(order) as T) : t;
 }
 
-interface HintCache {
-  schema: Schema | null;
-  encoded: Map<string, string | undefined>;
-}
-
-const hints = new WeakMap<Footer, HintCache>();
+/**
+ * Projected ARROW:schema entries by the stored entry, the file's field count and the fields
+ * read. Kept across files: many small files of one writer (a slice's log blocks) share one
+ * stored entry, and decoding and re-encoding it per file would cost more than decoding their
+ * data. Bounded; cleared when full.
+ */
+const projectedHints = new Map<string, string | undefined>();
+const PROJECTED_HINTS_MAX = 256;
 
 /**
  * The ARROW:schema entry for a read of some fields: the stored one when all fields are read,
@@ -141,22 +143,21 @@ const hints = new WeakMap<Footer, HintCache>();
 function arrowSchemaFor(footer: Footer, fields: number[]): string | undefined {
   const stored = footer.metadata.keyValueMetadata[ARROW_SCHEMA_KEY];
   if (stored === undefined) return undefined;
-  if (fields.length === footer.metadata.fields.length) return stored;
-  let cache = hints.get(footer);
-  if (!cache) {
-    let schema: Schema | null;
-    try {
-      schema = decodeArrowSchema(stored);
-      if (schema.fields.length !== footer.metadata.fields.length) schema = null;
-    } catch {
-      schema = null;
-    }
-    cache = { schema, encoded: new Map() };
-    hints.set(footer, cache);
+  const fieldCount = footer.metadata.fields.length;
+  if (fields.length === fieldCount) return stored;
+  const key = `${fieldCount}/${fields.join(',')}/${stored}`;
+  if (projectedHints.has(key)) return projectedHints.get(key);
+  let schema: Schema | null;
+  try {
+    schema = decodeArrowSchema(stored);
+    if (schema.fields.length !== fieldCount) schema = null;
+  } catch {
+    schema = null;
   }
-  const key = fields.join(',');
-  if (!cache.encoded.has(key)) cache.encoded.set(key, cache.schema ? encodeArrowSchema(projectSchema(cache.schema, fields)) : undefined);
-  return cache.encoded.get(key);
+  const encoded = schema ? encodeArrowSchema(projectSchema(schema, fields)) : undefined;
+  if (projectedHints.size >= PROJECTED_HINTS_MAX) projectedHints.clear();
+  projectedHints.set(key, encoded);
+  return encoded;
 }
 
 /** Decodes selected chunks already in memory (`chunk` returns their bytes). */

@@ -10,17 +10,15 @@ import { byteSourceFromStore, openParquet, type ByteSource, type ParquetFileMeta
 import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
 import { MissingBaseFileError, UnsupportedFeatureError } from '../errors.js';
 import type { BaseFile, FileSlice } from '../file-group/file-slice.js';
-import { decodeAvroDataBlock, decodeDeleteBlock, decodeParquetDataBlock } from '../log/data-block.js';
-import { BlockType, HeaderKey } from '../log/log-format.js';
 import { scanLogFiles } from '../log/log-scanner.js';
 import { META } from '../schema/table-schema.js';
-import { makeColumnBuilder, type ColumnBuilder } from './column-builder.js';
+import { takeRows } from '../arrow/take.js';
 import { valueAt } from '../arrow/value-at.js';
 import { conformTable, projectSchema } from './conform.js';
 import { fillPartitionColumns } from './partition-columns.js';
 import { partitionValues } from '../table/partition.js';
-import { combineVersions, type RecordVersion } from './merge.js';
-import { recordKeyReader } from './record-key.js';
+import { collectLogRecords } from './log-records.js';
+import { mergeBaseBatch, mergeState, unmatchedLogRows } from './base-merge.js';
 import { classifyCorruptRegions, type CommittedLogExtent, type CorruptLogBlock } from './log-corruption.js';
 
 export interface SliceReadPlan {
@@ -97,32 +95,6 @@ function structData(batch: RecordBatch): Data {
   return batch.data as unknown as Data;
 }
 
-class RowSink {
-  private builders: ColumnBuilder[];
-  private readonly out: RecordBatch[] = [];
-  constructor(
-    private readonly schema: Schema,
-    private readonly batchSize: number,
-  ) {
-    this.builders = schema.fields.map((f) => makeColumnBuilder(f.type));
-  }
-  push(source: Data, row: number): void {
-    this.builders.forEach((b, c) => b.appendFrom(source.children[c], row));
-    if (this.builders[0]?.length >= this.batchSize) this.flush();
-  }
-  flush(): void {
-    const n = this.builders[0]?.length ?? 0;
-    if (n === 0) return;
-    const children = this.builders.map((b) => b.finish());
-    this.out.push(new ArrowRecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children })));
-    this.builders = this.schema.fields.map((f) => makeColumnBuilder(f.type));
-  }
-  take(): RecordBatch[] {
-    this.flush();
-    return this.out.splice(0);
-  }
-}
-
 /** Applies the commit-time filter and the final projection. */
 function finalize(plan: SliceReadPlan, work: Schema, batches: RecordBatch[]): RecordBatch[] {
   const range = plan.commitTimeRange;
@@ -139,11 +111,7 @@ function finalize(plan: SliceReadPlan, work: Schema, batches: RecordBatch[]): Re
         if (typeof t === 'string' && (range.instants ? range.instants.has(t) : t > range.start && t <= range.end)) rows.push(i);
       }
       if (rows.length === 0) continue;
-      if (rows.length < b.numRows) {
-        const sink = new RowSink(work, Number.MAX_SAFE_INTEGER);
-        for (const r of rows) sink.push(structData(b), r);
-        b = sink.take()[0];
-      }
+      if (rows.length < b.numRows) b = takeRows(b, rows);
     }
     const children = keep.map((i) => structData(b).children[i]);
     out.push(new ArrowRecordBatch(plan.output, makeData({ type: new Struct(plan.output.fields), length: b.numRows, nullCount: 0, children })));
@@ -151,41 +119,11 @@ function finalize(plan: SliceReadPlan, work: Schema, batches: RecordBatch[]): Re
   return out;
 }
 
-interface Source {
-  data: Data;
-  key: (row: number) => string;
-  ordering: (row: number) => unknown;
-  length: number;
-}
-
-function sourceOf(plan: SliceReadPlan, work: Schema, batch: RecordBatch): Source {
-  const data = structData(batch);
-  const col = (name: string): Data | undefined => {
-    const i = work.fields.findIndex((f) => f.name === name);
-    return i === -1 ? undefined : data.children[i];
-  };
-  const key = recordKeyReader(
-    plan.config.populateMetaFields ? col(META.recordKey) : undefined,
-    plan.config.recordKeyFields.map((name) => ({ name, data: col(name) })),
-  );
-  const orderingCol = plan.config.orderingFields[0] ? col(plan.config.orderingFields[0]) : undefined;
-  return { data, key, ordering: (row) => (orderingCol ? valueAt(orderingCol, row) : null), length: batch.numRows };
-}
-
-/** Arrow batch (of `work`) from the records of an Avro data block. */
-function avroRecordsToBatch(work: Schema, records: Record<string, unknown>[]): RecordBatch {
-  const builders = work.fields.map((f) => makeColumnBuilder(f.type));
-  for (const rec of records) work.fields.forEach((f, c) => builders[c].appendValue(rec[f.name]));
-  const children = builders.map((b) => b.finish());
-  return new ArrowRecordBatch(work, makeData({ type: new Struct(work.fields), length: records.length, nullCount: 0, children }));
-}
-
 /** Reads a file slice as a stream of batches with exactly `plan.output`'s schema. */
 export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): AsyncGenerator<RecordBatch> {
   const merging = !plan.readOptimized && slice.logFiles.length > 0;
   const work = workSchema(plan, merging);
   const dropped = plan.config.dropPartitionColumns ? partitionValues(plan.config, slice.partitionPath) : new Map<string, string>();
-  const withPartitions = (batches: RecordBatch[]): RecordBatch[] => batches.map((b) => fillPartitionColumns(b, work, dropped));
   async function* base(): AsyncGenerator<RecordBatch> {
     if (!slice.baseFile) return;
     for await (const b of readBaseFile(plan, slice.baseFile, work, merging ? undefined : plan.selectRowGroups)) yield fillPartitionColumns(b, work, dropped);
@@ -202,66 +140,14 @@ export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): Asy
   }
 
   // Log records first (they decide which base rows change), then base rows streamed past them.
-  const logs: Source[] = [];
-  const versions = new Map<string, RecordVersion>();
-  const upsert = (key: string, v: RecordVersion): void => {
-    const prev = versions.get(key);
-    versions.set(key, prev ? combineVersions(plan.mergeMode, prev, v) : v);
-  };
-  for (const { block, logFile } of scan.blocks) {
-    if (block.type === BlockType.AVRO_DATA || block.type === BlockType.PARQUET_DATA) {
-      // Hudi 1.1 partial-update blocks hold only the changed columns; read as whole records they
-      // would null out every other column.
-      if (block.header.get(HeaderKey.IS_PARTIAL) === 'true') {
-        throw new UnsupportedFeatureError(`Log file ${logFile.path} holds partial-update data blocks, which lake does not merge yet; compact the table with Spark (run_compaction) and read it again`);
-      }
-      const batches = withPartitions(
-        block.type === BlockType.AVRO_DATA
-          ? [avroRecordsToBatch(work, decodeAvroDataBlock(block, logFile.path).records)]
-          : conformTable(decodeParquetDataBlock(block, logFile.path), work),
-      );
-      for (const batch of batches) {
-        const src = sourceOf(plan, work, batch);
-        const index = logs.push(src) - 1;
-        for (let r = 0; r < src.length; r++) upsert(src.key(r), { source: index, row: r, ordering: src.ordering(r), deleted: false });
-      }
-    } else if (block.type === BlockType.DELETE) {
-      for (const d of decodeDeleteBlock(block, logFile.path)) {
-        upsert(d.recordKey, { source: -1, row: -1, ordering: d.orderingValue, deleted: true });
-      }
-    } else if (block.type === BlockType.HFILE_DATA || block.type === BlockType.CDC_DATA) {
-      throw new UnsupportedFeatureError(`Log file ${logFile.path} holds ${block.type === BlockType.HFILE_DATA ? 'HFile' : 'CDC'} data blocks, which table reads do not support`);
-    }
-  }
-
-  const BASE = -2;
+  const logs = await collectLogRecords(plan.config, plan.mergeMode, work, scan.blocks, (b) => fillPartitionColumns(b, work, dropped));
+  const state = mergeState(logs);
   for await (const batch of base()) {
-    const src = sourceOf(plan, work, batch);
-    const keys: string[] = new Array<string>(src.length);
-    let touched = false;
-    for (let r = 0; r < src.length; r++) {
-      keys[r] = src.key(r);
-      if (versions.has(keys[r])) touched = true;
-    }
-    if (!touched) {
-      yield* finalize(plan, work, [batch]);
-      continue;
-    }
-    const sink = new RowSink(work, Number.MAX_SAFE_INTEGER);
-    for (let r = 0; r < src.length; r++) {
-      const logVersion = versions.get(keys[r]);
-      if (!logVersion) {
-        sink.push(src.data, r);
-        continue;
-      }
-      versions.delete(keys[r]);
-      const winner = combineVersions(plan.mergeMode, { source: BASE, row: r, ordering: src.ordering(r), deleted: false }, logVersion);
-      if (winner.deleted) continue;
-      sink.push(winner.source === BASE ? src.data : logs[winner.source].data, winner.row);
-    }
-    yield* finalize(plan, work, sink.take());
+    const merged = mergeBaseBatch(plan.config, plan.mergeMode, work, batch, logs, state);
+    if (merged) yield* finalize(plan, work, [merged]);
   }
-  const sink = new RowSink(work, plan.batchSize ?? 8192);
-  for (const v of versions.values()) if (!v.deleted) sink.push(logs[v.source].data, v.row);
-  yield* finalize(plan, work, sink.take());
+  const rest = unmatchedLogRows(logs, state);
+  if (!rest) return;
+  const size = plan.batchSize ?? 8192;
+  for (let at = 0; at < rest.numRows; at += size) yield* finalize(plan, work, [rest.slice(at, Math.min(at + size, rest.numRows))]);
 }

@@ -71,10 +71,18 @@ function isNaturalOrder(v: unknown): boolean {
   return v === null || v === undefined || v === 0 || v === 0n;
 }
 
+/**
+ * Whether a version written later survives one written earlier (the rule of combineVersions,
+ * on bare values, for merges that keep versions in columns rather than objects).
+ */
+export function newerSurvives(mode: RecordMergeMode, olderOrdering: unknown, olderDeleted: boolean, newerOrdering: unknown, newerDeleted: boolean): boolean {
+  if (mode === 'COMMIT_TIME_ORDERING') return true;
+  if (newerDeleted && isNaturalOrder(newerOrdering)) return true;
+  if (olderDeleted && isNaturalOrder(olderOrdering)) return true;
+  return !storedWins(mode, olderOrdering, newerOrdering);
+}
+
 /** The version that survives when `newer` was written after `older`. */
 export function combineVersions(mode: RecordMergeMode, older: RecordVersion, newer: RecordVersion): RecordVersion {
-  if (mode === 'COMMIT_TIME_ORDERING') return newer;
-  if (newer.deleted && isNaturalOrder(newer.ordering)) return newer;
-  if (older.deleted && isNaturalOrder(older.ordering)) return newer;
-  return storedWins(mode, older.ordering, newer.ordering) ? older : newer;
+  return newerSurvives(mode, older.ordering, older.deleted, newer.ordering, newer.deleted) ? newer : older;
 }
