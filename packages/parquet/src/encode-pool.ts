@@ -9,7 +9,7 @@ import { COMPRESSIONS, encodeIPC, encodeInput, writeFailed, type EncodeSettings 
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 
 /** IPC streams smaller than this are encoded in the calling thread. */
-export const POOLED_MIN_BYTES = 256 * 1024;
+const POOLED_MIN_BYTES = 256 * 1024;
 
 interface EncodeJob {
   ipc: Uint8Array;

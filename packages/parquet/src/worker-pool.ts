@@ -53,7 +53,7 @@ parentPort.on('message', (job) => {
 `;
 
 /** node:worker_threads, when this runtime has it (Node >= 20.16 names built-ins synchronously). */
-export function workerThreads(): WorkerThreads | undefined {
+function workerThreads(): WorkerThreads | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
   try {
     return proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
