@@ -277,6 +277,26 @@ type StatValue = boolean | number | bigint | string | Date | Decimal | Uint8Arra
 /* TimeUnit */
 type TimeUnit = 'MILLIS' | 'MICROS' | 'NANOS';
 
+/* WorkerPool */
+interface WorkerPool<In, Out> {
+    readonly size: number;
+    /** Runs the handler on `input` in a worker; `transfer` lists buffers moved rather than copied. */
+    run(input: In, transfer?: ArrayBuffer[]): Promise<Out>;
+    /** Stops every worker; jobs still running fail. */
+    close(): Promise<void>;
+}
+
+/* WorkerPoolOptions */
+interface WorkerPoolOptions {
+    /** Most workers started (they start on demand, one per job waiting, up to this many). */
+    size: number;
+    /**
+     * Source of a CommonJS expression that evaluates, inside the worker, to the handler
+     * `(input) => ({ output, transfer? })`. It may `require` absolute paths and node built-ins.
+     */
+    handler: string;
+}
+
 /* WriteOptions */
 interface WriteOptions {
     /** Page compression codec (default zstd). */
@@ -305,11 +325,17 @@ function byteSourceFromBytes(bytes: Uint8Array): ByteSource;
 /* byteSourceFromStore */
 function byteSourceFromStore(store: ObjectStore, key: string, size?: number): Promise<ByteSource>;
 
+/* closeParquetWorkers */
+function closeParquetWorkers(): Promise<void>;
+
 /* columnStatistics */
 function columnStatistics(meta: ParquetFileMetadata, columnName: string, rowGroups?: number[]): ColumnStatistics;
 
 /* compareStatValues */
 function compareStatValues(a: StatValue, b: StatValue): number;
+
+/* createWorkerPool */
+function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPool<In, Out> | undefined;
 
 /* decimalToString */
 function decimalToString(d: Decimal): string;
@@ -335,6 +361,9 @@ function loadColumnBloomFilters(source: ByteSource, meta: ParquetFileMetadata, n
 /* openParquet */
 function openParquet(input: Uint8Array | ByteSource, options?: OpenOptions): Promise<ParquetFileReader>;
 
+/* parquetWorkerCount */
+function parquetWorkerCount(env?: Record<string, string | undefined>, cores?: number): number;
+
 /* readParquet */
 function readParquet(bytes: Uint8Array, options?: ReadOptions): Table;
 
@@ -349,3 +378,6 @@ function readParquetMetadataFrom(source: ByteSource, options?: Pick<OpenOptions,
 
 /* writeParquet */
 function writeParquet(table: Table, options?: WriteOptions): Uint8Array;
+
+/* writeParquetAsync */
+function writeParquetAsync(table: Table, options?: WriteOptions): Promise<Uint8Array>;

@@ -1,20 +1,21 @@
 // The ingestion loop: resume from the table's last committed checkpoint, then per micro-batch
-// transform, validate (quarantining what does not fit), de-duplicate, commit with the batch's
-// checkpoint, and only then acknowledge the source.
-// Over 350 lines on purpose: the loop's steps share one checkpoint and acknowledgement order, which reads best in one place.
+// transform, validate (quarantining what does not fit), de-duplicate (prepare-batch.ts), commit
+// with the batch's checkpoint, and only then acknowledge the source. While a batch commits, the
+// next one is read and prepared, so parsing overlaps the commit's I/O.
 
-import { Field, Schema, Type, Utf8 } from 'apache-arrow';
-import { assertWritable, compareOrdering, existingRecordRows, keyFieldProblems, rowsToTable, SchemaError, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core/format';
+import { assertWritable, existingRecordRows, rowsToTable, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core/format';
+import type { Schema } from 'apache-arrow';
 import type { Registry } from 'prom-client';
 import { batchReader, type BatchLimits } from './batches.js';
+import { makePlan, type Plan } from './batch-plan.js';
 import { checkpointMetadata, lastCommittedCheckpoint, QUARANTINE_KEY } from './checkpoint.js';
-import { IngestConfigError, TooManyInvalidRecordsError } from './errors.js';
+import { IngestConfigError } from './errors.js';
 import { createIngestMetrics, type BatchReport, type IngestMetrics } from './metrics.js';
-import { fileQuarantine, stableId, type QuarantinedRecord, type QuarantineSink } from './quarantine.js';
+import { prepareBatch, type PreparedBatch, type PrepareOptions } from './prepare-batch.js';
+import { fileQuarantine, stableId, type QuarantineSink } from './quarantine.js';
 import type { Checkpoint, Source, SourceRecord } from './source.js';
-import { flattenRecord, type Derivation, type FlattenOptions } from './transform.js';
-import { createValidator, type ValidationOptions, type Validator } from './validate.js';
-import { inferBatchSchema } from './infer-schema.js';
+import type { Derivation, FlattenOptions } from './transform.js';
+import type { ValidationOptions } from './validate.js';
 
 export type IngestMode = 'upsert' | 'insert-only';
 
@@ -85,89 +86,23 @@ export interface IngestSummary {
   metrics: IngestMetrics;
 }
 
-interface PreparedRow {
-  row: Row;
-  position: string;
-  original: unknown;
+interface Step {
+  records: SourceRecord[];
+  /** When the batch's first record was in hand. */
+  started: number;
+  prepared?: PreparedBatch;
+  error?: unknown;
 }
 
-interface Plan {
-  schema?: Schema;
-  validator?: Validator;
-  keyFields: string[];
-  orderingField?: string;
-  orderingIsTimestamp: boolean;
+interface CommitContext {
+  options: IngestOptions;
+  mode: IngestMode;
+  quarantine: QuarantineSink;
+  batchNumber: number;
 }
 
 function isMetrics(m: Registry | IngestMetrics | undefined): m is IngestMetrics {
   return m !== undefined && typeof (m as IngestMetrics).observe === 'function';
-}
-
-async function dataSchemaOf(table: HudiTable): Promise<Schema | undefined> {
-  const full = await table.schema();
-  const fields = full.fields.filter((f) => !f.name.startsWith('_hoodie_'));
-  return fields.length > 0 ? new Schema(fields) : undefined;
-}
-
-async function makePlan(table: HudiTable, options: IngestOptions): Promise<Plan> {
-  const schema = options.schema ? new Schema(options.schema.fields.filter((f) => !f.name.startsWith('_hoodie_'))) : await dataSchemaOf(table);
-  return planFor(table, options, schema);
-}
-
-/**
- * The plan of a batch written into a table without a schema: the schema its records agree on by
- * majority (see infer-schema.ts), so records that disagree are validated out to quarantine
- * instead of deciding column types. Key fields no record has stay in it, so their absence is
- * reported per record.
- */
-function inferredPlan(table: HudiTable, options: IngestOptions, rows: readonly Row[]): Plan {
-  const inferred = inferBatchSchema(rows);
-  const names = new Set(inferred.fields.map((f) => f.name));
-  const missing = table.config.recordKeyFields.filter((k) => !names.has(k)).map((k) => new Field(k, new Utf8(), true));
-  return planFor(table, options, missing.length > 0 ? new Schema([...inferred.fields, ...missing]) : inferred);
-}
-
-function planFor(table: HudiTable, options: IngestOptions, schema: Schema | undefined): Plan {
-  const config = table.config;
-  const keyFields = config.recordKeyFields;
-  const orderingField = config.orderingFields[0];
-  let validator: Validator | undefined;
-  let orderingIsTimestamp = false;
-  if (schema) {
-    const names = new Set(schema.fields.map((f) => f.name));
-    for (const f of keyFields) {
-      if (!names.has(f)) throw new IngestConfigError(`Record key field "${f}" of ${table.uri} is not in the ingestion schema (${[...names].join(', ')}).`);
-    }
-    const required = [...keyFields, ...config.orderingFields, ...config.partitionFields.map((p) => p.name)].filter((f) => names.has(f));
-    validator = createValidator(schema, { ...options.validation, required: [...required, ...(options.validation?.required ?? [])] });
-    const ordering: Field | undefined = orderingField ? schema.fields.find((f) => f.name === orderingField) : undefined;
-    orderingIsTimestamp = ordering?.type.typeId === Type.Timestamp;
-  }
-  return { schema, validator, keyFields, orderingField, orderingIsTimestamp };
-}
-
-function recordKeyOf(row: Row, fields: readonly string[]): string {
-  if (fields.length === 1) return String(row[fields[0]]);
-  return fields.map((f) => `${f}:${String(row[f])}`).join(',');
-}
-
-/** Whether ordering value `a` wins over `b` (ties go to `a`, the later record): the table's own order. */
-function greaterOrEqual(a: unknown, b: unknown): boolean {
-  return compareOrdering(a, b) >= 0;
-}
-
-function checkInvalidLimit(limit: number | undefined, invalid: QuarantinedRecord[], total: number): void {
-  if (limit === undefined || invalid.length === 0) return;
-  const fraction = limit > 0 && limit < 1;
-  const allowed = fraction ? Math.floor(limit * total) : limit;
-  if (invalid.length > allowed) {
-    throw new TooManyInvalidRecordsError(
-      invalid.length,
-      total,
-      fraction ? `${limit * 100}% of ${total} = ${allowed}` : String(limit),
-      invalid.slice(0, 3).map((r) => ({ position: r.position, reason: r.reasons.join('; ') })),
-    );
-  }
 }
 
 function eventMillis(value: unknown, unitPerMs: number): number | undefined {
@@ -204,27 +139,49 @@ export async function ingest(table: HudiTable, options: IngestOptions): Promise<
   let startCheckpoint: Checkpoint | null = resume?.checkpoint ?? null;
   log({ event: 'start', table: tableName, sourceId: source.id, resumeFrom: resume?.checkpoint, resumeInstant: resume?.instant });
   const reader = batchReader(source, options.batch ?? {}, { follow: options.follow ?? false, signal: options.signal, idleWaitMs: options.idleWaitMs });
+  const prepareOptions: PrepareOptions = {
+    schema: options.schema, validation: options.validation, flatten, derive: options.derive, transformBatch: options.transformBatch, maxInvalidPerBatch: limit,
+  };
+  /** The next batch read and prepared; a preparation failure is kept to be reported as that batch's. */
+  async function readAndPrepare(batchPlan: Plan): Promise<Step | undefined> {
+    const records = await reader.next();
+    if (!records) return undefined;
+    const started = reader.batchStartedAt() ?? Date.now();
+    try {
+      return { records, started, prepared: await prepareBatch(table, records, batchPlan, prepareOptions) };
+    } catch (error) {
+      return { records, started, error };
+    }
+  }
 
+  let ahead: Promise<Step | undefined> | undefined;
   try {
     await source.start(resume?.checkpoint);
+    ahead = readAndPrepare(plan);
     for (;;) {
-      const records = await reader.next();
-      if (!records) break;
-      const started = reader.batchStartedAt() ?? Date.now();
+      const step = await ahead;
+      ahead = undefined;
+      if (!step) break;
+      // Read and prepare the next batch while this one commits, unless its plan may still change
+      // (a table without a schema gets the one this commit records).
+      if (plan.validator) {
+        ahead = readAndPrepare(plan);
+        // Its failure surfaces when its turn comes, after this batch is committed.
+        ahead.catch(() => undefined);
+      }
       let report: BatchReport;
       try {
-        report = await writeBatch(table, records, startCheckpoint, plan, {
-          options, mode, quarantine, flatten, batchNumber: summary.batches + 1,
-        });
+        if (!step.prepared) throw step.error;
+        report = await commitBatch(table, step.prepared, startCheckpoint, { options, mode, quarantine, batchNumber: summary.batches + 1 });
       } catch (e) {
         metrics.failed(tableName, source.id);
         const err = e as Error & { code?: string };
         log({ event: 'batch-failed', table: tableName, sourceId: source.id, error: err.message, code: err.code });
         throw e;
       }
-      report.durationMs = Date.now() - started;
+      report.durationMs = Date.now() - step.started;
       // The commit is durable: only now may the source forget what precedes the checkpoint.
-      const last = records[records.length - 1].checkpoint;
+      const last = step.records[step.records.length - 1].checkpoint;
       await source.acknowledge(last);
       startCheckpoint = last;
       summary.checkpoint = last;
@@ -233,119 +190,27 @@ export async function ingest(table: HudiTable, options: IngestOptions): Promise<
       metrics.observe(report);
       log({ event: 'batch', ...report });
       await options.onBatch?.(report);
+      // A stop request drops the batch read ahead: nothing of it is committed, the next run reads it again.
+      if (options.signal?.aborted) break;
       if (!plan.schema && !options.schema) plan = await makePlan(table, options);
+      ahead ??= readAndPrepare(plan);
     }
   } finally {
+    // A read still under way finishes before the source closes under it.
+    await ahead?.catch(() => undefined);
     await source.close();
   }
   log({ event: 'stop', table: tableName, sourceId: source.id, batches: summary.batches, read: summary.read, written: summary.written, quarantined: summary.quarantined });
   return summary;
 }
 
-interface BatchContext {
-  options: IngestOptions;
-  mode: IngestMode;
-  quarantine: QuarantineSink;
-  flatten?: FlattenOptions;
-  batchNumber: number;
-}
 
-async function writeBatch(table: HudiTable, records: SourceRecord[], startCheckpoint: Checkpoint | null, plan: Plan, ctx: BatchContext): Promise<BatchReport> {
+/** Steps that need the table as committed so far: duplicates of stored events, quarantine, the commit. */
+async function commitBatch(table: HudiTable, batch: PreparedBatch, startCheckpoint: Checkpoint | null, ctx: CommitContext): Promise<BatchReport> {
   const { options } = ctx;
   const source = options.source;
-  const invalid: QuarantinedRecord[] = [];
-  let rows: PreparedRow[] = [];
-
-  // 1. Parse failures, flattening, derivations.
-  for (const r of records) {
-    if (r.value === undefined || r.error !== undefined) {
-      invalid.push({ position: r.position, reasons: [r.error ?? 'empty record'], record: r.raw ?? r.value ?? null });
-      continue;
-    }
-    if (typeof r.value !== 'object' || r.value === null || Array.isArray(r.value)) {
-      invalid.push({ position: r.position, reasons: ['not a record (object)'], record: r.value });
-      continue;
-    }
-    const flat = ctx.flatten ? flattenRecord(r.value as Row, ctx.flatten) : [r.value as Row];
-    flat.forEach((row, k) => {
-      const position = flat.length > 1 ? `${r.position}#${k + 1}` : r.position;
-      const reasons: string[] = [];
-      // Derivations and batch transforms may change the row: they get a copy, so the record the
-      // quarantine would receive stays as it was read.
-      const out: Row = ctx.flatten || (!options.derive && !options.transformBatch) ? row : { ...row };
-      for (const [name, derive] of Object.entries(options.derive ?? {})) {
-        try {
-          out[name] = derive(out);
-        } catch (e) {
-          reasons.push(`${name}: derivation failed (${(e as Error).message})`);
-        }
-      }
-      if (reasons.length > 0) invalid.push({ position, reasons, record: r.value });
-      else rows.push({ row: out, position, original: r.value });
-    });
-  }
-  if (options.transformBatch) {
-    const before = rows;
-    const after = await options.transformBatch(before.map((p) => p.row));
-    rows = after.map((row, i) =>
-      after.length === before.length ? { ...before[i], row } : { row, position: `${before[0]?.position ?? 'batch'}..+${i}`, original: row },
-    );
-  }
-  const expanded = rows.length + invalid.length - records.length;
-
-  // 2. Validation against the schema; without one yet, against the schema the batch agrees on.
-  if (!plan.validator && rows.length > 0) plan = inferredPlan(table, options, rows.map((p) => p.row));
-  let coerced = 0;
-  const valid: PreparedRow[] = [];
-  // Keys Arrow cannot hold as given (lone surrogates) would be stored altered and never match again.
-  const partitionFields = table.config.partitionFields.map((f) => f.name);
-  for (const p of rows) {
-    const result = plan.validator ? plan.validator(p.row) : { ok: true as const, value: p.row, coerced: 0 };
-    if (!result.ok) {
-      invalid.push({ position: p.position, reasons: result.reasons, record: p.original });
-      continue;
-    }
-    const problems = keyFieldProblems(result.value, plan.keyFields, partitionFields);
-    if (problems.length > 0) {
-      invalid.push({ position: p.position, reasons: problems.map((q) => `${q.field}: ${q.why}`), record: p.original });
-      continue;
-    }
-    coerced += result.coerced;
-    valid.push({ ...p, row: result.value });
-  }
-
-  // 3. De-duplication within the batch: per record key, the greatest ordering value (later on ties).
-  const winners = new Map<string, number>();
-  valid.forEach((p, i) => {
-    const key = recordKeyOf(p.row, plan.keyFields);
-    const previous = winners.get(key);
-    if (previous === undefined || !plan.orderingField || greaterOrEqual(p.row[plan.orderingField], valid[previous].row[plan.orderingField])) {
-      winners.set(key, i);
-    }
-  });
-  let kept = [...winners.values()].sort((a, b) => a - b).map((i) => valid[i]);
-  let deduplicated = valid.length - kept.length;
-
-  // 4. Arrow, with a per-row fallback so one value the checks missed costs only its record.
-  let arrow;
-  try {
-    arrow = rowsToTable(kept.map((p) => p.row), plan.schema);
-  } catch (e) {
-    if (!(e instanceof SchemaError)) throw e;
-    const good: PreparedRow[] = [];
-    for (const p of kept) {
-      try {
-        rowsToTable([p.row], plan.schema);
-        good.push(p);
-      } catch (err) {
-        invalid.push({ position: p.position, reasons: [(err as Error).message], record: p.original });
-      }
-    }
-    kept = good;
-    arrow = rowsToTable(kept.map((p) => p.row), plan.schema);
-  }
-
-  checkInvalidLimit(options.maxInvalidPerBatch, invalid, records.length + expanded);
+  const { records, plan, invalid } = batch;
+  let { kept, arrow, deduplicated } = batch;
 
   // 5. Insert-only: records whose key the table already holds are duplicates of immutable events.
   if (ctx.mode === 'insert-only' && arrow.numRows > 0) {
@@ -389,13 +254,13 @@ async function writeBatch(table: HudiTable, records: SourceRecord[], startCheckp
     sourceId: source.id,
     instant: result.instant,
     read: records.length,
-    expanded,
+    expanded: batch.expanded,
     written: kept.length,
     inserted: result.inserted,
     updated: result.updated,
     quarantined: invalid.length,
     deduplicated,
-    coerced,
+    coerced: batch.coerced,
     checkpoint,
     durationMs: 0,
     ...(lagMs !== undefined ? { lagMs } : {}),

@@ -1,5 +1,7 @@
 // @lake/parquet public API: Arrow <-> Parquet, footer metadata, column statistics, range reads.
-export { writeParquet, type WriteOptions, type Compression } from './write.js';
+export { writeParquet, writeParquetAsync, type WriteOptions, type Compression } from './write.js';
+export { closeParquetWorkers, parquetWorkerCount } from './encode-pool.js';
+export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 export { type BloomFilterColumn } from './bloom-write.js';
 export { loadColumnBloomFilters, bloomProbe, type ColumnBloomFilters } from './bloom-read.js';
 export { bloomFilterBytes, DEFAULT_BLOOM_FPP, type SplitBlockBloom } from './split-block-bloom.js';

@@ -24,13 +24,25 @@ export interface EncodeSettings {
   withoutStatistics?: string[];
 }
 
-export function encode(table: Table, settings: EncodeSettings): Uint8Array {
-  let ipc: Uint8Array;
+/** The Arrow IPC stream parquet-wasm takes in. */
+export function encodeInput(table: Table): Uint8Array {
   try {
-    ipc = tableToIPC(table, 'stream');
+    return tableToIPC(table, 'stream');
   } catch (e) {
     throw new ParquetError('PARQUET_WRITE_FAILED', `Cannot serialize the Arrow table for writing: ${describeCause(e)}.`, { cause: e });
   }
+}
+
+export function writeFailed(cause: unknown): ParquetError {
+  return new ParquetError(
+    'PARQUET_WRITE_FAILED',
+    `Cannot write the table as Parquet: ${describeCause(cause)}. Check that every column has a type Parquet can store.`,
+    { cause },
+  );
+}
+
+/** Parquet bytes of an Arrow IPC stream (see encodeInput). */
+export function encodeIPC(ipc: Uint8Array, settings: EncodeSettings): Uint8Array {
   try {
     let builder = new wasm.WriterPropertiesBuilder().setCompression(COMPRESSIONS[settings.compression]);
     if (settings.rowGroupSize !== undefined) builder = builder.setMaxRowGroupSize(settings.rowGroupSize);
@@ -42,12 +54,12 @@ export function encode(table: Table, settings: EncodeSettings): Uint8Array {
     const wasmTable = wasm.Table.fromIPCStream(ipc);
     return wasm.writeParquet(wasmTable, properties);
   } catch (e) {
-    throw new ParquetError(
-      'PARQUET_WRITE_FAILED',
-      `Cannot write the table as Parquet: ${describeCause(e)}. Check that every column has a type Parquet can store.`,
-      { cause: e },
-    );
+    throw writeFailed(e);
   }
+}
+
+export function encode(table: Table, settings: EncodeSettings): Uint8Array {
+  return encodeIPC(encodeInput(table), settings);
 }
 
 export interface DecodeSettings {

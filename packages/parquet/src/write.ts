@@ -7,7 +7,8 @@ import type { Table } from 'apache-arrow';
 import { ParquetError } from './errors.js';
 import { annotateFixedDecimals } from './decimal-footer.js';
 import { toFixedDecimals } from './fixed-decimals.js';
-import { COMPRESSIONS, encode, type Compression } from './wasm-codec.js';
+import { COMPRESSIONS, encode, type Compression, type EncodeSettings } from './wasm-codec.js';
+import { encodePooled } from './encode-pool.js';
 import { addBloomFilters, type BloomFilterColumn } from './bloom-write.js';
 import { bloomRowGroupRows } from './bloom-build.js';
 
@@ -30,7 +31,14 @@ export interface WriteOptions {
 
 const RESERVED_KEYS = new Set(['ARROW:schema']);
 
-export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Array {
+/** What a write encodes: the table in the decimal layout, the encoder settings, and how to finish the file. */
+interface PlannedWrite {
+  table: Table;
+  settings: EncodeSettings;
+  finish(bytes: Uint8Array): Uint8Array;
+}
+
+function planWrite(table: Table, options: WriteOptions): PlannedWrite {
   const compression = options.compression ?? 'zstd';
   if (!Object.hasOwn(COMPRESSIONS, compression)) {
     throw new ParquetError(
@@ -58,14 +66,34 @@ export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Arr
   validateBloomColumns(options.bloomFilters);
   // decimals go out in the fixed-byte layout Spark and Hudi read, whatever their precision
   const decimals = toFixedDecimals(table);
-  const bytes = encode(decimals.table, {
-    compression,
-    ...(rowGroupSize !== undefined ? { rowGroupSize } : {}),
-    ...(metadata !== undefined ? { keyValueMetadata: metadata } : {}),
-    ...(decimals.leaves.length > 0 ? { withoutStatistics: decimals.leaves.map((l) => l.path.join('.')) } : {}),
-  });
-  const file = decimals.leaves.length > 0 ? annotateFixedDecimals(bytes, decimals.leaves, table) : bytes;
-  return withBloom ? addBloomFilters(file, table, bloom) : file;
+  return {
+    table: decimals.table,
+    settings: {
+      compression,
+      ...(rowGroupSize !== undefined ? { rowGroupSize } : {}),
+      ...(metadata !== undefined ? { keyValueMetadata: metadata } : {}),
+      ...(decimals.leaves.length > 0 ? { withoutStatistics: decimals.leaves.map((l) => l.path.join('.')) } : {}),
+    },
+    finish(bytes) {
+      const file = decimals.leaves.length > 0 ? annotateFixedDecimals(bytes, decimals.leaves, table) : bytes;
+      return withBloom ? addBloomFilters(file, table, bloom) : file;
+    },
+  };
+}
+
+export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Array {
+  const planned = planWrite(table, options);
+  return planned.finish(encode(planned.table, planned.settings));
+}
+
+/**
+ * `writeParquet` with the encoding on a worker thread (see encode-pool.ts), so that the caller's
+ * thread is free meanwhile; same bytes. Falls back to the calling thread for small tables and
+ * where workers do not exist.
+ */
+export async function writeParquetAsync(table: Table, options: WriteOptions = {}): Promise<Uint8Array> {
+  const planned = planWrite(table, options);
+  return planned.finish(await encodePooled(planned.table, planned.settings));
 }
 
 function validateBloomColumns(columns: readonly BloomFilterColumn[] | undefined): void {

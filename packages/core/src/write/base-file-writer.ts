@@ -3,7 +3,7 @@
 // can upsert into a table lake wrote.
 
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
-import { writeParquet, type BloomFilterColumn, type Compression } from '@lake/parquet';
+import { writeParquet, writeParquetAsync, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
 import { createRecordKeyFooter } from '../index/bloom-footer.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
@@ -23,6 +23,24 @@ function baseFileAvroSchema(dataSchema: Schema, tableName: string): string {
   return JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName, metaFields: true }));
 }
 
+function baseFileWrite(batches: RecordBatch[], schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding): [Table, WriteOptions] {
+  const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0' });
+  for (const key of recordKeys) footer.add(key);
+  return [
+    new Table(schema, batches),
+    {
+      compression: encoding.compression ?? DEFAULT_COMPRESSION,
+      ...(encoding.rowGroupSize !== undefined ? { rowGroupSize: encoding.rowGroupSize } : {}),
+      ...(encoding.columnBloomFilters && encoding.columnBloomFilters.length > 0 ? { bloomFilters: encoding.columnBloomFilters } : {}),
+      metadata: {
+        'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
+        'writer.model.name': 'avro',
+        ...footer.metadata(),
+      },
+    },
+  ];
+}
+
 /**
  * Parquet bytes of a base file from batches that already carry the meta columns. `recordKeys`
  * are the keys of every row, for the bloom filter and key range.
@@ -33,16 +51,18 @@ export function encodeBaseFile(
   recordKeys: Iterable<string>,
   encoding: BaseFileEncoding,
 ): Uint8Array {
-  const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0' });
-  for (const key of recordKeys) footer.add(key);
-  return writeParquet(new Table(schema, batches), {
-    compression: encoding.compression ?? DEFAULT_COMPRESSION,
-    ...(encoding.rowGroupSize !== undefined ? { rowGroupSize: encoding.rowGroupSize } : {}),
-    ...(encoding.columnBloomFilters && encoding.columnBloomFilters.length > 0 ? { bloomFilters: encoding.columnBloomFilters } : {}),
-    metadata: {
-      'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
-      'writer.model.name': 'avro',
-      ...footer.metadata(),
-    },
-  });
+  return writeParquet(...baseFileWrite(batches, schema, recordKeys, encoding));
+}
+
+/**
+ * `encodeBaseFile` with the Parquet encoding on a worker thread when the file is large enough,
+ * so the writer's thread goes on (with the next file group, or the next batch) meanwhile.
+ */
+export function encodeBaseFileAsync(
+  batches: RecordBatch[],
+  schema: Schema,
+  recordKeys: Iterable<string>,
+  encoding: BaseFileEncoding,
+): Promise<Uint8Array> {
+  return writeParquetAsync(...baseFileWrite(batches, schema, recordKeys, encoding));
 }

@@ -12,7 +12,7 @@ import type { FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { storedWins, tableMergeMode } from '../read/merge.js';
 import { META } from '../schema/table-schema.js';
-import { encodeBaseFile } from './base-file-writer.js';
+import { encodeBaseFileAsync } from './base-file-writer.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
 import { attachMetaColumns, commitSeqNo } from './meta-columns.js';
 import { orderingReader } from './ordering.js';
@@ -156,7 +156,7 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
   const data = parts.length > 0 ? concatBatches(w.dataSchema, parts) : concatBatches(w.dataSchema, []);
   const withMeta = attachMetaColumns(data, { commitTimes, seqNos, recordKeys: keys, partitionPath: plan.partition, fileName });
-  const bytes = encodeBaseFile([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) });
+  const bytes = await encodeBaseFileAsync([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) });
   const marker = markerKey(instant, path, plan.slice ? 'MERGE' : 'CREATE');
   await store.put(marker, new Uint8Array());
   w.onFile(path, marker);

@@ -2,7 +2,7 @@
 // the last committed message. Messages are acknowledged only after their commit, and a restart
 // resumes after the committed sequence, so a lost ack never delivers a message twice.
 
-import { AckPolicy, DeliverPolicy, connect, nanos, type Consumer, type ConsumerInfo, type JsMsg, type NatsConnection } from 'nats';
+import type { Consumer, ConsumerInfo, JsMsg, NatsConnection } from 'nats';
 import { CheckpointError, SourceError } from '../errors.js';
 import type { Source, SourcePoll, SourceRecord } from '../source.js';
 
@@ -26,6 +26,15 @@ export interface JetStreamSourceOptions {
   connection?: object;
 }
 
+type Nats = typeof import('nats');
+let natsModule: Promise<Nats> | undefined;
+
+/** The nats client, loaded on the first start: reading files never pays for loading it. */
+function loadNats(): Promise<Nats> {
+  natsModule ??= import('nats');
+  return natsModule;
+}
+
 /** Connects lazily on start; records are the messages' JSON bodies. */
 export function jetStreamSource(options: JetStreamSourceOptions): Source<number> {
   const durable = options.durable ?? 'lake-ingest';
@@ -38,6 +47,7 @@ export function jetStreamSource(options: JetStreamSourceOptions): Source<number>
   const held = new Map<number, JsMsg>();
 
   async function positionConsumer(after: number | undefined): Promise<void> {
+    const { AckPolicy, DeliverPolicy, nanos } = await loadNats();
     const jsm = await nc!.jetstreamManager();
     let info: ConsumerInfo | undefined;
     try {
@@ -84,7 +94,7 @@ export function jetStreamSource(options: JetStreamSourceOptions): Source<number>
       committed = checkpoint ?? 0;
       if (!nc) {
         try {
-          nc = (options.connection as NatsConnection | undefined) ?? (await connect({ servers: options.servers, maxReconnectAttempts: -1 }));
+          nc = (options.connection as NatsConnection | undefined) ?? (await (await loadNats()).connect({ servers: options.servers, maxReconnectAttempts: -1 }));
         } catch (e) {
           throw new SourceError(`Cannot connect to NATS at ${String(options.servers)}: ${(e as Error).message}`, { cause: e });
         }

@@ -1,0 +1,144 @@
+// The worker pool: every job settles with its own answer or its own error, whatever the order of
+// jobs, failures and worker crashes (model test); Parquet encoded on a worker has the bytes the
+// calling thread would have written; the worker count follows LAKE_PARQUET_WORKERS.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { tableFromArrays } from 'apache-arrow';
+import { closeParquetWorkers, createWorkerPool, parquetWorkerCount, readParquet, writeParquet, writeParquetAsync, ParquetError } from '../src/index.js';
+import { encodePooled } from '../src/encode-pool.js';
+import { encode } from '../src/wasm-codec.js';
+
+// A job: a number to square, a failure (the handler throws) or a crash (the worker thread exits).
+type Job = { kind: 'square'; n: number } | { kind: 'throw'; n: number } | { kind: 'exit'; n: number };
+
+const handler = `(() => (job) => {
+  if (job.kind === 'throw') throw new RangeError('bad ' + job.n);
+  if (job.kind === 'exit') process.exit(3);
+  return { output: job.n * job.n };
+})()`;
+
+const jobArb: fc.Arbitrary<Job> = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: -1000, max: 1000 }).map((n) => ({ kind: 'square' as const, n })) },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 9 }).map((n) => ({ kind: 'throw' as const, n })) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 9 }).map((n) => ({ kind: 'exit' as const, n })) },
+);
+
+afterAll(() => closeParquetWorkers());
+
+describe('worker pool', () => {
+  it('settles every job with its own result or error, through throws and worker crashes (model)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.array(jobArb, { minLength: 1, maxLength: 12 }), async (size, jobs) => {
+        const pool = createWorkerPool<Job, number>({ size, handler })!;
+        try {
+          const settled = await Promise.allSettled(jobs.map((job) => pool.run(job)));
+          settled.forEach((s, i) => {
+            const job = jobs[i];
+            if (job.kind === 'square') {
+              expect(s).toEqual({ status: 'fulfilled', value: job.n * job.n });
+            } else if (job.kind === 'throw') {
+              expect(s.status).toBe('rejected');
+              const error = (s as PromiseRejectedResult).reason as Error;
+              expect(error.name).toBe('RangeError');
+              expect(error.message).toBe(`bad ${job.n}`);
+            } else {
+              expect(s.status).toBe('rejected');
+              const error = (s as PromiseRejectedResult).reason as ParquetError;
+              expect(error).toBeInstanceOf(ParquetError);
+              expect(error.code).toBe('PARQUET_WRITE_FAILED');
+              expect(error.message).toMatch(/worker thread stopped \(exit code 3\)/);
+            }
+          });
+          // After crashes, the pool still works.
+          await expect(pool.run({ kind: 'square', n: 7 })).resolves.toBe(49);
+        } finally {
+          await pool.close();
+        }
+      }),
+      { numRuns: 12 },
+    );
+  }, 120_000);
+
+  it('fails jobs still waiting when closed, and refuses new ones', async () => {
+    const pool = createWorkerPool<Job, number>({ size: 1, handler })!;
+    const first = pool.run({ kind: 'square', n: 2 });
+    const waiting = pool.run({ kind: 'square', n: 3 });
+    const settled = Promise.allSettled([first, waiting]);
+    await pool.close();
+    expect((await settled).map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    await expect(pool.run({ kind: 'square', n: 4 })).rejects.toMatchObject({ code: 'PARQUET_INVALID_ARGUMENT' });
+  });
+
+  it('replaces a worker whose WebAssembly trapped instead of reusing it', async () => {
+    const counting = `(() => { let calls = 0; return (job) => {
+      if (job === 'trap') throw new WebAssembly.RuntimeError('unreachable');
+      return { output: ++calls };
+    }; })()`;
+    const pool = createWorkerPool<string, number>({ size: 1, handler: counting })!;
+    try {
+      expect(await pool.run('count')).toBe(1);
+      expect(await pool.run('count')).toBe(2);
+      await expect(pool.run('trap')).rejects.toMatchObject({ name: 'RuntimeError' });
+      expect(await pool.run('count')).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('has no pool for a size below one', () => {
+    expect(createWorkerPool({ size: 0, handler })).toBeUndefined();
+  });
+});
+
+describe('Parquet encoding on workers', () => {
+  const rows = 3000;
+  const table = tableFromArrays({
+    id: Array.from({ length: rows }, (_, i) => `id-${i}`),
+    n: Float64Array.from({ length: rows }, (_, i) => i * 1.5),
+    k: Int32Array.from({ length: rows }, (_, i) => i % 7),
+  });
+  // One footer key: parquet-wasm orders several in a hash map's order, which differs between calls.
+  const settings = { compression: 'snappy' as const, rowGroupSize: 1000, keyValueMetadata: { a: '1' } };
+
+  it('writes the bytes the calling thread writes', async () => {
+    const inline = encode(table, settings);
+    const pooled = await encodePooled(table, settings, 0);
+    expect(Buffer.from(pooled).equals(Buffer.from(inline))).toBe(true);
+  });
+
+  it('writeParquetAsync equals writeParquet, footer metadata and row groups included', async () => {
+    const options = { compression: 'zstd' as const, rowGroupSize: 700, metadata: { 'writer.model.name': 'avro' } };
+    const sync = writeParquet(table, options);
+    const async = await writeParquetAsync(table, options);
+    expect(Buffer.from(async).equals(Buffer.from(sync))).toBe(true);
+    const back = readParquet(async);
+    expect(back.numRows).toBe(rows);
+    expect(back.getChild('id')!.get(2999)).toBe('id-2999');
+  });
+
+  it('reports an encoder abort as PARQUET_WRITE_FAILED from a worker too, and encodes on after it', async () => {
+    const expected = encode(table, settings);
+    // A row group size of 0 makes the Rust writer panic (a WebAssembly trap).
+    const inline = (() => {
+      try {
+        encode(table, { ...settings, rowGroupSize: 0 });
+      } catch (e) {
+        return e as ParquetError;
+      }
+    })();
+    expect(inline?.code).toBe('PARQUET_WRITE_FAILED');
+    await expect(encodePooled(table, { ...settings, rowGroupSize: 0 }, 0)).rejects.toMatchObject({ code: 'PARQUET_WRITE_FAILED', message: inline!.message });
+    const after = await encodePooled(table, settings, 0);
+    expect(Buffer.from(after).equals(Buffer.from(expected))).toBe(true);
+  });
+
+  it('sizes the pool from LAKE_PARQUET_WORKERS, else one less than the cores (at most 4)', () => {
+    expect(parquetWorkerCount({ LAKE_PARQUET_WORKERS: '0' }, 8)).toBe(0);
+    expect(parquetWorkerCount({ LAKE_PARQUET_WORKERS: '3' }, 1)).toBe(3);
+    expect(parquetWorkerCount({ LAKE_PARQUET_WORKERS: 'many' }, 8)).toBe(0);
+    expect(parquetWorkerCount({}, 1)).toBe(0);
+    expect(parquetWorkerCount({}, 2)).toBe(1);
+    expect(parquetWorkerCount({}, 16)).toBe(4);
+  });
+});
