@@ -163,6 +163,32 @@ describe('LocalStore', () => {
     expect(await keysOf(store)).toEqual(['s/1', 's/2']);
   });
 
+  it('removes folders a delete left empty, up to the root, so listings do not grow with deleted objects', async () => {
+    const root = await freshRoot();
+    const store = new LocalStore(root);
+    await store.put('t/.temp/001/p/marker', new Uint8Array([1]));
+    await store.put('t/.temp/keep', new Uint8Array([2]));
+    await store.delete('t/.temp/001/p/marker');
+    expect(await readdir(join(root, 't', '.temp'))).toEqual(['keep']);
+    await store.delete('t/.temp/keep');
+    expect(await readdir(root)).toEqual([]);
+    // The root itself stays, and writing again re-creates the folders.
+    await store.put('t/x', new Uint8Array([3]));
+    expect(await store.get('t/x')).toEqual(new Uint8Array([3]));
+  });
+
+  it('never fails a write racing a delete that empties its folder', async () => {
+    const root = await freshRoot();
+    const store = new LocalStore(root);
+    for (let round = 0; round < 20; round++) {
+      await store.put(`d/${round}/old`, new Uint8Array([1]));
+      const writes = Array.from({ length: 5 }, (_, i) => store.put(`d/${round}/new-${i}`, new Uint8Array([i])));
+      await Promise.all([store.delete(`d/${round}/old`), ...writes]);
+      const listed = (await store.listDirectory(`d/${round}/`)).objects.map((o) => o.key);
+      expect(listed).toEqual(Array.from({ length: 5 }, (_, i) => `d/${round}/new-${i}`));
+    }
+  });
+
   it('agrees with MemoryStore on any history of writes, creates and deletes', async () => {
     const folder = fc.constantFrom('a', 'b', 'a-b', 'a.b', 'é', 'part=1');
     const leaf = fc.constantFrom('x', 'y.txt', 'a0', 'x-1', 'Z', 'ü.bin');

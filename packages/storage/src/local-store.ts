@@ -167,6 +167,24 @@ export class LocalStore implements ObjectStore {
       if (isMissing(error) || errorCode(error) === 'EISDIR') return;
       throw this.failure('delete', key, error);
     }
+    await this.removeEmptyFolders(this.path.dirname(file));
+  }
+
+  /**
+   * Removes a folder a delete left empty, and its parents while they are empty too, up to the
+   * root: on S3 a prefix vanishes with its last object, and a folder kept here for every commit
+   * (marker folders, one per instant) would make every listing of its parent slower for the
+   * table's whole life. rmdir removes only empty folders; a writer racing it re-creates the folder
+   * (writeTemp retries), and a folder holding a writer's temp file is not empty.
+   */
+  private async removeEmptyFolders(dir: string): Promise<void> {
+    for (let at = dir; at !== this.root && at.startsWith(this.root + this.path.sep); at = this.path.dirname(at)) {
+      try {
+        await this.fs.rmdir(at);
+      } catch {
+        return;
+      }
+    }
   }
 
   async deleteMany(keys: string[]): Promise<void> {
@@ -233,9 +251,16 @@ export class LocalStore implements ObjectStore {
     const dir = this.path.dirname(file);
     const temp = this.path.join(dir, LOCAL_TEMP_PREFIX + globalThis.crypto.randomUUID());
     try {
-      await this.fs.mkdir(dir, { recursive: true });
-      await this.writeNew(temp, data);
-      return temp;
+      // A delete elsewhere may remove the folder, once empty, between mkdir and open: try again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.fs.mkdir(dir, { recursive: true });
+          await this.writeNew(temp, data);
+          return temp;
+        } catch (error) {
+          if (!isMissing(error) || attempt >= 5) throw error;
+        }
+      }
     } catch (error) {
       await this.removeQuietly(temp);
       throw this.failure('write', key, error);
