@@ -7,11 +7,10 @@
 
 import type { Table as ArrowTable } from 'apache-arrow';
 
-import { latestClaim, readIntents } from '../commit/claims.js';
+import { readIntents } from '../commit/claims.js';
 import { startInstant } from '../commit/instant-lifecycle.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { InvalidWriteError } from '../errors.js';
-import { buildFileSystemView } from '../table/fs-view.js';
 import type { Action } from '../timeline/instant.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
 import { tableCompression } from './compression.js';
@@ -44,14 +43,14 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   }
   const sizing: FileSizing = writeSizing(operation === 'insert', options.sizing);
   const compression = tableCompression(config.raw, options.compression);
-  const timeline = await ctx.timeline();
-  const claimStart = await latestClaim(store);
+  // The starting point and the newest claim are independent reads; the intents must be listed
+  // after the claim (see readIntents) and are awaited only at commit time.
+  const [{ timeline, view, partitionsWithMetadata }, claimStart] = await Promise.all([ctx.snapshot(), ctx.claimStart()]);
   const knownCompleted = new Set(timeline.completed().map((i) => i.time));
   // Commits claimed before this write's start but published after its snapshot, read now.
   const activeStart = timeline.instants[0]?.time;
   const intents = readIntents(store, (t) => knownCompleted.has(t) || (activeStart !== undefined && t < activeStart));
 
-  const view = await buildFileSystemView(store, timeline, {});
   // Schema: the incoming batch must fit the table's schema, which may evolve by this write.
   const tableSchema = await ctx.dataSchema(timeline, view);
   const { dataSchema, fullSchema, incoming } = prepareInput(config, operation, input, tableSchema);
@@ -70,11 +69,12 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   try {
     const executed = await executeFileGroupWrites(
       ctx,
-      { operation, plan, incoming, timeline, view, instant, dataSchema, fullSchema, compression, logFormat },
+      { operation, plan, incoming, timeline, view, partitionsWithMetadata, instant, dataSchema, fullSchema, compression, logFormat },
       attempt,
     );
-    await commitWrite(ctx, { instant, action, operation, claimStart, knownCompleted, intents, plan, incoming, executed, dataSchema, extraMetadata: options.extraMetadata }, attempt);
-    await heartbeat.stop();
+    const done = await commitWrite(ctx, { instant, action, operation, claimStart, knownCompleted, intents, plan, incoming, executed, dataSchema, extraMetadata: options.extraMetadata }, attempt);
+    // Committed: what it no longer needs goes in one round trip; a failure here leaves only litter.
+    await Promise.all([store.deleteMany(done).catch(() => undefined), heartbeat.stop()]);
     const { stats, partitionsWritten } = executed;
     const sum = (f: (s: WriteStatInput) => number) => stats.reduce((n, s) => n + f(s), 0);
     return {
