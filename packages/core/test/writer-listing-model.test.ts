@@ -55,7 +55,8 @@ async function run(type: 'cow' | 'mor', steps: Step[], n: number): Promise<void>
     else if (s.kind === 'compact') {
       if (type === 'mor') await other.compact().catch(ignore);
     } else if (s.kind === 'cluster') await other.clusterSmallFiles().catch(ignore);
-    else if (s.kind === 'clean') await other.clean({ policy: { kind: 'commits', retain: 1 }, readerGraceMs: 0 }).catch(ignore);
+    // Two commits retained: the rollback step may undo the latest write, which needs the versions before it.
+    else if (s.kind === 'clean') await other.clean({ policy: { kind: 'commits', retain: 2 }, readerGraceMs: 0 }).catch(ignore);
     else {
       const latest = (await other.timeline()).latestCompletedWrite()?.time;
       if (latest) await other.rollback(latest).catch(ignore);

@@ -20,6 +20,9 @@ interface KnownListing {
   listing: PartitionListing[];
 }
 
+/** The newest commits whose metadata a write reads (as many as fs-view's base-file check). */
+const PREFETCHED_COMMITS = 50;
+
 /** Commit metadata read at once when catching up with other writers' commits. */
 const METADATA_CONCURRENCY = 16;
 
@@ -32,15 +35,14 @@ export class WriterSnapshots {
   private readonly known = new WeakMap<object, KnownListing>();
 
   async view(owner: object, store: ObjectStore, timeline: Timeline): Promise<{ view: FileSystemView; partitionsWithMetadata: Set<string> }> {
-    const listing = await this.listing(owner, store, timeline);
+    // The newest commits' metadata (the schema, the base-file check and file sizing read it) is
+    // fetched while the partitions are listed; cached, a later read of it costs nothing.
+    const writes = timeline.completedWrites().slice(-PREFETCHED_COMMITS);
+    const prefetch = mapLimit(writes, PREFETCHED_COMMITS, (i) => timeline.commitMetadata(i).catch(() => undefined));
+    const [listing] = await Promise.all([this.listing(owner, store, timeline), prefetch]);
     // Partitions known to hold Hudi's partition metadata: a write into them need not check for it.
     const partitionsWithMetadata = new Set(listing.filter((p) => p.files.some((f) => f.name.startsWith(PARTITION_METADATA_PREFIX))).map((p) => p.path));
     return { view: await buildFileSystemView(store, timeline, { listing }), partitionsWithMetadata };
-  }
-
-  /** Forgets what `owner` knows: its next write lists every partition. */
-  forget(owner: object): void {
-    this.known.delete(owner);
   }
 
   private async listing(owner: object, store: ObjectStore, timeline: Timeline): Promise<PartitionListing[]> {

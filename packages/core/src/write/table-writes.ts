@@ -75,6 +75,7 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
   primedStarts.delete(table);
   let primedTimeline = primed?.timeline;
   const claimStart = primed?.claimStart;
+  let startTimeline: Promise<Timeline> | undefined;
   let snapshot: Promise<WriteSnapshot> | undefined;
   const timeline = (): Promise<Timeline> => {
     const t = primedTimeline;
@@ -86,9 +87,14 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
     store: readBaseFilesOnce(table.store),
     config: table.config,
     timeline,
+    startTimeline() {
+      startTimeline ??= timeline();
+      return startTimeline;
+    },
     snapshot() {
       snapshot ??= (async () => {
-        const tl = await timeline();
+        startTimeline ??= timeline();
+        const tl = await startTimeline;
         return { timeline: tl, ...(await writerSnapshots.view(table, table.store, tl)) };
       })();
       return snapshot;
@@ -103,11 +109,6 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
     instants: instantsFor(table, ids),
     newFileId: ids?.newFileId ?? (() => `${randomUuid()}-0`),
   };
-}
-
-/** Forgets the listing `table`'s writes keep: the next write lists every partition. */
-export function forgetWriterListing(table: TableContext): void {
-  writerSnapshots.forget(table);
 }
 
 async function toArrow(table: TableContext, ctx: WriteContext, input: WriteInput): Promise<ArrowTable> {

@@ -41,6 +41,8 @@ export interface WriteContext {
   config: TableConfig;
   /** The active timeline, loaded afresh on each call (conflict checks rely on it). */
   timeline(): Promise<Timeline>;
+  /** The timeline of the write's starting point (`snapshot().timeline`, before its view is built). */
+  startTimeline(): Promise<Timeline>;
   /** The write's starting point: loaded on the first call, the same for every later call. */
   snapshot(): Promise<WriteSnapshot>;
   /** The newest commit claim sequence number when the write started (see commit/claims.ts). */
