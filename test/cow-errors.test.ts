@@ -2,6 +2,7 @@
 // readable with the content it had. Also two writers racing on the same or on disjoint file groups.
 
 import { describe, expect, it } from 'vitest';
+import { clearCommitMetadataCache } from '@lake/core/format';
 
 import { FaultyStore, LakeError, MemoryStore, type ObjectStore, type StoreOperation } from '@lake/storage';
 import {
@@ -101,6 +102,8 @@ describe('damaged tables fail reads with typed errors', () => {
     const t = await seeded();
     const last = (await t.timeline()).completed().at(-1)!;
     await t.store.put(`.hoodie/${last.time}.commit`, new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0x7b, 0x00]));
+    // Damaged behind this process's back: a reader in a new process (nothing cached) finds it.
+    clearCommitMetadataCache();
     await expect(openTable(t.store).then((x) => x.read().collect())).rejects.toBeInstanceOf(CorruptTimelineError);
   });
 

@@ -28,6 +28,7 @@ import { PARQUET_WASM_VERSION } from './peers/parquet-raw.js';
 import { markdownReport, printReport } from './report.js';
 import type { RunReport, ScenarioResult } from './results.js';
 import { bulkLoad } from './scenarios/bulk-load.js';
+import { commitRoundTrips } from './scenarios/commit-round-trips.js';
 import { compaction } from './scenarios/compaction.js';
 import { deletes } from './scenarios/delete.js';
 import { eraseIndex } from './scenarios/erase-index.js';
@@ -40,7 +41,7 @@ import { upsert } from './scenarios/upsert.js';
 import { SOAK_FULL, SOAK_QUICK, soak, type SoakTarget } from './soak/soak.js';
 import { soakScenario } from './soak/soak-report.js';
 
-const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'erase-index', 'mor-scan', 'mdt', 'soak', 'large', 'large-delete'];
+const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'commit-rt', 'erase-index', 'mor-scan', 'mdt', 'soak', 'large', 'large-delete'];
 
 function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean; append: boolean } {
   const args = argv.filter((a) => a !== '--');
@@ -144,6 +145,10 @@ async function main(): Promise<void> {
   if (only.has('commits')) {
     log('open after many commits');
     await add(await manyCommits(cfg));
+  }
+  if (only.has('commit-rt')) {
+    log('small commit round trips (memory and s3rver, +20 ms per request)');
+    await add(await commitRoundTrips());
   }
   if (only.has('erase-index')) {
     log(`erasure through bloom filters (${formatCount(cfg.eraseIndexRows)} events)`);

@@ -14,12 +14,15 @@
 // checked in claim order, so no interleaving lets both through. Only as strong as the store's
 // conditional create (see ObjectStore.conditionalPutEnforced).
 
-import type { ObjectStore } from '@lake/storage';
+import { mapLimit, type ObjectStore } from '@lake/storage';
 import { ConflictError, CorruptTimelineError } from '../errors.js';
 import { decodeNewKeys, sharedFingerprints } from './new-key-fingerprints.js';
 import { CLAIMS_FOLDER, claimKey, instantClaimKey } from './paths.js';
 
 const intentsPrefix = instantClaimKey('');
+
+/** Claims read at once when checking the ones made since a write started. */
+const CLAIM_READ_CONCURRENCY = 16;
 
 /** How many claims to keep: far more than writers can overlap in time. */
 const retainedClaims = 500;
@@ -63,15 +66,21 @@ async function readClaim(store: ObjectStore, seq: number): Promise<CommitClaim> 
  * Claims a sequence number for `claim`, checking every claim made since `sinceSeq` (the writer's
  * starting point) for overlapping file groups. Returns the claimed sequence number.
  */
-export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: CommitClaim): Promise<number> {
+export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: CommitClaim, listed?: number): Promise<number> {
   const body = new TextEncoder().encode(JSON.stringify(claim));
   let checked = sinceSeq;
+  // `listed`: the newest claim, listed by the caller once this write's intent was being recorded.
+  let known = listed;
   for (;;) {
-    const latest = await latestClaim(store);
-    for (let seq = checked + 1; seq <= latest; seq++) {
-      const other = await readClaimIfPresent(store, seq);
+    const latest = known ?? (await latestClaim(store));
+    known = undefined;
+    // Independent reads, fetched together; checked in claim order.
+    const seqs = Array.from({ length: Math.max(0, latest - checked) }, (_, n) => checked + 1 + n);
+    const others = await mapLimit(seqs, CLAIM_READ_CONCURRENCY, (seq) => readClaimIfPresent(store, seq));
+    seqs.forEach((seq, n) => {
+      const other = others[n];
       if (other) checkOverlap(claim, other, claimKey(seq));
-    }
+    });
     checked = Math.max(checked, latest);
     const next = latest + 1;
     if (await store.putIfAbsent(claimKey(next), body)) {

@@ -19,11 +19,11 @@ interface InstantContext {
 }
 
 /**
- * Creates the requested and inflight instant files, choosing an instant time no one else holds;
- * the writer's heartbeat runs from before the requested file exists until the write ends.
+ * Chooses an instant time no one else holds and creates its requested file; the writer's
+ * heartbeat runs from before the requested file exists until the write ends. A write runs it
+ * while it plans (it needs nothing of the plan), then writes the inflight file (`markInflight`).
  */
-/** `workload` is the inflight file's content: Hudi's workload profile of the write. */
-export async function startInstant(ctx: InstantContext, timeline: Timeline, action: Action, workload: Uint8Array): Promise<{ instant: string; heartbeat: Heartbeat }> {
+export async function openInstant(ctx: InstantContext, timeline: Timeline, action: Action): Promise<{ instant: string; heartbeat: Heartbeat }> {
   const { store, config } = ctx;
   let latest = timeline.instants.at(-1)?.time;
   for (;;) {
@@ -33,12 +33,15 @@ export async function startInstant(ctx: InstantContext, timeline: Timeline, acti
       latest = instant;
       continue;
     }
-    const file = (state: 'requested' | 'inflight') => instantFileKey(config, { time: instant, action, state });
     const heartbeat = await startHeartbeat(store, instant);
-    await store.put(file('requested'), new Uint8Array());
-    await store.put(file('inflight'), workload);
+    await store.put(instantFileKey(config, { time: instant, action, state: 'requested' }), new Uint8Array());
     return { instant, heartbeat };
   }
+}
+
+/** The inflight file: `workload` is its content, Hudi's workload profile of the write. */
+export async function markInflight(ctx: InstantContext, instant: string, action: Action, workload: Uint8Array): Promise<void> {
+  await ctx.store.put(instantFileKey(ctx.config, { time: instant, action, state: 'inflight' }), workload);
 }
 
 export async function abandonInstant(ctx: InstantContext, instant: string, action: Action, files: string[]): Promise<void> {

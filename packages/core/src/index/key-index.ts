@@ -7,13 +7,14 @@
 
 import { Utf8 } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
-import { byteSourceFromStore, openParquet } from '@lake/parquet';
+import { byteSourceFromBytes, byteSourceFromStore, openParquet, type ByteSource } from '@lake/parquet';
 import type { BloomFilter } from './bloom-filter.js';
 import { readFooterBloomFilter, readFooterKeyRange } from './bloom-footer.js';
 import type { BaseFile } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
 import { concatData } from '../arrow/take.js';
 import { conformData } from '../read/conform.js';
+import { writtenBaseFile } from '../file-group/written-base-files.js';
 
 interface FooterKeys {
   range?: { min: string; max: string };
@@ -27,12 +28,17 @@ function cacheKey(store: ObjectStore, path: string): string {
   return `${store.uri}\u0000${path}`;
 }
 
+async function baseFileSource(store: ObjectStore, file: BaseFile): Promise<ByteSource> {
+  const written = writtenBaseFile(store, file.path);
+  return written ? byteSourceFromBytes(written) : byteSourceFromStore(store, file.path, file.size);
+}
+
 async function footerKeys(store: ObjectStore, file: BaseFile): Promise<FooterKeys> {
   const key = cacheKey(store, file.path);
   let entry = footerCache.get(key);
   if (!entry) {
     entry = (async () => {
-      const reader = await openParquet(await byteSourceFromStore(store, file.path, file.size), { name: file.path });
+      const reader = await openParquet(await baseFileSource(store, file), { name: file.path });
       const meta = reader.metadata.keyValueMetadata;
       return { range: readFooterKeyRange(meta), bloom: readFooterBloomFilter(meta) };
     })();
@@ -59,7 +65,7 @@ let cachedKeyBytes = 0;
 const maxCachedKeyBytes = 256 * 1024 * 1024;
 
 async function readKeyColumn(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
-  const reader = await openParquet(await byteSourceFromStore(store, file.path, file.size), { name: file.path });
+  const reader = await openParquet(await baseFileSource(store, file), { name: file.path });
   // One batch per row group: the column is used whole, and fewer chunks means less to stitch.
   const table = await reader.read({ columns: [META.recordKey], batchSize: 1 << 22 });
   const column = table.getChild(META.recordKey);

@@ -201,8 +201,9 @@ export async function checkLatestBaseFiles(view: FileSystemView, timeline: Timel
   const live = new Set(view.partitions);
   const writes = timeline.completedWrites(view.asOf).filter((i) => view.validInstants.has(i.time)).slice(-depth);
   const replaced = new Set<string>();
-  // Independent GETs on a cold cache: fetched together (bounded), then walked newest first.
-  const metas = await mapLimit(writes, 8, (w) => timeline.commitMetadata(w));
+  // Independent GETs on a cold cache: fetched together (bounded, all of them at the default
+  // depth, so a cold writer pays one round trip however long the history), then walked newest first.
+  const metas = await mapLimit(writes, VERIFIED_WRITES, (w) => timeline.commitMetadata(w));
   for (let k = writes.length - 1; k >= 0; k--) {
     const w = writes[k];
     const meta = metas[k];

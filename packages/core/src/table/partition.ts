@@ -1,7 +1,7 @@
 // Partitions: finding them by walking the table's folders (as Hudi does without a metadata
 // table) and turning a partition path back into partition values.
 
-import type { ObjectStore } from '@lake/storage';
+import { mapLimit, type ObjectStore } from '@lake/storage';
 
 import type { TableConfig } from '../config/table-config.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
@@ -23,6 +23,9 @@ function baseName(key: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
+/** Folders listed at once while walking the table. */
+const LIST_CONCURRENCY = 16;
+
 /** The table's metadata folder is the only folder a listing skips, at any depth, as Hudi's does. */
 const METAFOLDER_NAME = METAFOLDER;
 
@@ -33,20 +36,25 @@ const METAFOLDER_NAME = METAFOLDER;
  */
 export async function listPartitions(store: ObjectStore): Promise<PartitionListing[]> {
   const out: PartitionListing[] = [];
-  const queue: string[] = [''];
-  while (queue.length > 0) {
-    const prefix = queue.shift() as string;
-    const listing = await store.listDirectory(prefix);
-    const files = listing.objects.map((o) => ({ key: o.key, name: baseName(o.key), size: o.size }));
-    const isPartition = files.some(
-      (f) => f.name.startsWith(PARTITION_METADATA_PREFIX) || parseBaseFileName(f.name) !== undefined || parseLogFileName(f.name) !== undefined,
-    );
-    if (isPartition) out.push({ path: prefix.endsWith('/') ? prefix.slice(0, -1) : prefix, files });
-    for (const sub of listing.prefixes) {
-      const name = baseName(sub);
-      if (name === METAFOLDER_NAME) continue;
-      queue.push(sub.endsWith('/') ? sub : `${sub}/`);
-    }
+  let level: string[] = [''];
+  while (level.length > 0) {
+    // The folders of one level are listed together: one round trip per level, not per folder.
+    const listings = await mapLimit(level, LIST_CONCURRENCY, (prefix) => store.listDirectory(prefix));
+    const next: string[] = [];
+    level.forEach((prefix, n) => {
+      const listing = listings[n];
+      const files = listing.objects.map((o) => ({ key: o.key, name: baseName(o.key), size: o.size }));
+      const isPartition = files.some(
+        (f) => f.name.startsWith(PARTITION_METADATA_PREFIX) || parseBaseFileName(f.name) !== undefined || parseLogFileName(f.name) !== undefined,
+      );
+      if (isPartition) out.push({ path: prefix.endsWith('/') ? prefix.slice(0, -1) : prefix, files });
+      for (const sub of listing.prefixes) {
+        const name = baseName(sub);
+        if (name === METAFOLDER_NAME) continue;
+        next.push(sub.endsWith('/') ? sub : `${sub}/`);
+      }
+    });
+    level = next;
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -31,6 +31,7 @@ import { assertWritable } from './write-guard.js';
 import { deleteKeys, deleteWhere, withPrimedTimeline, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
 import { retryOnConflict, tableConflictRetries } from '../commit/conflict-retry.js';
+import { latestClaim } from '../commit/claims.js';
 import {
   compact,
   runCompaction,
@@ -253,10 +254,14 @@ export class HudiTable {
     let primed: Timeline | undefined;
     const result = await retryOnConflict(options?.conflictRetries ?? tableConflictRetries(this.config), async () => {
       // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
-      const recovered = await rollbackFailedWritesWithTimeline(this).catch(() => undefined);
+      // The newest commit claim, which the write starts from, is read in the same round trip.
+      const [recovered, claimStart] = await Promise.all([
+        rollbackFailedWritesWithTimeline(this).catch(() => undefined),
+        latestClaim(this.store).catch(() => undefined),
+      ]);
       primed = recovered?.timeline;
       // The timeline it loaded serves the write's first look at the timeline.
-      return recovered ? withPrimedTimeline(this, recovered.timeline, run) : run();
+      return recovered ? withPrimedTimeline(this, recovered.timeline, run, claimStart) : run();
     });
     const inline = options?.inlineCompaction;
     if (inline) {

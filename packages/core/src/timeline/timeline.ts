@@ -23,6 +23,23 @@ export type AsOf = string | Date;
 const processMetaCache = new Map<string, Promise<CommitMetadata>>();
 const PROCESS_META_CACHE_SIZE = 20_000;
 
+/**
+ * Remembers the metadata of a commit this process just published (its bytes are known), so the
+ * writer's next look at the timeline need not read its own commit back.
+ */
+export function rememberCommitMetadata(store: ObjectStore, config: TableConfig, instant: Instant, bytes: Uint8Array): void {
+  if (instant.state !== 'completed') return;
+  const path = instantFileKey(config, instant);
+  let parsed: CommitMetadata;
+  try {
+    parsed = parseCommitMetadata(bytes, path);
+  } catch {
+    return;
+  }
+  processMetaCache.set(`${store.uri}\u0000${path}`, Promise.resolve(parsed));
+  if (processMetaCache.size > PROCESS_META_CACHE_SIZE) processMetaCache.delete(processMetaCache.keys().next().value as string);
+}
+
 /** Forgets every cached commit metadata (a cold start, as a new process has: benchmarks, tests). */
 export function clearCommitMetadataCache(): void {
   processMetaCache.clear();

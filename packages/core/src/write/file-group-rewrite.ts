@@ -20,6 +20,7 @@ import type { ObjectStore } from '@lake/storage';
 import type { TableConfig } from '../config/table-config.js';
 import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { markerKey } from '../commit/paths.js';
+import { rememberWrittenBaseFile } from '../file-group/written-base-files.js';
 
 export interface Incoming {
   batch: RecordBatch;
@@ -161,6 +162,7 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   await store.put(marker, new Uint8Array());
   w.onFile(path, marker);
   await store.put(path, bytes);
+  rememberWrittenBaseFile(store, path, bytes);
   return {
     fileId: plan.fileId,
     path,

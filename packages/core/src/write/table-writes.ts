@@ -20,6 +20,10 @@ import type { Timeline } from '../timeline/timeline.js';
 import { withoutMetaFields } from './meta-columns.js';
 import { InvalidRecordKeyError, PartitionPathError } from '../errors.js';
 import { keyFieldProblems, unencodableProblem } from '../keygen/key-checks.js';
+import { latestClaim } from '../commit/claims.js';
+import { WriterSnapshots } from '../table/writer-snapshot.js';
+import { readBaseFilesOnce } from '../file-group/written-base-files.js';
+import type { WriteSnapshot } from './write-options.js';
 import { executeWrite, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-client.js';
 
 export type WriteInput = ArrowTable | readonly Row[];
@@ -43,33 +47,59 @@ function instantsFor(table: TableContext, ids?: WriterIds): InstantTimeGenerator
   return g;
 }
 
-// A timeline loaded just before a write (by the lazy rollback of failed writes), handed to that
-// write's first timeline load instead of listing the timeline again. Consumed once; later loads
-// (the conflict checks) always list afresh.
-const primedTimelines = new WeakMap<TableContext, Timeline>();
+// What a write's start needs, loaded just before it (by the lazy rollback of failed writes,
+// together with the newest commit claim), handed to that write instead of listing again.
+// Consumed once; later timeline loads (the conflict checks) always list afresh.
+interface PrimedStart {
+  timeline: Timeline;
+  claimStart?: number;
+}
+const primedStarts = new WeakMap<TableContext, PrimedStart>();
 
-/** Runs `write` with `timeline` as the first timeline its write context loads. */
-export async function withPrimedTimeline<T>(table: TableContext, timeline: Timeline, write: () => Promise<T>): Promise<T> {
-  primedTimelines.set(table, timeline);
+/** Every table's partition listing as its writes last saw it, brought up to date by each write. */
+const writerSnapshots = new WriterSnapshots();
+
+/** Runs `write` with `timeline` (and `claimStart`, when read) as its write context's starting point. */
+export async function withPrimedTimeline<T>(table: TableContext, timeline: Timeline, write: () => Promise<T>, claimStart?: number): Promise<T> {
+  const primed: PrimedStart = { timeline, claimStart };
+  primedStarts.set(table, primed);
   try {
     return await write();
   } finally {
-    if (primedTimelines.get(table) === timeline) primedTimelines.delete(table);
+    if (primedStarts.get(table) === primed) primedStarts.delete(table);
   }
 }
 
 export function writeContext(table: TableContext, ids?: WriterIds): WriteContext {
+  const primed = primedStarts.get(table);
+  primedStarts.delete(table);
+  let primedTimeline = primed?.timeline;
+  const claimStart = primed?.claimStart;
+  let startTimeline: Promise<Timeline> | undefined;
+  let snapshot: Promise<WriteSnapshot> | undefined;
+  const timeline = (): Promise<Timeline> => {
+    const t = primedTimeline;
+    primedTimeline = undefined;
+    return t ? Promise.resolve(t) : table.timeline();
+  };
   return {
-    store: table.store,
+    // Base files the write reads twice (index, then merge) or wrote last time come from memory.
+    store: readBaseFilesOnce(table.store),
     config: table.config,
-    timeline: () => {
-      const primed = primedTimelines.get(table);
-      if (primed) {
-        primedTimelines.delete(table);
-        return Promise.resolve(primed);
-      }
-      return table.timeline();
+    timeline,
+    startTimeline() {
+      startTimeline ??= timeline();
+      return startTimeline;
     },
+    snapshot() {
+      snapshot ??= (async () => {
+        startTimeline ??= timeline();
+        const tl = await startTimeline;
+        return { timeline: tl, ...(await writerSnapshots.view(table, table.store, tl)) };
+      })();
+      return snapshot;
+    },
+    claimStart: () => (claimStart !== undefined ? Promise.resolve(claimStart) : latestClaim(table.store)),
     async dataSchema(timeline, built) {
       const view = built ?? (await buildFileSystemView(table.store, timeline, {}));
       const schema = await resolveTableSchema(timeline, table.config, view.validInstants, async () => undefined);
@@ -81,11 +111,11 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
   };
 }
 
-async function toArrow(table: TableContext, input: WriteInput, ids?: WriterIds): Promise<ArrowTable> {
+async function toArrow(table: TableContext, ctx: WriteContext, input: WriteInput): Promise<ArrowTable> {
   if (input instanceof ArrowTable) return input;
   assertRowKeys(table.config, input);
-  const ctx = writeContext(table, ids);
-  const schema: Schema | undefined = await ctx.dataSchema(await ctx.timeline());
+  const { timeline, view } = await ctx.snapshot();
+  const schema: Schema | undefined = await ctx.dataSchema(timeline, view);
   return rowsToTable(input, schema && schema.fields.length > 0 ? schema : undefined);
 }
 
@@ -110,7 +140,8 @@ export async function writeRows(
   input: WriteInput,
   options: WriteOptions & { ids?: WriterIds } = {},
 ): Promise<WriteResult> {
-  return executeWrite(writeContext(table, options.ids), operation, await toArrow(table, input, options.ids), options);
+  const ctx = writeContext(table, options.ids);
+  return executeWrite(ctx, operation, await toArrow(table, ctx, input), options);
 }
 
 /**
@@ -124,8 +155,7 @@ export async function deleteKeys(table: TableContext, keys: readonly string[], o
     if (bad) throw new InvalidRecordKeyError('', i, bad);
   });
   const ctx = writeContext(table, options.ids);
-  const timeline = await ctx.timeline();
-  const view = await buildFileSystemView(table.store, timeline, {});
+  const { view } = await ctx.snapshot();
   const bucketIndex = bucketIndexOf(table.config);
   if (bucketIndex) return executeWrite(ctx, 'delete', bucketKeyTargets(bucketIndex, latestFileSlices(view), keys), options);
   const byPartition = new Map<string, { fileId: string; baseFile: NonNullable<FileSlice['baseFile']> }[]>();

@@ -7,11 +7,10 @@
 
 import type { Table as ArrowTable } from 'apache-arrow';
 
-import { latestClaim, readIntents } from '../commit/claims.js';
-import { startInstant } from '../commit/instant-lifecycle.js';
+import { readIntents } from '../commit/claims.js';
+import { abandonInstant, markInflight, openInstant } from '../commit/instant-lifecycle.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { InvalidWriteError } from '../errors.js';
-import { buildFileSystemView } from '../table/fs-view.js';
 import type { Action } from '../timeline/instant.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
 import { tableCompression } from './compression.js';
@@ -22,7 +21,7 @@ import { abandonWrite, commitWrite, type CommitAttempt } from './write-commit.js
 import { executeFileGroupWrites } from './write-execute.js';
 import { prepareInput } from './write-input.js';
 import { operationTypes, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-options.js';
-import { planWrite } from './write-plan.js';
+import { planWrite, type WritePlan } from './write-plan.js';
 import { inflightWorkloadJson } from './workload-profile.js';
 
 export { type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-options.js';
@@ -44,37 +43,57 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   }
   const sizing: FileSizing = writeSizing(operation === 'insert', options.sizing);
   const compression = tableCompression(config.raw, options.compression);
-  const timeline = await ctx.timeline();
-  const claimStart = await latestClaim(store);
-  const knownCompleted = new Set(timeline.completed().map((i) => i.time));
+  // The starting point and the newest claim are independent reads; the intents must be listed
+  // after the claim (see readIntents), and are, while the view is built; they are awaited only
+  // at commit time.
+  const snapshot = ctx.snapshot();
+  snapshot.catch(() => undefined);
+  const [startTimeline, claimStart] = await Promise.all([ctx.startTimeline(), ctx.claimStart()]);
+  const knownCompleted = new Set(startTimeline.completed().map((i) => i.time));
   // Commits claimed before this write's start but published after its snapshot, read now.
-  const activeStart = timeline.instants[0]?.time;
+  const activeStart = startTimeline.instants[0]?.time;
   const intents = readIntents(store, (t) => knownCompleted.has(t) || (activeStart !== undefined && t < activeStart));
+  const { timeline, view, partitionsWithMetadata } = await snapshot;
 
-  const view = await buildFileSystemView(store, timeline, {});
   // Schema: the incoming batch must fit the table's schema, which may evolve by this write.
   const tableSchema = await ctx.dataSchema(timeline, view);
   const { dataSchema, fullSchema, incoming } = prepareInput(config, operation, input, tableSchema);
-  const plan = await planWrite(ctx, operation, incoming, timeline, view, sizing);
-
-  const action: Action = plan.overwrite ? 'replacecommit' : config.type === 'MERGE_ON_READ' ? 'deltacommit' : 'commit';
+  const overwrite = operation === 'insert_overwrite' || operation === 'insert_overwrite_table';
+  const action: Action = overwrite ? 'replacecommit' : config.type === 'MERGE_ON_READ' ? 'deltacommit' : 'commit';
   const logFormat: LogBlockFormat = options.logBlockFormat ?? (config.raw.get('hoodie.logfile.data.block.format') === 'avro' ? 'avro' : 'parquet');
   // a table created without a schema records its first write's, as Spark does on creation
   await recordCreateSchema(store, config, dataSchema);
+  // The instant (its time, heartbeat and requested file) needs nothing of the plan: it is opened
+  // while the index is looked up; the inflight file, which describes the plan, follows it.
+  const opening = openInstant(ctx, timeline, action);
+  opening.catch(() => undefined);
+  let plan: WritePlan;
+  try {
+    plan = await planWrite(ctx, operation, incoming, timeline, view, sizing);
+  } catch (error) {
+    const opened = await opening.catch(() => undefined);
+    if (opened) {
+      await abandonInstant(ctx, opened.instant, action, []);
+      await opened.heartbeat.stop();
+    }
+    throw error;
+  }
   const workload = inflightWorkloadJson(
     [...plan.groups.values()].map((g) => ({ partition: g.partition, fileId: g.fileId, baseInstant: g.slice?.baseInstantTime, updates: g.updates.length, inserts: g.inserts.length })),
     operationTypes[operation],
   );
-  const { instant, heartbeat } = await startInstant(ctx, timeline, action, workload);
+  const { instant, heartbeat } = await opening;
   const attempt: CommitAttempt = { written: [], markers: [], uncertain: false, rolledBack: false };
   try {
+    await markInflight(ctx, instant, action, workload);
     const executed = await executeFileGroupWrites(
       ctx,
-      { operation, plan, incoming, timeline, view, instant, dataSchema, fullSchema, compression, logFormat },
+      { operation, plan, incoming, timeline, view, partitionsWithMetadata, instant, dataSchema, fullSchema, compression, logFormat },
       attempt,
     );
-    await commitWrite(ctx, { instant, action, operation, claimStart, knownCompleted, intents, plan, incoming, executed, dataSchema, extraMetadata: options.extraMetadata }, attempt);
-    await heartbeat.stop();
+    const done = await commitWrite(ctx, { instant, action, operation, claimStart, knownCompleted, intents, plan, incoming, executed, dataSchema, extraMetadata: options.extraMetadata }, attempt);
+    // Committed: what it no longer needs goes in one round trip; a failure here leaves only litter.
+    await Promise.all([store.deleteMany(done).catch(() => undefined), heartbeat.stop()]);
     const { stats, partitionsWritten } = executed;
     const sum = (f: (s: WriteStatInput) => number) => stats.reduce((n, s) => n + f(s), 0);
     return {

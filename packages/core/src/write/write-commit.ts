@@ -4,7 +4,7 @@
 
 import type { Schema } from 'apache-arrow';
 
-import { checkIntents, claimCommit, hasIntent, recordIntent, type CommitClaim, type IntentOutcome, type Intents } from '../commit/claims.js';
+import { checkIntents, claimCommit, hasIntent, latestClaim, recordIntent, type CommitClaim, type IntentOutcome, type Intents } from '../commit/claims.js';
 import { checkCompactionConflicts, checkTimelineConflicts } from '../commit/conflicts.js';
 import { fenceCommit, fenceRollback, publishFromFence } from '../commit/fence.js';
 import { abandonInstant } from '../commit/instant-lifecycle.js';
@@ -15,6 +15,7 @@ import { ConflictError, InvalidWriteError } from '../errors.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import type { Action } from '../timeline/instant.js';
+import { rememberCommitMetadata } from '../timeline/timeline.js';
 import { commitMetadataJson } from './commit-metadata-json.js';
 import type { GroupPlan, Incoming } from './file-group-rewrite.js';
 import type { ExecutedWrites, WriteAttempt } from './write-execute.js';
@@ -46,20 +47,36 @@ export interface WriteCommit {
   extraMetadata?: Record<string, string>;
 }
 
-/** Publishes the write, or throws with `attempt` telling what may be undone. */
-export async function commitWrite(ctx: WriteContext, c: WriteCommit, attempt: CommitAttempt): Promise<void> {
+/**
+ * Publishes the write, or throws with `attempt` telling what may be undone. Returns what the
+ * published commit no longer needs (markers, fence, the instant's key), for the caller to delete
+ * together with its heartbeat.
+ */
+export async function commitWrite(ctx: WriteContext, c: WriteCommit, attempt: CommitAttempt): Promise<string[]> {
   const { store, config } = ctx;
   const { instant, action, operation, plan } = c;
   // Another writer may have committed while this one worked: Hudi writers (seen on the
   // timeline) and lake writers (seen through commit claims) alike.
   const changed = [...plan.groups.values()].filter((g) => g.slice).map((g) => fileGroupKey(g.partition, g.fileId));
   for (const [p, ids] of plan.replaced) for (const id of ids) changed.push(fileGroupKey(p, id));
-  await checkTimelineConflicts(ctx, c.knownCompleted, instant, new Set(changed));
-  if (c.executed.appended.size > 0) await checkCompactionConflicts(ctx, instant, c.executed.appended);
   const claim = { instant, action, fileGroups: changed.map((k) => k.replace('\u0000', '/')), newKeys: newRecordKeys(operation, c.incoming, plan.groups.values()) };
-  await recordIntent(store, claim);
+  // One round trip for what does not depend on each other: the timeline now (both conflict
+  // checks read the same listing), this write's intent, and the newest claim. The intent is in
+  // place before the claim is made, as claims.ts requires; an intent left by a write that then
+  // fails its checks is removed with its instant (or settled by whoever reads it first).
+  const now = ctx.timeline();
+  const fresh = { timeline: () => now };
+  const latest = latestClaim(store);
+  latest.catch(() => undefined);
+  await Promise.all([
+    (async () => {
+      await checkTimelineConflicts(fresh, c.knownCompleted, instant, new Set(changed));
+      if (c.executed.appended.size > 0) await checkCompactionConflicts(fresh, instant, c.executed.appended);
+    })(),
+    recordIntent(store, claim),
+  ]);
   await checkIntents(claim, c.intents, (other) => settleIntent(ctx, other));
-  await claimCommit(store, c.claimStart, claim);
+  await claimCommit(store, c.claimStart, claim, await latest);
 
   const body = commitMetadataJson({
     stats: c.executed.stats,
@@ -95,8 +112,9 @@ export async function commitWrite(ctx: WriteContext, c: WriteCommit, attempt: Co
     // A lost answer may hide our own failure (the object missing); either way not committed.
     throw published.error ?? new InvalidWriteError(`Instant ${instant} was completed by someone else; retry the write.`);
   }
+  rememberCommitMetadata(store, config, { time: instant, action, state: 'completed' }, body);
   // The instant's key stays if it holds an intent: writers started meanwhile may still need it.
-  await store.deleteMany([...attempt.markers, ...(hasIntent(claim) ? [] : [instantClaimKey(instant)]), fenceKey(instant)]).catch(() => undefined);
+  return [...attempt.markers, ...(hasIntent(claim) ? [] : [instantClaimKey(instant)]), fenceKey(instant)];
 }
 
 /**

@@ -22,6 +22,8 @@ import type { WritePlan } from './write-plan.js';
 
 /** Log files written at once by one write. */
 const LOG_APPEND_CONCURRENCY = 8;
+/** Base files merged and written at once by one write (each holds a file group in memory). */
+const BASE_WRITE_CONCURRENCY = 4;
 
 /** What an attempt has put so far: its data files and their markers. */
 export interface WriteAttempt {
@@ -35,6 +37,8 @@ export interface WriteExecution {
   incoming: Incoming;
   timeline: Timeline;
   view: FileSystemView;
+  /** Partitions known to hold their partition metadata file already. */
+  partitionsWithMetadata: ReadonlySet<string>;
   instant: string;
   dataSchema: Schema;
   fullSchema: Schema;
@@ -79,9 +83,9 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
     }
   }
   // Log files are small and independent: several are written at once, which matters on an
-  // object store where each costs two round trips. Base files are written one at a time, so
-  // memory holds one merged file group.
-  const logStats = await mapLimit(logWrites, LOG_APPEND_CONCURRENCY, ({ plan, logBaseInstant, writerPartition: wp }) =>
+  // object store where each costs two round trips.
+  // Log appends and base file writes go to different file groups: they run together.
+  const logStatsP = mapLimit(logWrites, LOG_APPEND_CONCURRENCY, ({ plan, logBaseInstant, writerPartition: wp }) =>
     appendLogFile({
       store,
       config,
@@ -102,17 +106,15 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
       onFile: (p) => attempt.written.push(p),
     }),
   );
-  logWrites.forEach(({ plan }, n) => {
-    stats.push(logStats[n]);
-    partitionsWritten.add(plan.partition);
-  });
   // Rewriting a slice with logs into a base file drops what its damaged log blocks held.
   const corruption = {
     onCorruptLogBlocks: refuseCorruptLogBlocks(`Write ${instant}`, { remedy: 'compact the table with force (`lake compact --force`) first' }),
     committedLogExtent: committedLogExtents(timeline, view.isVisible),
   };
-  for (const { plan, writerPartition: wp } of baseWrites) {
-    const stat = await writeFileGroup(ctx, {
+  // Base files are written a few at a time: each holds one merged file group in memory, and
+  // the round trips of their reads and writes overlap.
+  const baseStatsP = mapLimit(baseWrites, BASE_WRITE_CONCURRENCY, ({ plan, writerPartition: wp }) =>
+    writeFileGroup(ctx, {
       plan,
       instant,
       deletes: operation === 'delete',
@@ -127,13 +129,29 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
         attempt.written.push(path);
         attempt.markers.push(marker);
       },
-    });
+    }),
+  );
+  // Both settle before either result is used: a failed attempt must know every file written.
+  const [logStats, baseStats] = await Promise.all([logStatsP.then((r) => ({ r }), (e: unknown) => ({ e })), baseStatsP.then((r) => ({ r }), (e: unknown) => ({ e }))]).then(
+    ([l, b]) => {
+      if ('e' in l) throw l.e;
+      if ('e' in b) throw b.e;
+      return [l.r, b.r] as const;
+    },
+  );
+  logWrites.forEach(({ plan }, n) => {
+    stats.push(logStats[n]);
+    partitionsWritten.add(plan.partition);
+  });
+  baseWrites.forEach(({ plan }, n) => {
+    const stat = baseStats[n];
     if (stat) {
       stats.push(stat);
       partitionsWritten.add(plan.partition);
     }
-  }
-  for (const partition of partitionsWritten) await ensurePartitionMetadata(store, partition, instant);
+  });
+  const unmarked = [...partitionsWritten].filter((p) => !w.partitionsWithMetadata.has(p));
+  await mapLimit(unmarked, LOG_APPEND_CONCURRENCY, (partition) => ensurePartitionMetadata(store, partition, instant));
   return { stats, partitionsWritten, appended };
 }
 

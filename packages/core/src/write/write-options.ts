@@ -28,10 +28,25 @@ export interface WriteOptions {
   logBlockFormat?: LogBlockFormat;
 }
 
+/** The table as one write sees it when it starts. */
+export interface WriteSnapshot {
+  timeline: Timeline;
+  view: FileSystemView;
+  /** Partitions whose folder was seen to hold Hudi's partition metadata file. */
+  partitionsWithMetadata: ReadonlySet<string>;
+}
+
 export interface WriteContext {
   store: ObjectStore;
   config: TableConfig;
+  /** The active timeline, loaded afresh on each call (conflict checks rely on it). */
   timeline(): Promise<Timeline>;
+  /** The timeline of the write's starting point (`snapshot().timeline`, before its view is built). */
+  startTimeline(): Promise<Timeline>;
+  /** The write's starting point: loaded on the first call, the same for every later call. */
+  snapshot(): Promise<WriteSnapshot>;
+  /** The newest commit claim sequence number when the write started (see commit/claims.ts). */
+  claimStart(): Promise<number>;
   /** The table's data schema (meta fields removed), or undefined before the first write. */
   /** The table's data schema; `view` (built on `timeline`) saves listing the partitions again. */
   dataSchema(timeline: Timeline, view?: FileSystemView): Promise<Schema | undefined>;

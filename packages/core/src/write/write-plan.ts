@@ -76,7 +76,14 @@ export async function planWrite(
   const recordSize = averageRecordSize(await recentWriteStats(timeline)) ?? sizing.recordSizeEstimate;
   // A bucket-indexed table routes by hashing keys, never reading files.
   const bucketIndex = bucketIndexOf(ctx.config);
-  for (const [partition, rows] of rowsByPartition) {
+  // Every partition's key lookup is independent: all run together (each bounds its own reads).
+  const lookups = [...rowsByPartition].map(([partition, rows]) =>
+    bucketIndex || operation === 'insert' || overwrite
+      ? Promise.resolve(new Map<string, string>())
+      : locateLiveKeys(ctx.store, slicesByPartition.get(partition) ?? [], rows.map((i) => incoming.keys[i]), { isValidInstant: view.isVisible, check: 'ambiguous' }, indexStats),
+  );
+  const locatedAll = await Promise.all(lookups);
+  for (const [n, [partition, rows]] of [...rowsByPartition].entries()) {
     const slices = overwrite ? [] : slicesByPartition.get(partition) ?? [];
     if (bucketIndex) {
       for (const route of routeToBuckets(bucketIndex, partition, slices, rows, incoming.keys, ctx.newFileId)) {
@@ -88,9 +95,7 @@ export async function planWrite(
       continue;
     }
     const sliceById = new Map(slices.map((s) => [s.fileId, s]));
-    const located = operation === 'insert' || overwrite
-      ? new Map<string, string>()
-      : await locateLiveKeys(ctx.store, slices, rows.map((i) => incoming.keys[i]), { isValidInstant: view.isVisible, check: 'ambiguous' }, indexStats);
+    const located = locatedAll[n];
     const fresh: number[] = [];
     for (const i of rows) {
       const fileId = located.get(incoming.keys[i]);

@@ -1,0 +1,87 @@
+// Base files are immutable (a new version is a new file name), so bytes once read or written
+// stay true. A write reads each base file it touches twice (its footer and keys for the index,
+// then all of it to merge) and a long-running writer's next commit reads the files its last
+// commit wrote: both are served from memory here instead of from the store.
+
+import type { ByteRange, ObjectStore } from '@lake/storage';
+
+import { parseBaseFileName } from './base-file.js';
+
+// Base files this process wrote lately, bounded by bytes, oldest out first.
+const written = new Map<string, Uint8Array>();
+let writtenBytes = 0;
+const maxWrittenBytes = 64 * 1024 * 1024;
+
+function cacheKey(store: ObjectStore, path: string): string {
+  return `${store.uri}\u0000${path}`;
+}
+
+/** Keeps the bytes of a base file this process just wrote, for its next reads of it. */
+export function rememberWrittenBaseFile(store: ObjectStore, path: string, bytes: Uint8Array): void {
+  if (bytes.byteLength > maxWrittenBytes / 4) return;
+  const key = cacheKey(store, path);
+  const previous = written.get(key);
+  if (previous) writtenBytes -= previous.byteLength;
+  written.set(key, bytes);
+  writtenBytes += bytes.byteLength;
+  for (const [old, held] of written) {
+    if (writtenBytes <= maxWrittenBytes || old === key) break;
+    written.delete(old);
+    writtenBytes -= held.byteLength;
+  }
+}
+
+/** The bytes of a base file this process wrote, when still held. */
+export function writtenBaseFile(store: ObjectStore, path: string): Uint8Array | undefined {
+  return written.get(cacheKey(store, path));
+}
+
+function isBaseFile(key: string): boolean {
+  return parseBaseFileName(key.slice(key.lastIndexOf('/') + 1)) !== undefined;
+}
+
+function slice(bytes: Uint8Array, range: ByteRange | undefined): Uint8Array {
+  if (!range) return bytes;
+  return bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length);
+}
+
+/**
+ * `inner` for the length of one write: GETs of base files are answered from what this process
+ * wrote, or else remembered (per key and range) for the rest of the write. Everything else, and
+ * every other request, goes to `inner` as is.
+ */
+export function readBaseFilesOnce(inner: ObjectStore): ObjectStore {
+  const reads = new Map<string, Promise<Uint8Array>>();
+  const get = (key: string, range?: ByteRange): Promise<Uint8Array> => {
+    if (!isBaseFile(key)) return inner.get(key, range);
+    const held = writtenBaseFile(inner, key);
+    if (held && (!range || range.offset + (range.length ?? 0) <= held.byteLength)) return Promise.resolve(slice(held, range));
+    const id = `${key}\u0000${range?.offset ?? ''}\u0000${range?.length ?? ''}`;
+    let read = reads.get(id);
+    if (!read) {
+      read = inner.get(key, range);
+      reads.set(id, read);
+      read.catch(() => reads.delete(id));
+    }
+    return read;
+  };
+  const store: ObjectStore = {
+    get uri() {
+      return inner.uri;
+    },
+    get requests() {
+      return inner.requests;
+    },
+    get,
+    head: (key) => inner.head(key),
+    put: (key, data) => inner.put(key, data),
+    putIfAbsent: (key, data) => inner.putIfAbsent(key, data),
+    conditionalPutEnforced: () => inner.conditionalPutEnforced(),
+    list: (prefix) => inner.list(prefix),
+    listDirectory: (prefix) => inner.listDirectory(prefix),
+    delete: (key) => inner.delete(key),
+    deleteMany: (keys) => inner.deleteMany(keys),
+  };
+  if (inner.removeAbandonedWrites) store.removeAbandonedWrites = (olderThan) => inner.removeAbandonedWrites!(olderThan);
+  return store;
+}
