@@ -67,6 +67,11 @@ export function readFooterBloomFilter(meta: FooterMetadata): BloomFilter | undef
   return parseBloomFilter(text, lookup(meta, BLOOM_FILTER_TYPE_CODE_FOOTER_KEY));
 }
 
+/** Length of the footer's bloom filter text (Base64), 0 when it has none: what parsing it holds. */
+export function footerBloomFilterLength(meta: FooterMetadata): number {
+  return (lookup(meta, BLOOM_FILTER_FOOTER_KEY) ?? lookup(meta, OLD_BLOOM_FILTER_FOOTER_KEY))?.length ?? 0;
+}
+
 /** The [min, max] record keys stored in a footer, or undefined when absent. */
 export function readFooterKeyRange(meta: FooterMetadata): { min: string; max: string } | undefined {
   const min = lookup(meta, MIN_RECORD_KEY_FOOTER_KEY);

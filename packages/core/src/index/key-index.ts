@@ -3,13 +3,15 @@
 // min/max record key; a key can only be in files whose range covers it and whose filter says
 // "maybe", and only those candidates' `_hoodie_record_key` column is read to confirm.
 // Footers and key columns are immutable (a new file version is a new file name), so they are
-// cached per process (key columns up to 256 MiB) and never go stale, whoever wrote the table.
+// cached per process (footers up to 64 MiB, key columns up to 256 MiB) and never go stale,
+// whoever wrote the table.
 
 import { Utf8 } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
 import { byteSourceFromBytes, byteSourceFromStore, openParquet, type ByteSource } from '@lake/parquet';
 import type { BloomFilter } from './bloom-filter.js';
-import { readFooterBloomFilter, readFooterKeyRange } from './bloom-footer.js';
+import { footerBloomFilterLength, readFooterBloomFilter, readFooterKeyRange } from './bloom-footer.js';
+import { BoundedCache } from './bounded-cache.js';
 import type { BaseFile } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
 import { concatData } from '../arrow/take.js';
@@ -19,10 +21,12 @@ import { writtenBaseFile } from '../file-group/written-base-files.js';
 interface FooterKeys {
   range?: { min: string; max: string };
   bloom?: BloomFilter;
+  /** About what the entry holds in memory: the filter's bits and the two keys. */
+  bytes: number;
 }
 
-const footerCache = new Map<string, Promise<FooterKeys>>();
-const maxCachedFooters = 20_000;
+// A footer entry is mostly its bloom filter (Hudi's default is about 0.45 MB).
+const footerCache = new BoundedCache<FooterKeys>(64 * 1024 * 1024, (f) => f.bytes);
 
 function cacheKey(store: ObjectStore, path: string): string {
   return `${store.uri}\u0000${path}`;
@@ -33,20 +37,16 @@ async function baseFileSource(store: ObjectStore, file: BaseFile): Promise<ByteS
   return written ? byteSourceFromBytes(written) : byteSourceFromStore(store, file.path, file.size);
 }
 
-async function footerKeys(store: ObjectStore, file: BaseFile): Promise<FooterKeys> {
-  const key = cacheKey(store, file.path);
-  let entry = footerCache.get(key);
-  if (!entry) {
-    entry = (async () => {
-      const reader = await openParquet(await baseFileSource(store, file), { name: file.path });
-      const meta = reader.metadata.keyValueMetadata;
-      return { range: readFooterKeyRange(meta), bloom: readFooterBloomFilter(meta) };
-    })();
-    entry.catch(() => footerCache.delete(key));
-    if (footerCache.size >= maxCachedFooters) footerCache.delete(footerCache.keys().next().value as string);
-    footerCache.set(key, entry);
-  }
-  return entry;
+function footerKeys(store: ObjectStore, file: BaseFile): Promise<FooterKeys> {
+  return footerCache.get(cacheKey(store, file.path), async () => {
+    const reader = await openParquet(await baseFileSource(store, file), { name: file.path });
+    const meta = reader.metadata.keyValueMetadata;
+    const range = readFooterKeyRange(meta);
+    const bloom = readFooterBloomFilter(meta);
+    // Base64 text of the filter, three bytes per four characters, plus the two keys.
+    const bytes = Math.ceil((footerBloomFilterLength(meta) * 3) / 4) + 2 * ((range?.min.length ?? 0) + (range?.max.length ?? 0)) + 64;
+    return { range, bloom, bytes };
+  });
 }
 
 /** A file's `_hoodie_record_key` column as raw UTF-8: offsets into one byte buffer. */
@@ -58,11 +58,7 @@ interface KeyColumn {
 
 // Record-key columns of base files, cached per process like the footers: files never change,
 // and a merge-on-read table's base files stay the same across every write until compaction.
-// Bounded by bytes, oldest evicted first.
-const keyColumnCache = new Map<string, Promise<KeyColumn>>();
-const keyColumnBytes = new Map<string, number>();
-let cachedKeyBytes = 0;
-const maxCachedKeyBytes = 256 * 1024 * 1024;
+const keyColumnCache = new BoundedCache<KeyColumn>(256 * 1024 * 1024, (col) => col.bytes.byteLength + col.offsets.byteLength);
 
 async function readKeyColumn(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
   const reader = await openParquet(await baseFileSource(store, file), { name: file.path });
@@ -77,32 +73,7 @@ async function readKeyColumn(store: ObjectStore, file: BaseFile): Promise<KeyCol
 }
 
 function keyColumnOf(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
-  const key = cacheKey(store, file.path);
-  let entry = keyColumnCache.get(key);
-  if (entry) {
-    // Recently used entries move to the back of the eviction order.
-    keyColumnCache.delete(key);
-    keyColumnCache.set(key, entry);
-    return entry;
-  }
-  entry = readKeyColumn(store, file);
-  keyColumnCache.set(key, entry);
-  entry.then(
-    (col) => {
-      if (keyColumnCache.get(key) !== entry) return;
-      const size = col.bytes.byteLength + col.offsets.byteLength;
-      keyColumnBytes.set(key, size);
-      cachedKeyBytes += size;
-      for (const [old] of keyColumnCache) {
-        if (cachedKeyBytes <= maxCachedKeyBytes || old === key) break;
-        keyColumnCache.delete(old);
-        cachedKeyBytes -= keyColumnBytes.get(old) ?? 0;
-        keyColumnBytes.delete(old);
-      }
-    },
-    () => keyColumnCache.delete(key),
-  );
-  return entry;
+  return keyColumnCache.get(cacheKey(store, file.path), () => readKeyColumn(store, file));
 }
 
 const encoder = new TextEncoder();

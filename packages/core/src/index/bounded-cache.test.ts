@@ -1,0 +1,45 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { BoundedCache } from './bounded-cache.js';
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('BoundedCache', () => {
+  it('holds at most its byte bound, evicting the least recently used first', async () => {
+    const loads: string[] = [];
+    const cache = new BoundedCache<number>(10, (v) => v);
+    const load = (key: string, size: number) => cache.get(key, async () => (loads.push(key), size));
+    await load('a', 4);
+    await load('b', 4);
+    await settle();
+    await load('a', 4); // a is now the most recent
+    await load('c', 4); // 12 bytes: b goes
+    await settle();
+    expect(cache.heldBytes).toBe(8);
+    await load('a', 4);
+    await load('b', 4);
+    expect(loads).toEqual(['a', 'b', 'c', 'b']);
+  });
+
+  it('does not keep a failed load', async () => {
+    const cache = new BoundedCache<number>(10, (v) => v);
+    await expect(cache.get('x', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await settle();
+    expect(await cache.get('x', async () => 1)).toBe(1);
+  });
+
+  it('never holds more than its bound over any sequence of loads', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 40 })), { maxLength: 60 }), async (ops) => {
+        const cache = new BoundedCache<number>(50, (v) => v);
+        for (const [key, size] of ops) {
+          await cache.get(String(key), async () => size);
+          await settle();
+          // A single value larger than the bound stays until the next load.
+          expect(cache.heldBytes <= 50 || cache.heldBytes === size).toBe(true);
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,50 @@
+// A cache of loaded values bounded by their bytes, least recently used evicted first. The key
+// index keeps footers and key columns of immutable files in one each: a long-running writer
+// touches every file the table ever had, so a count bound lets memory grow with the table.
+
+export class BoundedCache<V> {
+  private readonly entries = new Map<string, Promise<V>>();
+  private readonly sizes = new Map<string, number>();
+  private bytes = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly sizeOf: (value: V) => number,
+  ) {}
+
+  /** Bytes held by the loaded values now. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  /** The cached value of `key`, or what `load` gives (cached once it resolves; failures are not). */
+  get(key: string, load: () => Promise<V>): Promise<V> {
+    const cached = this.entries.get(key);
+    if (cached) {
+      // Recently used entries move to the back of the eviction order.
+      this.entries.delete(key);
+      this.entries.set(key, cached);
+      return cached;
+    }
+    const entry = load();
+    this.entries.set(key, entry);
+    entry.then(
+      (value) => {
+        if (this.entries.get(key) !== entry) return;
+        const size = this.sizeOf(value);
+        this.sizes.set(key, size);
+        this.bytes += size;
+        for (const [old] of this.entries) {
+          if (this.bytes <= this.maxBytes || old === key) break;
+          this.entries.delete(old);
+          this.bytes -= this.sizes.get(old) ?? 0;
+          this.sizes.delete(old);
+        }
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    return entry;
+  }
+}
