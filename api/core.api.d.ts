@@ -510,7 +510,16 @@ class HFileFormatError extends LakeError {
 class HudiTable {
     readonly store: ObjectStore;
     readonly config: TableConfig;
-    constructor(store: ObjectStore, config: TableConfig);
+    readonly readSettings: ReadSettings;
+    /** Where the latest read got its file listing, and why not from the metadata table when it has one. */
+    lastListing?: Omit<TableListing, 'listing'>;
+    constructor(store: ObjectStore, config: TableConfig, readSettings?: ReadSettings);
+    /**
+     * The partitions and files a read as of `asOf` sees: from the metadata table's files partition
+     * when it can serve them (see metadata-table/listing-source.ts), else from listing folders.
+     * `store` counts the requests (the table's own store by default).
+     */
+    partitionListing(timeline: Timeline, asOf: string | undefined, store?: ObjectStore): Promise<PartitionListing[]>;
     /** The table's root location. */
     get uri(): string;
     /** Loads the active timeline afresh (so each call sees commits made since). */
@@ -750,7 +759,7 @@ class KeyGeneratorConfigError extends LakeError {
 type KeyGeneratorType = 'SIMPLE' | 'COMPLEX' | 'NON_PARTITION' | 'TIMESTAMP' | 'CUSTOM';
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
 
 /* LakeError */
 class LakeError extends Error {
@@ -790,6 +799,17 @@ class MetadataTableEnabledError extends LakeError {
     readonly operation: string;
     readonly partitions: string[];
     constructor(operation: string, partitions: string[]);
+}
+
+/* MetadataTableFallbackReason */
+type MetadataTableFallbackReason = 'unsupported-version' | 'pending' | 'behind' | 'ahead' | 'unreadable';
+
+/* MetadataTableUnusableError */
+class MetadataTableUnusableError extends LakeError {
+    readonly reason: MetadataTableFallbackReason;
+    constructor(reason: MetadataTableFallbackReason, detail: string, options?: {
+        cause?: unknown;
+    });
 }
 
 /* MissingBaseFileError */
@@ -859,12 +879,20 @@ interface PlannedRewrites {
     files: string[];
     /** Their total size: what the rewrite reads back (and roughly writes) besides the search. */
     bytes: number;
+    /** File groups they belong to: each is rewritten once, whatever number of values it holds. */
+    fileGroups: number;
 }
 
 /* ReadOnlyTableVersionError */
 class ReadOnlyTableVersionError extends LakeError {
     readonly version: number;
     constructor(operation: string, version: number);
+}
+
+/* ReadSettings */
+interface ReadSettings {
+    useMetadataTable?: boolean;
+    onWarning?: (warning: MetadataTableUnusableError) => void;
 }
 
 /* RecordMergeMode */
@@ -977,12 +1005,30 @@ class TableExistsError extends LakeError {
     constructor(location: string);
 }
 
+/* TableListing */
+interface TableListing {
+    listing: PartitionListing[];
+    source: 'metadata-table' | 'storage';
+    /** Set when the table has a files partition that could not be used. */
+    warning?: MetadataTableUnusableError;
+}
+
 /* TableNotFoundError */
 class TableNotFoundError extends LakeError {
     readonly location: string;
     constructor(location: string, options?: {
         cause?: unknown;
     });
+}
+
+/* TableReadOptions */
+interface TableReadOptions {
+    /** List files through the metadata table when the table has a usable one (default true). */
+    useMetadataTable?: boolean;
+    /** Hudi read options; `hoodie.metadata.enable=false` is `useMetadataTable: false`. */
+    readOptions?: Readonly<Record<string, string>>;
+    /** Called when the table has a metadata table that a read could not use (it then listed folders). */
+    onWarning?: (warning: MetadataTableUnusableError) => void;
 }
 
 /* TableType */
@@ -1187,7 +1233,7 @@ function instantTimeToDate(time: string, tz: TimelineTimezone): Date | undefined
 /* openTable */
 function openTable(source: string | ObjectStore, options?: {
     store?: Parameters<typeof openStore>[1];
-}): Promise<HudiTable>;
+} & TableReadOptions): Promise<HudiTable>;
 
 /* rowsToJson */
 function rowsToJson(source: RecordBatch | Table): Generator<{
@@ -2078,6 +2124,9 @@ interface ErasureVerification {
     passed: boolean;
 }
 
+/* FILES_RECORD_SCHEMA */
+const FILES_RECORD_SCHEMA: string;
+
 /* FieldColumn */
 interface FieldColumn {
     readonly path: string;
@@ -2153,6 +2202,16 @@ interface FileSystemView {
     partitions: string[];
     /** Visible file groups (replaced ones dropped), slices oldest first. */
     fileGroups: FileGroup[];
+}
+
+/* FilesPartitionSnapshot */
+interface FilesPartitionSnapshot {
+    /** The metadata table instant (the data table's latest completed instant). */
+    instant: string;
+    /** The HFile base file, relative to the data table's root. */
+    path: string;
+    partitions: number;
+    files: number;
 }
 
 /* GeneratedKeys */
@@ -2250,6 +2309,21 @@ interface HFileTrailer {
     codec: number;
 }
 
+/* HFileWriteCell */
+interface HFileWriteCell {
+    /** The row key; for Hudi, the record key. */
+    row: string | Uint8Array;
+    value: Uint8Array;
+}
+
+/* HFileWriteOptions */
+interface HFileWriteOptions {
+    /** Payload bytes after which a data block is closed (HBase's default block size is 64 KiB). */
+    blockSize?: number;
+    /** Extra file info entries, e.g. Hudi's `schema`, `minRecordKey`, `maxRecordKey`. */
+    fileInfo?: ReadonlyMap<string, string | Uint8Array>;
+}
+
 /* HOODIE_META_FIELDS */
 const HOODIE_META_FIELDS: readonly string[];
 
@@ -2281,7 +2355,16 @@ interface Heartbeat {
 class HudiTable {
     readonly store: ObjectStore;
     readonly config: TableConfig;
-    constructor(store: ObjectStore, config: TableConfig);
+    readonly readSettings: ReadSettings;
+    /** Where the latest read got its file listing, and why not from the metadata table when it has one. */
+    lastListing?: Omit<TableListing, 'listing'>;
+    constructor(store: ObjectStore, config: TableConfig, readSettings?: ReadSettings);
+    /**
+     * The partitions and files a read as of `asOf` sees: from the metadata table's files partition
+     * when it can serve them (see metadata-table/listing-source.ts), else from listing folders.
+     * `store` counts the requests (the table's own store by default).
+     */
+    partitionListing(timeline: Timeline, asOf: string | undefined, store?: ObjectStore): Promise<PartitionListing[]>;
     /** The table's root location. */
     get uri(): string;
     /** Loads the active timeline afresh (so each call sees commits made since). */
@@ -2614,7 +2697,7 @@ type KeyValue = {
 };
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
 
 /* LOG_FORMAT_VERSION */
 const LOG_FORMAT_VERSION = 1;
@@ -2633,6 +2716,13 @@ class LakeError extends Error {
 
 /* LakeErrorCode */
 type LakeErrorCode = (typeof LAKE_ERROR_CODES)[number];
+
+/* ListingOptions */
+interface ListingOptions {
+    asOf?: string;
+    /** false: always list folders (default true). */
+    useMetadataTable?: boolean;
+}
 
 /* LogBlock */
 interface LogBlock {
@@ -2728,6 +2818,12 @@ const META: {
     readonly fileName: "_hoodie_file_name";
 };
 
+/* METADATA_ENABLE_KEY */
+const METADATA_ENABLE_KEY = "hoodie.metadata.enable";
+
+/* METADATA_LISTING_VERSIONS */
+const METADATA_LISTING_VERSIONS: ReadonlySet<number>;
+
 /* METADATA_TABLE_FOLDER */
 const METADATA_TABLE_FOLDER = ".hoodie/metadata";
 
@@ -2736,6 +2832,9 @@ const META_FIELD_NAMES: readonly string[];
 
 /* MIN_RECORD_KEY_FOOTER_KEY */
 const MIN_RECORD_KEY_FOOTER_KEY = "hoodie_min_record_key";
+
+/* MIRRORED_ACTIONS */
+const MIRRORED_ACTIONS: ReadonlySet<string>;
 
 /* MetadataFilesListing */
 interface MetadataFilesListing {
@@ -2756,6 +2855,11 @@ interface MetadataReadOptions {
      * by key through their block index instead of read whole.
      */
     partitions?: readonly string[];
+    /**
+     * Which metadata-table instants count besides completing on its own timeline: a delta commit
+     * mirrors a data-table instant and counts only once that completed (see metadata-timeline.ts).
+     */
+    isValidInstant?: (instant: string) => boolean;
 }
 
 /* MetadataTableEnabledError */
@@ -2763,6 +2867,27 @@ class MetadataTableEnabledError extends LakeError {
     readonly operation: string;
     readonly partitions: string[];
     constructor(operation: string, partitions: string[]);
+}
+
+/* MetadataTableFallbackReason */
+type MetadataTableFallbackReason = 'unsupported-version' | 'pending' | 'behind' | 'ahead' | 'unreadable';
+
+/* MetadataTableState */
+type MetadataTableState = {
+    usable: true;
+    isValidInstant: (instant: string) => boolean;
+} | {
+    usable: false;
+    reason: 'behind' | 'ahead';
+    detail: string;
+};
+
+/* MetadataTableUnusableError */
+class MetadataTableUnusableError extends LakeError {
+    readonly reason: MetadataTableFallbackReason;
+    constructor(reason: MetadataTableFallbackReason, detail: string, options?: {
+        cause?: unknown;
+    });
 }
 
 /* MissingBaseFileError */
@@ -2874,6 +2999,8 @@ interface PlannedRewrites {
     files: string[];
     /** Their total size: what the rewrite reads back (and roughly writes) besides the search. */
     bytes: number;
+    /** File groups they belong to: each is rewritten once, whatever number of values it holds. */
+    fileGroups: number;
 }
 
 /* ROLLBACK_PLAN_SCHEMA */
@@ -2932,6 +3059,12 @@ const ROLLBACK_PLAN_SCHEMA: {
 class ReadOnlyTableVersionError extends LakeError {
     readonly version: number;
     constructor(operation: string, version: number);
+}
+
+/* ReadSettings */
+interface ReadSettings {
+    useMetadataTable?: boolean;
+    onWarning?: (warning: MetadataTableUnusableError) => void;
 }
 
 /* RecordKeyFooter */
@@ -3153,6 +3286,14 @@ class TableExistsError extends LakeError {
     constructor(location: string);
 }
 
+/* TableListing */
+interface TableListing {
+    listing: PartitionListing[];
+    source: 'metadata-table' | 'storage';
+    /** Set when the table has a files partition that could not be used. */
+    warning?: MetadataTableUnusableError;
+}
+
 /* TableNotFoundError */
 class TableNotFoundError extends LakeError {
     readonly location: string;
@@ -3200,6 +3341,16 @@ const TableProps: {
     readonly checksum: "hoodie.table.checksum";
     readonly metadataPartitions: "hoodie.table.metadata.partitions";
 };
+
+/* TableReadOptions */
+interface TableReadOptions {
+    /** List files through the metadata table when the table has a usable one (default true). */
+    useMetadataTable?: boolean;
+    /** Hudi read options; `hoodie.metadata.enable=false` is `useMetadataTable: false`. */
+    readOptions?: Readonly<Record<string, string>>;
+    /** Called when the table has a metadata table that a read could not use (it then listed folders). */
+    onWarning?: (warning: MetadataTableUnusableError) => void;
+}
 
 /* TableSchema */
 interface TableSchema {
@@ -3757,6 +3908,9 @@ function makeColumnBuilder(type: DataType): ColumnBuilder;
 /* makeWriteToken */
 function makeWriteToken(partitionId: number, stageId: number, attemptId: number): string;
 
+/* metadataTableState */
+function metadataTableState(data: Timeline, mt: Timeline, asOf?: string): MetadataTableState;
+
 /* newTableProperties */
 function newTableProperties(options: NewTableOptions): Map<string, string>;
 
@@ -3769,7 +3923,7 @@ function openHFile(input: ByteSource | Uint8Array, options?: OpenHFileOptions): 
 /* openTable */
 function openTable(source: string | ObjectStore, options?: {
     store?: Parameters<typeof openStore>[1];
-}): Promise<HudiTable>;
+} & TableReadOptions): Promise<HudiTable>;
 
 /* parquetDataBlock */
 function parquetDataBlock(batch: RecordBatch, schemaJson: string, instant: string, compression?: Compression, bloomFilters?: readonly BloomFilterColumn[]): Uint8Array;
@@ -3917,7 +4071,7 @@ function runPendingCompactions(table: TableContext, options?: CompactionOptions)
 function sameLayout(a: DataType, b: DataType): boolean;
 
 /* scanLogFiles */
-function scanLogFiles(store: ObjectStore, logFiles: LogFile[], isValidInstant: (instant: string) => boolean, asOf?: string): Promise<LogScanResult>;
+function scanLogFiles(store: ObjectStore, logFiles: LogFile[], isValidInstant: (instant: string) => boolean, asOf?: string, concurrency?: number): Promise<LogScanResult>;
 
 /* scheduleCompaction */
 function scheduleCompaction(table: TableContext, options?: {
@@ -3947,6 +4101,9 @@ function tableCompression(properties: ReadonlyMap<string, string>, override?: Co
 /* tableConfigFromProperties */
 function tableConfigFromProperties(raw: ReadonlyMap<string, string>): TableConfig;
 
+/* tableListing */
+function tableListing(store: ObjectStore, config: TableConfig, timeline: Timeline, options?: ListingOptions): Promise<TableListing>;
+
 /* tableMergeMode */
 function tableMergeMode(config: TableConfig): AppliedMergeMode;
 
@@ -3970,6 +4127,15 @@ function verifyErasure(table: TableContext, requestId: string): Promise<ErasureR
 
 /* withMetaFields */
 function withMetaFields(dataSchema: Schema, config: TableConfig): Schema;
+
+/* writeFilesPartitionSnapshot */
+function writeFilesPartitionSnapshot(store: ObjectStore, options?: {
+    blockSize?: number;
+    listing?: PartitionListing[];
+}): Promise<FilesPartitionSnapshot>;
+
+/* writeHFile */
+function writeHFile(cells: Iterable<HFileWriteCell>, options?: HFileWriteOptions): Uint8Array;
 
 /* writtenFileGroups */
 function writtenFileGroups(meta: CommitMetadata): {

@@ -303,7 +303,7 @@ interface WriteOptions {
     compression?: Compression;
     /**
      * Maximum rows per row group. Default: 1,048,576, except in a file with bloom filters, which is
-     * cut into up to 8 even row groups of 4,096 to 131,072 rows so a filter's "maybe" reads a part
+     * cut into up to 8 even row groups of 32,768 to 131,072 rows so a filter's "maybe" reads a part
      * of the column, not all of it.
      */
     rowGroupSize?: number;

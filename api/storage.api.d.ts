@@ -144,6 +144,14 @@ class LocalStore implements ObjectStore {
     list(prefix: string): AsyncIterable<ObjectMeta>;
     listDirectory(prefix: string): Promise<DirectoryListing>;
     delete(key: string): Promise<void>;
+    /**
+     * Removes a folder a delete left empty, and its parents while they are empty too, up to the
+     * root: on S3 a prefix vanishes with its last object, and a folder kept here for every commit
+     * (marker folders, one per instant) would make every listing of its parent slower for the
+     * table's whole life. rmdir removes only empty folders; a writer racing it re-creates the folder
+     * (writeTemp retries), and a folder holding a writer's temp file is not empty.
+     */
+    private removeEmptyFolders;
     deleteMany(keys: string[]): Promise<void>;
     /** Maps a key to its file, refusing keys that could name something outside the root. */
     removeAbandonedWrites(olderThan: Date): Promise<number>;

@@ -6,9 +6,9 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 /** The streamed day starts here (UTC); very late events fall on the days before it. */
-export const DAY_START_MS = Date.UTC(2026, 10, 30);
+const DAY_START_MS = Date.UTC(2026, 10, 30);
 
 export interface EventMix {
   /** Share of lines that redeliver a recent event. */
@@ -19,7 +19,7 @@ export interface EventMix {
   lateDays: number;
 }
 
-export const DEFAULT_MIX: EventMix = { duplicates: 0.02, lateHours: 0.01, lateDays: 0.001 };
+const DEFAULT_MIX: EventMix = { duplicates: 0.02, lateHours: 0.01, lateDays: 0.001 };
 
 /** What the files hold, for checking the table against it. */
 export interface GeneratedEvents {

@@ -25,7 +25,7 @@ export interface TableState {
   rows: RowCheck;
 }
 
-export interface RowCheck {
+interface RowCheck {
   rows: number;
   expected: number;
   duplicateKeys: number;

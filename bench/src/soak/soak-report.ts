@@ -4,10 +4,10 @@ import type { EngineRun, ScenarioResult, Target } from '../results.js';
 import { SOAK_SERVICES, TARGET_FILE_BYTES, type SoakReport, type SoakRun } from './soak.js';
 
 const MB = 1024 * 1024;
-export const TARGET_EVENTS_PER_SEC = 51_000;
-export const TARGET_P50_GROWTH = 1.2;
-export const TARGET_HOODIE_OBJECTS = 100;
-export const TARGET_PEAK_RSS_MB = 512;
+const TARGET_EVENTS_PER_SEC = 51_000;
+const TARGET_P50_GROWTH = 1.2;
+const TARGET_HOODIE_OBJECTS = 100;
+const TARGET_PEAK_RSS_MB = 512;
 
 function eventsPerSec(run: SoakRun): number {
   return (run.ingest.read * 1000) / run.ingest.wallMs;

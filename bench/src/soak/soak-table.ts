@@ -9,7 +9,7 @@ export type SoakLocation =
   | { kind: 'local'; dir: string }
   | { kind: 's3'; endpoint: string; bucket: string; prefix: string; latencyMs: number };
 
-export const SOAK_SCHEMA = new Schema([
+const SOAK_SCHEMA = new Schema([
   new Field('impression_id', new Utf8(), false),
   new Field('user_id', new Utf8(), false),
   new Field('campaign_id', new Int32(), false),

@@ -11,7 +11,7 @@ import type { QuarantinedRecord } from './quarantine.js';
 import type { SourceRecord } from './source.js';
 import { flattenRecord, type Derivation, type FlattenOptions } from './transform.js';
 
-export interface PreparedRow {
+interface PreparedRow {
   row: Row;
   position: string;
   original: unknown;

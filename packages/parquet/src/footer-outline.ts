@@ -8,7 +8,7 @@ import type { PhysicalType } from './file-metadata.js';
 import { readBinary, readFieldHeader, readListHeader, readZigZag, skipValue, ThriftType, type ThriftReader } from './thrift-compact.js';
 
 /** A top-level column stored as one leaf (not a group, list or map). */
-export interface OutlineColumn {
+interface OutlineColumn {
   name: string;
   physicalType: PhysicalType;
   /** Its position among all leaves, as column chunks are listed in each row group. */

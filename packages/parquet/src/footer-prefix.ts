@@ -52,13 +52,6 @@ export async function readFooterWithoutKeyValues(source: ByteSource, what: strin
   }
 }
 
-/** The footer without key-value metadata of a file held in memory (no copy of the key-values is decoded). */
-export function footerWithoutKeyValuesFromBytes(bytes: Uint8Array, what: string): Footer {
-  const length = trailerLength(bytes, bytes.length, what);
-  const start = bytes.length - TRAILER - length;
-  return footerFromPrefix(bytes.subarray(start, start + length), true, bytes.length, what)!;
-}
-
 /** Parses fields 1-4 of a footer prefix; undefined when the prefix ends before they do (and is not the whole footer). */
 function footerFromPrefix(prefix: Uint8Array, whole: boolean, size: number, what: string): Footer | undefined {
   const end = endBeforeKeyValues(prefix);

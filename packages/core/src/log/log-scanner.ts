@@ -29,7 +29,7 @@ export interface LogScanResult {
  * round trips, few enough that a slice's reads neither flood the store nor hold many files'
  * bytes that are not yet parsed.
  */
-export const LOG_FETCH_CONCURRENCY = 16;
+const LOG_FETCH_CONCURRENCY = 16;
 
 /**
  * Reads the given log files (already in merge order) and keeps the blocks that count. Data and
