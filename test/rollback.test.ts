@@ -103,6 +103,23 @@ describe.each(['cow', 'mor'] as const)('a %s writer killed mid-write', (type) =>
 });
 
 describe('explicit rollback of a completed write', () => {
+  it.each(['cow', 'mor'] as const)('%s: refused, with nothing changed, when a clean removed the versions the write replaced', async (type) => {
+    const dir = join(root, `explicit-cleaned-${type}`);
+    const t = await createTable(dir, { recordKey: ['id'], type });
+    await t.insert([{ id: 'a', v: 1 }, { id: 'b', v: 1 }]);
+    // On merge-on-read a compaction writes the replacing base file (updates go to logs).
+    const upsert = await t.upsert([{ id: 'a', v: 2 }]);
+    const instant = type === 'cow' ? upsert.instant : (await t.compact({ strategy: { kind: 'num-commits', minDeltaCommits: 1 } }))[0].instant;
+    await t.clean({ policy: { kind: 'commits', retain: 1 }, readerGraceMs: 0 });
+    const after = await contents(t);
+    const res = await lake('rollback', dir, '--instant', instant);
+    expect(res.code).toBe(1);
+    expect(res.err.join('\n')).toMatch(/a clean removed the file versions it replaced/);
+    const fresh = await openTable(dir);
+    expect(await contents(fresh)).toEqual(after);
+    expect((await fresh.timeline()).completed().filter((i) => i.action === 'rollback')).toHaveLength(0);
+  });
+
   it.each(['cow', 'mor'] as const)('%s: the latest write is undone, and only the latest', async (type) => {
     const dir = join(root, `explicit-${type}`);
     const t = await createTable(dir, { recordKey: ['id'], type });

@@ -23,6 +23,7 @@ import { heartbeatKey, instantClaimKey, instantFileKey, markedFile } from '../co
 import { isClusteringInstant } from './clustering.js';
 import { ROLLBACK_METADATA_SCHEMA, ROLLBACK_PLAN_SCHEMA } from '../timeline/plans/plan-schemas.js';
 import { plannedDeletes } from './rollback-plan.js';
+import { groupsWithCleanedHistory } from './rollback-cleaned.js';
 import { hudiPath } from './table-paths.js';
 import { backOff, isCompletedNow, refuse, takeRollbackFence } from './rollback-fence.js';
 
@@ -126,6 +127,12 @@ async function rollbackInstant(table: TableContext, time: string, mode: Rollback
     const latest = timeline.latestCompletedWrite();
     if (latest?.time !== time) {
       throw new InvalidWriteError(`Write ${time} is not the latest completed write (${latest?.time}); roll back the later writes first, newest first.`);
+    }
+    const lost = await groupsWithCleanedHistory(store, await timeline.commitMetadata(completedInstant!), time);
+    if (lost.length > 0) {
+      throw new InvalidWriteError(
+        `Write ${time} cannot be rolled back: a clean removed the file versions it replaced (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? `, and ${lost.length - 3} more` : ''}), so undoing it would lose the rows committed before it. Nothing was changed; correct the data with a new write instead, and keep more versions (clean retain) where rollbacks must stay possible.`,
+      );
     }
   } else {
     if (!mode.force && !mode.resume && !(await isHeartbeatExpired(store, time, { expiryMs }))) {
