@@ -4,7 +4,8 @@
 import type { FileSlice } from '../file-group/file-slice.js';
 import { createKeyGenerator, keyGeneratorOptionsFromProperties } from '../keygen/key-generator.js';
 import type { KeySource } from '../keygen/field-values.js';
-import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
+import { latestFileSlices } from '../table/fs-view.js';
+import { writerSnapshots } from '../table/writer-snapshot.js';
 import type { TableContext } from '../table/table-context.js';
 import { locateLiveKeys } from './live-keys.js';
 import { bucketIndexOf } from './bucket-layout.js';
@@ -27,7 +28,9 @@ export async function existingRecordRows(table: TableContext, records: KeySource
     list.push(i);
     rowsByPartition.set(p, list);
   });
-  const view = await buildFileSystemView(table.store, await table.timeline(), {});
+  // The listing the table's writes keep (caught up from commit metadata): a writer that checks
+  // every micro-batch does not list every partition of the table each time.
+  const { view } = await writerSnapshots.view(table, table.store, await table.timeline());
   const bucketIndex = bucketIndexOf(table.config);
   if (bucketIndex) return bucketExistingRows(table, bucketIndex, view, recordKeys, rowsByPartition);
   const slicesByPartition = new Map<string, FileSlice[]>();

@@ -31,7 +31,7 @@ const METADATA_CONCURRENCY = 16;
  * writes. The first call lists every partition; later calls only read the metadata of writes
  * completed since (none at all for the writer's own commits, whose metadata it remembers).
  */
-export class WriterSnapshots {
+class WriterSnapshots {
   private readonly known = new WeakMap<object, KnownListing>();
 
   async view(owner: object, store: ObjectStore, timeline: Timeline): Promise<{ view: FileSystemView; partitionsWithMetadata: Set<string> }> {
@@ -90,3 +90,6 @@ async function caughtUp(previous: KnownListing, completed: readonly Instant[], t
   }
   return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+/** Every table's partition listing as its writers last saw it, brought up to date by each use. */
+export const writerSnapshots = new WriterSnapshots();

@@ -21,7 +21,7 @@ import { withoutMetaFields } from './meta-columns.js';
 import { InvalidRecordKeyError, PartitionPathError } from '../errors.js';
 import { keyFieldProblems, unencodableProblem } from '../keygen/key-checks.js';
 import { latestClaim } from '../commit/claims.js';
-import { WriterSnapshots } from '../table/writer-snapshot.js';
+import { writerSnapshots } from '../table/writer-snapshot.js';
 import { readBaseFilesOnce } from '../file-group/written-base-files.js';
 import type { WriteSnapshot } from './write-options.js';
 import { executeWrite, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-client.js';
@@ -56,8 +56,6 @@ interface PrimedStart {
 }
 const primedStarts = new WeakMap<TableContext, PrimedStart>();
 
-/** Every table's partition listing as its writes last saw it, brought up to date by each write. */
-const writerSnapshots = new WriterSnapshots();
 
 /** Runs `write` with `timeline` (and `claimStart`, when read) as its write context's starting point. */
 export async function withPrimedTimeline<T>(table: TableContext, timeline: Timeline, write: () => Promise<T>, claimStart?: number): Promise<T> {
