@@ -22,6 +22,15 @@ describe('BoundedCache', () => {
     expect(loads).toEqual(['a', 'b', 'c', 'b']);
   });
 
+  it('takes values known without loading them, replacing what it held for the key', async () => {
+    const cache = new BoundedCache<number>(10, (v) => v);
+    await cache.get('a', async () => 3);
+    cache.put('a', 4);
+    await settle();
+    expect(cache.heldBytes).toBe(4);
+    expect(await cache.get('a', () => Promise.reject(new Error('loaded again')))).toBe(4);
+  });
+
   it('does not keep a failed load', async () => {
     const cache = new BoundedCache<number>(10, (v) => v);
     await expect(cache.get('x', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -17,6 +17,16 @@ export class BoundedCache<V> {
     return this.bytes;
   }
 
+  /** Caches a value known without loading it (replacing any entry of `key`). */
+  put(key: string, value: V): void {
+    if (this.entries.has(key)) {
+      this.entries.delete(key);
+      this.bytes -= this.sizes.get(key) ?? 0;
+      this.sizes.delete(key);
+    }
+    void this.get(key, () => Promise.resolve(value));
+  }
+
   /** The cached value of `key`, or what `load` gives (cached once it resolves; failures are not). */
   get(key: string, load: () => Promise<V>): Promise<V> {
     const cached = this.entries.get(key);

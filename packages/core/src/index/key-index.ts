@@ -49,6 +49,15 @@ function footerKeys(store: ObjectStore, file: BaseFile): Promise<FooterKeys> {
   });
 }
 
+/**
+ * Records the footer keys of a base file this process just wrote, so the next lookup (the next
+ * micro-batch's duplicate check, the next write's index) does not parse the footer it wrote.
+ */
+export function rememberWrittenFooterKeys(store: ObjectStore, path: string, keys: { range?: { min: string; max: string }; bloom: BloomFilter; bloomTextLength: number }): void {
+  const bytes = Math.ceil((keys.bloomTextLength * 3) / 4) + 2 * ((keys.range?.min.length ?? 0) + (keys.range?.max.length ?? 0)) + 64;
+  footerCache.put(cacheKey(store, path), { range: keys.range, bloom: keys.bloom, bytes });
+}
+
 /** A file's `_hoodie_record_key` column as raw UTF-8: offsets into one byte buffer. */
 interface KeyColumn {
   offsets: Int32Array;

@@ -4,7 +4,8 @@
 
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { writeParquet, writeParquetAsync, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
-import { createRecordKeyFooter } from '../index/bloom-footer.js';
+import { BLOOM_FILTER_FOOTER_KEY, createRecordKeyFooter } from '../index/bloom-footer.js';
+import type { BloomFilter } from '../index/bloom-filter.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 
@@ -23,9 +24,26 @@ function baseFileAvroSchema(dataSchema: Schema, tableName: string): string {
   return JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName, metaFields: true }));
 }
 
-function baseFileWrite(batches: RecordBatch[], schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding): [Table, WriteOptions] {
+/** What a base file's record-key footer holds, known without parsing the file written. */
+export interface WrittenFooterKeys {
+  range?: { min: string; max: string };
+  bloom: BloomFilter;
+  /** Length of the filter's Base64 text in the footer. */
+  bloomTextLength: number;
+}
+
+function baseFileWrite(batches: RecordBatch[], schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding, keysOut?: (k: WrittenFooterKeys) => void): [Table, WriteOptions] {
   const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0' });
   for (const key of recordKeys) footer.add(key);
+  const footerMetadata = footer.metadata();
+  if (keysOut) {
+    const { minKey, maxKey } = footer;
+    keysOut({
+      range: minKey !== undefined && maxKey !== undefined ? { min: minKey, max: maxKey } : undefined,
+      bloom: footer.filter,
+      bloomTextLength: footerMetadata[BLOOM_FILTER_FOOTER_KEY].length,
+    });
+  }
   return [
     new Table(schema, batches),
     {
@@ -35,7 +53,7 @@ function baseFileWrite(batches: RecordBatch[], schema: Schema, recordKeys: Itera
       metadata: {
         'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
         'writer.model.name': 'avro',
-        ...footer.metadata(),
+        ...footerMetadata,
       },
     },
   ];
@@ -58,11 +76,13 @@ export function encodeBaseFile(
  * `encodeBaseFile` with the Parquet encoding on a worker thread when the file is large enough,
  * so the writer's thread goes on (with the next file group, or the next batch) meanwhile.
  */
-export function encodeBaseFileAsync(
+export async function encodeBaseFileAsync(
   batches: RecordBatch[],
   schema: Schema,
   recordKeys: Iterable<string>,
   encoding: BaseFileEncoding,
-): Promise<Uint8Array> {
-  return writeParquetAsync(...baseFileWrite(batches, schema, recordKeys, encoding));
+): Promise<{ bytes: Uint8Array; footerKeys: WrittenFooterKeys }> {
+  let footerKeys: WrittenFooterKeys | undefined;
+  const bytes = await writeParquetAsync(...baseFileWrite(batches, schema, recordKeys, encoding, (k) => (footerKeys = k)));
+  return { bytes, footerKeys: footerKeys! };
 }
