@@ -91,6 +91,25 @@ describe('hoodie.table.checksum', () => {
     expect(all.map((r) => [r.id, r._hoodie_partition_path, r.v])).toEqual([['a', '2024-05-01', 2]]);
   });
 
+  it('a read that came back cut short while the file was being replaced is read again', async () => {
+    const inner = await tableWithOneRow();
+    const full = await inner.get(HOODIE_PROPERTIES);
+    const cut = enc.encode(cutBefore('hoodie.table.partition.fields=')(dec.decode(full).split('\n')).join('\n'));
+    // The first GET sees a torn file (a store whose writes are not atomic), the next the whole one.
+    let reads = 0;
+    const torn = new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === 'get') return async (key: string) => (key === HOODIE_PROPERTIES && reads++ === 0 ? cut : target.get(key));
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const config = await loadTableConfig(torn);
+    expect(config.checksum).toBeDefined();
+    expect(config.partitionFields.map((f) => f.name)).toEqual(['dt']);
+    expect(() => assertWritable(config, 'upsert')).not.toThrow();
+  });
+
   it('a wrong checksum without a valid backup refuses to open the table, with the file named', async () => {
     const store = await tableWithOneRow();
     await editProperties(store, (lines) => lines.map((l) => (l.startsWith('hoodie.table.checksum=') ? 'hoodie.table.checksum=1' : l)));

@@ -12,6 +12,9 @@ import { HOODIE_PROPERTIES, HOODIE_PROPERTIES_BACKUP } from '../commit/paths.js'
 
 export { HOODIE_PROPERTIES, HOODIE_PROPERTIES_BACKUP };
 
+/** Wait before reading hoodie.properties again when the first read had no valid checksum. */
+const REREAD_DELAY_MS = 50;
+
 interface ConfigFile {
   path: string;
   props: Map<string, string>;
@@ -37,8 +40,16 @@ async function readConfigFile(store: ObjectStore, path: string): Promise<ConfigF
  * written before the checksum existed); writes refuse such a table (see assertWritable).
  */
 export async function loadTableConfig(store: ObjectStore): Promise<TableConfig> {
-  const primary = await readConfigFile(store, HOODIE_PROPERTIES);
+  let primary = await readConfigFile(store, HOODIE_PROPERTIES);
   if (primary?.status === 'valid') return tableConfigFromProperties(primary.props);
+  if (primary) {
+    // A read racing a rewrite of the file (the first write records the create schema) can come
+    // back cut short where the store's writes are not atomic (some S3-protocol servers): read it
+    // once more before doubting it.
+    await new Promise((resolve) => setTimeout(resolve, REREAD_DELAY_MS));
+    primary = (await readConfigFile(store, HOODIE_PROPERTIES)) ?? primary;
+    if (primary.status === 'valid') return tableConfigFromProperties(primary.props);
+  }
   // Missing or unproven: Hudi deletes the file while rewriting it, readers use the backup meanwhile.
   const backup = await readConfigFile(store, HOODIE_PROPERTIES_BACKUP);
   if (backup?.status === 'valid') return tableConfigFromProperties(backup.props);
