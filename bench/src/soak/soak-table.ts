@@ -1,7 +1,8 @@
 // Where the soak's table lives (local disk, or an S3 server behind a fixed added latency) and how
 // it is made: an hourly-partitioned merge-on-read table of ad events, as a user would create it.
 
-import { Field, Float64, Int32, Schema, TimestampMicrosecond, Utf8 } from 'arrow21';
+import { Field, Schema, Utf8 } from 'arrow21';
+import { adSchema } from '../data.js';
 import { createTable, openTable, type HudiTable } from '@lake/core';
 import { LatencyStore, LocalStore, S3Store, type ObjectStore } from '@lake/storage';
 
@@ -9,16 +10,8 @@ export type SoakLocation =
   | { kind: 'local'; dir: string }
   | { kind: 's3'; endpoint: string; bucket: string; prefix: string; latencyMs: number };
 
-const SOAK_SCHEMA = new Schema([
-  new Field('impression_id', new Utf8(), false),
-  new Field('user_id', new Utf8(), false),
-  new Field('campaign_id', new Int32(), false),
-  new Field('ts', new TimestampMicrosecond('UTC'), false),
-  new Field('cost', new Float64(), false),
-  new Field('country', new Utf8(), false),
-  new Field('device', new Utf8(), false),
-  new Field('hr', new Utf8(), false),
-]);
+// The bench's ad events (data.ts) with the event hour as partition column instead of the payload.
+const SOAK_SCHEMA = new Schema([...adSchema.fields.filter((f) => f.name !== 'payload'), new Field('hr', new Utf8(), false)]);
 
 /** The table's own store, unwrapped (for inspection after the run: no latency, no counting). */
 export function rawStore(location: SoakLocation): { store: ObjectStore; close: () => void } {

@@ -3,6 +3,7 @@
 // Avro schema and key range among it) and the protobuf trailer. Lake uses it to build metadata
 // tables for tests and benchmarks; it never writes one into a table it commits to.
 
+import { GrowableBytes } from '../bytes/growable-bytes.js';
 import { HFileFormatError } from '../errors.js';
 import { BLOCK_HEADER_SIZE, BlockMagic } from './block.js';
 import { crc32c } from './checksums.js';
@@ -32,41 +33,35 @@ const LATEST_TIMESTAMP = 0x7fffffffffffffffn;
 /** The comparator Hudi names in the HFiles it writes. */
 const COMPARATOR = 'org.apache.hudi.io.storage.HoodieHBaseKVComparator';
 
-/** A growable big-endian byte buffer. */
-class Out {
-  private buf = new Uint8Array(1024);
-  length = 0;
-
-  private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
+/** A big-endian byte buffer for HFile blocks and cell keys. */
+class Out extends GrowableBytes {
+  constructor() {
+    super(1024);
+  }
+  get length(): number {
+    return this.pos;
   }
   bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
+    this.raw(b);
   }
   u8(v: number): void {
-    this.room(1);
-    this.buf[this.length++] = v & 0xff;
+    this.ensure(1);
+    this.buf[this.pos++] = v & 0xff;
   }
   u16(v: number): void {
-    this.u8(v >>> 8);
-    this.u8(v);
+    this.ensure(2);
+    this.view.setUint16(this.pos, v & 0xffff, false);
+    this.pos += 2;
   }
   i32(v: number): void {
-    this.room(4);
-    new DataView(this.buf.buffer).setInt32(this.length, v, false);
-    this.length += 4;
+    this.ensure(4);
+    this.view.setInt32(this.pos, v, false);
+    this.pos += 4;
   }
   i64(v: bigint | number): void {
-    this.room(8);
-    new DataView(this.buf.buffer).setBigInt64(this.length, BigInt(v), false);
-    this.length += 8;
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, BigInt(v), false);
+    this.pos += 8;
   }
   /** Hadoop's WritableUtils variable-length long (non-negative values only are needed here). */
   vlong(v: number): void {
@@ -86,7 +81,7 @@ class Out {
     this.u8(Number(x));
   }
   result(): Uint8Array {
-    return this.buf.slice(0, this.length);
+    return this.buf.slice(0, this.pos);
   }
 }
 

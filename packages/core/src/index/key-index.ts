@@ -28,6 +28,11 @@ interface FooterKeys {
 // A footer entry is mostly its bloom filter (Hudi's default is about 0.45 MB).
 const footerCache = new BoundedCache<FooterKeys>(64 * 1024 * 1024, (f) => f.bytes);
 
+/** Memory of a footer entry: the filter's bits (its Base64 text, three bytes per four characters) and the two keys. */
+function footerEntryBytes(bloomTextLength: number, range: { min: string; max: string } | undefined): number {
+  return Math.ceil((bloomTextLength * 3) / 4) + 2 * ((range?.min.length ?? 0) + (range?.max.length ?? 0)) + 64;
+}
+
 function cacheKey(store: ObjectStore, path: string): string {
   return `${store.uri}\u0000${path}`;
 }
@@ -43,19 +48,24 @@ function footerKeys(store: ObjectStore, file: BaseFile): Promise<FooterKeys> {
     const meta = reader.metadata.keyValueMetadata;
     const range = readFooterKeyRange(meta);
     const bloom = readFooterBloomFilter(meta);
-    // Base64 text of the filter, three bytes per four characters, plus the two keys.
-    const bytes = Math.ceil((footerBloomFilterLength(meta) * 3) / 4) + 2 * ((range?.min.length ?? 0) + (range?.max.length ?? 0)) + 64;
-    return { range, bloom, bytes };
+    return { range, bloom, bytes: footerEntryBytes(footerBloomFilterLength(meta), range) };
   });
+}
+
+/** What a base file's record-key footer holds, known to its writer without parsing the file. */
+export interface WrittenFooterKeys {
+  range?: { min: string; max: string };
+  bloom: BloomFilter;
+  /** Length of the filter's Base64 text in the footer. */
+  bloomTextLength: number;
 }
 
 /**
  * Records the footer keys of a base file this process just wrote, so the next lookup (the next
  * micro-batch's duplicate check, the next write's index) does not parse the footer it wrote.
  */
-export function rememberWrittenFooterKeys(store: ObjectStore, path: string, keys: { range?: { min: string; max: string }; bloom: BloomFilter; bloomTextLength: number }): void {
-  const bytes = Math.ceil((keys.bloomTextLength * 3) / 4) + 2 * ((keys.range?.min.length ?? 0) + (keys.range?.max.length ?? 0)) + 64;
-  footerCache.put(cacheKey(store, path), { range: keys.range, bloom: keys.bloom, bytes });
+export function rememberWrittenFooterKeys(store: ObjectStore, path: string, keys: WrittenFooterKeys): void {
+  footerCache.put(cacheKey(store, path), { range: keys.range, bloom: keys.bloom, bytes: footerEntryBytes(keys.bloomTextLength, keys.range) });
 }
 
 /** A file's `_hoodie_record_key` column as raw UTF-8: offsets into one byte buffer. */

@@ -5,7 +5,7 @@
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { writeParquet, writeParquetAsync, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
 import { BLOOM_FILTER_FOOTER_KEY, createRecordKeyFooter } from '../index/bloom-footer.js';
-import type { BloomFilter } from '../index/bloom-filter.js';
+import type { WrittenFooterKeys } from '../index/key-index.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 
@@ -22,14 +22,6 @@ export interface BaseFileEncoding {
 /** Avro schema JSON of a base file (meta fields first), for the `parquet.avro.schema` footer key. */
 function baseFileAvroSchema(dataSchema: Schema, tableName: string): string {
   return JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName, metaFields: true }));
-}
-
-/** What a base file's record-key footer holds, known without parsing the file written. */
-export interface WrittenFooterKeys {
-  range?: { min: string; max: string };
-  bloom: BloomFilter;
-  /** Length of the filter's Base64 text in the footer. */
-  bloomTextLength: number;
 }
 
 function baseFileWrite(batches: RecordBatch[], schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding, keysOut?: (k: WrittenFooterKeys) => void): [Table, WriteOptions] {
