@@ -52,22 +52,6 @@ function footerKeys(store: ObjectStore, file: BaseFile): Promise<FooterKeys> {
   });
 }
 
-/** What a base file's record-key footer holds, known to its writer without parsing the file. */
-export interface WrittenFooterKeys {
-  range?: { min: string; max: string };
-  bloom: BloomFilter;
-  /** Length of the filter's Base64 text in the footer. */
-  bloomTextLength: number;
-}
-
-/**
- * Records the footer keys of a base file this process just wrote, so the next lookup (the next
- * micro-batch's duplicate check, the next write's index) does not parse the footer it wrote.
- */
-export function rememberWrittenFooterKeys(store: ObjectStore, path: string, keys: WrittenFooterKeys): void {
-  footerCache.put(cacheKey(store, path), { range: keys.range, bloom: keys.bloom, bytes: footerEntryBytes(keys.bloomTextLength, keys.range) });
-}
-
 /** A file's `_hoodie_record_key` column as raw UTF-8: offsets into one byte buffer. */
 interface KeyColumn {
   offsets: Int32Array;

@@ -4,8 +4,7 @@
 
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { writeParquet, writeParquetAsync, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
-import { BLOOM_FILTER_FOOTER_KEY, createRecordKeyFooter } from '../index/bloom-footer.js';
-import type { WrittenFooterKeys } from '../index/key-index.js';
+import { createRecordKeyFooter } from '../index/bloom-footer.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 
@@ -24,18 +23,10 @@ function baseFileAvroSchema(dataSchema: Schema, tableName: string): string {
   return JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName, metaFields: true }));
 }
 
-function baseFileWrite(batches: RecordBatch[], schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding, keysOut?: (k: WrittenFooterKeys) => void): [Table, WriteOptions] {
+function baseFileWrite(batches: RecordBatch[], schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding): [Table, WriteOptions] {
   const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0' });
   for (const key of recordKeys) footer.add(key);
   const footerMetadata = footer.metadata();
-  if (keysOut) {
-    const { minKey, maxKey } = footer;
-    keysOut({
-      range: minKey !== undefined && maxKey !== undefined ? { min: minKey, max: maxKey } : undefined,
-      bloom: footer.filter,
-      bloomTextLength: footerMetadata[BLOOM_FILTER_FOOTER_KEY].length,
-    });
-  }
   return [
     new Table(schema, batches),
     {
@@ -68,13 +59,11 @@ export function encodeBaseFile(
  * `encodeBaseFile` with the Parquet encoding on a worker thread when the file is large enough,
  * so the writer's thread goes on (with the next file group, or the next batch) meanwhile.
  */
-export async function encodeBaseFileAsync(
+export function encodeBaseFileAsync(
   batches: RecordBatch[],
   schema: Schema,
   recordKeys: Iterable<string>,
   encoding: BaseFileEncoding,
-): Promise<{ bytes: Uint8Array; footerKeys: WrittenFooterKeys }> {
-  let footerKeys: WrittenFooterKeys | undefined;
-  const bytes = await writeParquetAsync(...baseFileWrite(batches, schema, recordKeys, encoding, (k) => (footerKeys = k)));
-  return { bytes, footerKeys: footerKeys! };
+): Promise<Uint8Array> {
+  return writeParquetAsync(...baseFileWrite(batches, schema, recordKeys, encoding));
 }

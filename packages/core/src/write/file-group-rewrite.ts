@@ -21,7 +21,6 @@ import type { TableConfig } from '../config/table-config.js';
 import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { markerKey } from '../commit/paths.js';
 import { rememberWrittenBaseFile } from '../file-group/written-base-files.js';
-import { rememberWrittenFooterKeys } from '../index/key-index.js';
 
 export interface Incoming {
   batch: RecordBatch;
@@ -158,13 +157,12 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
   const data = parts.length > 0 ? concatBatches(w.dataSchema, parts) : concatBatches(w.dataSchema, []);
   const withMeta = attachMetaColumns(data, { commitTimes, seqNos, recordKeys: keys, partitionPath: plan.partition, fileName });
-  const { bytes, footerKeys } = await encodeBaseFileAsync([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) });
+  const bytes = await encodeBaseFileAsync([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) });
   const marker = markerKey(instant, path, plan.slice ? 'MERGE' : 'CREATE');
   await store.put(marker, new Uint8Array());
   w.onFile(path, marker);
   await store.put(path, bytes);
   rememberWrittenBaseFile(store, path, bytes);
-  rememberWrittenFooterKeys(store, path, footerKeys);
   return {
     fileId: plan.fileId,
     path,
