@@ -60,4 +60,37 @@ describe('a write claimed but not yet published when another writer starts', () 
     expect(await slowWrite).toBe('committed');
     expect(await ids(store)).toEqual(new Map([['k0', 'fast']]));
   });
+
+  it('conflicts when it published (and lifted its fence) after the writer read its intent', async () => {
+    // Both insert one new key into a partition without file groups, so neither changes a file
+    // group the other changed: only the intent tells the later writer of the earlier one.
+    const store = new MemoryStore(`claim-gap-${Math.random()}`);
+    await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type: 'cow' });
+    const hold = (point: (m: string, key: string) => boolean) => {
+      const resume = latch();
+      const reached = latch();
+      let held = false;
+      const gated = gatedStore(store, async (m, key) => {
+        if (held || !point(m, key)) return;
+        held = true;
+        reached.open();
+        await resume.promise;
+      });
+      return { gated, reached: reached.promise, resume: () => resume.open() };
+    };
+    // The slow writer is held after its fence, before publishing.
+    const slow = hold((m, key) => m === 'putIfAbsent' && key.endsWith('.commit'));
+    const slowWrite = (await openTable(slow.gated)).upsert([{ id: 'k9', dt: 'e', ts: 2, v: 'slow' }]).then(() => 'committed', (e: unknown) => e);
+    await slow.reached;
+    // The fast writer starts now (the slow one's claim is older, its commit not yet there) and is
+    // held while it writes its file; meanwhile the slow one publishes and lifts its fence.
+    const fast = hold((m, key) => m === 'put' && key.endsWith('.parquet'));
+    const fastWrite = (await openTable(fast.gated)).upsert([{ id: 'k9', dt: 'e', ts: 3, v: 'fast' }]).then(() => 'committed', (e: unknown) => e);
+    await fast.reached;
+    slow.resume();
+    expect(await slowWrite).toBe('committed');
+    fast.resume();
+    expect(await fastWrite).toBeInstanceOf(ConflictError);
+    expect(await ids(store)).toEqual(new Map([['k9', 'slow']]));
+  });
 });

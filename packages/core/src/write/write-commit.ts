@@ -153,7 +153,15 @@ function newRecordKeys(operation: WriteOperation, incoming: Incoming, plans: Ite
  */
 async function settleIntent(ctx: WriteContext, other: CommitClaim): Promise<IntentOutcome> {
   const taken = await fenceRollback(ctx.store, other.instant);
-  if (taken.won) return 'vetoed';
+  if (taken.won) {
+    // A write that published lifts its fence afterwards, so winning it proves nothing by itself:
+    // the other write may have completed after this one took its snapshot. Its completed file,
+    // written before the fence was lifted, tells; then the fence taken here is lifted again.
+    const completed = instantFileKey(ctx.config, { time: other.instant, action: other.action as Action, state: 'completed' });
+    if ((await ctx.store.head(completed)) === undefined) return 'vetoed';
+    await ctx.store.delete(fenceKey(other.instant));
+    return 'committing';
+  }
   if (taken.fence?.outcome === 'rollback') return 'vetoed';
   if (taken.fence?.outcome === 'commit') await publishFromFence(ctx.store, ctx.config, other.instant, other.action as Action, taken.fence.completed);
   // A committing fence, or none any more: it published and lifted it.
