@@ -32,6 +32,17 @@ describe('commit claims', () => {
     expect((lost[0].reason as ConflictError).fileGroups).toEqual(['p/x']);
   });
 
+  it('fails a writer whose unchecked claims were pruned meanwhile, rather than skipping them', async () => {
+    const store = new MemoryStore(`claims-${Math.random()}`);
+    const start = await latestClaim(store);
+    // Enough commits after this writer started that the oldest of them are pruned.
+    for (let i = 1; i <= 600; i++) await claimCommit(store, i - 1, { instant: `c${i}`, action: 'commit', fileGroups: [`p/g${i}`] });
+    expect((await store.listDirectory('.hoodie/.aux/lake/claims/')).objects.length).toBeLessThan(600);
+    const late = claimCommit(store, start, { instant: 'late', action: 'commit', fileGroups: ['p/g1'] });
+    await expect(late).rejects.toBeInstanceOf(ConflictError);
+    await expect(late).rejects.toThrow(/pruned/);
+  });
+
   it('ignores claims made before the writer started', async () => {
     const store = new MemoryStore(`claims-${Math.random()}`);
     await claimCommit(store, 0, { instant: '1', action: 'commit', fileGroups: ['p/a'] });

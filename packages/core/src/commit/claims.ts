@@ -79,7 +79,10 @@ export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: C
     const others = await mapLimit(seqs, CLAIM_READ_CONCURRENCY, (seq) => readClaimIfPresent(store, seq));
     seqs.forEach((seq, n) => {
       const other = others[n];
-      if (other) checkOverlap(claim, other, claimKey(seq));
+      // Claims are numbered without gaps and removed only by pruning: a missing one is a commit
+      // this write can no longer check, so it must not commit on the assumption that it was harmless.
+      if (!other) throw prunedClaimConflict(claim.instant, seq);
+      checkOverlap(claim, other, claimKey(seq));
     });
     checked = Math.max(checked, latest);
     const next = latest + 1;
@@ -111,11 +114,21 @@ function checkOverlap(claim: CommitClaim, other: CommitClaim, where: string): vo
   );
 }
 
+function prunedClaimConflict(instant: string, seq: number): ConflictError {
+  return new ConflictError(
+    instant,
+    `claim ${seq}`,
+    [],
+    `Write ${instant} ran while more than ${retainedClaims} other commits were made, and the record of commit claim ${seq} was pruned ` +
+      `before it could be checked against it. Nothing of ${instant} is visible; retry the write.`,
+  );
+}
+
 async function readClaimIfPresent(store: ObjectStore, seq: number): Promise<CommitClaim | undefined> {
   try {
     return await readClaim(store, seq);
   } catch (error) {
-    // Pruned by another writer: it was older than any writer still running could need.
+    // Pruned by another writer (see prunedClaimConflict).
     if ((error as { code?: string }).code === 'NOT_FOUND') return undefined;
     throw error;
   }
