@@ -66,25 +66,13 @@ describe('a write claimed but not yet published when another writer starts', () 
     // group the other changed: only the intent tells the later writer of the earlier one.
     const store = new MemoryStore(`claim-gap-${Math.random()}`);
     await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type: 'cow' });
-    const hold = (point: (m: string, key: string) => boolean) => {
-      const resume = latch();
-      const reached = latch();
-      let held = false;
-      const gated = gatedStore(store, async (m, key) => {
-        if (held || !point(m, key)) return;
-        held = true;
-        reached.open();
-        await resume.promise;
-      });
-      return { gated, reached: reached.promise, resume: () => resume.open() };
-    };
     // The slow writer is held after its fence, before publishing.
-    const slow = hold((m, key) => m === 'putIfAbsent' && key.endsWith('.commit'));
+    const slow = holdAt(store, (m, key) => m === 'putIfAbsent' && key.endsWith('.commit'));
     const slowWrite = (await openTable(slow.gated)).upsert([{ id: 'k9', dt: 'e', ts: 2, v: 'slow' }]).then(() => 'committed', (e: unknown) => e);
     await slow.reached;
     // The fast writer starts now (the slow one's claim is older, its commit not yet there) and is
     // held while it writes its file; meanwhile the slow one publishes and lifts its fence.
-    const fast = hold((m, key) => m === 'put' && key.endsWith('.parquet'));
+    const fast = holdAt(store, (m, key) => m === 'put' && key.endsWith('.parquet'));
     const fastWrite = (await openTable(fast.gated)).upsert([{ id: 'k9', dt: 'e', ts: 3, v: 'fast' }]).then(() => 'committed', (e: unknown) => e);
     await fast.reached;
     slow.resume();
@@ -93,4 +81,40 @@ describe('a write claimed but not yet published when another writer starts', () 
     expect(await fastWrite).toBeInstanceOf(ConflictError);
     expect(await ids(store)).toEqual(new Map([['k9', 'slow']]));
   });
+
+  it('conflicts when it published and a rollback, about to back off, holds its fence meanwhile', async () => {
+    const store = new MemoryStore(`claim-gap-${Math.random()}`);
+    await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type: 'cow' });
+    const slow = holdAt(store, (m, key) => m === 'putIfAbsent' && key.endsWith('.commit'));
+    const slowWrite = (await openTable(slow.gated)).upsert([{ id: 'k9', dt: 'e', ts: 2, v: 'slow' }]).then(() => 'committed', (e: unknown) => e);
+    const slowInstant = await slow.reached;
+    const fast = holdAt(store, (m, key) => m === 'put' && key.endsWith('.parquet'));
+    const fastWrite = (await openTable(fast.gated)).upsert([{ id: 'k9', dt: 'e', ts: 3, v: 'fast' }]).then(() => 'committed', (e: unknown) => e);
+    await fast.reached;
+    slow.resume();
+    expect(await slowWrite).toBe('committed');
+    // A rollback that listed the slow write as pending took its fence once it was lifted; it
+    // backs off when it finds the commit, but holds the fence while the fast writer commits.
+    const fence = `.hoodie/.aux/lake/fences/${slowInstant}`;
+    await store.put(fence, new TextEncoder().encode(JSON.stringify({ outcome: 'rollback', by: 'a rollback' })));
+    fast.resume();
+    expect(await fastWrite).toBeInstanceOf(ConflictError);
+    await store.delete(fence);
+    expect(await ids(store)).toEqual(new Map([['k9', 'slow']]));
+  });
 });
+
+/** A store over `store` that holds the first request matching `point`; `reached` gives the instant in its key. */
+function holdAt(store: MemoryStore, point: (method: string, key: string) => boolean) {
+  const resume = latch();
+  let reachedAt!: (instant: string) => void;
+  const reached = new Promise<string>((r) => (reachedAt = r));
+  let held = false;
+  const gated = gatedStore(store, async (m, key) => {
+    if (held || !point(m, key)) return;
+    held = true;
+    reachedAt(/(\d{17})/.exec(key)?.[1] ?? '');
+    await resume.promise;
+  });
+  return { gated, reached, resume: () => resume.open() };
+}

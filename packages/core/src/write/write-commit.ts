@@ -147,23 +147,25 @@ function newRecordKeys(operation: WriteOperation, incoming: Incoming, plans: Ite
 
 /**
  * Stands another write back whose intent overlaps this one: takes its commit fence as a rollback
- * would. Won: it can never publish (it fails with ConflictError, or was dead already, and a
- * rollback removes its files). Lost to its own fence: it is committing; its commit is published
- * from the fence at once (the same bytes it publishes itself), so a retry of this write sees it.
+ * would. Won, and not completed: it can never publish (it fails with ConflictError, or was dead
+ * already, and a rollback removes its files). Lost to its own fence: it is committing; its commit
+ * is published from the fence at once (the same bytes it publishes itself), so a retry of this
+ * write sees it. Completed already: this write conflicts with it.
  */
 async function settleIntent(ctx: WriteContext, other: CommitClaim): Promise<IntentOutcome> {
   const taken = await fenceRollback(ctx.store, other.instant);
-  if (taken.won) {
-    // A write that published lifts its fence afterwards, so winning it proves nothing by itself:
-    // the other write may have completed after this one took its snapshot. Its completed file,
-    // written before the fence was lifted, tells; then the fence taken here is lifted again.
-    const completed = instantFileKey(ctx.config, { time: other.instant, action: other.action as Action, state: 'completed' });
-    if ((await ctx.store.head(completed)) === undefined) return 'vetoed';
-    await ctx.store.delete(fenceKey(other.instant));
+  if (!taken.won && taken.fence?.outcome === 'commit') {
+    await publishFromFence(ctx.store, ctx.config, other.instant, other.action as Action, taken.fence.completed);
     return 'committing';
   }
-  if (taken.fence?.outcome === 'rollback') return 'vetoed';
-  if (taken.fence?.outcome === 'commit') await publishFromFence(ctx.store, ctx.config, other.instant, other.action as Action, taken.fence.completed);
-  // A committing fence, or none any more: it published and lifted it.
+  // No fence any more: it published and lifted it.
+  if (!taken.won && taken.fence === undefined) return 'committing';
+  // Taken here, or by a rollback: the other write can no longer publish, unless it already did.
+  // A write lifts its fence once published, and a rollback that then takes the fence backs off
+  // again when it finds the commit, so the fence alone cannot tell. The completed file can: it
+  // is written before the fence is lifted. A fence taken here for a completed write is lifted.
+  const completed = instantFileKey(ctx.config, { time: other.instant, action: other.action as Action, state: 'completed' });
+  if ((await ctx.store.head(completed)) === undefined) return 'vetoed';
+  if (taken.won) await ctx.store.delete(fenceKey(other.instant));
   return 'committing';
 }
