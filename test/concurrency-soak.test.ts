@@ -1,5 +1,6 @@
 // Concurrency soak: several real processes write one table at once (fresh keys of their own plus
-// keys they all update), while another runs compaction, clean and the rollback of failed writes.
+// keys they all update), while another runs compaction, clustering, clean and the rollback of
+// failed writes.
 // A model then checks the table against what each writer was told: every acknowledged row is
 // there unless a newer version of its key replaced it, no key is there twice, nothing is there
 // that no writer wrote, and the only error a writer saw is a ConflictError.
@@ -88,7 +89,7 @@ async function checkModel(store: ObjectStore, lines: SoakLine[], options: { minA
 }
 
 describe.each(['cow', 'mor'] as const)('%s concurrency soak', (type) => {
-  it(`local disk: 3 writer processes x ${WRITES} writes beside compaction, clean and rollback`, async () => {
+  it(`local disk: 3 writer processes x ${WRITES} writes beside compaction, clustering, clean and rollback`, async () => {
     const dir = join(root, `local-${type}`);
     await createTable(dir, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type });
     const stopFile = join(root, `stop-local-${type}`);
@@ -104,7 +105,7 @@ describe.each(['cow', 'mor'] as const)('%s concurrency soak', (type) => {
     await checkModel(await openTable(dir).then((t) => t.store), lines, { minAcked: 1 });
   }, timeout);
 
-  it(`memory: 3 writers x ${WRITES} writes in one process beside compaction, clean and rollback`, async () => {
+  it(`memory: 3 writers x ${WRITES} writes in one process beside compaction, clustering, clean and rollback`, async () => {
     const store = new MemoryStore(`soak-${type}-${Date.now()}`);
     await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type });
     const lines: SoakLine[] = [];

@@ -63,7 +63,7 @@ export async function runWriter(table: HudiTable, writer: number, writes: number
   }
 }
 
-/** Compaction (merge-on-read), clean and the rollback of failed writes, round after round. */
+/** Compaction (merge-on-read), clustering, clean and the rollback of failed writes, round after round. */
 export async function runServices(table: HudiTable, stop: () => boolean, emit: (line: SoakLine) => void = print): Promise<void> {
   const who = 'services';
   const mor = table.config.type === 'MERGE_ON_READ';
@@ -75,6 +75,7 @@ export async function runServices(table: HudiTable, stop: () => boolean, emit: (
     const heartbeatExpiryMs = round++ % 4 === 3 ? -1 : undefined;
     const steps: [string, () => Promise<unknown>][] = [
       ...(mor ? [['compact', () => table.compact({ strategy: { kind: 'num-commits', minDeltaCommits: 2 } })] as [string, () => Promise<unknown>]] : []),
+      ['cluster', () => table.clusterSmallFiles()],
       ['clean', () => table.clean({ policy: { kind: 'commits', retain: 2 }, readerGraceMs: 0 })],
       ['rollback', () => table.rollback(undefined, { heartbeatExpiryMs })],
     ];

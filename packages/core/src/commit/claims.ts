@@ -187,6 +187,22 @@ export function readIntents(store: ObjectStore, known: (instant: string) => bool
   return intents;
 }
 
+/** What `readIntents` needs of the timeline a write or table service started from. */
+interface StartTimeline {
+  readonly instants: readonly { time: string }[];
+  completed(): { time: string }[];
+}
+
+/**
+ * For `readIntents`: whether an instant's commit is known from `start` (completed in it), or
+ * older than its active timeline (archived: long done).
+ */
+export function notPendingIn(start: StartTimeline): (instant: string) => boolean {
+  const completed = new Set(start.completed().map((i) => i.time));
+  const activeStart = start.instants[0]?.time;
+  return (t) => completed.has(t) || (activeStart !== undefined && t < activeStart);
+}
+
 /**
  * Records a write's intent before it claims: a writer starting from here on reads it even before
  * the claim exists. Only writes that publish through a fence record one (see checkIntents).

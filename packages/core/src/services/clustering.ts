@@ -7,7 +7,7 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import { mapLimit } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
 
-import { InvalidWriteError } from '../errors.js';
+import { ConflictError, InvalidWriteError } from '../errors.js';
 import { bucketIndexOf } from '../index/bucket-layout.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice } from '../read/file-slice-reader.js';
@@ -19,10 +19,14 @@ import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { claimCommit, latestClaim } from '../commit/claims.js';
+import { claimCommit, latestClaim, notPendingIn, readIntents, recordIntent } from '../commit/claims.js';
+import { fenceCommit } from '../commit/fence.js';
+import { isHeartbeatExpired, startHeartbeat } from '../commit/heartbeat.js';
+import { backOff, isCompletedNow, takeRollbackFence } from './rollback-fence.js';
+import { checkIntentsSettled } from '../commit/settle-intent.js';
 import { publishCompleted } from '../commit/publish.js';
 import { listMarkers } from '../commit/markers.js';
-import { instantFileKey, markedFile } from '../commit/paths.js';
+import { fenceKey, heartbeatKey, instantClaimKey, instantFileKey, markedFile } from '../commit/paths.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
@@ -149,6 +153,23 @@ async function pendingClusterings(timeline: Timeline): Promise<Instant[]> {
 }
 
 /**
+ * Undoes a pending clustering whose run is gone (its heartbeat expired, or it never had one: a
+ * crashed run, or another engine's), taking its commit fence first as a rollback does, so a run
+ * that was only slow can no longer publish what is being removed. A run still beating is left
+ * to finish; a new plan over the same file groups then conflicts with it, and one of them wins.
+ */
+async function abandonDeadClustering(table: TableContext, instant: string): Promise<void> {
+  if (!(await isHeartbeatExpired(table.store, instant))) return;
+  const decision = await takeRollbackFence(table, instant, 'replacecommit', { join: false });
+  if (!decision.proceed) return;
+  if (await isCompletedNow(table, instant)) {
+    await backOff(table.store, instant);
+    return;
+  }
+  await abandonClustering(table, instant);
+}
+
+/**
  * Undoes a clustering that never completed: its output files (named by its markers), markers and
  * instant files. Nothing of it was visible, so readers are unaffected.
  */
@@ -159,6 +180,7 @@ async function abandonClustering(table: TableContext, instant: string): Promise<
   await store.deleteMany(outputs);
   await store.deleteMany(markers);
   for (const state of ['inflight', 'requested'] as const) await store.delete(instantFileKey(table.config, { time: instant, action: 'replacecommit', state }));
+  await store.deleteMany([instantClaimKey(instant), heartbeatKey(instant)]);
 }
 
 /**
@@ -176,7 +198,7 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
   const ctx = writeContext(table);
   let timeline = await table.timeline();
   if (!options.dryRun) {
-    for (const i of await pendingClusterings(timeline)) await abandonClustering(table, i.time);
+    for (const i of await pendingClusterings(timeline)) await abandonDeadClustering(table, i.time);
     timeline = await table.timeline();
   }
   const view = await buildFileSystemView(store, timeline, {});
@@ -195,6 +217,8 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
   const fullSchema = withMetaFields(dataSchema, table.config);
   const known = new Set(timeline.completed().map((i) => i.time));
   const claimStart = await latestClaim(store);
+  // Writes claimed before this run started but published after its snapshot (see claims.ts).
+  const intents = readIntents(store, notPendingIn(timeline));
   let latest = timeline.instants.at(-1)?.time;
   let instant: string;
   for (;;) {
@@ -202,6 +226,8 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
     if (await store.putIfAbsent(instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'requested' }), requestedPlanBytes(table, groups))) break;
     latest = instant;
   }
+  // A heartbeat, as a writer keeps: a later run leaves this clustering alone while it beats.
+  const heartbeat = await startHeartbeat(store, instant);
   await store.put(instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'inflight' }), new Uint8Array());
   let uncertain = false;
   try {
@@ -220,20 +246,33 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
     const inputs = new Set(groups.flatMap((g) => g.slices.map((s) => fileGroupKey(s.partitionPath, s.fileId))));
     // A writer that changed an input file group meanwhile wins; this clustering is undone.
     await checkTimelineConflicts(ctx, known, instant, inputs);
-    await claimCommit(store, claimStart, { instant, action: 'replacecommit', fileGroups: [...inputs].map((k) => k.replace('\u0000', '/')) });
+    // The same protocol as a write's (write-commit.ts): an intent before the claim, so a writer
+    // starting between this claim and the publish learns of it, and a fence, so such a writer
+    // can stand this clustering back instead of having its update replaced.
+    const claim = { instant, action: 'replacecommit', fileGroups: [...inputs].map((k) => k.replace('\u0000', '/')) };
+    await recordIntent(store, claim);
+    await checkIntentsSettled(store, table.config, claim, intents);
+    await claimCommit(store, claimStart, claim);
     const body = commitMetadataJson({
       stats,
       schema: JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName: table.config.name })),
       operationType: 'CLUSTER',
       replaced,
     });
+    const fenced = await fenceCommit(store, instant, body);
+    if (fenced.outcome === 'unknown') {
+      uncertain = true;
+      throw fenced.error;
+    }
+    if (fenced.outcome === 'failed') throw fenced.error;
+    if (fenced.outcome === 'lost') throw new ConflictError(instant, 'a rollback', [], `Clustering ${instant} was stood back by a writer or a rollback that took its commit fence first; nothing of it is visible. Run it again.`);
     const published = await publishCompleted(store, instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'completed' }), body);
     if (published.outcome === 'unknown') {
       uncertain = true;
       throw published.error;
     }
     if (published.outcome === 'taken' || published.outcome === 'failed') throw published.error ?? new InvalidWriteError(`Clustering ${instant} was completed by someone else.`);
-    await store.deleteMany(await listMarkers(store, instant)).catch(() => undefined);
+    await store.deleteMany([...(await listMarkers(store, instant)), fenceKey(instant)]).catch(() => undefined);
     return {
       ...summary(instant),
       bytesAfter: stats.reduce((n, s) => n + s.fileSizeInBytes, 0),
@@ -244,6 +283,8 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
     // Undone unless it may have committed (the store lost the answer and cannot say).
     if (!uncertain) await abandonClustering(table, instant).catch(() => undefined);
     throw error;
+  } finally {
+    await heartbeat.stop();
   }
 }
 

@@ -21,7 +21,8 @@ import { buildFileSystemView, latestFileSlices, replacedFileGroups, type FileSys
 import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { claimCommit, latestClaim } from '../commit/claims.js';
+import { claimCommit, latestClaim, notPendingIn, readIntents } from '../commit/claims.js';
+import { checkIntentsSettled } from '../commit/settle-intent.js';
 import { publishCompleted } from '../commit/publish.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { checkCompactedSliceConflicts } from '../commit/conflicts.js';
@@ -284,6 +285,8 @@ export async function runCompaction(table: TableContext, instant: string, option
   const { plan } = pending;
   const resumed = pending.instant.state === 'inflight';
   const claimStart = await latestClaim(store);
+  // Writes claimed before this run started but published after its snapshot (see claims.ts).
+  const intents = readIntents(store, notPendingIn(timeline));
   await removeLeftovers(store, plan, instant);
   const inflight: Instant = { time: instant, action: 'compaction', state: 'inflight' };
   if (!resumed) await store.put(instantFileKey(table.config, inflight), new Uint8Array());
@@ -320,7 +323,11 @@ export async function runCompaction(table: TableContext, instant: string, option
   // A write into a compacted slice meanwhile leaves this compaction pending for the next run.
   await checkCompactedSliceConflicts(table, known, instant, operations);
   const groups = new Set(operations.map((o) => fileGroupKey(o.partitionPath, o.fileId)));
-  await claimCommit(store, claimStart, { instant, action: 'commit', fileGroups: [...groups].map((k) => k.replace('\u0000', '/')) });
+  const claim = { instant, action: 'commit', fileGroups: [...groups].map((k) => k.replace('\u0000', '/')) };
+  // A write into a compacted file group that claimed before this run started and publishes
+  // after the check above is stood back, or this compaction stays pending.
+  await checkIntentsSettled(store, table.config, claim, intents);
+  await claimCommit(store, claimStart, claim);
   const body = commitMetadataJson({
     stats: results.map((r) => r.stat),
     schema: JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName: table.config.name })),

@@ -7,7 +7,7 @@
 
 import type { Table as ArrowTable } from 'apache-arrow';
 
-import { readIntents } from '../commit/claims.js';
+import { notPendingIn, readIntents } from '../commit/claims.js';
 import { abandonInstant, markInflight, openInstant } from '../commit/instant-lifecycle.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { InvalidWriteError } from '../errors.js';
@@ -51,8 +51,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   const [startTimeline, claimStart] = await Promise.all([ctx.startTimeline(), ctx.claimStart()]);
   const knownCompleted = new Set(startTimeline.completed().map((i) => i.time));
   // Commits claimed before this write's start but published after its snapshot, read now.
-  const activeStart = startTimeline.instants[0]?.time;
-  const intents = readIntents(store, (t) => knownCompleted.has(t) || (activeStart !== undefined && t < activeStart));
+  const intents = readIntents(store, notPendingIn(startTimeline));
   const { timeline, view, partitionsWithMetadata } = await snapshot;
 
   // Schema: the incoming batch must fit the table's schema, which may evolve by this write.

@@ -4,9 +4,10 @@
 
 import type { Schema } from 'apache-arrow';
 
-import { checkIntents, claimCommit, hasIntent, latestClaim, recordIntent, type CommitClaim, type IntentOutcome, type Intents } from '../commit/claims.js';
+import { claimCommit, hasIntent, latestClaim, recordIntent, type Intents } from '../commit/claims.js';
+import { checkIntentsSettled } from '../commit/settle-intent.js';
 import { checkCompactionConflicts, checkTimelineConflicts } from '../commit/conflicts.js';
-import { fenceCommit, fenceRollback, publishFromFence } from '../commit/fence.js';
+import { fenceCommit } from '../commit/fence.js';
 import { abandonInstant } from '../commit/instant-lifecycle.js';
 import { encodeNewKeys } from '../commit/new-key-fingerprints.js';
 import { fenceKey, instantClaimKey, instantFileKey } from '../commit/paths.js';
@@ -75,7 +76,7 @@ export async function commitWrite(ctx: WriteContext, c: WriteCommit, attempt: Co
     })(),
     recordIntent(store, claim),
   ]);
-  await checkIntents(claim, c.intents, (other) => settleIntent(ctx, other));
+  await checkIntentsSettled(store, config, claim, c.intents);
   await claimCommit(store, c.claimStart, claim, await latest);
 
   const body = commitMetadataJson({
@@ -143,29 +144,4 @@ function newRecordKeys(operation: WriteOperation, incoming: Incoming, plans: Ite
   const rows: number[] = [];
   for (const plan of plans) for (const i of plan.inserts) rows.push(i);
   return rows.length === 0 ? undefined : encodeNewKeys(incoming.partitions, incoming.keys, rows);
-}
-
-/**
- * Stands another write back whose intent overlaps this one: takes its commit fence as a rollback
- * would. Won, and not completed: it can never publish (it fails with ConflictError, or was dead
- * already, and a rollback removes its files). Lost to its own fence: it is committing; its commit
- * is published from the fence at once (the same bytes it publishes itself), so a retry of this
- * write sees it. Completed already: this write conflicts with it.
- */
-async function settleIntent(ctx: WriteContext, other: CommitClaim): Promise<IntentOutcome> {
-  const taken = await fenceRollback(ctx.store, other.instant);
-  if (!taken.won && taken.fence?.outcome === 'commit') {
-    await publishFromFence(ctx.store, ctx.config, other.instant, other.action as Action, taken.fence.completed);
-    return 'committing';
-  }
-  // No fence any more: it published and lifted it.
-  if (!taken.won && taken.fence === undefined) return 'committing';
-  // Taken here, or by a rollback: the other write can no longer publish, unless it already did.
-  // A write lifts its fence once published, and a rollback that then takes the fence backs off
-  // again when it finds the commit, so the fence alone cannot tell. The completed file can: it
-  // is written before the fence is lifted. A fence taken here for a completed write is lifted.
-  const completed = instantFileKey(ctx.config, { time: other.instant, action: other.action as Action, state: 'completed' });
-  if ((await ctx.store.head(completed)) === undefined) return 'vetoed';
-  if (taken.won) await ctx.store.delete(fenceKey(other.instant));
-  return 'committing';
 }
