@@ -1,0 +1,115 @@
+// Spark-written tables whose metadata table has a column_stats partition: a filtered scan rules
+// files out by those statistics before reading their footers, and returns exactly the rows it
+// returns without the metadata table, for =, IN and range filters on every column the statistics
+// cover. A damaged column_stats record is a typed error that names the way around it.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { CorruptColumnStatsError, openTable, parseProperties, readColumnStats, rowsToJson, type HudiTable } from '@lake/core/format';
+import { scan } from '@lake/query';
+import type { ObjectStore } from '@lake/storage';
+
+import { cleanupFixtures, fixtures, memoryCopy } from './support/fixtures.js';
+import { traceRequests } from './support/request-trace.js';
+
+afterAll(() => cleanupFixtures());
+
+type Row = Record<string, unknown>;
+
+/** Fixtures with a column_stats partition whose base files lake reads (Parquet). */
+const withColumnStats = fixtures().filter((f) => {
+  const props = parseProperties(readFileSync(join(f.root, '.hoodie', 'hoodie.properties'), 'utf8'));
+  return (props.get('hoodie.table.metadata.partitions') ?? '').split(',').includes('column_stats') && !/lance/.test(f.name);
+});
+
+let runs = 0;
+
+/** The table opened over a store that records requests; a new URI each time, so no footer cache carries over. */
+async function traced(root: string, useMetadataTable: boolean): Promise<{ table: HudiTable; footers: () => number }> {
+  const inner = await memoryCopy(root);
+  const trace = traceRequests(inner, `memory://column-stats-${++runs}`);
+  const table = await openTable(trace.store as ObjectStore, { useMetadataTable });
+  // a data file's footer is fetched by a ranged GET of the file: count GETs of data-table Parquet files
+  return { table, footers: () => trace.requests.filter((r) => r.method === 'get' && r.key.endsWith('.parquet') && !r.key.startsWith('.hoodie/')).length };
+}
+
+function literal(v: unknown): string | undefined {
+  if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}/.test(v) && v.length > 10 ? undefined : `'${v.replace(/'/g, "''")}'`;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'bigint') return String(v);
+  return undefined;
+}
+
+/** Filters over the table's own values: =, IN and ranges on each top-level scalar column. */
+function filtersFor(rows: Row[]): string[] {
+  const out: string[] = [];
+  const columns = Object.keys(rows[0] ?? {}).filter((c) => !c.startsWith('_hoodie_'));
+  for (const c of columns) {
+    const values = [...new Set(rows.map((r) => literal(r[c])).filter((v): v is string => v !== undefined))].sort();
+    if (values.length === 0) continue;
+    const mid = values[Math.floor(values.length / 2)];
+    out.push(`${c} = ${values[0]}`, `${c} = ${mid}`, `${c} in (${values.at(-1)}, ${values[0]})`, `${c} > ${mid}`, `${c} <= ${values[0]}`, `${c} is null`);
+  }
+  return out;
+}
+
+async function rowsOf(table: HudiTable, filter: string): Promise<{ rows: string[]; stats: ReturnType<ReturnType<typeof scan>['stats']> }> {
+  const s = scan(table).withMeta().where(filter);
+  const out: string[] = [];
+  for await (const b of s) for (const r of rowsToJson(b)) out.push(JSON.stringify(r));
+  return { rows: out.sort(), stats: s.stats() };
+}
+
+describe('query pruning by the metadata table column_stats partition', () => {
+  it('finds fixtures with column statistics', () => {
+    expect(withColumnStats.length).toBeGreaterThanOrEqual(4);
+  });
+
+  for (const f of withColumnStats) {
+    it(`${f.id}: every filter returns the same rows with and without the column statistics`, async () => {
+      const on = await traced(f.root, true);
+      const off = await traced(f.root, false);
+      const all: Row[] = [];
+      for await (const b of scan(off.table)) all.push(...([...rowsToJson(b)] as Row[]));
+      let pruned = 0;
+      for (const filter of filtersFor(all)) {
+        const a = await rowsOf(on.table, filter);
+        const b = await rowsOf(off.table, filter);
+        expect(a.rows, `${f.id}: ${filter}`).toEqual(b.rows);
+        expect(b.stats.files.prunedByColumnStats, filter).toBe(0);
+        pruned += a.stats.files.prunedByColumnStats;
+      }
+      expect(pruned, f.id).toBeGreaterThan(0);
+    });
+  }
+
+  it('a pruned query reads fewer footers with the column statistics than without', async () => {
+    const f = withColumnStats.find((x) => x.id === 'sample_table/cow/v9_txns_simple_meta')!;
+    const on = await traced(f.root, true);
+    const off = await traced(f.root, false);
+    const filter = "currency = 'GBP'";
+    const a = await rowsOf(on.table, filter);
+    const readWith = on.footers();
+    const b = await rowsOf(off.table, filter);
+    const readWithout = off.footers();
+    expect(a.rows).toEqual(b.rows);
+    expect(a.rows.length).toBeGreaterThan(0);
+    expect(a.stats.filesWithColumnStats).toBeGreaterThan(0);
+    expect(a.stats.files.prunedByColumnStats).toBeGreaterThan(0);
+    expect(readWith).toBeLessThan(readWithout);
+    // every file the statistics pruned is a footer not read
+    expect(readWithout - readWith).toBeGreaterThanOrEqual(a.stats.files.prunedByColumnStats);
+  });
+
+  it('useMetadataTable: false reads no column statistics', async () => {
+    const f = withColumnStats[0];
+    const off = await traced(f.root, false);
+    const tl = await off.table.timeline();
+    expect(await readColumnStats(off.table.store, off.table.config, tl, { useMetadataTable: false })).toBeUndefined();
+    const on = await traced(f.root, true);
+    expect((await readColumnStats(on.table.store, on.table.config, await on.table.timeline()))?.files).toBeGreaterThan(0);
+  });
+});
