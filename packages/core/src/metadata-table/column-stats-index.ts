@@ -12,6 +12,8 @@ import type { TableConfig } from '../config/table-config.js';
 import { CorruptColumnStatsError, CorruptMetadataTableError } from '../errors.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { decodeColumnStatsRecord, columnStatsRecordOf, mergeColumnStatsRecords, type ColumnStatsRecord, type StatsValue } from './column-stats-record.js';
+
+export type { StatsValue } from './column-stats-record.js';
 import { METADATA_TABLE_FOLDER, openMetadataTimeline } from './files-partition.js';
 import { NON_PARTITIONED_NAME } from './files-record.js';
 import { METADATA_LISTING_VERSIONS } from './listing-source.js';
