@@ -113,3 +113,39 @@ describe('query pruning by the metadata table column_stats partition', () => {
     expect((await readColumnStats(on.table.store, on.table.config, await on.table.timeline()))?.files).toBeGreaterThan(0);
   });
 });
+
+describe('a damaged or incomplete column_stats partition', () => {
+  const f = withColumnStats.find((x) => x.id === 'sample_table/cow/v9_txns_simple_meta')!;
+  const filter = "currency = 'GBP'";
+
+  it('a damaged HFile of the partition is a typed error naming the way to read without it', async () => {
+    const store = await memoryCopy(f.root, (files) => {
+      for (const [key, bytes] of files) {
+        if (key.startsWith('.hoodie/metadata/column_stats/') && key.endsWith('.hfile')) files.set(key, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      }
+    });
+    const err = await rowsOf(await openTable(store), filter).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptColumnStatsError);
+    expect((err as CorruptColumnStatsError).code).toBe('CORRUPT_COLUMN_STATS');
+    expect((err as Error).message).toMatch(/column_stats/);
+    expect((err as Error).message).toMatch(/--no-metadata-table/);
+    // and without the metadata table the same table reads
+    const plain = await rowsOf(await openTable(store, { useMetadataTable: false }), filter);
+    expect(plain.rows.length).toBeGreaterThan(0);
+  });
+
+  it('files the partition has no statistics for have their footers read, and the rows stay the same', async () => {
+    // keep the partition's compacted base files only: statistics of files written after them are gone
+    const store = await memoryCopy(f.root, (files) => {
+      for (const key of [...files.keys()]) if (/^\.hoodie\/metadata\/column_stats\/\.col-stats-.*\.log\./.test(key)) files.delete(key);
+    });
+    const partial = await rowsOf(await openTable(store), filter);
+    const whole = await rowsOf((await traced(f.root, true)).table, filter);
+    const plain = await rowsOf((await traced(f.root, false)).table, filter);
+    expect(partial.rows).toEqual(plain.rows);
+    expect(whole.rows).toEqual(plain.rows);
+    expect(partial.stats.filesWithColumnStats).toBeLessThan(whole.stats.filesWithColumnStats);
+    // what the statistics did not rule out was judged by its footer
+    expect(partial.stats.files.prunedByColumnStats + partial.stats.files.prunedByStats).toBe(whole.stats.files.prunedByColumnStats + whole.stats.files.prunedByStats);
+  });
+});

@@ -54,6 +54,11 @@ function nameHash(name: string): string {
   return encodeBase64(bytes);
 }
 
+/** The column and partition parts of the keys of a partition's files' statistics of a column. */
+export function columnStatsKeyPrefix(column: string, partition: string): string {
+  return nameHash(column) + nameHash(partition === '' ? NON_PARTITIONED_NAME : partition);
+}
+
 /** Length of a key's column and partition parts (base64 of 8 bytes each). */
 const HASH_CHARS = 12;
 
