@@ -318,7 +318,10 @@ export class Scan implements AsyncIterable<RecordBatch> {
 
     // Layer 2 before any footer: the metadata table's column statistics, where it has them.
     const settings = this.table.readSettings;
-    const columnStats = filter ? await readColumnStats(store, this.table.config, tl, { asOf: bound, useMetadataTable: settings.useMetadataTable }) : undefined;
+    const columnStats =
+      filter && this.state.filter
+        ? await readColumnStats(store, this.table.config, tl, { asOf: bound, useMetadataTable: settings.useMetadataTable, columns: [...exprColumns(this.state.filter)] })
+        : undefined;
 
     for (const slice of slices) {
       stats.files.total++;

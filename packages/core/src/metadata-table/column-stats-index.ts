@@ -107,6 +107,8 @@ export function columnStatsIndexOf(records: Iterable<ColumnStatsRecord>): Column
 
 export interface ColumnStatsOptions {
   asOf?: string;
+  /** Only these columns' statistics (a filter's columns); default every column's. */
+  columns?: readonly string[];
   /** false: never read the metadata table (default true). */
   useMetadataTable?: boolean;
 }
@@ -130,7 +132,13 @@ export async function readColumnStats(store: ObjectStore, config: TableConfig, t
     if (!mt) return undefined;
     const state = metadataTableState(timeline, mt, options.asOf);
     if (!state.usable) return undefined;
-    const records = await readPartitionRecords(mt, COLUMN_STATS_PARTITION, CODEC, { ...(options.asOf !== undefined && { asOf: options.asOf }), isValidInstant: state.isValidInstant });
+    // a key starts with its column's hash: other columns' records are not decoded
+    const wanted = options.columns && new Set(options.columns.map(nameHash));
+    const records = await readPartitionRecords(mt, COLUMN_STATS_PARTITION, CODEC, {
+      ...(options.asOf !== undefined && { asOf: options.asOf }),
+      isValidInstant: state.isValidInstant,
+      ...(wanted && { acceptKey: (key: string) => wanted.has(key.slice(0, HASH_CHARS)) }),
+    });
     return columnStatsIndexOf(records.values());
   } catch (e) {
     // Bounds errors of decoding damaged bytes, and typed errors of the metadata table's files

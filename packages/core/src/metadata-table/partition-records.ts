@@ -34,6 +34,8 @@ export interface PartitionReadOptions {
   isValidInstant?: (instant: string) => boolean;
   /** Only these keys (HFiles are then searched through their block index). */
   keys?: readonly string[];
+  /** Only keys it accepts, tested before a record is decoded. */
+  acceptKey?: (key: string) => boolean;
 }
 
 /** Folds a slice's base file and logs into `merged`, in Hudi's order: base, then log blocks. */
@@ -48,6 +50,7 @@ async function mergeSlice<R>(
 ): Promise<void> {
   const mt = timeline.store;
   const wanted = options.keys && new Set(options.keys);
+  const accept = options.acceptKey;
   const put = (key: string, r: R): void => {
     if (wanted && !wanted.has(key)) return;
     const prev = merged.get(key);
@@ -62,6 +65,7 @@ async function mergeSlice<R>(
     const cells = options.keys ? await reader.get(options.keys) : reader.cells();
     for await (const cell of cells) {
       const key = dec.decode(cell.row);
+      if (accept && !accept(key)) continue;
       put(key, codec.decode(key, cell.value, schema, path));
     }
   };
@@ -77,6 +81,7 @@ async function mergeSlice<R>(
     } else if (block.type === BlockType.AVRO_DATA) {
       for (const rec of decodeAvroDataBlock(block, path).records) {
         if (typeof rec.key !== 'string') throw new CorruptMetadataTableError(`a record of an Avro log block of the ${partition} partition has no key`, { path });
+        if (accept && !accept(rec.key)) continue;
         put(rec.key, codec.fromAvro(rec.key, rec, path));
       }
     } else if (block.type === BlockType.DELETE) {

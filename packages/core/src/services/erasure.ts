@@ -253,7 +253,7 @@ export async function eraseValues(table: TableContext, request: ErasureRequest):
       committedLogExtent: committedLogExtents(now, view.isVisible),
     };
     // Statistics of the same snapshot, or none: a file they do not cover has its footer read.
-    const columnStats = await readColumnStats(store, table.config, now, { useMetadataTable: request.useMetadataTable });
+    const columnStats = await readColumnStats(store, table.config, now, { useMetadataTable: request.useMetadataTable, columns: [column] });
     found = await findErased(table, view, schema, scan, corruption, columnStats);
     record.filesExamined = found.filesExamined;
     record.filesSkipped = found.filesSkipped;
