@@ -104,6 +104,28 @@ describe('query pruning by the metadata table column_stats partition', () => {
     expect(readWithout - readWith).toBeGreaterThanOrEqual(a.stats.files.prunedByColumnStats);
   });
 
+  it('decimals, dates and timestamps prune by their statistics and return the same rows', async () => {
+    const f = withColumnStats.find((x) => x.id === 'sample_table/cow/v9_txns_simple_meta')!;
+    const on = await traced(f.root, true);
+    const off = await traced(f.root, false);
+    const filters = [
+      'fee_amount > 100',
+      'fee_amount = 2.5',
+      'amount >= 1000 and amount < 5000',
+      "txn_datetime > '2024-01-20'",
+      "txn_datetime < '2024-01-16T00:00:00Z'",
+      "txn_date = '2024-01-15'",
+      "txn_date between '2024-01-16' and '2024-01-18'",
+    ];
+    let pruned = 0;
+    for (const filter of filters) {
+      const a = await rowsOf(on.table, filter);
+      expect(a.rows, filter).toEqual((await rowsOf(off.table, filter)).rows);
+      pruned += a.stats.files.prunedByColumnStats;
+    }
+    expect(pruned).toBeGreaterThanOrEqual(filters.length);
+  });
+
   it('useMetadataTable: false reads no column statistics', async () => {
     const f = withColumnStats[0];
     const off = await traced(f.root, false);
