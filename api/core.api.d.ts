@@ -285,6 +285,15 @@ class ConflictError extends LakeError {
     constructor(instant: string, conflictingInstant: string, fileGroups: string[], message?: string);
 }
 
+/* CorruptColumnStatsError */
+class CorruptColumnStatsError extends LakeError {
+    readonly path?: string;
+    constructor(message: string, options?: {
+        cause?: unknown;
+        path?: string;
+    });
+}
+
 /* CorruptLogBlock */
 interface CorruptLogBlock {
     /** Log file path, relative to the table root. */
@@ -421,6 +430,11 @@ interface ErasureRequest {
      * before anything is written.
      */
     force?: boolean;
+    /**
+     * false: never read the metadata table's column statistics (the search then reads every base
+     * file's footer). Default: use them where the table has a usable column_stats partition.
+     */
+    useMetadataTable?: boolean;
 }
 
 /* ErasureSearchLog (exported as ErasureSearchLog) */
@@ -437,6 +451,8 @@ interface SearchLog {
     filterBytesRead?: number;
     /** Per file, the row groups skipped (files skipped whole are listed with all their row groups). */
     skipped: RowGroupSkip[];
+    /** Base files ruled out by the metadata table's column statistics, their footers not read. */
+    filesSkippedByColumnStats?: number;
 }
 
 /* ErasureVerification */
@@ -759,7 +775,7 @@ class KeyGeneratorConfigError extends LakeError {
 type KeyGeneratorType = 'SIMPLE' | 'COMPLEX' | 'NON_PARTITION' | 'TIMESTAMP' | 'CUSTOM';
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
 
 /* LakeError */
 class LakeError extends Error {
@@ -1707,6 +1723,9 @@ const CLEANER_PLAN_SCHEMA: {
     })[];
 };
 
+/* COLUMN_STATS_PARTITION */
+const COLUMN_STATS_PARTITION = "column_stats";
+
 /* COMPRESSION_CODEC_PROPERTY */
 const COMPRESSION_CODEC_PROPERTY = "hoodie.parquet.compression.codec";
 
@@ -1799,6 +1818,35 @@ interface ColumnChange {
     column: string;
     from: string;
     to: string;
+}
+
+/* ColumnStats */
+interface ColumnStats {
+    min?: StatsValue;
+    max?: StatsValue;
+    nullCount?: number;
+    /** Rows of the file, nulls included. */
+    valueCount?: number;
+}
+
+/* ColumnStatsIndex */
+interface ColumnStatsIndex {
+    /**
+     * The statistics of data file `fileName` in `partition` ('' when not partitioned), by column,
+     * or undefined when the partition holds none for it.
+     */
+    fileStats(partition: string, fileName: string): ReadonlyMap<string, ColumnStats> | undefined;
+    /** Data files with statistics. */
+    readonly files: number;
+}
+
+/* ColumnStatsOptions */
+interface ColumnStatsOptions {
+    asOf?: string;
+    /** Only these columns' statistics (a filter's columns); default every column's. */
+    columns?: readonly string[];
+    /** false: never read the metadata table (default true). */
+    useMetadataTable?: boolean;
 }
 
 /* CommandType */
@@ -1900,6 +1948,15 @@ class ConflictError extends LakeError {
     readonly fileGroups: string[];
     /** `message` replaces the default text where the conflict was not over file groups. */
     constructor(instant: string, conflictingInstant: string, fileGroups: string[], message?: string);
+}
+
+/* CorruptColumnStatsError */
+class CorruptColumnStatsError extends LakeError {
+    readonly path?: string;
+    constructor(message: string, options?: {
+        cause?: unknown;
+        path?: string;
+    });
 }
 
 /* CorruptLogBlock */
@@ -2086,6 +2143,11 @@ interface ErasureRequest {
      * before anything is written.
      */
     force?: boolean;
+    /**
+     * false: never read the metadata table's column statistics (the search then reads every base
+     * file's footer). Default: use them where the table has a usable column_stats partition.
+     */
+    useMetadataTable?: boolean;
 }
 
 /* ErasureSearchLog (exported as ErasureSearchLog) */
@@ -2102,6 +2164,8 @@ interface SearchLog {
     filterBytesRead?: number;
     /** Per file, the row groups skipped (files skipped whole are listed with all their row groups). */
     skipped: RowGroupSkip[];
+    /** Base files ruled out by the metadata table's column statistics, their footers not read. */
+    filesSkippedByColumnStats?: number;
 }
 
 /* ErasureVerification */
@@ -2697,7 +2761,7 @@ type KeyValue = {
 };
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
 
 /* LOG_FORMAT_VERSION */
 const LOG_FORMAT_VERSION = 1;
@@ -3232,6 +3296,38 @@ interface SnapshotReadOptions {
     /** Most rows per batch (default 8192). */
     batchSize?: number;
 }
+
+/* StatsValue */
+type StatsValue = {
+    type: 'boolean';
+    value: boolean;
+} | {
+    type: 'int';
+    value: number;
+} | {
+    type: 'long';
+    value: bigint;
+} | {
+    type: 'float';
+    value: number;
+} | {
+    type: 'string';
+    value: string;
+} | {
+    type: 'date';
+    days: number;
+} | {
+    type: 'decimal';
+    unscaled: bigint;
+    scale: number;
+}
+/** `unitDigits`: 3 millis, 6 micros, 9 nanos since the epoch (`local`: a wall clock, no zone). */
+ | {
+    type: 'timestamp';
+    value: bigint;
+    unitDigits: number;
+    local: boolean;
+};
 
 /* StoreError */
 class StoreError extends LakeError {
@@ -3981,6 +4077,9 @@ function projectSchema(schema: Schema, names: ReadonlySet<string>): Schema;
 
 /* readAvroContainer */
 function readAvroContainer(bytes: Uint8Array): AvroContainer;
+
+/* readColumnStats */
+function readColumnStats(store: ObjectStore, config: TableConfig, timeline: Timeline, options?: ColumnStatsOptions): Promise<ColumnStatsIndex | undefined>;
 
 /* readDatum */
 function readDatum(type: AvroType, r: AvroReader): unknown;

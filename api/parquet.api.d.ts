@@ -381,3 +381,6 @@ function writeParquet(table: Table, options?: WriteOptions): Uint8Array;
 
 /* writeParquetAsync */
 function writeParquetAsync(table: Table, options?: WriteOptions): Promise<Uint8Array>;
+
+/* xxhash64Seeded */
+function xxhash64Seeded(bytes: Uint8Array, seed: bigint): bigint;

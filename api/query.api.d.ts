@@ -178,6 +178,8 @@ interface ScanStats {
         prunedByPartition: number;
         /** Skipped by the min/max/null-count statistics in their footer. */
         prunedByStats: number;
+        /** Skipped by the metadata table's column_stats partition, without reading their footer. */
+        prunedByColumnStats: number;
         /** Skipped by the record-key range or bloom filter in their footer. */
         prunedByKey: number;
         /** Skipped because the Parquet bloom filters of columns compared by = or IN rule out every row group. */
@@ -201,6 +203,8 @@ interface ScanStats {
     requests: number;
     /** Where the file listing came from: the table's metadata table, or a walk of its folders. */
     listing: 'metadata-table' | 'storage';
+    /** Base files the metadata table's column_stats partition had statistics for (0 when it was not used). */
+    filesWithColumnStats: number;
     /**
      * Log blocks of merged slices that could not be parsed; `committed` ones may hide records of
      * completed writes (see `BatchStream.corruptLogBlocks` in @lake/core).

@@ -156,6 +156,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--force', 'erase even where log blocks of completed writes are corrupt (compaction drops their records)')
     .option('--verify <request-id>', 're-run the verification of an earlier erasure: every data file, quarantined record and other object in the table folder; exits 1 naming where a value remains')
     .option('--json', 'print the report as JSON')
+    .option('--no-metadata-table', "search every base file's footer instead of first ruling files out with the min/max of Hudi's metadata table (its column_stats partition)")
     .action(async (uri: string, opts) => (await import('./commands/gdpr-delete.js')).gdprDeleteCommand(uri, opts, io));
 
   program
@@ -190,7 +191,7 @@ export function buildProgram(io: CliIO): Command {
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('table'))
     .option('--explain', 'print the scan statistics: partitions, files, row groups pruned, rows and bytes read')
     .option('--limit <n>', 'print at most n rows (0: every row; the table format stops at 1000 by default)', nonNegativeInt)
-    .option('--no-metadata-table', "list the table's folders instead of reading its file listing from Hudi's metadata table (hoodie.metadata.enable=false)")
+    .option('--no-metadata-table', "list the table's folders and read every file's footer instead of using Hudi's metadata table (its files listing and column_stats min/max; hoodie.metadata.enable=false)")
     .action(async (uri: string, opts) => (await import('./commands/query.js')).queryCommand(uri, opts, io));
 
   program

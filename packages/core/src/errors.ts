@@ -451,6 +451,22 @@ export class CorruptMetadataTableError extends LakeError {
   }
 }
 
+/**
+ * The metadata table's column_stats partition, which a query or erasure search prunes files
+ * with, cannot be read. Reading without the metadata table reads every file's footer instead.
+ */
+export class CorruptColumnStatsError extends LakeError {
+  readonly path?: string;
+  constructor(message: string, options?: { cause?: unknown; path?: string }) {
+    super(
+      'CORRUPT_COLUMN_STATS',
+      `${options?.path ? `${options.path}: ` : ''}${message}. Read without the metadata table (\`--no-metadata-table\`, or useMetadataTable: false) to prune by file footers instead, and rebuild the metadata table with Hudi.`,
+      options,
+    );
+    this.path = options?.path;
+  }
+}
+
 /** Why a read listed the table's folders although the table has a metadata table's `files` partition. */
 export type MetadataTableFallbackReason = 'unsupported-version' | 'pending' | 'behind' | 'ahead' | 'unreadable';
 

@@ -326,6 +326,15 @@ export { HFileFormatError, CorruptMetadataTableError, MetadataTableUnusableError
 export { tableListing, METADATA_LISTING_VERSIONS, type ListingOptions, type TableListing } from './metadata-table/listing-source.js';
 export { metadataTableState, MIRRORED_ACTIONS, type MetadataTableState } from './metadata-table/metadata-timeline.js';
 export { METADATA_ENABLE_KEY, type TableReadOptions, type ReadSettings } from './metadata-table/read-settings.js';
+// The column_stats partition as per-file min/max (read only)
+export {
+  readColumnStats,
+  COLUMN_STATS_PARTITION,
+  type ColumnStats,
+  type ColumnStatsIndex,
+  type ColumnStatsOptions,
+  type StatsValue,
+} from './metadata-table/column-stats-index.js';
 // Writing HFiles and a files-partition snapshot: for tests and benchmarks (lake does not maintain metadata tables)
 export { writeHFile, type HFileWriteCell, type HFileWriteOptions } from './hfile/hfile-writer.js';
 export { writeFilesPartitionSnapshot, FILES_RECORD_SCHEMA, type FilesPartitionSnapshot } from './metadata-table/files-partition-writer.js';

@@ -40,3 +40,4 @@ export { ParquetError, type ParquetErrorCode } from './errors.js';
 export { initParquet } from './wasm-codec.js';
 export { encodeBase64, decodeBase64, decodeBase64Forgiving } from './base64.js';
 export { float16FromBits } from './float16.js';
+export { xxhash64Seeded } from './xxhash64.js';

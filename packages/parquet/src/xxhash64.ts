@@ -41,3 +41,8 @@ export function xxhash64Double(value: number): bigint {
   scratchView.setFloat64(0, value, true);
   return api.h64Raw(scratch, 0n);
 }
+
+/** xxHash64 of raw bytes with a seed (Hudi's metadata-table keys hash names with a fixed seed). */
+export function xxhash64Seeded(bytes: Uint8Array, seed: bigint): bigint {
+  return api.h64Raw(bytes, BigInt.asUintN(64, seed));
+}

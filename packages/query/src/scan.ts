@@ -18,6 +18,7 @@ import {
   projectSchema,
   readFileSlice,
   readFooterBloomFilter,
+  readColumnStats,
   readFooterKeyRange,
   writtenFileGroups,
   type AsOf,
@@ -37,6 +38,7 @@ import { and, exprColumns, type Expr } from './expr.js';
 import { parseExpr } from './parse.js';
 import { mayMatch, partitionValueToDomain, pinnedKeys, rowGroupRanges, type RangeLookup } from './prune.js';
 import { bloomSelectRowGroups } from './bloom-prune.js';
+import { columnStatsRanges } from './column-stats-prune.js';
 import { projectBatch, takeBatch } from './take.js';
 import { columnKind, type ColumnKind } from './values.js';
 
@@ -50,6 +52,8 @@ export interface ScanStats {
     prunedByPartition: number;
     /** Skipped by the min/max/null-count statistics in their footer. */
     prunedByStats: number;
+    /** Skipped by the metadata table's column_stats partition, without reading their footer. */
+    prunedByColumnStats: number;
     /** Skipped by the record-key range or bloom filter in their footer. */
     prunedByKey: number;
     /** Skipped because the Parquet bloom filters of columns compared by = or IN rule out every row group. */
@@ -70,6 +74,8 @@ export interface ScanStats {
   requests: number;
   /** Where the file listing came from: the table's metadata table, or a walk of its folders. */
   listing: 'metadata-table' | 'storage';
+  /** Base files the metadata table's column_stats partition had statistics for (0 when it was not used). */
+  filesWithColumnStats: number;
   /**
    * Log blocks of merged slices that could not be parsed; `committed` ones may hide records of
    * completed writes (see `BatchStream.corruptLogBlocks` in @lake/core).
@@ -80,12 +86,13 @@ export interface ScanStats {
 export function emptyScanStats(): ScanStats {
   return {
     partitions: { total: 0, pruned: 0 },
-    files: { total: 0, pruned: 0, prunedByPartition: 0, prunedByStats: 0, prunedByKey: 0, prunedByBloomFilter: 0, withLogs: 0 },
+    files: { total: 0, pruned: 0, prunedByPartition: 0, prunedByStats: 0, prunedByColumnStats: 0, prunedByKey: 0, prunedByBloomFilter: 0, withLogs: 0 },
     rowGroups: { total: 0, pruned: 0, prunedByBloomFilter: 0 },
     rows: { scanned: 0, matched: 0 },
     bytesRead: 0,
     requests: 0,
     listing: 'storage',
+    filesWithColumnStats: 0,
     corruptLogBlocks: [],
   };
 }
@@ -309,12 +316,29 @@ export class Scan implements AsyncIterable<RecordBatch> {
       ...(this.state.batchSize ? { batchSize: this.state.batchSize } : {}),
     };
 
+    // Layer 2 before any footer: the metadata table's column statistics, where it has them.
+    const settings = this.table.readSettings;
+    const columnStats =
+      filter && this.state.filter
+        ? await readColumnStats(store, this.table.config, tl, { asOf: bound, useMetadataTable: settings.useMetadataTable, columns: [...exprColumns(this.state.filter)] })
+        : undefined;
+
     for (const slice of slices) {
       stats.files.total++;
       if (partitionOk.get(slice.partitionPath) === false) {
         stats.files.pruned++;
         stats.files.prunedByPartition++;
         continue;
+      }
+      // Only a base file read alone is what its statistics describe (log files would be merged in).
+      if (columnStats && filter && slice.baseFile && (slice.logFiles.length === 0 || plan.readOptimized)) {
+        const fileStats = columnStats.fileStats(slice.partitionPath, slice.baseFile.fileName);
+        if (fileStats) stats.filesWithColumnStats++;
+        if (fileStats && !mayMatch(filter, columnStatsRanges(fileStats, kinds))) {
+          stats.files.pruned++;
+          stats.files.prunedByColumnStats++;
+          continue;
+        }
       }
       if (slice.logFiles.length > 0 && !plan.readOptimized) stats.files.withLogs++;
       // Layer 4: rows, after any merge.

@@ -8,6 +8,7 @@ import { openTable, type ErasureRecord, type ErasureReport } from '@lake/core';
 import { LakeError } from '@lake/storage';
 
 import type { CliIO } from '../io.js';
+import { readOptionsFor } from '../metadata-warning.js';
 import { UsageError } from '../usage-error.js';
 
 export interface GdprDeleteOptions {
@@ -20,6 +21,8 @@ export interface GdprDeleteOptions {
   force?: boolean;
   verify?: string;
   json?: boolean;
+  /** false with --no-metadata-table. */
+  metadataTable?: boolean;
 }
 
 function mib(bytes: number): string {
@@ -38,6 +41,7 @@ function summary(r: ErasureReport, dryRun: boolean): string[] {
     lines.push(
       `Search read ${mib(s.bytesRead)}: ${s.rowGroupsRead} row group(s) read, ${s.rowGroupsSkippedByStatistics} skipped by statistics, ${s.rowGroupsSkippedByBloomFilter} by bloom filters.`,
     );
+    if (s.filesSkippedByColumnStats) lines.push(`Files ruled out by the metadata table's column statistics (footers not read): ${s.filesSkippedByColumnStats}.`);
   }
   if (dryRun && r.plannedRewrites) {
     const p = r.plannedRewrites;
@@ -64,7 +68,7 @@ function verification(r: ErasureRecord): string[] {
 }
 
 export async function gdprDeleteCommand(uri: string, opts: GdprDeleteOptions, io: CliIO): Promise<void> {
-  const table = await openTable(uri);
+  const table = await openTable(uri, readOptionsFor(opts, io));
   if (opts.verify) {
     const record = await table.verifyErasure(opts.verify);
     if (opts.json) io.out(JSON.stringify(record));

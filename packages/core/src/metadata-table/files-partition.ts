@@ -4,25 +4,24 @@
 // instead of listing folders. Only metadata-table instants completed on its own timeline count.
 
 import { type ObjectStore, NotFoundError } from '@lake/storage';
-import { byteSourceFromStore } from '@lake/parquet';
 
 import { parseProperties } from '../config/properties.js';
 import { tableConfigFromProperties, TableProps, type TableConfig } from '../config/table-config.js';
-import { CorruptMetadataTableError, UnsupportedFeatureError } from '../errors.js';
-import type { FileSlice } from '../file-group/file-slice.js';
-import { FileInfoKey } from '../hfile/file-info.js';
-import { openHFile } from '../hfile/hfile-reader.js';
-import { decodeAvroDataBlock, decodeDeleteBlock } from '../log/data-block.js';
-import { BlockType, HeaderKey } from '../log/log-format.js';
-import { scanLogFiles } from '../log/log-scanner.js';
-import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
+import { CorruptMetadataTableError } from '../errors.js';
 import { loadTimeline, type Timeline } from '../timeline/timeline.js';
-import { ALL_PARTITIONS_KEY, NON_PARTITIONED_NAME, decodeFilesRecord, filesRecordOf, mergeFilesRecords, metadataSchema, type FilesRecord } from './files-record.js';
+import { ALL_PARTITIONS_KEY, NON_PARTITIONED_NAME, decodeFilesRecord, filesRecordOf, mergeFilesRecords, type FilesRecord } from './files-record.js';
+import { readPartitionRecords, type RecordCodec } from './partition-records.js';
 import { PrefixedReadOnlyStore } from './prefixed-store.js';
 
 /** Where the metadata table lives, relative to the data table's root. */
 export const METADATA_TABLE_FOLDER = '.hoodie/metadata';
 const FILES_PARTITION = 'files';
+
+const FILES_CODEC: RecordCodec<FilesRecord> = {
+  decode: decodeFilesRecord,
+  fromAvro: filesRecordOf,
+  merge: mergeFilesRecords,
+};
 
 export interface MetadataFilesListing {
   /** The data table's partition paths ('' for a non-partitioned table), sorted. */
@@ -67,52 +66,6 @@ function metadataTableConfig(text: string): TableConfig {
   return tableConfigFromProperties(props);
 }
 
-/** Folds a slice's base file and logs into `merged`, in Hudi's order: base, then log blocks. */
-async function mergeSlice(
-  mt: ObjectStore,
-  slice: FileSlice,
-  isVisible: (t: string) => boolean,
-  asOf: string | undefined,
-  keys: readonly string[] | undefined,
-  merged: Map<string, FilesRecord>,
-): Promise<void> {
-  const wanted = keys && new Set(keys);
-  const put = (r: FilesRecord): void => {
-    if (wanted && !wanted.has(r.key)) return;
-    const prev = merged.get(r.key);
-    merged.set(r.key, prev ? mergeFilesRecords(prev, r) : r);
-  };
-  const readHFile = async (source: Parameters<typeof openHFile>[0], path: string, schemaJson: string | undefined): Promise<void> => {
-    const reader = await openHFile(source, { path });
-    const json = schemaJson ?? reader.fileInfoText(FileInfoKey.SCHEMA);
-    if (!json) throw new CorruptMetadataTableError('the HFile names no Avro schema for its records', { path });
-    const schema = metadataSchema(json, path);
-    const dec = new TextDecoder();
-    const cells = keys ? await reader.get(keys) : reader.cells();
-    for await (const cell of cells) put(decodeFilesRecord(dec.decode(cell.row), cell.value, schema, path));
-  };
-  if (slice.baseFile) {
-    const base = slice.baseFile;
-    await readHFile(await byteSourceFromStore(mt, base.path, base.size), base.path, undefined);
-  }
-  const scan = await scanLogFiles(mt, slice.logFiles, isVisible, asOf);
-  for (const { block, logFile } of scan.blocks) {
-    const path = logFile.path;
-    if (block.type === BlockType.HFILE_DATA) {
-      await readHFile(block.content, `${path}@${block.offset}`, block.header.get(HeaderKey.SCHEMA));
-    } else if (block.type === BlockType.AVRO_DATA) {
-      for (const rec of decodeAvroDataBlock(block, path).records) {
-        if (typeof rec.key !== 'string') throw new CorruptMetadataTableError('a record of an Avro log block has no key', { path });
-        put(filesRecordOf(rec.key, rec, path));
-      }
-    } else if (block.type === BlockType.DELETE) {
-      for (const d of decodeDeleteBlock(block, path)) merged.delete(d.recordKey);
-    } else if (block.type === BlockType.PARQUET_DATA) {
-      throw new UnsupportedFeatureError(`${path}: Parquet log blocks in the metadata table's files partition are not read; list the table's files instead`);
-    }
-  }
-}
-
 /**
  * The metadata table's timeline, or undefined when the data table's `hoodie.table.metadata.partitions`
  * does not name a `files` partition. Throws CorruptMetadataTableError when it names one but the
@@ -137,22 +90,13 @@ export async function openMetadataTimeline(store: ObjectStore, dataProperties?: 
 
 /** Reads the `files` partition with the metadata table's timeline (from openMetadataTimeline). */
 export async function readFilesPartition(timeline: Timeline, options: MetadataReadOptions = {}): Promise<MetadataFilesListing> {
-  const mt = timeline.store;
-  const dir = await mt.listDirectory(`${FILES_PARTITION}/`);
-  const listing = [{ path: FILES_PARTITION, files: dir.objects.map((o) => ({ key: o.key, name: o.key.slice(o.key.lastIndexOf('/') + 1), size: o.size })) }];
-  const view = await buildFileSystemView(mt, timeline, { asOf: options.asOf, listing });
-  const valid = options.isValidInstant;
-  const isVisible = valid ? (t: string): boolean => view.isVisible(t) && valid(t) : view.isVisible;
-  const merged = new Map<string, FilesRecord>();
   const toKey = (p: string): string => (p === '' ? NON_PARTITIONED_NAME : p);
   const keys = options.partitions && [ALL_PARTITIONS_KEY, ...options.partitions.map(toKey)];
-  for (const slice of latestFileSlices(view)) {
-    // A base file folds in every delta commit before it; one that does not count cannot be taken out again.
-    if (slice.baseFile && !isVisible(slice.baseFile.instantTime)) {
-      throw new CorruptMetadataTableError(`the base file ${slice.baseFile.fileName} was written by an instant the data table did not complete`, { path: slice.baseFile.path });
-    }
-    await mergeSlice(mt, slice, isVisible, options.asOf, keys, merged);
-  }
+  const merged = await readPartitionRecords(timeline, FILES_PARTITION, FILES_CODEC, {
+    ...(options.asOf !== undefined && { asOf: options.asOf }),
+    ...(options.isValidInstant && { isValidInstant: options.isValidInstant }),
+    ...(keys && { keys }),
+  });
   const all = merged.get(ALL_PARTITIONS_KEY);
   if (!all) throw new CorruptMetadataTableError(`the files partition has no ${ALL_PARTITIONS_KEY} record`, { path: `${METADATA_TABLE_FOLDER}/${FILES_PARTITION}` });
   const external = (name: string): string => (name === NON_PARTITIONED_NAME ? '' : name);

@@ -11,6 +11,8 @@ import { META } from '../schema/table-schema.js';
 import type { FileSystemView } from '../table/fs-view.js';
 import { latestFileSlices } from '../table/fs-view.js';
 import type { TableContext } from '../table/table-context.js';
+import type { ColumnStatsIndex } from '../metadata-table/column-stats-index.js';
+import { columnStatsExclude } from './erasure-column-stats.js';
 import type { ValueMatcher } from './erasure-match.js';
 import { holdsValue, scanDataFile, type ScanOptions } from './erasure-scan.js';
 
@@ -42,13 +44,31 @@ async function mergedKeys(table: TableContext, view: FileSystemView, schema: Sch
 
 /**
  * Examines the latest file slices: a base file alone is read for the column unless its
- * statistics rule every value out; a slice with logs has each of its files scanned, and only a
- * slice where some file holds a value is read merged, for the keys its snapshot still holds.
+ * statistics rule every value out — the metadata table's column statistics (`columnStats`)
+ * before its footer is read, then the footer's; a slice with logs has each of its files scanned,
+ * and only a slice where some file holds a value is read merged, for the keys its snapshot still
+ * holds.
  */
-export async function findErased(table: TableContext, view: FileSystemView, schema: Schema, scan: ScanOptions, corruption: CorruptionPolicy = {}): Promise<Found> {
+export async function findErased(
+  table: TableContext,
+  view: FileSystemView,
+  schema: Schema,
+  scan: ScanOptions,
+  corruption: CorruptionPolicy = {},
+  columnStats?: ColumnStatsIndex,
+): Promise<Found> {
   const found: Found = { rows: new Map(), touched: new Set(), holders: new Set(), filesExamined: 0, filesSkipped: 0 };
   const store = table.store;
   for (const slice of latestFileSlices(view)) {
+    // Statistics describe a base file's own rows; a key search reads keys, which they do not cover.
+    if (columnStats && slice.baseFile && slice.logFiles.length === 0 && !scan.keys) {
+      const stats = columnStats.fileStats(slice.partitionPath, slice.baseFile.fileName)?.get(scan.column);
+      if (columnStatsExclude(stats, scan.values)) {
+        found.filesSkipped++;
+        if (scan.log) scan.log.filesSkippedByColumnStats = (scan.log.filesSkippedByColumnStats ?? 0) + 1;
+        continue;
+      }
+    }
     let keys: string[] = [];
     let held = false;
     const files = [...(slice.baseFile ? [slice.baseFile.path] : []), ...slice.logFiles.map((f) => f.path)];

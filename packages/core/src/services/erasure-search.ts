@@ -41,10 +41,12 @@ export interface SearchLog {
   filterBytesRead?: number;
   /** Per file, the row groups skipped (files skipped whole are listed with all their row groups). */
   skipped: RowGroupSkip[];
+  /** Base files ruled out by the metadata table's column statistics, their footers not read. */
+  filesSkippedByColumnStats?: number;
 }
 
 export function newSearchLog(): SearchLog {
-  return { filesOpened: 0, rowGroupsRead: 0, rowGroupsSkippedByStatistics: 0, rowGroupsSkippedByBloomFilter: 0, bytesRead: 0, footerBytesRead: 0, filterBytesRead: 0, skipped: [] };
+  return { filesOpened: 0, rowGroupsRead: 0, rowGroupsSkippedByStatistics: 0, rowGroupsSkippedByBloomFilter: 0, bytesRead: 0, footerBytesRead: 0, filterBytesRead: 0, skipped: [], filesSkippedByColumnStats: 0 };
 }
 
 export interface BaseFileSearch {

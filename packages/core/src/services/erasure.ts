@@ -27,6 +27,7 @@ import { runCompaction, scheduleCompaction } from './compaction.js';
 import { pendingCompactionGroups, pendingCompactions } from '../timeline/plans/compaction-plan.js';
 import { purgeRecordFiles } from './erasure-aux.js';
 import { findErased } from './erasure-find.js';
+import { readColumnStats } from '../metadata-table/column-stats-index.js';
 import { fingerprintsOf, ValueMatcher, valueHash } from './erasure-match.js';
 import { checkSameRequest, loadRecord, matcherOf, saveRecord, type ErasureRecord } from './erasure-record.js';
 import { dataFiles, holdsValue, scanDataFile, type ScanOptions } from './erasure-scan.js';
@@ -50,6 +51,11 @@ export interface ErasureRequest {
    * before anything is written.
    */
   force?: boolean;
+  /**
+   * false: never read the metadata table's column statistics (the search then reads every base
+   * file's footer). Default: use them where the table has a usable column_stats partition.
+   */
+  useMetadataTable?: boolean;
 }
 
 export interface ErasureReport extends ErasureRecord {
@@ -246,7 +252,9 @@ export async function eraseValues(table: TableContext, request: ErasureRequest):
       onCorruptLogBlocks: refuseCorruptLogBlocks('Erasure', { force: request.force, remedy: 'erase with force (`lake gdpr-delete --force`)' }),
       committedLogExtent: committedLogExtents(now, view.isVisible),
     };
-    found = await findErased(table, view, schema, scan, corruption);
+    // Statistics of the same snapshot, or none: a file they do not cover has its footer read.
+    const columnStats = await readColumnStats(store, table.config, now, { useMetadataTable: request.useMetadataTable, columns: [column] });
+    found = await findErased(table, view, schema, scan, corruption, columnStats);
     record.filesExamined = found.filesExamined;
     record.filesSkipped = found.filesSkipped;
     if (request.dryRun) {

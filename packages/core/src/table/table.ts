@@ -286,7 +286,7 @@ export class HudiTable {
    */
   async erase(request: ErasureRequest): Promise<ErasureReport> {
     if (!request.dryRun) assertWritable(this.config, 'erase');
-    return eraseValues(this, request);
+    return eraseValues(this, { ...request, useMetadataTable: request.useMetadataTable ?? this.readSettings.useMetadataTable });
   }
 
   /** Re-runs the verification of an erasure request and returns its updated proof record. */
