@@ -28,6 +28,30 @@ export async function startHeartbeat(store: ObjectStore, instant: string, interv
   };
 }
 
+/**
+ * A heartbeat for a run that must be the only one on `instant` (a table service finishing a
+ * planned instant): created with a conditional create, so of two runs starting together one gets
+ * it; a heartbeat left by a run that died (older than the expiry) is taken over. Undefined while
+ * another run's heartbeat is fresh.
+ */
+export async function takeHeartbeat(store: ObjectStore, instant: string, options: { expiryMs?: number; intervalMs?: number } = {}): Promise<Heartbeat | undefined> {
+  const key = heartbeatKey(instant);
+  const body = () => new TextEncoder().encode(String(Date.now()));
+  if (!(await store.putIfAbsent(key, body()))) {
+    if (!(await isHeartbeatExpired(store, instant, options))) return undefined;
+    await store.delete(key);
+    if (!(await store.putIfAbsent(key, body()))) return undefined;
+  }
+  const timer = setInterval(() => void store.put(key, body()).catch(() => undefined), options.intervalMs ?? HEARTBEAT_INTERVAL_MS);
+  timer.unref?.();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await store.delete(key).catch(() => undefined);
+    },
+  };
+}
+
 /** Whether the writer of `instant` is gone: no heartbeat, or none for longer than the expiry. */
 export async function isHeartbeatExpired(store: ObjectStore, instant: string, options: { expiryMs?: number; now?: number } = {}): Promise<boolean> {
   const meta = await store.head(heartbeatKey(instant));

@@ -9,7 +9,7 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
 
-import { InvalidWriteError } from '../errors.js';
+import { ConflictError, InvalidWriteError } from '../errors.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { compareLogFileNames } from '../file-group/log-file.js';
@@ -27,6 +27,7 @@ import { publishCompleted } from '../commit/publish.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { checkCompactedSliceConflicts } from '../commit/conflicts.js';
 import { listMarkers } from '../commit/markers.js';
+import { takeHeartbeat } from '../commit/heartbeat.js';
 import { instantFileKey } from '../commit/paths.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
@@ -71,6 +72,12 @@ export interface CompactionOptions {
    * CorruptLogBlockError and the compaction stays pending.
    */
   force?: boolean;
+  /**
+   * How old another run's heartbeat on the same compaction must be before this run takes it
+   * over (default two minutes, as for writers). Negative: at once, for when no other run can be
+   * alive (the process that ran it is known to be dead).
+   */
+  heartbeatExpiryMs?: number;
 }
 
 export interface CompactionRun {
@@ -282,6 +289,38 @@ export async function runCompaction(table: TableContext, instant: string, option
   if (timeline.completedInstant(instant)) throw new InvalidWriteError(`Compaction ${instant} has already completed.`);
   const pending = (await pendingCompactions(timeline)).find((p) => p.instant.time === instant);
   if (!pending) throw new InvalidWriteError(`No pending compaction ${instant} on the timeline of ${table.uri}.`);
+  // One run per compaction: a second run would remove the first one's files as leftovers.
+  const run = await takeHeartbeat(store, instant, { expiryMs: options.heartbeatExpiryMs });
+  if (!run) throw new CompactionRunningError(instant);
+  try {
+    return await executeCompaction(table, instant, pending, timeline, options, started);
+  } finally {
+    await run.stop();
+  }
+}
+
+/** A compaction another process is running now (its heartbeat is fresh). */
+class CompactionRunningError extends ConflictError {
+  constructor(instant: string) {
+    super(
+      instant,
+      instant,
+      [],
+      `Compaction ${instant} is being run by another process (its heartbeat is fresh), which completes it. ` +
+        'If that process died, run it again once its heartbeat has expired (two minutes).',
+    );
+  }
+}
+
+async function executeCompaction(
+  table: TableContext,
+  instant: string,
+  pending: { instant: Instant; plan: CompactionPlan },
+  timeline: Timeline,
+  options: CompactionOptions,
+  started: number,
+): Promise<CompactionRun> {
+  const store = table.store;
   const { plan } = pending;
   const resumed = pending.instant.state === 'inflight';
   const claimStart = await latestClaim(store);
@@ -356,7 +395,15 @@ export async function runCompaction(table: TableContext, instant: string, option
 export async function runPendingCompactions(table: TableContext, options: CompactionOptions = {}): Promise<CompactionRun[]> {
   requireMor(table);
   const out: CompactionRun[] = [];
-  for (const { instant } of await pendingCompactions(await table.timeline())) out.push(await runCompaction(table, instant.time, options));
+  for (const { instant } of await pendingCompactions(await table.timeline())) {
+    try {
+      out.push(await runCompaction(table, instant.time, options));
+    } catch (error) {
+      // Being finished by another process: nothing to do here.
+      if (error instanceof CompactionRunningError) continue;
+      throw error;
+    }
+  }
   return out;
 }
 
