@@ -102,7 +102,7 @@ describe('record keys', () => {
     fc.assert(
       fc.property(fc.array(fc.array(text, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 3 }), fc.nat(), (chunks, cut) => {
         const batch = (keys: string[], from = 0) =>
-          new RecordBatch({ id: vectorFromArray(keys, new Utf8()).slice(from), part: vectorFromArray(keys.map(() => 'p'), new Utf8()).slice(from) });
+          new Table({ id: vectorFromArray(keys, new Utf8()).slice(from), part: vectorFromArray(keys.map(() => 'p'), new Utf8()).slice(from) }).batches[0];
         const gen = createKeyGenerator({ type: 'SIMPLE', recordKeyFields: ['id'], partitionPathFields: ['part'] });
         expect(gen.recordKeys(new Table(chunks.map((keys) => batch(keys))))).toEqual(chunks.flat());
         // A slice starts inside its text buffer.
