@@ -5,6 +5,7 @@
 
 import { assertWritable, existingRecordRows, rowsToTable, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core/format';
 import type { Schema } from 'apache-arrow';
+import { warmParquetWorkers } from '@lake/parquet';
 import type { Registry } from 'prom-client';
 import { batchReader, type BatchLimits } from './batches.js';
 import { makePlan, type Plan } from './batch-plan.js';
@@ -118,6 +119,9 @@ export async function ingest(table: HudiTable, options: IngestOptions): Promise<
   const { source } = options;
   // Refuse before reading the source or quarantining anything: every batch would fail anyway.
   assertWritable(table.config, 'ingest');
+  // Every batch writes Parquet: the encoding workers start (and compile their WebAssembly) while
+  // the checkpoint is looked up and the first batch is read, not when its files are due.
+  warmParquetWorkers();
   const mode = options.mode ?? 'upsert';
   const limit = options.maxInvalidPerBatch;
   if (limit !== undefined && !(limit >= 0 && (limit < 1 || Number.isInteger(limit)))) {

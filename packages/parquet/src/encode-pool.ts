@@ -83,6 +83,14 @@ function encodePool(): WorkerPool<EncodeJob, Uint8Array> | null {
   return shared;
 }
 
+/**
+ * Starts the encoding workers ahead of the first write, so that their WebAssembly compiles while
+ * the caller is still loading and reading its input. Does nothing where there are no workers.
+ */
+export function warmParquetWorkers(): void {
+  encodePool()?.warm();
+}
+
 /** Stops the encoding workers (a later encode starts them again). */
 export async function closeParquetWorkers(): Promise<void> {
   const pool = shared;

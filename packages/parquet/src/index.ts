@@ -1,6 +1,6 @@
 // @lake/parquet public API: Arrow <-> Parquet, footer metadata, column statistics, range reads.
 export { writeParquet, writeParquetAsync, type WriteOptions, type Compression } from './write.js';
-export { closeParquetWorkers, parquetWorkerCount } from './encode-pool.js';
+export { closeParquetWorkers, parquetWorkerCount, warmParquetWorkers } from './encode-pool.js';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 export { type BloomFilterColumn } from './bloom-write.js';
 export { loadColumnBloomFilters, bloomProbe, type ColumnBloomFilters } from './bloom-read.js';

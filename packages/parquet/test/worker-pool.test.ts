@@ -2,6 +2,11 @@
 // jobs, failures and worker crashes (model test); Parquet encoded on a worker has the bytes the
 // calling thread would have written; the worker count follows LAKE_PARQUET_WORKERS.
 
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tableFromArrays } from 'apache-arrow';
@@ -85,6 +90,40 @@ describe('worker pool', () => {
       await pool.close();
     }
   });
+
+  it('warm starts every worker idle: handlers load before any job, and idle workers let the process exit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lake-warm-'));
+    try {
+      // Each worker's handler marks its start in a file of its own.
+      const marking = `(() => {
+        require('node:fs').writeFileSync(require('node:path').join(${JSON.stringify(dir)}, 'up-' + require('node:worker_threads').threadId), '');
+        return (job) => ({ output: job });
+      })()`;
+      const pool = createWorkerPool<number, number>({ size: 2, handler: marking })!;
+      try {
+        pool.warm();
+        pool.warm();
+        for (let i = 0; i < 500 && (await readdir(dir)).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+        expect((await readdir(dir)).length).toBe(2);
+        expect(await Promise.all([pool.run(1), pool.run(2), pool.run(3)])).toEqual([1, 2, 3]);
+        // No worker beyond the size was started by the jobs.
+        expect((await readdir(dir)).length).toBe(2);
+      } finally {
+        await pool.close();
+      }
+      // A process that warms the encoding pool and does nothing else ends by itself.
+      const script = `import { warmParquetWorkers } from '@lake/parquet'; warmParquetWorkers(); console.log('warmed');`;
+      const out = execFileSync(process.execPath, ['--conditions=@lake/source', '--import', 'tsx', '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: { ...process.env, LAKE_PARQUET_WORKERS: '1' },
+        timeout: 60_000,
+      });
+      expect(out.trim()).toBe('warmed');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('has no pool for a size below one', () => {
     expect(createWorkerPool({ size: 0, handler })).toBeUndefined();

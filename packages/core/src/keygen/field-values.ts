@@ -121,6 +121,34 @@ function missing(path: string, role: string, part: string): KeyGeneratorConfigEr
 
 type Reader = (chunk: Chunk, i: number) => KeyValue;
 
+/**
+ * The strings of a text column chunk. Keys are read for every row of every write, and decoding
+ * each value on its own costs a decoder call and a copy per row; ASCII text (most keys) is decoded
+ * once per chunk instead, its characters standing at its byte offsets, and each value is a
+ * substring of it.
+ */
+function stringReader(data: Data): (i: number) => string {
+  if (DataType.isUtf8(data.type) && data.length > 0) {
+    const offsets = data.valueOffsets as Int32Array;
+    const bytes = data.values as Uint8Array;
+    const start = offsets[0];
+    const end = offsets[data.length];
+    let ascii = true;
+    for (let k = start; k < end; k++) {
+      if (bytes[k] > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      const text = new TextDecoder().decode(bytes.subarray(start, end));
+      return (i) => text.substring(offsets[i] - start, offsets[i + 1] - start);
+    }
+  }
+  const vector = makeVector(data);
+  return (i) => vector.get(i) as string;
+}
+
 function valueReader(type: DataType, path: string, role: string): Reader {
   const unsupported = (why: string): never => {
     throw new KeyGeneratorConfigError(`The ${role} field "${path}" has type ${String(type)}, which ${why}. Use a string, number, boolean, date or decimal column.`);
@@ -147,11 +175,11 @@ function valueReader(type: DataType, path: string, role: string): Reader {
     };
   }
   if (DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isUtf8View(type) || (DataType.isDictionary(type) && DataType.isUtf8(type.dictionary))) {
-    const vectors = new WeakMap<Data, Vector>();
+    const readers = new WeakMap<Data, (i: number) => string>();
     return ({ data }, i) => {
-      let v = vectors.get(data);
-      if (!v) vectors.set(data, (v = makeVector(data)));
-      return { kind: 'string', value: v.get(i) as string };
+      let read = readers.get(data);
+      if (!read) readers.set(data, (read = stringReader(data)));
+      return { kind: 'string', value: read(i) };
     };
   }
   if (DataType.isDate(type)) {

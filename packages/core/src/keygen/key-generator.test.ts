@@ -97,6 +97,22 @@ describe('record keys', () => {
     }
   });
 
+  it('reads text keys as stored, ASCII or not, across chunks and slices (ASCII chunks are decoded whole)', () => {
+    const text = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }));
+    fc.assert(
+      fc.property(fc.array(fc.array(text, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 3 }), fc.nat(), (chunks, cut) => {
+        const batch = (keys: string[], from = 0) =>
+          new Table({ id: vectorFromArray(keys, new Utf8()).slice(from), part: vectorFromArray(keys.map(() => 'p'), new Utf8()).slice(from) }).batches[0];
+        const gen = createKeyGenerator({ type: 'SIMPLE', recordKeyFields: ['id'], partitionPathFields: ['part'] });
+        expect(gen.recordKeys(new Table(chunks.map((keys) => batch(keys))))).toEqual(chunks.flat());
+        // A slice starts inside its text buffer.
+        const from = cut % chunks[0].length;
+        expect(gen.recordKeys(new Table([batch(chunks[0], from), ...chunks.slice(1).map((keys) => batch(keys))]))).toEqual([chunks[0].slice(from), ...chunks.slice(1)].flat());
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('rejects empty simple keys too', () => {
     const gen = createKeyGenerator({ type: 'NON_PARTITION', recordKeyFields: ['name'] });
     expect(() => gen.recordKeys(people())).toThrow(/"name" is empty in row 1/);
