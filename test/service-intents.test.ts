@@ -97,4 +97,23 @@ describe('table services and writers that overlap', () => {
     expect(await values(store)).toEqual(new Map([['k0', 'first'], ['k1', 'first']]));
     expect((await (await openTable(store)).fileSlices()).length).toBe(1);
   });
+
+  it('a second run of a compaction leaves it to the run that has it, and that run completes it', async () => {
+    const store = new MemoryStore(`service-intents-${Math.random()}`);
+    const table = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type: 'mor' });
+    await table.insert([{ id: 'k0', dt: 'd', ts: 1, v: 'base' }, { id: 'k1', dt: 'd', ts: 1, v: 'base' }]);
+    await table.upsert([{ id: 'k0', dt: 'd', ts: 2, v: 'log' }]);
+    const scheduled = await table.scheduleCompaction({ strategy: { kind: 'num-commits', minDeltaCommits: 1 } });
+    expect(scheduled).toBeDefined();
+    // The first run is held as it writes its merged base file.
+    const first = holdAt(store, (m, key) => m === 'put' && key.endsWith(`_${scheduled!.instant}.parquet`));
+    const running = settled((await openTable(first.gated)).compact());
+    await first.reached;
+    expect(await (await openTable(store)).compact()).toEqual([]);
+    first.resume();
+    expect(await running).toBe('committed');
+    expect(await values(store)).toEqual(new Map([['k0', 'log'], ['k1', 'base']]));
+    const slices = await (await openTable(store)).fileSlices();
+    expect(slices.every((s) => s.baseFile?.instantTime === scheduled!.instant && s.logFiles.length === 0)).toBe(true);
+  });
 });

@@ -28,17 +28,27 @@ export async function startHeartbeat(store: ObjectStore, instant: string, interv
   };
 }
 
+/** Runs of this process that have ended, by the token their exclusive heartbeat carries. */
+const endedRuns = new Set<string>();
+
+function runToken(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes).split(' ')[1] ?? '';
+}
+
 /**
  * A heartbeat for a run that must be the only one on `instant` (a table service finishing a
  * planned instant): created with a conditional create, so of two runs starting together one gets
- * it; a heartbeat left by a run that died (older than the expiry) is taken over. Undefined while
+ * it. Taken over when the run that left it is gone: older than the expiry (a process that died),
+ * or a run of this process that ended without removing it (its store failed). Undefined while
  * another run's heartbeat is fresh.
  */
 export async function takeHeartbeat(store: ObjectStore, instant: string, options: { expiryMs?: number; intervalMs?: number } = {}): Promise<Heartbeat | undefined> {
   const key = heartbeatKey(instant);
-  const body = () => new TextEncoder().encode(String(Date.now()));
+  const token = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const body = () => new TextEncoder().encode(`${Date.now()} ${token}`);
   if (!(await store.putIfAbsent(key, body()))) {
-    if (!(await isHeartbeatExpired(store, instant, options))) return undefined;
+    const left = await store.get(key).catch(() => new Uint8Array());
+    if (!endedRuns.has(runToken(left)) && !(await isHeartbeatExpired(store, instant, options))) return undefined;
     await store.delete(key);
     if (!(await store.putIfAbsent(key, body()))) return undefined;
   }
@@ -47,6 +57,7 @@ export async function takeHeartbeat(store: ObjectStore, instant: string, options
   return {
     async stop() {
       clearInterval(timer);
+      endedRuns.add(token);
       await store.delete(key).catch(() => undefined);
     },
   };
