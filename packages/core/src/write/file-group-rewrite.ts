@@ -51,6 +51,11 @@ export interface GroupWrite {
   /** Damaged log blocks of a merge-on-read slice rewritten into a base file: refused (see log-corruption.ts). */
   corruption: Pick<SliceReadPlan, 'onCorruptLogBlocks' | 'committedLogExtent'>;
   onFile: (path: string, marker: string) => void;
+  /**
+   * Encode the file on a Parquet worker (default true). False when this is the write's only
+   * base file: the calling thread would just wait for the worker.
+   */
+  encodeOnWorker?: boolean;
 }
 
 /** Writes the new version of one file group; undefined when nothing changed in it. */
@@ -165,7 +170,9 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
     fileName,
   });
   parts.length = 0;
-  const bytes = await encodeBaseFileAsync(withMeta, withMeta[0].schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) });
+  const bytes = await encodeBaseFileAsync(withMeta, withMeta[0].schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) }, {
+    onWorker: w.encodeOnWorker ?? true,
+  });
   const marker = markerKey(instant, path, plan.slice ? 'MERGE' : 'CREATE');
   await store.put(marker, new Uint8Array());
   w.onFile(path, marker);

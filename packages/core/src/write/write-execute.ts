@@ -125,6 +125,8 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
       compression: w.compression,
       isValidInstant: (t) => view.validInstants.has(t),
       corruption,
+      // a sole base file is encoded in the calling thread, which has nothing else to do meanwhile
+      encodeOnWorker: baseWrites.length > 1,
       onFile: (path, marker) => {
         attempt.written.push(path);
         attempt.markers.push(marker);
