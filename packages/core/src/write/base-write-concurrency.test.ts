@@ -10,7 +10,7 @@ import { createTable } from '../table/create-table.js';
 class CountingStore extends MemoryStore {
   inFlight = 0;
   maxInFlight = 0;
-  async put(key: string, data: Uint8Array): Promise<void> {
+  override async put(key: string, data: Uint8Array): Promise<void> {
     if (!key.endsWith('.parquet')) return super.put(key, data);
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     try {
