@@ -3,14 +3,16 @@
 
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { tableFromArrays } from 'apache-arrow';
-import * as parquet from '@lake/parquet';
-
-import { encodeBaseFileAsync } from './base-file-writer.js';
 
 vi.mock('@lake/parquet', async (original) => {
   const actual = await original<typeof import('@lake/parquet')>();
   return { ...actual, writeParquetAsync: vi.fn(actual.writeParquetAsync) };
 });
+
+// Test files share a module registry: load the writer afresh so that it sees the spied module.
+vi.resetModules();
+const parquet = await import('@lake/parquet');
+const { encodeBaseFileAsync } = await import('./base-file-writer.js');
 
 afterAll(() => parquet.closeParquetWorkers());
 
