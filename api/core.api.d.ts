@@ -228,6 +228,12 @@ interface CompactionOptions {
      * CorruptLogBlockError and the compaction stays pending.
      */
     force?: boolean;
+    /**
+     * How old another run's heartbeat on the same compaction must be before this run takes it
+     * over (default two minutes, as for writers). Negative: at once, for when no other run can be
+     * alive (the process that ran it is known to be dead).
+     */
+    heartbeatExpiryMs?: number;
 }
 
 /* CompactionPlan */
@@ -1893,6 +1899,12 @@ interface CompactionOptions {
      * CorruptLogBlockError and the compaction stays pending.
      */
     force?: boolean;
+    /**
+     * How old another run's heartbeat on the same compaction must be before this run takes it
+     * over (default two minutes, as for writers). Negative: at once, for when no other run can be
+     * alive (the process that ran it is known to be dead).
+     */
+    heartbeatExpiryMs?: number;
 }
 
 /* CompactionPlan */

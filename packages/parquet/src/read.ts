@@ -9,6 +9,7 @@ import { ParquetError } from './errors.js';
 import type { ParquetFileMetadata } from './file-metadata.js';
 import { DEFAULT_FOOTER_READ, footerFromBytes, readFooter, type Footer } from './footer.js';
 import { decode } from './wasm-codec.js';
+import { COLUMNWISE_MIN_BYTES, joinColumns, perFieldSelections, selectionBytes } from './column-decode.js';
 import { readFooterWithoutKeyValues } from './footer-prefix.js';
 import { loadColumnBloomFilters, type ColumnBloomFilters } from './bloom-read.js';
 
@@ -170,10 +171,19 @@ function decodeSelection(
   batchSize?: number,
 ): Table {
   const selection = { ...resolved.selection, rowGroups };
-  const arrowSchema = arrowSchemaFor(footer, selection.fields);
-  const file = buildCompactFile({ footer, selection, chunk, ...(arrowSchema !== undefined ? { arrowSchema } : {}) });
-  const table = decode(file, batchSize !== undefined ? { batchSize } : {}, what);
-  return reorder(table, resolved.outputOrder);
+  const settings = batchSize !== undefined ? { batchSize } : {};
+  const decodeOne = (part: ChunkSelection): Table => {
+    const arrowSchema = arrowSchemaFor(footer, part.fields);
+    const file = buildCompactFile({ footer, selection: part, chunk, ...(arrowSchema !== undefined ? { arrowSchema } : {}) });
+    return decode(file, settings, what);
+  };
+  if (selection.fields.length < 2 || selectionBytes(footer.metadata, selection) <= COLUMNWISE_MIN_BYTES) {
+    return reorder(decodeOne(selection), resolved.outputOrder);
+  }
+  // The schema of the whole selection (decoded from no row group), then each column on its own.
+  const schema = decodeOne({ ...selection, rowGroups: [] }).schema;
+  const columns = perFieldSelections(footer.metadata, selection).map(decodeOne);
+  return reorder(joinColumns(schema, columns), resolved.outputOrder);
 }
 
 /** Reads a Parquet file held in memory into an Arrow table. */

@@ -45,10 +45,14 @@ function slice(bytes: Uint8Array, range: ByteRange | undefined): Uint8Array {
   return bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length);
 }
 
+/** Ranged reads up to this many bytes are remembered for the rest of a write. */
+export const MAX_REMEMBERED_READ = 1024 * 1024;
+
 /**
  * `inner` for the length of one write: GETs of base files are answered from what this process
- * wrote, or else remembered (per key and range) for the rest of the write. Everything else, and
- * every other request, goes to `inner` as is.
+ * wrote, or else, when they are ranged reads of at most MAX_REMEMBERED_READ bytes, remembered
+ * (per key and range) for the rest of the write. Everything else, and every other request, goes
+ * to `inner` as is.
  */
 export function readBaseFilesOnce(inner: ObjectStore): ObjectStore {
   const reads = new Map<string, Promise<Uint8Array>>();
@@ -56,7 +60,10 @@ export function readBaseFilesOnce(inner: ObjectStore): ObjectStore {
     if (!isBaseFile(key)) return inner.get(key, range);
     const held = writtenBaseFile(inner, key);
     if (held && (!range || range.offset + (range.length ?? 0) <= held.byteLength)) return Promise.resolve(slice(held, range));
-    const id = `${key}\u0000${range?.offset ?? ''}\u0000${range?.length ?? ''}`;
+    // Only small reads are asked for twice (footers, small files); a bulk read of column chunks
+    // is not repeated, and keeping it would hold a base file's bytes for the rest of the write.
+    if (range?.length === undefined || range.length > MAX_REMEMBERED_READ) return inner.get(key, range);
+    const id = `${key}\u0000${range.offset}\u0000${range.length}`;
     let read = reads.get(id);
     if (!read) {
       read = inner.get(key, range);

@@ -58,12 +58,16 @@ export function encodeBaseFile(
 /**
  * `encodeBaseFile` with the Parquet encoding on a worker thread when the file is large enough,
  * so the writer's thread goes on (with the next file group, or the next batch) meanwhile.
+ * `onWorker: false` encodes in the calling thread: when it has nothing else to do meanwhile, a
+ * worker would only add its own heap and WebAssembly memory to the process's peak.
  */
-export function encodeBaseFileAsync(
+export async function encodeBaseFileAsync(
   batches: RecordBatch[],
   schema: Schema,
   recordKeys: Iterable<string>,
   encoding: BaseFileEncoding,
+  { onWorker = true }: { onWorker?: boolean } = {},
 ): Promise<Uint8Array> {
-  return writeParquetAsync(...baseFileWrite(batches, schema, recordKeys, encoding));
+  const write = baseFileWrite(batches, schema, recordKeys, encoding);
+  return onWorker ? writeParquetAsync(...write) : writeParquet(...write);
 }

@@ -14,7 +14,7 @@ import { storedWins, tableMergeMode } from '../read/merge.js';
 import { META } from '../schema/table-schema.js';
 import { encodeBaseFileAsync } from './base-file-writer.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
-import { attachMetaColumns, commitSeqNo } from './meta-columns.js';
+import { commitSeqNo, withMetaColumns } from './meta-columns.js';
 import { orderingReader } from './ordering.js';
 import type { ObjectStore } from '@lake/storage';
 import type { TableConfig } from '../config/table-config.js';
@@ -51,6 +51,11 @@ export interface GroupWrite {
   /** Damaged log blocks of a merge-on-read slice rewritten into a base file: refused (see log-corruption.ts). */
   corruption: Pick<SliceReadPlan, 'onCorruptLogBlocks' | 'committedLogExtent'>;
   onFile: (path: string, marker: string) => void;
+  /**
+   * Encode the file on a Parquet worker (default true). False when this is the write's only
+   * base file: the calling thread would just wait for the worker.
+   */
+  encodeOnWorker?: boolean;
 }
 
 /** Writes the new version of one file group; undefined when nothing changed in it. */
@@ -155,9 +160,19 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
     extension: 'parquet',
   });
   const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
-  const data = parts.length > 0 ? concatBatches(w.dataSchema, parts) : concatBatches(w.dataSchema, []);
-  const withMeta = attachMetaColumns(data, { commitTimes, seqNos, recordKeys: keys, partitionPath: plan.partition, fileName });
-  const bytes = await encodeBaseFileAsync([withMeta], withMeta.schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) });
+  // Meta columns go onto each part as it is: concatenating the parts first would hold a second
+  // copy of the whole file group while it is encoded.
+  const withMeta = withMetaColumns(parts.length > 0 ? parts : [concatBatches(w.dataSchema, [])], w.dataSchema, {
+    commitTimes,
+    seqNos,
+    recordKeys: keys,
+    partitionPath: plan.partition,
+    fileName,
+  });
+  parts.length = 0;
+  const bytes = await encodeBaseFileAsync(withMeta, withMeta[0].schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) }, {
+    onWorker: w.encodeOnWorker ?? true,
+  });
   const marker = markerKey(instant, path, plan.slice ? 'MERGE' : 'CREATE');
   await store.put(marker, new Uint8Array());
   w.onFile(path, marker);

@@ -1,9 +1,9 @@
 // Meta columns are built straight into Arrow buffers: every value, null and non-ASCII key intact.
 
-import { tableFromArrays } from 'apache-arrow';
+import { Field, Int32, Schema, tableFromArrays, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 
-import { attachMetaColumns } from './meta-columns.js';
+import { attachMetaColumns, withMetaColumns } from './meta-columns.js';
 
 describe('attachMetaColumns', () => {
   it('keeps every key, including multi-byte ones, nulls, and constant columns', () => {
@@ -28,5 +28,33 @@ describe('attachMetaColumns', () => {
     expect(batch.getChild('_hoodie_commit_time')?.nullCount).toBe(2);
     expect(new Set(batch.getChild('_hoodie_commit_seqno')?.toArray())).toEqual(new Set(['20240101000000000_0_1']));
     expect(batch.getChild('v')?.toArray()).toEqual(Int32Array.from([1, 2, 3, 4, 5]));
+  });
+});
+
+describe('withMetaColumns', () => {
+  it('gives each part the meta values of its own rows and the data schema, in order', () => {
+    const data = new Schema([new Field('v', new Int32(), false), new Field('w', new Utf8(), true)]);
+    // the second part's columns come in another order, as rows taken from an incoming batch may
+    const a = tableFromArrays({ v: Int32Array.from([1, 2]), w: ['a', 'b'] }).batches[0];
+    const b = tableFromArrays({ w: ['c', null, 'e'], v: Int32Array.from([3, 4, 5]) }).batches[0];
+    const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
+    const out = withMetaColumns([a, b], data, {
+      commitTimes: ['t1', 't1', 't2', 't2', 't2'],
+      seqNos: keys.map((k) => `s-${k}`),
+      recordKeys: keys,
+      partitionPath: 'p=1',
+      fileName: 'f.parquet',
+    });
+    expect(out.map((o) => o.numRows)).toEqual([2, 3]);
+    const rows = out.flatMap((o) => o.toArray().map((r) => ({ ...r })));
+    expect(rows.map((r) => [r._hoodie_record_key, r._hoodie_commit_seqno, r._hoodie_commit_time, r.v, r.w])).toEqual([
+      ['k1', 's-k1', 't1', 1, 'a'],
+      ['k2', 's-k2', 't1', 2, 'b'],
+      ['k3', 's-k3', 't2', 3, 'c'],
+      ['k4', 's-k4', 't2', 4, null],
+      ['k5', 's-k5', 't2', 5, 'e'],
+    ]);
+    expect(out[1].schema.fields.map((f) => f.name).slice(5)).toEqual(['v', 'w']);
+    expect(() => withMetaColumns([a], data, { commitTimes: [], seqNos: [], recordKeys: [], partitionPath: '', fileName: 'f' })).toThrow(RangeError);
   });
 });

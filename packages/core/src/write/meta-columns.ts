@@ -5,6 +5,7 @@
 
 import { makeData, RecordBatch, Schema, Struct, Utf8, type Data } from 'apache-arrow';
 import { isMetaField, prependMetaFields } from '../schema/table-schema.js';
+import { selectColumns } from '../arrow/take.js';
 
 /** The data part of a schema (meta fields removed). */
 export function withoutMetaFields(schema: Schema): Schema {
@@ -82,6 +83,25 @@ export function attachMetaColumns(data: RecordBatch, meta: MetaValues): RecordBa
     ...dataChildren,
   ];
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, children }));
+}
+
+/**
+ * `attachMetaColumns` over consecutive parts of one file (`meta` holds the values of all their
+ * rows, in order), each part first given exactly `dataSchema`'s columns: base-file batches
+ * without concatenating the parts.
+ */
+export function withMetaColumns(parts: readonly RecordBatch[], dataSchema: Schema, meta: MetaValues): RecordBatch[] {
+  const rows = parts.reduce((n, p) => n + p.numRows, 0);
+  if (rows !== meta.recordKeys.length || rows !== meta.commitTimes.length || rows !== meta.seqNos.length) {
+    throw new RangeError(`meta values for ${meta.recordKeys.length} rows given for parts of ${rows} rows`);
+  }
+  let at = 0;
+  return parts.map((part) => {
+    const end = at + part.numRows;
+    const values = { ...meta, commitTimes: meta.commitTimes.slice(at, end), seqNos: meta.seqNos.slice(at, end), recordKeys: meta.recordKeys.slice(at, end) };
+    at = end;
+    return attachMetaColumns(selectColumns(part, dataSchema), values);
+  });
 }
 
 /** Hudi's commit sequence number: `<instant>_<writer partition>_<record index>`. */

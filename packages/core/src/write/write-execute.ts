@@ -5,7 +5,7 @@
 
 import type { Schema } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
-import type { Compression } from '@lake/parquet';
+import { parquetWorkerCount, type Compression } from '@lake/parquet';
 
 import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
 import { committedLogExtents, refuseCorruptLogBlocks } from '../read/log-corruption.js';
@@ -22,8 +22,13 @@ import type { WritePlan } from './write-plan.js';
 
 /** Log files written at once by one write. */
 const LOG_APPEND_CONCURRENCY = 8;
-/** Base files merged and written at once by one write (each holds a file group in memory). */
-const BASE_WRITE_CONCURRENCY = 4;
+/**
+ * Base files merged and written at once by one write: each holds a file group in memory, so no
+ * more than the Parquet workers can encode while the calling thread merges the next (at most 4).
+ */
+function baseWriteConcurrency(): number {
+  return Math.max(1, Math.min(4, parquetWorkerCount() + 1));
+}
 
 /** What an attempt has put so far: its data files and their markers. */
 export interface WriteAttempt {
@@ -112,8 +117,9 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
     committedLogExtent: committedLogExtents(timeline, view.isVisible),
   };
   // Base files are written a few at a time: each holds one merged file group in memory, and
-  // the round trips of their reads and writes overlap.
-  const baseStatsP = mapLimit(baseWrites, BASE_WRITE_CONCURRENCY, ({ plan, writerPartition: wp }) =>
+  // the round trips of their reads and writes overlap; more than the encoders keep busy would
+  // only hold more file groups in memory at once.
+  const baseStatsP = mapLimit(baseWrites, baseWriteConcurrency(), ({ plan, writerPartition: wp }) =>
     writeFileGroup(ctx, {
       plan,
       instant,
@@ -125,6 +131,8 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
       compression: w.compression,
       isValidInstant: (t) => view.validInstants.has(t),
       corruption,
+      // a sole base file is encoded in the calling thread, which has nothing else to do meanwhile
+      encodeOnWorker: baseWrites.length > 1,
       onFile: (path, marker) => {
         attempt.written.push(path);
         attempt.markers.push(marker);
