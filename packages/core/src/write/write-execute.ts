@@ -18,16 +18,29 @@ import { appendLogFile, type LogBlockFormat } from './log-append.js';
 import { keysDeletedInLogs } from './log-deletes.js';
 import { sliceMayHaveDeletes } from './slice-deletes.js';
 import type { WriteContext, WriteOperation } from './write-options.js';
+import { byteBudget } from './byte-budget.js';
 import type { WritePlan } from './write-plan.js';
 
 /** Log files written at once by one write. */
 const LOG_APPEND_CONCURRENCY = 8;
+/** Base files merged and written at once by one write, at most (their round trips overlap). */
+const BASE_WRITE_CONCURRENCY = 4;
+/** Stored bytes of a file group that count as large: about the size of a merge worth a worker. */
+const LARGE_FILE_GROUP_BYTES = 32 * 1024 * 1024;
+
 /**
- * Base files merged and written at once by one write: each holds a file group in memory, so no
- * more than the Parquet workers can encode while the calling thread merges the next (at most 4).
+ * Stored bytes of the file groups a write may merge at once: each is held in memory whole, so
+ * large ones go no more at a time than the Parquet workers can encode while the calling thread
+ * merges the next; small ones go BASE_WRITE_CONCURRENCY at a time.
  */
-function baseWriteConcurrency(): number {
-  return Math.max(1, Math.min(4, parquetWorkerCount() + 1));
+export function baseWriteBudget(workers = parquetWorkerCount()): number {
+  return Math.max(1, Math.min(BASE_WRITE_CONCURRENCY, workers + 1)) * LARGE_FILE_GROUP_BYTES;
+}
+
+/** Stored bytes of what rewriting `slice` reads: its base file and its logs. */
+function sliceBytes(slice: FileSlice | undefined): number {
+  if (!slice) return 0;
+  return (slice.baseFile?.size ?? 0) + slice.logFiles.reduce((n, l) => n + (l.size ?? 0), 0);
 }
 
 /** What an attempt has put so far: its data files and their markers. */
@@ -119,8 +132,9 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
   // Base files are written a few at a time: each holds one merged file group in memory, and
   // the round trips of their reads and writes overlap; more than the encoders keep busy would
   // only hold more file groups in memory at once.
-  const baseStatsP = mapLimit(baseWrites, baseWriteConcurrency(), ({ plan, writerPartition: wp }) =>
-    writeFileGroup(ctx, {
+  const budget = byteBudget(baseWriteBudget());
+  const baseStatsP = mapLimit(baseWrites, BASE_WRITE_CONCURRENCY, ({ plan, writerPartition: wp }) =>
+    budget.run(sliceBytes(plan.slice), () => writeFileGroup(ctx, {
       plan,
       instant,
       deletes: operation === 'delete',
@@ -137,7 +151,7 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
         attempt.written.push(path);
         attempt.markers.push(marker);
       },
-    }),
+    })),
   );
   // Both settle before either result is used: a failed attempt must know every file written.
   const [logStats, baseStats] = await Promise.all([logStatsP.then((r) => ({ r }), (e: unknown) => ({ e })), baseStatsP.then((r) => ({ r }), (e: unknown) => ({ e }))]).then(
