@@ -174,22 +174,6 @@ export interface IndexLookupStats {
 }
 
 /**
- * Which of `keys` already exist in the given base files (one partition's latest slices), and
- * in which file group (the first, in file order, when several hold a key). Keys not in the
- * result are new.
- */
-export async function locateKeys(
-  store: ObjectStore,
-  files: readonly { fileId: string; baseFile: BaseFile }[],
-  keys: readonly string[],
-  stats?: IndexLookupStats,
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (const [key, holders] of await locateKeyHolders(store, files, keys, stats)) found.set(key, holders[0]);
-  return found;
-}
-
-/**
  * Every file group (in file order) whose base file holds each of `keys`. A table without
  * duplicate keys has one per key; on merge-on-read tables a key deleted in one group's log and
  * inserted again elsewhere is in both base files until compaction.
