@@ -343,6 +343,9 @@ function decimalToString(d: Decimal): string;
 /* decodeBase64 */
 function decodeBase64(text: string): Uint8Array | undefined;
 
+/* decodeBase64Ascii */
+function decodeBase64Ascii(ascii: Uint8Array): Uint8Array | undefined;
+
 /* decodeBase64Forgiving */
 function decodeBase64Forgiving(text: string): Uint8Array | undefined;
 
@@ -363,6 +366,9 @@ function openParquet(input: Uint8Array | ByteSource, options?: OpenOptions): Pro
 
 /* parquetWorkerCount */
 function parquetWorkerCount(env?: Record<string, string | undefined>, cores?: number): number;
+
+/* readFooterKeyValues */
+function readFooterKeyValues(source: ByteSource, what?: string, initialReadSize?: number): Promise<Map<string, Uint8Array>>;
 
 /* readParquet */
 function readParquet(bytes: Uint8Array, options?: ReadOptions): Table;

@@ -129,7 +129,7 @@ describe('a delete by key alone', () => {
           expect(await writeStats(byKeys, a)).toEqual(await writeStats(byRows, b));
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 });

@@ -8,9 +8,9 @@
 
 import { Utf8 } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
-import { byteSourceFromBytes, byteSourceFromStore, openParquet, type ByteSource } from '@lake/parquet';
+import { byteSourceFromBytes, byteSourceFromStore, openParquet, readFooterKeyValues, type ByteSource } from '@lake/parquet';
 import type { BloomFilter } from './bloom-filter.js';
-import { footerBloomFilterLength, readFooterBloomFilter, readFooterKeyRange } from './bloom-footer.js';
+import { readFooterRecordKeys } from './bloom-footer.js';
 import { BoundedCache } from './bounded-cache.js';
 import type { BaseFile } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
@@ -44,11 +44,11 @@ async function baseFileSource(store: ObjectStore, file: BaseFile): Promise<ByteS
 
 function footerKeys(store: ObjectStore, file: BaseFile): Promise<FooterKeys> {
   return footerCache.get(cacheKey(store, file.path), async () => {
-    const reader = await openParquet(await baseFileSource(store, file), { name: file.path });
-    const meta = reader.metadata.keyValueMetadata;
-    const range = readFooterKeyRange(meta);
-    const bloom = readFooterBloomFilter(meta);
-    return { range, bloom, bytes: footerEntryBytes(footerBloomFilterLength(meta), range) };
+    // Only the key-value entries, values as bytes: the filter's Base64 is decoded from them
+    // directly, and the schema and column statistics are not parsed at all.
+    const meta = await readFooterKeyValues(await baseFileSource(store, file), `Parquet file ${file.path}`);
+    const { range, bloom, bloomTextLength } = readFooterRecordKeys(meta);
+    return { range, bloom, bytes: footerEntryBytes(bloomTextLength, range) };
   });
 }
 
