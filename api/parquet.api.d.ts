@@ -129,6 +129,12 @@ interface OpenOptions {
      * Fewer bytes for a search that reads a column or two; types then come from the Parquet schema.
      */
     skipKeyValueMetadata?: boolean;
+    /**
+     * Fetch the footer as usual but parse it without its key-value metadata: the same requests as
+     * a full read (its bytes still serve a small file's data), without decoding a large entry such
+     * as a Hudi record-key bloom filter into a string. Types come from the Parquet schema.
+     */
+    ignoreKeyValueMetadata?: boolean;
 }
 
 /* ParquetBatchStream */

@@ -64,7 +64,8 @@ interface KeyColumn {
 const keyColumnCache = new BoundedCache<KeyColumn>(256 * 1024 * 1024, (col) => col.bytes.byteLength + col.offsets.byteLength);
 
 async function readKeyColumn(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
-  const reader = await openParquet(await baseFileSource(store, file), { name: file.path });
+  // The footer's key-value entries (the bloom filter above all) are not needed to read the column.
+  const reader = await openParquet(await baseFileSource(store, file), { name: file.path, ignoreKeyValueMetadata: true });
   // One batch per row group: the column is used whole, and fewer chunks means less to stitch.
   const table = await reader.read({ columns: [META.recordKey], batchSize: 1 << 22 });
   const column = table.getChild(META.recordKey);
