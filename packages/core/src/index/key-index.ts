@@ -169,6 +169,13 @@ function presentKeys(col: KeyColumn, candidates: readonly string[]): Set<string>
   return found;
 }
 
+/**
+ * Work the key index has done in this process, by every lookup: base files whose footer was
+ * checked against a lookup's keys, and key columns scanned for candidates. For diagnostics
+ * (tests, profiles); a write reports its own share as `IndexLookupStats`.
+ */
+export const keyIndexWork = { footersChecked: 0, keyColumnsScanned: 0 };
+
 export interface IndexLookupStats {
   filesConsidered: number;
   filesRead: number;
@@ -207,10 +214,12 @@ export async function locateKeyHolders(
     return candidates;
   });
   if (stats) stats.filesConsidered += files.length;
+  keyIndexWork.footersChecked += files.length;
   const present = await mapLimit(files, KEY_COLUMN_CONCURRENCY, async ({ baseFile }, n) => {
     const candidates = candidatesPerFile[n];
     if (candidates.length === 0) return undefined;
     if (stats) stats.filesRead++;
+    keyIndexWork.keyColumnsScanned++;
     return presentKeys(await keyColumnOf(store, baseFile), candidates);
   });
   files.forEach(({ fileId }, n) => {
