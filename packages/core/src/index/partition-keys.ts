@@ -15,7 +15,7 @@ import { locateLiveKeys, type LiveKeyOptions } from './live-keys.js';
  * Partitions looked up at once. Each lookup bounds its own footer and key-column reads; this
  * bounds how many of those run side by side (memory: key columns are held while compared).
  */
-export const PARTITION_LOOKUP_CONCURRENCY = 4;
+const PARTITION_LOOKUP_CONCURRENCY = 4;
 
 /**
  * The key index's answer for `keys` in the partitions of one snapshot: per partition, the file
