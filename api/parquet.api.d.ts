@@ -129,6 +129,12 @@ interface OpenOptions {
      * Fewer bytes for a search that reads a column or two; types then come from the Parquet schema.
      */
     skipKeyValueMetadata?: boolean;
+    /**
+     * Fetch the footer as usual but parse it without its key-value metadata: the same requests as
+     * a full read (its bytes still serve a small file's data), without decoding a large entry such
+     * as a Hudi record-key bloom filter into a string. Types come from the Parquet schema.
+     */
+    ignoreKeyValueMetadata?: boolean;
 }
 
 /* ParquetBatchStream */
@@ -348,6 +354,9 @@ function decimalToString(d: Decimal): string;
 /* decodeBase64 */
 function decodeBase64(text: string): Uint8Array | undefined;
 
+/* decodeBase64Ascii */
+function decodeBase64Ascii(ascii: Uint8Array): Uint8Array | undefined;
+
 /* decodeBase64Forgiving */
 function decodeBase64Forgiving(text: string): Uint8Array | undefined;
 
@@ -368,6 +377,9 @@ function openParquet(input: Uint8Array | ByteSource, options?: OpenOptions): Pro
 
 /* parquetWorkerCount */
 function parquetWorkerCount(env?: Record<string, string | undefined>, cores?: number): number;
+
+/* readFooterKeyValues */
+function readFooterKeyValues(source: ByteSource, what?: string, initialReadSize?: number): Promise<Map<string, Uint8Array>>;
 
 /* readParquet */
 function readParquet(bytes: Uint8Array, options?: ReadOptions): Table;

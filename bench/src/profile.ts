@@ -170,8 +170,11 @@ async function main(): Promise<void> {
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await run();
   const ms = performance.now() - t0;
+  // CPU time of the whole process (worker threads included): steadier than wall time on a shared machine.
+  const cpu = process.cpuUsage(cpu0);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   session.disconnect();
   const out = join(repoRoot, 'bench', 'results', 'profiles');
@@ -179,7 +182,7 @@ async function main(): Promise<void> {
   const file = join(out, `${op}-${rows}.cpuprofile`);
   await writeFile(file, JSON.stringify(profile));
   process.stdout.write(
-    `${op} (${rows}): ${ms.toFixed(0)} ms; profile ${relative(repoRoot, file)}\n` +
+    `${op} (${rows}): ${ms.toFixed(0)} ms, CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; profile ${relative(repoRoot, file)}\n` +
       `self time:\n${hotSpots(profile, 25).join('\n')}\n` +
       `lake functions, inclusive time:\n${lakeInclusive(profile, 25).join('\n')}\n`,
   );

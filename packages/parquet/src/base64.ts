@@ -77,6 +77,56 @@ export function encodeBase64Portable(bytes: Uint8Array): string {
   return parts.join('');
 }
 
+// Per byte value: its 6 bits, or -1 outside the alphabet.
+const BYTE_LOOKUP = new Int16Array(256).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) BYTE_LOOKUP[ALPHABET.charCodeAt(i)] = i;
+
+function isAsciiSpace(b: number): boolean {
+  return b === 32 || (b >= 9 && b <= 13);
+}
+
+/**
+ * `decodeBase64(text.trim())` for Base64 text still held as its ASCII bytes (a Parquet footer
+ * value): no string is built from them. Undefined when the bytes are not Base64.
+ */
+export function decodeBase64Ascii(ascii: Uint8Array): Uint8Array | undefined {
+  let start = 0;
+  let end = ascii.length;
+  while (start < end && isAsciiSpace(ascii[start])) start++;
+  while (end > start && isAsciiSpace(ascii[end - 1])) end--;
+  const padded = end;
+  while (end > start && ascii[end - 1] === 61) end--;
+  const n = end - start;
+  if (padded - end > 2 || n % 4 === 1) return undefined;
+  const out = new Uint8Array(Math.floor((n * 3) / 4));
+  let o = 0;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const a = BYTE_LOOKUP[ascii[i]];
+    const b = BYTE_LOOKUP[ascii[i + 1]];
+    const c = BYTE_LOOKUP[ascii[i + 2]];
+    const d = BYTE_LOOKUP[ascii[i + 3]];
+    if ((a | b | c | d) < 0) return undefined;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >>> 16;
+    out[o++] = (v >>> 8) & 0xff;
+    out[o++] = v & 0xff;
+  }
+  let acc = 0;
+  let bits = 0;
+  for (; i < end; i++) {
+    const v = BYTE_LOOKUP[ascii[i]];
+    if (v < 0) return undefined;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >>> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
 /** `decodeBase64` without Node's Buffer (browsers, workers). */
 export function decodeBase64Portable(text: string): Uint8Array | undefined {
   let end = text.length;

@@ -6,7 +6,7 @@
 
 import type { ByteSource } from './byte-source.js';
 import { ParquetError } from './errors.js';
-import { parseFooter, trailerLength, type Footer } from './footer.js';
+import { parseFooter, readFooterTail, trailerLength, type Footer } from './footer.js';
 import { readFieldHeader, skipValue, ThriftDecodeError, type ThriftReader } from './thrift-compact.js';
 
 const TRAILER = 8;
@@ -66,3 +66,18 @@ function footerFromPrefix(prefix: Uint8Array, whole: boolean, size: number, what
   // nothing of the file is kept in memory: reads go to the source
   return { fileSize: size, thrift, tail: new Uint8Array(0), tailOffset: size, metadata: parseFooter(withTrailer, size, what) };
 }
+
+/**
+ * The footer fetched as `readFooter` fetches it (one suffix read, two for a long footer; its
+ * bytes still serve reads inside them) but parsed without the key-value metadata: a reader of a
+ * column or two is spared turning a large entry (a Hudi bloom filter) into a string.
+ */
+export async function readFooterIgnoringKeyValues(source: ByteSource, initialReadSize: number, what: string): Promise<Footer> {
+  const { tail, tailOffset, length } = await readFooterTail(source, initialReadSize, what);
+  const start = tail.length - length - TRAILER;
+  const footer = footerFromPrefix(tail.subarray(start, start + length), true, source.size, what);
+  // a whole footer always parses or throws
+  if (!footer) throw new ParquetError('PARQUET_CORRUPT', `Cannot read ${what}: its footer could not be parsed.`);
+  return { ...footer, tail, tailOffset };
+}
+

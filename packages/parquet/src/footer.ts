@@ -111,11 +111,19 @@ export function footerFromBytes(bytes: Uint8Array, what = 'Parquet bytes'): Foot
   };
 }
 
+/** The bytes at the end of a file that hold its footer: `tail` starts at `tailOffset`, the thrift footer is its last `length + 8` bytes minus the trailer. */
+export interface FooterTail {
+  tail: Uint8Array;
+  tailOffset: number;
+  length: number;
+}
+
 /**
- * Reads the footer through a source: one suffix read of `initialReadSize` bytes (the whole file
- * when it is smaller), then one more read if the footer is longer than that.
+ * Fetches the end of a file through a source, footer included: one suffix read of
+ * `initialReadSize` bytes (the whole file when it is smaller), then one more read if the footer
+ * is longer than that.
  */
-export async function readFooter(source: ByteSource, initialReadSize = DEFAULT_FOOTER_READ, what = 'Parquet file'): Promise<Footer> {
+export async function readFooterTail(source: ByteSource, initialReadSize: number, what: string): Promise<FooterTail> {
   const size = source.size;
   if (!Number.isSafeInteger(size) || size < 12) {
     throw new ParquetError('PARQUET_CORRUPT', `Cannot read ${what}: ${size} bytes is too short for a Parquet file (at least 12). The object is empty or truncated.`);
@@ -139,12 +147,21 @@ export async function readFooter(source: ByteSource, initialReadSize = DEFAULT_F
       throw new ParquetError('PARQUET_CORRUPT', `Cannot read ${what}: it does not start with the Parquet magic "PAR1". It is not a Parquet file.`);
     }
   }
-  const footer = tail.subarray(tail.length - needed);
+  return { tail, tailOffset, length };
+}
+
+/**
+ * Reads the footer through a source: one suffix read of `initialReadSize` bytes (the whole file
+ * when it is smaller), then one more read if the footer is longer than that.
+ */
+export async function readFooter(source: ByteSource, initialReadSize = DEFAULT_FOOTER_READ, what = 'Parquet file'): Promise<Footer> {
+  const { tail, tailOffset, length } = await readFooterTail(source, initialReadSize, what);
+  const footer = tail.subarray(tail.length - length - TRAILER);
   return {
-    fileSize: size,
+    fileSize: source.size,
     thrift: footer.subarray(0, length),
     tail,
     tailOffset,
-    metadata: parseFooter(footer, size, what),
+    metadata: parseFooter(footer, source.size, what),
   };
 }

@@ -10,7 +10,7 @@ import type { ParquetFileMetadata } from './file-metadata.js';
 import { DEFAULT_FOOTER_READ, footerFromBytes, readFooter, type Footer } from './footer.js';
 import { decode } from './wasm-codec.js';
 import { COLUMNWISE_MIN_BYTES, joinColumns, perFieldSelections, selectionBytes } from './column-decode.js';
-import { readFooterWithoutKeyValues } from './footer-prefix.js';
+import { readFooterIgnoringKeyValues, readFooterWithoutKeyValues } from './footer-prefix.js';
 import { loadColumnBloomFilters, type ColumnBloomFilters } from './bloom-read.js';
 
 export interface ReadOptions {
@@ -43,6 +43,12 @@ export interface OpenOptions {
    * Fewer bytes for a search that reads a column or two; types then come from the Parquet schema.
    */
   skipKeyValueMetadata?: boolean;
+  /**
+   * Fetch the footer as usual but parse it without its key-value metadata: the same requests as
+   * a full read (its bytes still serve a small file's data), without decoding a large entry such
+   * as a Hudi record-key bloom filter into a string. Types come from the Parquet schema.
+   */
+  ignoreKeyValueMetadata?: boolean;
 }
 
 /** An opened Parquet file: its footer is parsed once, data is fetched per read. */
@@ -255,7 +261,9 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
       ? footerFromBytes(input, what)
       : options.skipKeyValueMetadata
         ? await readFooterWithoutKeyValues(source, what)
-        : await readFooter(source, options.footerReadSize ?? DEFAULT_FOOTER_READ, what);
+        : options.ignoreKeyValueMetadata
+          ? await readFooterIgnoringKeyValues(source, options.footerReadSize ?? DEFAULT_FOOTER_READ, what)
+          : await readFooter(source, options.footerReadSize ?? DEFAULT_FOOTER_READ, what);
 
   // reads inside the already-fetched tail cost nothing
   const tailFirst: ByteSource = {

@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, decodeBase64Forgiving, decodeBase64Portable, encodeBase64, encodeBase64Portable } from '../src/base64.js';
+import { decodeBase64, decodeBase64Ascii, decodeBase64Forgiving, decodeBase64Portable, encodeBase64, encodeBase64Portable } from '../src/base64.js';
 
 function atobBytes(text: string): Uint8Array | undefined {
   try {
@@ -51,5 +51,27 @@ describe('base64', () => {
       { numRuns: 2000 },
     );
     for (const t of ['QQ=', 'QUJD=', 'QQ==\n', ' Q U J D ', 'QQ=a', '']) expect(decodeBase64Forgiving(t)).toEqual(atobBytes(t));
+  });
+
+  it('decodes Base64 held as ASCII bytes exactly as the text decoder does on the trimmed text', () => {
+    const alphabet = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', '=', ' ', '\n', '\t', '\r', '\v', '\f', '-', '_', '!'];
+    const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 24 }).map((cs) => cs.join(''));
+    const wellFormed = fc
+      .tuple(fc.uint8Array({ maxLength: 60 }), fc.constantFrom('', ' ', '\n', ' \t'), fc.constantFrom('', '\n', ' \r\n'), fc.boolean())
+      .map(([bytes, before, after, unpad]) => before + (unpad ? encodeBase64(bytes).replace(/=+$/, '') : encodeBase64(bytes)) + after);
+    const ascii = (t: string) => Uint8Array.from(t, (c) => c.charCodeAt(0));
+    fc.assert(
+      fc.property(fc.oneof(text, wellFormed), (t) => {
+        const expected = decodeBase64(t.trim());
+        expect(decodeBase64Ascii(ascii(t))).toEqual(expected);
+        expect(decodeBase64Portable(t.trim())).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    // A filter's size: the word-at-a-time loop and the tail agree over the whole length.
+    const bytes = new Uint8Array(600_001).map((_, i) => (i * 131) & 0xff);
+    const out = decodeBase64Ascii(new TextEncoder().encode(encodeBase64(bytes)));
+    expect(out?.length).toBe(bytes.length);
+    expect(out?.every((b, i) => b === bytes[i])).toBe(true);
   });
 });

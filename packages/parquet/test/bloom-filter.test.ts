@@ -183,4 +183,26 @@ describe('footers read without key-value metadata', () => {
     const smallLite = await openParquet(byteSourceFromBytes(small), { skipKeyValueMetadata: true });
     expect(smallLite.metadata.rowGroups).toEqual(readParquetMetadata(small).rowGroups);
   });
+
+  it('a reader ignoring the key-value metadata fetches what a full reader fetches and reads the same rows', async () => {
+    const table = events(Array.from({ length: 40 }, (_, i) => `u${i}`), 3000);
+    const big = 'x'.repeat(400_000);
+    for (const rowGroupSize of [500, 25]) {
+      const file = writeParquet(table, { rowGroupSize, metadata: { 'org.apache.hudi.bloomfilter': big, note: 'n' } });
+      const full = await openParquet(byteSourceFromBytes(file));
+      const lite = await openParquet(byteSourceFromBytes(file), { ignoreKeyValueMetadata: true });
+      expect(lite.metadata.keyValueMetadata).toEqual({});
+      expect(lite.metadata.rowGroups).toEqual(full.metadata.rowGroups);
+      expect(lite.stats).toEqual(full.stats);
+      const rows = async (r: typeof full) => (await r.read({ columns: ['user_id', 'id'] })).toArray().map((x) => x.toJSON());
+      expect(await rows(lite)).toEqual(await rows(full));
+      expect(lite.stats).toEqual(full.stats);
+    }
+    // a small file is served by the one suffix read, data included
+    const small = writeParquet(table, { rowGroupSize: 1000 });
+    const smallLite = await openParquet(byteSourceFromBytes(small), { ignoreKeyValueMetadata: true });
+    await smallLite.read({ columns: ['id'] });
+    expect(smallLite.stats.requests).toBe(1);
+  });
 });
+

@@ -3,16 +3,17 @@ import fc from 'fast-check';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { gunzipSync } from 'fflate';
 import { fixtureZips, loadFixture } from '../../test/fixture-zips.js';
-import { BLOOM_FILTER_DEFAULTS, bloomBitSize, bloomHashCount, createBloomFilter, parseBloomFilter } from './bloom-filter.js';
-import { createRecordKeyFooter, readFooterBloomFilter, readFooterKeyRange } from './bloom-footer.js';
+import { BLOOM_FILTER_DEFAULTS, bloomBitSize, bloomHashCount, createBloomFilter, parseBloomFilter, parseBloomFilterBytes } from './bloom-filter.js';
+import { createRecordKeyFooter, readFooterBloomFilter, readFooterKeyRange, readFooterRecordKeys } from './bloom-footer.js';
 import { murmurHash, murmurHashChain } from './murmur-hash.js';
 import { LakeError } from '@lake/storage';
-import { decodeBase64, encodeBase64 } from '@lake/parquet';
+import { byteSourceFromBytes, decodeBase64, encodeBase64, readFooterKeyValues } from '@lake/parquet';
 
 interface BaseFile {
   name: string;
   meta: Map<string, string>;
   keys: string[];
+  bytes: Uint8Array;
 }
 
 // Footers and key columns are read with hyparquet, independently of the project's own Parquet code.
@@ -27,7 +28,7 @@ async function fixtureBaseFiles(): Promise<BaseFile[]> {
       const hasKeys = md.schema.some((s) => s.name === '_hoodie_record_key');
       const rows = hasKeys ? await parquetReadObjects({ file, columns: ['_hoodie_record_key'], compressors: { GZIP: (input) => gunzipSync(input) } }) : [];
       const keys = rows.map((r) => r._hoodie_record_key).filter((k): k is string => typeof k === 'string');
-      out.push({ name: `${zip}:${path}`, meta, keys });
+      out.push({ name: `${zip}:${path}`, meta, keys, bytes });
     }
   }
   return out;
@@ -72,6 +73,31 @@ describe('bloom filters in Spark-written base files', () => {
       // A file left empty by a delete (Hudi 1.1 COW) has a filter but no key range.
       const range = f.keys.length === 0 ? undefined : { min: ours['hoodie_min_record_key'], max: ours['hoodie_max_record_key'] };
       expect(readFooterKeyRange(f.meta)).toEqual(range);
+    }
+  });
+
+  it('reads the same key range and filter from the footer bytes as from its decoded text', async () => {
+    for (const f of files) {
+      const fromBytes = readFooterRecordKeys(await readFooterKeyValues(byteSourceFromBytes(f.bytes), f.name));
+      expect(fromBytes.range, f.name).toEqual(readFooterKeyRange(f.meta));
+      const text = f.meta.get('org.apache.hudi.bloomfilter');
+      expect(fromBytes.bloomTextLength, f.name).toBe(text?.length ?? 0);
+      expect(fromBytes.bloom?.typeCode, f.name).toBe(readFooterBloomFilter(f.meta)?.typeCode);
+      expect(fromBytes.bloom?.serialize() === text, f.name).toBe(true);
+    }
+  });
+
+  it('parses filter text held as bytes as it parses the text, whitespace around it included', () => {
+    const f = withFilter[0];
+    const text = f.meta.get('org.apache.hudi.bloomfilter')!;
+    const code = f.meta.get('hoodie_bloom_filter_type_code');
+    const utf8 = new TextEncoder();
+    for (const padded of [text, ` \n${text}\r\n`, `\u00a0${text}\u2028`]) {
+      expect(parseBloomFilterBytes(utf8.encode(padded), code).serialize() === parseBloomFilter(padded, code).serialize()).toBe(true);
+    }
+    for (const bad of [`${text.slice(0, 100)}!${text.slice(101)}`, text.slice(0, 4 * 1000 + 1)]) {
+      expect(() => parseBloomFilterBytes(utf8.encode(bad), code)).toThrow(/Base64|filter/);
+      expect(() => parseBloomFilter(bad, code)).toThrow(/Base64|filter/);
     }
   });
 

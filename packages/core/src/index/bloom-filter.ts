@@ -3,7 +3,7 @@
 // `maxEntries`), serialized byte-for-byte as Hudi does and Base64-encoded for Parquet footers.
 
 import { BloomFilterConfigError, InvalidBloomFilterError, InvalidBloomKeyError } from '../errors.js';
-import { decodeBase64, encodeBase64 } from '@lake/parquet';
+import { decodeBase64, decodeBase64Ascii, encodeBase64 } from '@lake/parquet';
 import {
   DataReader,
   DataWriter,
@@ -196,12 +196,30 @@ export function createBloomFilter(options: BloomFilterOptions = {}): BloomFilter
  * value; Hudi writes none for SIMPLE filters, so absent means SIMPLE.
  */
 export function parseBloomFilter(serialized: string, typeCode?: string): BloomFilter {
+  const code = checkTypeCode(typeCode);
+  if (typeof serialized !== 'string') throw new InvalidBloomFilterError('the serialized filter is not a string');
+  return fromBinary(decodeBase64(serialized.trim()), code);
+}
+
+/**
+ * `parseBloomFilter` of footer text still held as its bytes (as the footer stores it): the
+ * Base64 is decoded straight from them, no string of the filter's size is built. Text with
+ * non-ASCII whitespace around it is read as `parseBloomFilter` reads it.
+ */
+export function parseBloomFilterBytes(serialized: Uint8Array, typeCode?: string): BloomFilter {
+  const code = checkTypeCode(typeCode);
+  return fromBinary(decodeBase64Ascii(serialized) ?? decodeBase64(new TextDecoder().decode(serialized).trim()), code);
+}
+
+function checkTypeCode(typeCode: string | undefined): BloomFilterTypeCode {
   const code = typeCode ?? 'SIMPLE';
   if (code !== 'SIMPLE' && code !== 'DYNAMIC_V0') {
     throw new InvalidBloomFilterError(`unknown bloom filter type code "${code}" (expected SIMPLE or DYNAMIC_V0)`);
   }
-  if (typeof serialized !== 'string') throw new InvalidBloomFilterError('the serialized filter is not a string');
-  const bytes = decodeBase64(serialized.trim());
+  return code;
+}
+
+function fromBinary(bytes: Uint8Array | undefined, code: BloomFilterTypeCode): BloomFilter {
   if (!bytes) throw new InvalidBloomFilterError('the text is not Base64');
   const input = new DataReader(bytes);
   if (code === 'SIMPLE') {

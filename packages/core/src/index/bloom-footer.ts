@@ -1,7 +1,7 @@
 // The record-key entries Hudi puts in a base file's Parquet footer: the bloom filter, its type
 // code (written only for dynamic filters) and the smallest and largest record key in the file.
 
-import { createBloomFilter, parseBloomFilter, type BloomFilter, type BloomFilterOptions } from './bloom-filter.js';
+import { createBloomFilter, parseBloomFilter, parseBloomFilterBytes, type BloomFilter, type BloomFilterOptions } from './bloom-filter.js';
 
 export const BLOOM_FILTER_FOOTER_KEY = 'org.apache.hudi.bloomfilter';
 /** Key used by Hudi releases from before the Apache incubation; still read. */
@@ -67,14 +67,38 @@ export function readFooterBloomFilter(meta: FooterMetadata): BloomFilter | undef
   return parseBloomFilter(text, lookup(meta, BLOOM_FILTER_TYPE_CODE_FOOTER_KEY));
 }
 
-/** Length of the footer's bloom filter text (Base64), 0 when it has none: what parsing it holds. */
-export function footerBloomFilterLength(meta: FooterMetadata): number {
-  return (lookup(meta, BLOOM_FILTER_FOOTER_KEY) ?? lookup(meta, OLD_BLOOM_FILTER_FOOTER_KEY))?.length ?? 0;
-}
-
 /** The [min, max] record keys stored in a footer, or undefined when absent. */
 export function readFooterKeyRange(meta: FooterMetadata): { min: string; max: string } | undefined {
   const min = lookup(meta, MIN_RECORD_KEY_FOOTER_KEY);
   const max = lookup(meta, MAX_RECORD_KEY_FOOTER_KEY);
   return min !== undefined && max !== undefined ? { min, max } : undefined;
 }
+
+/** What the key index needs of a base file's footer. */
+export interface FooterRecordKeys {
+  range?: { min: string; max: string };
+  bloom?: BloomFilter;
+  /** Length of the filter's Base64 text (0 without one): what parsing it holds. */
+  bloomTextLength: number;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * The key range and bloom filter of a footer whose key-value metadata is held as bytes (see
+ * `readFooterKeyValues`): the same answer as `readFooterKeyRange` and `readFooterBloomFilter` on
+ * the decoded strings, without turning the filter's text into a string first.
+ */
+export function readFooterRecordKeys(meta: ReadonlyMap<string, Uint8Array>): FooterRecordKeys {
+  const text = (key: string) => {
+    const value = meta.get(key);
+    return value === undefined ? undefined : utf8.decode(value);
+  };
+  const min = text(MIN_RECORD_KEY_FOOTER_KEY);
+  const max = text(MAX_RECORD_KEY_FOOTER_KEY);
+  const range = min !== undefined && max !== undefined ? { min, max } : undefined;
+  const bloomText = meta.get(BLOOM_FILTER_FOOTER_KEY) ?? meta.get(OLD_BLOOM_FILTER_FOOTER_KEY);
+  if (bloomText === undefined) return { range, bloomTextLength: 0 };
+  return { range, bloom: parseBloomFilterBytes(bloomText, text(BLOOM_FILTER_TYPE_CODE_FOOTER_KEY)), bloomTextLength: bloomText.byteLength };
+}
+

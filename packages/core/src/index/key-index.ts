@@ -8,9 +8,9 @@
 
 import { Utf8 } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
-import { byteSourceFromBytes, byteSourceFromStore, openParquet, type ByteSource } from '@lake/parquet';
+import { byteSourceFromBytes, byteSourceFromStore, openParquet, readFooterKeyValues, type ByteSource } from '@lake/parquet';
 import type { BloomFilter } from './bloom-filter.js';
-import { footerBloomFilterLength, readFooterBloomFilter, readFooterKeyRange } from './bloom-footer.js';
+import { readFooterRecordKeys } from './bloom-footer.js';
 import { BoundedCache } from './bounded-cache.js';
 import type { BaseFile } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
@@ -44,11 +44,11 @@ async function baseFileSource(store: ObjectStore, file: BaseFile): Promise<ByteS
 
 function footerKeys(store: ObjectStore, file: BaseFile): Promise<FooterKeys> {
   return footerCache.get(cacheKey(store, file.path), async () => {
-    const reader = await openParquet(await baseFileSource(store, file), { name: file.path });
-    const meta = reader.metadata.keyValueMetadata;
-    const range = readFooterKeyRange(meta);
-    const bloom = readFooterBloomFilter(meta);
-    return { range, bloom, bytes: footerEntryBytes(footerBloomFilterLength(meta), range) };
+    // Only the key-value entries, values as bytes: the filter's Base64 is decoded from them
+    // directly, and the schema and column statistics are not parsed at all.
+    const meta = await readFooterKeyValues(await baseFileSource(store, file), `Parquet file ${file.path}`);
+    const { range, bloom, bloomTextLength } = readFooterRecordKeys(meta);
+    return { range, bloom, bytes: footerEntryBytes(bloomTextLength, range) };
   });
 }
 
@@ -64,7 +64,8 @@ interface KeyColumn {
 const keyColumnCache = new BoundedCache<KeyColumn>(256 * 1024 * 1024, (col) => col.bytes.byteLength + col.offsets.byteLength);
 
 async function readKeyColumn(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
-  const reader = await openParquet(await baseFileSource(store, file), { name: file.path });
+  // The footer's key-value entries (the bloom filter above all) are not needed to read the column.
+  const reader = await openParquet(await baseFileSource(store, file), { name: file.path, ignoreKeyValueMetadata: true });
   // One batch per row group: the column is used whole, and fewer chunks means less to stitch.
   const table = await reader.read({ columns: [META.recordKey], batchSize: 1 << 22 });
   const column = table.getChild(META.recordKey);
@@ -168,25 +169,16 @@ function presentKeys(col: KeyColumn, candidates: readonly string[]): Set<string>
   return found;
 }
 
+/**
+ * Work the key index has done in this process, by every lookup: base files whose footer was
+ * checked against a lookup's keys, and key columns scanned for candidates. For diagnostics
+ * (tests, profiles); a write reports its own share as `IndexLookupStats`.
+ */
+export const keyIndexWork = { footersChecked: 0, keyColumnsScanned: 0 };
+
 export interface IndexLookupStats {
   filesConsidered: number;
   filesRead: number;
-}
-
-/**
- * Which of `keys` already exist in the given base files (one partition's latest slices), and
- * in which file group (the first, in file order, when several hold a key). Keys not in the
- * result are new.
- */
-export async function locateKeys(
-  store: ObjectStore,
-  files: readonly { fileId: string; baseFile: BaseFile }[],
-  keys: readonly string[],
-  stats?: IndexLookupStats,
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (const [key, holders] of await locateKeyHolders(store, files, keys, stats)) found.set(key, holders[0]);
-  return found;
 }
 
 /**
@@ -222,10 +214,12 @@ export async function locateKeyHolders(
     return candidates;
   });
   if (stats) stats.filesConsidered += files.length;
+  keyIndexWork.footersChecked += files.length;
   const present = await mapLimit(files, KEY_COLUMN_CONCURRENCY, async ({ baseFile }, n) => {
     const candidates = candidatesPerFile[n];
     if (candidates.length === 0) return undefined;
     if (stats) stats.filesRead++;
+    keyIndexWork.keyColumnsScanned++;
     return presentKeys(await keyColumnOf(store, baseFile), candidates);
   });
   files.forEach(({ fileId }, n) => {

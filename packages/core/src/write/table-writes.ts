@@ -9,9 +9,8 @@ import { rowsToJson } from '../arrow/to-json.js';
 import { createInstantTimeGenerator, type InstantTimeGenerator } from '../timeline/instant-time.js';
 import { resolveTableSchema } from '../schema/table-schema.js';
 import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
-import type { FileSlice } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
-import { locateKeys } from '../index/key-index.js';
+import { baseSlicesByPartition, locateInPartitions, type LocatedKeys } from '../index/partition-keys.js';
 import { bucketIndexOf } from '../index/bucket-layout.js';
 import { bucketKeyTargets } from '../index/bucket-route.js';
 import type { TableContext } from '../table/table-context.js';
@@ -144,7 +143,8 @@ export async function writeRows(
 
 /**
  * Deletes records by record key alone, in whichever partitions hold them: every partition's
- * base files are checked through the key index (footer ranges and bloom filters).
+ * base files are checked through the key index (footer ranges and bloom filters), a few
+ * partitions at once, once for the whole write.
  */
 export async function deleteKeys(table: TableContext, keys: readonly string[], options: WriteOptions & { ids?: WriterIds } = {}): Promise<WriteResult> {
   keys.forEach((key, i) => {
@@ -156,21 +156,20 @@ export async function deleteKeys(table: TableContext, keys: readonly string[], o
   const { view } = await ctx.snapshot();
   const bucketIndex = bucketIndexOf(table.config);
   if (bucketIndex) return executeWrite(ctx, 'delete', bucketKeyTargets(bucketIndex, latestFileSlices(view), keys), options);
-  const byPartition = new Map<string, { fileId: string; baseFile: NonNullable<FileSlice['baseFile']> }[]>();
-  for (const slice of latestFileSlices(view)) {
-    if (!slice.baseFile) continue;
-    const list = byPartition.get(slice.partitionPath) ?? [];
-    list.push({ fileId: slice.fileId, baseFile: slice.baseFile });
-    byPartition.set(slice.partitionPath, list);
-  }
+  // One lookup serves the delete twice: it finds the partitions holding each key, and the plan
+  // routes the keys to their file groups from the same answer (see partition-keys.ts).
+  const wanted = [...new Set(keys)];
+  const stats = { filesConsidered: 0, filesRead: 0 };
+  const found = await locateInPartitions(ctx.store, baseSlicesByPartition(latestFileSlices(view)), () => wanted, { isValidInstant: view.isVisible, check: 'ambiguous' }, stats);
   const targets: KeyedDeletes = { keys: [], partitions: [] };
-  for (const [partition, files] of byPartition) {
-    for (const key of (await locateKeys(table.store, files, keys)).keys()) {
+  for (const [partition, located] of found) {
+    for (const key of located.keys()) {
       targets.keys.push(key);
       targets.partitions.push(partition);
     }
   }
-  return executeWrite(ctx, 'delete', targets, options);
+  const located: LocatedKeys = { view, keys: new Set(wanted), found, stats };
+  return executeWrite({ ...ctx, located }, 'delete', targets, options);
 }
 
 /**

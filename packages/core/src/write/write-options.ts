@@ -12,6 +12,7 @@ import type { Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import type { FileSizing } from './file-sizing.js';
 import type { LogBlockFormat } from './log-append.js';
+import type { LocatedKeys } from '../index/partition-keys.js';
 
 export type WriteOperation = 'insert' | 'upsert' | 'delete' | 'insert_overwrite' | 'insert_overwrite_table';
 
@@ -52,6 +53,11 @@ export interface WriteContext {
   dataSchema(timeline: Timeline, view?: FileSystemView): Promise<Schema | undefined>;
   instants: InstantTimeGenerator;
   newFileId: () => string;
+  /**
+   * Keys the caller has already looked up in the key index in this write's snapshot (a delete by
+   * key alone): the plan routes them from this answer instead of looking them up again.
+   */
+  located?: LocatedKeys;
 }
 
 export interface WriteResult {

@@ -10,7 +10,7 @@ import { checkLatestBaseFiles, latestFileSlices, type FileSystemView } from '../
 import type { Timeline } from '../timeline/timeline.js';
 import type { GroupPlan, Incoming } from './file-group-rewrite.js';
 import { averageRecordSize, planInsertBuckets, type FileSizing } from './file-sizing.js';
-import { locateLiveKeys } from '../index/live-keys.js';
+import { locateInPartitions } from '../index/partition-keys.js';
 import type { WriteContext, WriteOperation } from './write-options.js';
 
 export interface WritePlan {
@@ -76,14 +76,26 @@ export async function planWrite(
   const recordSize = averageRecordSize(await recentWriteStats(timeline)) ?? sizing.recordSizeEstimate;
   // A bucket-indexed table routes by hashing keys, never reading files.
   const bucketIndex = bucketIndexOf(ctx.config);
-  // Every partition's key lookup is independent: all run together (each bounds its own reads).
-  const lookups = [...rowsByPartition].map(([partition, rows]) =>
-    bucketIndex || operation === 'insert' || overwrite
-      ? Promise.resolve(new Map<string, string>())
-      : locateLiveKeys(ctx.store, slicesByPartition.get(partition) ?? [], rows.map((i) => incoming.keys[i]), { isValidInstant: view.isVisible, check: 'ambiguous' }, indexStats),
-  );
-  const locatedAll = await Promise.all(lookups);
-  for (const [n, [partition, rows]] of [...rowsByPartition].entries()) {
+  // A delete by key alone has looked its keys up already, in this same snapshot: that answer
+  // routes it, rather than a second pass over the same footers and key columns.
+  const pre = operation === 'delete' && !bucketIndex && ctx.located?.view === view ? ctx.located : undefined;
+  const needsLookup = !(bucketIndex || operation === 'insert' || overwrite);
+  const covered = new Set([...rowsByPartition].filter(([, rows]) => pre !== undefined && rows.every((i) => pre.keys.has(incoming.keys[i]))).map(([p]) => p));
+  const lookedUp = needsLookup
+    ? await locateInPartitions(
+        ctx.store,
+        new Map([...rowsByPartition].filter(([partition]) => !covered.has(partition)).map(([partition]) => [partition, slicesByPartition.get(partition) ?? []])),
+        (partition) => (rowsByPartition.get(partition) ?? []).map((i) => incoming.keys[i]),
+        { isValidInstant: view.isVisible, check: 'ambiguous' },
+        indexStats,
+      )
+    : new Map<string, Map<string, string>>();
+  if (pre && covered.size > 0) {
+    indexStats.filesConsidered += pre.stats.filesConsidered;
+    indexStats.filesRead += pre.stats.filesRead;
+  }
+  const noKeys: ReadonlyMap<string, string> = new Map();
+  for (const [partition, rows] of rowsByPartition) {
     const slices = overwrite ? [] : slicesByPartition.get(partition) ?? [];
     if (bucketIndex) {
       for (const route of routeToBuckets(bucketIndex, partition, slices, rows, incoming.keys, ctx.newFileId)) {
@@ -95,7 +107,7 @@ export async function planWrite(
       continue;
     }
     const sliceById = new Map(slices.map((s) => [s.fileId, s]));
-    const located = locatedAll[n];
+    const located = (covered.has(partition) ? pre?.found.get(partition) : lookedUp.get(partition)) ?? noKeys;
     const fresh: number[] = [];
     for (const i of rows) {
       const fileId = located.get(incoming.keys[i]);

@@ -1,0 +1,47 @@
+// The key-value metadata read off the thrift bytes (values as bytes) must be what a full footer
+// parse gives, for any keys and values, through one suffix read or two, and a cut footer must be
+// refused as corrupt rather than read short.
+
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Int32, Table, vectorFromArray } from 'apache-arrow';
+import { byteSourceFromBytes, readFooterKeyValues, readParquetMetadata, writeParquet } from '../src/index.js';
+import { footerKeyValueBytes } from '../src/footer-key-values.js';
+import { trailerLength } from '../src/footer.js';
+
+const decoder = new TextDecoder();
+const table = (rows: number) => new Table({ id: vectorFromArray(Array.from({ length: rows }, (_, i) => i), new Int32()) });
+
+function decoded(values: Map<string, Uint8Array>): Record<string, string> {
+  return Object.fromEntries([...values].map(([k, v]) => [k, decoder.decode(v)]));
+}
+
+describe('readFooterKeyValues', () => {
+  it('gives the values a full footer parse gives (property)', async () => {
+    const key = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== 'ARROW:schema');
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(key, fc.string({ maxLength: 300 }), { maxKeys: 6 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 8, max: 4096 }), async (metadata, rows, readSize) => {
+        const file = writeParquet(table(rows), { metadata });
+        const full = readParquetMetadata(file).keyValueMetadata;
+        expect(decoded(await readFooterKeyValues(byteSourceFromBytes(file), 'test file', readSize))).toEqual(full);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('hands a large value out as its bytes', async () => {
+    const big = 'QUJD'.repeat(150_000);
+    const file = writeParquet(table(3), { metadata: { 'org.apache.hudi.bloomfilter': big, k: 'v' } });
+    const values = await readFooterKeyValues(byteSourceFromBytes(file));
+    expect(values.get('org.apache.hudi.bloomfilter')?.byteLength).toBe(big.length);
+    expect(decoder.decode(values.get('org.apache.hudi.bloomfilter'))).toBe(big);
+    expect(decoder.decode(values.get('k'))).toBe('v');
+  });
+
+  it('refuses a footer cut short', () => {
+    const file = writeParquet(table(3), { metadata: { k: 'v'.repeat(100) } });
+    const length = trailerLength(file, file.length, 'test file');
+    const thrift = file.subarray(file.length - 8 - length, file.length - 8);
+    expect(() => footerKeyValueBytes(thrift.subarray(0, thrift.length - 20))).toThrow();
+  });
+});
