@@ -16,7 +16,7 @@ import { fenceKey, instantFileKey, type TimelineLocation } from './paths.js';
  * is published from the fence at once (the same bytes it publishes itself), so a retry of this
  * write sees it. Completed already: this write conflicts with it.
  */
-export async function settleIntent(store: ObjectStore, timeline: TimelineLocation, other: CommitClaim): Promise<IntentOutcome> {
+async function settleIntent(store: ObjectStore, timeline: TimelineLocation, other: CommitClaim): Promise<IntentOutcome> {
   const taken = await fenceRollback(store, other.instant);
   if (!taken.won && taken.fence?.outcome === 'commit') {
     await publishFromFence(store, timeline, other.instant, other.action as Action, taken.fence.completed);
