@@ -5,8 +5,9 @@
 // precision and scale) that says how to read a wrapper's value; without it (Hudi 0.x) the
 // wrapper's own name does. A value whose meaning is not certain is left out, never guessed.
 
-import { AvroDecodeError, CorruptMetadataTableError } from '../errors.js';
-import { AvroReader, AvroUnionValue, readDatum, type AvroRecord } from '../avro/avro-decoder.js';
+import { CorruptMetadataTableError } from '../errors.js';
+import { AvroUnionValue, type AvroRecord } from '../avro/avro-decoder.js';
+import { decodeMetadataRecord } from './files-record.js';
 import type { AvroType } from '../avro/avro-schema.js';
 
 /** A statistic's value in the form the data file's column holds it. */
@@ -191,20 +192,11 @@ export function columnStatsRecordOf(key: string, rec: AvroRecord, schema: AvroTy
 
 /** Decodes one Avro-encoded HoodieMetadataRecord value of the column_stats partition. */
 export function decodeColumnStatsRecord(key: string, value: Uint8Array, schema: AvroType, path: string | undefined): ColumnStatsRecord {
-  let rec: AvroRecord;
-  try {
-    const r = new AvroReader(value);
-    rec = readDatum(schema, r) as AvroRecord;
-    if (r.pos !== value.length) throw new AvroDecodeError(`the value decodes to ${r.pos} bytes, it holds ${value.length}`);
-  } catch (e) {
-    if (e instanceof AvroDecodeError) throw new CorruptMetadataTableError(`record "${key}" of the column_stats partition does not decode: ${e.message}`, { path, cause: e });
-    throw e;
-  }
-  return columnStatsRecordOf(key, rec, schema, path);
+  return columnStatsRecordOf(key, decodeMetadataRecord(key, 'of the column_stats partition ', value, schema, path), schema, path);
 }
 
 /** Orders strings by code point (UTF-8 byte order), as Parquet statistics are ordered. */
-function compareCodePoints(a: string, b: string): number {
+export function compareCodePoints(a: string, b: string): number {
   const x = [...a];
   const y = [...b];
   for (let i = 0; i < Math.min(x.length, y.length); i++) {

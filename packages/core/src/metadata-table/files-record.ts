@@ -72,18 +72,26 @@ export function filesRecordOf(key: string, rec: AvroRecord, path: string | undef
   return { key, type, files };
 }
 
-/** Decodes one Avro-encoded HoodieMetadataRecord value whose key is `key`. */
-export function decodeFilesRecord(key: string, value: Uint8Array, schema: AvroType, path: string | undefined): FilesRecord {
-  let rec: AvroRecord;
+/**
+ * Decodes one Avro-encoded HoodieMetadataRecord value; a value that does not decode, or holds
+ * bytes past the record, is a CorruptMetadataTableError naming the record (`where`: which
+ * partition, with a trailing space, or empty).
+ */
+export function decodeMetadataRecord(key: string, where: string, value: Uint8Array, schema: AvroType, path: string | undefined): AvroRecord {
   try {
     const r = new AvroReader(value);
-    rec = readDatum(schema, r) as AvroRecord;
+    const rec = readDatum(schema, r) as AvroRecord;
     if (r.pos !== value.length) throw new AvroDecodeError(`the value decodes to ${r.pos} bytes, it holds ${value.length}`);
+    return rec;
   } catch (e) {
-    if (e instanceof AvroDecodeError) throw new CorruptMetadataTableError(`record "${key}" does not decode: ${e.message}`, { path, cause: e });
+    if (e instanceof AvroDecodeError) throw new CorruptMetadataTableError(`record "${key}" ${where}does not decode: ${e.message}`, { path, cause: e });
     throw e;
   }
-  return filesRecordOf(key, rec, path);
+}
+
+/** Decodes one Avro-encoded HoodieMetadataRecord value whose key is `key`. */
+export function decodeFilesRecord(key: string, value: Uint8Array, schema: AvroType, path: string | undefined): FilesRecord {
+  return filesRecordOf(key, decodeMetadataRecord(key, '', value, schema, path), path);
 }
 
 /**

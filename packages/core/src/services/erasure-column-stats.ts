@@ -6,19 +6,9 @@
 // form, a range missing a bound) proves nothing, and the file's footer is read as before.
 
 import type { ColumnStats, StatsValue } from '../metadata-table/column-stats-index.js';
+import { compareCodePoints } from '../metadata-table/column-stats-record.js';
 
 type ErasureValue = string | number | bigint;
-
-/** Orders strings by code point, the byte order of their UTF-8 encoding. */
-function compareCodePoints(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
 
 function integerOf(text: string): bigint | undefined {
   if (!/^-?\d+$/.test(text)) return undefined;
