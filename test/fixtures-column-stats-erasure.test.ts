@@ -4,34 +4,20 @@
 // footer, and as many rows as the snapshot holds. Tables with a metadata table are read-only for
 // lake, so the search runs as a dry run.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { DataType, type Schema } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { openTable, parseProperties, rowsToJson, type HudiTable } from '@lake/core/format';
-import type { ObjectStore } from '@lake/storage';
+import { rowsToJson } from '@lake/core/format';
 
-import { cleanupFixtures, fixtures, memoryCopy } from './support/fixtures.js';
-import { traceRequests } from './support/request-trace.js';
+import { cleanupFixtures } from './support/fixtures.js';
+import { columnStatsFixtures, tracedColumnStatsTable } from './support/column-stats-fixtures.js';
 
 afterAll(() => cleanupFixtures());
 
 type Row = Record<string, unknown>;
 
-const withColumnStats = fixtures().filter((f) => {
-  const props = parseProperties(readFileSync(join(f.root, '.hoodie', 'hoodie.properties'), 'utf8'));
-  return (props.get('hoodie.table.metadata.partitions') ?? '').split(',').includes('column_stats') && !/lance/.test(f.name);
-});
-
-let runs = 0;
-
-async function traced(root: string, useMetadataTable: boolean): Promise<{ table: HudiTable; footers: () => number }> {
-  const trace = traceRequests(await memoryCopy(root), `memory://column-stats-erasure-${++runs}`);
-  const table = await openTable(trace.store as ObjectStore, { useMetadataTable });
-  return { table, footers: () => trace.requests.filter((r) => r.method === 'get' && r.key.endsWith('.parquet') && !r.key.startsWith('.hoodie/')).length };
-}
+const withColumnStats = columnStatsFixtures();
+const traced = tracedColumnStatsTable;
 
 /** Columns an erasure may rule files out on (text and integers), with the snapshot's values as text. */
 function candidates(schema: Schema, rows: Row[]): Map<string, string[]> {

@@ -3,38 +3,20 @@
 // returns without the metadata table, for =, IN and range filters on every column the statistics
 // cover. A damaged column_stats record is a typed error that names the way around it.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { CorruptColumnStatsError, openTable, parseProperties, readColumnStats, rowsToJson, type HudiTable } from '@lake/core/format';
+import { CorruptColumnStatsError, openTable, readColumnStats, rowsToJson, type HudiTable } from '@lake/core/format';
 import { scan } from '@lake/query';
-import type { ObjectStore } from '@lake/storage';
 
-import { cleanupFixtures, fixtures, memoryCopy } from './support/fixtures.js';
-import { traceRequests } from './support/request-trace.js';
+import { cleanupFixtures, memoryCopy } from './support/fixtures.js';
+import { columnStatsFixtures, tracedColumnStatsTable } from './support/column-stats-fixtures.js';
 
 afterAll(() => cleanupFixtures());
 
 type Row = Record<string, unknown>;
 
-/** Fixtures with a column_stats partition whose base files lake reads (Parquet). */
-const withColumnStats = fixtures().filter((f) => {
-  const props = parseProperties(readFileSync(join(f.root, '.hoodie', 'hoodie.properties'), 'utf8'));
-  return (props.get('hoodie.table.metadata.partitions') ?? '').split(',').includes('column_stats') && !/lance/.test(f.name);
-});
-
-let runs = 0;
-
-/** The table opened over a store that records requests; a new URI each time, so no footer cache carries over. */
-async function traced(root: string, useMetadataTable: boolean): Promise<{ table: HudiTable; footers: () => number }> {
-  const inner = await memoryCopy(root);
-  const trace = traceRequests(inner, `memory://column-stats-${++runs}`);
-  const table = await openTable(trace.store as ObjectStore, { useMetadataTable });
-  // a data file's footer is fetched by a ranged GET of the file: count GETs of data-table Parquet files
-  return { table, footers: () => trace.requests.filter((r) => r.method === 'get' && r.key.endsWith('.parquet') && !r.key.startsWith('.hoodie/')).length };
-}
+const withColumnStats = columnStatsFixtures();
+const traced = tracedColumnStatsTable;
 
 function literal(v: unknown): string | undefined {
   if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}/.test(v) && v.length > 10 ? undefined : `'${v.replace(/'/g, "''")}'`;

@@ -14,18 +14,24 @@ export interface Heartbeat {
   stop(): Promise<void>;
 }
 
-/** Writes the heartbeat now and every interval until stopped; stopping deletes it. */
-export async function startHeartbeat(store: ObjectStore, instant: string, intervalMs = HEARTBEAT_INTERVAL_MS): Promise<Heartbeat> {
-  const beat = () => store.put(heartbeatKey(instant), new TextEncoder().encode(String(Date.now())));
-  await beat();
-  const timer = setInterval(() => void beat().catch(() => undefined), intervalMs);
+/** Rewrites `key` with `body()` every interval until stopped; stopping deletes it. */
+function keepBeating(store: ObjectStore, key: string, body: () => Uint8Array, intervalMs: number, onStop?: () => void): Heartbeat {
+  const timer = setInterval(() => void store.put(key, body()).catch(() => undefined), intervalMs);
   timer.unref?.();
   return {
     async stop() {
       clearInterval(timer);
-      await store.delete(heartbeatKey(instant)).catch(() => undefined);
+      onStop?.();
+      await store.delete(key).catch(() => undefined);
     },
   };
+}
+
+/** Writes the heartbeat now and every interval until stopped; stopping deletes it. */
+export async function startHeartbeat(store: ObjectStore, instant: string, intervalMs = HEARTBEAT_INTERVAL_MS): Promise<Heartbeat> {
+  const body = () => new TextEncoder().encode(String(Date.now()));
+  await store.put(heartbeatKey(instant), body());
+  return keepBeating(store, heartbeatKey(instant), body, intervalMs);
 }
 
 /** Runs of this process that have ended, by the token their exclusive heartbeat carries. */
@@ -52,15 +58,7 @@ export async function takeHeartbeat(store: ObjectStore, instant: string, options
     await store.delete(key);
     if (!(await store.putIfAbsent(key, body()))) return undefined;
   }
-  const timer = setInterval(() => void store.put(key, body()).catch(() => undefined), options.intervalMs ?? HEARTBEAT_INTERVAL_MS);
-  timer.unref?.();
-  return {
-    async stop() {
-      clearInterval(timer);
-      endedRuns.add(token);
-      await store.delete(key).catch(() => undefined);
-    },
-  };
+  return keepBeating(store, key, body, options.intervalMs ?? HEARTBEAT_INTERVAL_MS, () => endedRuns.add(token));
 }
 
 /** Whether the writer of `instant` is gone: no heartbeat, or none for longer than the expiry. */
