@@ -40,11 +40,12 @@ function spread(counts: number[]): { max: number; mean: number } {
   return { max: Math.max(0, ...counts), mean: counts.length ? counts.reduce((a, b) => a + b, 0) / counts.length : 0 };
 }
 
-/** Where an object of `.hoodie/` belongs in the breakdown: its first folder, or "timeline". */
+/** Where an object of `.hoodie/` belongs in the breakdown: its first folder (lake's own folders under `.aux/lake/` by name), or "timeline". */
 function hoodieGroup(key: string): string {
   const rest = key.slice('.hoodie/'.length);
-  const slash = rest.indexOf('/');
-  return slash < 0 ? 'timeline' : rest.slice(0, slash);
+  const parts = rest.split('/');
+  if (parts.length === 1) return 'timeline';
+  return parts[0] === '.aux' && parts[1] === 'lake' && parts.length > 3 ? `.aux/lake/${parts[2]}` : parts[0];
 }
 
 /** Reads every key once: each must be new, in the partition of its event time, and counted. */

@@ -16,7 +16,9 @@ export async function runChild<T>(entry: string, args: string[]): Promise<T> {
   const resultFile = join(dir, 'result.json');
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--conditions=@lake/source', '--import', 'tsx', join(HERE, entry), ...args, resultFile], {
+      // LAKE_SOAK_PROFILE=<folder>: each child writes a CPU profile there (the ingestion's is the one to read).
+      const profile = process.env.LAKE_SOAK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LAKE_SOAK_PROFILE}`] : [];
+      const child = spawn(process.execPath, [...profile, '--conditions=@lake/source', '--import', 'tsx', join(HERE, entry), ...args, resultFile], {
         cwd: BENCH_ROOT,
         stdio: ['ignore', 'inherit', 'inherit'],
       });

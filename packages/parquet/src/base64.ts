@@ -45,6 +45,35 @@ export function decodeBase64Forgiving(text: string): Uint8Array | undefined {
   return decodeBase64(t);
 }
 
+const ALPHABET_BYTES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+
+/**
+ * Standard padded Base64 as ASCII bytes, for text that goes on as bytes (a footer value): no
+ * JavaScript string is made. Several times faster than Node's Buffer encoder on Node 20.
+ */
+export function encodeBase64AsciiBytes(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length;
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  const whole = n - (n % 3);
+  let j = 0;
+  for (let i = 0; i < whole; i += 3) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out[j] = ALPHABET_BYTES[v >>> 18];
+    out[j + 1] = ALPHABET_BYTES[(v >>> 12) & 63];
+    out[j + 2] = ALPHABET_BYTES[(v >>> 6) & 63];
+    out[j + 3] = ALPHABET_BYTES[v & 63];
+    j += 4;
+  }
+  if (n > whole) {
+    const v = (bytes[whole] << 16) | (n - whole === 2 ? bytes[whole + 1] << 8 : 0);
+    out[j] = ALPHABET_BYTES[v >>> 18];
+    out[j + 1] = ALPHABET_BYTES[(v >>> 12) & 63];
+    out[j + 2] = n - whole === 2 ? ALPHABET_BYTES[(v >>> 6) & 63] : 61;
+    out[j + 3] = 61;
+  }
+  return out;
+}
+
 /** `encodeBase64` without Node's Buffer (browsers, workers). */
 export function encodeBase64Portable(bytes: Uint8Array): string {
   const parts: string[] = [];

@@ -5,6 +5,7 @@ import { parquetMetadata } from 'hyparquet';
 import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
 import type { ByteSource } from './byte-source.js';
 import { corruptError, ParquetError } from './errors.js';
+import { restoreLargeValues, withoutLargeValues } from './footer-large-values.js';
 import { toFileMetadata, type ParquetFileMetadata, type RawStatistics } from './file-metadata.js';
 
 const MAGIC = 0x31524150; // "PAR1" little-endian
@@ -54,12 +55,13 @@ export function parseFooter(footerWithTrailer: Uint8Array, fileSize: number, wha
   const thriftLength = footerWithTrailer.length - TRAILER;
   let metadata: ParquetFileMetadata;
   try {
-    const meta = parquetMetadata(footerWithTrailer, { geoparquet: false });
-    const raw = deserializeTCompactProtocol({
-      view: new DataView(footerWithTrailer.buffer, footerWithTrailer.byteOffset, thriftLength),
-      offset: 0,
-    });
-    metadata = toFileMetadata(meta, rawStatistics(raw));
+    const { thrift, large } = withoutLargeValues(footerWithTrailer.subarray(0, thriftLength));
+    const parsed = large.size === 0 ? footerWithTrailer : withTrailer(thrift);
+    const meta = parquetMetadata(parsed, { geoparquet: false });
+    const raw = deserializeTCompactProtocol({ view: new DataView(thrift.buffer, thrift.byteOffset, thrift.length), offset: 0 });
+    // the length of the footer as stored, not of the copy parsed
+    metadata = { ...toFileMetadata(meta, rawStatistics(raw)), metadataLength: thriftLength };
+    restoreLargeValues(metadata.keyValueMetadata, large);
   } catch (e) {
     throw corruptError(`${what} (footer)`, e);
   }
@@ -76,6 +78,16 @@ export function parseFooter(footerWithTrailer: Uint8Array, fileSize: number, wha
     }
   }
   return metadata;
+}
+
+/** Thrift footer bytes followed by their length and the magic, as the footer parser takes them. */
+function withTrailer(thrift: Uint8Array): Uint8Array {
+  const out = new Uint8Array(thrift.length + TRAILER);
+  out.set(thrift);
+  const v = new DataView(out.buffer);
+  v.setUint32(thrift.length, thrift.length, true);
+  v.setUint32(thrift.length + 4, MAGIC, true);
+  return out;
 }
 
 function rawStatistics(raw: Record<string, unknown>): RawStatistics {

@@ -38,7 +38,7 @@ export {
 } from './statistics.js';
 export { ParquetError, type ParquetErrorCode } from './errors.js';
 export { initParquet } from './wasm-codec.js';
-export { encodeBase64, decodeBase64, decodeBase64Ascii, decodeBase64Forgiving } from './base64.js';
+export { encodeBase64, encodeBase64AsciiBytes, decodeBase64, decodeBase64Ascii, decodeBase64Forgiving } from './base64.js';
 export { readFooterKeyValues } from './footer-key-values.js';
 export { float16FromBits } from './float16.js';
 export { xxhash64Seeded } from './xxhash64.js';

@@ -11,6 +11,7 @@ import { COMPRESSIONS, encode, type Compression, type EncodeSettings } from './w
 import { encodePooled } from './encode-pool.js';
 import { addBloomFilters, type BloomFilterColumn } from './bloom-write.js';
 import { bloomRowGroupRows } from './bloom-build.js';
+import { appendFooterKeyValues } from './footer-key-values.js';
 
 export type { Compression };
 
@@ -23,8 +24,11 @@ export interface WriteOptions {
    * of the column, not all of it.
    */
   rowGroupSize?: number;
-  /** Footer key-value metadata. */
-  metadata?: Record<string, string>;
+  /**
+   * Footer key-value metadata. A value given as bytes (its UTF-8 text) is placed in the footer
+   * after encoding, never made a string: for large values such as a Hudi bloom filter.
+   */
+  metadata?: Record<string, string | Uint8Array>;
   /** Columns to give a split-block bloom filter in every row group (columns the table lacks are skipped). */
   bloomFilters?: readonly BloomFilterColumn[];
 }
@@ -53,11 +57,13 @@ function planWrite(table: Table, options: WriteOptions): PlannedWrite {
   if (rowGroupSize !== undefined && (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1)) {
     throw new ParquetError('PARQUET_INVALID_ARGUMENT', `rowGroupSize must be a positive integer number of rows, got ${String(rowGroupSize)}.`);
   }
+  const text: Record<string, string> = {};
+  const bytes: [string, Uint8Array][] = [];
   if (metadata !== undefined) {
     for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value !== 'string') {
-        throw new ParquetError('PARQUET_INVALID_ARGUMENT', `Footer metadata value for "${key}" must be a string, got ${typeof value}.`);
-      }
+      if (typeof value === 'string') text[key] = value;
+      else if (value instanceof Uint8Array) bytes.push([key, value]);
+      else throw new ParquetError('PARQUET_INVALID_ARGUMENT', `Footer metadata value for "${key}" must be a string or its UTF-8 bytes, got ${typeof value}.`);
       if (RESERVED_KEYS.has(key)) {
         throw new ParquetError('PARQUET_INVALID_ARGUMENT', `Footer metadata key "${key}" is reserved for the Arrow schema the writer stores.`);
       }
@@ -71,11 +77,12 @@ function planWrite(table: Table, options: WriteOptions): PlannedWrite {
     settings: {
       compression,
       ...(rowGroupSize !== undefined ? { rowGroupSize } : {}),
-      ...(metadata !== undefined ? { keyValueMetadata: metadata } : {}),
+      ...(metadata !== undefined ? { keyValueMetadata: text } : {}),
       ...(decimals.leaves.length > 0 ? { withoutStatistics: decimals.leaves.map((l) => l.path.join('.')) } : {}),
     },
-    finish(bytes) {
-      const file = decimals.leaves.length > 0 ? annotateFixedDecimals(bytes, decimals.leaves, table) : bytes;
+    finish(encoded) {
+      const annotated = decimals.leaves.length > 0 ? annotateFixedDecimals(encoded, decimals.leaves, table) : encoded;
+      const file = appendFooterKeyValues(annotated, bytes);
       return withBloom ? addBloomFilters(file, table, bloom) : file;
     },
   };

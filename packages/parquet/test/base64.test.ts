@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, decodeBase64Ascii, decodeBase64Forgiving, decodeBase64Portable, encodeBase64, encodeBase64Portable } from '../src/base64.js';
+import { decodeBase64, decodeBase64Ascii, decodeBase64Forgiving, decodeBase64Portable, encodeBase64, encodeBase64AsciiBytes, encodeBase64Portable } from '../src/base64.js';
 
 function atobBytes(text: string): Uint8Array | undefined {
   try {
@@ -20,6 +20,7 @@ describe('base64', () => {
         const text = encodeBase64(bytes);
         expect(text).toBe(btoa(String.fromCharCode(...bytes)));
         expect(encodeBase64Portable(bytes)).toBe(text);
+        expect(new TextDecoder().decode(encodeBase64AsciiBytes(bytes))).toBe(text);
         expect(decodeBase64(text)).toEqual(bytes);
         expect(decodeBase64Portable(text)).toEqual(bytes);
         expect(decodeBase64(text.replace(/=+$/, ''))).toEqual(bytes);

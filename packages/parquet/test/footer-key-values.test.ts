@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Int32, Table, vectorFromArray } from 'apache-arrow';
-import { byteSourceFromBytes, readFooterKeyValues, readParquetMetadata, writeParquet } from '../src/index.js';
+import { byteSourceFromBytes, readFooterKeyValues, readParquet, readParquetMetadata, writeParquet } from '../src/index.js';
 import { footerKeyValueBytes } from '../src/footer-key-values.js';
 import { trailerLength } from '../src/footer.js';
 
@@ -43,5 +43,42 @@ describe('readFooterKeyValues', () => {
     const length = trailerLength(file, file.length, 'test file');
     const thrift = file.subarray(file.length - 8 - length, file.length - 8);
     expect(() => footerKeyValueBytes(thrift.subarray(0, thrift.length - 20))).toThrow();
+  });
+});
+
+describe('footer values given as bytes', () => {
+  it('are placed in the footer as the same text a string value would give (property)', async () => {
+    const key = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== 'ARROW:schema');
+    const value = fc.oneof(fc.string({ maxLength: 200 }), fc.constant('QUJD'.repeat(10_000)));
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(key, value, { maxKeys: 4 }), fc.dictionary(key, value, { maxKeys: 4 }), fc.boolean(), async (asText, asBytes, withBloom) => {
+        const encoder = new TextEncoder();
+        const bytes = Object.fromEntries(Object.entries(asBytes).map(([k, v]) => [k, encoder.encode(v)]));
+        const options = withBloom ? { bloomFilters: [{ column: 'id' }] } : {};
+        const mixed = writeParquet(table(40), { metadata: { ...asText, ...bytes }, ...options });
+        const plain = writeParquet(table(40), { metadata: { ...asText, ...asBytes }, ...options });
+        // a key given both ways is written once, as bytes
+        const expected = readParquetMetadata(plain).keyValueMetadata;
+        expect(readParquetMetadata(mixed).keyValueMetadata).toEqual(expected);
+        expect(decoded(await readFooterKeyValues(byteSourceFromBytes(mixed)))).toEqual(expected);
+        expect(readParquetMetadata(mixed).rowGroups.map((g) => g.numRows)).toEqual(readParquetMetadata(plain).rowGroups.map((g) => g.numRows));
+        expect((await readParquet(mixed)).toArray().map((r) => r.toJSON())).toEqual((await readParquet(plain)).toArray().map((r) => r.toJSON()));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('keep the data pages where they were', () => {
+    const big = new TextEncoder().encode('QUJD'.repeat(100_000));
+    const file = writeParquet(table(500), { metadata: { 'org.apache.hudi.bloomfilter': big, small: 'x' } });
+    const meta = readParquetMetadata(file);
+    expect(meta.metadataLength).toBe(trailerLength(file, file.length, 'test'));
+    expect(meta.metadataLength).toBeGreaterThan(big.length);
+    expect(meta.keyValueMetadata['org.apache.hudi.bloomfilter']).toBe('QUJD'.repeat(100_000));
+    expect(Object.keys(meta.keyValueMetadata).sort()).toEqual(['ARROW:schema', 'org.apache.hudi.bloomfilter', 'small']);
+    const without = writeParquet(table(500), { metadata: { small: 'x' } });
+    expect(meta.rowGroups).toEqual(readParquetMetadata(without).rowGroups);
+    const stored = footerKeyValueBytes(file.subarray(file.length - 8 - meta.metadataLength, file.length - 8)).get('org.apache.hudi.bloomfilter')!;
+    expect(Buffer.compare(stored, big)).toBe(0);
   });
 });

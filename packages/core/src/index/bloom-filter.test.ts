@@ -66,7 +66,11 @@ describe('bloom filters in Spark-written base files', () => {
       const footer = createRecordKeyFooter({ type: f.meta.get('hoodie_bloom_filter_type_code') as 'DYNAMIC_V0' });
       for (const k of f.keys) footer.add(k);
       const ours = footer.metadata();
-      expect(ours['org.apache.hudi.bloomfilter'] === f.meta.get('org.apache.hudi.bloomfilter'), f.name).toBe(true);
+      // the filter goes into the footer as its Base64 bytes, never as a string
+      const filterBytes = ours['org.apache.hudi.bloomfilter'];
+      expect(filterBytes).toBeInstanceOf(Uint8Array);
+      expect(new TextDecoder().decode(filterBytes as Uint8Array) === f.meta.get('org.apache.hudi.bloomfilter'), f.name).toBe(true);
+      expect(footer.filter.serialize() === f.meta.get('org.apache.hudi.bloomfilter'), f.name).toBe(true);
       expect(ours['hoodie_bloom_filter_type_code']).toBe(f.meta.get('hoodie_bloom_filter_type_code'));
       expect(ours['hoodie_min_record_key']).toBe(f.meta.get('hoodie_min_record_key'));
       expect(ours['hoodie_max_record_key']).toBe(f.meta.get('hoodie_max_record_key'));

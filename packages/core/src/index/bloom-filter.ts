@@ -3,7 +3,7 @@
 // `maxEntries`), serialized byte-for-byte as Hudi does and Base64-encoded for Parquet footers.
 
 import { BloomFilterConfigError, InvalidBloomFilterError, InvalidBloomKeyError } from '../errors.js';
-import { decodeBase64, decodeBase64Ascii, encodeBase64 } from '@lake/parquet';
+import { decodeBase64, decodeBase64Ascii, encodeBase64, encodeBase64AsciiBytes } from '@lake/parquet';
 import {
   DataReader,
   DataWriter,
@@ -29,6 +29,8 @@ export interface BloomFilter {
   mightContain(key: string): boolean;
   /** Base64 text as stored under `org.apache.hudi.bloomfilter`. */
   serialize(): string;
+  /** The same text as its ASCII bytes, for writing into a footer without making a string. */
+  serializeBytes(): Uint8Array;
 }
 
 export interface BloomFilterOptions {
@@ -93,9 +95,17 @@ class SimpleFilter implements BloomFilter {
   }
 
   serialize(): string {
+    return encodeBase64(this.raw());
+  }
+
+  serializeBytes(): Uint8Array {
+    return encodeBase64AsciiBytes(this.raw());
+  }
+
+  private raw(): Uint8Array {
     const out = new DataWriter();
     writeRow(out, this.row);
-    return encodeBase64(out.result());
+    return out.result();
   }
 }
 
@@ -155,13 +165,21 @@ class DynamicFilter implements BloomFilter {
   }
 
   serialize(): string {
+    return encodeBase64(this.raw());
+  }
+
+  serializeBytes(): Uint8Array {
+    return encodeBase64AsciiBytes(this.raw());
+  }
+
+  private raw(): Uint8Array {
     const out = new DataWriter();
     writeShape(out, this.s.shape);
     out.int(this.s.nr);
     out.int(this.s.currentNbRecord);
     out.int(this.s.matrix.length);
     for (const row of this.s.matrix) writeRow(out, row);
-    return encodeBase64(out.result());
+    return out.result();
   }
 }
 

@@ -16,8 +16,8 @@ export interface RecordKeyFooter {
   add(key: string): void;
   readonly minKey: string | undefined;
   readonly maxKey: string | undefined;
-  /** Footer key-value metadata to write into the base file. */
-  metadata(): Record<string, string>;
+  /** Footer key-value metadata to write into the base file; the filter as its Base64 bytes (hundreds of KiB, never made a string). */
+  metadata(): Record<string, string | Uint8Array>;
 }
 
 /**
@@ -41,8 +41,8 @@ export function createRecordKeyFooter(options: BloomFilterOptions = {}): RecordK
     get maxKey() {
       return maxKey;
     },
-    metadata(): Record<string, string> {
-      const out: Record<string, string> = { [BLOOM_FILTER_FOOTER_KEY]: filter.serialize() };
+    metadata(): Record<string, string | Uint8Array> {
+      const out: Record<string, string | Uint8Array> = { [BLOOM_FILTER_FOOTER_KEY]: filter.serializeBytes() };
       if (filter.typeCode.startsWith('DYNAMIC')) out[BLOOM_FILTER_TYPE_CODE_FOOTER_KEY] = filter.typeCode;
       if (minKey !== undefined && maxKey !== undefined) {
         out[MIN_RECORD_KEY_FOOTER_KEY] = minKey;
