@@ -162,13 +162,7 @@ interface ClusteringGroupPlan {
 }
 
 /* ClusteringOptions */
-interface ClusteringOptions {
-    /** Base files below this size are stitched together (default: `hoodie.parquet.small.file.limit`, 100 MiB). */
-    smallFileLimitBytes?: number;
-    /** Target size of an output file (default: `hoodie.parquet.max.file.size`, 120 MiB). */
-    targetFileSizeBytes?: number;
-    /** Only these partitions. */
-    partitions?: string[];
+interface ClusteringOptions extends ClusteringPlanOptions {
     parallelism?: number;
     compression?: Compression;
     onProgress?: (p: {
@@ -178,6 +172,21 @@ interface ClusteringOptions {
         bytesRead: number;
         bytesWritten: number;
     }) => void;
+}
+
+/* ClusteringPlanOptions */
+interface ClusteringPlanOptions {
+    /** Base files below this size are stitched together (default: `hoodie.parquet.small.file.limit`, 100 MiB). */
+    smallFileLimitBytes?: number;
+    /** Target size of an output file (default: `hoodie.parquet.max.file.size`, 120 MiB). */
+    targetFileSizeBytes?: number;
+    /**
+     * A file joins a bin of smaller files only when it is at most this many times their bytes
+     * (default 2); `Infinity` stitches every small file, however large, as Hudi's planner does.
+     */
+    sizeRatio?: number;
+    /** Only these partitions. */
+    partitions?: string[];
 }
 
 /* ClusteringRun */
@@ -1604,6 +1613,8 @@ interface BloomFilter {
     mightContain(key: string): boolean;
     /** Base64 text as stored under `org.apache.hudi.bloomfilter`. */
     serialize(): string;
+    /** The same text as its ASCII bytes, for writing into a footer without making a string. */
+    serializeBytes(): Uint8Array;
 }
 
 /* BloomFilterColumn */
@@ -1772,13 +1783,7 @@ interface ClusteringGroupPlan {
 }
 
 /* ClusteringOptions */
-interface ClusteringOptions {
-    /** Base files below this size are stitched together (default: `hoodie.parquet.small.file.limit`, 100 MiB). */
-    smallFileLimitBytes?: number;
-    /** Target size of an output file (default: `hoodie.parquet.max.file.size`, 120 MiB). */
-    targetFileSizeBytes?: number;
-    /** Only these partitions. */
-    partitions?: string[];
+interface ClusteringOptions extends ClusteringPlanOptions {
     parallelism?: number;
     compression?: Compression;
     onProgress?: (p: {
@@ -1788,6 +1793,21 @@ interface ClusteringOptions {
         bytesRead: number;
         bytesWritten: number;
     }) => void;
+}
+
+/* ClusteringPlanOptions */
+interface ClusteringPlanOptions {
+    /** Base files below this size are stitched together (default: `hoodie.parquet.small.file.limit`, 100 MiB). */
+    smallFileLimitBytes?: number;
+    /** Target size of an output file (default: `hoodie.parquet.max.file.size`, 120 MiB). */
+    targetFileSizeBytes?: number;
+    /**
+     * A file joins a bin of smaller files only when it is at most this many times their bytes
+     * (default 2); `Infinity` stitches every small file, however large, as Hudi's planner does.
+     */
+    sizeRatio?: number;
+    /** Only these partitions. */
+    partitions?: string[];
 }
 
 /* ClusteringRun */
@@ -3150,8 +3170,8 @@ interface RecordKeyFooter {
     add(key: string): void;
     readonly minKey: string | undefined;
     readonly maxKey: string | undefined;
-    /** Footer key-value metadata to write into the base file. */
-    metadata(): Record<string, string>;
+    /** Footer key-value metadata to write into the base file; the filter as its Base64 bytes (hundreds of KiB, never made a string). */
+    metadata(): Record<string, string | Uint8Array>;
 }
 
 /* RecordMergeMode */
@@ -4082,7 +4102,7 @@ function pendingCompactions(timeline: Timeline): Promise<{
 }[]>;
 
 /* planClusteringGroups */
-function planClusteringGroups(slices: readonly FileSlice[], options?: ClusteringOptions): ClusteringGroupPlan[];
+function planClusteringGroups(slices: readonly FileSlice[], options?: ClusteringPlanOptions): ClusteringGroupPlan[];
 
 /* projectSchema */
 function projectSchema(schema: Schema, names: ReadonlySet<string>): Schema;

@@ -318,8 +318,11 @@ interface WriteOptions {
      * of the column, not all of it.
      */
     rowGroupSize?: number;
-    /** Footer key-value metadata. */
-    metadata?: Record<string, string>;
+    /**
+     * Footer key-value metadata. A value given as bytes (its UTF-8 text) is placed in the footer
+     * after encoding, never made a string: for large values such as a Hudi bloom filter.
+     */
+    metadata?: Record<string, string | Uint8Array>;
     /** Columns to give a split-block bloom filter in every row group (columns the table lacks are skipped). */
     bloomFilters?: readonly BloomFilterColumn[];
 }
@@ -362,6 +365,9 @@ function decodeBase64Forgiving(text: string): Uint8Array | undefined;
 
 /* encodeBase64 */
 function encodeBase64(bytes: Uint8Array): string;
+
+/* encodeBase64AsciiBytes */
+function encodeBase64AsciiBytes(bytes: Uint8Array): Uint8Array;
 
 /* float16FromBits */
 function float16FromBits(bits: number): number;

@@ -138,6 +138,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--file-groups <ids>', 'file-groups: partitionPath/fileId (or fileId), comma-separated')
     .option('--target-file-size <bytes>', 'copy-on-write: target size of a stitched file (default 120 MiB)', positiveInt)
     .option('--small-file-limit <bytes>', 'copy-on-write: files below this size are stitched (default 100 MiB)', positiveInt)
+    .option('--size-ratio <n>', 'copy-on-write: a file joins smaller ones only when at most n times their size (default 2; a large n stitches every small file, as Hudi\'s planner does)', positiveNumber)
     .option('--parallelism <n>', 'file groups rewritten at once (default 2)', positiveInt)
     .option('--force', 'merge-on-read: compact even file slices with corrupt log blocks of completed writes (their records are lost)')
     .option('--dry-run', 'print what would be done, change nothing')

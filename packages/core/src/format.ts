@@ -269,13 +269,8 @@ export { InstantCleanedError, InstantErasedError } from './errors.js';
 export { eraseValues, verifyErasure, readErasureRecord, type ErasureRequest, type ErasureRecord, type ErasureReport, type ErasureVerification } from './services/erasure.js';
 export { startHeartbeat, isHeartbeatExpired, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './commit/heartbeat.js';
 export { heartbeatKey } from './commit/paths.js';
-export {
-  clusterSmallFiles,
-  planClusteringGroups,
-  type ClusteringOptions,
-  type ClusteringRun,
-  type ClusteringGroupPlan,
-} from './services/clustering.js';
+export { clusterSmallFiles, type ClusteringOptions, type ClusteringRun } from './services/clustering.js';
+export { planClusteringGroups, type ClusteringGroupPlan, type ClusteringPlanOptions } from './services/clustering-plan.js';
 
 // Bucket index (Hudi's simple bucket engine)
 export { bucketIdOf, bucketHashKeys, javaStringHashCode, javaListHashCode } from './index/bucket-hash.js';

@@ -46,7 +46,8 @@ export { instantTimeToDate, dateToInstantTime } from './timeline/instant-time.js
 // Table services: their options and results (run through HudiTable's methods)
 export type { CompactionStrategy, CompactionOptions, CompactionProgress, CompactionRun } from './services/compaction.js';
 export type { CompactionPlan, CompactionOperation } from './timeline/plans/compaction-plan.js';
-export type { ClusteringOptions, ClusteringRun, ClusteringGroupPlan } from './services/clustering.js';
+export type { ClusteringOptions, ClusteringRun } from './services/clustering.js';
+export type { ClusteringGroupPlan, ClusteringPlanOptions } from './services/clustering-plan.js';
 export { DEFAULT_INLINE_CLUSTERING_COMMITS, type InlineClusteringOptions } from './services/inline-clustering.js';
 export type { RollbackResult } from './services/rollback.js';
 export type { CleanPolicy, CleanResult } from './services/clean.js';

@@ -22,6 +22,7 @@ export interface CompactOptions {
   fileGroups?: string;
   targetFileSize?: number;
   smallFileLimit?: number;
+  sizeRatio?: number;
   parallelism?: number;
   dryRun?: boolean;
   /** Merge-on-read: compact slices even where log blocks of completed writes are corrupt. */
@@ -146,6 +147,7 @@ async function clusterCow(table: HudiTable, opts: CompactOptions, summary: Compa
     parallelism: opts.parallelism,
     targetFileSizeBytes: opts.targetFileSize,
     smallFileLimitBytes: opts.smallFileLimit,
+    sizeRatio: opts.sizeRatio,
     onProgress,
   });
   if (!run) return;

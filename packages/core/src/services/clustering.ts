@@ -9,7 +9,7 @@ import type { Compression } from '@lake/parquet';
 
 import { ConflictError, InvalidWriteError } from '../errors.js';
 import { bucketIndexOf } from '../index/bucket-layout.js';
-import { fileGroupKey, type FileSlice } from '../file-group/file-slice.js';
+import { fileGroupKey } from '../file-group/file-slice.js';
 import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { encodeAvroContainer } from '../avro/avro-container-writer.js';
@@ -28,29 +28,18 @@ import { publishCompleted } from '../commit/publish.js';
 import { listMarkers } from '../commit/markers.js';
 import { fenceKey, heartbeatKey, instantClaimKey, instantFileKey, markedFile } from '../commit/paths.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
-import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
 import { checkTimelineConflicts } from '../commit/conflicts.js';
 import { REQUESTED_REPLACE_SCHEMA } from '../timeline/plans/plan-schemas.js';
 import { pendingCompactionGroups } from '../timeline/plans/compaction-plan.js';
 import { writeRewrittenBaseFile } from './base-rewrite.js';
 import { hudiPath } from './table-paths.js';
+import { planClusteringGroups, type ClusteringGroupPlan, type ClusteringPlanOptions } from './clustering-plan.js';
 
-export interface ClusteringOptions {
-  /** Base files below this size are stitched together (default: `hoodie.parquet.small.file.limit`, 100 MiB). */
-  smallFileLimitBytes?: number;
-  /** Target size of an output file (default: `hoodie.parquet.max.file.size`, 120 MiB). */
-  targetFileSizeBytes?: number;
-  /** Only these partitions. */
-  partitions?: string[];
+export interface ClusteringOptions extends ClusteringPlanOptions {
   parallelism?: number;
   compression?: Compression;
   onProgress?: (p: { instant: string; fileGroupsDone: number; fileGroupsTotal: number; bytesRead: number; bytesWritten: number }) => void;
-}
-
-export interface ClusteringGroupPlan {
-  partitionPath: string;
-  slices: FileSlice[];
 }
 
 export interface ClusteringRun {
@@ -65,40 +54,6 @@ export interface ClusteringRun {
 }
 
 const STRATEGY_CLASS = 'org.apache.hudi.client.clustering.run.strategy.SparkSortAndSizeExecutionStrategy';
-
-/** Groups each partition's small base files into bins of at most the target size (two files or more each). */
-export function planClusteringGroups(slices: readonly FileSlice[], options: ClusteringOptions = {}): ClusteringGroupPlan[] {
-  const limit = options.smallFileLimitBytes ?? defaultFileSizing.smallFileLimitBytes;
-  const target = options.targetFileSizeBytes ?? defaultFileSizing.maxFileSizeBytes;
-  const wanted = options.partitions ? new Set(options.partitions) : undefined;
-  const byPartition = new Map<string, FileSlice[]>();
-  for (const s of slices) {
-    if (!s.baseFile || s.logFiles.length > 0 || (s.baseFile.size ?? 0) >= limit) continue;
-    if (wanted && !wanted.has(s.partitionPath)) continue;
-    const list = byPartition.get(s.partitionPath) ?? [];
-    list.push(s);
-    byPartition.set(s.partitionPath, list);
-  }
-  const groups: ClusteringGroupPlan[] = [];
-  for (const [partitionPath, list] of [...byPartition].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    list.sort((a, b) => (a.baseFile!.size ?? 0) - (b.baseFile!.size ?? 0));
-    let bin: FileSlice[] = [];
-    let size = 0;
-    const flush = () => {
-      if (bin.length >= 2) groups.push({ partitionPath, slices: bin });
-      bin = [];
-      size = 0;
-    };
-    for (const s of list) {
-      const n = s.baseFile!.size ?? 0;
-      if (bin.length > 0 && size + n > target) flush();
-      bin.push(s);
-      size += n;
-    }
-    flush();
-  }
-  return groups;
-}
 
 function requestedPlanBytes(table: TableContext, groups: ClusteringGroupPlan[]): Uint8Array {
   // Hadoop Path strings (file:/..., s3://...), as Hudi's clustering planner writes them

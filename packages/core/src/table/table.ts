@@ -46,7 +46,8 @@ import { rollbackFailedWrites, rollbackFailedWritesWithTimeline, rollbackWrite, 
 import { checkNotCleaned, cleanTable, removeAbandonedWrites, type CleanPolicy, type CleanResult } from '../services/clean.js';
 import { eraseValues, verifyErasure, type ErasureRecord, type ErasureReport, type ErasureRequest } from '../services/erasure.js';
 import { clusterInline, inlineClusteringFor, type InlineClusteringOptions } from '../services/inline-clustering.js';
-import { clusterSmallFiles, type ClusteringGroupPlan, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
+import { clusterSmallFiles, type ClusteringOptions, type ClusteringRun } from '../services/clustering.js';
+import type { ClusteringGroupPlan } from '../services/clustering-plan.js';
 import { archivedWritesBetween } from '../timeline/archived-timeline.js';
 import { archiveAfterWrite, archiveSettings, archiveTimeline, autoArchiveEnabled, type ArchiveOptions, type ArchiveResult } from '../services/archive.js';
 
