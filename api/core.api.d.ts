@@ -3919,6 +3919,12 @@ function escapePathName(value: string): string;
 /* existingRecordRows */
 function existingRecordRows(table: TableContext, records: KeySource): Promise<Set<number>>;
 
+/* fenceCommit */
+function fenceCommit(store: ObjectStore, instant: string, completed: Uint8Array): Promise<{
+    outcome: 'won' | 'lost' | 'failed' | 'unknown';
+    error?: unknown;
+}>;
+
 /* fieldColumn */
 function fieldColumn(source: KeySource, path: string, role: string): FieldColumn;
 

@@ -268,6 +268,7 @@ export { cleanTable, checkNotCleaned, removeAbandonedWrites, ABANDONED_WRITE_AGE
 export { InstantCleanedError, InstantErasedError } from './errors.js';
 export { eraseValues, verifyErasure, readErasureRecord, type ErasureRequest, type ErasureRecord, type ErasureReport, type ErasureVerification } from './services/erasure.js';
 export { startHeartbeat, isHeartbeatExpired, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './commit/heartbeat.js';
+export { fenceCommit } from './commit/fence.js';
 export { heartbeatKey } from './commit/paths.js';
 export { clusterSmallFiles, type ClusteringOptions, type ClusteringRun } from './services/clustering.js';
 export { planClusteringGroups, type ClusteringGroupPlan, type ClusteringPlanOptions } from './services/clustering-plan.js';

@@ -8,6 +8,7 @@
 import { NotFoundError, type ObjectStore } from '@lake/storage';
 
 import type { Action } from '../timeline/instant.js';
+import { heartbeatLapsed } from './heartbeat.js';
 import { fenceKey, instantFileKey, type TimelineLocation } from './paths.js';
 import { publishCompleted } from './publish.js';
 
@@ -48,6 +49,9 @@ async function readFence(store: ObjectStore, instant: string): Promise<{ fence: 
  * and reading back failed too: leave everything for a later rollback or roll-forward to decide).
  */
 export async function fenceCommit(store: ObjectStore, instant: string, completed: Uint8Array): Promise<{ outcome: 'won' | 'lost' | 'failed' | 'unknown'; error?: unknown }> {
+  // A writer whose heartbeat lapsed may have been rolled back already, and the rollback's fence
+  // removed long after (see removeSettledFences): it stands back without asking.
+  if (heartbeatLapsed(instant)) return { outcome: 'lost' };
   const body = encode({ outcome: 'commit', completed: new TextDecoder().decode(completed) });
   const { outcome, error } = await publishCompleted(store, fenceKey(instant), body);
   return { outcome: outcome === 'published' ? 'won' : outcome === 'taken' ? 'lost' : outcome, error };

@@ -14,13 +14,34 @@ export interface Heartbeat {
   stop(): Promise<void>;
 }
 
-/** Rewrites `key` with `body()` every interval until stopped; stopping deletes it. */
-function keepBeating(store: ObjectStore, key: string, body: () => Uint8Array, intervalMs: number, onStop?: () => void): Heartbeat {
-  const timer = setInterval(() => void store.put(key, body()).catch(() => undefined), intervalMs);
+/** When each heartbeat this process keeps was last written (by the clock of this process), by instant. */
+const lastBeats = new Map<string, number>();
+
+/**
+ * Whether this process keeps a heartbeat for `instant` that it has not managed to write for
+ * longer than the expiry (the process was paused, or the store kept failing): others may take the
+ * instant for dead and roll it back, so its writer must not commit it (see fenceCommit).
+ */
+export function heartbeatLapsed(instant: string, now = Date.now()): boolean {
+  const at = lastBeats.get(instant);
+  return at !== undefined && now - at > HEARTBEAT_EXPIRY_MS;
+}
+
+/** Rewrites the heartbeat of `instant` with `body()` every interval until stopped; stopping deletes it. */
+function keepBeating(store: ObjectStore, instant: string, body: () => Uint8Array, intervalMs: number, onStop?: () => void): Heartbeat {
+  const key = heartbeatKey(instant);
+  lastBeats.set(instant, Date.now());
+  const beat = async () => {
+    const at = Date.now();
+    await store.put(key, body());
+    if (lastBeats.has(instant)) lastBeats.set(instant, at);
+  };
+  const timer = setInterval(() => void beat().catch(() => undefined), intervalMs);
   timer.unref?.();
   return {
     async stop() {
       clearInterval(timer);
+      lastBeats.delete(instant);
       onStop?.();
       await store.delete(key).catch(() => undefined);
     },
@@ -30,8 +51,11 @@ function keepBeating(store: ObjectStore, key: string, body: () => Uint8Array, in
 /** Writes the heartbeat now and every interval until stopped; stopping deletes it. */
 export async function startHeartbeat(store: ObjectStore, instant: string, intervalMs = HEARTBEAT_INTERVAL_MS): Promise<Heartbeat> {
   const body = () => new TextEncoder().encode(String(Date.now()));
+  const at = Date.now();
   await store.put(heartbeatKey(instant), body());
-  return keepBeating(store, heartbeatKey(instant), body, intervalMs);
+  const heartbeat = keepBeating(store, instant, body, intervalMs);
+  lastBeats.set(instant, at);
+  return heartbeat;
 }
 
 /** Runs of this process that have ended, by the token their exclusive heartbeat carries. */
@@ -58,7 +82,7 @@ export async function takeHeartbeat(store: ObjectStore, instant: string, options
     await store.delete(key);
     if (!(await store.putIfAbsent(key, body()))) return undefined;
   }
-  return keepBeating(store, key, body, options.intervalMs ?? HEARTBEAT_INTERVAL_MS, () => endedRuns.add(token));
+  return keepBeating(store, instant, body, options.intervalMs ?? HEARTBEAT_INTERVAL_MS, () => endedRuns.add(token));
 }
 
 /** Whether the writer of `instant` is gone: no heartbeat, or none for longer than the expiry. */

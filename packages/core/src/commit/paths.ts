@@ -76,8 +76,11 @@ export function claimKey(seq: number): string {
   return `${CLAIMS_FOLDER}${String(seq).padStart(20, '0')}.json`;
 }
 
+/** Commit fences, one per instant a writer or rollback decided (see commit/fence.ts). */
+export const FENCES_FOLDER = `${LAKE_AUX_FOLDER}fences/`;
+
 export function fenceKey(instant: string): string {
-  return `${LAKE_AUX_FOLDER}fences/${instant}`;
+  return `${FENCES_FOLDER}${instant}`;
 }
 
 /** Proof records of erasures. */

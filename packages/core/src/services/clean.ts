@@ -18,6 +18,7 @@ import { dateToInstantTime } from '../timeline/instant-time.js';
 import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
+import { removeSettledFences } from './fence-retention.js';
 import { writeContext } from '../write/table-writes.js';
 import { ERASURES_FOLDER, instantFileKey } from '../commit/paths.js';
 import { pendingCompactionGroups } from '../timeline/plans/compaction-plan.js';
@@ -129,6 +130,8 @@ export async function cleanTable(
   let timeline = await table.timeline();
   // a clean that died half-way is finished from its plan before a new one is planned
   if (!options.dryRun && (await finishPendingCleans(table, timeline)).length > 0) timeline = await table.timeline();
+  // lake's own leftovers: the fences of writes settled long ago
+  if (!options.dryRun) await removeSettledFences(table, { now: options.now });
   const { valid } = await instantVisibility(timeline);
   const earliest = earliestRetained(timeline, valid, policy, options.now ?? new Date());
   if (!earliest) return undefined;
