@@ -10,7 +10,7 @@ import { FENCES_FOLDER } from '../commit/paths.js';
 import type { TableContext } from '../table/table-context.js';
 
 /** How old a fence must be before the cleaner removes it (default one day). */
-export const FENCE_RETENTION_MS = 24 * 60 * 60_000;
+const FENCE_RETENTION_MS = 24 * 60 * 60_000;
 
 /** Removes fences older than `olderThanMs` whose instants are not pending; returns how many. */
 export async function removeSettledFences(table: TableContext, options: { olderThanMs?: number; now?: Date } = {}): Promise<number> {
