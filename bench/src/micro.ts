@@ -20,7 +20,8 @@ import {
   BlockType,
   type AvroJsonRecord,
 } from '@lake/core/format';
-import { readParquet, writeParquet } from '@lake/parquet';
+import { readParquet, readParquetMetadata, writeParquet } from '@lake/parquet';
+import { parquetMetadata } from 'hyparquet';
 import { Bench } from 'tinybench';
 
 import type { BenchConfig } from './config.js';
@@ -107,6 +108,26 @@ export async function micro(cfg: BenchConfig, table: HudiTable, tableRows: numbe
   });
   bench.add(`parquet decode ${KEYS} rows (@lake/parquet, snappy)`, () => {
     readParquet(parquet);
+  });
+
+  // A micro-batch's small base file carries a full-size record-key filter (~430 KB of Base64):
+  // written as text it goes through a string into the encoder; as bytes it is spliced into the
+  // footer. Parsing such a footer used to decode the filter into a string (hyparquet's full parse).
+  const small = new Table(batch.schema, [batch.slice(0, 200)]);
+  const footerFilter = createBloomFilter();
+  for (const k of keys.slice(0, 200)) footerFilter.add(k);
+  const smallFile = writeParquet(small, { compression: 'snappy', metadata: { 'org.apache.hudi.bloomfilter': footerFilter.serializeBytes() } });
+  bench.add('base file of 200 rows with its record-key filter, filter as text', () => {
+    writeParquet(small, { compression: 'snappy', metadata: { 'org.apache.hudi.bloomfilter': footerFilter.serialize() } });
+  });
+  bench.add('base file of 200 rows with its record-key filter, filter as bytes', () => {
+    writeParquet(small, { compression: 'snappy', metadata: { 'org.apache.hudi.bloomfilter': footerFilter.serializeBytes() } });
+  });
+  bench.add('footer with a record-key filter: full parse (hyparquet)', () => {
+    parquetMetadata(smallFile);
+  });
+  bench.add('footer with a record-key filter: parse, filter decoded when read', () => {
+    readParquetMetadata(smallFile);
   });
 
   await bench.run();
