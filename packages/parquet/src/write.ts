@@ -11,6 +11,8 @@ import { COMPRESSIONS, encode, type Compression, type EncodeSettings } from './w
 import { encodePooled } from './encode-pool.js';
 import { addBloomFilters, type BloomFilterColumn } from './bloom-write.js';
 import { bloomRowGroupRows } from './bloom-build.js';
+import { joinParquetPieces } from './piece-join.js';
+import { pieceRanges } from './piece-plan.js';
 
 export type { Compression };
 
@@ -27,6 +29,12 @@ export interface WriteOptions {
   metadata?: Record<string, string>;
   /** Columns to give a split-block bloom filter in every row group (columns the table lacks are skipped). */
   bloomFilters?: readonly BloomFilterColumn[];
+  /**
+   * Arrow bytes encoded in one piece (default 8 MiB). A larger table is encoded piece by piece,
+   * each its own row group(s), and the pieces joined into one file: the encoder's memory, which
+   * never shrinks, grows to one piece rather than the whole table.
+   */
+  pieceBytes?: number;
 }
 
 const RESERVED_KEYS = new Set(['ARROW:schema']);
@@ -38,7 +46,8 @@ interface PlannedWrite {
   finish(bytes: Uint8Array): Uint8Array;
 }
 
-function planWrite(table: Table, options: WriteOptions): PlannedWrite {
+/** Checks the options and settles what is the same for every piece: the row-group size. */
+function checkOptions(table: Table, options: WriteOptions): WriteOptions {
   const compression = options.compression ?? 'zstd';
   if (!Object.hasOwn(COMPRESSIONS, compression)) {
     throw new ParquetError(
@@ -64,6 +73,19 @@ function planWrite(table: Table, options: WriteOptions): PlannedWrite {
     }
   }
   validateBloomColumns(options.bloomFilters);
+  const { pieceBytes } = options;
+  if (pieceBytes !== undefined && (!Number.isSafeInteger(pieceBytes) || pieceBytes < 1)) {
+    throw new ParquetError('PARQUET_INVALID_ARGUMENT', `pieceBytes must be a positive integer number of bytes, got ${String(pieceBytes)}.`);
+  }
+  return { ...options, compression, ...(rowGroupSize !== undefined ? { rowGroupSize } : {}) };
+}
+
+/** One encode: `table` is the whole table or one piece of it; `options` went through checkOptions. */
+function planWrite(table: Table, options: WriteOptions): PlannedWrite {
+  const compression = options.compression ?? 'zstd';
+  const { metadata, rowGroupSize } = options;
+  const bloom = options.bloomFilters ?? [];
+  const withBloom = bloom.length > 0;
   // decimals go out in the fixed-byte layout Spark and Hudi read, whatever their precision
   const decimals = toFixedDecimals(table);
   return {
@@ -81,9 +103,29 @@ function planWrite(table: Table, options: WriteOptions): PlannedWrite {
   };
 }
 
+/**
+ * The encodes of a write: the whole table, or its pieces (see `pieceBytes`), the first of which
+ * carries the footer metadata that the joined file takes from it.
+ */
+function* plannedPieces(table: Table, options: WriteOptions): Generator<PlannedWrite> {
+  const checked = checkOptions(table, options);
+  const ranges = pieceRanges(table, checked.pieceBytes ?? DEFAULT_PIECE_BYTES, checked.rowGroupSize);
+  if (ranges.length <= 1) {
+    yield planWrite(table, checked);
+    return;
+  }
+  const { metadata: _first, ...rest } = checked;
+  // planned one at a time: a piece's decimal conversion is made only when it is encoded
+  for (const [i, [start, end]] of ranges.entries()) yield planWrite(table.slice(start, end), i === 0 ? checked : rest);
+}
+
+/** Arrow bytes encoded in one call at most, unless the caller says otherwise. */
+const DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
+
 export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Array {
-  const planned = planWrite(table, options);
-  return planned.finish(encode(planned.table, planned.settings));
+  const pieces: Uint8Array[] = [];
+  for (const p of plannedPieces(table, options)) pieces.push(p.finish(encode(p.table, p.settings)));
+  return joinParquetPieces(pieces);
 }
 
 /**
@@ -92,8 +134,10 @@ export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Arr
  * where workers do not exist.
  */
 export async function writeParquetAsync(table: Table, options: WriteOptions = {}): Promise<Uint8Array> {
-  const planned = planWrite(table, options);
-  return planned.finish(await encodePooled(planned.table, planned.settings));
+  const pieces: Uint8Array[] = [];
+  // one piece at a time: each one's Arrow IPC copy is dropped before the next is made
+  for (const p of plannedPieces(table, options)) pieces.push(p.finish(await encodePooled(p.table, p.settings)));
+  return joinParquetPieces(pieces);
 }
 
 function validateBloomColumns(columns: readonly BloomFilterColumn[] | undefined): void {
