@@ -6,60 +6,11 @@
 // the encoder's own: all row groups' data, then column indexes, offset indexes and bloom filters,
 // then the footer. Schema, key-value metadata and column orders come from the first piece.
 
-import { ParquetError } from './errors.js';
 import { trailerLength } from './footer.js';
-import {
-  COPY,
-  finish,
-  newWriter,
-  readFieldHeader,
-  readListHeader,
-  readZigZag,
-  rewriteStruct,
-  skipValue,
-  ThriftType,
-  writeBytes,
-  writeListHeader,
-  writeZigZag,
-  type FieldAction,
-  type ThriftReader,
-  type ThriftWriter,
-} from './thrift-compact.js';
+import { corrupt, joinedFooter, movedOffsetIndex, type ChunkExtras, type Piece, type Placed } from './piece-footer.js';
+import { readFieldHeader, readListHeader, readZigZag, skipValue, ThriftType, type ThriftReader } from './thrift-compact.js';
 
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
-
-/** A byte range of a piece (page index or bloom filter) and where it goes in the joined file. */
-interface Placed {
-  offset: number;
-  length: number;
-  /** The bytes to write (an offset index is rewritten, so its length may change). */
-  bytes?: Uint8Array;
-  at?: number;
-}
-
-/** Where one column chunk's side structures are. */
-interface ChunkExtras {
-  columnIndex?: Placed;
-  offsetIndex?: Placed;
-  bloom?: Placed;
-}
-
-interface Piece {
-  file: Uint8Array;
-  thrift: Uint8Array;
-  /** End of the row-group data: everything from byte 4 up to here moves as one block. */
-  dataEnd: number;
-  /** Added to every offset into the data block. */
-  shift: number;
-  rows: bigint;
-  /** extras[rowGroup][column] */
-  extras: ChunkExtras[][];
-  schema: Uint8Array;
-}
-
-function corrupt(what: string): ParquetError {
-  return new ParquetError('PARQUET_WRITE_FAILED', `Cannot join the Parquet pieces just encoded: ${what}. The write was not made; retry it, and report the table's schema if it fails again.`);
-}
 
 /** The raw bytes of one value of type `type` at the reader's position. */
 function rawValue(r: ThriftReader, type: number): Uint8Array {
@@ -156,103 +107,82 @@ function scanPiece(file: Uint8Array): Piece {
       if (p && (p.offset < dataEnd || p.offset + p.length > footerStart)) throw corrupt('a page index or bloom filter lies outside its piece');
     }
   }
-  return { file, thrift, dataEnd, shift: 0, rows, extras, schema };
+  return { thrift, dataEnd, shift: 0, rows, extras, schema };
 }
 
-/** An OffsetIndex with every page location's offset moved by `shift`. */
-function movedOffsetIndex(bytes: Uint8Array, shift: bigint): Uint8Array {
-  const r: ThriftReader = { bytes, pos: 0 };
-  const w = newWriter();
-  rewriteStruct(r, w, (h): FieldAction => {
-    if (h.id !== 1) return COPY;
-    return {
-      kind: 'rewrite',
-      rewrite: (r2, w2) => {
-        const list = readListHeader(r2);
-        writeListHeader(w2, list.size, list.elementType);
-        for (let i = 0; i < list.size; i++) {
-          rewriteStruct(r2, w2, (p): FieldAction => (p.id === 1 ? { kind: 'int', value: readAhead(r2) + shift } : COPY));
-        }
-      },
-    };
-  });
-  return finish(w);
+/** Joins pieces as they come: each one's data is copied into the file and the piece let go. */
+export interface PieceJoin {
+  add(piece: Uint8Array): void;
+  /**
+   * The joined file (a view of the buffer it was built in). `metadata`, when given, is its
+   * key-value metadata (with the pieces' ARROW:schema) instead of the first piece's.
+   */
+  finish(metadata?: Record<string, string>): Uint8Array;
 }
 
-/** The integer value the reader is at, without consuming it (rewriteStruct's 'int' consumes it). */
-function readAhead(r: ThriftReader): bigint {
-  const at = r.pos;
-  const v = readZigZag(r);
-  r.pos = at;
-  return v;
-}
-
-function placedInt(value: number): FieldAction {
-  return { kind: 'int', value: BigInt(value) };
-}
-
-/** Copies a ColumnChunk, moving its offsets. */
-function writeChunk(r: ThriftReader, w: ThriftWriter, piece: Piece, e: ChunkExtras): void {
-  const shift = BigInt(piece.shift);
-  const moved: FieldAction = { kind: 'rewrite', rewrite: (r2, w2) => writeZigZag(w2, readZigZag(r2) + shift) };
-  rewriteStruct(r, w, (h): FieldAction => {
-    switch (h.id) {
-      case 2: // file_offset: 0 where the writer leaves it unset
-        return readAhead(r) === 0n ? COPY : moved;
-      case 3:
-        return {
-          kind: 'rewrite',
-          rewrite: (r2, w2) =>
-            rewriteStruct(r2, w2, (m): FieldAction => {
-              if (m.id === 9 || m.id === 10 || m.id === 11) return moved;
-              if (m.id === 14 && e.bloom) return placedInt(e.bloom.at!);
-              return COPY;
-            }),
-        };
-      case 4:
-        return e.offsetIndex ? placedInt(e.offsetIndex.at!) : COPY;
-      case 5:
-        return e.offsetIndex ? placedInt(e.offsetIndex.bytes!.length) : COPY;
-      case 6:
-        return e.columnIndex ? placedInt(e.columnIndex.at!) : COPY;
-      default:
-        return COPY;
-    }
-  });
-}
-
-/** Copies the row groups of one piece, moving offsets and numbering them from `ordinal`. */
-function writeRowGroups(piece: Piece, w: ThriftWriter, ordinal: number): number {
-  const r: ThriftReader = { bytes: piece.thrift, pos: 0 };
-  let last = 0;
-  for (let h = readFieldHeader(r, last); h; h = readFieldHeader(r, last)) {
-    last = h.id;
-    if (h.id !== 4) {
-      skipValue(r, h.type);
-      continue;
-    }
-    const groups = readListHeader(r);
-    for (let g = 0; g < groups.size; g++) {
-      const chunks = piece.extras[g];
-      rewriteStruct(r, w, (rh): FieldAction => {
-        if (rh.id === 1) {
-          return {
-            kind: 'rewrite',
-            rewrite: (r2, w2) => {
-              const list = readListHeader(r2);
-              writeListHeader(w2, list.size, list.elementType);
-              for (let c = 0; c < list.size; c++) writeChunk(r2, w2, piece, chunks[c]);
-            },
-          };
-        }
-        if (rh.id === 5) return { kind: 'int', value: readAhead(r) + BigInt(piece.shift) };
-        if (rh.id === 7) return placedInt(ordinal + g);
-        return COPY;
-      });
-    }
-    return groups.size;
-  }
-  return 0;
+/**
+ * A join into one buffer of about `expectedBytes` (it grows by half when the pieces need more):
+ * the pieces are never all held at once beside the file they make.
+ */
+export function pieceJoin(expectedBytes: number): PieceJoin {
+  let out = new Uint8Array(Math.max(64, Math.ceil(expectedBytes)));
+  let pos = 4;
+  const pieces: Piece[] = [];
+  const ensure = (size: number) => {
+    if (size <= out.length) return;
+    const grown = new Uint8Array(Math.max(size, Math.ceil(out.length * 1.5)));
+    grown.set(out.subarray(0, pos));
+    out = grown;
+  };
+  return {
+    add(file) {
+      const p = scanPiece(file);
+      const schema = pieces[0]?.schema;
+      if (schema && (p.schema.length !== schema.length || !p.schema.every((b, i) => b === schema[i]))) throw corrupt('the pieces have different schemas');
+      p.shift = pos - 4;
+      ensure(pos + p.dataEnd - 4);
+      out.set(file.subarray(4, p.dataEnd), pos);
+      pos += p.dataEnd - 4;
+      // what the footer still needs is copied out, so the piece itself can go
+      const shift = BigInt(p.shift);
+      for (const e of p.extras.flat()) {
+        if (e.columnIndex) e.columnIndex.bytes = file.slice(e.columnIndex.offset, e.columnIndex.offset + e.columnIndex.length);
+        if (e.offsetIndex) e.offsetIndex.bytes = movedOffsetIndex(file.subarray(e.offsetIndex.offset, e.offsetIndex.offset + e.offsetIndex.length), shift);
+        if (e.bloom) e.bloom.bytes = file.slice(e.bloom.offset, e.bloom.offset + e.bloom.length);
+      }
+      p.thrift = p.thrift.slice();
+      p.schema = p.schema.slice();
+      pieces.push(p);
+    },
+    finish(metadata) {
+      if (pieces.length === 0) throw corrupt('there are no pieces');
+      // after the data: column indexes, offset indexes and bloom filters, as the encoder orders them
+      const extras = pieces.flatMap((p) => p.extras.flat());
+      const tail: Uint8Array[] = [];
+      let at = pos;
+      const place = (item: Placed | undefined) => {
+        if (!item?.bytes) return;
+        item.at = at;
+        at += item.bytes.length;
+        tail.push(item.bytes);
+      };
+      for (const e of extras) place(e.columnIndex);
+      for (const e of extras) place(e.offsetIndex);
+      for (const e of extras) place(e.bloom);
+      const thrift = joinedFooter(pieces, metadata);
+      const end = at + thrift.length + 8;
+      ensure(end);
+      for (const t of tail) {
+        out.set(t, pos);
+        pos += t.length;
+      }
+      out.set(thrift, pos);
+      new DataView(out.buffer, out.byteOffset).setUint32(pos + thrift.length, thrift.length, true);
+      out.set(MAGIC, pos + thrift.length + 4);
+      out.set(MAGIC, 0);
+      return out.subarray(0, end);
+    },
+  };
 }
 
 /**
@@ -260,66 +190,8 @@ function writeRowGroups(piece: Piece, w: ThriftWriter, ordinal: number): number 
  * same writer and Arrow schema; the first one's key-value metadata is the file's.
  */
 export function joinParquetPieces(pieces: readonly Uint8Array[]): Uint8Array {
-  if (pieces.length === 0) throw corrupt('there are no pieces');
   if (pieces.length === 1) return pieces[0];
-  const scanned = pieces.map(scanPiece);
-  const schema = scanned[0].schema;
-  for (const p of scanned) {
-    if (p.schema.length !== schema.length || !p.schema.every((b, i) => b === schema[i])) throw corrupt('the pieces have different schemas');
-  }
-  // the data blocks, end to end after the magic
-  let at = 4;
-  for (const p of scanned) {
-    p.shift = at - 4;
-    at += p.dataEnd - 4;
-  }
-  // then column indexes, offset indexes and bloom filters, as the encoder orders them
-  const extras = scanned.flatMap((p) => p.extras.flat().map((e) => ({ p, e })));
-  const tail: Uint8Array[] = [];
-  const place = (p: Piece, item: Placed | undefined, rewrite?: (b: Uint8Array) => Uint8Array) => {
-    if (!item) return;
-    const raw = p.file.subarray(item.offset, item.offset + item.length);
-    item.bytes = rewrite ? rewrite(raw) : raw;
-    item.at = at;
-    at += item.bytes.length;
-    tail.push(item.bytes);
-  };
-  for (const { p, e } of extras) place(p, e.columnIndex);
-  for (const { p, e } of extras) place(p, e.offsetIndex, (b) => movedOffsetIndex(b, BigInt(p.shift)));
-  for (const { p, e } of extras) place(p, e.bloom);
-
-  const groups = newWriter();
-  let groupCount = 0;
-  for (const p of scanned) groupCount += writeRowGroups(p, groups, groupCount);
-  const rendered = finish(groups);
-  const totalRows = scanned.reduce((n, p) => n + p.rows, 0n);
-  const w = newWriter();
-  rewriteStruct({ bytes: scanned[0].thrift, pos: 0 }, w, (h): FieldAction => {
-    if (h.id === 3) return { kind: 'int', value: totalRows };
-    if (h.id === 4) {
-      return {
-        kind: 'rewrite',
-        rewrite: (r2, w2) => {
-          skipValue(r2, ThriftType.LIST);
-          writeListHeader(w2, groupCount, ThriftType.STRUCT);
-          writeBytes(w2, rendered);
-        },
-      };
-    }
-    return COPY;
-  });
-  const thrift = finish(w);
-
-  const out = new Uint8Array(at + thrift.length + 8);
-  out.set(MAGIC, 0);
-  for (const p of scanned) out.set(p.file.subarray(4, p.dataEnd), p.shift + 4);
-  let pos = scanned[scanned.length - 1].shift + scanned[scanned.length - 1].dataEnd;
-  for (const t of tail) {
-    out.set(t, pos);
-    pos += t.length;
-  }
-  out.set(thrift, pos);
-  new DataView(out.buffer).setUint32(pos + thrift.length, thrift.length, true);
-  out.set(MAGIC, pos + thrift.length + 4);
-  return out;
+  const join = pieceJoin(pieces.reduce((n, p) => n + p.length, 0));
+  for (const p of pieces) join.add(p);
+  return join.finish();
 }

@@ -2,7 +2,7 @@
 // a given number of Arrow bytes, whole multiples of the row-group size when one is set, so the
 // file's row groups are what the caller asked for wherever the table is long enough.
 
-import { DataType, type Data, type Table } from 'apache-arrow';
+import { DataType, type Data, type RecordBatch, type Table } from 'apache-arrow';
 
 /**
  * Bytes of one column's values in `data`, counting only the rows it spans. Arrow JS slices value
@@ -27,11 +27,15 @@ function dataBytes(data: Data): number {
   return bytes;
 }
 
-/** Approximate Arrow bytes of a table (what its IPC stream and the encoder's copy of it take). */
-export function tableBytes(table: Table): number {
+/** Approximate Arrow bytes of a batch (what its IPC stream and the encoder's copy of it take). */
+export function batchBytes(batch: RecordBatch): number {
   let bytes = 0;
-  for (const batch of table.batches) for (const child of batch.data.children) bytes += dataBytes(child);
+  for (const child of batch.data.children) bytes += dataBytes(child);
   return bytes;
+}
+
+function tableBytes(table: Table): number {
+  return table.batches.reduce((n, b) => n + batchBytes(b), 0);
 }
 
 /**
