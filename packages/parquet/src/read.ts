@@ -4,12 +4,12 @@
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
 import { ARROW_SCHEMA_KEY, decodeArrowSchema, encodeArrowSchema, projectSchema } from './arrow-schema-hint.js';
 import { byteSourceFromBytes, countingByteSource, type ByteSource, type ReadStats } from './byte-source.js';
-import { buildCompactFile, selectedRanges, type ChunkRange, type ChunkSelection } from './compact-file.js';
+import { buildCompactFile, selectedRanges, type ChunkRange, type ChunkSelection, type PageRun } from './compact-file.js';
 import { ParquetError } from './errors.js';
 import type { ParquetFileMetadata } from './file-metadata.js';
 import { DEFAULT_FOOTER_READ, footerFromBytes, readFooter, type Footer } from './footer.js';
 import { decode } from './wasm-codec.js';
-import { COLUMNWISE_MIN_BYTES, joinColumns, perFieldSelections, selectionBytes } from './column-decode.js';
+import { COLUMNWISE_MIN_BYTES, decodeInRuns, joinColumns, perFieldSelections, selectionBytes } from './column-decode.js';
 import { readFooterIgnoringKeyValues, readFooterWithoutKeyValues } from './footer-prefix.js';
 import { loadColumnBloomFilters, type ColumnBloomFilters } from './bloom-read.js';
 
@@ -186,9 +186,14 @@ function decodeSelection(
   if (selection.fields.length < 2 || selectionBytes(footer.metadata, selection) <= COLUMNWISE_MIN_BYTES) {
     return reorder(decodeOne(selection), resolved.outputOrder);
   }
-  // The schema of the whole selection (decoded from no row group), then each column on its own.
+  // The schema of the whole selection (decoded from no row group), then each column on its own,
+  // a large chunk of a flat column in runs of its pages.
   const schema = decodeOne({ ...selection, rowGroups: [] }).schema;
-  const columns = perFieldSelections(footer.metadata, selection).map(decodeOne);
+  const decodeRun = (part: ChunkSelection, runChunk: Uint8Array, run: PageRun): Table => {
+    const arrowSchema = arrowSchemaFor(footer, part.fields);
+    return decode(buildCompactFile({ footer, selection: part, chunk: () => runChunk, run, ...(arrowSchema !== undefined ? { arrowSchema } : {}) }), settings, what);
+  };
+  const columns = perFieldSelections(footer.metadata, selection).map((part) => decodeInRuns(footer.metadata, part, chunk, decodeOne, decodeRun));
   return reorder(joinColumns(schema, columns), resolved.outputOrder);
 }
 
