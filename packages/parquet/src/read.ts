@@ -307,15 +307,22 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
       const prefetch = opts.prefetch ?? true;
       let pending = groups.length > 0 ? fetchGroup(resolved, groups[0]) : undefined;
       for (let k = 0; k < groups.length; k++) {
-        const chunks = await (pending ?? fetchGroup(resolved, groups[k]));
+        let chunks: ((rg: number, col: number) => Uint8Array) | undefined = await (pending ?? fetchGroup(resolved, groups[k]));
         pending = undefined;
         if (prefetch && k + 1 < groups.length) {
           pending = fetchGroup(resolved, groups[k + 1]);
           // if the consumer stops early nobody awaits it; its error must not go unhandled
           pending.catch(() => undefined);
         }
-        const table = decodeSelection(footer, resolved, [groups[k]], chunks, what, opts.batchSize);
-        for (const batch of table.batches) yield batch;
+        const batches = decodeSelection(footer, resolved, [groups[k]], chunks, what, opts.batchSize).batches;
+        // Nothing here keeps what the consumer is done with: not the fetched bytes once decoded,
+        // not a batch once yielded (a column decoded in runs frees run by run).
+        chunks = undefined;
+        for (let b = 0; b < batches.length; b++) {
+          const batch = batches[b];
+          batches[b] = undefined as unknown as RecordBatch;
+          yield batch;
+        }
       }
     },
   };

@@ -50,13 +50,28 @@ export function parquetStreamWriter(schema: Schema, options: StreamWriteOptions 
     const planned = planWrite(table, metadata ? { ...checked, metadata: checkOptions(0, { metadata }).metadata! } : checked);
     return planned.finish(onWorker ? await encodePooled(planned.table, planned.settings) : encode(planned.table, planned.settings));
   };
+  // The piece being encoded (on a worker) while the next one fills: joined in order, and at most
+  // one waits beside the one being buffered.
+  let inFlight: Promise<void> | undefined;
+  let pieces = 0;
   const flush = async (): Promise<void> => {
     const table = new Table(schema, buffered);
     buffered = [];
     bufferedBytes = 0;
-    const bytes = await encodeTable(table);
-    join ??= pieceJoin(Math.max(expectedBytes ?? 0, 4 * bytes.length) + 64 * 1024);
-    join.add(bytes);
+    pieces++;
+    const previous = inFlight;
+    const encoded = encodeTable(table);
+    const joined = (async () => {
+      const bytes = await encoded;
+      await previous;
+      join ??= pieceJoin(Math.max(expectedBytes ?? 0, 4 * bytes.length) + 64 * 1024);
+      join.add(bytes);
+    })();
+    // awaited by the next flush or by finish; a failure must not go unhandled meanwhile
+    joined.catch(() => undefined);
+    inFlight = joined;
+    if (!onWorker) await joined;
+    else await previous;
   };
 
   return {
@@ -75,9 +90,10 @@ export function parquetStreamWriter(schema: Schema, options: StreamWriteOptions 
       if (finished) throw new ParquetError('PARQUET_INVALID_ARGUMENT', 'The Parquet stream writer is already finished.');
       finished = true;
       // a file that fits one piece is one encode, with its metadata, as writeParquet makes it
-      if (!join) return encodeTable(new Table(schema, buffered), metadata ?? {});
+      if (pieces === 0) return encodeTable(new Table(schema, buffered), metadata ?? {});
       if (buffered.length > 0) await flush();
-      return join.finish(metadata ?? {});
+      await inFlight;
+      return join!.finish(metadata ?? {});
     },
   };
 }

@@ -56,7 +56,7 @@ describe('decoding a column chunk in runs of pages', () => {
     // about 100 bytes each, mostly distinct: the chunk outgrows a run, its dictionary falls back to plain pages
     const text = Array.from({ length: n }, (_, i) => (i % 13 === 0 ? null : `${String(i).padStart(8, '0')}-${'x'.repeat(60 + (i % 40))}`));
     const ids = Int32Array.from({ length: n }, (_, i) => i);
-    const table = new Table({ id: vectorFromArray(ids, new Int32()), text: vectorFromArray(text, new Utf8()) });
+    const table = new Table({ id: vectorFromArray(Array.from(ids), new Int32()), text: vectorFromArray(text, new Utf8()) });
     const file = writeParquet(table, { compression: 'none' });
     const footer = footerFromBytes(file);
     const chunk = footer.metadata.rowGroups[0].columns[1];

@@ -2,13 +2,13 @@
 // file a single encode with the same row groups makes, byte for byte, and its footer, page
 // indexes and bloom filters are valid on their own (checked with hyparquet, an independent reader).
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { parquetMetadata, readOffsetIndex, type FileMetaData } from 'hyparquet';
 import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
 import { hashParquetValue, readBloomFilter, sbbfContains } from 'hyparquet/src/bloom.js';
-import { readParquet, readParquetMetadata, writeParquet, writeParquetAsync, type Compression, type WriteOptions } from '../src/index.js';
+import { closeParquetWorkers, parquetStreamWriter, readParquet, readParquetMetadata, writeParquet, writeParquetAsync, type Compression, type WriteOptions } from '../src/index.js';
 import { pieceRanges } from '../src/piece-plan.js';
 import { joinParquetPieces } from '../src/piece-join.js';
 import { tableArb, toArrowTable } from './arbitraries.js';
@@ -106,6 +106,8 @@ const settingsArb = fc.record({
   metadata: fc.option(fc.dictionary(fc.constantFrom('a', 'hoodie_min_record_key', 'x.y'), fc.string({ maxLength: 30 })), { nil: undefined }),
 });
 
+afterAll(() => closeParquetWorkers());
+
 describe('writing a table in pieces', () => {
   it('makes the file one encode with the same row groups makes, and reads back the same rows', () => {
     fc.assert(
@@ -180,5 +182,29 @@ describe('writing a table in pieces', () => {
     const a = writeParquet(new Table({ x: vectorFromArray([1, 2], new Int32()) }));
     const b = writeParquet(new Table({ y: vectorFromArray([1, 2], new Int32()) }));
     expect(() => joinParquetPieces([a, b])).toThrow(expect.objectContaining({ code: 'PARQUET_WRITE_FAILED' }));
+  });
+
+  it('writes batches streamed in, on a worker or not, as the rows they hold with the metadata given at the end', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        tableArb({ maxRows: 40 }),
+        fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.boolean(),
+        async (generated, cuts, pieceBytes, onWorker) => {
+          const table = toArrowTable(generated);
+          const writer = parquetStreamWriter(table.schema, { pieceBytes, onWorker, compression: 'snappy' });
+          const bounds = [...new Set([0, ...cuts.map((c) => Math.min(c, table.numRows)), table.numRows])].sort((a, b) => a - b);
+          for (let i = 1; i < bounds.length; i++) for (const b of table.slice(bounds[i - 1], bounds[i]).batches) await writer.write(b);
+          const file = await writer.finish({ rows: String(table.numRows) });
+          expect(readParquetMetadata(file).keyValueMetadata['rows']).toBe(String(table.numRows));
+          const back = readParquet(file);
+          expect(back.numRows).toBe(table.numRows);
+          back.schema.fields.forEach((_, i) => expect(plainValues(back.getChildAt(i)!)).toEqual(generated.columns[i]));
+          expectValidFooter(file, table.numRows);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
