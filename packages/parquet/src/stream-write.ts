@@ -38,7 +38,8 @@ function sameColumns(a: Schema, b: Schema): boolean {
 
 export function parquetStreamWriter(schema: Schema, options: StreamWriteOptions = {}): ParquetStreamWriter {
   const { expectedRows, expectedBytes, onWorker = false, ...rest } = options;
-  // unknown length: row groups with bloom filters get the largest default size
+  // Pieces of a file of unknown length: row groups with bloom filters get the largest default
+  // size (a piece is usually smaller); a file that is one piece is sized as writeParquet sizes it.
   const checked = checkOptions(expectedRows ?? Number.MAX_SAFE_INTEGER, rest);
   const pieceBytes = checked.pieceBytes ?? DEFAULT_PIECE_BYTES;
   let buffered: RecordBatch[] = [];
@@ -47,7 +48,7 @@ export function parquetStreamWriter(schema: Schema, options: StreamWriteOptions 
   let finished = false;
 
   const encodeTable = async (table: Table, metadata?: Record<string, string>): Promise<Uint8Array> => {
-    const planned = planWrite(table, metadata ? { ...checked, metadata: checkOptions(0, { metadata }).metadata! } : checked);
+    const planned = planWrite(table, metadata ? checkOptions(expectedRows ?? table.numRows, { ...rest, metadata }) : checked);
     return planned.finish(onWorker ? await encodePooled(planned.table, planned.settings) : encode(planned.table, planned.settings));
   };
   // The piece being encoded (on a worker) while the next one fills: joined in order, and at most

@@ -207,4 +207,16 @@ describe('writing a table in pieces', () => {
       { numRuns: 40 },
     );
   });
+
+  it('sizes the row groups of a streamed file that is one piece as writeParquet does, bloom filters included', async () => {
+    const n = 70_000;
+    const table = new Table({ id: vectorFromArray(Array.from({ length: n }, (_, i) => i % 5000), new Int32()) });
+    const options = { bloomFilters: [{ column: 'id' }], compression: 'snappy' as const };
+    const writer = parquetStreamWriter(table.schema, options);
+    for (const b of table.batches) await writer.write(b);
+    const streamed = metadataOf(await writer.finish());
+    const whole = metadataOf(writeParquet(table, options));
+    expect(whole.row_groups.length).toBe(2);
+    expect(streamed.row_groups.map((rg) => rg.num_rows)).toEqual(whole.row_groups.map((rg) => rg.num_rows));
+  });
 });
