@@ -62,13 +62,15 @@ export interface GroupWrite {
 const INSERT_BATCH_ROWS = 8192;
 
 /**
- * About the bytes of the new file: the slice's stored bytes plus the inserted rows' Arrow bytes
- * (compressed, they take less), to size the buffer it is built in.
+ * About the bytes of the new file, a little over, to size the buffer it is built in (growing it
+ * costs a copy): the slice's stored bytes and a twentieth more (a file written in pieces has
+ * more row groups, each with its own dictionaries and statistics), plus the inserted rows' Arrow
+ * bytes (compressed, they take less).
  */
 function expectedFileBytes(plan: GroupPlan, incoming: Incoming): number {
   const stored = plan.slice ? (plan.slice.baseFile?.size ?? 0) + plan.slice.logFiles.reduce((n, l) => n + (l.size ?? 0), 0) : 0;
   const rowBytes = incoming.batch.numRows > 0 ? incoming.batch.data.byteLength / incoming.batch.numRows : 0;
-  return stored + rowBytes * plan.inserts.length;
+  return stored * 1.05 + rowBytes * plan.inserts.length;
 }
 
 /** Writes the new version of one file group; undefined when nothing changed in it. */
