@@ -250,6 +250,14 @@ interface ParquetRowGroup {
     columns: ParquetColumnChunk[];
 }
 
+/* ParquetStreamWriter */
+interface ParquetStreamWriter {
+    /** Adds rows of the writer's schema; a piece is encoded once enough are buffered. */
+    write(batch: RecordBatch): Promise<void>;
+    /** Encodes what is left and returns the file, with `metadata` as its footer key-value metadata. */
+    finish(metadata?: FooterMetadata): Promise<Uint8Array>;
+}
+
 /* PhysicalType */
 type PhysicalType = 'BOOLEAN' | 'INT32' | 'INT64' | 'INT96' | 'FLOAT' | 'DOUBLE' | 'BYTE_ARRAY' | 'FIXED_LEN_BYTE_ARRAY';
 
@@ -279,6 +287,19 @@ interface SplitBlockBloom {
 
 /* StatValue */
 type StatValue = boolean | number | bigint | string | Date | Decimal | Uint8Array;
+
+/* StreamWriteOptions */
+interface StreamWriteOptions extends Omit<WriteOptions, 'metadata'> {
+    /** Rows the file is expected to have: sizes row groups with bloom filters. */
+    expectedRows?: number;
+    /**
+     * Bytes the file is expected to have: the buffer it is joined in starts at this size (a little
+     * more is harmless; less costs a copy each time it grows by half).
+     */
+    expectedBytes?: number;
+    /** Encode pieces on the Parquet workers (default false: in the calling thread). */
+    onWorker?: boolean;
+}
 
 /* TimeUnit */
 type TimeUnit = 'MILLIS' | 'MICROS' | 'NANOS';
@@ -322,9 +343,15 @@ interface WriteOptions {
      * Footer key-value metadata. A value given as bytes (its UTF-8 text) is placed in the footer
      * after encoding, never made a string: for large values such as a Hudi bloom filter.
      */
-    metadata?: Record<string, string | Uint8Array>;
+    metadata?: FooterMetadata;
     /** Columns to give a split-block bloom filter in every row group (columns the table lacks are skipped). */
     bloomFilters?: readonly BloomFilterColumn[];
+    /**
+     * Arrow bytes encoded in one piece (default 8 MiB). A larger table is encoded piece by piece,
+     * each its own row group(s), and the pieces joined into one file: the encoder's memory, which
+     * never shrinks, grows to one piece rather than the whole table.
+     */
+    pieceBytes?: number;
 }
 
 /* bloomFilterBytes */
@@ -380,6 +407,9 @@ function loadColumnBloomFilters(source: ByteSource, meta: ParquetFileMetadata, n
 
 /* openParquet */
 function openParquet(input: Uint8Array | ByteSource, options?: OpenOptions): Promise<ParquetFileReader>;
+
+/* parquetStreamWriter */
+function parquetStreamWriter(schema: Schema, options?: StreamWriteOptions): ParquetStreamWriter;
 
 /* parquetWorkerCount */
 function parquetWorkerCount(env?: Record<string, string | undefined>, cores?: number): number;

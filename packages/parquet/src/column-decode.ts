@@ -6,11 +6,40 @@
 // the JavaScript side, where their bytes already are, without copying them again.
 
 import { makeData, RecordBatch, Struct, Table, type Data, type Schema } from 'apache-arrow';
-import type { ChunkSelection } from './compact-file.js';
+import type { ChunkSelection, PageRun } from './compact-file.js';
 import type { ParquetFileMetadata } from './file-metadata.js';
+import { chunkRuns, runBytesOf } from './page-runs.js';
 
 /** Selections with more compressed bytes than this are decoded column by column. */
 export const COLUMNWISE_MIN_BYTES = 4 * 1024 * 1024;
+
+/** Column chunks of a flat column larger than this are decoded in runs of pages of about this size. */
+export const PAGE_RUN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * One field's selection decoded: whole (`decodeWhole`) when it is nested or its chunks are small,
+ * otherwise row group by row group, each large chunk in runs of its data pages (`decodeRun`, given
+ * a run's bytes: dictionary page and data pages), the results as one table.
+ */
+export function decodeInRuns(
+  meta: ParquetFileMetadata,
+  part: ChunkSelection,
+  chunk: (rowGroup: number, column: number) => Uint8Array,
+  decodeWhole: (part: ChunkSelection) => Table,
+  decodeRun: (part: ChunkSelection, bytes: Uint8Array, run: PageRun) => Table,
+): Table {
+  const column = part.columns[0];
+  const large = (rg: number) => meta.rowGroups[rg].columns[column].length > PAGE_RUN_BYTES;
+  if (part.columns.length !== 1 || meta.columns[column].maxRepetitionLevel > 0 || !part.rowGroups.some(large)) return decodeWhole(part);
+  const tables = part.rowGroups.flatMap((rg): Table[] => {
+    const one = { ...part, rowGroups: [rg] };
+    const bytes = chunk(rg, column);
+    const runs = large(rg) ? chunkRuns(bytes, PAGE_RUN_BYTES) : undefined;
+    return runs ? runs.runs.map((run) => decodeRun(one, runBytesOf(bytes, runs, run), run)) : [decodeWhole(one)];
+  });
+  const schema = tables[0].schema;
+  return new Table(schema, tables.flatMap((t) => t.batches.map((b) => new RecordBatch(schema, b.data))));
+}
 
 /** Compressed bytes of the selected chunks. */
 export function selectionBytes(meta: ParquetFileMetadata, selection: Pick<ChunkSelection, 'rowGroups' | 'columns'>): number {

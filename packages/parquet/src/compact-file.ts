@@ -74,25 +74,43 @@ export interface CompactFileInput {
    * to leave the file without one.
    */
   arrowSchema?: string;
+  /**
+   * Some data pages of the one selected chunk (one row group, one flat column) rather than all
+   * of it: `chunk` then returns the dictionary page, if any, followed by those pages.
+   */
+  run?: PageRun;
 }
 
-export function buildCompactFile({ footer, selection, chunk, arrowSchema }: CompactFileInput): Uint8Array {
+/** A run of consecutive data pages of a flat column chunk (see page-runs.ts). */
+export interface PageRun {
+  /** Rows of the run's pages (a flat column has one value per row). */
+  rows: number;
+  /** Where the first data page starts in the run's bytes: after the dictionary page, if any. */
+  dataOffset: number;
+  /** Uncompressed bytes of the run's pages, headers included. */
+  uncompressedSize: number;
+}
+
+export function buildCompactFile({ footer, selection, chunk, arrowSchema, run }: CompactFileInput): Uint8Array {
   const meta = footer.metadata;
   const keptGroups = new Set(selection.rowGroups);
   const keptFields = new Set(selection.fields);
   const keptColumns = new Set(selection.columns);
   // where each selected chunk moves: new offset minus old offset
   const shift = new Map<string, bigint>();
+  if (run && (selection.rowGroups.length !== 1 || selection.columns.length !== 1)) throw new Error('a page run is read from one column chunk');
   const body: Uint8Array[] = [MAGIC];
   let at = MAGIC.length;
+  let runBytes = 0;
   for (const range of selectedRanges(footer, selection)) {
     const bytes = chunk(range.rowGroup, range.column);
-    if (bytes.length !== range.length) throw new Error(`chunk ${range.rowGroup}/${range.column} has ${bytes.length} bytes, expected ${range.length}`);
+    if (run) runBytes = bytes.length;
+    else if (bytes.length !== range.length) throw new Error(`chunk ${range.rowGroup}/${range.column} has ${bytes.length} bytes, expected ${range.length}`);
     shift.set(`${range.rowGroup}/${range.column}`, BigInt(at - range.start));
     body.push(bytes);
     at += bytes.length;
   }
-  const numRows = selection.rowGroups.reduce((n, rg) => n + BigInt(meta.rowGroups[rg].numRows), 0n);
+  const numRows = run ? BigInt(run.rows) : selection.rowGroups.reduce((n, rg) => n + BigInt(meta.rowGroups[rg].numRows), 0n);
 
   const rewriteColumnChunk = (r: ThriftReader, w: ThriftWriter, rg: number, col: number): void => {
     const delta = shift.get(`${rg}/${col}`);
@@ -107,6 +125,17 @@ export function buildCompactFile({ footer, selection, chunk, arrowSchema }: Comp
             kind: 'rewrite',
             rewrite: (r2, w2) =>
               rewriteStruct(r2, w2, (m): FieldAction => {
+                if (run) {
+                  const start = BigInt(MAGIC.length);
+                  // the run's own counts and offsets; the chunk's statistics and page counts do not describe it
+                  if (m.id === 5) return { kind: 'int', value: BigInt(run.rows) };
+                  if (m.id === 6) return { kind: 'int', value: BigInt(run.uncompressedSize) };
+                  if (m.id === 7) return { kind: 'int', value: BigInt(runBytes) };
+                  if (m.id === 9) return { kind: 'int', value: start + BigInt(run.dataOffset) };
+                  if (m.id === 11) return run.dataOffset > 0 ? { kind: 'int', value: start } : DROP;
+                  if (m.id === 10 || m.id === 12 || m.id === 13 || m.id >= 14) return DROP;
+                  return COPY;
+                }
                 // data, index and dictionary page offsets move with the chunk
                 if (m.id === 9 || m.id === 10 || m.id === 11) return moved;
                 // bloom filters were not copied
@@ -137,11 +166,15 @@ export function buildCompactFile({ footer, selection, chunk, arrowSchema }: Comp
             kind: 'rewrite',
             rewrite: (r2, w2) => rewriteStructList(r2, w2, (j) => keptColumns.has(j), (j, r3, w3) => rewriteColumnChunk(r3, w3, rg, j), keptColumns.size),
           };
-        // sorting columns name leaf indexes that no longer hold; offset and ordinal describe the old file
+        case 3:
+          return run ? { kind: 'int', value: BigInt(run.rows) } : COPY;
+        // sorting columns name leaf indexes that no longer hold; offset, size and ordinal describe the old file
         case 4:
         case 5:
         case 7:
           return DROP;
+        case 6:
+          return run ? DROP : COPY;
         default:
           return COPY;
       }

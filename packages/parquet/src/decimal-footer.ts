@@ -63,8 +63,9 @@ function rowGroupStats(table: Table, field: number, rowGroupRows: number[]): Sta
         s.nulls++;
         continue;
       }
-      // fixed-decimals.ts refused values wider than 8 bytes, so the low 64 bits are the value
-      const at = (data.offset + i) * stride;
+      // fixed-decimals.ts refused values wider than 8 bytes, so the low 64 bits are the value;
+      // a slice's value buffer starts at its first row (its null bitmap does not)
+      const at = i * stride;
       const v = stride >= 8 ? view.getBigInt64(at, true) : BigInt(view.getInt32(at, true));
       if (s.min === undefined || v < s.min) s.min = v;
       if (s.max === undefined || v > s.max) s.max = v;

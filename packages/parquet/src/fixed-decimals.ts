@@ -95,10 +95,12 @@ function fixedBytes(data: Data<Decimal>, width: number, column: string): Uint8Ar
   const stride = data.type.bitWidth / 8;
   const words = data.values;
   const le = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
-  const out = new Uint8Array((data.offset + data.length) * width);
+  // Arrow JS slices value buffers along with the data (row i is at i * stride), while null
+  // bitmaps stay whole and are read at offset + i
+  const out = new Uint8Array(data.length * width);
   for (let i = 0; i < data.length; i++) {
     if (!isValid(data, i)) continue;
-    const src = (data.offset + i) * stride;
+    const src = i * stride;
     const sign = le[src + width - 1] & 0x80 ? 0xff : 0;
     for (let b = width; b < stride; b++) {
       if (le[src + b] !== sign) {
@@ -109,7 +111,7 @@ function fixedBytes(data: Data<Decimal>, width: number, column: string): Uint8Ar
         );
       }
     }
-    const dst = (data.offset + i) * width;
+    const dst = i * width;
     for (let b = 0; b < width; b++) out[dst + b] = le[src + width - 1 - b];
   }
   return out;

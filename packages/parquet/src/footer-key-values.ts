@@ -80,6 +80,9 @@ export async function readFooterKeyValues(source: ByteSource, what = 'Parquet fi
   }
 }
 
+/** Footer key-value entries to write: text, or the UTF-8 bytes of a large text. */
+export type FooterMetadata = Record<string, string | Uint8Array>;
+
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 const encoder = new TextEncoder();
 

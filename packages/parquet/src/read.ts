@@ -4,12 +4,12 @@
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
 import { ARROW_SCHEMA_KEY, decodeArrowSchema, encodeArrowSchema, projectSchema } from './arrow-schema-hint.js';
 import { byteSourceFromBytes, countingByteSource, type ByteSource, type ReadStats } from './byte-source.js';
-import { buildCompactFile, selectedRanges, type ChunkRange, type ChunkSelection } from './compact-file.js';
+import { buildCompactFile, selectedRanges, type ChunkRange, type ChunkSelection, type PageRun } from './compact-file.js';
 import { ParquetError } from './errors.js';
 import type { ParquetFileMetadata } from './file-metadata.js';
 import { DEFAULT_FOOTER_READ, footerFromBytes, readFooter, type Footer } from './footer.js';
 import { decode } from './wasm-codec.js';
-import { COLUMNWISE_MIN_BYTES, joinColumns, perFieldSelections, selectionBytes } from './column-decode.js';
+import { COLUMNWISE_MIN_BYTES, decodeInRuns, joinColumns, perFieldSelections, selectionBytes } from './column-decode.js';
 import { readFooterIgnoringKeyValues, readFooterWithoutKeyValues } from './footer-prefix.js';
 import { loadColumnBloomFilters, type ColumnBloomFilters } from './bloom-read.js';
 
@@ -186,9 +186,14 @@ function decodeSelection(
   if (selection.fields.length < 2 || selectionBytes(footer.metadata, selection) <= COLUMNWISE_MIN_BYTES) {
     return reorder(decodeOne(selection), resolved.outputOrder);
   }
-  // The schema of the whole selection (decoded from no row group), then each column on its own.
+  // The schema of the whole selection (decoded from no row group), then each column on its own,
+  // a large chunk of a flat column in runs of its pages.
   const schema = decodeOne({ ...selection, rowGroups: [] }).schema;
-  const columns = perFieldSelections(footer.metadata, selection).map(decodeOne);
+  const decodeRun = (part: ChunkSelection, runChunk: Uint8Array, run: PageRun): Table => {
+    const arrowSchema = arrowSchemaFor(footer, part.fields);
+    return decode(buildCompactFile({ footer, selection: part, chunk: () => runChunk, run, ...(arrowSchema !== undefined ? { arrowSchema } : {}) }), settings, what);
+  };
+  const columns = perFieldSelections(footer.metadata, selection).map((part) => decodeInRuns(footer.metadata, part, chunk, decodeOne, decodeRun));
   return reorder(joinColumns(schema, columns), resolved.outputOrder);
 }
 
@@ -302,15 +307,22 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
       const prefetch = opts.prefetch ?? true;
       let pending = groups.length > 0 ? fetchGroup(resolved, groups[0]) : undefined;
       for (let k = 0; k < groups.length; k++) {
-        const chunks = await (pending ?? fetchGroup(resolved, groups[k]));
+        let chunks: ((rg: number, col: number) => Uint8Array) | undefined = await (pending ?? fetchGroup(resolved, groups[k]));
         pending = undefined;
         if (prefetch && k + 1 < groups.length) {
           pending = fetchGroup(resolved, groups[k + 1]);
           // if the consumer stops early nobody awaits it; its error must not go unhandled
           pending.catch(() => undefined);
         }
-        const table = decodeSelection(footer, resolved, [groups[k]], chunks, what, opts.batchSize);
-        for (const batch of table.batches) yield batch;
+        const batches = decodeSelection(footer, resolved, [groups[k]], chunks, what, opts.batchSize).batches;
+        // Nothing here keeps what the consumer is done with: not the fetched bytes once decoded,
+        // not a batch once yielded (a column decoded in runs frees run by run).
+        chunks = undefined;
+        for (let b = 0; b < batches.length; b++) {
+          const batch = batches[b];
+          batches[b] = undefined as unknown as RecordBatch;
+          yield batch;
+        }
       }
     },
   };

@@ -81,6 +81,31 @@ describe('decimal layout', () => {
     );
   });
 
+  it('writes the rows of a sliced table, with their own values and statistics', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.bigInt({ min: -(10n ** 12n - 1n), max: 10n ** 12n - 1n }), { nil: null }), { minLength: 2, maxLength: 30 }).chain((values) =>
+          fc.tuple(fc.constant(values), fc.integer({ min: 1, max: values.length - 1 })),
+        ),
+        ([values, from]) => {
+          // Arrow slices the value buffer with the rows, not the null bitmap
+          const sliced = tableOf([{ name: 'amount', type: new Decimal(3, 12, 128), values }]).slice(from);
+          const bytes = writeParquet(sliced);
+          const kept = values.slice(from);
+          expect(plainValues(readParquet(bytes).getChild('amount')!)).toEqual(kept);
+          const present = kept.filter((v): v is bigint => v !== null);
+          const stats = readParquetMetadata(bytes).rowGroups[0].columns[0].statistics;
+          expect(stats?.nullCount).toBe(kept.length - present.length);
+          if (present.length > 0) {
+            expect(stats?.min).toEqual({ unscaled: present.reduce((a, b) => (b < a ? b : a)), scale: 3 });
+            expect(stats?.max).toEqual({ unscaled: present.reduce((a, b) => (b > a ? b : a)), scale: 3 });
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('writes nested decimals fixed too, without byte-wise statistics', () => {
     const item = new Field('element', new Decimal(2, 7, 128), true);
     const inner = new Field('price', new Decimal(1, 5, 128), true);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Int32, Table, vectorFromArray } from 'apache-arrow';
-import { byteSourceFromBytes, readFooterKeyValues, readParquet, readParquetMetadata, writeParquet } from '../src/index.js';
+import { byteSourceFromBytes, parquetStreamWriter, readFooterKeyValues, readParquet, readParquetMetadata, writeParquet } from '../src/index.js';
 import { footerKeyValueBytes } from '../src/footer-key-values.js';
 import { trailerLength } from '../src/footer.js';
 
@@ -80,5 +80,27 @@ describe('footer values given as bytes', () => {
     expect(meta.rowGroups).toEqual(readParquetMetadata(without).rowGroups);
     const stored = footerKeyValueBytes(file.subarray(file.length - 8 - meta.metadataLength, file.length - 8)).get('org.apache.hudi.bloomfilter')!;
     expect(Buffer.compare(stored, big)).toBe(0);
+  });
+});
+
+describe('footer values given as bytes, in a file written in pieces', () => {
+  it('reach the joined footer from writeParquet and from the stream writer', async () => {
+    const big = 'QUJD'.repeat(50_000);
+    const bytes = new TextEncoder().encode(big);
+    const rows = table(20_000);
+    // pieces of about 16 KB: several per file
+    const pieced = writeParquet(rows, { pieceBytes: 16_000, metadata: { 'org.apache.hudi.bloomfilter': bytes, small: 's' } });
+    const meta = readParquetMetadata(pieced);
+    expect(meta.rowGroups.length).toBeGreaterThan(1);
+    expect(meta.keyValueMetadata['org.apache.hudi.bloomfilter']).toBe(big);
+    expect(meta.keyValueMetadata.small).toBe('s');
+    const writer = parquetStreamWriter(rows.schema, { pieceBytes: 16_000 });
+    for (const batch of rows.batches) for (let at = 0; at < batch.numRows; at += 3000) await writer.write(batch.slice(at, at + 3000));
+    const streamed = await writer.finish({ 'org.apache.hudi.bloomfilter': bytes, small: 's' });
+    const streamedMeta = readParquetMetadata(streamed);
+    expect(streamedMeta.rowGroups.length).toBeGreaterThan(1);
+    expect(streamedMeta.keyValueMetadata['org.apache.hudi.bloomfilter']).toBe(big);
+    expect(decoder.decode((await readFooterKeyValues(byteSourceFromBytes(streamed))).get('small'))).toBe('s');
+    expect((await readParquet(streamed)).numRows).toBe(20_000);
   });
 });

@@ -1,36 +1,80 @@
-// Base files are encoded on a Parquet worker unless the caller says its thread is free; either
-// way the file holds the same rows and the footer keys Hudi reads.
+// A base file written batch by batch, on a Parquet worker or in the calling thread, holds the
+// rows given with their meta columns and the footer keys Hudi reads; one large enough to be
+// encoded in pieces holds the same.
 
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { tableFromArrays } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tableFromArrays, type RecordBatch } from 'apache-arrow';
+import { closeParquetWorkers, readParquet, readParquetMetadata } from '@lake/parquet';
+import { baseFileStream, type BaseFileEncoding } from './base-file-writer.js';
+import { attachMetaColumns } from './meta-columns.js';
+import { META_FIELD_NAMES, prependMetaFields } from '../schema/table-schema.js';
 
-vi.mock('@lake/parquet', async (original) => {
-  const actual = await original<typeof import('@lake/parquet')>();
-  return { ...actual, writeParquetAsync: vi.fn(actual.writeParquetAsync) };
-});
+afterAll(() => closeParquetWorkers());
 
-// Test files share a module registry: load the writer afresh so that it sees the spied module.
-vi.resetModules();
-const parquet = await import('@lake/parquet');
-const { encodeBaseFileAsync } = await import('./base-file-writer.js');
+/** Batches of `sizes` rows with meta columns: key k<i>, every third row committed at the first instant. */
+function batches(sizes: number[]): { batches: RecordBatch[]; keys: string[]; times: string[] } {
+  const out: RecordBatch[] = [];
+  const keys: string[] = [];
+  const times: string[] = [];
+  let row = 0;
+  for (const size of sizes) {
+    const ids = Array.from({ length: size }, (_, i) => row + i);
+    const data = tableFromArrays({ v: Int32Array.from(ids), s: ids.map((i) => `value-${i}`) }).batches[0];
+    const k = ids.map((i) => `k${String(i).padStart(5, '0')}`);
+    const t = ids.map((i) => (i % 3 === 0 ? '20260101000000000' : '20260102000000000'));
+    out.push(attachMetaColumns(data, { recordKeys: k, commitTimes: t, seqNos: t.map((x, i) => `${x}_0_${ids[i]}`), partitionPath: 'p=1', fileName: 'f1.parquet' }));
+    keys.push(...k);
+    times.push(...t);
+    row += size;
+  }
+  return { batches: out, keys, times };
+}
 
-afterAll(() => parquet.closeParquetWorkers());
+async function write(sizes: number[], encoding: BaseFileEncoding, onWorker: boolean) {
+  const input = batches(sizes);
+  const schema = prependMetaFields(tableFromArrays({ v: Int32Array.from([0]), s: ['x'] }).schema);
+  const file = baseFileStream(schema, encoding, { onWorker });
+  for (const b of input.batches) await file.write(b);
+  return { ...input, bytes: await file.finish(input.keys) };
+}
 
-describe('encodeBaseFileAsync', () => {
-  it('uses the worker pool by default and the calling thread with onWorker false, for the same file', async () => {
-    const batch = tableFromArrays({ _hoodie_record_key: ['a', 'b', 'c'], v: Int32Array.from([1, 2, 3]) }).batches[0];
-    const encoding = { tableName: 't' };
-    const pooled = vi.mocked(parquet.writeParquetAsync);
-    const onWorker = await encodeBaseFileAsync([batch], batch.schema, ['a', 'b', 'c'], encoding);
-    expect(pooled).toHaveBeenCalledTimes(1);
-    const inline = await encodeBaseFileAsync([batch], batch.schema, ['a', 'b', 'c'], encoding, { onWorker: false });
-    expect(pooled).toHaveBeenCalledTimes(1);
-    for (const bytes of [onWorker, inline]) {
-      const meta = parquet.readParquetMetadata(bytes).keyValueMetadata;
-      expect(meta['hoodie_min_record_key']).toBe('a');
-      expect(meta['hoodie_max_record_key']).toBe('c');
-      expect(Object.keys(meta).sort()).toEqual(Object.keys(parquet.readParquetMetadata(onWorker).keyValueMetadata).sort());
-      expect(parquet.readParquet(bytes).getChild('v')?.toArray()).toEqual(Int32Array.from([1, 2, 3]));
+describe('baseFileStream', () => {
+  it('writes the same rows and footer keys on a worker and in the calling thread', async () => {
+    const files = [await write([2, 1], { tableName: 't' }, true), await write([2, 1], { tableName: 't' }, false)];
+    for (const { bytes, keys, times } of files) {
+      const kv = readParquetMetadata(bytes).keyValueMetadata;
+      expect(kv['hoodie_min_record_key']).toBe(keys[0]);
+      expect(kv['hoodie_max_record_key']).toBe(keys[2]);
+      expect(kv['writer.model.name']).toBe('avro');
+      const avroFields = (JSON.parse(kv['parquet.avro.schema']) as { fields: { name: string }[] }).fields.map((f) => f.name);
+      expect(avroFields).toEqual([...META_FIELD_NAMES, 'v', 's']);
+      expect(Object.keys(kv).sort()).toEqual(Object.keys(readParquetMetadata(files[0].bytes).keyValueMetadata).sort());
+      const table = readParquet(bytes);
+      expect(table.schema.fields.map((f) => f.name)).toEqual([...META_FIELD_NAMES, 'v', 's']);
+      expect(table.getChild('v')?.toArray()).toEqual(Int32Array.from([0, 1, 2]));
+      expect(table.getChild('_hoodie_record_key')?.toArray()).toEqual(keys);
+      expect(table.getChild('_hoodie_commit_time')?.toArray()).toEqual(times);
+    }
+  });
+
+  it('gives every row of a file encoded in pieces its own values, whatever the batches, with the footer keys of all rows', async () => {
+    const sizes = [700, 1, 1500, 3, 796];
+    const n = sizes.reduce((a, b) => a + b, 0);
+    for (const onWorker of [false, true]) {
+      const { bytes, keys, times } = await write(sizes, { tableName: 't', pieceBytes: 8 * 1024 }, onWorker);
+      const md = readParquetMetadata(bytes);
+      expect(md.rowGroups.length).toBe(3);
+      expect(md.numRows).toBe(n);
+      expect(md.keyValueMetadata['hoodie_min_record_key']).toBe(keys[0]);
+      expect(md.keyValueMetadata['hoodie_max_record_key']).toBe(keys[n - 1]);
+      expect(md.keyValueMetadata['org.apache.hudi.bloomfilter']?.length).toBeGreaterThan(0);
+      expect(md.keyValueMetadata['ARROW:schema']?.length).toBeGreaterThan(0);
+      const table = readParquet(bytes);
+      expect(table.getChild('_hoodie_record_key')?.toArray()).toEqual(keys);
+      expect(table.getChild('_hoodie_commit_time')?.toArray()).toEqual(times);
+      expect(new Set(table.getChild('_hoodie_file_name')?.toArray())).toEqual(new Set(['f1.parquet']));
+      expect(table.getChild('v')?.toArray()).toEqual(Int32Array.from({ length: n }, (_, i) => i));
+      expect(table.getChild('s')?.toArray()).toEqual(Array.from({ length: n }, (_, i) => `value-${i}`));
     }
   });
 });

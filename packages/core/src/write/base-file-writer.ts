@@ -3,7 +3,7 @@
 // can upsert into a table lake wrote.
 
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
-import { writeParquet, writeParquetAsync, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
+import { parquetStreamWriter, writeParquet, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
 import { createRecordKeyFooter } from '../index/bloom-footer.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
@@ -16,30 +16,34 @@ export interface BaseFileEncoding {
   bloomFilterType?: 'SIMPLE' | 'DYNAMIC_V0';
   /** Columns given a Parquet split-block bloom filter per row group (the table's `parquet.bloom.filter.*` properties). */
   columnBloomFilters?: readonly BloomFilterColumn[];
+  /** Arrow bytes encoded at once (the Parquet writer's `pieceBytes`; its default when unset). */
+  pieceBytes?: number;
 }
 
 /** Avro schema JSON of a base file (meta fields first), for the `parquet.avro.schema` footer key. */
-function baseFileAvroSchema(dataSchema: Schema, tableName: string): string {
-  return JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName, metaFields: true }));
+function baseFileAvroSchema(schema: Schema, tableName: string): string {
+  return JSON.stringify(arrowSchemaToAvro(schema, { tableName, metaFields: true }));
 }
 
-function baseFileWrite(batches: RecordBatch[], schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding): [Table, WriteOptions] {
+/** Encoder settings of a base file, footer metadata aside. */
+function baseFileOptions(encoding: BaseFileEncoding): Omit<WriteOptions, 'metadata'> {
+  return {
+    compression: encoding.compression ?? DEFAULT_COMPRESSION,
+    ...(encoding.rowGroupSize !== undefined ? { rowGroupSize: encoding.rowGroupSize } : {}),
+    ...(encoding.columnBloomFilters && encoding.columnBloomFilters.length > 0 ? { bloomFilters: encoding.columnBloomFilters } : {}),
+    ...(encoding.pieceBytes !== undefined ? { pieceBytes: encoding.pieceBytes } : {}),
+  };
+}
+
+/** The footer key-values Hudi reads: Avro schema, writer model, record-key bloom filter and range. */
+function baseFileMetadata(schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding): Record<string, string> {
   const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0' });
   for (const key of recordKeys) footer.add(key);
-  const footerMetadata = footer.metadata();
-  return [
-    new Table(schema, batches),
-    {
-      compression: encoding.compression ?? DEFAULT_COMPRESSION,
-      ...(encoding.rowGroupSize !== undefined ? { rowGroupSize: encoding.rowGroupSize } : {}),
-      ...(encoding.columnBloomFilters && encoding.columnBloomFilters.length > 0 ? { bloomFilters: encoding.columnBloomFilters } : {}),
-      metadata: {
-        'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
-        'writer.model.name': 'avro',
-        ...footerMetadata,
-      },
-    },
-  ];
+  return {
+    'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
+    'writer.model.name': 'avro',
+    ...footer.metadata(),
+  };
 }
 
 /**
@@ -52,22 +56,28 @@ export function encodeBaseFile(
   recordKeys: Iterable<string>,
   encoding: BaseFileEncoding,
 ): Uint8Array {
-  return writeParquet(...baseFileWrite(batches, schema, recordKeys, encoding));
+  return writeParquet(new Table(schema, batches), { ...baseFileOptions(encoding), metadata: baseFileMetadata(schema, recordKeys, encoding) });
+}
+
+/** A base file written batch by batch, as a file group is merged. */
+export interface BaseFileStream {
+  /** Adds rows that carry the meta columns (in `schema`). */
+  write(batch: RecordBatch): Promise<void>;
+  /** The file's bytes; `recordKeys` are the keys of every row written, in order. */
+  finish(recordKeys: Iterable<string>): Promise<Uint8Array>;
 }
 
 /**
- * `encodeBaseFile` with the Parquet encoding on a worker thread when the file is large enough,
- * so the writer's thread goes on (with the next file group, or the next batch) meanwhile.
- * `onWorker: false` encodes in the calling thread: when it has nothing else to do meanwhile, a
- * worker would only add its own heap and WebAssembly memory to the process's peak.
+ * A base file encoded piece by piece as its rows arrive (see the Parquet stream writer), so that
+ * a merged file group is never held whole beside its encoding. `onWorker` encodes the pieces on
+ * a Parquet worker, leaving the calling thread to merge meanwhile; when it has nothing else to do
+ * (a write with one base file), a worker would only add its own heap and WebAssembly memory to
+ * the process's peak. `expectedBytes` (about the file's size) sizes the buffer it is built in.
  */
-export async function encodeBaseFileAsync(
-  batches: RecordBatch[],
-  schema: Schema,
-  recordKeys: Iterable<string>,
-  encoding: BaseFileEncoding,
-  { onWorker = true }: { onWorker?: boolean } = {},
-): Promise<Uint8Array> {
-  const write = baseFileWrite(batches, schema, recordKeys, encoding);
-  return onWorker ? writeParquetAsync(...write) : writeParquet(...write);
+export function baseFileStream(schema: Schema, encoding: BaseFileEncoding, { onWorker = true, expectedBytes }: { onWorker?: boolean; expectedBytes?: number } = {}): BaseFileStream {
+  const writer = parquetStreamWriter(schema, { ...baseFileOptions(encoding), onWorker, ...(expectedBytes !== undefined ? { expectedBytes } : {}) });
+  return {
+    write: (batch) => writer.write(batch),
+    finish: (recordKeys) => writer.finish(baseFileMetadata(schema, recordKeys, encoding)),
+  };
 }

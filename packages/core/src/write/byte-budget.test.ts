@@ -29,10 +29,11 @@ describe('byte budget', () => {
     );
   });
 
-  it('lets large file groups go no more at a time than the encoders plus the merging thread', () => {
+  it('lets large file groups go no more at a time than there are encoders, one without any', () => {
     const large = 32 * 1024 * 1024;
     expect(baseWriteBudget(0)).toBe(large);
-    expect(baseWriteBudget(1)).toBe(2 * large);
+    expect(baseWriteBudget(1)).toBe(large);
+    expect(baseWriteBudget(3)).toBe(3 * large);
     expect(baseWriteBudget(16)).toBe(4 * large);
   });
 });

@@ -11,10 +11,10 @@ import { formatBaseFileName, makeWriteToken } from '../file-group/base-file.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { storedWins, tableMergeMode } from '../read/merge.js';
-import { META } from '../schema/table-schema.js';
-import { encodeBaseFileAsync } from './base-file-writer.js';
+import { META, prependMetaFields } from '../schema/table-schema.js';
+import { baseFileStream } from './base-file-writer.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
-import { commitSeqNo, withMetaColumns } from './meta-columns.js';
+import { attachMetaColumns, commitSeqNo } from './meta-columns.js';
 import { orderingReader } from './ordering.js';
 import type { ObjectStore } from '@lake/storage';
 import type { TableConfig } from '../config/table-config.js';
@@ -58,19 +58,52 @@ export interface GroupWrite {
   encodeOnWorker?: boolean;
 }
 
+/** Inserted rows handed to the encoder at once. */
+const INSERT_BATCH_ROWS = 8192;
+
+/**
+ * About the bytes of the new file, a little over, to size the buffer it is built in (growing it
+ * costs a copy): the slice's stored bytes and a twentieth more (a file written in pieces has
+ * more row groups, each with its own dictionaries and statistics), plus the inserted rows' Arrow
+ * bytes (compressed, they take less).
+ */
+function expectedFileBytes(plan: GroupPlan, incoming: Incoming): number {
+  const stored = plan.slice ? (plan.slice.baseFile?.size ?? 0) + plan.slice.logFiles.reduce((n, l) => n + (l.size ?? 0), 0) : 0;
+  const rowBytes = incoming.batch.numRows > 0 ? incoming.batch.data.byteLength / incoming.batch.numRows : 0;
+  return stored * 1.05 + rowBytes * plan.inserts.length;
+}
+
 /** Writes the new version of one file group; undefined when nothing changed in it. */
 export async function writeFileGroup(ctx: { store: ObjectStore; config: TableConfig }, w: GroupWrite): Promise<WriteStatInput | undefined> {
   const { store, config } = ctx;
   const { plan, instant, incoming } = w;
   const started = Date.now();
-  const parts: RecordBatch[] = [];
-  const commitTimes: (string | null)[] = [];
-  const seqNos: (string | null)[] = [];
   const keys: string[] = [];
   let inserted = 0;
   let updated = 0;
   let deleted = 0;
   let seq = 0;
+
+  const fileName = formatBaseFileName({
+    fileId: plan.fileId,
+    writeToken: makeWriteToken(w.writerPartition, 1, 0),
+    instantTime: instant,
+    extension: 'parquet',
+  });
+  const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
+  // The merged rows go to the encoder batch by batch, with their meta columns: the file group is
+  // never held whole, merged, beside its encoding.
+  const file = baseFileStream(
+    prependMetaFields(w.dataSchema),
+    { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) },
+    { onWorker: w.encodeOnWorker ?? true, expectedBytes: expectedFileBytes(plan, incoming) },
+  );
+  let written = 0;
+  const emit = async (data: RecordBatch, commitTimes: (string | null)[], seqNos: (string | null)[]) => {
+    const recordKeys = keys.slice(written, written + data.numRows);
+    written += data.numRows;
+    await file.write(attachMetaColumns(selectColumns(data, w.dataSchema), { commitTimes, seqNos, recordKeys, partitionPath: plan.partition, fileName }));
+  };
 
   const updateByKey = new Map<string, number>();
   for (const i of plan.updates) updateByKey.set(incoming.keys[i], i);
@@ -96,6 +129,8 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
       const oldTimes = batch.getChild(META.commitTime);
       const oldSeq = batch.getChild(META.commitSeqno);
       const oldOrder = ordering ? orderingReader(batch.getChild(ordering)) : undefined;
+      const commitTimes: (string | null)[] = [];
+      const seqNos: (string | null)[] = [];
       // Output rows keep the stored order; an updated record takes its stored row's place.
       // Index < numRows: a stored row; otherwise an incoming row (numRows + position in `fresh`).
       const picks: number[] = [];
@@ -135,7 +170,7 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
       const combined = fresh.length > 0
         ? concatBatches(w.dataSchema, [stored, takeRows(incoming.batch, fresh)])
         : stored;
-      parts.push(picks.length === combined.numRows && picks.every((p, i) => p === i) ? combined : takeRows(combined, picks));
+      if (picks.length > 0) await emit(picks.length === combined.numRows && picks.every((p, i) => p === i) ? combined : takeRows(combined, picks), commitTimes, seqNos);
     }
   }
 
@@ -143,36 +178,22 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const pending = [...updateByKey.values()];
   const inserts = w.deletes ? [] : [...pending, ...plan.inserts];
   if (inserts.length > 0) {
-    parts.push(takeRows(incoming.batch, inserts));
+    const commitTimes: string[] = [];
+    const seqNos: string[] = [];
     for (const i of inserts) {
       keys.push(incoming.keys[i]);
       commitTimes.push(instant);
       seqNos.push(commitSeqNo(instant, w.writerPartition, seq++));
     }
+    // in batches of the size reads make, so each meta column is made for a piece's worth of rows
+    for (let at = 0; at < inserts.length; at += INSERT_BATCH_ROWS) {
+      const end = Math.min(inserts.length, at + INSERT_BATCH_ROWS);
+      await emit(takeRows(incoming.batch, inserts.slice(at, end)), commitTimes.slice(at, end), seqNos.slice(at, end));
+    }
     inserted += inserts.length;
   }
   if (inserted === 0 && updated === 0 && deleted === 0) return undefined;
-
-  const fileName = formatBaseFileName({
-    fileId: plan.fileId,
-    writeToken: makeWriteToken(w.writerPartition, 1, 0),
-    instantTime: instant,
-    extension: 'parquet',
-  });
-  const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
-  // Meta columns go onto each part as it is: concatenating the parts first would hold a second
-  // copy of the whole file group while it is encoded.
-  const withMeta = withMetaColumns(parts.length > 0 ? parts : [concatBatches(w.dataSchema, [])], w.dataSchema, {
-    commitTimes,
-    seqNos,
-    recordKeys: keys,
-    partitionPath: plan.partition,
-    fileName,
-  });
-  parts.length = 0;
-  const bytes = await encodeBaseFileAsync(withMeta, withMeta[0].schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) }, {
-    onWorker: w.encodeOnWorker ?? true,
-  });
+  const bytes = await file.finish(keys);
   const marker = markerKey(instant, path, plan.slice ? 'MERGE' : 'CREATE');
   await store.put(marker, new Uint8Array());
   w.onFile(path, marker);

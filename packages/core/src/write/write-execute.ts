@@ -29,12 +29,13 @@ const BASE_WRITE_CONCURRENCY = 4;
 const LARGE_FILE_GROUP_BYTES = 32 * 1024 * 1024;
 
 /**
- * Stored bytes of the file groups a write may merge at once: each is held in memory whole, so
- * large ones go no more at a time than the Parquet workers can encode while the calling thread
- * merges the next; small ones go BASE_WRITE_CONCURRENCY at a time.
+ * Stored bytes of the file groups a write may merge at once. A file group's merge and encoding
+ * overlap already (its pieces are encoded on a worker while the calling thread merges the next
+ * rows), so large ones go no more at a time than there are Parquet workers (one without
+ * workers); small ones go BASE_WRITE_CONCURRENCY at a time.
  */
 export function baseWriteBudget(workers = parquetWorkerCount()): number {
-  return Math.max(1, Math.min(BASE_WRITE_CONCURRENCY, workers + 1)) * LARGE_FILE_GROUP_BYTES;
+  return Math.max(1, Math.min(BASE_WRITE_CONCURRENCY, workers)) * LARGE_FILE_GROUP_BYTES;
 }
 
 /** Stored bytes of what rewriting `slice` reads: its base file and its logs. */
