@@ -27,11 +27,22 @@ function keepBeating(store: ObjectStore, key: string, body: () => Uint8Array, in
   };
 }
 
+const beatBody = () => new TextEncoder().encode(String(Date.now()));
+
 /** Writes the heartbeat now and every interval until stopped; stopping deletes it. */
 export async function startHeartbeat(store: ObjectStore, instant: string, intervalMs = HEARTBEAT_INTERVAL_MS): Promise<Heartbeat> {
-  const body = () => new TextEncoder().encode(String(Date.now()));
-  await store.put(heartbeatKey(instant), body());
-  return keepBeating(store, heartbeatKey(instant), body, intervalMs);
+  await beatOnce(store, instant);
+  return keepBeating(store, heartbeatKey(instant), beatBody, intervalMs);
+}
+
+/** Writes the heartbeat of `instant` once (the first beat of `continueHeartbeat`). */
+export function beatOnce(store: ObjectStore, instant: string): Promise<void> {
+  return store.put(heartbeatKey(instant), beatBody());
+}
+
+/** Keeps a heartbeat the caller wrote with `beatOnce` beating until stopped; stopping deletes it. */
+export function continueHeartbeat(store: ObjectStore, instant: string, intervalMs = HEARTBEAT_INTERVAL_MS): Heartbeat {
+  return keepBeating(store, heartbeatKey(instant), beatBody, intervalMs);
 }
 
 /** Runs of this process that have ended, by the token their exclusive heartbeat carries. */

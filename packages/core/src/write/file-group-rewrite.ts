@@ -37,6 +37,17 @@ export interface GroupPlan {
   inserts: number[];
 }
 
+/** The path of the base file version a write puts into a file group. */
+export function baseFilePath(partition: string, fileId: string, writerPartition: number, instant: string): string {
+  const fileName = formatBaseFileName({ fileId, writeToken: makeWriteToken(writerPartition, 1, 0), instantTime: instant, extension: 'parquet' });
+  return partition === '' ? fileName : `${partition}/${fileName}`;
+}
+
+/** The marker of a new base file version: a merge when the group had a slice, else a create. */
+export function baseFileMarker(instant: string, path: string, plan: GroupPlan): string {
+  return markerKey(instant, path, plan.slice ? 'MERGE' : 'CREATE');
+}
+
 export interface GroupWrite {
   plan: GroupPlan;
   instant: string;
@@ -51,6 +62,10 @@ export interface GroupWrite {
   /** Damaged log blocks of a merge-on-read slice rewritten into a base file: refused (see log-corruption.ts). */
   corruption: Pick<SliceReadPlan, 'onCorruptLogBlocks' | 'committedLogExtent'>;
   onFile: (path: string, marker: string) => void;
+  /** Markers written already (see plannedMarkers): the file they name needs no other. */
+  premarked?: ReadonlySet<string>;
+  /** Called just before the file is put. */
+  onPut?: () => void;
   /**
    * Encode the file on a Parquet worker (default true). False when this is the write's only
    * base file: the calling thread would just wait for the worker.
@@ -153,13 +168,8 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   }
   if (inserted === 0 && updated === 0 && deleted === 0) return undefined;
 
-  const fileName = formatBaseFileName({
-    fileId: plan.fileId,
-    writeToken: makeWriteToken(w.writerPartition, 1, 0),
-    instantTime: instant,
-    extension: 'parquet',
-  });
-  const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
+  const path = baseFilePath(plan.partition, plan.fileId, w.writerPartition, instant);
+  const fileName = path.slice(path.lastIndexOf('/') + 1);
   // Meta columns go onto each part as it is: concatenating the parts first would hold a second
   // copy of the whole file group while it is encoded.
   const withMeta = withMetaColumns(parts.length > 0 ? parts : [concatBatches(w.dataSchema, [])], w.dataSchema, {
@@ -173,9 +183,10 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const bytes = await encodeBaseFileAsync(withMeta, withMeta[0].schema, keys, { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) }, {
     onWorker: w.encodeOnWorker ?? true,
   });
-  const marker = markerKey(instant, path, plan.slice ? 'MERGE' : 'CREATE');
-  await store.put(marker, new Uint8Array());
+  const marker = baseFileMarker(instant, path, plan);
+  if (!w.premarked?.has(marker)) await store.put(marker, new Uint8Array());
   w.onFile(path, marker);
+  w.onPut?.();
   await store.put(path, bytes);
   rememberWrittenBaseFile(store, path, bytes);
   return {
