@@ -24,6 +24,7 @@ import { holdInstant, releaseInstant, type HeldInstant } from '../commit/instant
 import { liftAfterAck } from '../commit/after-ack.js';
 import { writerSnapshots } from '../table/writer-snapshot.js';
 import { readBaseFilesOnce } from '../file-group/written-base-files.js';
+import { readSmallBaseFilesWhole } from './small-base-files.js';
 import type { WriteSnapshot } from './write-options.js';
 import { executeWrite, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-client.js';
 
@@ -98,9 +99,11 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
     primedTimeline = undefined;
     return t ? Promise.resolve(t) : table.timeline();
   };
+  // Sizes of the base files in the write's snapshot, as listed: small ones are read whole once.
+  const baseFileSizes = new Map<string, number>();
   return {
     // Base files the write reads twice (index, then merge) or wrote last time come from memory.
-    store: readBaseFilesOnce(table.store),
+    store: readBaseFilesOnce(readSmallBaseFilesWhole(table.store, (key) => baseFileSizes.get(key))),
     config: table.config,
     timeline,
     startTimeline() {
@@ -111,7 +114,9 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
       snapshot ??= (async () => {
         startTimeline ??= timeline();
         const tl = await startTimeline;
-        return { timeline: tl, ...(await writerSnapshots.view(table, table.store, tl)) };
+        const seen = await writerSnapshots.view(table, table.store, tl);
+        for (const slice of latestFileSlices(seen.view)) if (slice.baseFile?.size !== undefined) baseFileSizes.set(slice.baseFile.path, slice.baseFile.size);
+        return { timeline: tl, ...seen };
       })();
       return snapshot;
     },
