@@ -64,8 +64,8 @@ export interface GroupWrite {
   onFile: (path: string, marker: string) => void;
   /** Markers written already (see plannedMarkers): the file they name needs no other. */
   premarked?: ReadonlySet<string>;
-  /** Called just before the file is put. */
-  onPut?: () => void;
+  /** Awaited just before the file is put. */
+  beforePut?: () => Promise<void>;
   /**
    * Encode the file on a Parquet worker (default true). False when this is the write's only
    * base file: the calling thread would just wait for the worker.
@@ -186,7 +186,7 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const marker = baseFileMarker(instant, path, plan);
   if (!w.premarked?.has(marker)) await store.put(marker, new Uint8Array());
   w.onFile(path, marker);
-  w.onPut?.();
+  await w.beforePut?.();
   await store.put(path, bytes);
   rememberWrittenBaseFile(store, path, bytes);
   return {

@@ -49,8 +49,8 @@ export interface LogAppend {
   /** Called with each marker before its file is written, and with each file written. */
   onMarker: (marker: string) => void;
   onFile: (path: string) => void;
-  /** Called just before the file is put. */
-  onPut?: () => void;
+  /** Awaited just before the file is put. */
+  beforePut?: () => Promise<void>;
 }
 
 /**
@@ -123,7 +123,7 @@ export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
       a.onMarker(marker);
       await a.store.put(marker, new Uint8Array());
     }
-    a.onPut?.();
+    await a.beforePut?.();
     if (!(await a.store.putIfAbsent(path, block))) {
       version++;
       continue;

@@ -20,6 +20,7 @@ import { keysDeletedInLogs } from './log-deletes.js';
 import { sliceMayHaveDeletes } from './slice-deletes.js';
 import type { WriteContext, WriteOperation } from './write-options.js';
 import { byteBudget } from './byte-budget.js';
+import { putGate } from './put-gate.js';
 import type { WritePlan } from './write-plan.js';
 
 /** Log files written at once by one write. */
@@ -143,10 +144,29 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
     alongside ??= w.alongsidePuts ? w.alongsidePuts() : Promise.resolve();
     alongside.catch(() => undefined);
   };
+  // A small write (every file group written at once) puts its files together, once all are
+  // encoded (see put-gate.ts); a larger one puts each as it is ready.
+  const budgetBytes = baseWriteBudget();
+  const together =
+    logWrites.length <= LOG_APPEND_CONCURRENCY &&
+    baseWrites.length <= BASE_WRITE_CONCURRENCY &&
+    baseWrites.reduce((n, b) => n + Math.min(sliceBytes(b.plan.slice), budgetBytes), 0) <= budgetBytes;
+  const gate = putGate(together ? logWrites.length + baseWrites.length : 0);
+  const gated = async <T>(task: (beforePut: () => Promise<void>) => Promise<T>): Promise<T> => {
+    const party = gate.party();
+    try {
+      return await task(async () => {
+        await party.ready();
+        onPut();
+      });
+    } finally {
+      party.done();
+    }
+  };
   // Log files are small and independent: several are written at once, which matters on an
   // object store where each costs two round trips.
   // Log appends and base file writes go to different file groups: they run together.
-  const logStatsP = mapLimit(logWrites, LOG_APPEND_CONCURRENCY, ({ plan, logBaseInstant, writerPartition: wp }) =>
+  const logStatsP = mapLimit(logWrites, LOG_APPEND_CONCURRENCY, ({ plan, logBaseInstant, writerPartition: wp }) => gated((beforePut) =>
     appendLogFile({
       store,
       config,
@@ -167,8 +187,8 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
       premarked: w.premarked,
       onMarker: (m) => attempt.markers.push(m),
       onFile: (p) => attempt.written.push(p),
-      onPut,
-    }),
+      beforePut,
+    })),
   );
   // Rewriting a slice with logs into a base file drops what its damaged log blocks held.
   const corruption = {
@@ -178,9 +198,9 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
   // Base files are written a few at a time: each holds one merged file group in memory, and
   // the round trips of their reads and writes overlap; more than the encoders keep busy would
   // only hold more file groups in memory at once.
-  const budget = byteBudget(baseWriteBudget());
+  const budget = byteBudget(budgetBytes);
   const baseStatsP = mapLimit(baseWrites, BASE_WRITE_CONCURRENCY, ({ plan, writerPartition: wp }) =>
-    budget.run(sliceBytes(plan.slice), () => writeFileGroup(ctx, {
+    budget.run(sliceBytes(plan.slice), () => gated((beforePut) => writeFileGroup(ctx, {
       plan,
       instant,
       deletes: operation === 'delete',
@@ -194,12 +214,12 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
       // a sole base file is encoded in the calling thread, which has nothing else to do meanwhile
       encodeOnWorker: baseWrites.length > 1,
       premarked: w.premarked,
-      onPut,
+      beforePut,
       onFile: (path, marker) => {
         attempt.written.push(path);
         if (!w.premarked?.has(marker)) attempt.markers.push(marker);
       },
-    })),
+    }))),
   );
   // All settle before any result is used: a failed attempt must know every file written (and
   // whether its intent may have landed).
