@@ -125,6 +125,9 @@ export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
     }
     await a.beforePut?.();
     if (!(await a.store.putIfAbsent(path, block))) {
+      // Another writer's file has this name: the marker must not outlive this loop, or a
+      // rollback of this write (which deletes what its markers name) would delete that file.
+      await a.store.delete(marker);
       version++;
       continue;
     }
