@@ -29,6 +29,7 @@ import { readSettingsOf, type ReadSettings, type TableReadOptions } from '../met
 import { HOODIE_PROPERTIES, loadTableConfig } from './load-config.js';
 import { assertWritable } from './write-guard.js';
 import { liftPending } from '../commit/after-ack.js';
+import { settleAll } from '../util/settle-all.js';
 import { deleteKeys, deleteWhere, holdWriteInstant, withPrimedTimeline, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
 import { retryOnConflict, tableConflictRetries } from '../commit/conflict-retry.js';
@@ -258,10 +259,11 @@ export class HudiTable {
       // The newest commit claim, which the write starts from, is read in the same round trip.
       // So is the write's instant time: claimed, its heartbeat started, checked against the
       // timeline once listed (the write holds another if a newer instant is there).
-      const [recovered, claimStart, held] = await Promise.all([
+      // A store failing to hold the instant fails the write, as any write request would.
+      const [recovered, claimStart, held] = await settleAll([
         rollbackFailedWritesWithTimeline(this).catch(() => undefined),
         latestClaim(this.store).catch(() => undefined),
-        holdWriteInstant(this, options?.ids).catch(() => undefined),
+        holdWriteInstant(this, options?.ids),
         // what this table's previous commit no longer needs, if not removed yet
         liftPending(this),
       ]);
