@@ -59,16 +59,21 @@ export async function releaseInstant(store: ObjectStore, held: HeldInstant): Pro
 /**
  * The requested and inflight files of a held instant (`workload` is the inflight file's content,
  * Hudi's workload profile of the write), together with `alongside`: requests of the write that
- * may go in the same round trip. An inflight file without its requested one (a crash between the
- * two) is a pending instant all the same, as on tables of Hudi versions before the requested state.
+ * may go in the same round trip. An inflight commit or delta commit without its requested file (a
+ * crash between the two) is a pending instant all the same, as on tables of Hudi versions before
+ * the requested state. A pending replace commit is read through its requested file (Hudi looks for
+ * a clustering plan in it), so that one is written first.
  */
 export async function startInstant(ctx: InstantContext, instant: string, action: Action, workload: Uint8Array, alongside: Promise<unknown>[] = []): Promise<void> {
   const { store, config } = ctx;
-  await settleAll([
-    store.put(instantFileKey(config, { time: instant, action, state: 'requested' }), new Uint8Array()),
-    store.put(instantFileKey(config, { time: instant, action, state: 'inflight' }), workload),
-    ...alongside,
-  ]);
+  const requested = () => store.put(instantFileKey(config, { time: instant, action, state: 'requested' }), new Uint8Array());
+  const inflight = () => store.put(instantFileKey(config, { time: instant, action, state: 'inflight' }), workload);
+  if (action === 'replacecommit') {
+    await settleAll([requested(), ...alongside]);
+    await inflight();
+    return;
+  }
+  await settleAll([requested(), inflight(), ...alongside]);
 }
 
 export async function abandonInstant(ctx: InstantContext, instant: string, action: Action, files: string[]): Promise<void> {
