@@ -16,6 +16,9 @@ async function fences(store: MemoryStore): Promise<string[]> {
   return (await store.listDirectory(FENCES)).objects.map((o) => o.key.slice(FENCES.length));
 }
 
+/** A committed write lifts its own fence on the next turn of the event loop (see commit/after-ack.ts). */
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 async function rows(store: MemoryStore): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for await (const b of (await openTable(store)).read({ withMeta: false })) for (const r of rowsToJson(b)) out.set(String(r.id), String(r.v));
@@ -48,8 +51,11 @@ describe('fences of settled writes', () => {
     await (await openTable(store)).upsert([{ id: 'k0', dt: 'd', ts: 3, v: 'fast' }]);
     resume.open();
     expect(await slowWrite).toBeInstanceOf(ConflictError);
-    const [vetoed] = await fences(store);
+    await nextTurn();
+    // only the veto is left: the committed writes lifted theirs
+    const [vetoed, ...others] = await fences(store);
     expect(vetoed).toBeDefined();
+    expect(others).toEqual([]);
 
     const table = await openTable(store);
     // still pending (its rollback has not run yet): kept, however old
@@ -61,6 +67,7 @@ describe('fences of settled writes', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 3 * 60_000);
     await table.upsert([{ id: 'k1', dt: 'd', ts: 1, v: 'other' }]);
+    await nextTurn();
     expect((await table.timeline()).pending()).toEqual([]);
     await cleanTable(table, {});
     expect(await fences(store)).toContain(vetoed);

@@ -41,6 +41,8 @@ async function tableWithOneRow(type: 'cow' | 'mor' = 'cow'): Promise<MemoryStore
   const store = new MemoryStore(`config-guard-${process.pid}-${++n}`);
   const t = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], type });
   await t.upsert([{ id: 'a', dt: '2024-05-01', v: 1 }]);
+  // the commit's heartbeat and fence are removed on the turn after it is acknowledged
+  await new Promise((resolve) => setTimeout(resolve, 0));
   return store;
 }
 

@@ -64,9 +64,10 @@ async function readClaim(store: ObjectStore, seq: number): Promise<CommitClaim> 
 
 /**
  * Claims a sequence number for `claim`, checking every claim made since `sinceSeq` (the writer's
- * starting point) for overlapping file groups. Returns the claimed sequence number.
+ * starting point) for overlapping file groups, except those of `vetoed` writes (whose fences this
+ * writer took: they can never publish). Returns the claimed sequence number.
  */
-export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: CommitClaim, listed?: number): Promise<number> {
+export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: CommitClaim, listed?: number, vetoed?: ReadonlySet<string>): Promise<number> {
   const body = new TextEncoder().encode(JSON.stringify(claim));
   let checked = sinceSeq;
   // `listed`: the newest claim, listed by the caller once this write's intent was being recorded.
@@ -82,7 +83,7 @@ export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: C
       // Claims are numbered without gaps and removed only by pruning: a missing one is a commit
       // this write can no longer check, so it must not commit on the assumption that it was harmless.
       if (!other) throw prunedClaimConflict(claim.instant, seq);
-      checkOverlap(claim, other, claimKey(seq));
+      if (!vetoed?.has(other.instant)) checkOverlap(claim, other, claimKey(seq));
     });
     checked = Math.max(checked, latest);
     const next = latest + 1;
@@ -91,6 +92,23 @@ export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: C
       return next;
     }
   }
+}
+
+/**
+ * Claims `sinceSeq + 1` for `claim` when no one claimed since the writer's start (the common case):
+ * there is then nothing to check, and the claim costs one round trip, shared with the listing
+ * that serves `claimCommit` when the number was taken (undefined is returned then). A number won
+ * below the newest claims by `retainedClaims` was pruned and made again: the claims made since
+ * were never checked against this one.
+ */
+export async function claimIfNoneSince(store: ObjectStore, sinceSeq: number, claim: CommitClaim): Promise<{ seq?: number; latest: number }> {
+  const seq = sinceSeq + 1;
+  const [won, seqs] = await Promise.all([store.putIfAbsent(claimKey(seq), new TextEncoder().encode(JSON.stringify(claim))), claimSequences(store)]);
+  const latest = seqs.length > 0 ? seqs[seqs.length - 1] : 0;
+  if (!won) return { latest };
+  if (latest >= seq + retainedClaims) throw prunedClaimConflict(claim.instant, seq + 1);
+  await pruneClaims(store, seq);
+  return { seq, latest };
 }
 
 /** Fails with ConflictError when `other` (read from `where`) changes what `claim` changes. */

@@ -48,14 +48,25 @@ function keepBeating(store: ObjectStore, instant: string, body: () => Uint8Array
   };
 }
 
+const beatBody = () => new TextEncoder().encode(String(Date.now()));
+
 /** Writes the heartbeat now and every interval until stopped; stopping deletes it. */
 export async function startHeartbeat(store: ObjectStore, instant: string, intervalMs = HEARTBEAT_INTERVAL_MS): Promise<Heartbeat> {
-  const body = () => new TextEncoder().encode(String(Date.now()));
   const at = Date.now();
-  await store.put(heartbeatKey(instant), body());
-  const heartbeat = keepBeating(store, instant, body, intervalMs);
+  await beatOnce(store, instant);
+  const heartbeat = keepBeating(store, instant, beatBody, intervalMs);
   lastBeats.set(instant, at);
   return heartbeat;
+}
+
+/** Writes the heartbeat of `instant` once (the first beat of `continueHeartbeat`). */
+export function beatOnce(store: ObjectStore, instant: string): Promise<void> {
+  return store.put(heartbeatKey(instant), beatBody());
+}
+
+/** Keeps a heartbeat the caller just wrote with `beatOnce` beating until stopped; stopping deletes it. */
+export function continueHeartbeat(store: ObjectStore, instant: string, intervalMs = HEARTBEAT_INTERVAL_MS): Heartbeat {
+  return keepBeating(store, instant, beatBody, intervalMs);
 }
 
 /** Runs of this process that have ended, by the token their exclusive heartbeat carries. */

@@ -1,14 +1,14 @@
-// The life of a write's instant: choosing an instant time no other writer holds, creating its
-// requested and inflight files under a running heartbeat, and removing them again when the write
-// is abandoned before publishing.
+// The life of a write's instant: holding an instant time no other writer holds (its claim and
+// its heartbeat), creating its requested and inflight files, and removing them again when the
+// write is abandoned before publishing.
 
 import type { ObjectStore } from '@lake/storage';
 
 import type { TableConfig } from '../config/table-config.js';
 import type { InstantTimeGenerator } from '../timeline/instant-time.js';
 import type { Action } from '../timeline/instant.js';
-import type { Timeline } from '../timeline/timeline.js';
-import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { settleAll } from '../util/settle-all.js';
+import { beatOnce, continueHeartbeat, type Heartbeat } from './heartbeat.js';
 import { instantClaimKey, instantFileKey } from './paths.js';
 
 /** What an instant's life needs of a write context. */
@@ -18,30 +18,62 @@ interface InstantContext {
   instants: InstantTimeGenerator;
 }
 
+/** An instant time a writer holds: claimed by it alone, its heartbeat beating. */
+export interface HeldInstant {
+  instant: string;
+  heartbeat: Heartbeat;
+}
+
 /**
- * Chooses an instant time no one else holds and creates its requested file; the writer's
- * heartbeat runs from before the requested file exists until the write ends. A write runs it
- * while it plans (it needs nothing of the plan), then writes the inflight file (`markInflight`).
+ * Claims an instant time later than `latest` that no one else holds and starts its heartbeat,
+ * both in one round trip. The heartbeat must exist before the requested file (a pending instant
+ * without one looks dead to a lazy rollback, lake's or Hudi's), and nothing else depends on the
+ * order of the two. A claim lost to a writer that picked the same millisecond leaves this
+ * writer's beat on that writer's heartbeat: a fresh timestamp of a live writer, which it rewrites
+ * and deletes itself (or, if it had already ended, a heartbeat of a finished instant, which no
+ * rollback looks at).
  */
-export async function openInstant(ctx: InstantContext, timeline: Timeline, action: Action): Promise<{ instant: string; heartbeat: Heartbeat }> {
-  const { store, config } = ctx;
-  let latest = timeline.instants.at(-1)?.time;
+export async function holdInstant(ctx: InstantContext, latest?: string): Promise<HeldInstant> {
+  const { store } = ctx;
   for (;;) {
     const instant = ctx.instants.next(latest);
-    // A claim on the time itself: two writers picking the same millisecond must not share it.
-    if (!(await store.putIfAbsent(instantClaimKey(instant), new Uint8Array()))) {
+    const [claim, beat] = await Promise.allSettled([store.putIfAbsent(instantClaimKey(instant), new Uint8Array()), beatOnce(store, instant)]);
+    if (claim.status === 'rejected') throw claim.reason;
+    if (!claim.value) {
       latest = instant;
       continue;
     }
-    const heartbeat = await startHeartbeat(store, instant);
-    await store.put(instantFileKey(config, { time: instant, action, state: 'requested' }), new Uint8Array());
-    return { instant, heartbeat };
+    if (beat.status === 'rejected') {
+      await store.delete(instantClaimKey(instant)).catch(() => undefined);
+      throw beat.reason;
+    }
+    return { instant, heartbeat: continueHeartbeat(store, instant) };
   }
 }
 
-/** The inflight file: `workload` is its content, Hudi's workload profile of the write. */
-export async function markInflight(ctx: InstantContext, instant: string, action: Action, workload: Uint8Array): Promise<void> {
-  await ctx.store.put(instantFileKey(ctx.config, { time: instant, action, state: 'inflight' }), workload);
+/** Gives up a held instant before any timeline file of it was written. */
+export async function releaseInstant(store: ObjectStore, held: HeldInstant): Promise<void> {
+  await Promise.all([store.delete(instantClaimKey(held.instant)).catch(() => undefined), held.heartbeat.stop()]);
+}
+
+/**
+ * The requested and inflight files of a held instant (`workload` is the inflight file's content,
+ * Hudi's workload profile of the write), together with `alongside`: requests of the write that
+ * may go in the same round trip. An inflight commit or delta commit without its requested file (a
+ * crash between the two) is a pending instant all the same, as on tables of Hudi versions before
+ * the requested state. A pending replace commit is read through its requested file (Hudi looks for
+ * a clustering plan in it), so that one is written first.
+ */
+export async function startInstant(ctx: InstantContext, instant: string, action: Action, workload: Uint8Array, alongside: Promise<unknown>[] = []): Promise<void> {
+  const { store, config } = ctx;
+  const requested = () => store.put(instantFileKey(config, { time: instant, action, state: 'requested' }), new Uint8Array());
+  const inflight = () => store.put(instantFileKey(config, { time: instant, action, state: 'inflight' }), workload);
+  if (action === 'replacecommit') {
+    await settleAll([requested(), ...alongside]);
+    await inflight();
+    return;
+  }
+  await settleAll([requested(), inflight(), ...alongside]);
 }
 
 export async function abandonInstant(ctx: InstantContext, instant: string, action: Action, files: string[]): Promise<void> {

@@ -34,7 +34,14 @@ async function settleIntent(store: ObjectStore, timeline: TimelineLocation, othe
   return 'committing';
 }
 
-/** checkIntents with the intents settled through their writes' fences. */
-export function checkIntentsSettled(store: ObjectStore, timeline: TimelineLocation, claim: CommitClaim, intents: Intents): Promise<void> {
-  return checkIntents(claim, intents, (other) => settleIntent(store, timeline, other));
+/**
+ * checkIntents with the intents settled through their writes' fences. The instants of writes
+ * stood back are added to `vetoed`: they can never publish, so their claims need no check.
+ */
+export function checkIntentsSettled(store: ObjectStore, timeline: TimelineLocation, claim: CommitClaim, intents: Intents, vetoed?: Set<string>): Promise<void> {
+  return checkIntents(claim, intents, async (other) => {
+    const outcome = await settleIntent(store, timeline, other);
+    if (outcome === 'vetoed') vetoed?.add(other.instant);
+    return outcome;
+  });
 }

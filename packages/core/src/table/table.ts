@@ -28,7 +28,9 @@ import { tableListing, type TableListing } from '../metadata-table/listing-sourc
 import { readSettingsOf, type ReadSettings, type TableReadOptions } from '../metadata-table/read-settings.js';
 import { HOODIE_PROPERTIES, loadTableConfig } from './load-config.js';
 import { assertWritable } from './write-guard.js';
-import { deleteKeys, deleteWhere, withPrimedTimeline, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
+import { liftPending } from '../commit/after-ack.js';
+import { settleAll } from '../util/settle-all.js';
+import { deleteKeys, deleteWhere, holdWriteInstant, withPrimedTimeline, writeRows, type WriteInput, type WriterIds } from '../write/table-writes.js';
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
 import { retryOnConflict, tableConflictRetries } from '../commit/conflict-retry.js';
 import { latestClaim } from '../commit/claims.js';
@@ -256,13 +258,19 @@ export class HudiTable {
     const result = await retryOnConflict(options?.conflictRetries ?? tableConflictRetries(this.config), async () => {
       // Leftovers of dead writers are invisible to readers; cleaning them up must not fail a write.
       // The newest commit claim, which the write starts from, is read in the same round trip.
-      const [recovered, claimStart] = await Promise.all([
+      // So is the write's instant time: claimed, its heartbeat started, checked against the
+      // timeline once listed (the write holds another if a newer instant is there).
+      // A store failing to hold the instant fails the write, as any write request would.
+      const [recovered, claimStart, held] = await settleAll([
         rollbackFailedWritesWithTimeline(this).catch(() => undefined),
         latestClaim(this.store).catch(() => undefined),
+        holdWriteInstant(this, options?.ids),
+        // what this table's previous commit no longer needs, if not removed yet
+        liftPending(this),
       ]);
       primed = recovered?.timeline;
       // The timeline it loaded serves the write's first look at the timeline.
-      return recovered ? withPrimedTimeline(this, recovered.timeline, run, claimStart) : run();
+      return withPrimedTimeline(this, { timeline: recovered?.timeline, claimStart, held }, run);
     });
     const inline = options?.inlineCompaction;
     if (inline) {

@@ -37,6 +37,17 @@ export interface GroupPlan {
   inserts: number[];
 }
 
+/** The path of the base file version a write puts into a file group. */
+export function baseFilePath(partition: string, fileId: string, writerPartition: number, instant: string): string {
+  const fileName = formatBaseFileName({ fileId, writeToken: makeWriteToken(writerPartition, 1, 0), instantTime: instant, extension: 'parquet' });
+  return partition === '' ? fileName : `${partition}/${fileName}`;
+}
+
+/** The marker of a new base file version: a merge when the group had a slice, else a create. */
+export function baseFileMarker(instant: string, path: string, plan: GroupPlan): string {
+  return markerKey(instant, path, plan.slice ? 'MERGE' : 'CREATE');
+}
+
 export interface GroupWrite {
   plan: GroupPlan;
   instant: string;
@@ -51,6 +62,10 @@ export interface GroupWrite {
   /** Damaged log blocks of a merge-on-read slice rewritten into a base file: refused (see log-corruption.ts). */
   corruption: Pick<SliceReadPlan, 'onCorruptLogBlocks' | 'committedLogExtent'>;
   onFile: (path: string, marker: string) => void;
+  /** Markers written already (see plannedMarkers): the file they name needs no other. */
+  premarked?: ReadonlySet<string>;
+  /** Awaited just before the file is put. */
+  beforePut?: () => Promise<void>;
   /**
    * Encode the file on a Parquet worker (default true). False when this is the write's only
    * base file: the calling thread would just wait for the worker.
@@ -84,13 +99,8 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   let deleted = 0;
   let seq = 0;
 
-  const fileName = formatBaseFileName({
-    fileId: plan.fileId,
-    writeToken: makeWriteToken(w.writerPartition, 1, 0),
-    instantTime: instant,
-    extension: 'parquet',
-  });
-  const path = plan.partition === '' ? fileName : `${plan.partition}/${fileName}`;
+  const path = baseFilePath(plan.partition, plan.fileId, w.writerPartition, instant);
+  const fileName = path.slice(path.lastIndexOf('/') + 1);
   // The merged rows go to the encoder batch by batch, with their meta columns: the file group is
   // never held whole, merged, beside its encoding.
   const file = baseFileStream(
@@ -194,9 +204,10 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   }
   if (inserted === 0 && updated === 0 && deleted === 0) return undefined;
   const bytes = await file.finish(keys);
-  const marker = markerKey(instant, path, plan.slice ? 'MERGE' : 'CREATE');
-  await store.put(marker, new Uint8Array());
+  const marker = baseFileMarker(instant, path, plan);
+  if (!w.premarked?.has(marker)) await store.put(marker, new Uint8Array());
   w.onFile(path, marker);
+  await w.beforePut?.();
   await store.put(path, bytes);
   rememberWrittenBaseFile(store, path, bytes);
   return {

@@ -42,9 +42,29 @@ export interface LogAppend {
   format: LogBlockFormat;
   compression?: Compression;
   writerPartition: number;
+  /** The stage id of the write token (see logFilePath); one is drawn when not given. */
+  stage?: number;
+  /** Markers written already (see plannedMarkers): the file they name needs no other. */
+  premarked?: ReadonlySet<string>;
   /** Called with each marker before its file is written, and with each file written. */
   onMarker: (marker: string) => void;
   onFile: (path: string) => void;
+  /** Awaited just before the file is put. */
+  beforePut?: () => Promise<void>;
+}
+
+/**
+ * The path of the log file a write puts into a slice: its next free log version, and a write
+ * token whose random stage id keeps two writers choosing the same version from sharing a name.
+ */
+export function logFilePath(p: { partition: string; fileId: string; slice: FileSlice; logBaseInstant: string; writerPartition: number; stage: number }, version = nextLogVersion(p.slice, p.logBaseInstant)): string {
+  const name = formatLogFileName({ fileId: p.fileId, instantTime: p.logBaseInstant, version, writeToken: makeWriteToken(p.writerPartition, p.stage, 0) });
+  return p.partition === '' ? name : `${p.partition}/${name}`;
+}
+
+/** A random stage id for log file names' write tokens. */
+export function logStage(): number {
+  return 1 + Math.floor(Math.random() * 1_000_000);
 }
 
 /** The next free log version of the slice named by `baseInstant`. */
@@ -92,17 +112,22 @@ export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
     });
     block = a.format === 'avro' ? avroDataBlock(withMeta, schemaRecord, a.instant) : parquetDataBlock(withMeta, schemaJson, a.instant, a.compression, tableBloomFilterColumns(a.config.raw));
   }
-  // A random stage id in the write token keeps two writers choosing the same version from
-  // sharing a file name; putIfAbsent moves on to the next version where the store enforces it.
-  const stage = 1 + Math.floor(Math.random() * 1_000_000);
+  // putIfAbsent moves on to the next version where the store enforces it (another writer took it).
+  const stage = a.stage ?? logStage();
   let version = nextLogVersion(a.slice, a.logBaseInstant);
   for (;;) {
-    const name = formatLogFileName({ fileId: a.fileId, instantTime: a.logBaseInstant, version, writeToken: makeWriteToken(a.writerPartition, stage, 0) });
-    const path = a.partition === '' ? name : `${a.partition}/${name}`;
+    const path = logFilePath({ ...a, stage }, version);
+    const name = path.slice(path.lastIndexOf('/') + 1);
     const marker = markerKey(a.instant, path, 'APPEND');
-    a.onMarker(marker);
-    await a.store.put(marker, new Uint8Array());
+    if (!a.premarked?.has(marker)) {
+      a.onMarker(marker);
+      await a.store.put(marker, new Uint8Array());
+    }
+    await a.beforePut?.();
     if (!(await a.store.putIfAbsent(path, block))) {
+      // Another writer's file has this name: the marker must not outlive this loop, or a
+      // rollback of this write (which deletes what its markers name) would delete that file.
+      await a.store.delete(marker);
       version++;
       continue;
     }

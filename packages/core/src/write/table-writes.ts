@@ -20,8 +20,11 @@ import { withoutMetaFields } from './meta-columns.js';
 import { InvalidRecordKeyError, PartitionPathError } from '../errors.js';
 import { keyFieldProblems, unencodableProblem } from '../keygen/key-checks.js';
 import { latestClaim } from '../commit/claims.js';
+import { holdInstant, releaseInstant, type HeldInstant } from '../commit/instant-lifecycle.js';
+import { liftAfterAck } from '../commit/after-ack.js';
 import { writerSnapshots } from '../table/writer-snapshot.js';
 import { readBaseFilesOnce } from '../file-group/written-base-files.js';
+import { readSmallBaseFilesWhole } from './small-base-files.js';
 import type { WriteSnapshot } from './write-options.js';
 import { executeWrite, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-client.js';
 
@@ -47,23 +50,35 @@ function instantsFor(table: TableContext, ids?: WriterIds): InstantTimeGenerator
 }
 
 // What a write's start needs, loaded just before it (by the lazy rollback of failed writes,
-// together with the newest commit claim), handed to that write instead of listing again.
-// Consumed once; later timeline loads (the conflict checks) always list afresh.
+// together with the newest commit claim and a held instant time), handed to that write instead of
+// listing again. Consumed once; later timeline loads (the conflict checks) always list afresh.
 interface PrimedStart {
-  timeline: Timeline;
+  timeline?: Timeline;
   claimStart?: number;
+  /** Taken by the write's context; one left untaken when the write ends is released. */
+  held?: HeldInstant;
 }
 const primedStarts = new WeakMap<TableContext, PrimedStart>();
 
+/**
+ * Holds an instant time for the next write of `table` (see holdInstant): done in the write's first
+ * round trip, beside the timeline listing, with the instant generator that write will use.
+ */
+export function holdWriteInstant(table: TableContext, ids?: WriterIds): Promise<HeldInstant> {
+  return holdInstant({ store: table.store, config: table.config, instants: instantsFor(table, ids) });
+}
 
-/** Runs `write` with `timeline` (and `claimStart`, when read) as its write context's starting point. */
-export async function withPrimedTimeline<T>(table: TableContext, timeline: Timeline, write: () => Promise<T>, claimStart?: number): Promise<T> {
-  const primed: PrimedStart = { timeline, claimStart };
+/** Runs `write` with what its first round trip loaded as its write context's starting point. */
+export async function withPrimedTimeline<T>(table: TableContext, start: PrimedStart, write: () => Promise<T>): Promise<T> {
+  const primed: PrimedStart = { ...start };
   primedStarts.set(table, primed);
   try {
     return await write();
   } finally {
     if (primedStarts.get(table) === primed) primedStarts.delete(table);
+    const untaken = primed.held;
+    primed.held = undefined;
+    if (untaken) await releaseInstant(table.store, untaken);
   }
 }
 
@@ -71,6 +86,11 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
   const primed = primedStarts.get(table);
   primedStarts.delete(table);
   let primedTimeline = primed?.timeline;
+  const takeHeld = () => {
+    const held = primed?.held;
+    if (primed) primed.held = undefined;
+    return held;
+  };
   const claimStart = primed?.claimStart;
   let startTimeline: Promise<Timeline> | undefined;
   let snapshot: Promise<WriteSnapshot> | undefined;
@@ -79,9 +99,11 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
     primedTimeline = undefined;
     return t ? Promise.resolve(t) : table.timeline();
   };
+  // Sizes of the base files in the write's snapshot, as listed: small ones are read whole once.
+  const baseFileSizes = new Map<string, number>();
   return {
     // Base files the write reads twice (index, then merge) or wrote last time come from memory.
-    store: readBaseFilesOnce(table.store),
+    store: readBaseFilesOnce(readSmallBaseFilesWhole(table.store, (key) => baseFileSizes.get(key))),
     config: table.config,
     timeline,
     startTimeline() {
@@ -92,7 +114,9 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
       snapshot ??= (async () => {
         startTimeline ??= timeline();
         const tl = await startTimeline;
-        return { timeline: tl, ...(await writerSnapshots.view(table, table.store, tl)) };
+        const seen = await writerSnapshots.view(table, table.store, tl);
+        for (const slice of latestFileSlices(seen.view)) if (slice.baseFile?.size !== undefined) baseFileSizes.set(slice.baseFile.path, slice.baseFile.size);
+        return { timeline: tl, ...seen };
       })();
       return snapshot;
     },
@@ -104,6 +128,8 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
       return withoutMetaFields(schema.arrow);
     },
     instants: instantsFor(table, ids),
+    heldInstant: takeHeld,
+    afterAck: (lift) => liftAfterAck(table, lift),
     newFileId: ids?.newFileId ?? (() => `${randomUuid()}-0`),
   };
 }

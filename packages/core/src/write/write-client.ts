@@ -7,24 +7,38 @@
 
 import type { Table as ArrowTable } from 'apache-arrow';
 
-import { notPendingIn, readIntents } from '../commit/claims.js';
-import { abandonInstant, markInflight, openInstant } from '../commit/instant-lifecycle.js';
+import { notPendingIn, readIntents, recordIntent } from '../commit/claims.js';
+import { holdInstant, releaseInstant, startInstant, type HeldInstant } from '../commit/instant-lifecycle.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { InvalidWriteError } from '../errors.js';
 import type { Action } from '../timeline/instant.js';
+import { compareInstants } from '../timeline/instant-time.js';
+import type { Timeline } from '../timeline/timeline.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
 import { tableCompression } from './compression.js';
 import { recordCreateSchema } from './create-schema.js';
 import { writeSizing, type FileSizing } from './file-sizing.js';
-import type { LogBlockFormat } from './log-append.js';
-import { abandonWrite, commitWrite, type CommitAttempt } from './write-commit.js';
-import { executeFileGroupWrites } from './write-execute.js';
+import { logStage, type LogBlockFormat } from './log-append.js';
+import { abandonWrite, commitClaim, commitWrite, type CommitAttempt } from './write-commit.js';
+import { executeFileGroupWrites, plannedMarkers } from './write-execute.js';
 import { prepareInput } from './write-input.js';
 import { operationTypes, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-options.js';
 import { planWrite, type WritePlan } from './write-plan.js';
 import { inflightWorkloadJson } from './workload-profile.js';
 
 export { type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-options.js';
+
+/**
+ * The instant time the write holds: the one held in its first round trip if nothing newer is on
+ * `timeline` (released otherwise), else one held now.
+ */
+function heldFor(ctx: WriteContext, timeline: Timeline): Promise<HeldInstant> {
+  const latest = timeline.instants.at(-1)?.time;
+  const held = ctx.heldInstant?.();
+  if (held && (latest === undefined || compareInstants(held.instant, latest) > 0)) return Promise.resolve(held);
+  if (held) void releaseInstant(ctx.store, held);
+  return holdInstant(ctx, latest);
+}
 
 /** Runs one write as one commit. */
 export function executeWrite(
@@ -43,15 +57,12 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   }
   const sizing: FileSizing = writeSizing(operation === 'insert', options.sizing);
   const compression = tableCompression(config.raw, options.compression);
-  // The starting point and the newest claim are independent reads; the intents must be listed
-  // after the claim (see readIntents), and are, while the view is built; they are awaited only
-  // at commit time.
+  // The starting point and the newest claim are independent reads; the intents are listed after
+  // the claim (see readIntents), together with the instant's first files.
   const snapshot = ctx.snapshot();
   snapshot.catch(() => undefined);
   const [startTimeline, claimStart] = await Promise.all([ctx.startTimeline(), ctx.claimStart()]);
   const knownCompleted = new Set(startTimeline.completed().map((i) => i.time));
-  // Commits claimed before this write's start but published after its snapshot, read now.
-  const intents = readIntents(store, notPendingIn(startTimeline));
   const { timeline, view, partitionsWithMetadata } = await snapshot;
 
   // Schema: the incoming batch must fit the table's schema, which may evolve by this write.
@@ -62,37 +73,54 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   const logFormat: LogBlockFormat = options.logBlockFormat ?? (config.raw.get('hoodie.logfile.data.block.format') === 'avro' ? 'avro' : 'parquet');
   // a table created without a schema records its first write's, as Spark does on creation
   await recordCreateSchema(store, config, dataSchema);
-  // The instant (its time, heartbeat and requested file) needs nothing of the plan: it is opened
-  // while the index is looked up; the inflight file, which describes the plan, follows it.
-  const opening = openInstant(ctx, timeline, action);
-  opening.catch(() => undefined);
+  // The instant time (claimed, its heartbeat beating) needs nothing of the plan: held since the
+  // write's first round trip, or else held while the index is looked up.
+  const holding = heldFor(ctx, timeline);
+  holding.catch(() => undefined);
   let plan: WritePlan;
   try {
     plan = await planWrite(ctx, operation, incoming, timeline, view, sizing);
   } catch (error) {
-    const opened = await opening.catch(() => undefined);
-    if (opened) {
-      await abandonInstant(ctx, opened.instant, action, []);
-      await opened.heartbeat.stop();
-    }
+    const held = await holding.catch(() => undefined);
+    if (held) await releaseInstant(store, held);
     throw error;
   }
   const workload = inflightWorkloadJson(
     [...plan.groups.values()].map((g) => ({ partition: g.partition, fileId: g.fileId, baseInstant: g.slice?.baseInstantTime, updates: g.updates.length, inserts: g.inserts.length })),
     operationTypes[operation],
   );
-  const { instant, heartbeat } = await opening;
+  const { instant, heartbeat } = await holding;
   const attempt: CommitAttempt = { written: [], markers: [], uncertain: false, rolledBack: false };
   try {
-    await markInflight(ctx, instant, action, workload);
+    const claim = commitClaim(instant, action, operation, plan, incoming);
+    // One round trip before any data file: the instant's requested and inflight files, the
+    // markers of the files it plans to put (a marker must exist before its file), and the
+    // intents of commits claimed before this write's start but published after its snapshot.
+    const stage = logStage();
+    const markers = plannedMarkers(config.type === 'MERGE_ON_READ', plan, instant, stage);
+    attempt.markers.push(...markers);
+    const intents = readIntents(store, notPendingIn(startTimeline));
+    await startInstant(ctx, instant, action, workload, [intents, ...markers.map((m) => store.put(m, new Uint8Array()))]);
+    // This write's intent goes with its data files: in place before its claim, as claims.ts
+    // requires, and only once its own intents were read. Two writers that each read the other's
+    // intent would stand each other back; one whose intent is written after reading intents can
+    // only be seen by writers that started later, which it does not see.
     const executed = await executeFileGroupWrites(
       ctx,
-      { operation, plan, incoming, timeline, view, partitionsWithMetadata, instant, dataSchema, fullSchema, compression, logFormat },
+      {
+        operation, plan, incoming, timeline, view, partitionsWithMetadata, instant, dataSchema, fullSchema, compression, logFormat,
+        premarked: new Set(markers), logStage: stage, alongsidePuts: () => recordIntent(store, claim),
+      },
       attempt,
     );
-    const done = await commitWrite(ctx, { instant, action, operation, claimStart, knownCompleted, intents, plan, incoming, executed, dataSchema, extraMetadata: options.extraMetadata }, attempt);
-    // Committed: what it no longer needs goes in one round trip; a failure here leaves only litter.
-    await Promise.all([store.deleteMany(done).catch(() => undefined), heartbeat.stop()]);
+    const done = await commitWrite(ctx, { instant, action, operation, claim, claimStart, knownCompleted, intents, plan, executed, dataSchema, extraMetadata: options.extraMetadata }, attempt);
+    // Committed: what it no longer needs goes after the acknowledgement (see after-ack.ts); a
+    // failure there leaves only litter.
+    const lift = async () => {
+      await Promise.all([store.deleteMany(done).catch(() => undefined), heartbeat.stop()]);
+    };
+    if (ctx.afterAck) ctx.afterAck(lift);
+    else await lift();
     const { stats, partitionsWritten } = executed;
     const sum = (f: (s: WriteStatInput) => number) => stats.reduce((n, s) => n + f(s), 0);
     return {

@@ -4,7 +4,8 @@
 
 import type { Schema } from 'apache-arrow';
 
-import { claimCommit, hasIntent, latestClaim, recordIntent, type Intents } from '../commit/claims.js';
+import { checkIntents, claimCommit, claimIfNoneSince, hasIntent, type CommitClaim, type Intents } from '../commit/claims.js';
+import { settleAll } from '../util/settle-all.js';
 import { checkIntentsSettled } from '../commit/settle-intent.js';
 import { checkCompactionConflicts, checkTimelineConflicts } from '../commit/conflicts.js';
 import { fenceCommit } from '../commit/fence.js';
@@ -42,7 +43,8 @@ export interface WriteCommit {
   /** Intents of commits missing from the snapshot, read right after `claimStart`. */
   intents: Intents;
   plan: WritePlan;
-  incoming: Incoming;
+  /** What the write claims (see commitClaim); its intent was recorded before its data files. */
+  claim: CommitClaim;
   executed: ExecutedWrites;
   dataSchema: Schema;
   extraMetadata?: Record<string, string>;
@@ -50,34 +52,45 @@ export interface WriteCommit {
 
 /**
  * Publishes the write, or throws with `attempt` telling what may be undone. Returns what the
- * published commit no longer needs (markers, fence, the instant's key), for the caller to delete
- * together with its heartbeat.
+ * published commit no longer needs (its fence, the instant's key), for the caller to delete
+ * together with its heartbeat; its markers are deleted with the publish.
  */
 export async function commitWrite(ctx: WriteContext, c: WriteCommit, attempt: CommitAttempt): Promise<string[]> {
   const { store, config } = ctx;
-  const { instant, action, operation, plan } = c;
-  // Another writer may have committed while this one worked: Hudi writers (seen on the
-  // timeline) and lake writers (seen through commit claims) alike.
-  const changed = [...plan.groups.values()].filter((g) => g.slice).map((g) => fileGroupKey(g.partition, g.fileId));
-  for (const [p, ids] of plan.replaced) for (const id of ids) changed.push(fileGroupKey(p, id));
-  const claim = { instant, action, fileGroups: changed.map((k) => k.replace('\u0000', '/')), newKeys: newRecordKeys(operation, c.incoming, plan.groups.values()) };
-  // One round trip for what does not depend on each other: the timeline now (both conflict
-  // checks read the same listing), this write's intent, and the newest claim. The intent is in
-  // place before the claim is made, as claims.ts requires; an intent left by a write that then
-  // fails its checks is removed with its instant (or settled by whoever reads it first).
+  const { instant, action, operation, plan, claim } = c;
+  const changed = new Set(claim.fileGroups.map(groupKeyOf));
+  // Another writer may have committed while this one worked: Hudi writers (seen on the timeline;
+  // both conflict checks read one listing of it) and lake writers (seen through commit claims
+  // and intents) alike. This write's intent is in place already (written with its data files).
+  let overlapping = false;
+  await checkIntents(claim, c.intents, async () => {
+    overlapping = true;
+    return 'vetoed';
+  });
   const now = ctx.timeline();
   const fresh = { timeline: () => now };
-  const latest = latestClaim(store);
-  latest.catch(() => undefined);
-  await Promise.all([
-    (async () => {
-      await checkTimelineConflicts(fresh, c.knownCompleted, instant, new Set(changed));
-      if (c.executed.appended.size > 0) await checkCompactionConflicts(fresh, instant, c.executed.appended);
-    })(),
-    recordIntent(store, claim),
-  ]);
-  await checkIntentsSettled(store, config, claim, c.intents);
-  await claimCommit(store, c.claimStart, claim, await latest);
+  const checked = (async () => {
+    await checkTimelineConflicts(fresh, c.knownCompleted, instant, changed);
+    if (c.executed.appended.size > 0) await checkCompactionConflicts(fresh, instant, c.executed.appended);
+  })();
+  checked.catch(() => undefined);
+  if (overlapping) {
+    // Another write's intent overlaps: it is stood back (or found committing) before claiming,
+    // and its claim, if it made one meanwhile, is then no reason to fail.
+    const vetoed = new Set<string>();
+    await settleAll([checked, checkIntentsSettled(store, config, claim, c.intents, vetoed)]);
+    await claimCommit(store, c.claimStart, claim, undefined, vetoed);
+  } else {
+    // The claim goes with the timeline listing: in the common case (no claim since the write
+    // started) it is one round trip. If the timeline then shows a conflict, the write fails
+    // with its claim made; writers that overlap it and claim later fail once too, and their
+    // retry (past this claim) goes through.
+    const claiming = (async () => {
+      const tried = await claimIfNoneSince(store, c.claimStart, claim);
+      if (tried.seq === undefined) await claimCommit(store, c.claimStart, claim, tried.latest);
+    })();
+    await settleAll([checked, claiming]);
+  }
 
   const body = commitMetadataJson({
     stats: c.executed.stats,
@@ -102,7 +115,9 @@ export async function commitWrite(ctx: WriteContext, c: WriteCommit, attempt: Co
     throw new ConflictError(instant, 'rollback', [], rolledBackMessage(instant));
   }
   const completedKey = instantFileKey(config, { time: instant, action, state: 'completed' });
-  const published = await publishCompleted(store, completedKey, body);
+  // The fence decided commit: a rollback now rolls the write forward and never reads its
+  // markers, so they go in the publish's round trip.
+  const [published] = await Promise.all([publishCompleted(store, completedKey, body), store.deleteMany(attempt.markers).catch(() => undefined)]);
   if (published.outcome === 'unknown') {
     // Whether the commit landed cannot be told now: nothing may be deleted. The instant is
     // either complete or left pending for a rollback once this writer's heartbeat is gone.
@@ -115,7 +130,7 @@ export async function commitWrite(ctx: WriteContext, c: WriteCommit, attempt: Co
   }
   rememberCommitMetadata(store, config, { time: instant, action, state: 'completed' }, body);
   // The instant's key stays if it holds an intent: writers started meanwhile may still need it.
-  return [...attempt.markers, ...(hasIntent(claim) ? [] : [instantClaimKey(instant)]), fenceKey(instant)];
+  return [...(hasIntent(claim) ? [] : [instantClaimKey(instant)]), fenceKey(instant)];
 }
 
 /**
@@ -133,6 +148,22 @@ function rolledBackMessage(instant: string): string {
     `Write ${instant} lost a conflict with a rollback of it by another process: its heartbeat had expired before ` +
     'it could commit (the writer was paused or too slow to renew it). Nothing of it is visible; retry the write.'
   );
+}
+
+/**
+ * The claim (and intent) of a planned write: the file groups it changes (not ones it creates) and
+ * the fingerprints of the keys an upsert inserts as new records.
+ */
+export function commitClaim(instant: string, action: Action, operation: WriteOperation, plan: WritePlan, incoming: Incoming): CommitClaim {
+  const changed = [...plan.groups.values()].filter((g) => g.slice).map((g) => fileGroupKey(g.partition, g.fileId));
+  for (const [p, ids] of plan.replaced) for (const id of ids) changed.push(fileGroupKey(p, id));
+  return { instant, action, fileGroups: changed.map((k) => k.replace('\u0000', '/')), newKeys: newRecordKeys(operation, incoming, plan.groups.values()) };
+}
+
+/** The file group key (see fileGroupKey) of a claim's `partition/fileId`. */
+function groupKeyOf(name: string): string {
+  const slash = name.lastIndexOf('/');
+  return fileGroupKey(name.slice(0, Math.max(0, slash)), name.slice(slash + 1));
 }
 
 /**

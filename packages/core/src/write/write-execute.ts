@@ -13,12 +13,14 @@ import { tableMergeMode } from '../read/merge.js';
 import type { FileSystemView } from '../table/fs-view.js';
 import type { Timeline } from '../timeline/timeline.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
-import { writeFileGroup, type GroupPlan, type Incoming } from './file-group-rewrite.js';
-import { appendLogFile, type LogBlockFormat } from './log-append.js';
+import { baseFileMarker, baseFilePath, writeFileGroup, type GroupPlan, type Incoming } from './file-group-rewrite.js';
+import { appendLogFile, logFilePath, type LogBlockFormat } from './log-append.js';
+import { markerKey } from '../commit/paths.js';
 import { keysDeletedInLogs } from './log-deletes.js';
 import { sliceMayHaveDeletes } from './slice-deletes.js';
 import type { WriteContext, WriteOperation } from './write-options.js';
 import { byteBudget } from './byte-budget.js';
+import { putGate } from './put-gate.js';
 import type { WritePlan } from './write-plan.js';
 
 /** Log files written at once by one write. */
@@ -63,6 +65,11 @@ export interface WriteExecution {
   fullSchema: Schema;
   compression: Compression;
   logFormat: LogBlockFormat;
+  /** Markers written already (see plannedMarkers) and the log stage id they were named with. */
+  premarked?: ReadonlySet<string>;
+  logStage?: number;
+  /** Requests to start with the first data file put (and to finish before this returns). */
+  alongsidePuts?: () => Promise<void>;
 }
 
 export interface ExecutedWrites {
@@ -72,39 +79,95 @@ export interface ExecutedWrites {
   appended: Map<string, string>;
 }
 
+/** Where a planned file group goes: a log file of its slice, or a new base file version. */
+interface Routed {
+  plan: GroupPlan;
+  writerPartition: number;
+  /** Set when the group takes a log file: the base instant the log file is named after. */
+  logBaseInstant?: string;
+}
+
+/**
+ * Routes the planned groups as a write without re-inserted deletes does (see
+ * reinsertsAfterDelete): merge-on-read updates and deletes of an existing slice go to its log,
+ * everything else to a new base file version. Writer partitions number the groups in plan order.
+ */
+function routeGroups(mor: boolean, plan: WritePlan): Routed[] {
+  return [...plan.groups.values()].map((g, writerPartition) => {
+    if (!(mor && g.slice !== undefined && g.inserts.length === 0 && g.updates.length > 0)) return { plan: g, writerPartition };
+    // A pending compaction newer than the slice starts the slice new logs belong to.
+    const pendingAt = plan.compacting.get(fileGroupKey(g.partition, g.fileId));
+    const logBaseInstant = pendingAt !== undefined && pendingAt > g.slice.baseInstantTime ? pendingAt : g.slice.baseInstantTime;
+    return { plan: g, writerPartition, logBaseInstant };
+  });
+}
+
+/**
+ * The markers of the files a write is planned to put, with the log stage id its log file names
+ * use: written before any data file (with the instant's inflight file), so none is ever put
+ * without its marker. A group routed otherwise at execution, or a log version taken meanwhile,
+ * gets its marker then, before its file; a marker whose file is never put names nothing to undo.
+ */
+export function plannedMarkers(mor: boolean, plan: WritePlan, instant: string, stage: number): string[] {
+  return routeGroups(mor, plan).map(({ plan: g, writerPartition, logBaseInstant }) =>
+    logBaseInstant !== undefined && g.slice
+      ? markerKey(instant, logFilePath({ partition: g.partition, fileId: g.fileId, slice: g.slice, logBaseInstant, writerPartition, stage }), 'APPEND')
+      : baseFileMarker(instant, baseFilePath(g.partition, g.fileId, writerPartition, instant), g),
+  );
+}
+
 export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecution, attempt: WriteAttempt): Promise<ExecutedWrites> {
   const { store, config } = ctx;
   const { operation, incoming, timeline, view, instant, dataSchema } = w;
   const mor = config.type === 'MERGE_ON_READ';
   const appended = new Map<string, string>();
   const stats: WriteStatInput[] = [];
-  let writerPartition = 0;
   const partitionsWritten = new Set<string>();
   const logWrites: { plan: GroupPlan & { slice: FileSlice }; logBaseInstant: string; writerPartition: number }[] = [];
   const baseWrites: { plan: GroupPlan; writerPartition: number }[] = [];
-  const plans = [...w.plan.groups.values()];
-  const logged = (plan: GroupPlan) => mor && plan.slice !== undefined && plan.inserts.length === 0 && plan.updates.length > 0;
+  const routed = routeGroups(mor, w.plan);
   // Independent per group: checked concurrently rather than one slice's logs after another's.
-  const reinserts = await mapLimit(plans, LOG_APPEND_CONCURRENCY, (plan) =>
-    logged(plan) ? reinsertsAfterDelete(ctx, timeline, plan, incoming, operation, view.isVisible) : Promise.resolve(false),
+  const reinserts = await mapLimit(routed, LOG_APPEND_CONCURRENCY, (r) =>
+    r.logBaseInstant !== undefined ? reinsertsAfterDelete(ctx, timeline, r.plan, incoming, operation, view.isVisible) : Promise.resolve(false),
   );
-  for (const [n, plan] of plans.entries()) {
-    if (plan.slice && logged(plan) && !reinserts[n]) {
+  for (const [n, { plan, writerPartition, logBaseInstant }] of routed.entries()) {
+    if (plan.slice && logBaseInstant !== undefined && !reinserts[n]) {
       // Updates and deletes of existing records append to the file group's log.
-      const key = fileGroupKey(plan.partition, plan.fileId);
-      // A pending compaction newer than the slice starts the slice new logs belong to.
-      const pendingAt = w.plan.compacting.get(key);
-      const logBaseInstant = pendingAt !== undefined && pendingAt > plan.slice.baseInstantTime ? pendingAt : plan.slice.baseInstantTime;
-      appended.set(key, logBaseInstant);
-      logWrites.push({ plan: { ...plan, slice: plan.slice }, logBaseInstant, writerPartition: writerPartition++ });
+      appended.set(fileGroupKey(plan.partition, plan.fileId), logBaseInstant);
+      logWrites.push({ plan: { ...plan, slice: plan.slice }, logBaseInstant, writerPartition });
     } else {
-      baseWrites.push({ plan, writerPartition: writerPartition++ });
+      baseWrites.push({ plan, writerPartition });
     }
   }
+  // The first file put starts `alongsidePuts` (the write's intent), in the same round trip.
+  let alongside: Promise<void> | undefined;
+  const onPut = () => {
+    alongside ??= w.alongsidePuts ? w.alongsidePuts() : Promise.resolve();
+    alongside.catch(() => undefined);
+  };
+  // A small write (every file group written at once) puts its files together, once all are
+  // encoded (see put-gate.ts); a larger one puts each as it is ready.
+  const budgetBytes = baseWriteBudget();
+  const together =
+    logWrites.length <= LOG_APPEND_CONCURRENCY &&
+    baseWrites.length <= BASE_WRITE_CONCURRENCY &&
+    baseWrites.reduce((n, b) => n + Math.min(sliceBytes(b.plan.slice), budgetBytes), 0) <= budgetBytes;
+  const gate = putGate(together ? logWrites.length + baseWrites.length : 0);
+  const gated = async <T>(task: (beforePut: () => Promise<void>) => Promise<T>): Promise<T> => {
+    const party = gate.party();
+    try {
+      return await task(async () => {
+        await party.ready();
+        onPut();
+      });
+    } finally {
+      party.done();
+    }
+  };
   // Log files are small and independent: several are written at once, which matters on an
   // object store where each costs two round trips.
   // Log appends and base file writes go to different file groups: they run together.
-  const logStatsP = mapLimit(logWrites, LOG_APPEND_CONCURRENCY, ({ plan, logBaseInstant, writerPartition: wp }) =>
+  const logStatsP = mapLimit(logWrites, LOG_APPEND_CONCURRENCY, ({ plan, logBaseInstant, writerPartition: wp }) => gated((beforePut) =>
     appendLogFile({
       store,
       config,
@@ -121,9 +184,12 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
       format: w.logFormat,
       compression: w.compression,
       writerPartition: wp,
+      stage: w.logStage,
+      premarked: w.premarked,
       onMarker: (m) => attempt.markers.push(m),
       onFile: (p) => attempt.written.push(p),
-    }),
+      beforePut,
+    })),
   );
   // Rewriting a slice with logs into a base file drops what its damaged log blocks held.
   const corruption = {
@@ -133,9 +199,9 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
   // Base files are written a few at a time: each holds one merged file group in memory, and
   // the round trips of their reads and writes overlap; more than the encoders keep busy would
   // only hold more file groups in memory at once.
-  const budget = byteBudget(baseWriteBudget());
+  const budget = byteBudget(budgetBytes);
   const baseStatsP = mapLimit(baseWrites, BASE_WRITE_CONCURRENCY, ({ plan, writerPartition: wp }) =>
-    budget.run(sliceBytes(plan.slice), () => writeFileGroup(ctx, {
+    budget.run(sliceBytes(plan.slice), () => gated((beforePut) => writeFileGroup(ctx, {
       plan,
       instant,
       deletes: operation === 'delete',
@@ -148,20 +214,26 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
       corruption,
       // a sole base file is encoded in the calling thread, which has nothing else to do meanwhile
       encodeOnWorker: baseWrites.length > 1,
+      premarked: w.premarked,
+      beforePut,
       onFile: (path, marker) => {
         attempt.written.push(path);
-        attempt.markers.push(marker);
+        if (!w.premarked?.has(marker)) attempt.markers.push(marker);
       },
-    })),
+    }))),
   );
-  // Both settle before either result is used: a failed attempt must know every file written.
-  const [logStats, baseStats] = await Promise.all([logStatsP.then((r) => ({ r }), (e: unknown) => ({ e })), baseStatsP.then((r) => ({ r }), (e: unknown) => ({ e }))]).then(
-    ([l, b]) => {
-      if ('e' in l) throw l.e;
-      if ('e' in b) throw b.e;
-      return [l.r, b.r] as const;
-    },
-  );
+  // All settle before any result is used: a failed attempt must know every file written (and
+  // whether its intent may have landed).
+  const settled = await Promise.all([logStatsP.then((r) => ({ r }), (e: unknown) => ({ e })), baseStatsP.then((r) => ({ r }), (e: unknown) => ({ e }))]);
+  onPut();
+  const intent = await alongside!.then(() => ({}), (e: unknown) => ({ e }));
+  const [logStats, baseStats] = (() => {
+    const [l, b] = settled;
+    if ('e' in l) throw l.e;
+    if ('e' in b) throw b.e;
+    if ('e' in intent) throw intent.e;
+    return [l.r, b.r] as const;
+  })();
   logWrites.forEach(({ plan }, n) => {
     stats.push(logStats[n]);
     partitionsWritten.add(plan.partition);

@@ -7,6 +7,7 @@ import type { Compression } from '@lake/parquet';
 
 import type { TableConfig } from '../config/table-config.js';
 import type { InstantTimeGenerator } from '../timeline/instant-time.js';
+import type { HeldInstant } from '../commit/instant-lifecycle.js';
 import type { FileSystemView } from '../table/fs-view.js';
 import type { Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -52,6 +53,16 @@ export interface WriteContext {
   /** The table's data schema; `view` (built on `timeline`) saves listing the partitions again. */
   dataSchema(timeline: Timeline, view?: FileSystemView): Promise<Schema | undefined>;
   instants: InstantTimeGenerator;
+  /**
+   * An instant time held for this write in its first round trip (see holdWriteInstant), if any;
+   * the first call takes it, later calls return undefined.
+   */
+  heldInstant?: () => HeldInstant | undefined;
+  /**
+   * Runs what a published commit no longer needs after the write is acknowledged (see
+   * after-ack.ts); without it the write runs it before returning.
+   */
+  afterAck?: (lift: () => Promise<void>) => void;
   newFileId: () => string;
   /**
    * Keys the caller has already looked up in the key index in this write's snapshot (a delete by
