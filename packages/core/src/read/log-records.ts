@@ -5,7 +5,7 @@
 
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { makeData, RecordBatch as ArrowRecordBatch, Struct, type Data } from 'apache-arrow';
-import { byteSourceFromBytes, openParquet } from '@lake/parquet';
+import { openParquetBytes } from '@lake/parquet';
 
 import { concatBatches } from '../arrow/take.js';
 import { valueAt } from '../arrow/value-at.js';
@@ -66,14 +66,18 @@ function avroRecordsToBatch(work: Schema, records: Record<string, unknown>[]): R
   return new ArrowRecordBatch(work, makeData({ type: new Struct(work.fields), length: records.length, nullCount: 0, children }));
 }
 
-/** A Parquet data block's rows, reading only the columns of `work` the block holds. */
-async function parquetBlockBatches(block: LogBlock, path: string, work: Schema): Promise<RecordBatch[]> {
+/**
+ * A Parquet data block's rows, reading only the columns of `work` the block holds. Decoded in
+ * JavaScript where the block allows (see openParquetBytes): a slice's log holds many small
+ * blocks, each of which would cost parquet-wasm a fixed ~2 ms whatever its size.
+ */
+function parquetBlockBatches(block: LogBlock, path: string, work: Schema): RecordBatch[] {
   try {
-    const reader = await openParquet(byteSourceFromBytes(block.content), { name: path });
-    const present = new Set(reader.metadata.fields);
+    const reader = openParquetBytes(block.content);
+    const present = new Set(reader.fields);
     const columns = work.fields.map((f) => f.name).filter((n) => present.has(n));
     // A block always holds its record keys; reading no column at all would lose its row count.
-    const table = await reader.read(columns.length > 0 ? { columns } : {});
+    const table = reader.read(columns.length > 0 ? { columns } : {});
     return conformTable(table, work);
   } catch (e) {
     if (e instanceof LogFormatError) throw e;
@@ -82,7 +86,7 @@ async function parquetBlockBatches(block: LogBlock, path: string, work: Schema):
 }
 
 /** The rows of a data block in the working schema. */
-async function dataBlockBatches(block: LogBlock, path: string, work: Schema): Promise<RecordBatch[]> {
+function dataBlockBatches(block: LogBlock, path: string, work: Schema): RecordBatch[] {
   if (block.type === BlockType.AVRO_DATA) return [avroRecordsToBatch(work, decodeAvroDataBlock(block, path).records)];
   return parquetBlockBatches(block, path, work);
 }
@@ -124,7 +128,7 @@ export async function collectLogRecords(
       if (block.header.get(HeaderKey.IS_PARTIAL) === 'true') {
         throw new UnsupportedFeatureError(`Log file ${logFile.path} holds partial-update data blocks, which lake does not merge yet; compact the table with Spark (run_compaction) and read it again`);
       }
-      for (const decoded of await dataBlockBatches(block, logFile.path, work)) {
+      for (const decoded of dataBlockBatches(block, logFile.path, work)) {
         const batch = fill(decoded);
         const keys = rowKeys(config, work, batch);
         for (let r = 0; r < batch.numRows; r++) put(keys.key(r), rowsSoFar + r, keys.ordering(r), false);
