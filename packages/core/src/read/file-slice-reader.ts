@@ -95,6 +95,13 @@ function structData(batch: RecordBatch): Data {
   return batch.data as unknown as Data;
 }
 
+/** The columns finalize reads: the output's, and the commit time when filtering by it. */
+function finalSchema(plan: SliceReadPlan, work: Schema): Schema {
+  const names = new Set(plan.output.fields.map((f) => f.name));
+  if (plan.commitTimeRange) names.add(META.commitTime);
+  return names.size === work.fields.length ? work : projectSchema(work, names);
+}
+
 /** Applies the commit-time filter and the final projection. */
 function finalize(plan: SliceReadPlan, work: Schema, batches: RecordBatch[]): RecordBatch[] {
   const range = plan.commitTimeRange;
@@ -142,9 +149,11 @@ export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): Asy
   // Log records first (they decide which base rows change), then base rows streamed past them.
   const logs = await collectLogRecords(plan.config, plan.mergeMode, work, scan.blocks, (b) => fillPartitionColumns(b, work, dropped));
   const state = mergeState(logs);
+  // merged batches carry only what finalize reads, not the key and ordering columns
+  const merged = finalSchema(plan, work);
   for await (const batch of base()) {
-    const merged = mergeBaseBatch(plan.config, plan.mergeMode, work, batch, logs, state);
-    if (merged) yield* finalize(plan, work, [merged]);
+    const rows = mergeBaseBatch(plan.config, plan.mergeMode, work, batch, logs, state, merged);
+    if (rows) yield* finalize(plan, merged, [rows]);
   }
   const rest = unmatchedLogRows(logs, state);
   if (!rest) return;
