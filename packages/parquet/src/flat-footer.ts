@@ -200,32 +200,64 @@ function schemaLeaves(elements: Element[]): { fields: string[]; fieldLeaf: numbe
   return { fields, fieldLeaf, leaves };
 }
 
+interface ParsedSchema {
+  bytes: Uint8Array;
+  fields: string[];
+  fieldLeaf: number[];
+  leaves: FlatLeaf[];
+}
+
+/**
+ * Schemas already parsed, by the hash of their thrift bytes: the blocks of one writer repeat the
+ * same schema, so each block only hashes and compares its bytes. Bounded, cleared when full.
+ */
+const parsedSchemas = new Map<number, ParsedSchema[]>();
+const PARSED_SCHEMAS_MAX = 64;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function parseSchema(bytes: Uint8Array, hash: number): ParsedSchema {
+  const known = parsedSchemas.get(hash) ?? [];
+  for (const p of known) if (sameBytes(p.bytes, bytes)) return p;
+  const r: ThriftReader = { bytes, pos: 0 };
+  const list = readListHeader(r);
+  const elements: Element[] = [];
+  for (let i = 0; i < list.size; i++) elements.push(readElement(r));
+  // the cached copy must not keep a whole file alive through a view
+  const parsed = { bytes: bytes.slice(), ...schemaLeaves(elements) };
+  if (parsedSchemas.size >= PARSED_SCHEMAS_MAX) parsedSchemas.clear();
+  parsedSchemas.set(hash, [...known, parsed]);
+  return parsed;
+}
+
 /** Parses the thrift FileMetaData of a file; throws on anything it cannot follow. */
 export function flatFooter(thrift: Uint8Array): FlatFooter {
   const r: ThriftReader = { bytes: thrift, pos: 0 };
-  const elements: Element[] = [];
   const rowGroups: FlatFooter['rowGroups'] = [];
-  let schemaBytes: Uint8Array = new Uint8Array(0);
+  let schemaBytes: Uint8Array | undefined;
   let keyValueBytes: Uint8Array = new Uint8Array(0);
   readStruct(r, (id, type) => {
     if (type !== ThriftType.LIST) return false;
     const start = r.pos;
-    if (id === 2 || id === 4) {
+    if (id === 4) {
       const list = readListHeader(r);
-      for (let i = 0; i < list.size; i++) {
-        if (id === 2) elements.push(readElement(r));
-        else rowGroups.push(readRowGroup(r));
-      }
-      if (id === 2) schemaBytes = thrift.subarray(start, r.pos);
+      for (let i = 0; i < list.size; i++) rowGroups.push(readRowGroup(r));
       return true;
     }
-    if (id !== 5) return false;
+    if (id !== 2 && id !== 5) return false;
     skipValue(r, type);
-    keyValueBytes = thrift.subarray(start, r.pos);
+    if (id === 2) schemaBytes = thrift.subarray(start, r.pos);
+    else keyValueBytes = thrift.subarray(start, r.pos);
     return true;
   });
-  const { fields, fieldLeaf, leaves } = schemaLeaves(elements);
+  if (!schemaBytes) throw new Error('the footer has no schema');
+  const hash = hashInto(0x811c9dc5, schemaBytes);
+  const { fields, fieldLeaf, leaves } = parseSchema(schemaBytes, hash | 0);
   for (const rg of rowGroups) if (rg.chunks.length !== leaves.length) throw new Error('a row group does not list one chunk per leaf column');
-  const schemaHash = hashInto(hashInto(0x811c9dc5, schemaBytes), keyValueBytes) | 0;
+  const schemaHash = hashInto(hash, keyValueBytes) | 0;
   return { fields, fieldLeaf, leaves, rowGroups, schemaBytes, keyValueBytes, schemaHash };
 }

@@ -27,6 +27,8 @@ interface SchemaEntry {
   schemaBytes: Uint8Array;
   keyValueBytes: Uint8Array;
   schema: Schema;
+  /** How the selection decodes in JavaScript (null: it does not), once first read. */
+  plans?: PlannedColumn[] | null;
 }
 
 /** Schemas by footer hash and selection; bounded, cleared when full. */
@@ -43,15 +45,16 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * The schema parquet-wasm gives the selection: derived by parquet-wasm itself (decoding no row)
  * the first time a footer schema is seen, then kept; files of one writer share it.
  */
-function schemaFor(bytes: Uint8Array, footer: FlatFooter, columns: string[] | undefined): Schema {
+function schemaFor(bytes: Uint8Array, footer: FlatFooter, columns: string[] | undefined): SchemaEntry {
   const key = `${footer.schemaHash}\u0001${columns ? columns.join('\u0000') : '*'}`;
   const entries = schemas.get(key) ?? [];
-  for (const e of entries) if (sameBytes(e.schemaBytes, footer.schemaBytes) && sameBytes(e.keyValueBytes, footer.keyValueBytes)) return e.schema;
+  for (const e of entries) if (sameBytes(e.schemaBytes, footer.schemaBytes) && sameBytes(e.keyValueBytes, footer.keyValueBytes)) return e;
   const schema = readParquetSchema(bytes, columns ? { columns } : {});
   if (schemas.size >= SCHEMAS_MAX) schemas.clear();
   // copies: the footer's bytes are views into a block the caller may drop
-  schemas.set(key, [...entries, { schemaBytes: footer.schemaBytes.slice(), keyValueBytes: footer.keyValueBytes.slice(), schema }]);
-  return schema;
+  const entry: SchemaEntry = { schemaBytes: footer.schemaBytes.slice(), keyValueBytes: footer.keyValueBytes.slice(), schema };
+  schemas.set(key, [...entries, entry]);
+  return entry;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -154,24 +157,38 @@ export function decodeInJs(bytes: Uint8Array, columns?: string[]): Table | undef
   return footer ? readFlat(bytes, footer, columns) : undefined;
 }
 
-function readFlat(bytes: Uint8Array, footer: FlatFooter, columns: string[] | undefined): Table | undefined {
-  const wanted = columns ? [...new Set(columns)] : footer.fields;
-  if (wanted.length === 0) return undefined;
-  const fieldIndexes = wanted.map((name) => footer.fields.indexOf(name));
-  if (fieldIndexes.some((f) => f === -1)) return undefined;
-  const schema = schemaFor(bytes, footer, columns);
+interface PlannedColumn {
+  leaf: number;
+  optional: boolean;
+  plan: ColumnPlan;
+}
+
+/** How each wanted field decodes, or undefined when some field needs parquet-wasm. */
+function planColumns(footer: FlatFooter, wanted: readonly string[], schema: Schema): PlannedColumn[] | undefined {
   if (schema.fields.length !== wanted.length) return undefined;
-  const plans: { leaf: number; optional: boolean; plan: ColumnPlan }[] = [];
-  for (const [i, f] of fieldIndexes.entries()) {
-    const leafIndex = footer.fieldLeaf[f];
+  const plans: PlannedColumn[] = [];
+  for (const [i, name] of wanted.entries()) {
+    const f = footer.fields.indexOf(name);
+    const leafIndex = f === -1 ? -1 : footer.fieldLeaf[f];
     const field = schema.fields[i];
-    if (leafIndex === -1 || field.name !== wanted[i]) return undefined;
+    if (leafIndex === -1 || field.name !== name) return undefined;
     const leaf = footer.leaves[leafIndex];
     if (leaf.repetition === 2) return undefined;
     const plan = planColumn(field, leaf);
     if (!plan) return undefined;
     plans.push({ leaf: leafIndex, optional: leaf.repetition === 1, plan });
   }
+  return plans;
+}
+
+function readFlat(bytes: Uint8Array, footer: FlatFooter, columns: string[] | undefined): Table | undefined {
+  const wanted = columns ? [...new Set(columns)] : footer.fields;
+  if (wanted.length === 0 || wanted.some((name) => !footer.fields.includes(name))) return undefined;
+  const entry = schemaFor(bytes, footer, columns);
+  // the plan depends only on what the entry was derived from: made once per entry
+  if (entry.plans === undefined) entry.plans = planColumns(footer, wanted, entry.schema) ?? null;
+  const { schema, plans } = entry;
+  if (!plans) return undefined;
   const type = new Struct(schema.fields);
   const batches: RecordBatch[] = [];
   for (const rg of footer.rowGroups) {
