@@ -10,7 +10,7 @@ import { readBinary, readFieldHeader, readListHeader, readZigZagNumber, skipValu
 export const Physical = { BOOLEAN: 0, INT32: 1, INT64: 2, INT96: 3, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6, FIXED_LEN_BYTE_ARRAY: 7 } as const;
 
 /** The annotations of a leaf that change what its stored values mean. */
-export interface FlatAnnotation {
+interface FlatAnnotation {
   /** Legacy converted type (thrift enum), when written. */
   converted?: number;
   /** Logical type union member (thrift field id), when written. */

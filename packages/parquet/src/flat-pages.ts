@@ -4,7 +4,7 @@
 // codec or encoding, nested levels) raises PageDecodeError and the caller uses parquet-wasm.
 
 import { snappyUncompress } from 'hyparquet/src/snappy.js';
-import { Physical, type FlatChunk } from './flat-footer.js';
+import type { FlatChunk } from './flat-footer.js';
 import { decodeHybrid, PageDecodeError } from './rle-hybrid.js';
 import { readFieldHeader, readZigZagNumber, skipValue, ThriftType, type ThriftReader } from './thrift-compact.js';
 

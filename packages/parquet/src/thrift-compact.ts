@@ -49,7 +49,7 @@ function readVarBigInt(r: ThriftReader): bigint {
 
 
 /** A varint as a number; for lengths, counts and offsets (at most 2^53 - 1). */
-export function readVarNumber(r: ThriftReader): number {
+function readVarNumber(r: ThriftReader): number {
   let result = 0;
   let scale = 1;
   for (;;) {
