@@ -10,7 +10,7 @@ import { byteSourceFromStore, openParquet, type ByteSource, type ParquetFileMeta
 import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
 import { MissingBaseFileError, UnsupportedFeatureError } from '../errors.js';
 import type { BaseFile, FileSlice } from '../file-group/file-slice.js';
-import { scanLogFiles } from '../log/log-scanner.js';
+import { scanLogFiles, type LogScanResult } from '../log/log-scanner.js';
 import { META } from '../schema/table-schema.js';
 import { takeRows } from '../arrow/take.js';
 import { valueAt } from '../arrow/value-at.js';
@@ -126,9 +126,54 @@ function finalize(plan: SliceReadPlan, work: Schema, batches: RecordBatch[]): Re
   return out;
 }
 
-/** Reads a file slice as a stream of batches with exactly `plan.output`'s schema. */
-export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): AsyncGenerator<RecordBatch> {
-  const merging = !plan.readOptimized && slice.logFiles.length > 0;
+/** Whether a read of `slice` merges log files. */
+function merges(plan: SliceReadPlan, slice: FileSlice): boolean {
+  return !plan.readOptimized && slice.logFiles.length > 0;
+}
+
+function startLogScan(plan: SliceReadPlan, slice: FileSlice): Promise<LogScanResult> {
+  return scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant, plan.asOf);
+}
+
+/**
+ * Log files of the next slice are fetched while the current one is read when they add up to at
+ * most this many bytes (and their sizes are known): the store's latency then overlaps the merge,
+ * at the cost of holding one more slice's log bytes.
+ */
+const PREFETCH_LOG_BYTES = 64 * 1024 * 1024;
+
+function prefetchable(plan: SliceReadPlan, slice: FileSlice): boolean {
+  if (!merges(plan, slice)) return false;
+  let bytes = 0;
+  for (const f of slice.logFiles) {
+    if (f.size === undefined) return false;
+    bytes += f.size;
+  }
+  return bytes <= PREFETCH_LOG_BYTES;
+}
+
+/** Reads slices one after another, each slice's log files fetched while the one before is read. */
+export async function* readFileSlices(plan: SliceReadPlan, slices: readonly FileSlice[]): AsyncGenerator<RecordBatch> {
+  let next: Promise<LogScanResult> | undefined;
+  for (const [i, slice] of slices.entries()) {
+    const scan = next;
+    next = undefined;
+    const following = slices[i + 1];
+    if (following && prefetchable(plan, following)) {
+      next = startLogScan(plan, following);
+      // if the reader stops early nobody awaits it; its error must not go unhandled
+      next.catch(() => undefined);
+    }
+    yield* readFileSlice(plan, slice, scan);
+  }
+}
+
+/**
+ * Reads a file slice as a stream of batches with exactly `plan.output`'s schema; `logScan` is
+ * its log files' scan when already started.
+ */
+export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice, logScan?: Promise<LogScanResult>): AsyncGenerator<RecordBatch> {
+  const merging = merges(plan, slice);
   const work = workSchema(plan, merging);
   const dropped = plan.config.dropPartitionColumns ? partitionValues(plan.config, slice.partitionPath) : new Map<string, string>();
   async function* base(): AsyncGenerator<RecordBatch> {
@@ -136,7 +181,7 @@ export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): Asy
     for await (const b of readBaseFile(plan, slice.baseFile, work, merging ? undefined : plan.selectRowGroups)) yield fillPartitionColumns(b, work, dropped);
   }
 
-  const scan = merging ? await scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant, plan.asOf) : undefined;
+  const scan = merging ? await (logScan ?? startLogScan(plan, slice)) : undefined;
   if (scan && scan.corrupt.length > 0 && plan.onCorruptLogBlocks) {
     const owned = (t: string) => plan.isValidInstant(t) && !scan.rolledBack.has(t);
     plan.onCorruptLogBlocks(await classifyCorruptRegions(scan.corrupt, owned, plan.committedLogExtent));
