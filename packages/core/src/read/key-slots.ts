@@ -22,6 +22,13 @@ export class KeySlots {
   private offsets = new Int32Array(65);
   /** Per slot, its key's hash: most colliding probes are told apart without comparing bytes. */
   private hashes = new Int32Array(64);
+  /**
+   * One bit per bucket pair of a second hash, set for every key: most probes of keys the log
+   * does not hold stop at this bitmap, 16 to 64 bits a key and small enough to stay in cache,
+   * without touching the larger table.
+   */
+  private filter = new Int32Array(8);
+  private filterShift = 24;
   private count = 0;
   private scratch = new Uint8Array(256);
   private strings: Map<string, number> | undefined;
@@ -34,6 +41,8 @@ export class KeySlots {
   /** The slot of the key whose UTF-8 bytes are `bytes[start, end)`, or -1. */
   find(bytes: Uint8Array, start: number, end: number): number {
     const h = hashBytes(bytes, start, end);
+    const f = Math.imul(h, 0x9e3779b1) >>> this.filterShift;
+    if ((this.filter[f >>> 5] & (1 << (f & 31))) === 0) return -1;
     for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
       const entry = this.table[at];
       if (entry === 0) return -1;
@@ -53,6 +62,7 @@ export class KeySlots {
     const slot = this.count++;
     this.store(slot, h, bytes, start, end);
     this.table[at] = slot + 1;
+    this.mark(h);
     if (this.count * 4 > this.table.length) this.rehash();
     return slot;
   }
@@ -107,14 +117,23 @@ export class KeySlots {
     this.hashes[slot] = h;
   }
 
+  private mark(h: number): void {
+    const f = Math.imul(h, 0x9e3779b1) >>> this.filterShift;
+    this.filter[f >>> 5] |= 1 << (f & 31);
+  }
+
   private rehash(): void {
     const size = this.table.length * 2;
     this.table = new Int32Array(size);
     this.mask = size - 1;
+    // four filter bits per bucket: 16 per key right after growing, 64 just before the next
+    this.filter = new Int32Array(size / 8);
+    this.filterShift = 32 - Math.log2(size * 4);
     for (let slot = 0; slot < this.count; slot++) {
       let at = this.hashes[slot] & this.mask;
       while (this.table[at] !== 0) at = (at + 1) & this.mask;
       this.table[at] = slot + 1;
+      this.mark(this.hashes[slot]);
     }
   }
 
