@@ -7,6 +7,7 @@
 import { makeData, RecordBatch, Struct, type Data, type Schema } from 'apache-arrow';
 
 import { interleaveData } from '../arrow/interleave.js';
+import { replaceInPlace } from './replace-in-place.js';
 import { takeRows } from '../arrow/take.js';
 import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
 import type { KeySlots } from './key-slots.js';
@@ -70,6 +71,9 @@ export function mergeBaseBatch(
   let indices: Int32Array | undefined;
   let replaced = false;
   let kept = 0;
+  // base row and log row of each replacement, for writing them in place
+  const replacedRows: number[] = [];
+  const replacingRows: number[] = [];
   for (let r = 0; r < n; r++) {
     const slot = slotOf(r);
     if (slot === -1 || matched[slot] === 1) {
@@ -85,6 +89,8 @@ export function mergeBaseBatch(
     if (!newerSurvives(mode, keys.ordering(r), false, logs.ordering[slot], logs.deleted[slot])) {
       indices[kept++] = r;
     } else if (!logs.deleted[slot]) {
+      replacedRows.push(r);
+      replacingRows.push(logs.row[slot]);
       indices[kept++] = n + logs.row[slot];
       replaced = true;
     }
@@ -95,6 +101,7 @@ export function mergeBaseBatch(
   if (!replaced) return kept === n ? projected : takeRows(projected, indices.subarray(0, kept));
   const base = projected.data as unknown as Data;
   const logRows = project(work, logs.rows, out).data as unknown as Data;
+  if (kept === n && replaceInPlace(base.children, logRows.children, Int32Array.from(replacedRows), Int32Array.from(replacingRows))) return projected;
   const picked = indices.subarray(0, kept);
   const children = out.fields.map((_, c) => interleaveData(base.children[c], logRows.children[c], picked));
   return new RecordBatch(out, makeData({ type: new Struct(out.fields), length: kept, nullCount: 0, children }));
