@@ -4126,7 +4126,7 @@ function readDatum(type: AvroType, r: AvroReader): unknown;
 function readErasureRecord(table: TableContext, requestId: string): Promise<ErasureRecord>;
 
 /* readFileSlice */
-function readFileSlice(plan: SliceReadPlan, slice: FileSlice): AsyncGenerator<RecordBatch>;
+function readFileSlice(plan: SliceReadPlan, slice: FileSlice, logScan?: Promise<LogScanResult>): AsyncGenerator<RecordBatch>;
 
 /* readFooterBloomFilter */
 function readFooterBloomFilter(meta: FooterMetadata): BloomFilter | undefined;

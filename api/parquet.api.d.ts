@@ -143,6 +143,14 @@ interface ParquetBatchStream extends AsyncIterable<RecordBatch> {
     readonly stats: ReadStats;
 }
 
+/* ParquetBytesReader */
+interface ParquetBytesReader {
+    /** Top-level column names, in file order. */
+    readonly fields: readonly string[];
+    /** The selected columns (all when omitted), as readParquet returns them. */
+    read(options?: Pick<ReadOptions, 'columns'>): Table;
+}
+
 /* ParquetColumn */
 interface ParquetColumn {
     /** Position among the leaves, the index of its chunk in every row group. */
@@ -407,6 +415,9 @@ function loadColumnBloomFilters(source: ByteSource, meta: ParquetFileMetadata, n
 
 /* openParquet */
 function openParquet(input: Uint8Array | ByteSource, options?: OpenOptions): Promise<ParquetFileReader>;
+
+/* openParquetBytes */
+function openParquetBytes(bytes: Uint8Array): ParquetBytesReader;
 
 /* parquetStreamWriter */
 function parquetStreamWriter(schema: Schema, options?: StreamWriteOptions): ParquetStreamWriter;

@@ -46,3 +46,36 @@ describe('merge-on-read upserts and log reads', () => {
     expect(await rows(table)).toEqual([{ id: 'a', p: 'x', ts: 1, v: 2 }, { id: 'b', p: 'x', ts: 6, v: 1 }]);
   });
 });
+
+describe('merge-on-read snapshot reads of several slices', () => {
+  it("fetches the next slice's log files while the current slice is read, and returns the same rows", async () => {
+    const gets: string[] = [];
+    const store = new FaultyStore(new MemoryStore('memory://prefetch'), {
+      failOn: (op, key) => {
+        if (op === 'get') gets.push(key);
+        return false;
+      },
+    });
+    const table = await createTable(store, { recordKey: ['id'], partitionBy: ['p'], orderingField: 'ts', type: 'mor' });
+    await table.insert([{ id: 'a', p: 'x', ts: 1, v: 0 }, { id: 'b', p: 'y', ts: 1, v: 0 }, { id: 'c', p: 'z', ts: 1, v: 0 }]);
+    for (let i = 1; i <= 2; i++) await table.upsert([{ id: 'a', p: 'x', ts: 1 + i, v: i }, { id: 'b', p: 'y', ts: 1 + i, v: i }, { id: 'c', p: 'z', ts: 1 + i, v: i }]);
+    const slices = await table.fileSlices();
+    expect(slices.map((s) => s.logFiles.length)).toEqual([2, 2, 2]);
+    const logGroups = (): Set<string> => new Set(gets.filter((k) => /\/\.[^/]+\.log\.\d+/.test(`/${k}`)).map((k) => k.split('/').pop()!.slice(1, 37)));
+    gets.length = 0;
+    const seen: Record<string, unknown>[] = [];
+    let groupsAtFirstBatch = 0;
+    for await (const b of table.read({ withMeta: false })) {
+      if (seen.length === 0) groupsAtFirstBatch = logGroups().size;
+      seen.push(...rowsToJson(b));
+    }
+    // while the first slice's rows are handed out, the second slice's logs are already asked for
+    expect(groupsAtFirstBatch).toBe(2);
+    expect(logGroups().size).toBe(3);
+    expect(seen.sort((a, b) => String(a.id).localeCompare(String(b.id)))).toEqual([
+      { id: 'a', p: 'x', ts: 3, v: 2 },
+      { id: 'b', p: 'y', ts: 3, v: 2 },
+      { id: 'c', p: 'z', ts: 3, v: 2 },
+    ]);
+  });
+});

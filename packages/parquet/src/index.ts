@@ -18,6 +18,7 @@ export {
   type ParquetFileReader,
   type ParquetBatchStream,
 } from './read.js';
+export { openParquetBytes, type ParquetBytesReader } from './flat-read.js';
 export { type ByteSource, type ReadStats, byteSourceFromBytes, byteSourceFromStore } from './byte-source.js';
 export type {
   ParquetFileMetadata,

@@ -206,6 +206,14 @@ export function readParquet(bytes: Uint8Array, options: ReadOptions = {}): Table
   return decodeSelection(footer, resolved, resolved.selection.rowGroups, chunks, what);
 }
 
+/** The Arrow schema `readParquet(bytes, options)` returns, decoding no row. */
+export function readParquetSchema(bytes: Uint8Array, options: Pick<ReadOptions, 'columns'> = {}): Schema {
+  const what = 'Parquet bytes';
+  const footer = footerFromBytes(bytes, what);
+  const resolved = resolve(footer.metadata, options, what);
+  return decodeSelection(footer, resolved, [], () => new Uint8Array(0), what).schema;
+}
+
 /** Reads only the footer of a file held in memory. */
 export function readParquetMetadata(bytes: Uint8Array): ParquetFileMetadata {
   return footerFromBytes(bytes).metadata;

@@ -47,10 +47,32 @@ function readVarBigInt(r: ThriftReader): bigint {
   }
 }
 
-function readVarInt(r: ThriftReader): number {
-  const v = readVarBigInt(r);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ThriftDecodeError('length out of range');
-  return Number(v);
+
+/** A varint as a number; for lengths, counts and offsets (at most 2^53 - 1). */
+function readVarNumber(r: ThriftReader): number {
+  let result = 0;
+  let scale = 1;
+  for (;;) {
+    const b = readByte(r);
+    result += (b & 0x7f) * scale;
+    if ((b & 0x80) === 0) break;
+    scale *= 128;
+    if (scale > 2 ** 49) throw new ThriftDecodeError('varint out of range');
+  }
+  if (result > Number.MAX_SAFE_INTEGER) throw new ThriftDecodeError('varint out of range');
+  return result;
+}
+
+/** A zigzag i16/i32/i64 as a number (at most 2^53 - 1 either way). */
+export function readZigZagNumber(r: ThriftReader): number {
+  const v = readVarNumber(r);
+  return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+}
+
+/** Advances past a varint without building its value. */
+function skipVarint(r: ThriftReader): void {
+  for (let n = 0; n < 10; n++) if ((readByte(r) & 0x80) === 0) return;
+  throw new ThriftDecodeError('varint longer than 10 bytes');
 }
 
 export function readZigZag(r: ThriftReader): bigint {
@@ -59,7 +81,7 @@ export function readZigZag(r: ThriftReader): bigint {
 }
 
 export function readBinary(r: ThriftReader): Uint8Array {
-  const len = readVarInt(r);
+  const len = readVarNumber(r);
   need(r, len);
   const out = r.bytes.subarray(r.pos, r.pos + len);
   r.pos += len;
@@ -77,7 +99,7 @@ export function readFieldHeader(r: ThriftReader, lastId: number): FieldHeader | 
   const type = b & 0x0f;
   if (type === ThriftType.STOP) return undefined;
   const delta = b >> 4;
-  const id = delta === 0 ? Number(readZigZag(r)) : lastId + delta;
+  const id = delta === 0 ? readZigZagNumber(r) : lastId + delta;
   return { type, id };
 }
 
@@ -89,7 +111,7 @@ export interface ListHeader {
 export function readListHeader(r: ThriftReader): ListHeader {
   const b = readByte(r);
   const short = b >> 4;
-  const size = short === 15 ? readVarInt(r) : short;
+  const size = short === 15 ? readVarNumber(r) : short;
   return { size, elementType: b & 0x0f };
 }
 
@@ -106,7 +128,7 @@ export function skipValue(r: ThriftReader, type: number, depth = 0): void {
     case ThriftType.I16:
     case ThriftType.I32:
     case ThriftType.I64:
-      readVarBigInt(r);
+      skipVarint(r);
       return;
     case ThriftType.DOUBLE:
       need(r, 8);
@@ -130,7 +152,7 @@ export function skipValue(r: ThriftReader, type: number, depth = 0): void {
       return;
     }
     case ThriftType.MAP: {
-      const size = readVarInt(r);
+      const size = readVarNumber(r);
       if (size === 0) return;
       const kinds = readByte(r);
       for (let i = 0; i < size; i++) {

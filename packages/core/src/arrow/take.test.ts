@@ -85,6 +85,24 @@ describe('takeRows / concatBatches', () => {
     );
   });
 
+  it('concatenates many chunks, each sliced anywhere, in order', () => {
+    const chunkArb = fc.array(rowArb, { minLength: 1, maxLength: 10 }).chain((rows) =>
+      fc.tuple(fc.constant(rows), fc.nat(rows.length), fc.nat(rows.length)).map(([r, x, y]) => ({ rows: r, from: Math.min(x, y), to: Math.max(x, y) })),
+    );
+    fc.assert(
+      fc.property(fc.array(chunkArb, { minLength: 2, maxLength: 6 }), (chunks) => {
+        const batches = chunks.map((c) => makeBatch(c.rows).slice(c.from, c.to));
+        const both = concatBatches(batches[0].schema, batches);
+        expect(both.numRows).toBe(batches.reduce((n, b) => n + b.numRows, 0));
+        for (let k = 0; k < columns.length; k++) {
+          const expected = batches.flatMap((b) => Array.from({ length: b.numRows }, (_, i) => plain(b.getChildAt(k)!.get(i))));
+          expect(Array.from({ length: both.numRows }, (_, i) => plain(both.getChildAt(k)!.get(i)))).toEqual(expected);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('copies runs of consecutive rows, short and long strings alike', () => {
     fc.assert(
       fc.property(

@@ -4,6 +4,7 @@
 
 import { Data, DataType, makeData, RecordBatch, Struct, Type, type Field, type Schema } from 'apache-arrow';
 import { SchemaError } from '../errors.js';
+import { concatFlat } from './concat-flat.js';
 
 type Indices = ArrayLike<number>;
 
@@ -165,6 +166,8 @@ export function takeData<T extends DataType>(data: Data<T>, indices: Indices): D
 export function concatData<T extends DataType>(chunks: Data<T>[]): Data<T> {
   if (chunks.length === 1) return chunks[0];
   if (chunks.length === 0) throw new RangeError('concatData needs at least one chunk');
+  const flat = concatFlat(chunks, chunks.reduce((n, c) => n + c.length, 0), concatData);
+  if (flat) return flat as Data<T>;
   // Concatenation is a take over each chunk; the per-type logic stays in one place.
   const parts = chunks.map((c) => takeData(c, identity(c.length)));
   return mergeTaken(parts);

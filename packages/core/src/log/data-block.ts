@@ -3,7 +3,7 @@
 // HoodieDeleteRecordList, content version 3, schema in delete-record.ts).
 
 import type { Table } from 'apache-arrow';
-import { readParquet } from '@lake/parquet';
+import { openParquetBytes } from '@lake/parquet';
 
 import { AvroDecodeError, LogFormatError } from '../errors.js';
 import { AvroReader, readDatum, type AvroRecord } from '../avro/avro-decoder.js';
@@ -86,10 +86,13 @@ export function decodeAvroDataBlock(block: LogBlock, path?: string): AvroBlockRe
   return { schema, schemaJson: json, records };
 }
 
-/** Decodes a Parquet data block: the content is a whole Parquet file. */
+/**
+ * Decodes a Parquet data block: the content is a whole Parquet file, small, so its flat columns
+ * are decoded in JavaScript where they can be (see openParquetBytes).
+ */
 export function decodeParquetDataBlock(block: LogBlock, path?: string, columns?: string[]): Table {
   try {
-    return readParquet(block.content, columns ? { columns } : {});
+    return openParquetBytes(block.content).read(columns ? { columns } : {});
   } catch (e) {
     throw new LogFormatError(`Parquet data block does not decode: ${String((e as Error)?.message ?? e)}`, { path, cause: e });
   }

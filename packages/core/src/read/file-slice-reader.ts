@@ -10,7 +10,7 @@ import { byteSourceFromStore, openParquet, type ByteSource, type ParquetFileMeta
 import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
 import { MissingBaseFileError, UnsupportedFeatureError } from '../errors.js';
 import type { BaseFile, FileSlice } from '../file-group/file-slice.js';
-import { scanLogFiles } from '../log/log-scanner.js';
+import { scanLogFiles, type LogScanResult } from '../log/log-scanner.js';
 import { META } from '../schema/table-schema.js';
 import { takeRows } from '../arrow/take.js';
 import { valueAt } from '../arrow/value-at.js';
@@ -95,6 +95,13 @@ function structData(batch: RecordBatch): Data {
   return batch.data as unknown as Data;
 }
 
+/** The columns finalize reads: the output's, and the commit time when filtering by it. */
+function finalSchema(plan: SliceReadPlan, work: Schema): Schema {
+  const names = new Set(plan.output.fields.map((f) => f.name));
+  if (plan.commitTimeRange) names.add(META.commitTime);
+  return names.size === work.fields.length ? work : projectSchema(work, names);
+}
+
 /** Applies the commit-time filter and the final projection. */
 function finalize(plan: SliceReadPlan, work: Schema, batches: RecordBatch[]): RecordBatch[] {
   const range = plan.commitTimeRange;
@@ -119,9 +126,54 @@ function finalize(plan: SliceReadPlan, work: Schema, batches: RecordBatch[]): Re
   return out;
 }
 
-/** Reads a file slice as a stream of batches with exactly `plan.output`'s schema. */
-export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): AsyncGenerator<RecordBatch> {
-  const merging = !plan.readOptimized && slice.logFiles.length > 0;
+/** Whether a read of `slice` merges log files. */
+function merges(plan: SliceReadPlan, slice: FileSlice): boolean {
+  return !plan.readOptimized && slice.logFiles.length > 0;
+}
+
+function startLogScan(plan: SliceReadPlan, slice: FileSlice): Promise<LogScanResult> {
+  return scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant, plan.asOf);
+}
+
+/**
+ * Log files of the next slice are fetched while the current one is read when they add up to at
+ * most this many bytes (and their sizes are known): the store's latency then overlaps the merge,
+ * at the cost of holding one more slice's log bytes.
+ */
+const PREFETCH_LOG_BYTES = 64 * 1024 * 1024;
+
+function prefetchable(plan: SliceReadPlan, slice: FileSlice): boolean {
+  if (!merges(plan, slice)) return false;
+  let bytes = 0;
+  for (const f of slice.logFiles) {
+    if (f.size === undefined) return false;
+    bytes += f.size;
+  }
+  return bytes <= PREFETCH_LOG_BYTES;
+}
+
+/** Reads slices one after another, each slice's log files fetched while the one before is read. */
+export async function* readFileSlices(plan: SliceReadPlan, slices: readonly FileSlice[]): AsyncGenerator<RecordBatch> {
+  let next: Promise<LogScanResult> | undefined;
+  for (const [i, slice] of slices.entries()) {
+    const scan = next;
+    next = undefined;
+    const following = slices[i + 1];
+    if (following && prefetchable(plan, following)) {
+      next = startLogScan(plan, following);
+      // if the reader stops early nobody awaits it; its error must not go unhandled
+      next.catch(() => undefined);
+    }
+    yield* readFileSlice(plan, slice, scan);
+  }
+}
+
+/**
+ * Reads a file slice as a stream of batches with exactly `plan.output`'s schema; `logScan` is
+ * its log files' scan when already started.
+ */
+export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice, logScan?: Promise<LogScanResult>): AsyncGenerator<RecordBatch> {
+  const merging = merges(plan, slice);
   const work = workSchema(plan, merging);
   const dropped = plan.config.dropPartitionColumns ? partitionValues(plan.config, slice.partitionPath) : new Map<string, string>();
   async function* base(): AsyncGenerator<RecordBatch> {
@@ -129,7 +181,7 @@ export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): Asy
     for await (const b of readBaseFile(plan, slice.baseFile, work, merging ? undefined : plan.selectRowGroups)) yield fillPartitionColumns(b, work, dropped);
   }
 
-  const scan = merging ? await scanLogFiles(plan.store, slice.logFiles, plan.isValidInstant, plan.asOf) : undefined;
+  const scan = merging ? await (logScan ?? startLogScan(plan, slice)) : undefined;
   if (scan && scan.corrupt.length > 0 && plan.onCorruptLogBlocks) {
     const owned = (t: string) => plan.isValidInstant(t) && !scan.rolledBack.has(t);
     plan.onCorruptLogBlocks(await classifyCorruptRegions(scan.corrupt, owned, plan.committedLogExtent));
@@ -142,9 +194,11 @@ export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice): Asy
   // Log records first (they decide which base rows change), then base rows streamed past them.
   const logs = await collectLogRecords(plan.config, plan.mergeMode, work, scan.blocks, (b) => fillPartitionColumns(b, work, dropped));
   const state = mergeState(logs);
+  // merged batches carry only what finalize reads, not the key and ordering columns
+  const merged = finalSchema(plan, work);
   for await (const batch of base()) {
-    const merged = mergeBaseBatch(plan.config, plan.mergeMode, work, batch, logs, state);
-    if (merged) yield* finalize(plan, work, [merged]);
+    const rows = mergeBaseBatch(plan.config, plan.mergeMode, work, batch, logs, state, merged);
+    if (rows) yield* finalize(plan, merged, [rows]);
   }
   const rest = unmatchedLogRows(logs, state);
   if (!rest) return;

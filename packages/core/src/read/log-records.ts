@@ -4,8 +4,8 @@
 // of one batch holding every log row.
 
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { makeData, RecordBatch as ArrowRecordBatch, Struct, type Data } from 'apache-arrow';
-import { byteSourceFromBytes, openParquet } from '@lake/parquet';
+import { DataType, makeData, RecordBatch as ArrowRecordBatch, Struct, type Data } from 'apache-arrow';
+import { openParquetBytes } from '@lake/parquet';
 
 import { concatBatches } from '../arrow/take.js';
 import { valueAt } from '../arrow/value-at.js';
@@ -17,6 +17,7 @@ import type { LogBlock } from '../log/log-reader.js';
 import type { ScannedBlock } from '../log/log-scanner.js';
 import { META } from '../schema/table-schema.js';
 import { makeColumnBuilder } from './column-builder.js';
+import { KeySlots } from './key-slots.js';
 import { conformTable } from './conform.js';
 import { newerSurvives } from './merge.js';
 import { recordKeyReader } from './record-key.js';
@@ -46,12 +47,32 @@ export function rowKeys(config: TableConfig, work: Schema, batch: RecordBatch): 
   return { key, ordering: (row) => (orderingCol ? valueAt(orderingCol, row) : null) };
 }
 
+/**
+ * The key column of a batch when keys can be taken from its bytes: `_hoodie_record_key` as
+ * Utf8 (a null key is the empty key, as recordKeyReader reads it). Undefined otherwise.
+ */
+export function keyBytesColumn(config: TableConfig, work: Schema, batch: RecordBatch): Data | undefined {
+  if (!config.populateMetaFields) return undefined;
+  const at = work.fields.findIndex((f) => f.name === META.recordKey);
+  const col = at === -1 ? undefined : (batch.data as unknown as Data).children[at];
+  return col && DataType.isUtf8(col.type) ? col : undefined;
+}
+
+/** Per row of a log batch, the slot of its key, given one if new. */
+function keySlotter(config: TableConfig, work: Schema, batch: RecordBatch, slots: KeySlots, keys: RowKeys): (row: number) => number {
+  const col = keyBytesColumn(config, work, batch);
+  if (!col) return (r) => slots.internString(keys.key(r));
+  const offsets = col.valueOffsets as Int32Array;
+  const values = col.values as Uint8Array;
+  return (r) => (col.nullCount === 0 || col.getValid(r) ? slots.intern(values, offsets[r], offsets[r + 1]) : slots.intern(values, 0, 0));
+}
+
 /** The surviving log version of each record key, in the order keys first appeared. */
 export interface LogRecords {
   /** Every row of the slice's data blocks, in block order (the working schema). */
   rows: RecordBatch;
   /** Record key -> version slot. */
-  slots: Map<string, number>;
+  slots: KeySlots;
   /** Per slot: the row in `rows` (-1 for a delete), its ordering value, whether it deletes. */
   row: number[];
   ordering: unknown[];
@@ -66,14 +87,18 @@ function avroRecordsToBatch(work: Schema, records: Record<string, unknown>[]): R
   return new ArrowRecordBatch(work, makeData({ type: new Struct(work.fields), length: records.length, nullCount: 0, children }));
 }
 
-/** A Parquet data block's rows, reading only the columns of `work` the block holds. */
-async function parquetBlockBatches(block: LogBlock, path: string, work: Schema): Promise<RecordBatch[]> {
+/**
+ * A Parquet data block's rows, reading only the columns of `work` the block holds. Decoded in
+ * JavaScript where the block allows (see openParquetBytes): a slice's log holds many small
+ * blocks, each of which would cost parquet-wasm a fixed ~2 ms whatever its size.
+ */
+function parquetBlockBatches(block: LogBlock, path: string, work: Schema): RecordBatch[] {
   try {
-    const reader = await openParquet(byteSourceFromBytes(block.content), { name: path });
-    const present = new Set(reader.metadata.fields);
+    const reader = openParquetBytes(block.content);
+    const present = new Set(reader.fields);
     const columns = work.fields.map((f) => f.name).filter((n) => present.has(n));
     // A block always holds its record keys; reading no column at all would lose its row count.
-    const table = await reader.read(columns.length > 0 ? { columns } : {});
+    const table = reader.read(columns.length > 0 ? { columns } : {});
     return conformTable(table, work);
   } catch (e) {
     if (e instanceof LogFormatError) throw e;
@@ -82,7 +107,7 @@ async function parquetBlockBatches(block: LogBlock, path: string, work: Schema):
 }
 
 /** The rows of a data block in the working schema. */
-async function dataBlockBatches(block: LogBlock, path: string, work: Schema): Promise<RecordBatch[]> {
+function dataBlockBatches(block: LogBlock, path: string, work: Schema): RecordBatch[] {
   if (block.type === BlockType.AVRO_DATA) return [avroRecordsToBatch(work, decodeAvroDataBlock(block, path).records)];
   return parquetBlockBatches(block, path, work);
 }
@@ -99,15 +124,13 @@ export async function collectLogRecords(
   fill: (batch: RecordBatch) => RecordBatch,
 ): Promise<LogRecords> {
   const batches: RecordBatch[] = [];
-  const slots = new Map<string, number>();
+  const slots = new KeySlots();
   const row: number[] = [];
   const ordering: unknown[] = [];
   const deleted: boolean[] = [];
   let rowsSoFar = 0;
-  const put = (key: string, at: number, order: unknown, isDelete: boolean): void => {
-    const slot = slots.get(key);
-    if (slot === undefined) {
-      slots.set(key, row.length);
+  const put = (slot: number, at: number, order: unknown, isDelete: boolean): void => {
+    if (slot === row.length) {
       row.push(at);
       ordering.push(order);
       deleted.push(isDelete);
@@ -124,15 +147,16 @@ export async function collectLogRecords(
       if (block.header.get(HeaderKey.IS_PARTIAL) === 'true') {
         throw new UnsupportedFeatureError(`Log file ${logFile.path} holds partial-update data blocks, which lake does not merge yet; compact the table with Spark (run_compaction) and read it again`);
       }
-      for (const decoded of await dataBlockBatches(block, logFile.path, work)) {
+      for (const decoded of dataBlockBatches(block, logFile.path, work)) {
         const batch = fill(decoded);
         const keys = rowKeys(config, work, batch);
-        for (let r = 0; r < batch.numRows; r++) put(keys.key(r), rowsSoFar + r, keys.ordering(r), false);
+        const slotOf = keySlotter(config, work, batch, slots, keys);
+        for (let r = 0; r < batch.numRows; r++) put(slotOf(r), rowsSoFar + r, keys.ordering(r), false);
         batches.push(batch);
         rowsSoFar += batch.numRows;
       }
     } else if (block.type === BlockType.DELETE) {
-      for (const d of decodeDeleteBlock(block, logFile.path)) put(d.recordKey, -1, d.orderingValue, true);
+      for (const d of decodeDeleteBlock(block, logFile.path)) put(slots.internString(d.recordKey), -1, d.orderingValue, true);
     } else if (block.type === BlockType.HFILE_DATA || block.type === BlockType.CDC_DATA) {
       throw new UnsupportedFeatureError(`Log file ${logFile.path} holds ${block.type === BlockType.HFILE_DATA ? 'HFile' : 'CDC'} data blocks, which table reads do not support`);
     }

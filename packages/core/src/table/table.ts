@@ -11,7 +11,7 @@ import type { TableConfig } from '../config/table-config.js';
 import { tableMergeMode, type AppliedMergeMode } from '../read/merge.js';
 import { InvalidReadOptionError, InvalidWriteError } from '../errors.js';
 import type { FileSlice } from '../file-group/file-slice.js';
-import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
+import { readFileSlice, readFileSlices, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { projectSchema } from '../read/conform.js';
 import { assertReadableBaseFormat } from '../read/base-file-format.js';
@@ -393,7 +393,7 @@ export class HudiTable {
           throw new InvalidReadOptionError(`batchSize must be a positive integer, got ${String(options.batchSize)}`);
         }
         const plan = self.plan(c, await output, corrupt, { readOptimized: options.readOptimized === true, batchSize: options.batchSize });
-        for (const slice of latestFileSlices(c.view)) yield* readFileSlice(plan, slice);
+        yield* readFileSlices(plan, latestFileSlices(c.view));
       },
       corrupt,
     );
