@@ -10,32 +10,12 @@ import { MemoryStore } from '@lake/storage';
 import { ConflictError, createTable, openTable, rowsToJson } from '@lake/core';
 
 import { gatedStore, latch } from './support/gated-store.js';
+import { heldWriter } from './support/held-writer.js';
 
 async function ids(store: MemoryStore): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for await (const b of (await openTable(store)).read({ withMeta: false })) for (const r of rowsToJson(b)) out.set(String(r.id), String(r.v));
   return out;
-}
-
-/** A table with one file group, and a writer of it held just before `point` of its commit. */
-async function heldWriter(point: (method: string, key: string) => boolean) {
-  const store = new MemoryStore(`claim-gap-${Math.random()}`);
-  const t = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type: 'cow' });
-  await t.insert([{ id: 'k0', dt: 'd', ts: 1, v: 'first' }]);
-  const resume = latch();
-  const reached = latch();
-  let held = false;
-  const slow = await openTable(
-    gatedStore(store, async (m, key) => {
-      if (held || !point(m, key)) return;
-      held = true;
-      reached.open();
-      await resume.promise;
-    }),
-  );
-  const slowWrite = slow.upsert([{ id: 'k0', dt: 'd', ts: 2, v: 'slow' }]).then(() => 'committed', (e: unknown) => e);
-  await reached.promise;
-  return { store, slowWrite, resume: () => resume.open() };
 }
 
 describe('a write claimed but not yet published when another writer starts', () => {

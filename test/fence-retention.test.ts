@@ -4,10 +4,10 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '@lake/storage';
-import { ConflictError, createTable, openTable, rowsToJson } from '@lake/core';
+import { ConflictError, openTable, rowsToJson } from '@lake/core';
 import { cleanTable, fenceCommit, HEARTBEAT_EXPIRY_MS, startHeartbeat } from '@lake/core/format';
 
-import { gatedStore, latch } from './support/gated-store.js';
+import { heldWriter } from './support/held-writer.js';
 
 const FENCES = '.hoodie/.aux/lake/fences/';
 const DAY = 24 * 60 * 60_000;
@@ -31,25 +31,10 @@ afterEach(() => {
 
 describe('fences of settled writes', () => {
   it('are removed by the cleaner once a day old and no longer pending, and not before', async () => {
-    const store = new MemoryStore(`fence-retention-${Math.random()}`);
-    const t = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type: 'cow' });
-    await t.insert([{ id: 'k0', dt: 'd', ts: 1, v: 'first' }]);
     // A writer held after its claim, before its fence; another writer of the same key stands it back.
-    const resume = latch();
-    const reached = latch();
-    let held = false;
-    const slow = await openTable(
-      gatedStore(store, async (m, key) => {
-        if (held || m !== 'putIfAbsent' || !key.includes('/fences/')) return;
-        held = true;
-        reached.open();
-        await resume.promise;
-      }),
-    );
-    const slowWrite = slow.upsert([{ id: 'k0', dt: 'd', ts: 2, v: 'slow' }]).then(() => 'committed', (e: unknown) => e);
-    await reached.promise;
+    const { store, slowWrite, resume } = await heldWriter((m, key) => m === 'putIfAbsent' && key.includes('/fences/'));
     await (await openTable(store)).upsert([{ id: 'k0', dt: 'd', ts: 3, v: 'fast' }]);
-    resume.open();
+    resume();
     expect(await slowWrite).toBeInstanceOf(ConflictError);
     await nextTurn();
     // only the veto is left: the committed writes lifted theirs

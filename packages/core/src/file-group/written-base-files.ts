@@ -4,6 +4,7 @@
 // commit wrote: both are served from memory here instead of from the store.
 
 import type { ByteRange, ObjectStore } from '@lake/storage';
+import { storeWithGet } from './store-with-get.js';
 
 import { parseBaseFileName } from './base-file.js';
 
@@ -72,23 +73,5 @@ export function readBaseFilesOnce(inner: ObjectStore): ObjectStore {
     }
     return read;
   };
-  const store: ObjectStore = {
-    get uri() {
-      return inner.uri;
-    },
-    get requests() {
-      return inner.requests;
-    },
-    get,
-    head: (key) => inner.head(key),
-    put: (key, data) => inner.put(key, data),
-    putIfAbsent: (key, data) => inner.putIfAbsent(key, data),
-    conditionalPutEnforced: () => inner.conditionalPutEnforced(),
-    list: (prefix) => inner.list(prefix),
-    listDirectory: (prefix) => inner.listDirectory(prefix),
-    delete: (key) => inner.delete(key),
-    deleteMany: (keys) => inner.deleteMany(keys),
-  };
-  if (inner.removeAbandonedWrites) store.removeAbandonedWrites = (olderThan) => inner.removeAbandonedWrites!(olderThan);
-  return store;
+  return storeWithGet(inner, get);
 }

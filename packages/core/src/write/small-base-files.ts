@@ -3,6 +3,7 @@
 // store, one after another; a small file read whole in one GET serves all of them from memory.
 
 import type { ByteRange, ObjectStore } from '@lake/storage';
+import { storeWithGet } from '../file-group/store-with-get.js';
 
 /** Base files up to this size are read whole by their first ranged read. */
 export const WHOLE_READ_MAX_BYTES = 1024 * 1024;
@@ -28,23 +29,5 @@ export function readSmallBaseFilesWhole(inner: ObjectStore, sizeOf: (key: string
     if (bytes.byteLength !== size) return inner.get(key, range);
     return bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length);
   };
-  const store: ObjectStore = {
-    get uri() {
-      return inner.uri;
-    },
-    get requests() {
-      return inner.requests;
-    },
-    get,
-    head: (key) => inner.head(key),
-    put: (key, data) => inner.put(key, data),
-    putIfAbsent: (key, data) => inner.putIfAbsent(key, data),
-    conditionalPutEnforced: () => inner.conditionalPutEnforced(),
-    list: (prefix) => inner.list(prefix),
-    listDirectory: (prefix) => inner.listDirectory(prefix),
-    delete: (key) => inner.delete(key),
-    deleteMany: (keys) => inner.deleteMany(keys),
-  };
-  if (inner.removeAbandonedWrites) store.removeAbandonedWrites = (olderThan) => inner.removeAbandonedWrites!(olderThan);
-  return store;
+  return storeWithGet(inner, get);
 }
