@@ -21,21 +21,49 @@ export async function copyDir(from: string, name: string): Promise<string> {
   return to;
 }
 
-export async function dirBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) total += (await stat(join(e.parentPath, e.name))).size;
+function missing(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * Every file under `dir` with its size. A write's leftovers (its heartbeat, its fence) are
+ * removed just after it returns, and the store removes folders a delete leaves empty: what
+ * vanishes during the walk is not counted.
+ */
+async function filesUnder(dir: string): Promise<{ path: string; size: number }[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (missing(error)) return [];
+    throw error;
   }
-  return total;
+  const out: { path: string; size: number }[] = [];
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await filesUnder(path)));
+    else if (e.isFile()) {
+      try {
+        out.push({ path, size: (await stat(path)).size });
+      } catch (error) {
+        if (!missing(error)) throw error;
+      }
+    }
+  }
+  return out;
+}
+
+export async function dirBytes(dir: string): Promise<number> {
+  return (await filesUnder(dir)).reduce((n, f) => n + f.size, 0);
 }
 
 /** Every file under a folder whose name ends with `suffix`. */
 export async function filesEndingWith(dir: string, suffix: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && e.name.endsWith(suffix)) out.push(join(e.parentPath, e.name));
-  }
-  return out.sort();
+  return (await filesUnder(dir))
+    .map((f) => f.path)
+    .filter((p) => p.endsWith(suffix))
+    .sort();
 }
 
 export async function removeScratch(): Promise<void> {
