@@ -3,7 +3,7 @@
 // with the batch's checkpoint, and only then acknowledge the source. While a batch commits, the
 // next one is read and prepared, so parsing overlaps the commit's I/O.
 
-import { assertWritable, existingRecordRows, rowsToTable, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core/format';
+import { assertWritable, ConflictError, existingRecordRows, rowsToTable, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core/format';
 import type { Schema } from 'apache-arrow';
 import { warmParquetWorkers } from '@lake/parquet';
 import type { Registry } from 'prom-client';
@@ -237,7 +237,8 @@ async function commitBatch(table: HudiTable, batch: PreparedBatch, startCheckpoi
     ...(quarantineLocation ? { [QUARANTINE_KEY]: quarantineLocation } : {}),
   };
   const write = { ...options.writeOptions, extraMetadata };
-  const result: WriteResult = ctx.mode === 'insert-only' ? await table.insert(arrow, write) : await table.upsert(arrow, write);
+  const commit = (): Promise<WriteResult> => (ctx.mode === 'insert-only' ? table.insert(arrow, write) : table.upsert(arrow, write));
+  const result = await commitOrAdopt(table, source.id, commit, startCheckpoint, checkpoint);
 
   let lagMs: number | undefined;
   if (plan.orderingIsTimestamp && plan.orderingField && plan.schema) {
@@ -270,4 +271,32 @@ async function commitBatch(table: HudiTable, batch: PreparedBatch, startCheckpoi
     ...(lagMs !== undefined ? { lagMs } : {}),
     ...(quarantineLocation ? { quarantineLocation } : {}),
   };
+}
+
+const sameCheckpoint = (a: Checkpoint | null | undefined, b: Checkpoint | null | undefined): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * The batch's commit. A ConflictError may come from a run of this source that died between its
+ * commit fence and its publish: settling that run's intent publishes its commit (see core's
+ * commit/settle-intent.ts), and when that commit ends at this batch's checkpoint it holds this
+ * very batch, so it is adopted instead of written twice. When the source's last commit is still
+ * the one this batch starts from, the conflict was with another writer and the write is tried
+ * once more; otherwise the error stands and the next run resumes from the newer checkpoint.
+ */
+async function commitOrAdopt(
+  table: HudiTable,
+  sourceId: string,
+  commit: () => Promise<WriteResult>,
+  startCheckpoint: Checkpoint | null,
+  endCheckpoint: Checkpoint,
+): Promise<Pick<WriteResult, 'instant' | 'inserted' | 'updated'>> {
+  try {
+    return await commit();
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const last = await lastCommittedCheckpoint(table, sourceId);
+    if (last && sameCheckpoint(last.checkpoint, endCheckpoint)) return { instant: last.instant, inserted: 0, updated: 0 };
+    if (sameCheckpoint(last?.checkpoint, startCheckpoint)) return commit();
+    throw error;
+  }
 }
