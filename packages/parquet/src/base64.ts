@@ -46,6 +46,7 @@ export function decodeBase64Forgiving(text: string): Uint8Array | undefined {
 }
 
 const ALPHABET_BYTES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const asciiDecoder = new TextDecoder();
 
 /**
  * Standard padded Base64 as ASCII bytes, for text that goes on as bytes (a footer value): no
@@ -76,34 +77,8 @@ export function encodeBase64AsciiBytes(bytes: Uint8Array): Uint8Array {
 
 /** `encodeBase64` without Node's Buffer (browsers, workers). */
 export function encodeBase64Portable(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  const chunk: number[] = [];
-  const n = bytes.length;
-  let i = 0;
-  for (; i + 2 < n; i += 3) {
-    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    chunk.push(
-      ALPHABET.charCodeAt(v >>> 18),
-      ALPHABET.charCodeAt((v >>> 12) & 63),
-      ALPHABET.charCodeAt((v >>> 6) & 63),
-      ALPHABET.charCodeAt(v & 63),
-    );
-    // Flush in slices: String.fromCharCode has an argument-count limit.
-    if (chunk.length >= 8192) {
-      parts.push(String.fromCharCode(...chunk));
-      chunk.length = 0;
-    }
-  }
-  const rest = n - i;
-  if (rest === 1) {
-    const v = bytes[i] << 16;
-    chunk.push(ALPHABET.charCodeAt(v >>> 18), ALPHABET.charCodeAt((v >>> 12) & 63), 61, 61);
-  } else if (rest === 2) {
-    const v = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    chunk.push(ALPHABET.charCodeAt(v >>> 18), ALPHABET.charCodeAt((v >>> 12) & 63), ALPHABET.charCodeAt((v >>> 6) & 63), 61);
-  }
-  parts.push(String.fromCharCode(...chunk));
-  return parts.join('');
+  // ASCII bytes to a string: any single-byte decoder does; TextDecoder exists where Buffer does not
+  return asciiDecoder.decode(encodeBase64AsciiBytes(bytes));
 }
 
 // Per byte value: its 6 bits, or -1 outside the alphabet.

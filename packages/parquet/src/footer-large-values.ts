@@ -3,31 +3,12 @@
 // most readers never look at (the key index reads it as bytes, see footer-key-values.ts). The
 // footer is parsed with such values emptied, and each is decoded only when asked for.
 
-import {
-  COPY,
-  finish,
-  newWriter,
-  readBinary,
-  readFieldHeader,
-  readListHeader,
-  rewriteStruct,
-  skipValue,
-  ThriftType,
-  writeBinary,
-  writeBytes,
-  writeFieldHeader,
-  writeListHeader,
-  writeStop,
-  type FieldAction,
-  type ThriftReader,
-  type ThriftWriter,
-} from './thrift-compact.js';
+import { COPY, finish, newWriter, rewriteStruct, ThriftType, writeBytes, writeListHeader, type FieldAction, type ThriftReader, type ThriftWriter } from './thrift-compact.js';
+import { KEY_VALUE_METADATA, readKeyValueList, writeKeyValue } from './key-value-structs.js';
 
 /** Values longer than this are taken out of the parse. */
 const LARGE_FOOTER_VALUE = 16 * 1024;
 
-/** FileMetaData field 5: list<KeyValue>. */
-const KEY_VALUE_METADATA = 5;
 const decoder = new TextDecoder();
 
 /**
@@ -47,37 +28,16 @@ export function withoutLargeValues(thrift: Uint8Array): { thrift: Uint8Array; la
 }
 
 function copyKeyValues(r: ThriftReader, w: ThriftWriter, large: Map<string, Uint8Array>): void {
-  const { size, elementType } = readListHeader(r);
-  writeListHeader(w, size, elementType);
-  for (let i = 0; i < size; i++) {
-    if (elementType !== ThriftType.STRUCT) {
-      const start = r.pos;
-      skipValue(r, elementType);
-      writeBytes(w, r.bytes.subarray(start, r.pos));
+  const list = readKeyValueList(r);
+  writeListHeader(w, list.length, ThriftType.STRUCT);
+  for (const kv of list) {
+    if (!kv.key) {
+      writeBytes(w, r.bytes.subarray(kv.start, kv.end));
       continue;
     }
-    let key: Uint8Array | undefined;
-    let value: Uint8Array | undefined;
-    let field = 0;
-    for (let f = readFieldHeader(r, field); f; f = readFieldHeader(r, field)) {
-      field = f.id;
-      if (f.id === 1 && f.type === ThriftType.BINARY) key = readBinary(r);
-      else if (f.id === 2 && f.type === ThriftType.BINARY) value = readBinary(r);
-      else skipValue(r, f.type);
-    }
-    let last = 0;
-    if (key !== undefined) {
-      writeFieldHeader(w, ThriftType.BINARY, 1, last);
-      writeBinary(w, key);
-      last = 1;
-    }
-    if (value !== undefined) {
-      const kept = value.length > LARGE_FOOTER_VALUE && key !== undefined;
-      if (kept) large.set(decoder.decode(key), value);
-      writeFieldHeader(w, ThriftType.BINARY, 2, last);
-      writeBinary(w, kept ? new Uint8Array(0) : value);
-    }
-    writeStop(w);
+    const set = kv.value !== undefined && kv.value.length > LARGE_FOOTER_VALUE;
+    if (set) large.set(decoder.decode(kv.key), kv.value!);
+    writeKeyValue(w, kv.key, set ? new Uint8Array(0) : kv.value);
   }
 }
 

@@ -5,23 +5,20 @@
 import { ARROW_SCHEMA_KEY } from './arrow-schema-hint.js';
 import { ParquetError } from './errors.js';
 import type { FooterMetadata } from './footer-key-values.js';
+import { keyValueListOf, readKeyValueList, writeKeyValue } from './key-value-structs.js';
 import {
   COPY,
   DROP,
   finish,
   newWriter,
-  readBinary,
   readFieldHeader,
   readListHeader,
   readZigZag,
   rewriteStruct,
   skipValue,
   ThriftType,
-  writeBinary,
   writeBytes,
-  writeFieldHeader,
   writeListHeader,
-  writeStop,
   writeZigZag,
   type FieldAction,
   type ThriftReader,
@@ -190,42 +187,16 @@ export function joinedFooter(pieces: Piece[], metadata?: FooterMetadata): Uint8A
 
 /** The raw ARROW:schema KeyValue struct of a footer, if it has one. */
 function arrowSchemaEntry(thrift: Uint8Array): Uint8Array | undefined {
-  const r: ThriftReader = { bytes: thrift, pos: 0 };
-  let last = 0;
-  for (let h = readFieldHeader(r, last); h; h = readFieldHeader(r, last)) {
-    last = h.id;
-    if (h.id !== 5) {
-      skipValue(r, h.type);
-      continue;
-    }
-    const list = readListHeader(r);
-    for (let i = 0; i < list.size; i++) {
-      const start = r.pos;
-      let key: string | undefined;
-      let lastKv = 0;
-      for (let kv = readFieldHeader(r, lastKv); kv; kv = readFieldHeader(r, lastKv)) {
-        lastKv = kv.id;
-        if (kv.id === 1 && kv.type === ThriftType.BINARY) key = utf8Decoder.decode(readBinary(r));
-        else skipValue(r, kv.type);
-      }
-      if (key === ARROW_SCHEMA_KEY) return thrift.subarray(start, r.pos);
-    }
-    return undefined;
-  }
-  return undefined;
+  const r = keyValueListOf(thrift);
+  const entry = r && readKeyValueList(r).find((kv) => kv.key && utf8Decoder.decode(kv.key) === ARROW_SCHEMA_KEY);
+  return entry ? thrift.subarray(entry.start, entry.end) : undefined;
 }
 
 /** A key_value_metadata list: `metadata`'s entries, then the raw ARROW:schema entry. */
 function writeKeyValues(w: ThriftWriter, metadata: FooterMetadata, arrowSchema: Uint8Array | undefined): void {
   const entries = Object.entries(metadata);
   writeListHeader(w, entries.length + (arrowSchema ? 1 : 0), ThriftType.STRUCT);
-  for (const [key, value] of entries) {
-    writeFieldHeader(w, ThriftType.BINARY, 1, 0);
-    writeBinary(w, utf8Encoder.encode(key));
-    writeFieldHeader(w, ThriftType.BINARY, 2, 1);
-    writeBinary(w, typeof value === 'string' ? utf8Encoder.encode(value) : value);
-    writeStop(w);
-  }
+  for (const [key, value] of entries) writeKeyValue(w, utf8Encoder.encode(key), typeof value === 'string' ? utf8Encoder.encode(value) : value);
   if (arrowSchema) writeBytes(w, arrowSchema);
 }
 
