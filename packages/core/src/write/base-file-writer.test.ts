@@ -5,7 +5,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { tableFromArrays, type RecordBatch } from 'apache-arrow';
 import { closeParquetWorkers, readParquet, readParquetMetadata } from '@lake/parquet';
-import { baseFileStream, type BaseFileEncoding } from './base-file-writer.js';
+import { baseFileStream, recordKeyFilterEntries, type BaseFileEncoding } from './base-file-writer.js';
+import { BLOOM_FILTER_DEFAULTS, createBloomFilter } from '../index/bloom-filter.js';
+import { readFooterBloomFilter } from '../index/bloom-footer.js';
 import { attachMetaColumns } from './meta-columns.js';
 import { META_FIELD_NAMES, prependMetaFields } from '../schema/table-schema.js';
 
@@ -76,5 +78,29 @@ describe('baseFileStream', () => {
       expect(table.getChild('v')?.toArray()).toEqual(Int32Array.from({ length: n }, (_, i) => i));
       expect(table.getChild('s')?.toArray()).toEqual(Array.from({ length: n }, (_, i) => `value-${i}`));
     }
+  });
+
+  it('sizes the record-key filter for the keys of the file, as Hudi would build it for that many entries', async () => {
+    for (const sizes of [[3], [900, 600], [2500]]) {
+      const { bytes, keys } = await write(sizes, { tableName: 't' }, false);
+      const kv = readParquetMetadata(bytes).keyValueMetadata;
+      const expected = createBloomFilter({ numEntries: Math.max(1_000, keys.length) });
+      for (const k of keys) expected.add(k);
+      expect(kv['org.apache.hudi.bloomfilter']).toBe(expected.serialize());
+      expect(kv['hoodie_bloom_filter_type_code']).toBe('DYNAMIC_V0');
+      const filter = readFooterBloomFilter(kv);
+      expect(keys.every((k) => filter?.mightContain(k))).toBe(true);
+      // Sized for its keys at Hudi's 1e-9 false-positive rate: none of 20,000 other keys matches.
+      expect(Array.from({ length: 20_000 }, (_, i) => `other-${i}`).filter((k) => filter?.mightContain(k))).toEqual([]);
+      // Far smaller than a filter for Hudi's default 60,000 entries (~430 KiB of Base64).
+      expect(kv['org.apache.hudi.bloomfilter'].length).toBeLessThan(createBloomFilter().serialize().length / 20);
+    }
+  });
+
+  it('gives files of more keys than the default Hudi\'s own shape', () => {
+    expect(recordKeyFilterEntries(0)).toBe(1_000);
+    expect(recordKeyFilterEntries(42_000)).toBe(42_000);
+    expect(recordKeyFilterEntries(60_000)).toBe(BLOOM_FILTER_DEFAULTS.numEntries);
+    expect(recordKeyFilterEntries(250_000)).toBe(BLOOM_FILTER_DEFAULTS.numEntries);
   });
 });

@@ -4,6 +4,7 @@
 
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { parquetStreamWriter, writeParquet, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
+import { BLOOM_FILTER_DEFAULTS } from '../index/bloom-filter.js';
 import { createRecordKeyFooter } from '../index/bloom-footer.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
@@ -35,10 +36,27 @@ function baseFileOptions(encoding: BaseFileEncoding): Omit<WriteOptions, 'metada
   };
 }
 
+/** Keys a record-key filter is sized for at least, so a file of a few rows still gets a usable one. */
+const MIN_FILTER_ENTRIES = 1_000;
+
+/**
+ * Keys per filter for a file of `keyCount` keys. Hudi sizes every file's filter for
+ * `hoodie.index.bloom.num_entries` (60,000) keys whatever the file holds: ~430 KiB of Base64 in the
+ * footer of a 1,000-row micro-batch file, built, encoded and read back by every key lookup. The
+ * filter is self-describing (its size and hash count are serialized with it), so Hudi's bloom index
+ * reads a smaller one as well; a file is never appended to (a merge builds a new filter from every
+ * key), so sizing it for the keys it holds keeps the false-positive rate at the configured `fpp`.
+ * Files of more keys than the default get Hudi's own shape (DYNAMIC_V0 adds rows beyond it).
+ */
+export function recordKeyFilterEntries(keyCount: number): number {
+  return Math.min(BLOOM_FILTER_DEFAULTS.numEntries, Math.max(MIN_FILTER_ENTRIES, keyCount));
+}
+
 /** The footer key-values Hudi reads: Avro schema, writer model, record-key bloom filter and range. */
 function baseFileMetadata(schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding): Record<string, string> {
-  const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0' });
-  for (const key of recordKeys) footer.add(key);
+  const keys = Array.isArray(recordKeys) ? (recordKeys as readonly string[]) : [...recordKeys];
+  const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0', numEntries: recordKeyFilterEntries(keys.length) });
+  for (const key of keys) footer.add(key);
   return {
     'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
     'writer.model.name': 'avro',
