@@ -1346,12 +1346,21 @@ interface ArchivedInstant extends Instant {
 
 /* ArchivedTimeline */
 class ArchivedTimeline {
+    readonly byCompletionTime: boolean;
     readonly instants: readonly ArchivedInstant[];
-    constructor(instants: ArchivedInstant[]);
-    /** Completed commits, delta commits and replace commits, oldest first. */
+    constructor(instants: ArchivedInstant[], byCompletionTime?: boolean);
+    /** Completed commits, delta commits and replace commits, oldest first (in commit order). */
     completedWrites(): ArchivedInstant[];
+    /** The archived completed instant with this time, if any. */
+    completedInstant(time: string): ArchivedInstant | undefined;
     /** The commit metadata of an archived completed write (Avro form, same fields as the JSON). */
     commitMetadata(instant: ArchivedInstant): CommitMetadata;
+}
+
+/* ArchivedWrite */
+interface ArchivedWrite {
+    instant: ArchivedInstant;
+    metadata: CommitMetadata;
 }
 
 /* ArrowToAvroOptions */
@@ -2895,6 +2904,21 @@ interface LogScanResult {
     rolledBack: ReadonlySet<string>;
 }
 
+/* LsmFileEntry */
+interface LsmFileEntry {
+    fileName: string;
+    fileLen: number;
+}
+
+/* LsmManifest */
+interface LsmManifest {
+    /** The snapshot version the manifest belongs to. */
+    version: number;
+    /** Its manifest file's key. */
+    key: string;
+    files: LsmFileEntry[];
+}
+
 /* MAX_RECORD_KEY_FOOTER_KEY */
 const MAX_RECORD_KEY_FOOTER_KEY = "hoodie_max_record_key";
 
@@ -3718,10 +3742,7 @@ function archiveTimeline(table: TableContext, options?: ArchiveOptions & {
 }): Promise<ArchiveResult>;
 
 /* archivedWritesBetween */
-function archivedWritesBetween(store: ObjectStore, config: TableConfig, firstActive: string | undefined, start: string, end: string): Promise<{
-    instant: ArchivedInstant;
-    metadata: CommitMetadata;
-}[]>;
+function archivedWritesBetween(store: ObjectStore, active: Timeline, start: string, end: string): Promise<ArchivedWrite[]>;
 
 /* arrowSchemaToAvro */
 function arrowSchemaToAvro(schema: Schema, options: ArrowToAvroOptions): AvroRecord;
@@ -3878,6 +3899,9 @@ function decodeDatum(type: AvroType, bytes: Uint8Array, start?: number, end?: nu
 /* decodeDeleteBlock */
 function decodeDeleteBlock(block: LogBlock, path?: string): DeleteRecord[];
 
+/* decodeLsmFile */
+function decodeLsmFile(bytes: Uint8Array, path: string): ArchivedInstant[];
+
 /* decodeMetadataFile */
 function decodeMetadataFile(bytes: Uint8Array, file: string): {
     [k: string]: JsonValue;
@@ -4027,6 +4051,9 @@ function listPartitionsFromMetadataTable(store: ObjectStore, options?: MetadataR
 /* loadArchivedTimeline */
 function loadArchivedTimeline(store: ObjectStore, config: TableConfig): Promise<ArchivedTimeline>;
 
+/* loadLsmHistory */
+function loadLsmHistory(store: ObjectStore, config: TableConfig): Promise<ArchivedInstant[]>;
+
 /* loadTableConfig */
 function loadTableConfig(store: ObjectStore): Promise<TableConfig>;
 
@@ -4035,6 +4062,9 @@ function loadTimeline(store: ObjectStore, config: TableConfig): Promise<Timeline
 
 /* logFileBytes */
 function logFileBytes(blocks: Uint8Array[]): Uint8Array;
+
+/* lsmHistoryDir */
+function lsmHistoryDir(config: TableConfig): string;
 
 /* makeColumnBuilder */
 function makeColumnBuilder(type: DataType): ColumnBuilder;
@@ -4086,6 +4116,9 @@ function parseInstantTime(instant: string, timezone?: TimelineTimezone): Date;
 /* parseLogFileName */
 function parseLogFileName(fileName: string): LogFileName | undefined;
 
+/* parseLsmManifest */
+function parseLsmManifest(bytes: Uint8Array, key: string, version: number): LsmManifest;
+
 /* parseProperties */
 function parseProperties(text: string): Map<string, string>;
 
@@ -4136,6 +4169,9 @@ function readFooterKeyRange(meta: FooterMetadata): {
     min: string;
     max: string;
 } | undefined;
+
+/* readLatestLsmManifest */
+function readLatestLsmManifest(store: ObjectStore, config: TableConfig): Promise<LsmManifest | undefined>;
 
 /* readLogBlocks */
 function readLogBlocks(bytes: Uint8Array): LogScan;

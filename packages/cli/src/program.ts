@@ -120,7 +120,7 @@ export function buildProgram(io: CliIO): Command {
     .description('print the timeline: instant, action, state, operation, rows inserted/updated/deleted, files written')
     .argument('<uri>', uriHelp)
     .option('--json', 'one JSON object per instant')
-    .option('--archived', 'include instants archived to .hoodie/archived/ (read from the archive log files)')
+    .option('--archived', 'include archived instants (table version 6: the archive log files in .hoodie/archived/; versions 8 and 9: the LSM history in .hoodie/timeline/history/)')
     .action(async (uri: string, opts) => (await import('./commands/history.js')).historyCommand(uri, opts, io));
 
   program

@@ -303,8 +303,18 @@ export {
   decodeArchiveFile,
   archiveDir,
   type ArchivedInstant,
+  type ArchivedWrite,
   type ArchiveFile,
 } from './timeline/archived-timeline.js';
+export {
+  loadLsmHistory,
+  readLatestLsmManifest,
+  parseLsmManifest,
+  decodeLsmFile,
+  lsmHistoryDir,
+  type LsmManifest,
+  type LsmFileEntry,
+} from './timeline/lsm-history.js';
 
 // HFiles and the metadata table's files partition (read only)
 export { HFileReader, openHFile, type OpenHFileOptions } from './hfile/hfile-reader.js';

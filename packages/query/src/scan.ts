@@ -253,7 +253,7 @@ export class Scan implements AsyncIterable<RecordBatch> {
         for (const g of writtenFileGroups(await tl.commitMetadata(i))) touched.add(fileGroupKey(g.partitionPath, g.fileId));
       }
       // A start before the active timeline: archived commits name the file groups they wrote.
-      for (const a of await archivedWritesBetween(store, this.table.config, tl.completedWrites()[0]?.time, start, bound)) {
+      for (const a of await archivedWritesBetween(store, tl, start, bound)) {
         instants.add(a.instant.time);
         for (const g of writtenFileGroups(a.metadata)) touched.add(fileGroupKey(g.partitionPath, g.fileId));
       }

@@ -422,7 +422,7 @@ export class HudiTable {
       }
       // A start before the active timeline: the archived commits' metadata names their file groups.
       if (endBound !== undefined) {
-        for (const a of await archivedWritesBetween(this.store, this.config, tl.completedWrites()[0]?.time, startBound, endBound)) {
+        for (const a of await archivedWritesBetween(this.store, tl, startBound, endBound)) {
           instants.add(a.instant.time);
           for (const g of writtenFileGroups(a.metadata)) touched.add(fileGroupKey(g.partitionPath, g.fileId));
         }

@@ -1,20 +1,26 @@
-// Hudi's archived timeline (table version 6): instants moved out of `.hoodie/` into archive log
-// files `.hoodie/archived/.commits_.archive.<N>_<token>`, each a Hudi log file of Avro data
-// blocks holding HoodieArchivedMetaEntry records. Read only where the active timeline cannot
-// answer (history, incremental reads from before it). An archival that died after writing its
-// file and redid the work leaves duplicates; readers keep one record per instant file.
+// Hudi's archived timeline: instants moved out of the active timeline. Table version 6 keeps them
+// in archive log files `.hoodie/archived/.commits_.archive.<N>_<token>`, each a Hudi log file of
+// Avro data blocks holding HoodieArchivedMetaEntry records; timeline layout 2 (versions 8 and 9)
+// in the LSM history of Parquet files (lsm-history.ts). Read only where the active timeline
+// cannot answer (history, incremental reads from before it). An archival that died after
+// writing its file and redid the work leaves duplicates; readers keep one record per instant file.
 
 import type { ObjectStore } from '@lake/storage';
 
 import type { TableConfig } from '../config/table-config.js';
-import { CorruptTimelineError, UnsupportedFeatureError } from '../errors.js';
+import { CorruptTimelineError } from '../errors.js';
 import { decodeAvroDataBlock } from '../log/data-block.js';
 import { BlockType } from '../log/log-format.js';
 import { readLogBlocks } from '../log/log-reader.js';
 import { commitMetadataFromJson, type CommitMetadata } from './commit-metadata.js';
-import { ACTIONS, compareInstants, type Action, type Instant, type InstantState } from './instant.js';
+import { ACTIONS, compareInstants, type Action, type InstantState } from './instant.js';
 import { avroToJson, type JsonValue } from './metadata-file.js';
+import type { ArchivedInstant } from './archived-instant.js';
+import { loadLsmHistory } from './lsm-history.js';
+import type { Timeline } from './timeline.js';
 import { archiveFolder } from '../commit/paths.js';
+
+export type { ArchivedInstant } from './archived-instant.js';
 
 /** `.commits_.archive.<version>[_<write token>]`: the archive's log file name. */
 const ARCHIVE_FILE = /^\.commits_\.archive\.(\d+)(?:_(\d+-\d+-\d+))?$/;
@@ -34,11 +40,6 @@ function archiveFileVersion(fileName: string): number | undefined {
 /** The name Hudi gives archive file `version` (write token `1-0-1`, as its archiver uses). */
 export function archiveFileName(version: number): string {
   return `.commits_.archive.${version}_1-0-1`;
-}
-
-export interface ArchivedInstant extends Instant {
-  /** The instant file's metadata as the archive holds it (Avro field values as JSON). */
-  metadata?: { [k: string]: JsonValue };
 }
 
 export interface ArchiveFile {
@@ -110,18 +111,37 @@ export function decodeArchiveFile(bytes: Uint8Array, path: string): ArchivedInst
   return out;
 }
 
-/** The archived timeline: every archived instant file once, ordered by time then state. */
+/** Where archived instants sit in commit order: their completion time when the archive has one. */
+function commitPoint(i: ArchivedInstant): string {
+  return i.completionTime ?? i.time;
+}
+
+/**
+ * The archived timeline: every archived instant file once, ordered by time then state. With
+ * `byCompletionTime` (timeline layout 2) completed writes come in the order they completed, as
+ * Hudi 1.x orders commits.
+ */
 export class ArchivedTimeline {
   readonly instants: readonly ArchivedInstant[];
-  constructor(instants: ArchivedInstant[]) {
+  constructor(
+    instants: ArchivedInstant[],
+    readonly byCompletionTime = false,
+  ) {
     const unique = new Map<string, ArchivedInstant>();
     for (const i of instants) unique.set(`${i.time}.${i.action}.${i.state}`, i);
     this.instants = [...unique.values()].sort((a, b) => compareInstants(a, b) || (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
   }
 
-  /** Completed commits, delta commits and replace commits, oldest first. */
+  /** Completed commits, delta commits and replace commits, oldest first (in commit order). */
   completedWrites(): ArchivedInstant[] {
-    return this.instants.filter((i) => i.state === 'completed' && (i.action === 'commit' || i.action === 'deltacommit' || i.action === 'replacecommit'));
+    const writes = this.instants.filter((i) => i.state === 'completed' && (i.action === 'commit' || i.action === 'deltacommit' || i.action === 'replacecommit'));
+    if (!this.byCompletionTime) return writes;
+    return writes.sort((a, b) => (commitPoint(a) < commitPoint(b) ? -1 : commitPoint(a) > commitPoint(b) ? 1 : compareInstants(a, b)));
+  }
+
+  /** The archived completed instant with this time, if any. */
+  completedInstant(time: string): ArchivedInstant | undefined {
+    return this.instants.find((i) => i.time === time && i.state === 'completed');
   }
 
   /** The commit metadata of an archived completed write (Avro form, same fields as the JSON). */
@@ -130,53 +150,51 @@ export class ArchivedTimeline {
   }
 }
 
-/** Reads every archive file of the table. */
+/** Reads the table's archived timeline: the archive log files, or the LSM history in layout 2. */
 export async function loadArchivedTimeline(store: ObjectStore, config: TableConfig): Promise<ArchivedTimeline> {
+  if (config.timelineLayoutVersion >= 2) return new ArchivedTimeline(await loadLsmHistory(store, config), true);
   const files = await listArchiveFiles(store, config);
   const all: ArchivedInstant[] = [];
   for (const f of files) all.push(...decodeArchiveFile(await store.get(f.key), f.key));
   return new ArchivedTimeline(all);
 }
 
+export interface ArchivedWrite {
+  instant: ArchivedInstant;
+  metadata: CommitMetadata;
+}
+
 /**
  * The archived completed writes in (start, end], for reads reaching back before the active
- * timeline: nothing (and no listing) when `start` is within it.
+ * timeline `active`: nothing (and no listing) when `start` is within it. In layout 1 by instant
+ * time. In layout 2 by completion time, as the active timeline's range is (see
+ * Timeline.completedWritesBetween): an archived instant named as a bound stands for the moment it
+ * completed. The history is read when `start` is before the completion of the first active write;
+ * Hudi archives writes in requested order, so an archived write that completed after an active
+ * one (writers running concurrently at the time) is missed by a start after that completion.
  */
-export async function archivedWritesBetween(
-  store: ObjectStore,
-  config: TableConfig,
-  firstActive: string | undefined,
-  start: string,
-  end: string,
-): Promise<{ instant: ArchivedInstant; metadata: CommitMetadata }[]> {
-  if (firstActive !== undefined && start >= firstActive) return [];
-  if (config.timelineLayoutVersion >= 2) {
-    await checkNoLsmHistory(store, config, firstActive);
-    return [];
+export async function archivedWritesBetween(store: ObjectStore, active: Timeline, start: string, end: string): Promise<ArchivedWrite[]> {
+  const config = active.config;
+  const activeWrites = active.completedWrites();
+  const first = activeWrites[0];
+  if (config.timelineLayoutVersion < 2) {
+    if (first !== undefined && start >= first.time) return [];
+    const archived = await loadArchivedTimeline(store, config);
+    return archived
+      .completedWrites()
+      .filter((i) => i.time > start && i.time <= end && (first === undefined || i.time < first.time))
+      .map((instant) => ({ instant, metadata: archived.commitMetadata(instant) }));
   }
+  const begin = start === '' ? undefined : start;
+  if (begin !== undefined && first !== undefined && active.commitBound(begin) >= (first.completionTime ?? first.time)) return [];
   const archived = await loadArchivedTimeline(store, config);
+  const bound = (t: string): string => active.completedInstant(t)?.completionTime ?? archived.completedInstant(t)?.completionTime ?? t;
+  const after = begin === undefined ? undefined : bound(begin);
+  const until = bound(end);
+  // An archival that died before deleting the instant files leaves them active: counted there.
+  const inActive = new Set(active.instants.map((i) => i.time));
   return archived
     .completedWrites()
-    .filter((i) => i.time > start && i.time <= end && (firstActive === undefined || i.time < firstActive))
+    .filter((i) => !inActive.has(i.time) && (after === undefined || commitPoint(i) > after) && commitPoint(i) <= until)
     .map((instant) => ({ instant, metadata: archived.commitMetadata(instant) }));
-}
-
-/** Folder of Hudi 1.x's archived (LSM) timeline: `.hoodie/timeline/<hoodie.timeline.history.path>`. */
-function lsmHistoryDir(config: TableConfig): string {
-  return `${config.timelineDir}/${config.raw.get('hoodie.timeline.history.path')?.trim() || 'history'}`;
-}
-
-/**
- * Timeline layout 2 archives into an LSM tree of Parquet files (`_version_`, `manifest_<N>`),
- * which lake does not read. A read reaching back before the active timeline of a table that
- * archived instants there would miss their rows, so it fails instead; with nothing archived
- * (no `_version_` file) the active timeline is the whole history.
- */
-async function checkNoLsmHistory(store: ObjectStore, config: TableConfig, firstActive: string | undefined): Promise<void> {
-  const dir = lsmHistoryDir(config);
-  if ((await store.head(`${dir}/_version_`)) === undefined) return;
-  throw new UnsupportedFeatureError(
-    `This table archived older instants into Hudi 1.x's LSM timeline history (${dir}), which lake does not read yet; ` +
-      `start the incremental read at or after the oldest active write${firstActive ? ` (${firstActive})` : ''}.`,
-  );
 }
