@@ -3,6 +3,15 @@
 
 // @lake/parquet
 
+/* AsyncWriteOptions */
+interface AsyncWriteOptions {
+    /**
+     * Encode on the calling thread when every worker is taken, instead of waiting for one: for
+     * callers that encode several independent files at once and do nothing else meanwhile.
+     */
+    callerWhenBusy?: boolean;
+}
+
 /* BatchReadOptions */
 interface BatchReadOptions extends ReadOptions {
     /** Fetch the next row group's bytes while the current one is consumed (default true). */
@@ -317,6 +326,8 @@ interface WorkerPool<In, Out> {
     readonly size: number;
     /** Runs the handler on `input` in a worker; `transfer` lists buffers moved rather than copied. */
     run(input: In, transfer?: ArrayBuffer[]): Promise<Out>;
+    /** Whether a job given now would wait: every worker the pool may start is running one. */
+    busy(): boolean;
     /**
      * Starts every worker now, idle: a worker's start (a Node thread, then whatever the handler
      * loads) then overlaps the caller's own start instead of delaying the first job.
@@ -447,7 +458,7 @@ function warmParquetWorkers(): void;
 function writeParquet(table: Table, options?: WriteOptions): Uint8Array;
 
 /* writeParquetAsync */
-function writeParquetAsync(table: Table, options?: WriteOptions): Promise<Uint8Array>;
+function writeParquetAsync(table: Table, options?: WriteOptions, pool?: AsyncWriteOptions): Promise<Uint8Array>;
 
 /* xxhash64Seeded */
 function xxhash64Seeded(bytes: Uint8Array, seed: bigint): bigint;

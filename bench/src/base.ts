@@ -16,6 +16,8 @@ export interface BaseTables {
   lakeDir: string;
   /** The same rows as a merge-on-read table, when this build of lake writes those. */
   lakeMorDir?: string;
+  /** The same rows as a merge-on-read table with Hudi's bucket index (built with `lakeMorDir`). */
+  lakeBucketDir?: string;
   lanceDir: string;
   parquetFile: string;
 }
@@ -30,8 +32,17 @@ const LOAD_CHUNK = 1_000_000;
  */
 const LARGE_LOAD_CHUNK = 100_000;
 
+/**
+ * Buckets of the bucket-indexed table: about 250k rows each (one file group per bucket, near the
+ * ~100k-row file groups of the bloom-indexed tables' large loads), at least two so that both
+ * cores encode.
+ */
+export function benchBuckets(rows: number): number {
+  return Math.max(2, Math.ceil(rows / 250_000));
+}
+
 export async function buildLakeBase(rows: number, options: LakeOptions = {}, data?: Table): Promise<string> {
-  const dir = await scratch(`base-lake-${options.type ?? 'cow'}-${rows}`);
+  const dir = await scratch(`base-lake-${options.type ?? 'cow'}${options.buckets !== undefined ? '-bucket' : ''}-${rows}`);
   const { table } = await lakeCreate(dir, options);
   if (rows <= LOAD_CHUNK) {
     await table.insert(data ?? eventTable(0, rows));
@@ -40,12 +51,16 @@ export async function buildLakeBase(rows: number, options: LakeOptions = {}, dat
   for (let at = 0; at < rows; at += LARGE_LOAD_CHUNK) {
     await table.insert(eventTable(at, Math.min(LARGE_LOAD_CHUNK, rows - at)), { sizing: { smallFileLimitBytes: 0 } });
   }
+  // A bucket table takes every later chunk as log blocks in its buckets' file groups: compacted,
+  // it starts from base files as the other tables do.
+  if (options.buckets !== undefined && options.type === 'mor') await table.compact();
   return dir;
 }
 
 export async function buildBase(rows: number, data?: Table, options: { mor?: boolean } = {}): Promise<BaseTables> {
   const lakeDir = await buildLakeBase(rows, {}, data);
   const lakeMorDir = options.mor ? await buildLakeBase(rows, { type: 'mor' }, data) : undefined;
+  const lakeBucketDir = options.mor ? await buildLakeBase(rows, { type: 'mor', buckets: benchBuckets(rows) }, data) : undefined;
   const lanceDir = await scratch(`base-lance-${rows}`);
   const db = await lanceDb(lanceDir);
   const parquetDir = await scratch(`base-parquet-${rows}`);
@@ -56,5 +71,5 @@ export async function buildBase(rows: number, data?: Table, options: { mor?: boo
     else await lanceTable.add(toLanceArrow(chunk));
     await writeFile(join(parquetDir, `part-${String(at / LOAD_CHUNK).padStart(3, '0')}.parquet`), rawEncode(chunk));
   }
-  return { rows, lakeDir, lakeMorDir, lanceDir, parquetFile: join(parquetDir, '*.parquet') };
+  return { rows, lakeDir, lakeMorDir, lakeBucketDir, lanceDir, parquetFile: join(parquetDir, '*.parquet') };
 }

@@ -8,11 +8,19 @@ export const KEY = 'impression_id';
 
 export interface LakeOptions {
   type?: 'cow' | 'mor';
+  /** Hudi's simple bucket index with this many buckets (default: the bloom index). */
+  buckets?: number;
 }
 
 export async function lakeCreate(dir: string, options: LakeOptions = {}): Promise<{ table: HudiTable; store: LocalStore }> {
   const store = new LocalStore(dir);
-  const table = await createTable(store, { name: 'ad_events', recordKey: [KEY], orderingField: 'ts', type: options.type ?? 'cow' });
+  const table = await createTable(store, {
+    name: 'ad_events',
+    recordKey: [KEY],
+    orderingField: 'ts',
+    type: options.type ?? 'cow',
+    ...(options.buckets !== undefined ? { index: { kind: 'bucket' as const, buckets: options.buckets } } : {}),
+  });
   return { table, store };
 }
 

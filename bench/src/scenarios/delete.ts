@@ -63,6 +63,11 @@ function lakeVariants(base: BaseTables): [string, string | undefined][] {
   ];
 }
 
+/** The tables deletes by key run on: the bloom-indexed ones and the bucket-indexed merge-on-read one. */
+function keyedVariants(base: BaseTables): [string, string | undefined][] {
+  return [...lakeVariants(base), ['lake (mor, bucket)', base.lakeBucketDir]];
+}
+
 async function filesHolding(dir: string, table: HudiTable, column: string, value: string): Promise<number> {
   let n = 0;
   for (const path of await lakeBaseFiles(table)) {
@@ -88,7 +93,7 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
   };
   let req: RequestDelta | undefined;
   let written: WriteResult | undefined;
-  for (const [engine, dir] of lakeVariants(base)) {
+  for (const [engine, dir] of keyedVariants(base)) {
     if (!dir) {
       const mor = await morSupport();
       const note = mor.supported ? 'skipped at this size: it needs a second table loaded as merge-on-read' : `not supported yet (${mor.reason})`;
@@ -136,6 +141,10 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
   byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake / LanceDB`, runOf(byKey, 'lake'), runOf(byKey, 'lancedb'), 1.0));
   const morDelete = runOf(byKey, 'lake (mor)');
   if (morDelete && !morDelete.note) byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake MOR / LanceDB`, morDelete, runOf(byKey, 'lancedb'), 1.0));
+  const bucketDelete = runOf(byKey, 'lake (mor, bucket)');
+  if (bucketDelete && !bucketDelete.note) {
+    byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake MOR bucket index / LanceDB`, bucketDelete, runOf(byKey, 'lancedb'), 0.5));
+  }
 
   if (options.keysOnly) return [byKey];
 

@@ -76,6 +76,7 @@ export async function upsert(cfg: BenchConfig, base: BaseTables, label: string):
 
   if (base.lakeMorDir) {
     result.runs.push(await lakeUpsert('lake (mor)', runs, base.lakeMorDir, batch, base.rows));
+    if (base.lakeBucketDir) result.runs.push(await lakeUpsert('lake (mor, bucket)', runs, base.lakeBucketDir, batch, base.rows));
   } else {
     const mor = await morSupport();
     const why = mor.supported ? 'skipped at this size: it needs a second table loaded as merge-on-read' : `not supported yet (${mor.reason})`;
@@ -119,6 +120,8 @@ export async function upsert(cfg: BenchConfig, base: BaseTables, label: string):
   result.targets.push(ratioTarget(`upsert ${label}: lake / LanceDB`, runOf(result, 'lake'), runOf(result, 'lancedb'), 1.0));
   const morRun = runOf(result, 'lake (mor)');
   if (morRun && !morRun.note) result.targets.push(ratioTarget(`upsert ${label}: lake MOR / LanceDB`, morRun, runOf(result, 'lancedb'), 1.0));
+  const bucketRun = runOf(result, 'lake (mor, bucket)');
+  if (bucketRun) result.targets.push(ratioTarget(`upsert ${label}: lake MOR bucket index / LanceDB`, bucketRun, runOf(result, 'lancedb'), 0.5));
   // Memory: the batch plus the decoded rows of the file groups it touched, with 2x headroom.
   const touched = Number(lake.extra?.touchedRowsEstimate ?? 0);
   const perRow = arrowBytes(batch) / Math.max(1, batch.numRows);

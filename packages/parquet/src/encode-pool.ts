@@ -98,11 +98,16 @@ export async function closeParquetWorkers(): Promise<void> {
   await pool?.close();
 }
 
-/** `encode` (wasm-codec.ts) on a worker when the table is large enough and workers exist. */
-export async function encodePooled(table: Table, settings: EncodeSettings, minBytes = POOLED_MIN_BYTES): Promise<Uint8Array> {
+/**
+ * `encode` (wasm-codec.ts) on a worker when the table is large enough and workers exist. With
+ * `callerWhenBusy`, a table is encoded on the calling thread when every worker is taken, rather
+ * than queued: where the caller has nothing else to do meanwhile (several independent files
+ * encoded at once), it then works as one more encoder.
+ */
+export async function encodePooled(table: Table, settings: EncodeSettings, minBytes = POOLED_MIN_BYTES, callerWhenBusy = false): Promise<Uint8Array> {
   const ipc = encodeInput(table);
   const pool = ipc.byteLength >= minBytes ? encodePool() : null;
-  if (!pool) return encodeIPC(ipc, settings);
+  if (!pool || (callerWhenBusy && pool.busy())) return encodeIPC(ipc, settings);
   // Moving the buffer needs it whole: a view into a larger one is copied out first.
   const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength && ipc.buffer instanceof ArrayBuffer ? ipc : ipc.slice();
   const job: EncodeJob = {

@@ -1,5 +1,5 @@
 // @lake/parquet public API: Arrow <-> Parquet, footer metadata, column statistics, range reads.
-export { writeParquet, writeParquetAsync, type WriteOptions, type Compression } from './write.js';
+export { writeParquet, writeParquetAsync, type AsyncWriteOptions, type WriteOptions, type Compression } from './write.js';
 export { parquetStreamWriter, type ParquetStreamWriter, type StreamWriteOptions } from './stream-write.js';
 export { closeParquetWorkers, parquetWorkerCount, warmParquetWorkers } from './encode-pool.js';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './worker-pool.js';

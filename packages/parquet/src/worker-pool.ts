@@ -22,6 +22,8 @@ export interface WorkerPool<In, Out> {
   readonly size: number;
   /** Runs the handler on `input` in a worker; `transfer` lists buffers moved rather than copied. */
   run(input: In, transfer?: ArrayBuffer[]): Promise<Out>;
+  /** Whether a job given now would wait: every worker the pool may start is running one. */
+  busy(): boolean;
   /**
    * Starts every worker now, idle: a worker's start (a Node thread, then whatever the handler
    * loads) then overlaps the caller's own start instead of delaying the first job.
@@ -135,6 +137,9 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
       if (closed) return;
       // Idle workers must not keep the process alive; a job refs its worker while it runs.
       while (slots.length < options.size) start().worker.unref();
+    },
+    busy() {
+      return queue.length > 0 || (slots.length >= options.size && slots.every((s) => s.job !== undefined));
     },
     run(input, transfer = []) {
       if (closed) return Promise.reject(new ParquetError('PARQUET_INVALID_ARGUMENT', 'The worker pool is closed.'));

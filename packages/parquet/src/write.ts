@@ -39,9 +39,18 @@ export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Arr
  * thread is free meanwhile; same bytes. Falls back to the calling thread for small tables and
  * where workers do not exist.
  */
-export async function writeParquetAsync(table: Table, options: WriteOptions = {}): Promise<Uint8Array> {
+export async function writeParquetAsync(table: Table, options: WriteOptions = {}, pool: AsyncWriteOptions = {}): Promise<Uint8Array> {
   const file = pieceCollector(table.numRows);
   // one piece at a time: each one's Arrow IPC copy is dropped before the next is made
-  for (const p of plannedPieces(table, options)) file.add(p.finish(await encodePooled(p.table, p.settings)), p.table.numRows);
+  for (const p of plannedPieces(table, options)) file.add(p.finish(await encodePooled(p.table, p.settings, undefined, pool.callerWhenBusy)), p.table.numRows);
   return file.finish();
+}
+
+/** How `writeParquetAsync` shares the encoding with the worker pool. */
+export interface AsyncWriteOptions {
+  /**
+   * Encode on the calling thread when every worker is taken, instead of waiting for one: for
+   * callers that encode several independent files at once and do nothing else meanwhile.
+   */
+  callerWhenBusy?: boolean;
 }

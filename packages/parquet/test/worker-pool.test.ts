@@ -125,6 +125,24 @@ describe('worker pool', () => {
     }
   }, 90_000);
 
+  it('is busy exactly while every worker it may start runs a job or jobs wait', async () => {
+    const slow = `(() => (job) => { const until = Date.now() + job; while (Date.now() < until); return { output: job }; })()`;
+    const pool = createWorkerPool<number, number>({ size: 2, handler: slow })!;
+    try {
+      expect(pool.busy()).toBe(false);
+      const first = pool.run(300);
+      expect(pool.busy()).toBe(false);
+      const second = pool.run(300);
+      expect(pool.busy()).toBe(true);
+      const third = pool.run(1);
+      expect(pool.busy()).toBe(true);
+      expect(await Promise.all([first, second, third])).toEqual([300, 300, 1]);
+      expect(pool.busy()).toBe(false);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   it('has no pool for a size below one', () => {
     expect(createWorkerPool({ size: 0, handler })).toBeUndefined();
   });
@@ -154,6 +172,13 @@ describe('Parquet encoding on workers', () => {
     const back = readParquet(async);
     expect(back.numRows).toBe(rows);
     expect(back.getChild('id')!.get(2999)).toBe('id-2999');
+  });
+
+  it('writes the same bytes when the caller encodes because every worker is taken', async () => {
+    const options = { compression: 'zstd' as const, rowGroupSize: 700, metadata: { 'writer.model.name': 'avro' } };
+    const sync = writeParquet(table, options);
+    const together = await Promise.all(Array.from({ length: 4 }, () => writeParquetAsync(table, options, { callerWhenBusy: true })));
+    for (const bytes of together) expect(Buffer.from(bytes).equals(Buffer.from(sync))).toBe(true);
   });
 
   it('reports an encoder abort as PARQUET_WRITE_FAILED from a worker too, and encodes on after it', async () => {

@@ -4,7 +4,7 @@
 // slice is a new log file version.
 
 import { Table, type RecordBatch } from 'apache-arrow';
-import { writeParquet, type BloomFilterColumn, type Compression } from '@lake/parquet';
+import { writeParquet, writeParquetAsync, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
 import { DEFAULT_COMPRESSION } from '../write/compression.js';
 
 import { encodeAvroRecords } from '../avro/encode.js';
@@ -102,12 +102,32 @@ export function parquetDataBlock(
   compression: Compression = DEFAULT_COMPRESSION,
   bloomFilters: readonly BloomFilterColumn[] = [],
 ): Uint8Array {
-  const content = writeParquet(new Table(batch.schema, [batch]), {
+  const content = writeParquet(new Table(batch.schema, [batch]), parquetBlockOptions(schemaJson, compression, bloomFilters));
+  return encodeLogBlock({ type: BlockType.PARQUET_DATA, header: dataHeader(instant, schemaJson), content });
+}
+
+/**
+ * `parquetDataBlock` with its Parquet content encoded on a Parquet worker, or on the calling
+ * thread when every worker is taken (log blocks of several file groups are encoded at once, and
+ * the caller has nothing else to do meanwhile): the same bytes.
+ */
+export async function parquetDataBlockAsync(
+  batch: RecordBatch,
+  schemaJson: string,
+  instant: string,
+  compression: Compression = DEFAULT_COMPRESSION,
+  bloomFilters: readonly BloomFilterColumn[] = [],
+): Promise<Uint8Array> {
+  const content = await writeParquetAsync(new Table(batch.schema, [batch]), parquetBlockOptions(schemaJson, compression, bloomFilters), { callerWhenBusy: true });
+  return encodeLogBlock({ type: BlockType.PARQUET_DATA, header: dataHeader(instant, schemaJson), content });
+}
+
+function parquetBlockOptions(schemaJson: string, compression: Compression, bloomFilters: readonly BloomFilterColumn[]): WriteOptions {
+  return {
     compression,
     ...(bloomFilters.length > 0 ? { bloomFilters } : {}),
     metadata: { 'parquet.avro.schema': schemaJson, 'writer.model.name': 'avro' },
-  });
-  return encodeLogBlock({ type: BlockType.PARQUET_DATA, header: dataHeader(instant, schemaJson), content });
+  };
 }
 
 /**

@@ -12,7 +12,7 @@ import type { AvroJsonRecord } from '../avro/avro-schema.js';
 import { compareLogFileNames, formatLogFileName } from '../file-group/log-file.js';
 import { makeWriteToken } from '../file-group/base-file.js';
 import type { FileSlice } from '../file-group/file-slice.js';
-import { avroDataBlock, deleteBlock, parquetDataBlock } from '../log/log-writer.js';
+import { avroDataBlock, deleteBlock, parquetDataBlockAsync } from '../log/log-writer.js';
 import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { takeRows } from '../arrow/take.js';
@@ -110,7 +110,10 @@ export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
       // Hudi puts the file id, not a file name, in the log records' _hoodie_file_name.
       fileName: a.fileId,
     });
-    block = a.format === 'avro' ? avroDataBlock(withMeta, schemaRecord, a.instant) : parquetDataBlock(withMeta, schemaJson, a.instant, a.compression, tableBloomFilterColumns(a.config.raw));
+    block =
+      a.format === 'avro'
+        ? avroDataBlock(withMeta, schemaRecord, a.instant)
+        : await parquetDataBlockAsync(withMeta, schemaJson, a.instant, a.compression, tableBloomFilterColumns(a.config.raw));
   }
   // putIfAbsent moves on to the next version where the store enforces it (another writer took it).
   const stage = a.stage ?? logStage();
