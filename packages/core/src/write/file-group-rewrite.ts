@@ -22,6 +22,7 @@ import type { TableConfig } from '../config/table-config.js';
 import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { markerKey } from '../commit/paths.js';
 import { rememberWrittenBaseFile } from '../file-group/written-base-files.js';
+import { forgetBaseFile } from '../index/key-index.js';
 
 export interface Incoming {
   batch: RecordBatch;
@@ -123,6 +124,7 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const mergeMode = tableMergeMode(config);
 
   if (plan.slice) {
+    if (plan.slice.baseFile) forgetBaseFile(store, plan.slice.baseFile.path);
     const old = await readFileSlice(
       {
         store,
