@@ -1,12 +1,15 @@
 // Runs one keyed write in a process of its own and prints its memory as JSON: the peak resident
 // set of the whole process (what an operator sizes a container or Lambda by), and the resident
 // set just before the write (Node, the engine's modules and the input batch loaded).
-// Spawned by fresh-rss.ts; the argument is a FreshOp as JSON.
+// Spawned by fresh-rss.ts; the argument is a FreshOp as JSON. Each engine's modules are loaded
+// only for its own runs: LanceDB's native module alone adds about 40 MB to a process's resident
+// set, which a service running lake would never load (and lake's modules are not LanceDB's cost).
 
-import { lakeOpen } from './lake.js';
 import { randomKeys, upsertTable } from './data.js';
-import { lanceOpen, sqlList, toLanceArrow } from './peers/lance.js';
 import type { FreshOp, FreshResult } from './fresh-rss.js';
+
+const lance = () => import('./peers/lance.js');
+const lake = () => import('./lake.js');
 
 const MB = 1024 * 1024;
 
@@ -16,21 +19,23 @@ async function main(): Promise<void> {
   if (op.op === 'upsert') {
     const batch = upsertTable(op.existing, op.count);
     if (op.engine === 'lancedb') {
+      const { lanceOpen, toLanceArrow } = await lance();
       const t = await lanceOpen(op.dir, 'ad_events');
       const lanceBatch = toLanceArrow(batch);
       run = () => t.mergeInsert('impression_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(lanceBatch);
     } else {
-      const { table } = await lakeOpen(op.dir);
+      const { table } = await (await lake()).lakeOpen(op.dir);
       run = () => table.upsert(batch);
     }
   } else {
     const keys = randomKeys(op.existing, op.count);
     if (op.engine === 'lancedb') {
+      const { lanceOpen, sqlList } = await lance();
       const t = await lanceOpen(op.dir, 'ad_events');
       const list = sqlList(keys);
       run = () => t.delete(`impression_id IN (${list})`);
     } else {
-      const { table } = await lakeOpen(op.dir);
+      const { table } = await (await lake()).lakeOpen(op.dir);
       run = () => table.delete(keys);
     }
   }

@@ -1,10 +1,11 @@
 // A write's reads of base files: small ranged reads (footers) are fetched once per write, bulk
-// reads of column chunks are passed through and not kept for the rest of the write.
+// reads of column chunks (and, of files of known size, small reads away from the footer) are
+// passed through and not kept for the rest of the write.
 
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@lake/storage';
 
-import { MAX_REMEMBERED_READ, readBaseFilesOnce } from './written-base-files.js';
+import { MAX_REMEMBERED_READ, readBaseFilesOnce, REMEMBERED_TAIL } from './written-base-files.js';
 
 const BASE = 'p=1/0a1b2c3d-0000-4000-8000-000000000000-0_0-1-0_20240101000000000.parquet';
 
@@ -36,5 +37,22 @@ describe('readBaseFilesOnce', () => {
     await store.get('p=1/notes.txt');
     await store.get('p=1/notes.txt');
     expect(gets()).toBe(before + 5);
+  });
+
+  it('keeps only reads near the end of a file of known size (its footer), not a small read of its column chunks', async () => {
+    const inner = new MemoryStore('once-sized');
+    const size = REMEMBERED_TAIL + MAX_REMEMBERED_READ * 2;
+    await inner.put(BASE, new Uint8Array(size).fill(3));
+    const store = readBaseFilesOnce(inner, (key) => (key === BASE ? size : undefined));
+    const gets = () => inner.requests.GET;
+    const chunk = { offset: 100, length: 1000 };
+    const footer = { offset: size - REMEMBERED_TAIL, length: 1000 };
+    await store.get(BASE, chunk);
+    await store.get(BASE, footer);
+    const before = gets();
+    await store.get(BASE, footer);
+    expect(gets()).toBe(before);
+    expect(same(await store.get(BASE, chunk), new Uint8Array(1000).fill(3))).toBe(true);
+    expect(gets()).toBe(before + 1);
   });
 });

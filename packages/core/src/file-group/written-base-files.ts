@@ -49,13 +49,18 @@ function slice(bytes: Uint8Array, range: ByteRange | undefined): Uint8Array {
 /** Ranged reads up to this many bytes are remembered for the rest of a write. */
 export const MAX_REMEMBERED_READ = 1024 * 1024;
 
+/** Of a file of known size, only reads ending in its last this many bytes (its footer) are remembered. */
+export const REMEMBERED_TAIL = 2 * MAX_REMEMBERED_READ;
+
 /**
  * `inner` for the length of one write: GETs of base files are answered from what this process
  * wrote, or else, when they are ranged reads of at most MAX_REMEMBERED_READ bytes, remembered
- * (per key and range) for the rest of the write. Everything else, and every other request, goes
- * to `inner` as is.
+ * (per key and range) for the rest of the write. What is read twice is a footer (the index, then
+ * the merge); a key column chunk the index reads is not read again by that range (a merge reads
+ * whole row groups), so with the file's size known (`sizeOf`), only reads near its end are kept.
+ * Everything else, and every other request, goes to `inner` as is.
  */
-export function readBaseFilesOnce(inner: ObjectStore): ObjectStore {
+export function readBaseFilesOnce(inner: ObjectStore, sizeOf: (key: string) => number | undefined = () => undefined): ObjectStore {
   const reads = new Map<string, Promise<Uint8Array>>();
   const get = (key: string, range?: ByteRange): Promise<Uint8Array> => {
     if (!isBaseFile(key)) return inner.get(key, range);
@@ -64,6 +69,8 @@ export function readBaseFilesOnce(inner: ObjectStore): ObjectStore {
     // Only small reads are asked for twice (footers, small files); a bulk read of column chunks
     // is not repeated, and keeping it would hold a base file's bytes for the rest of the write.
     if (range?.length === undefined || range.length > MAX_REMEMBERED_READ) return inner.get(key, range);
+    const size = sizeOf(key);
+    if (size !== undefined && range.offset + range.length < size - REMEMBERED_TAIL) return inner.get(key, range);
     const id = `${key}\u0000${range.offset}\u0000${range.length}`;
     let read = reads.get(id);
     if (!read) {

@@ -31,6 +31,19 @@ describe('BoundedCache', () => {
     expect(await cache.get('a', () => Promise.reject(new Error('loaded again')))).toBe(4);
   });
 
+  it('drops an entry on request: its bytes no longer count and the next get loads again', async () => {
+    const cache = new BoundedCache<number>(10, (v) => v);
+    await cache.get('a', async () => 3);
+    await cache.get('b', async () => 4);
+    await settle();
+    cache.delete('a');
+    cache.delete('never-held');
+    expect(cache.heldBytes).toBe(4);
+    expect(await cache.get('a', async () => 5)).toBe(5);
+    await settle();
+    expect(cache.heldBytes).toBe(9);
+  });
+
   it('does not keep a failed load', async () => {
     const cache = new BoundedCache<number>(10, (v) => v);
     await expect(cache.get('x', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

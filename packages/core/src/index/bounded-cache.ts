@@ -27,6 +27,13 @@ export class BoundedCache<V> {
     void this.get(key, () => Promise.resolve(value));
   }
 
+  /** Drops the entry of `key` (loaded or loading), if any: its value is known to be of no more use. */
+  delete(key: string): void {
+    if (!this.entries.delete(key)) return;
+    this.bytes -= this.sizes.get(key) ?? 0;
+    this.sizes.delete(key);
+  }
+
   /** The cached value of `key`, or what `load` gives (cached once it resolves; failures are not). */
   get(key: string, load: () => Promise<V>): Promise<V> {
     const cached = this.entries.get(key);

@@ -80,6 +80,24 @@ function keyColumnOf(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
   return keyColumnCache.get(cacheKey(store, file.path), () => readKeyColumn(store, file));
 }
 
+/**
+ * Drops what the index cached of a base file a write is replacing by a new version (its lookup
+ * is done): later lookups go by the latest slices and never read a replaced file, so its key
+ * column and bloom filter would only sit in memory until evicted, a whole table's worth after
+ * a copy-on-write write that rewrote every file group. Should the write fail, the next lookup
+ * reads the file again.
+ */
+export function forgetBaseFile(store: ObjectStore, path: string): void {
+  const key = cacheKey(store, path);
+  footerCache.delete(key);
+  keyColumnCache.delete(key);
+}
+
+/** Bytes the index's caches hold now (footers, key columns), for diagnostics and tests. */
+export function keyIndexHeldBytes(): { footers: number; keyColumns: number } {
+  return { footers: footerCache.heldBytes, keyColumns: keyColumnCache.heldBytes };
+}
+
 const encoder = new TextEncoder();
 
 /** MurmurHash3 (32-bit) of a byte range, a word at a time: the per-row cost of a lookup. */

@@ -6,7 +6,7 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { Compression } from '@lake/parquet';
 
-import { concatBatches, selectColumns, takeRows } from '../arrow/take.js';
+import { selectColumns, takeRows } from '../arrow/take.js';
 import { formatBaseFileName, makeWriteToken } from '../file-group/base-file.js';
 import type { FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
@@ -15,12 +15,14 @@ import { META, prependMetaFields } from '../schema/table-schema.js';
 import { baseFileStream } from './base-file-writer.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
 import { attachMetaColumns, commitSeqNo } from './meta-columns.js';
+import { mergedRows } from './merged-rows.js';
 import { orderingReader } from './ordering.js';
 import type { ObjectStore } from '@lake/storage';
 import type { TableConfig } from '../config/table-config.js';
 import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { markerKey } from '../commit/paths.js';
 import { rememberWrittenBaseFile } from '../file-group/written-base-files.js';
+import { forgetBaseFile } from '../index/key-index.js';
 
 export interface Incoming {
   batch: RecordBatch;
@@ -122,6 +124,7 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const mergeMode = tableMergeMode(config);
 
   if (plan.slice) {
+    if (plan.slice.baseFile) forgetBaseFile(store, plan.slice.baseFile.path);
     const old = await readFileSlice(
       {
         store,
@@ -176,11 +179,10 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
         seqNos.push(commitSeqNo(instant, w.writerPartition, seq++));
         updated++;
       }
+      if (picks.length === 0) continue;
       const stored = selectColumns(batch, w.dataSchema);
-      const combined = fresh.length > 0
-        ? concatBatches(w.dataSchema, [stored, takeRows(incoming.batch, fresh)])
-        : stored;
-      if (picks.length > 0) await emit(picks.length === combined.numRows && picks.every((p, i) => p === i) ? combined : takeRows(combined, picks), commitTimes, seqNos);
+      const updates = fresh.length > 0 ? selectColumns(takeRows(incoming.batch, fresh), w.dataSchema) : stored;
+      await emit(mergedRows(stored, updates, picks), commitTimes, seqNos);
     }
   }
 

@@ -103,7 +103,7 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
   const baseFileSizes = new Map<string, number>();
   return {
     // Base files the write reads twice (index, then merge) or wrote last time come from memory.
-    store: readBaseFilesOnce(readSmallBaseFilesWhole(table.store, (key) => baseFileSizes.get(key))),
+    store: readBaseFilesOnce(readSmallBaseFilesWhole(table.store, (key) => baseFileSizes.get(key)), (key) => baseFileSizes.get(key)),
     config: table.config,
     timeline,
     startTimeline() {
