@@ -34,10 +34,13 @@ function encodeOnce(table: Table, keys: string[], bloom: boolean): Encoded {
   return { wallMs, cpuMs: (used.user + used.system) / 1000, bytes: file.length };
 }
 
-/** Encodes of each file size, alternating with and without the filter. */
+/**
+ * Encodes of each file size, alternating with and without the filter: at least 30 of each, as
+ * a median of fewer does not resolve 5% on a loaded machine.
+ */
 function repsFor(rows: number, cfg: BenchConfig): number {
   const budgetRows = cfg.mode === 'quick' ? 400_000 : 2_000_000;
-  return Math.max(5, Math.min(60, Math.round(budgetRows / rows)));
+  return Math.max(30, Math.min(60, Math.round(budgetRows / rows)));
 }
 
 function pct(withF: number, without: number): string {
