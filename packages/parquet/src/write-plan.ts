@@ -102,8 +102,8 @@ export function planWrite(table: Table, options: WriteOptions): PlannedWrite {
     },
     finish(encoded) {
       const annotated = decimals.leaves.length > 0 ? annotateFixedDecimals(encoded, decimals.leaves, table) : encoded;
-      const file = appendFooterKeyValues(annotated, bytes);
-      return withBloom ? addBloomFilters(file, table, bloom) : file;
+      // with filters, the key-values go in with them: one rewrite of the footer, one copy of the file
+      return withBloom ? addBloomFilters(annotated, table, bloom, bytes) : appendFooterKeyValues(annotated, bytes);
     },
   };
 }

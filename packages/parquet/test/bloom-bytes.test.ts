@@ -6,9 +6,11 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Binary, LargeUtf8, RecordBatch, Table, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+import { Binary, Int32, LargeUtf8, RecordBatch, Table, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
 import { parquetMetadata } from 'hyparquet';
-import { writeParquet } from '../src/index.js';
+import { readParquet, writeParquet } from '../src/index.js';
+import { addBloomFilters } from '../src/bloom-write.js';
+import { appendFooterKeyValues } from '../src/footer-key-values.js';
 import { estimateDistinct } from '../src/bloom-build.js';
 import { encodeBloomHeader } from '../src/bloom-header.js';
 import { bloomBitset, bloomFilterBytes, bloomInsert, newBloom } from '../src/split-block-bloom.js';
@@ -99,5 +101,34 @@ describe('placed bloom filters', () => {
     const placed = placedFilters(file, 'user_id');
     expect(placed).toHaveLength(3);
     placed.forEach((bytes, rg) => expect(bytes).toEqual(referenceFilter(ids.slice(rg * 15_000, (rg + 1) * 15_000), 0.01)));
+  });
+});
+
+describe('placing filters and footer key-values in one rewrite', () => {
+  it('gives the file that adding the key-values and then the filters gives (property)', () => {
+    const enc = new TextEncoder();
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.option(text, { freq: 5 }), fc.integer()), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 10, max: 400 }),
+        fc.uniqueArray(fc.constantFrom('hudi.bloom', 'a', 'b', 'kept'), { maxLength: 3 }),
+        fc.boolean(),
+        fc.subarray(['s', 'n', 'absent']),
+        (rows, rowGroupSize, keys, withText, columns) => {
+          const table = new Table({
+            s: vectorFromArray(rows.map(([v]) => v), new Utf8()),
+            n: vectorFromArray(rows.map(([, n]) => n), new Int32()),
+          });
+          // a file as the encoder leaves it, with or without text key-values (one may be replaced)
+          const file = writeParquet(table, { rowGroupSize, ...(withText ? { metadata: { kept: 'text', a: 'old' } } : {}) });
+          const entries = keys.map((k, i): [string, Uint8Array] => [k, enc.encode(`${k}=`.repeat(10 + 30 * i))]);
+          const filters = columns.map((column) => ({ column }));
+          const once = addBloomFilters(file, table, filters, entries);
+          expect(once).toEqual(addBloomFilters(appendFooterKeyValues(file, entries), table, filters));
+          expect(readParquet(once).numRows).toBe(rows.length);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
