@@ -10,7 +10,7 @@ import { corruptError, ParquetError } from './errors.js';
 import { trailerLength } from './footer.js';
 import { footerOutline, type FooterOutline } from './footer-outline.js';
 import { arrowColumnHashes } from './bloom-values.js';
-import { bloomBitset, DEFAULT_BLOOM_FPP, type SplitBlockBloom } from './split-block-bloom.js';
+import { bloomBitset, DEFAULT_BLOOM_FPP } from './split-block-bloom.js';
 import { appendFooterKeyValues, keyValueRewrite } from './footer-key-values.js';
 import { buildRowGroupBloom, estimateDistinct } from './bloom-build.js';
 import { encodeBloomHeader } from './bloom-header.js';
@@ -45,33 +45,29 @@ export interface BloomFilterColumn {
 
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 
+/** One row group's filter for one column chunk: BloomFilterHeader and bitset. */
+export interface PieceBloomFilter {
+  rowGroup: number;
+  /** The column chunk's index in its row group. */
+  leaf: number;
+  bytes: Uint8Array;
+}
+
 /**
- * `file` with bloom filters for `columns` (those the file has; others are ignored, as parquet-mr
- * does) and with `entries` added to its key-value metadata as appendFooterKeyValues adds them.
- * `table` holds the rows the file was encoded from, in the same order. The file is copied once:
- * data, filters and the rewritten footer go straight into the new file.
+ * Bloom filters for `columns` of encoded `file` (those the file has; others are ignored, as
+ * parquet-mr does), in the order they are placed: by row group, then as `columns` lists them.
+ * `table` holds the rows the file was encoded from, in the same order. Only the footer's
+ * outline is read from the file.
  */
-export function addBloomFilters(
-  file: Uint8Array,
-  table: Table,
-  columns: readonly BloomFilterColumn[],
-  entries: ReadonlyArray<readonly [string, Uint8Array]> = [],
-): Uint8Array {
-  // the key-values (a Hudi record-key bloom filter can be hundreds of KiB) are copied, not decoded
-  const what = 'the Parquet file just encoded';
-  const thriftLength = trailerLength(file, file.length, what);
+export function computeBloomFilters(file: Uint8Array, table: Table, columns: readonly BloomFilterColumn[]): PieceBloomFilter[] {
+  const thriftLength = trailerLength(file, file.length, 'the Parquet file just encoded');
   const dataEnd = file.length - 8 - thriftLength;
-  const footer = file.subarray(dataEnd, dataEnd + thriftLength);
-  const outline = outlineOf(footer);
+  const outline = outlineOf(file.subarray(dataEnd, dataEnd + thriftLength));
   const rows = outline.rowGroupRows.reduce((a, b) => a + b, 0);
   if (rows !== table.numRows) {
     throw new ParquetError('PARQUET_WRITE_FAILED', `The encoded file has ${rows} rows, the table ${table.numRows}; cannot place bloom filters.`);
   }
-  // placed in row-group order, each group's in column order, from the footer's old start on
-  const placed = new Map<string, { offset: bigint; length: number }>();
-  const filters: { header: Uint8Array; filter: SplitBlockBloom }[] = [];
-  let at = dataEnd;
-  const byGroup = outline.rowGroupRows.map(() => new Map<number, { header: Uint8Array; filter: SplitBlockBloom }>());
+  const byGroup: PieceBloomFilter[][] = outline.rowGroupRows.map(() => []);
   for (const spec of columns) {
     const leaf = outline.columns.find((c) => c.name === spec.column);
     const vector = table.getChild(spec.column);
@@ -84,29 +80,53 @@ export function addBloomFilters(
       const ndv = spec.ndv ?? estimateDistinct(halves, valid, row, end);
       const filter = buildRowGroupBloom(halves, valid, row, end, ndv, spec.fpp ?? DEFAULT_BLOOM_FPP);
       row = end;
-      byGroup[rg].set(leaf.index, { header: encodeBloomHeader(filter.words.length * 4), filter });
+      const header = encodeBloomHeader(filter.words.length * 4);
+      const bytes = new Uint8Array(header.length + filter.words.length * 4);
+      bytes.set(header);
+      bytes.set(bloomBitset(filter), header.length);
+      byGroup[rg].push({ rowGroup: rg, leaf: leaf.index, bytes });
     }
   }
-  byGroup.forEach((byLeaf, rg) => {
-    for (const [leaf, f] of byLeaf) {
-      const length = f.header.length + f.filter.words.length * 4;
-      placed.set(`${rg}/${leaf}`, { offset: BigInt(at), length });
-      filters.push(f);
-      at += length;
-    }
-  });
-  if (filters.length === 0) return appendFooterKeyValues(file, entries);
+  return byGroup.flat();
+}
 
-  const w = rewriteFooter(footer, placed, entries);
+/**
+ * `file` with bloom filters for `columns` and with `entries` added to its key-value metadata as
+ * appendFooterKeyValues adds them (see computeBloomFilters and placeBloomFilters).
+ */
+export function addBloomFilters(
+  file: Uint8Array,
+  table: Table,
+  columns: readonly BloomFilterColumn[],
+  entries: ReadonlyArray<readonly [string, Uint8Array]> = [],
+): Uint8Array {
+  return placeBloomFilters(file, computeBloomFilters(file, table, columns), entries);
+}
+
+/**
+ * `file` with `filters` written between its last data and its footer, and `entries` added to its
+ * key-value metadata. The file is copied once: data, filters and the rewritten footer go
+ * straight into the new file.
+ */
+export function placeBloomFilters(file: Uint8Array, filters: readonly PieceBloomFilter[], entries: ReadonlyArray<readonly [string, Uint8Array]> = []): Uint8Array {
+  if (filters.length === 0) return appendFooterKeyValues(file, entries);
+  // the key-values (a Hudi record-key bloom filter can be hundreds of KiB) are copied, not decoded
+  const thriftLength = trailerLength(file, file.length, 'the Parquet file just encoded');
+  const dataEnd = file.length - 8 - thriftLength;
+  const placed = new Map<string, { offset: bigint; length: number }>();
+  let at = dataEnd;
+  for (const f of filters) {
+    placed.set(`${f.rowGroup}/${f.leaf}`, { offset: BigInt(at), length: f.bytes.length });
+    at += f.bytes.length;
+  }
+  const w = rewriteFooter(file.subarray(dataEnd, dataEnd + thriftLength), placed, entries);
   const thriftOut = writtenLength(w);
   const out = new Uint8Array(at + thriftOut + 8);
   out.set(file.subarray(0, dataEnd));
   let pos = dataEnd;
-  for (const { header, filter } of filters) {
-    out.set(header, pos);
-    pos += header.length;
-    out.set(bloomBitset(filter), pos);
-    pos += filter.words.length * 4;
+  for (const f of filters) {
+    out.set(f.bytes, pos);
+    pos += f.bytes.length;
   }
   pos = finishInto(w, out, pos);
   new DataView(out.buffer).setUint32(pos, thriftOut, true);

@@ -11,6 +11,10 @@ import { parquetMetadata } from 'hyparquet';
 import { readParquet, writeParquet } from '../src/index.js';
 import { addBloomFilters } from '../src/bloom-write.js';
 import { appendFooterKeyValues } from '../src/footer-key-values.js';
+import { joinParquetPieces } from '../src/piece-join.js';
+import { pieceRanges } from '../src/piece-plan.js';
+import { encode } from '../src/wasm-codec.js';
+import { checkOptions, planWrite } from '../src/write-plan.js';
 import { estimateDistinct } from '../src/bloom-build.js';
 import { encodeBloomHeader } from '../src/bloom-header.js';
 import { bloomBitset, bloomFilterBytes, bloomInsert, newBloom } from '../src/split-block-bloom.js';
@@ -37,13 +41,16 @@ function referenceFilter(values: Value[], fpp: number, ndv?: number): Uint8Array
   return out;
 }
 
-/** Each row group's filter bytes of `column`, as the footer places them. */
-function placedFilters(file: Uint8Array, column: string): Uint8Array[] {
+/** Each row group's filter bytes of `column`, as the footer places them, and its rows. */
+function placedFilters(file: Uint8Array, column: string): { bytes: Uint8Array; from: number; to: number }[] {
   const md = parquetMetadata(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
+  let row = 0;
   return md.row_groups.map((rg) => {
     const meta = rg.columns.find((c) => c.meta_data!.path_in_schema.join('.') === column)!.meta_data!;
     const offset = Number(meta.bloom_filter_offset);
-    return file.subarray(offset, offset + meta.bloom_filter_length!);
+    const from = row;
+    row += Number(rg.num_rows);
+    return { bytes: file.subarray(offset, offset + meta.bloom_filter_length!), from, to: row };
   });
 }
 
@@ -65,13 +72,14 @@ describe('placed bloom filters', () => {
     it(`${name}: every row group's filter is the reference filter of its values, in batches and slices (property)`, () => {
       fc.assert(
         fc.property(
-          fc.array(fc.option(text, { freq: 6 }), { minLength: 1, maxLength: 400 }),
+          fc.array(fc.option(text, { freq: 6 }), { minLength: 1, maxLength: 400, size: 'max' }),
           fc.integer({ min: 1, max: 3 }),
           fc.integer({ min: 20, max: 500 }),
           fc.nat({ max: 30 }),
           fc.constantFrom(0.01, 0.1),
           fc.option(fc.integer({ min: 1, max: 300 }), { nil: undefined }),
-          (strings, batches, rowGroupSize, cut, fpp, ndv) => {
+          fc.option(fc.integer({ min: 200, max: 3000 }), { nil: undefined }),
+          (strings, batches, rowGroupSize, cut, fpp, ndv, pieceBytes) => {
             const values: Value[] = strings.map((s) => (s === null ? null : binary ? new TextEncoder().encode(s) : s));
             // the rows in several batches, then a slice of them (Arrow keeps a slice's offset into shared buffers)
             const per = Math.ceil(values.length / batches);
@@ -82,12 +90,12 @@ describe('placed bloom filters', () => {
             const from = Math.min(cut, values.length - 1);
             const table = new Table(parts).slice(from);
             const rows = values.slice(from);
-            const file = writeParquet(table, { rowGroupSize, bloomFilters: [{ column: 's', fpp, ...(ndv !== undefined ? { ndv } : {}) }] });
+            // small pieces: the file is encoded in pieces and joined, the join placing the filters
+            const file = writeParquet(table, { rowGroupSize, ...(pieceBytes ? { pieceBytes } : {}), bloomFilters: [{ column: 's', fpp, ...(ndv !== undefined ? { ndv } : {}) }] });
             const placed = placedFilters(file, 's');
-            expect(placed).toHaveLength(Math.ceil(rows.length / rowGroupSize));
-            placed.forEach((bytes, rg) => {
-              expect(bytes).toEqual(referenceFilter(rows.slice(rg * rowGroupSize, (rg + 1) * rowGroupSize), fpp, ndv));
-            });
+            expect(placed.at(-1)!.to).toBe(rows.length);
+            if (!pieceBytes) expect(placed).toHaveLength(Math.ceil(rows.length / rowGroupSize));
+            for (const { bytes, from, to } of placed) expect(bytes).toEqual(referenceFilter(rows.slice(from, to), fpp, ndv));
           },
         ),
         { numRuns: 40 },
@@ -100,7 +108,7 @@ describe('placed bloom filters', () => {
     const file = writeParquet(new Table({ user_id: vectorFromArray(ids, new Utf8()) }), { rowGroupSize: 15_000, bloomFilters: [{ column: 'user_id' }] });
     const placed = placedFilters(file, 'user_id');
     expect(placed).toHaveLength(3);
-    placed.forEach((bytes, rg) => expect(bytes).toEqual(referenceFilter(ids.slice(rg * 15_000, (rg + 1) * 15_000), 0.01)));
+    for (const { bytes, from, to } of placed) expect(bytes).toEqual(referenceFilter(ids.slice(from, to), 0.01));
   });
 });
 
@@ -130,5 +138,30 @@ describe('placing filters and footer key-values in one rewrite', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('filters of a file encoded in pieces', () => {
+  it('are placed by the join: the file each piece would make with its filters, joined (property)', () => {
+    const pieceCounts: number[] = [];
+    fc.assert(
+      fc.property(fc.array(fc.option(text, { freq: 6 }), { minLength: 2, maxLength: 400, size: 'max' }), fc.integer({ min: 10, max: 200 }), fc.integer({ min: 200, max: 3000 }), (values, rowGroupSize, pieceBytes) => {
+        const table = new Table({ s: vectorFromArray(values, new Utf8()), n: vectorFromArray(values.map((_, i) => i), new Int32()) });
+        const options = { rowGroupSize, pieceBytes, metadata: { big: new TextEncoder().encode('k'.repeat(500)), small: 'v' }, bloomFilters: [{ column: 's' }, { column: 'n' }] };
+        const checked = checkOptions(table.numRows, options);
+        const ranges = pieceRanges(table, pieceBytes, rowGroupSize);
+        pieceCounts.push(ranges.length);
+        // each piece made whole with its own filters (the first with the metadata), then joined
+        const pieces = ranges.map(([start, end], i) => {
+          const { metadata: _m, ...rest } = checked;
+          const plan = planWrite(table.slice(start, end), i === 0 ? checked : rest);
+          return plan.finish(encode(plan.table, plan.settings));
+        });
+        expect(writeParquet(table, options)).toEqual(joinParquetPieces(pieces));
+      }),
+      { numRuns: 40 },
+    );
+    // most runs are joins of several pieces
+    expect(pieceCounts.filter((n) => n > 1).length).toBeGreaterThan(20);
   });
 });
