@@ -1,7 +1,8 @@
 // `pnpm bench [--quick] [--only=ids] [--skip-large] [--append] [--keep] [--erase-index-rows=N]`: runs the scenarios and
 // micro benchmarks, prints the results and writes bench/results/latest.json (and a dated copy of
 // full runs). Scenario ids: load, upsert, delete, scan, micro, compaction, commits, erase-index
-// (erasure through bloom filters), mor-scan (a merge-on-read scan with many log files, then
+// (erasure through bloom filters), erase-index-encode (only what the column bloom filters add to
+// encoding one base file of 1k, 33k and 100k rows, without the erasures), mor-scan (a merge-on-read scan with many log files, then
 // compacted), large (upsert into the 10M-row table), large-delete (delete by key from it), mdt
 // (listing a 1,000-partition table through its metadata table vs its folders), soak (the
 // streaming-day soak: 200k events on local disk, and on s3rver + 20 ms in full runs;
@@ -20,18 +21,19 @@ import { buildBase } from './base.js';
 import { FULL, QUICK, formatCount, type BenchConfig } from './config.js';
 import { eventTable } from './data.js';
 import { removeScratch, scratch } from './fs-util.js';
-import { lakeOpen } from './lake.js';
+import { KEY, lakeOpen } from './lake.js';
 import { micro } from './micro.js';
 import { DUCKDB_VERSION } from './peers/duckdb.js';
 import { LANCEDB_VERSION } from './peers/lance.js';
 import { PARQUET_WASM_VERSION } from './peers/parquet-raw.js';
 import { markdownReport, printReport } from './report.js';
 import type { RunReport, ScenarioResult } from './results.js';
+import { bloomWriteCost } from './scenarios/bloom-write-cost.js';
 import { bulkLoad } from './scenarios/bulk-load.js';
 import { commitRoundTrips } from './scenarios/commit-round-trips.js';
 import { compaction } from './scenarios/compaction.js';
 import { deletes } from './scenarios/delete.js';
-import { eraseIndex } from './scenarios/erase-index.js';
+import { eraseIndex, scatteredEvents } from './scenarios/erase-index.js';
 import { manyCommits } from './scenarios/many-commits.js';
 import { metadataTable } from './scenarios/metadata-table.js';
 import { morScan } from './scenarios/mor-scan.js';
@@ -41,7 +43,7 @@ import { upsert } from './scenarios/upsert.js';
 import { SOAK_FULL, SOAK_QUICK, soak, type SoakTarget } from './soak/soak.js';
 import { soakScenario } from './soak/soak-report.js';
 
-const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'commit-rt', 'erase-index', 'mor-scan', 'mdt', 'soak', 'large', 'large-delete'];
+const ALL = ['load', 'upsert', 'delete', 'scan', 'micro', 'compaction', 'commits', 'commit-rt', 'erase-index', 'erase-index-encode', 'mor-scan', 'mdt', 'soak', 'large', 'large-delete'];
 
 function parseArgs(argv: string[]): { cfg: BenchConfig; only: Set<string>; keep: boolean; append: boolean } {
   const args = argv.filter((a) => a !== '--');
@@ -153,6 +155,11 @@ async function main(): Promise<void> {
   if (only.has('erase-index')) {
     log(`erasure through bloom filters (${formatCount(cfg.eraseIndexRows)} events)`);
     await add(await eraseIndex(cfg));
+  }
+  if (only.has('erase-index-encode') && !only.has('erase-index')) {
+    log('column bloom filters: encoding one base file with and without them, alternating');
+    // the erasure scenario's quick data (30k users' events, so user ids repeat as they do there)
+    await add(bloomWriteCost(scatteredEvents(QUICK.eraseIndexRows).table, KEY, cfg));
   }
   if (only.has('mor-scan')) {
     log('merge-on-read scan with many log files, then compacted');

@@ -32,7 +32,7 @@ const RECORD_BYTES = 150;
 const schema = new Schema([...adSchema.fields, new Field('dt', new Utf8(), false)]);
 
 /** `rows` events: users drawn at random (so spread over the days), `dt` following event time. */
-function scatteredEvents(rows: number): { table: Table; users: number } {
+export function scatteredEvents(rows: number): { table: Table; users: number } {
   const users = Math.max(1, Math.floor(rows / EVENTS_PER_USER));
   const rand = random(11);
   const batches: RecordBatch[] = [];

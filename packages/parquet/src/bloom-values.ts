@@ -7,6 +7,7 @@
 import { makeVector, Precision, Type, type Data, type DataType, type Vector } from 'apache-arrow';
 import { ParquetError } from './errors.js';
 import type { ParquetColumn } from './file-metadata.js';
+import { xxhash64Ranges } from './xxhash64-batch.js';
 import { xxhash64Into } from './xxhash64-halves.js';
 import { xxhash64Bytes, xxhash64Double, xxhash64Float, xxhash64Int32, xxhash64Int64, xxhash64Utf8 } from './xxhash64.js';
 
@@ -101,6 +102,23 @@ function hashBinaryData(data: Data, halves: Uint32Array, valid: Uint8Array, firs
   // A slice's offsets start at its first row (Arrow cuts them to the slice; `data.offset` only
   // still applies to the validity bitmap), so row i's bytes lie between offsets i and i + 1.
   const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+  if (LITTLE_ENDIAN) {
+    // every value at once in WebAssembly (its memory is little-endian, as the halves' view must be)
+    xxhash64Ranges(bytes, offsets, data.length, halves, first);
+    if (noNulls) {
+      valid.fill(1, first, first + data.length);
+      return;
+    }
+    for (let i = 0; i < data.length; i++) {
+      if (data.getValid(i)) {
+        valid[first + i] = 1;
+      } else {
+        halves[2 * (first + i)] = 0;
+        halves[2 * (first + i) + 1] = 0;
+      }
+    }
+    return;
+  }
   const wide = offsets instanceof BigInt64Array;
   for (let i = 0; i < data.length; i++) {
     if (!noNulls && !data.getValid(i)) continue;

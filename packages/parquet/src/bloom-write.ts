@@ -6,16 +6,17 @@
 // row counts — is read off the thrift bytes) and is copied with the two fields set per chunk.
 
 import type { Table } from 'apache-arrow';
-import { ParquetError } from './errors.js';
+import { corruptError, ParquetError } from './errors.js';
 import { trailerLength } from './footer.js';
 import { footerOutline, type FooterOutline } from './footer-outline.js';
 import { arrowColumnHashes } from './bloom-values.js';
 import { bloomBitset, DEFAULT_BLOOM_FPP } from './split-block-bloom.js';
+import { appendFooterKeyValues, keyValueRewrite } from './footer-key-values.js';
 import { buildRowGroupBloom, estimateDistinct } from './bloom-build.js';
 import { encodeBloomHeader } from './bloom-header.js';
 import {
   COPY,
-  finish,
+  finishInto,
   newWriter,
   readFieldHeader,
   rewriteStruct,
@@ -26,6 +27,7 @@ import {
   writeFieldHeader,
   writeStop,
   writeZigZag,
+  writtenLength,
   type FieldAction,
   type ThriftReader,
   type ThriftWriter,
@@ -43,22 +45,29 @@ export interface BloomFilterColumn {
 
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 
+/** One row group's filter for one column chunk: BloomFilterHeader and bitset. */
+export interface PieceBloomFilter {
+  rowGroup: number;
+  /** The column chunk's index in its row group. */
+  leaf: number;
+  bytes: Uint8Array;
+}
+
 /**
- * `file` with bloom filters for `columns` (those the file has; others are ignored, as parquet-mr
- * does). `table` holds the rows the file was encoded from, in the same order.
+ * Bloom filters for `columns` of encoded `file` (those the file has; others are ignored, as
+ * parquet-mr does), in the order they are placed: by row group, then as `columns` lists them.
+ * `table` holds the rows the file was encoded from, in the same order. Only the footer's
+ * outline is read from the file.
  */
-export function addBloomFilters(file: Uint8Array, table: Table, columns: readonly BloomFilterColumn[]): Uint8Array {
-  // the key-values (a Hudi record-key bloom filter can be hundreds of KiB) are copied, not decoded
-  const what = 'the Parquet file just encoded';
-  const thriftLength = trailerLength(file, file.length, what);
+export function computeBloomFilters(file: Uint8Array, table: Table, columns: readonly BloomFilterColumn[]): PieceBloomFilter[] {
+  const thriftLength = trailerLength(file, file.length, 'the Parquet file just encoded');
   const dataEnd = file.length - 8 - thriftLength;
   const outline = outlineOf(file.subarray(dataEnd, dataEnd + thriftLength));
   const rows = outline.rowGroupRows.reduce((a, b) => a + b, 0);
   if (rows !== table.numRows) {
     throw new ParquetError('PARQUET_WRITE_FAILED', `The encoded file has ${rows} rows, the table ${table.numRows}; cannot place bloom filters.`);
   }
-  // filters[rowGroup][leafIndex] = header + bitset
-  const filters: Map<number, Uint8Array>[] = outline.rowGroupRows.map(() => new Map());
+  const byGroup: PieceBloomFilter[][] = outline.rowGroupRows.map(() => []);
   for (const spec of columns) {
     const leaf = outline.columns.find((c) => c.name === spec.column);
     const vector = table.getChild(spec.column);
@@ -71,37 +80,57 @@ export function addBloomFilters(file: Uint8Array, table: Table, columns: readonl
       const ndv = spec.ndv ?? estimateDistinct(halves, valid, row, end);
       const filter = buildRowGroupBloom(halves, valid, row, end, ndv, spec.fpp ?? DEFAULT_BLOOM_FPP);
       row = end;
-      const bitset = bloomBitset(filter);
-      const header = encodeBloomHeader(bitset.length);
-      const bytes = new Uint8Array(header.length + bitset.length);
+      const header = encodeBloomHeader(filter.words.length * 4);
+      const bytes = new Uint8Array(header.length + filter.words.length * 4);
       bytes.set(header);
-      bytes.set(bitset, header.length);
-      filters[rg].set(leaf.index, bytes);
+      bytes.set(bloomBitset(filter), header.length);
+      byGroup[rg].push({ rowGroup: rg, leaf: leaf.index, bytes });
     }
   }
-  if (filters.every((m) => m.size === 0)) return file;
+  return byGroup.flat();
+}
 
+/**
+ * `file` with bloom filters for `columns` and with `entries` added to its key-value metadata as
+ * appendFooterKeyValues adds them (see computeBloomFilters and placeBloomFilters).
+ */
+export function addBloomFilters(
+  file: Uint8Array,
+  table: Table,
+  columns: readonly BloomFilterColumn[],
+  entries: ReadonlyArray<readonly [string, Uint8Array]> = [],
+): Uint8Array {
+  return placeBloomFilters(file, computeBloomFilters(file, table, columns), entries);
+}
+
+/**
+ * `file` with `filters` written between its last data and its footer, and `entries` added to its
+ * key-value metadata. The file is copied once: data, filters and the rewritten footer go
+ * straight into the new file.
+ */
+export function placeBloomFilters(file: Uint8Array, filters: readonly PieceBloomFilter[], entries: ReadonlyArray<readonly [string, Uint8Array]> = []): Uint8Array {
+  if (filters.length === 0) return appendFooterKeyValues(file, entries);
+  // the key-values (a Hudi record-key bloom filter can be hundreds of KiB) are copied, not decoded
+  const thriftLength = trailerLength(file, file.length, 'the Parquet file just encoded');
+  const dataEnd = file.length - 8 - thriftLength;
   const placed = new Map<string, { offset: bigint; length: number }>();
-  const parts: Uint8Array[] = [file.subarray(0, dataEnd)];
   let at = dataEnd;
-  filters.forEach((byLeaf, rg) => {
-    for (const [leaf, bytes] of byLeaf) {
-      placed.set(`${rg}/${leaf}`, { offset: BigInt(at), length: bytes.length });
-      parts.push(bytes);
-      at += bytes.length;
-    }
-  });
-  const thrift = rewriteFooter(file.subarray(dataEnd, dataEnd + thriftLength), placed);
-  const trailer = new Uint8Array(8);
-  new DataView(trailer.buffer).setUint32(0, thrift.length, true);
-  trailer.set(MAGIC, 4);
-  parts.push(thrift, trailer);
-  const out = new Uint8Array(at + thrift.length + trailer.length);
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
+  for (const f of filters) {
+    placed.set(`${f.rowGroup}/${f.leaf}`, { offset: BigInt(at), length: f.bytes.length });
+    at += f.bytes.length;
   }
+  const w = rewriteFooter(file.subarray(dataEnd, dataEnd + thriftLength), placed, entries);
+  const thriftOut = writtenLength(w);
+  const out = new Uint8Array(at + thriftOut + 8);
+  out.set(file.subarray(0, dataEnd));
+  let pos = dataEnd;
+  for (const f of filters) {
+    out.set(f.bytes, pos);
+    pos += f.bytes.length;
+  }
+  pos = finishInto(w, out, pos);
+  new DataView(out.buffer).setUint32(pos, thriftOut, true);
+  out.set(MAGIC, pos + 4);
   return out;
 }
 
@@ -113,23 +142,34 @@ function outlineOf(thrift: Uint8Array): FooterOutline {
   }
 }
 
-function rewriteFooter(thrift: Uint8Array, placed: Map<string, { offset: bigint; length: number }>): Uint8Array {
+/** The footer with the filters' offsets and lengths set, and `entries` added to its key-values. */
+function rewriteFooter(thrift: Uint8Array, placed: Map<string, { offset: bigint; length: number }>, entries: ReadonlyArray<readonly [string, Uint8Array]>): ThriftWriter {
   const r: ThriftReader = { bytes: thrift, pos: 0 };
   const w = newWriter();
   const all = () => true;
-  rewriteStruct(r, w, (h): FieldAction => {
-    if (h.id !== 4) return COPY;
-    let rg = 0;
-    return {
-      kind: 'rewrite',
-      rewrite: (r2, w2) => {
-        // the kept count is checked against the list's own size
-        const count = peekListSize(r2);
-        rewriteStructList(r2, w2, all, (_i, r3, w3) => rewriteRowGroup(r3, w3, rg++, placed), count);
+  const kv = entries.length > 0 ? keyValueRewrite(thrift, entries) : undefined;
+  try {
+    rewriteStruct(
+      r,
+      w,
+      (h): FieldAction => {
+        if (h.id !== 4) return kv?.decide(h) ?? COPY;
+        let rg = 0;
+        return {
+          kind: 'rewrite',
+          rewrite: (r2, w2) => {
+            // the kept count is checked against the list's own size
+            const count = peekListSize(r2);
+            rewriteStructList(r2, w2, all, (_i, r3, w3) => rewriteRowGroup(r3, w3, rg++, placed), count);
+          },
+        };
       },
-    };
-  });
-  return finish(w);
+      kv?.inserts ?? [],
+    );
+  } catch (e) {
+    throw corruptError(`the Parquet file just encoded (footer)`, e);
+  }
+  return w;
 }
 
 function rewriteRowGroup(r: ThriftReader, w: ThriftWriter, rg: number, placed: Map<string, { offset: bigint; length: number }>): void {

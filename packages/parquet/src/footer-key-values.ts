@@ -7,7 +7,23 @@
 import type { ByteSource } from './byte-source.js';
 import { corruptError } from './errors.js';
 import { DEFAULT_FOOTER_READ, readFooterTail, trailerLength } from './footer.js';
-import { COPY, finish, newWriter, readFieldHeader, rewriteStruct, skipValue, ThriftType, writeBytes, writeListHeader, type FieldAction, type ThriftReader } from './thrift-compact.js';
+import {
+  COPY,
+  finishInto,
+  newWriter,
+  readFieldHeader,
+  rewriteStruct,
+  skipValue,
+  ThriftType,
+  writeBytes,
+  writeListHeader,
+  writtenLength,
+  type FieldAction,
+  type FieldHeader,
+  type FieldInsert,
+  type ThriftReader,
+  type ThriftWriter,
+} from './thrift-compact.js';
 import { KEY_VALUE_METADATA, keyValueListOf, readKeyValueList, writeKeyValue } from './key-value-structs.js';
 
 const TRAILER = 8;
@@ -49,6 +65,32 @@ const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
 const encoder = new TextEncoder();
 
 /**
+ * How a footer rewrite adds `entries` to the key-value metadata of FileMetaData `thrift`:
+ * `decide` rewrites the list (keys already present are replaced) and `inserts` adds it to a
+ * footer that has none. Shared by the key-value splice below and the bloom filter placement,
+ * which does both in one rewrite.
+ */
+export function keyValueRewrite(thrift: Uint8Array, entries: ReadonlyArray<readonly [string, Uint8Array]>): { decide: (h: FieldHeader) => FieldAction | undefined; inserts: FieldInsert[] } {
+  const added = new Set(entries.map(([key]) => key));
+  const writeList = (w: ThriftWriter, kept: Uint8Array[]): void => {
+    writeListHeader(w, kept.length + entries.length, ThriftType.STRUCT);
+    for (const element of kept) writeBytes(w, element);
+    for (const [key, value] of entries) writeKeyValue(w, encoder.encode(key), value);
+  };
+  return {
+    decide: (h) =>
+      h.id !== KEY_VALUE_METADATA || h.type !== ThriftType.LIST
+        ? undefined
+        : {
+            kind: 'rewrite',
+            rewrite: (r2, w2) => writeList(w2, readKeyValueList(r2).filter((kv) => !kv.key || !added.has(decoder.decode(kv.key))).map((kv) => r2.bytes.subarray(kv.start, kv.end))),
+          },
+    // a footer without key-value metadata gets the list as a new field
+    inserts: keyValueListOf(thrift) ? [] : [{ id: KEY_VALUE_METADATA, type: ThriftType.LIST, write: (w) => writeList(w, []) }],
+  };
+}
+
+/**
  * `file` (a whole Parquet file) with `entries` added to its footer's key-value metadata, each
  * value given as its UTF-8 bytes. For values too large to go through the encoder as strings (a
  * Hudi bloom filter is hundreds of KiB of Base64): they are copied into the footer, never turned
@@ -59,33 +101,21 @@ export function appendFooterKeyValues(file: Uint8Array, entries: ReadonlyArray<r
   const what = 'the Parquet file just encoded';
   const thriftLength = trailerLength(file, file.length, what);
   const dataEnd = file.length - TRAILER - thriftLength;
-  const added = new Set(entries.map(([key]) => key));
-  const r: ThriftReader = { bytes: file.subarray(dataEnd, dataEnd + thriftLength), pos: 0 };
+  const thrift = file.subarray(dataEnd, dataEnd + thriftLength);
+  const r: ThriftReader = { bytes: thrift, pos: 0 };
   const w = newWriter();
-  const writeList = (kept: Uint8Array[]): void => {
-    writeListHeader(w, kept.length + entries.length, ThriftType.STRUCT);
-    for (const element of kept) writeBytes(w, element);
-    for (const [key, value] of entries) writeKeyValue(w, encoder.encode(key), value);
-  };
   try {
-    rewriteStruct(
-      r,
-      w,
-      (h): FieldAction => {
-        if (h.id !== KEY_VALUE_METADATA || h.type !== ThriftType.LIST) return COPY;
-        return { kind: 'rewrite', rewrite: (r2) => writeList(readKeyValueList(r2).filter((kv) => !kv.key || !added.has(decoder.decode(kv.key))).map((kv) => r2.bytes.subarray(kv.start, kv.end))) };
-      },
-      // a footer without key-value metadata gets the list as a new field
-      keyValueListOf(file.subarray(dataEnd, dataEnd + thriftLength)) ? [] : [{ id: KEY_VALUE_METADATA, type: ThriftType.LIST, write: () => writeList([]) }],
-    );
+    const kv = keyValueRewrite(thrift, entries);
+    rewriteStruct(r, w, (h) => kv.decide(h) ?? COPY, kv.inserts);
   } catch (e) {
     throw corruptError(`${what} (footer)`, e);
   }
-  const thrift = finish(w);
-  const out = new Uint8Array(dataEnd + thrift.length + TRAILER);
+  // the footer is written straight into the file, not built apart and copied
+  const length = writtenLength(w);
+  const out = new Uint8Array(dataEnd + length + TRAILER);
   out.set(file.subarray(0, dataEnd));
-  out.set(thrift, dataEnd);
-  new DataView(out.buffer).setUint32(dataEnd + thrift.length, thrift.length, true);
-  out.set(MAGIC, dataEnd + thrift.length + 4);
+  finishInto(w, out, dataEnd);
+  new DataView(out.buffer).setUint32(dataEnd + length, length, true);
+  out.set(MAGIC, dataEnd + length + 4);
   return out;
 }

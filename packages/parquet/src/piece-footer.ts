@@ -21,6 +21,7 @@ import {
   writeListHeader,
   writeZigZag,
   type FieldAction,
+  type FieldInsert,
   type ThriftReader,
   type ThriftWriter,
 } from './thrift-compact.js';
@@ -35,6 +36,8 @@ export interface Placed {
   /** Its bytes, copied out of the piece (an offset index rewritten, so its length may change). */
   bytes?: Uint8Array;
   at?: number;
+  /** A bloom filter made for the piece but not in it: its chunk gets offset and length fields. */
+  added?: boolean;
 }
 
 /** Where one column chunk's side structures are. */
@@ -92,6 +95,14 @@ function placedInt(value: number): FieldAction {
   return { kind: 'int', value: BigInt(value) };
 }
 
+/** bloom_filter_offset (14, i64) and bloom_filter_length (15, i32) of a filter added to a chunk. */
+function bloomFields(bloom: Placed): FieldInsert[] {
+  return [
+    { id: 14, type: ThriftType.I64, write: (w) => writeZigZag(w, BigInt(bloom.at!)) },
+    { id: 15, type: ThriftType.I32, write: (w) => writeZigZag(w, BigInt(bloom.bytes!.length)) },
+  ];
+}
+
 /** Copies a ColumnChunk, moving its offsets. */
 function writeChunk(r: ThriftReader, w: ThriftWriter, piece: Piece, e: ChunkExtras): void {
   const shift = BigInt(piece.shift);
@@ -104,11 +115,17 @@ function writeChunk(r: ThriftReader, w: ThriftWriter, piece: Piece, e: ChunkExtr
         return {
           kind: 'rewrite',
           rewrite: (r2, w2) =>
-            rewriteStruct(r2, w2, (m): FieldAction => {
-              if (m.id === 9 || m.id === 10 || m.id === 11) return moved;
-              if (m.id === 14 && e.bloom) return placedInt(e.bloom.at!);
-              return COPY;
-            }),
+            rewriteStruct(
+              r2,
+              w2,
+              (m): FieldAction => {
+                if (m.id === 9 || m.id === 10 || m.id === 11) return moved;
+                if (e.bloom?.added && (m.id === 14 || m.id === 15)) return DROP;
+                if (m.id === 14 && e.bloom) return placedInt(e.bloom.at!);
+                return COPY;
+              },
+              e.bloom?.added ? bloomFields(e.bloom) : [],
+            ),
         };
       case 4:
         return e.offsetIndex ? placedInt(e.offsetIndex.at!) : COPY;

@@ -6,6 +6,7 @@
 // the encoder's own: all row groups' data, then column indexes, offset indexes and bloom filters,
 // then the footer. Schema, key-value metadata and column orders come from the first piece.
 
+import type { PieceBloomFilter } from './bloom-write.js';
 import { trailerLength } from './footer.js';
 import type { FooterMetadata } from './footer-key-values.js';
 import { corrupt, joinedFooter, movedOffsetIndex, type ChunkExtras, type Piece, type Placed } from './piece-footer.js';
@@ -113,7 +114,11 @@ function scanPiece(file: Uint8Array): Piece {
 
 /** Joins pieces as they come: each one's data is copied into the file and the piece let go. */
 export interface PieceJoin {
-  add(piece: Uint8Array): void;
+  /**
+   * Adds a piece's data, and `filters` made for it (see computeBloomFilters) to place with the
+   * file's other bloom filters: the piece is not rewritten to hold them first.
+   */
+  add(piece: Uint8Array, filters?: readonly PieceBloomFilter[]): void;
   /**
    * The joined file (a view of the buffer it was built in). `metadata`, when given, is its
    * key-value metadata (with the pieces' ARROW:schema) instead of the first piece's.
@@ -136,8 +141,13 @@ export function pieceJoin(expectedBytes: number): PieceJoin {
     out = grown;
   };
   return {
-    add(file) {
+    add(file, filters = []) {
       const p = scanPiece(file);
+      for (const f of filters) {
+        const chunk = p.extras[f.rowGroup]?.[f.leaf];
+        if (!chunk) throw corrupt(`a bloom filter is for column chunk ${f.leaf} of row group ${f.rowGroup}, which the piece lacks`);
+        chunk.bloom = { offset: 0, length: f.bytes.length, bytes: f.bytes, added: true };
+      }
       const schema = pieces[0]?.schema;
       if (schema && (p.schema.length !== schema.length || !p.schema.every((b, i) => b === schema[i]))) throw corrupt('the pieces have different schemas');
       p.shift = pos - 4;
@@ -149,7 +159,7 @@ export function pieceJoin(expectedBytes: number): PieceJoin {
       for (const e of p.extras.flat()) {
         if (e.columnIndex) e.columnIndex.bytes = file.slice(e.columnIndex.offset, e.columnIndex.offset + e.columnIndex.length);
         if (e.offsetIndex) e.offsetIndex.bytes = movedOffsetIndex(file.subarray(e.offsetIndex.offset, e.offsetIndex.offset + e.offsetIndex.length), shift);
-        if (e.bloom) e.bloom.bytes = file.slice(e.bloom.offset, e.bloom.offset + e.bloom.length);
+        if (e.bloom && !e.bloom.added) e.bloom.bytes = file.slice(e.bloom.offset, e.bloom.offset + e.bloom.length);
       }
       p.thrift = p.thrift.slice();
       p.schema = p.schema.slice();

@@ -11,7 +11,7 @@ import { ParquetError } from './errors.js';
 import { pieceJoin, type PieceJoin } from './piece-join.js';
 import { batchBytes } from './piece-plan.js';
 import { encode } from './wasm-codec.js';
-import { checkOptions, DEFAULT_PIECE_BYTES, planWrite, type WriteOptions } from './write-plan.js';
+import { checkOptions, DEFAULT_PIECE_BYTES, planWrite, type EncodedPiece, type WriteOptions } from './write-plan.js';
 
 export interface StreamWriteOptions extends Omit<WriteOptions, 'metadata'> {
   /** Rows the file is expected to have: sizes row groups with bloom filters. */
@@ -52,6 +52,11 @@ export function parquetStreamWriter(schema: Schema, options: StreamWriteOptions 
     const planned = planWrite(table, metadata ? checkOptions(expectedRows ?? table.numRows, { ...rest, metadata }) : checked);
     return planned.finish(onWorker ? await encodePooled(planned.table, planned.settings) : encode(planned.table, planned.settings));
   };
+  // a piece's bloom filters are placed by the join, not written into the piece first
+  const encodePiece = async (table: Table): Promise<EncodedPiece> => {
+    const planned = planWrite(table, checked);
+    return planned.finishPiece(onWorker ? await encodePooled(planned.table, planned.settings) : encode(planned.table, planned.settings));
+  };
   // The piece being encoded (on a worker) while the next one fills: joined in order, and at most
   // one waits beside the one being buffered.
   let inFlight: Promise<void> | undefined;
@@ -62,12 +67,12 @@ export function parquetStreamWriter(schema: Schema, options: StreamWriteOptions 
     bufferedBytes = 0;
     pieces++;
     const previous = inFlight;
-    const encoded = encodeTable(table);
+    const encoded = encodePiece(table);
     const joined = (async () => {
-      const bytes = await encoded;
+      const piece = await encoded;
       await previous;
-      join ??= pieceJoin(Math.max(expectedBytes ?? 0, 4 * bytes.length) + 64 * 1024);
-      join.add(bytes);
+      join ??= pieceJoin(Math.max(expectedBytes ?? 0, 4 * piece.bytes.length) + 64 * 1024);
+      join.add(piece.bytes, piece.filters);
     })();
     // awaited by the next flush or by finish; a failure must not go unhandled meanwhile
     joined.catch(() => undefined);

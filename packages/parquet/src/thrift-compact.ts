@@ -245,15 +245,28 @@ export function writeStop(w: ThriftWriter): void {
 }
 
 export function finish(w: ThriftWriter): Uint8Array {
+  const out = new Uint8Array(writtenLength(w));
+  finishInto(w, out, 0);
+  return out;
+}
+
+/** Bytes written so far. */
+export function writtenLength(w: ThriftWriter): number {
   flush(w);
-  const size = w.parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(size);
-  let at = 0;
+  return w.parts.reduce((n, p) => n + p.length, 0);
+}
+
+/**
+ * Copies what was written into `out` at `at` and returns where it ends: for output that goes
+ * straight into a larger buffer (a file's footer), without a copy of its own in between.
+ */
+export function finishInto(w: ThriftWriter, out: Uint8Array, at: number): number {
+  flush(w);
   for (const p of w.parts) {
     out.set(p, at);
     at += p.length;
   }
-  return out;
+  return at;
 }
 
 /** What to do with one field of a struct being rewritten. */

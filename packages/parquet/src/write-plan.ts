@@ -6,7 +6,7 @@ import { ParquetError } from './errors.js';
 import { annotateFixedDecimals } from './decimal-footer.js';
 import { toFixedDecimals } from './fixed-decimals.js';
 import { COMPRESSIONS, type Compression, type EncodeSettings } from './wasm-codec.js';
-import { addBloomFilters, type BloomFilterColumn } from './bloom-write.js';
+import { addBloomFilters, computeBloomFilters, placeBloomFilters, type BloomFilterColumn, type PieceBloomFilter } from './bloom-write.js';
 import { bloomRowGroupRows } from './bloom-build.js';
 import { pieceJoin, type PieceJoin } from './piece-join.js';
 import { appendFooterKeyValues, type FooterMetadata } from './footer-key-values.js';
@@ -41,7 +41,19 @@ const RESERVED_KEYS = new Set(['ARROW:schema']);
 export interface PlannedWrite {
   table: Table;
   settings: EncodeSettings;
+  /** The encoded file made whole: its decimal annotations, byte key-values and bloom filters. */
   finish(bytes: Uint8Array): Uint8Array;
+  /**
+   * The same for one piece of a file being joined: its bloom filters are returned for the join to
+   * place, so the piece is not copied to hold them and then copied again into the file.
+   */
+  finishPiece(bytes: Uint8Array): EncodedPiece;
+}
+
+/** A piece as the join takes it: its bytes and the filters still to place. */
+export interface EncodedPiece {
+  bytes: Uint8Array;
+  filters: PieceBloomFilter[];
 }
 
 /** Checks the options and settles what is the same for every piece: the row-group size. */
@@ -102,8 +114,12 @@ export function planWrite(table: Table, options: WriteOptions): PlannedWrite {
     },
     finish(encoded) {
       const annotated = decimals.leaves.length > 0 ? annotateFixedDecimals(encoded, decimals.leaves, table) : encoded;
-      const file = appendFooterKeyValues(annotated, bytes);
-      return withBloom ? addBloomFilters(file, table, bloom) : file;
+      // with filters, the key-values go in with them: one rewrite of the footer, one copy of the file
+      return withBloom ? addBloomFilters(annotated, table, bloom, bytes) : appendFooterKeyValues(annotated, bytes);
+    },
+    finishPiece(encoded) {
+      const annotated = decimals.leaves.length > 0 ? annotateFixedDecimals(encoded, decimals.leaves, table) : encoded;
+      return { bytes: appendFooterKeyValues(annotated, bytes), filters: withBloom ? computeBloomFilters(annotated, table, bloom) : [] };
     },
   };
 }
@@ -115,27 +131,27 @@ export const DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
  * Takes the encoded pieces of a `rows`-row table one by one: the first is kept as it is (it may be
  * the whole file); from the second on they are joined into a file sized from the first.
  */
-export function pieceCollector(rows: number): { add(bytes: Uint8Array, pieceRows: number): void; finish(): Uint8Array } {
-  let first: { bytes: Uint8Array; rows: number } | undefined;
+export function pieceCollector(rows: number): { add(piece: EncodedPiece, pieceRows: number): void; finish(): Uint8Array } {
+  let first: { piece: EncodedPiece; rows: number } | undefined;
   let join: PieceJoin | undefined;
   return {
-    add(bytes, pieceRows) {
+    add(piece, pieceRows) {
       if (!first && !join) {
-        first = { bytes, rows: pieceRows };
+        first = { piece, rows: pieceRows };
         return;
       }
       if (!join && first) {
         // a little over the first piece's bytes per row: growing the file later costs a copy
-        join = pieceJoin((first.bytes.length / Math.max(1, first.rows)) * rows * 1.05 + 64 * 1024);
-        join.add(first.bytes);
+        join = pieceJoin((first.piece.bytes.length / Math.max(1, first.rows)) * rows * 1.05 + 64 * 1024);
+        join.add(first.piece.bytes, first.piece.filters);
         first = undefined;
       }
-      join!.add(bytes);
+      join!.add(piece.bytes, piece.filters);
     },
     finish() {
       if (join) return join.finish();
       if (!first) throw new ParquetError('PARQUET_WRITE_FAILED', 'The write encoded nothing.');
-      return first.bytes;
+      return placeBloomFilters(first.piece.bytes, first.piece.filters);
     },
   };
 }

@@ -8,29 +8,34 @@ import type { Table } from 'apache-arrow';
 import { encode, type Compression } from './wasm-codec.js';
 import { encodePooled } from './encode-pool.js';
 import { pieceRanges } from './piece-plan.js';
-import { checkOptions, DEFAULT_PIECE_BYTES, pieceCollector, planWrite, type PlannedWrite, type WriteOptions } from './write-plan.js';
+import { checkOptions, DEFAULT_PIECE_BYTES, pieceCollector, planWrite, type EncodedPiece, type PlannedWrite, type WriteOptions } from './write-plan.js';
 
 export type { Compression, WriteOptions };
 
 /**
  * The encodes of a write: the whole table, or its pieces (see `pieceBytes`), the first of which
- * carries the footer metadata that the joined file takes from it.
+ * carries the footer metadata that the joined file takes from it. `whole` when it is one encode.
  */
-function* plannedPieces(table: Table, options: WriteOptions): Generator<PlannedWrite> {
+function* plannedPieces(table: Table, options: WriteOptions): Generator<{ plan: PlannedWrite; whole: boolean }> {
   const checked = checkOptions(table.numRows, options);
   const ranges = pieceRanges(table, checked.pieceBytes ?? DEFAULT_PIECE_BYTES, checked.rowGroupSize);
   if (ranges.length <= 1) {
-    yield planWrite(table, checked);
+    yield { plan: planWrite(table, checked), whole: true };
     return;
   }
   const { metadata: _first, ...rest } = checked;
   // planned one at a time: a piece's decimal layout exists only while it is encoded
-  for (const [i, [start, end]] of ranges.entries()) yield planWrite(table.slice(start, end), i === 0 ? checked : rest);
+  for (const [i, [start, end]] of ranges.entries()) yield { plan: planWrite(table.slice(start, end), i === 0 ? checked : rest), whole: false };
+}
+
+/** A whole file is finished as it is; a piece leaves its bloom filters to the join. */
+function finished(plan: PlannedWrite, whole: boolean, encoded: Uint8Array): EncodedPiece {
+  return whole ? { bytes: plan.finish(encoded), filters: [] } : plan.finishPiece(encoded);
 }
 
 export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Array {
   const file = pieceCollector(table.numRows);
-  for (const p of plannedPieces(table, options)) file.add(p.finish(encode(p.table, p.settings)), p.table.numRows);
+  for (const { plan, whole } of plannedPieces(table, options)) file.add(finished(plan, whole, encode(plan.table, plan.settings)), plan.table.numRows);
   return file.finish();
 }
 
@@ -42,7 +47,7 @@ export function writeParquet(table: Table, options: WriteOptions = {}): Uint8Arr
 export async function writeParquetAsync(table: Table, options: WriteOptions = {}, pool: AsyncWriteOptions = {}): Promise<Uint8Array> {
   const file = pieceCollector(table.numRows);
   // one piece at a time: each one's Arrow IPC copy is dropped before the next is made
-  for (const p of plannedPieces(table, options)) file.add(p.finish(await encodePooled(p.table, p.settings, undefined, pool.callerWhenBusy)), p.table.numRows);
+  for (const { plan, whole } of plannedPieces(table, options)) file.add(finished(plan, whole, await encodePooled(plan.table, plan.settings, undefined, pool.callerWhenBusy)), plan.table.numRows);
   return file.finish();
 }
 

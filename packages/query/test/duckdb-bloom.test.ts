@@ -42,4 +42,26 @@ describe('bloom filters read by DuckDB', () => {
     expect(await probe(file, 'n32', '-7')).toEqual([false, false, false]);
     expect(await probe(file, 'n64', `${1500n << 33n}::BIGINT`)).toEqual([false, true, false]);
   });
+
+  it('a file encoded in pieces, its filters placed by the join: the same answers', async () => {
+    const n = 3000;
+    const table = new Table({
+      user_id: vectorFromArray(Array.from({ length: n }, (_, i) => `user-${Math.floor(i / 1000) * 100 + (i % 100)}-${'x'.repeat(20)}`), new Utf8()),
+      n32: vectorFromArray(Array.from({ length: n }, (_, i) => i), new Int32()),
+    });
+    const file = join(dir, 'pieces.parquet');
+    // about 110 kB of Arrow data in pieces of at most 50 kB, cut at whole row groups: 3 pieces
+    writeFileSync(file, writeParquet(table, { rowGroupSize: 1000, pieceBytes: 50_000, compression: 'snappy', bloomFilters: [{ column: 'user_id' }, { column: 'n32' }] }));
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const groups = (await conn.runAndReadAll(`SELECT count(DISTINCT row_group_id) AS n FROM parquet_metadata('${file}')`)).getRowObjects()[0].n;
+    conn.closeSync();
+    db.closeSync();
+    expect(Number(groups)).toBe(3);
+    const x = 'x'.repeat(20);
+    expect(await probe(file, 'user_id', `'user-42-${x}'`)).toEqual([true, false, false]);
+    expect(await probe(file, 'user_id', `'user-242-${x}'`)).toEqual([false, false, true]);
+    expect(await probe(file, 'user_id', "'nobody'")).toEqual([false, false, false]);
+    expect(await probe(file, 'n32', '1500')).toEqual([false, true, false]);
+  });
 });
