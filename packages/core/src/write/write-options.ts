@@ -45,6 +45,11 @@ export interface WriteContext {
   timeline(): Promise<Timeline>;
   /** The timeline of the write's starting point (`snapshot().timeline`, before its view is built). */
   startTimeline(): Promise<Timeline>;
+  /**
+   * The clock (see intentTiming) just before the listing of `startTimeline` was issued; call it
+   * once that timeline is loaded. Intents read later than the hold after it cannot be trusted.
+   */
+  startListedAt(): number;
   /** The write's starting point: loaded on the first call, the same for every later call. */
   snapshot(): Promise<WriteSnapshot>;
   /** The newest commit claim sequence number when the write started (see commit/claims.ts). */
