@@ -99,6 +99,23 @@ describe('an intent and the hold after its publish', () => {
     expect((await rows(store)).values.get('k9')).toBe('fast');
   });
 
+  it('is read half a hold after the start by a write still planning, so a long plan does not fail it', async () => {
+    intentTiming.holdMs = 2_000;
+    const store = new MemoryStore(`intent-retention-${Math.random()}`);
+    const table = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type: 'cow' });
+    await table.insert([{ id: 'k0', dt: 'd', ts: 1, v: 'first' }]);
+    // Held while it lists its partition (its snapshot); it updates k0 and inserts the new key n1.
+    const slow = holdAt(store, (m, key) => m === 'listDirectory' && key === 'd/');
+    const slowWrite = settled((await openTable(slow.gated)).upsert([{ id: 'k0', dt: 'd', ts: 2, v: 'slow' }, { id: 'n1', dt: 'd', ts: 2, v: 'new' }]));
+    await slow.reached;
+    // A write completes meanwhile: listed only after the hold, it would leave the held write unsure of its new keys.
+    await (await openTable(store)).insert([{ id: 'z', dt: 'z', ts: 1, v: 'z' }]);
+    await sleep(2_500);
+    slow.resume();
+    expect(await slowWrite).toBe('committed');
+    expect((await rows(store)).values.get('n1')).toBe('new');
+  });
+
   it('of a write still pending stays however old: a writer starting after its claim stands that write back', async () => {
     const store = new AgedStore(`intent-retention-${Math.random()}`);
     // Every intent looks older than the age after which leftovers are removed.

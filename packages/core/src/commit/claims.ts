@@ -176,6 +176,8 @@ export interface IntentsStart {
   listedAt: number;
   /** Lists the timeline afresh, for a start that took longer than the hold. */
   relist?: () => Promise<StartTimeline>;
+  /** An earlier read of the same start's intents, if any (see earlyIntents): used when it was in time and this one is not. */
+  earlier?: () => Intents | undefined;
   /**
    * The writer inserts new keys (its claim carries fingerprints): commits completed since its
    * snapshot may have inserted them too, which only their intents tell.
@@ -197,6 +199,12 @@ export function readIntents(store: ObjectStore, start: IntentsStart): Intents {
   const intents = (async () => {
     let { known, listedAt } = start;
     let read = await listIntents(store, known);
+    const earlier = withinIntentWindow(listedAt) ? undefined : start.earlier?.();
+    if (earlier) {
+      // A failed early read leaves it to the listing again below.
+      const early = await earlier.catch(() => undefined);
+      if (early && early.slowMs === undefined) return early;
+    }
     while (!withinIntentWindow(listedAt)) {
       const slowMs = intentTiming.now() - listedAt;
       if (!start.relist) return { intents: read, slowMs };
@@ -212,6 +220,23 @@ export function readIntents(store: ObjectStore, start: IntentsStart): Intents {
   // Awaited only at commit time; a failure before then must not go unhandled meanwhile.
   intents.catch(() => undefined);
   return intents;
+}
+
+/**
+ * A read of the intents of a start made half a hold after its listing, if the caller has not read
+ * them by then (a write still planning): its long planning then does not push the read past the
+ * hold. `take()` stops the timer and hands the read over, if it was made.
+ */
+export function earlyIntents(store: ObjectStore, known: (instant: string) => boolean, listedAt: number): { take(): Intents | undefined } {
+  let read: Intents | undefined;
+  const timer = setTimeout(() => (read = readIntents(store, { known, listedAt })), Math.max(0, listedAt + intentTiming.holdMs / 2 - intentTiming.now()));
+  timer.unref?.();
+  return {
+    take() {
+      clearTimeout(timer);
+      return read;
+    },
+  };
 }
 
 async function listIntents(store: ObjectStore, known: (instant: string) => boolean): Promise<CommitClaim[]> {

@@ -17,7 +17,7 @@ import { instantClaimKey } from './paths.js';
  * The hold (milliseconds) and the clock both sides use. Tests shorten the hold; every process
  * writing one table must use the same value.
  */
-export const intentTiming = { holdMs: 10_000, now: (): number => Date.now() };
+export const intentTiming = { holdMs: 5_000, now: (): number => Date.now() };
 
 /**
  * Intents whose writer exited before removing them are removed by other writers once they are

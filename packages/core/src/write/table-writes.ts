@@ -19,7 +19,7 @@ import type { Timeline } from '../timeline/timeline.js';
 import { withoutMetaFields } from './meta-columns.js';
 import { InvalidRecordKeyError, PartitionPathError } from '../errors.js';
 import { keyFieldProblems, unencodableProblem } from '../keygen/key-checks.js';
-import { latestClaim } from '../commit/claims.js';
+import { earlyIntents, latestClaim, notPendingIn, type Intents } from '../commit/claims.js';
 import { holdInstant, releaseInstant, type HeldInstant } from '../commit/instant-lifecycle.js';
 import { liftAfterAck } from '../commit/after-ack.js';
 import { intentTiming } from '../commit/intent-retention.js';
@@ -96,7 +96,12 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
     if (primed) primed.held = undefined;
     return held;
   };
-  const claimStart = primed?.claimStart;
+  const primedClaim = primed?.claimStart;
+  let claimStart: Promise<number> | undefined;
+  const loadClaim = () => (claimStart ??= primedClaim !== undefined ? Promise.resolve(primedClaim) : latestClaim(table.store));
+  // The early read of intents (see earlyIntents), scheduled once the start is known.
+  let early: { take(): Intents | undefined } | undefined;
+  let earlyTaken = false;
   let startTimeline: Promise<Timeline> | undefined;
   let startListedAt: number | undefined;
   let snapshot: Promise<WriteSnapshot> | undefined;
@@ -107,9 +112,13 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
   };
   const loadStart = (): Promise<Timeline> => {
     if (!startTimeline) {
-      startListedAt = primedTimeline ? primedListedAt : intentTiming.now();
+      const at = primedTimeline ? primedListedAt : intentTiming.now();
+      startListedAt = at;
       primedListedAt = undefined;
       startTimeline = timeline();
+      void Promise.all([startTimeline, loadClaim()]).then(([tl]) => {
+        if (!earlyTaken && at !== undefined) early = earlyIntents(table.store, notPendingIn(tl), at);
+      }, () => undefined);
     }
     return startTimeline;
   };
@@ -134,7 +143,11 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
       })();
       return snapshot;
     },
-    claimStart: () => (claimStart !== undefined ? Promise.resolve(claimStart) : latestClaim(table.store)),
+    claimStart: loadClaim,
+    earlyIntents() {
+      earlyTaken = true;
+      return early?.take();
+    },
     async dataSchema(timeline, built) {
       const view = built ?? (await buildFileSystemView(table.store, timeline, {}));
       const schema = await resolveTableSchema(timeline, table.config, view.validInstants, async () => undefined);

@@ -97,6 +97,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   const [startTimeline, claimStart] = await Promise.all([ctx.startTimeline(), ctx.claimStart()]);
   const knownCompleted = new Set(startTimeline.completed().map((i) => i.time));
   const listedAt = ctx.startListedAt();
+  const known = notPendingIn(startTimeline);
   const { timeline, view, partitionsWithMetadata } = await snapshot;
 
   // Schema: the incoming batch must fit the table's schema, which may evolve by this write.
@@ -115,6 +116,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   try {
     plan = await planWrite(ctx, operation, incoming, timeline, view, sizing);
   } catch (error) {
+    ctx.earlyIntents?.();
     const held = await holding.catch(() => undefined);
     if (held) await releaseInstant(store, held);
     throw error;
@@ -137,8 +139,8 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
     const stage = logStage();
     const markers = plannedMarkers(config.type === 'MERGE_ON_READ', plan, instant, stage);
     attempt.markers.push(...markers);
-    const known = notPendingIn(startTimeline);
-    const intents = readIntents(store, { known, listedAt, relist: () => ctx.timeline(), insertsNewKeys: claim.newKeys !== undefined });
+    const earlier = ctx.earlyIntents?.();
+    const intents = readIntents(store, { known, listedAt, relist: () => ctx.timeline(), insertsNewKeys: claim.newKeys !== undefined, earlier: () => earlier });
     pruning = pruneWith(store, planPrune({ store, config, own: instant, ownStart: claimStart, read: { known, intents } }));
     await startInstant(ctx, instant, action, workload, [intents, ...markers.map((m) => store.put(m, new Uint8Array()))]);
     // This write's intent goes with its data files: in place before its claim, as claims.ts
