@@ -160,8 +160,8 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
     const done = await commitWrite(ctx, { instant, action, operation, claim, claimStart, knownCompleted, intents, plan, executed, dataSchema, extraMetadata: options.extraMetadata }, attempt);
     // Committed: what it no longer needs goes after the acknowledgement (see after-ack.ts); a
     // failure there leaves only litter. Its intent goes once its hold has passed (see
-    // intent-retention.ts). The pruning pass runs on its own, so that a next write that starts
-    // the lift itself does not wait for it.
+    // intent-retention.ts); the deletes of its pruning pass go now if they did not go with its
+    // data files.
     if (hasIntent(claim)) retireIntentAfterHold(store, instant);
     const lift = async () => {
       await Promise.all([store.deleteMany(done).catch(() => undefined), heartbeat.stop(), ...(pruning?.last() ?? [])]);
