@@ -3105,6 +3105,23 @@ interface PlannedRewrites {
     fileGroups: number;
 }
 
+/* PruneContext */
+interface PruneContext {
+    store: ObjectStore;
+    config: TableConfig;
+    own?: string;
+    /** The claims start of `own`, if it has yet to claim. */
+    ownStart?: number;
+    /**
+     * What a starting write read already (its snapshot's completed instants, and the intents it
+     * read): live writers' starts are taken from there instead of reading their intents again.
+     */
+    read?: {
+        known: (instant: string) => boolean;
+        intents: Intents;
+    };
+}
+
 /* ROLLBACK_PLAN_SCHEMA */
 const ROLLBACK_PLAN_SCHEMA: {
     namespace: string;
