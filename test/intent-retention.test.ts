@@ -174,6 +174,22 @@ describe('claims while a writer that started before them has yet to claim', () =
   }, 60_000);
 });
 
+describe('an instant key a table service shares with a writer', () => {
+  it('is left to the writer that holds it: a compaction of the same millisecond neither replaces nor removes its intent', async () => {
+    const store = new MemoryStore(`intent-retention-${Math.random()}`);
+    const table = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type: 'mor' });
+    await table.insert([{ id: 'k0', dt: 'd', ts: 1, v: 'base' }]);
+    await table.upsert([{ id: 'k0', dt: 'd', ts: 2, v: 'log' }]);
+    const scheduled = await table.scheduleCompaction({ strategy: { kind: 'num-commits', minDeltaCommits: 1 } });
+    // A writer in another process picked the same millisecond and recorded its intent there.
+    const key = `${INTENTS}${scheduled!.instant}`;
+    const intent = new TextEncoder().encode(JSON.stringify({ instant: scheduled!.instant, action: 'deltacommit', fileGroups: ['e/x'], start: 0 }));
+    await store.put(key, intent);
+    expect(await table.runCompaction(scheduled!.instant)).toHaveLength(1);
+    expect(new TextDecoder().decode(await store.get(key))).toBe(new TextDecoder().decode(intent));
+  });
+});
+
 describe('what writers that are gone left', () => {
   it('is removed only when no writer can need it', async () => {
     const store = new AgedStore(`intent-retention-${Math.random()}`);

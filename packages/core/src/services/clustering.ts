@@ -185,12 +185,18 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
   let instant: string;
   for (;;) {
     instant = ctx.instants.next(latest);
-    if (await store.putIfAbsent(instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'requested' }), requestedPlanBytes(table, groups))) break;
+    const requested = instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'requested' });
+    if (await store.putIfAbsent(requested, requestedPlanBytes(table, groups))) {
+      // The instant key too, as writers hold theirs (see holdInstant): it will hold this run's
+      // intent, and shows pruners it may still claim (see claim-retention.ts). A writer that
+      // picked the same millisecond holds it already; its intent is not this run's to replace.
+      if (await store.putIfAbsent(instantClaimKey(instant), new Uint8Array())) break;
+      await store.delete(requested);
+    }
     latest = instant;
   }
-  // A heartbeat, as a writer keeps: a later run leaves this clustering alone while it beats. Its
-  // instant key shows pruners it may still claim (see claim-retention.ts).
-  const [heartbeat] = await Promise.all([startHeartbeat(store, instant), store.put(instantClaimKey(instant), new Uint8Array())]);
+  // A heartbeat, as a writer keeps: a later run leaves this clustering alone while it beats.
+  const heartbeat = await startHeartbeat(store, instant);
   await store.put(instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'inflight' }), new Uint8Array());
   let uncertain = false;
   try {

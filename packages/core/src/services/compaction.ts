@@ -295,13 +295,14 @@ export async function runCompaction(table: TableContext, instant: string, option
   // One run per compaction: a second run would remove the first one's files as leftovers.
   const run = await takeHeartbeat(store, instant, { expiryMs: options.heartbeatExpiryMs });
   if (!run) throw new CompactionRunningError(instant);
+  const keyMade = { made: false };
   try {
-    const done = await executeCompaction(table, instant, pending, { timeline, listedAt }, options, started);
+    const done = await executeCompaction(table, instant, pending, { timeline, listedAt, keyMade }, options, started);
     await pruneCommitRecords({ store, config: table.config, own: instant }).catch(() => undefined);
     return done;
   } finally {
     // Its instant key showed pruners this run may still claim (see executeCompaction).
-    await Promise.all([run.stop(), store.delete(instantClaimKey(instant)).catch(() => undefined)]);
+    await Promise.all([run.stop(), keyMade.made ? store.delete(instantClaimKey(instant)).catch(() => undefined) : undefined]);
   }
 }
 
@@ -322,7 +323,7 @@ async function executeCompaction(
   table: TableContext,
   instant: string,
   pending: { instant: Instant; plan: CompactionPlan },
-  start: { timeline: Timeline; listedAt: number },
+  start: { timeline: Timeline; listedAt: number; keyMade: { made: boolean } },
   options: CompactionOptions,
   started: number,
 ): Promise<CompactionRun> {
@@ -331,8 +332,11 @@ async function executeCompaction(
   const { plan } = pending;
   const resumed = pending.instant.state === 'inflight';
   // An empty instant key shows pruners that this run may still claim, from about now on (see
-  // claim-retention.ts); made with the read of the newest claim.
-  const [claimStart] = await Promise.all([latestClaim(store), store.put(instantClaimKey(instant), new Uint8Array())]);
+  // claim-retention.ts); made with the read of the newest claim. Created only if absent: a
+  // writer that picked the same millisecond holds it for its intent (this run then goes unseen
+  // by pruners, which may cost it a retry, never a lost update).
+  const [claimStart, made] = await Promise.all([latestClaim(store), store.putIfAbsent(instantClaimKey(instant), new Uint8Array())]);
+  start.keyMade.made = made;
   // Writes claimed before this run started but published after its snapshot (see claims.ts).
   const intents = readIntents(store, { known: notPendingIn(timeline), listedAt: start.listedAt, relist: () => table.timeline() });
   await removeLeftovers(store, plan, instant);
