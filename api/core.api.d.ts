@@ -2716,6 +2716,9 @@ type JsonValue = null | boolean | number | string | JsonValue[] | {
     [k: string]: JsonValue;
 };
 
+/* KEPT_NEWEST_CLAIMS */
+const KEPT_NEWEST_CLAIMS = 3;
+
 /* KEY_GENERATOR_CLASSES */
 const KEY_GENERATOR_CLASSES: Readonly<Record<KeyGeneratorType, string>>;
 
@@ -2803,6 +2806,9 @@ type KeyValue = {
 
 /* LAKE_ERROR_CODES */
 const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
+
+/* LEFTOVER_INTENT_AGE_MS */
+const LEFTOVER_INTENT_AGE_MS: number;
 
 /* LOG_FORMAT_VERSION */
 const LOG_FORMAT_VERSION = 1;
@@ -3121,6 +3127,23 @@ interface PlannedRewrites {
     bytes: number;
     /** File groups they belong to: each is rewritten once, whatever number of values it holds. */
     fileGroups: number;
+}
+
+/* PruneContext */
+interface PruneContext {
+    store: ObjectStore;
+    config: TableConfig;
+    own?: string;
+    /** The claims start of `own`, if it has yet to claim. */
+    ownStart?: number;
+    /**
+     * What a starting write read already (its snapshot's completed instants, and the intents it
+     * read): live writers' starts are taken from there instead of reading their intents again.
+     */
+    read?: {
+        known: (instant: string) => boolean;
+        intents: Intents;
+    };
 }
 
 /* ROLLBACK_PLAN_SCHEMA */
@@ -4003,6 +4026,12 @@ function instantTimePlusMillis(instant: string, ms: number, timezone?: TimelineT
 /* instantTimeToDate */
 function instantTimeToDate(time: string, tz: TimelineTimezone): Date | undefined;
 
+/* intentTiming */
+const intentTiming: {
+    holdMs: number;
+    now: () => number;
+};
+
 /* isAvroContainer */
 function isAvroContainer(bytes: Uint8Array): boolean;
 
@@ -4145,6 +4174,9 @@ function planClusteringGroups(slices: readonly FileSlice[], options?: Clustering
 
 /* projectSchema */
 function projectSchema(schema: Schema, names: ReadonlySet<string>): Schema;
+
+/* pruneCommitRecords */
+function pruneCommitRecords(ctx: PruneContext): Promise<void>;
 
 /* readAvroContainer */
 function readAvroContainer(bytes: Uint8Array): AvroContainer;

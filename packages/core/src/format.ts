@@ -270,6 +270,9 @@ export { eraseValues, verifyErasure, readErasureRecord, type ErasureRequest, typ
 export { startHeartbeat, isHeartbeatExpired, HEARTBEAT_EXPIRY_MS, type Heartbeat } from './commit/heartbeat.js';
 export { fenceCommit } from './commit/fence.js';
 export { heartbeatKey } from './commit/paths.js';
+export { intentTiming, LEFTOVER_INTENT_AGE_MS } from './commit/intent-retention.js';
+export { pruneCommitRecords, type PruneContext } from './commit/prune-records.js';
+export { KEPT_NEWEST_CLAIMS } from './commit/claim-retention.js';
 export { clusterSmallFiles, type ClusteringOptions, type ClusteringRun } from './services/clustering.js';
 export { planClusteringGroups, type ClusteringGroupPlan, type ClusteringPlanOptions } from './services/clustering-plan.js';
 

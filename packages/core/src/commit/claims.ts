@@ -8,24 +8,24 @@
 // A claim is made a moment before its commit is published, so a writer can start between the two:
 // the claim is older than its starting point and the commit is not in its snapshot. To close that
 // gap every write first records the claim's content as its intent (under its instant's key in
-// `.hoodie/.aux/lake/instants/`, kept for minutes after the commit), and a writer reads the
-// intents of commits missing from its snapshot right after its starting point; an overlapping
-// one is settled through that write's commit fence (see checkIntents). Exactly one of two conflicting writers wins, and claims are
+// `.hoodie/.aux/lake/instants/`, kept for a hold after the commit, see intent-retention.ts), and
+// a writer reads the intents of commits missing from its snapshot right after its starting point;
+// an overlapping one is settled through that write's commit fence (see checkIntents). Exactly one of two conflicting writers wins, and claims are
 // checked in claim order, so no interleaving lets both through. Only as strong as the store's
 // conditional create (see ObjectStore.conditionalPutEnforced).
 
 import { mapLimit, type ObjectStore } from '@lake/storage';
 import { ConflictError, CorruptTimelineError } from '../errors.js';
+import { KEPT_NEWEST_CLAIMS } from './claim-retention.js';
+import { intentTiming, withinIntentWindow } from './intent-retention.js';
 import { decodeNewKeys, sharedFingerprints } from './new-key-fingerprints.js';
+import { WRITE_ACTIONS, type Action } from '../timeline/instant.js';
 import { CLAIMS_FOLDER, claimKey, instantClaimKey } from './paths.js';
 
 const intentsPrefix = instantClaimKey('');
 
 /** Claims read at once when checking the ones made since a write started. */
 const CLAIM_READ_CONCURRENCY = 16;
-
-/** How many claims to keep: far more than writers can overlap in time. */
-const retainedClaims = 500;
 
 export interface CommitClaim {
   instant: string;
@@ -34,6 +34,11 @@ export interface CommitClaim {
   fileGroups: string[];
   /** Fingerprints of the keys the commit inserts as new records (`encodeNewKeys`). */
   newKeys?: string;
+  /**
+   * In an intent only: the newest claim when its write started. Claims after it are the ones
+   * that write still has to check, so pruners keep them while it lives (see claim-retention.ts).
+   */
+  start?: number;
 }
 
 async function claimSequences(store: ObjectStore): Promise<number[]> {
@@ -81,16 +86,17 @@ export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: C
     seqs.forEach((seq, n) => {
       const other = others[n];
       // Claims are numbered without gaps and removed only by pruning: a missing one is a commit
-      // this write can no longer check, so it must not commit on the assumption that it was harmless.
-      if (!other) throw prunedClaimConflict(claim.instant, seq);
+      // this write can no longer check, so it must not commit on the assumption that it was
+      // harmless (a claim with nothing to check, see hasIntent, conflicts with nothing).
+      if (!other) {
+        if (hasIntent(claim)) throw prunedClaimConflict(claim.instant, seq);
+        return;
+      }
       if (!vetoed?.has(other.instant)) checkOverlap(claim, other, claimKey(seq));
     });
     checked = Math.max(checked, latest);
     const next = latest + 1;
-    if (await store.putIfAbsent(claimKey(next), body)) {
-      await pruneClaims(store, next);
-      return next;
-    }
+    if (await store.putIfAbsent(claimKey(next), body)) return next;
   }
 }
 
@@ -98,16 +104,15 @@ export async function claimCommit(store: ObjectStore, sinceSeq: number, claim: C
  * Claims `sinceSeq + 1` for `claim` when no one claimed since the writer's start (the common case):
  * there is then nothing to check, and the claim costs one round trip, shared with the listing
  * that serves `claimCommit` when the number was taken (undefined is returned then). A number won
- * below the newest claims by `retainedClaims` was pruned and made again: the claims made since
- * were never checked against this one.
+ * at least KEPT_NEWEST_CLAIMS below the newest claim was pruned and made again (pruners always
+ * keep that many newest): the claims made since were never checked against this one.
  */
 export async function claimIfNoneSince(store: ObjectStore, sinceSeq: number, claim: CommitClaim): Promise<{ seq?: number; latest: number }> {
   const seq = sinceSeq + 1;
   const [won, seqs] = await Promise.all([store.putIfAbsent(claimKey(seq), new TextEncoder().encode(JSON.stringify(claim))), claimSequences(store)]);
   const latest = seqs.length > 0 ? seqs[seqs.length - 1] : 0;
   if (!won) return { latest };
-  if (latest >= seq + retainedClaims) throw prunedClaimConflict(claim.instant, seq + 1);
-  await pruneClaims(store, seq);
+  if (latest >= seq + KEPT_NEWEST_CLAIMS) throw prunedClaimConflict(claim.instant, seq + 1);
   return { seq, latest };
 }
 
@@ -137,8 +142,8 @@ function prunedClaimConflict(instant: string, seq: number): ConflictError {
     instant,
     `claim ${seq}`,
     [],
-    `Write ${instant} ran while more than ${retainedClaims} other commits were made, and the record of commit claim ${seq} was pruned ` +
-      `before it could be checked against it. Nothing of ${instant} is visible; retry the write.`,
+    `Write ${instant} could not check commit claim ${seq}: it was pruned while this write ran (pruners keep the claims of writers whose ` +
+      `heartbeat they see, so this write was paused or did not show its start in time). Nothing of ${instant} is visible; retry the write.`,
   );
 }
 
@@ -152,63 +157,118 @@ async function readClaimIfPresent(store: ObjectStore, seq: number): Promise<Comm
   }
 }
 
-async function pruneClaims(store: ObjectStore, newest: number): Promise<void> {
-  if (newest % 50 !== 0) return;
-  const stale = (await claimSequences(store)).filter((seq) => seq <= newest - retainedClaims);
-  await store.deleteMany(stale.map(claimKey));
-  await pruneIntents(store);
-}
-
 /** Whether a claim can conflict with anything (insert-only writes to new file groups cannot), so records an intent. */
 export function hasIntent(claim: CommitClaim): boolean {
   return claim.fileGroups.length > 0 || claim.newKeys !== undefined;
 }
 
-/** Intents of commits that may be missing from a writer's snapshot (see the top of this file). */
-export type Intents = Promise<CommitClaim[]>;
+/**
+ * Intents of commits that may be missing from a writer's snapshot (see the top of this file);
+ * `slowMs` when they were read too late after the snapshot to be trusted (see readIntents).
+ */
+export type Intents = Promise<{ intents: CommitClaim[]; slowMs?: number }>;
 
-/** How long an intent outlives its commit: far longer than a writer takes from snapshot to reading intents. */
-const INTENT_RETENTION_MS = 10 * 60_000;
+/** Where a writer's intents are read from: its snapshot's timeline and the moment its listing was issued. */
+export interface IntentsStart {
+  /** Whether an instant is known from the snapshot (see notPendingIn). */
+  known: (instant: string) => boolean;
+  /** The clock (intentTiming) just before the snapshot's timeline listing was issued. */
+  listedAt: number;
+  /** Lists the timeline afresh, for a start that took longer than the hold. */
+  relist?: () => Promise<StartTimeline>;
+  /** An earlier read of the same start's intents, if any (see earlyIntents): used when it was in time and this one is not. */
+  earlier?: () => Intents | undefined;
+  /**
+   * The writer inserts new keys (its claim carries fingerprints): commits completed since its
+   * snapshot may have inserted them too, which only their intents tell.
+   */
+  insertsNewKeys?: boolean;
+}
 
 /**
  * Reads the intents present now of commits not in the writer's snapshot (`known` tells the
- * instants completed in it, archived ones included). Call it right after `latestClaim`, not before: a claim older than the starting
- * point then either is in the snapshot or has its intent read here.
+ * instants completed in it, archived ones included). Call it right after `latestClaim`, not
+ * before: a claim older than the starting point then either is in the snapshot or has its intent
+ * read here. Intents read later than the hold after the snapshot's listing may have been removed
+ * already (see intent-retention.ts); the timeline and the intents are then listed again, and the
+ * new listing stands for the snapshot: a commit completed in between is checked by the commit's
+ * timeline check (file groups), but not for new keys, so a writer inserting new keys fails then
+ * (`slowMs`, a ConflictError at checkIntents) unless no write completed in between.
  */
-export function readIntents(store: ObjectStore, known: (instant: string) => boolean): Intents {
+export function readIntents(store: ObjectStore, start: IntentsStart): Intents {
   const intents = (async () => {
-    const { objects } = await store.listDirectory(intentsPrefix);
-    const out: CommitClaim[] = [];
-    await Promise.all(
-      objects
-        .filter((o) => o.size > 0 && !known(o.key.slice(intentsPrefix.length)))
-        .map(async (o) => {
-          let bytes: Uint8Array;
-          try {
-            bytes = await store.get(o.key);
-          } catch (error) {
-            // Abandoned or rolled back meanwhile: it never commits.
-            if ((error as { code?: string }).code === 'NOT_FOUND') return;
-            throw error;
-          }
-          try {
-            out.push(JSON.parse(new TextDecoder().decode(bytes)) as CommitClaim);
-          } catch (cause) {
-            throw new CorruptTimelineError(o.key, 'a commit intent is not valid JSON', { cause });
-          }
-        }),
-    );
-    return out;
+    let { known, listedAt } = start;
+    let read = await listIntents(store, known);
+    const earlier = withinIntentWindow(listedAt) ? undefined : start.earlier?.();
+    if (earlier) {
+      // A failed early read leaves it to the listing again below.
+      const early = await earlier.catch(() => undefined);
+      if (early && early.slowMs === undefined) return early;
+    }
+    while (!withinIntentWindow(listedAt)) {
+      const slowMs = intentTiming.now() - listedAt;
+      if (!start.relist) return { intents: read, slowMs };
+      listedAt = intentTiming.now();
+      const [timeline, again] = await Promise.all([start.relist(), listIntents(store, () => false)]);
+      const before = known;
+      if (start.insertsNewKeys && timeline.completed().some((i) => WRITE_ACTIONS.has(i.action as Action) && !before(i.time))) return { intents: read, slowMs };
+      known = notPendingIn(timeline);
+      read = again.filter((i) => !known(i.instant));
+    }
+    return { intents: read };
   })();
   // Awaited only at commit time; a failure before then must not go unhandled meanwhile.
   intents.catch(() => undefined);
   return intents;
 }
 
+/**
+ * A read of the intents of a start made half a hold after its listing, if the caller has not read
+ * them by then (a write still planning): its long planning then does not push the read past the
+ * hold. `take()` stops the timer and hands the read over, if it was made.
+ */
+export function earlyIntents(store: ObjectStore, known: (instant: string) => boolean, listedAt: number): { take(): Intents | undefined } {
+  let read: Intents | undefined;
+  const timer = setTimeout(() => (read = readIntents(store, { known, listedAt })), Math.max(0, listedAt + intentTiming.holdMs / 2 - intentTiming.now()));
+  timer.unref?.();
+  return {
+    take() {
+      clearTimeout(timer);
+      return read;
+    },
+  };
+}
+
+async function listIntents(store: ObjectStore, known: (instant: string) => boolean): Promise<CommitClaim[]> {
+  const { objects } = await store.listDirectory(intentsPrefix);
+  const out: CommitClaim[] = [];
+  await Promise.all(
+    objects
+      .filter((o) => o.size > 0 && !known(o.key.slice(intentsPrefix.length)))
+      .map(async (o) => {
+        let bytes: Uint8Array;
+        try {
+          bytes = await store.get(o.key);
+        } catch (error) {
+          // Abandoned or rolled back meanwhile (it never commits), or removed after its hold,
+          // which the window check covers.
+          if ((error as { code?: string }).code === 'NOT_FOUND') return;
+          throw error;
+        }
+        try {
+          out.push(JSON.parse(new TextDecoder().decode(bytes)) as CommitClaim);
+        } catch (cause) {
+          throw new CorruptTimelineError(o.key, 'a commit intent is not valid JSON', { cause });
+        }
+      }),
+  );
+  return out;
+}
+
 /** What `readIntents` needs of the timeline a write or table service started from. */
 interface StartTimeline {
   readonly instants: readonly { time: string }[];
-  completed(): { time: string }[];
+  completed(): { time: string; action: string }[];
 }
 
 /**
@@ -224,9 +284,21 @@ export function notPendingIn(start: StartTimeline): (instant: string) => boolean
 /**
  * Records a write's intent before it claims: a writer starting from here on reads it even before
  * the claim exists. Only writes that publish through a fence record one (see checkIntents).
+ * `start` (the write's claims start) tells pruners which claims it still has to check.
  */
-export async function recordIntent(store: ObjectStore, claim: CommitClaim): Promise<void> {
-  if (hasIntent(claim)) await store.put(instantClaimKey(claim.instant), new TextEncoder().encode(JSON.stringify(claim)));
+export async function recordIntent(store: ObjectStore, claim: CommitClaim, start: number): Promise<void> {
+  if (hasIntent(claim)) await store.put(instantClaimKey(claim.instant), new TextEncoder().encode(JSON.stringify({ ...claim, start })));
+}
+
+function slowStartConflict(instant: string, ms: number): ConflictError {
+  return new ConflictError(
+    instant,
+    'intents',
+    [],
+    `Write ${instant} took ${(ms / 1000).toFixed(1)} s from listing the timeline to reading the intents of other writes (at most ` +
+      `${intentTiming.holdMs / 1000} s: intents of commits published since may be gone by then), so it cannot tell whether it ` +
+      'overlaps them. Nothing of it is visible; retry the write (the process was paused, or the store was very slow).',
+  );
 }
 
 /**
@@ -242,19 +314,13 @@ export type IntentOutcome = 'vetoed' | 'committing';
  * can never publish, and this one goes on. Lost to a committing fence: ConflictError.
  */
 export async function checkIntents(claim: CommitClaim, intents: Intents, settle: (other: CommitClaim) => Promise<IntentOutcome>): Promise<void> {
-  for (const other of await intents) {
+  const read = await intents;
+  if (read.slowMs !== undefined) throw slowStartConflict(claim.instant, read.slowMs);
+  for (const other of read.intents) {
     try {
       checkOverlap(claim, other, instantClaimKey(other.instant));
     } catch (conflict) {
       if (!(conflict instanceof ConflictError) || (await settle(other)) === 'committing') throw conflict;
     }
   }
-}
-
-/** Removes intents older than their retention: every writer that could need them has read them. */
-async function pruneIntents(store: ObjectStore): Promise<void> {
-  const { objects } = await store.listDirectory(intentsPrefix);
-  const bound = Date.now() - INTENT_RETENTION_MS;
-  const stale = objects.filter((o) => o.size > 0 && o.lastModified !== undefined && o.lastModified.getTime() < bound);
-  await store.deleteMany(stale.map((o) => o.key));
 }

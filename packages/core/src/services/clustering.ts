@@ -20,6 +20,8 @@ import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim, notPendingIn, readIntents, recordIntent } from '../commit/claims.js';
+import { intentTiming, retireIntentAfterHold } from '../commit/intent-retention.js';
+import { pruneCommitRecords } from '../commit/prune-records.js';
 import { fenceCommit } from '../commit/fence.js';
 import { isHeartbeatExpired, startHeartbeat } from '../commit/heartbeat.js';
 import { backOff, isCompletedNow, takeRollbackFence } from './rollback-fence.js';
@@ -151,11 +153,19 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
   const started = Date.now();
   const store = table.store;
   const ctx = writeContext(table);
+  let listedAt = intentTiming.now();
   let timeline = await table.timeline();
   if (!options.dryRun) {
     for (const i of await pendingClusterings(timeline)) await abandonDeadClustering(table, i.time);
+    listedAt = intentTiming.now();
     timeline = await table.timeline();
   }
+  // The newest claim, then the intents of writes claimed before it but missing from the
+  // timeline (see claims.ts), read while the run plans: within the hold of the listing.
+  const claimStart = options.dryRun ? Promise.resolve(0) : latestClaim(store);
+  const intents = claimStart.then(() => (options.dryRun ? { intents: [] } : readIntents(store, { known: notPendingIn(timeline), listedAt, relist: () => table.timeline() })));
+  claimStart.catch(() => undefined);
+  intents.catch(() => undefined);
   const view = await buildFileSystemView(store, timeline, {});
   // Merge-on-read: only base-only slices are stitched (those with logs are compaction's work),
   // and none a pending compaction is about to rewrite.
@@ -171,14 +181,18 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
   if (!dataSchema) return undefined;
   const fullSchema = withMetaFields(dataSchema, table.config);
   const known = new Set(timeline.completed().map((i) => i.time));
-  const claimStart = await latestClaim(store);
-  // Writes claimed before this run started but published after its snapshot (see claims.ts).
-  const intents = readIntents(store, notPendingIn(timeline));
   let latest = timeline.instants.at(-1)?.time;
   let instant: string;
   for (;;) {
     instant = ctx.instants.next(latest);
-    if (await store.putIfAbsent(instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'requested' }), requestedPlanBytes(table, groups))) break;
+    const requested = instantFileKey(table.config, { time: instant, action: 'replacecommit', state: 'requested' });
+    if (await store.putIfAbsent(requested, requestedPlanBytes(table, groups))) {
+      // The instant key too, as writers hold theirs (see holdInstant): it will hold this run's
+      // intent, and shows pruners it may still claim (see claim-retention.ts). A writer that
+      // picked the same millisecond holds it already; its intent is not this run's to replace.
+      if (await store.putIfAbsent(instantClaimKey(instant), new Uint8Array())) break;
+      await store.delete(requested);
+    }
     latest = instant;
   }
   // A heartbeat, as a writer keeps: a later run leaves this clustering alone while it beats.
@@ -205,9 +219,9 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
     // starting between this claim and the publish learns of it, and a fence, so such a writer
     // can stand this clustering back instead of having its update replaced.
     const claim = { instant, action: 'replacecommit', fileGroups: [...inputs].map((k) => k.replace('\u0000', '/')) };
-    await recordIntent(store, claim);
+    await recordIntent(store, claim, await claimStart);
     await checkIntentsSettled(store, table.config, claim, intents);
-    await claimCommit(store, claimStart, claim);
+    await claimCommit(store, await claimStart, claim);
     const body = commitMetadataJson({
       stats,
       schema: JSON.stringify(arrowSchemaToAvro(dataSchema, { tableName: table.config.name })),
@@ -228,6 +242,8 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
     }
     if (published.outcome === 'taken' || published.outcome === 'failed') throw published.error ?? new InvalidWriteError(`Clustering ${instant} was completed by someone else.`);
     await store.deleteMany([...(await listMarkers(store, instant)), fenceKey(instant)]).catch(() => undefined);
+    retireIntentAfterHold(store, instant);
+    await pruneCommitRecords({ store, config: table.config, own: instant }).catch(() => undefined);
     return {
       ...summary(instant),
       bytesAfter: stats.reduce((n, s) => n + s.fileSizeInBytes, 0),

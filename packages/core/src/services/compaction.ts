@@ -22,13 +22,15 @@ import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim, notPendingIn, readIntents } from '../commit/claims.js';
+import { intentTiming } from '../commit/intent-retention.js';
+import { pruneCommitRecords } from '../commit/prune-records.js';
 import { checkIntentsSettled } from '../commit/settle-intent.js';
 import { publishCompleted } from '../commit/publish.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { checkCompactedSliceConflicts } from '../commit/conflicts.js';
 import { listMarkers } from '../commit/markers.js';
 import { takeHeartbeat } from '../commit/heartbeat.js';
-import { instantFileKey } from '../commit/paths.js';
+import { instantClaimKey, instantFileKey } from '../commit/paths.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { defaultFileSizing } from '../write/file-sizing.js';
 import { writeContext } from '../write/table-writes.js';
@@ -285,6 +287,7 @@ export async function runCompaction(table: TableContext, instant: string, option
   requireMor(table);
   const started = Date.now();
   const store = table.store;
+  const listedAt = intentTiming.now();
   const timeline = await table.timeline();
   if (timeline.completedInstant(instant)) throw new InvalidWriteError(`Compaction ${instant} has already completed.`);
   const pending = (await pendingCompactions(timeline)).find((p) => p.instant.time === instant);
@@ -292,10 +295,14 @@ export async function runCompaction(table: TableContext, instant: string, option
   // One run per compaction: a second run would remove the first one's files as leftovers.
   const run = await takeHeartbeat(store, instant, { expiryMs: options.heartbeatExpiryMs });
   if (!run) throw new CompactionRunningError(instant);
+  const keyMade = { made: false };
   try {
-    return await executeCompaction(table, instant, pending, timeline, options, started);
+    const done = await executeCompaction(table, instant, pending, { timeline, listedAt, keyMade }, options, started);
+    await pruneCommitRecords({ store, config: table.config, own: instant }).catch(() => undefined);
+    return done;
   } finally {
-    await run.stop();
+    // Its instant key showed pruners this run may still claim (see executeCompaction).
+    await Promise.all([run.stop(), keyMade.made ? store.delete(instantClaimKey(instant)).catch(() => undefined) : undefined]);
   }
 }
 
@@ -316,16 +323,22 @@ async function executeCompaction(
   table: TableContext,
   instant: string,
   pending: { instant: Instant; plan: CompactionPlan },
-  timeline: Timeline,
+  start: { timeline: Timeline; listedAt: number; keyMade: { made: boolean } },
   options: CompactionOptions,
   started: number,
 ): Promise<CompactionRun> {
   const store = table.store;
+  const { timeline } = start;
   const { plan } = pending;
   const resumed = pending.instant.state === 'inflight';
-  const claimStart = await latestClaim(store);
+  // An empty instant key shows pruners that this run may still claim, from about now on (see
+  // claim-retention.ts); made with the read of the newest claim. Created only if absent: a
+  // writer that picked the same millisecond holds it for its intent (this run then goes unseen
+  // by pruners, which may cost it a retry, never a lost update).
+  const [claimStart, made] = await Promise.all([latestClaim(store), store.putIfAbsent(instantClaimKey(instant), new Uint8Array())]);
+  start.keyMade.made = made;
   // Writes claimed before this run started but published after its snapshot (see claims.ts).
-  const intents = readIntents(store, notPendingIn(timeline));
+  const intents = readIntents(store, { known: notPendingIn(timeline), listedAt: start.listedAt, relist: () => table.timeline() });
   await removeLeftovers(store, plan, instant);
   const inflight: Instant = { time: instant, action: 'compaction', state: 'inflight' };
   if (!resumed) await store.put(instantFileKey(table.config, inflight), new Uint8Array());

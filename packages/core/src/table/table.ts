@@ -34,6 +34,7 @@ import { deleteKeys, deleteWhere, holdWriteInstant, withPrimedTimeline, writeRow
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
 import { retryOnConflict, tableConflictRetries } from '../commit/conflict-retry.js';
 import { latestClaim } from '../commit/claims.js';
+import { intentTiming } from '../commit/intent-retention.js';
 import {
   compact,
   runCompaction,
@@ -261,6 +262,7 @@ export class HudiTable {
       // So is the write's instant time: claimed, its heartbeat started, checked against the
       // timeline once listed (the write holds another if a newer instant is there).
       // A store failing to hold the instant fails the write, as any write request would.
+      const listedAt = intentTiming.now();
       const [recovered, claimStart, held] = await settleAll([
         rollbackFailedWritesWithTimeline(this).catch(() => undefined),
         latestClaim(this.store).catch(() => undefined),
@@ -269,8 +271,11 @@ export class HudiTable {
         liftPending(this),
       ]);
       primed = recovered?.timeline;
-      // The timeline it loaded serves the write's first look at the timeline.
-      return withPrimedTimeline(this, { timeline: recovered?.timeline, claimStart, held }, run);
+      // The timeline it loaded serves the write's first look at the timeline, unless it rolled
+      // writes back: that may take long, and the write's window for reading intents starts at
+      // `listedAt` (see WriteContext.startListedAt), so the write lists afresh then.
+      const start = recovered && recovered.rolledBack.length === 0 ? { timeline: recovered.timeline, listedAt } : {};
+      return withPrimedTimeline(this, { ...start, claimStart, held }, run);
     });
     const inline = options?.inlineCompaction;
     if (inline) {

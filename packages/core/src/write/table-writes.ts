@@ -19,9 +19,10 @@ import type { Timeline } from '../timeline/timeline.js';
 import { withoutMetaFields } from './meta-columns.js';
 import { InvalidRecordKeyError, PartitionPathError } from '../errors.js';
 import { keyFieldProblems, unencodableProblem } from '../keygen/key-checks.js';
-import { latestClaim } from '../commit/claims.js';
+import { earlyIntents, latestClaim, notPendingIn, type Intents } from '../commit/claims.js';
 import { holdInstant, releaseInstant, type HeldInstant } from '../commit/instant-lifecycle.js';
 import { liftAfterAck } from '../commit/after-ack.js';
+import { intentTiming } from '../commit/intent-retention.js';
 import { writerSnapshots } from '../table/writer-snapshot.js';
 import { readBaseFilesOnce } from '../file-group/written-base-files.js';
 import { readSmallBaseFilesWhole } from './small-base-files.js';
@@ -54,6 +55,8 @@ function instantsFor(table: TableContext, ids?: WriterIds): InstantTimeGenerator
 // listing again. Consumed once; later timeline loads (the conflict checks) always list afresh.
 interface PrimedStart {
   timeline?: Timeline;
+  /** The clock just before `timeline`'s listing was issued (see WriteContext.startListedAt). */
+  listedAt?: number;
   claimStart?: number;
   /** Taken by the write's context; one left untaken when the write ends is released. */
   held?: HeldInstant;
@@ -85,19 +88,39 @@ export async function withPrimedTimeline<T>(table: TableContext, start: PrimedSt
 export function writeContext(table: TableContext, ids?: WriterIds): WriteContext {
   const primed = primedStarts.get(table);
   primedStarts.delete(table);
-  let primedTimeline = primed?.timeline;
+  // A primed timeline serves only with the time its listing was issued.
+  let primedTimeline = primed?.listedAt !== undefined ? primed.timeline : undefined;
+  let primedListedAt = primed?.listedAt;
   const takeHeld = () => {
     const held = primed?.held;
     if (primed) primed.held = undefined;
     return held;
   };
-  const claimStart = primed?.claimStart;
+  const primedClaim = primed?.claimStart;
+  let claimStart: Promise<number> | undefined;
+  const loadClaim = () => (claimStart ??= primedClaim !== undefined ? Promise.resolve(primedClaim) : latestClaim(table.store));
+  // The early read of intents (see earlyIntents), scheduled once the start is known.
+  let early: { take(): Intents | undefined } | undefined;
+  let earlyTaken = false;
   let startTimeline: Promise<Timeline> | undefined;
+  let startListedAt: number | undefined;
   let snapshot: Promise<WriteSnapshot> | undefined;
   const timeline = (): Promise<Timeline> => {
     const t = primedTimeline;
     primedTimeline = undefined;
     return t ? Promise.resolve(t) : table.timeline();
+  };
+  const loadStart = (): Promise<Timeline> => {
+    if (!startTimeline) {
+      const at = primedTimeline ? primedListedAt : intentTiming.now();
+      startListedAt = at;
+      primedListedAt = undefined;
+      startTimeline = timeline();
+      void Promise.all([startTimeline, loadClaim()]).then(([tl]) => {
+        if (!earlyTaken && at !== undefined) early = earlyIntents(table.store, notPendingIn(tl), at);
+      }, () => undefined);
+    }
+    return startTimeline;
   };
   // Sizes of the base files in the write's snapshot, as listed: small ones are read whole once.
   const baseFileSizes = new Map<string, number>();
@@ -106,21 +129,25 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
     store: readBaseFilesOnce(readSmallBaseFilesWhole(table.store, (key) => baseFileSizes.get(key)), (key) => baseFileSizes.get(key)),
     config: table.config,
     timeline,
-    startTimeline() {
-      startTimeline ??= timeline();
-      return startTimeline;
+    startTimeline: loadStart,
+    startListedAt() {
+      if (startListedAt === undefined) throw new Error('startListedAt() is called once the start timeline is loaded');
+      return startListedAt;
     },
     snapshot() {
       snapshot ??= (async () => {
-        startTimeline ??= timeline();
-        const tl = await startTimeline;
+        const tl = await loadStart();
         const seen = await writerSnapshots.view(table, table.store, tl);
         for (const slice of latestFileSlices(seen.view)) if (slice.baseFile?.size !== undefined) baseFileSizes.set(slice.baseFile.path, slice.baseFile.size);
         return { timeline: tl, ...seen };
       })();
       return snapshot;
     },
-    claimStart: () => (claimStart !== undefined ? Promise.resolve(claimStart) : latestClaim(table.store)),
+    claimStart: loadClaim,
+    earlyIntents() {
+      earlyTaken = true;
+      return early?.take();
+    },
     async dataSchema(timeline, built) {
       const view = built ?? (await buildFileSystemView(table.store, timeline, {}));
       const schema = await resolveTableSchema(timeline, table.config, view.validInstants, async () => undefined);

@@ -6,8 +6,11 @@
 // inflight instant and files that its own cleanup (or a rollback) removes.
 
 import type { Table as ArrowTable } from 'apache-arrow';
+import type { ObjectStore } from '@lake/storage';
 
-import { notPendingIn, readIntents, recordIntent } from '../commit/claims.js';
+import { hasIntent, notPendingIn, readIntents, recordIntent } from '../commit/claims.js';
+import { retireIntentAfterHold } from '../commit/intent-retention.js';
+import { planPrune } from '../commit/prune-records.js';
 import { holdInstant, releaseInstant, startInstant, type HeldInstant } from '../commit/instant-lifecycle.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { InvalidWriteError } from '../errors.js';
@@ -40,6 +43,36 @@ function heldFor(ctx: WriteContext, timeline: Timeline): Promise<HeldInstant> {
   return holdInstant(ctx, latest);
 }
 
+/**
+ * The deletes of a pruning pass, issued with requests a write makes anyway so that they add no
+ * round trip: `now()` with its first timeline files if the pass was planned by then; `last()`
+ * with what it removes after its acknowledgement (or once planned, if later still). Each hands
+ * the deletes out once, never failing.
+ */
+function pruneWith(store: ObjectStore, planned: Promise<string[]>): { now(): Promise<void>[]; last(): Promise<void>[] } {
+  let keys: string[] | undefined;
+  let issued = false;
+  const remove = (k: string[]) => (k.length === 0 ? Promise.resolve() : store.deleteMany(k).catch(() => undefined));
+  planned.then(
+    (k) => (keys = k),
+    () => (keys = []),
+  );
+  return {
+    now() {
+      if (issued || keys === undefined) return [];
+      issued = true;
+      return [remove(keys)];
+    },
+    last() {
+      if (issued) return [];
+      issued = true;
+      if (keys !== undefined) return [remove(keys)];
+      void planned.then(remove, () => undefined);
+      return [];
+    },
+  };
+}
+
 /** Runs one write as one commit. */
 export function executeWrite(
   ctx: WriteContext,
@@ -63,6 +96,8 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   snapshot.catch(() => undefined);
   const [startTimeline, claimStart] = await Promise.all([ctx.startTimeline(), ctx.claimStart()]);
   const knownCompleted = new Set(startTimeline.completed().map((i) => i.time));
+  const listedAt = ctx.startListedAt();
+  const known = notPendingIn(startTimeline);
   const { timeline, view, partitionsWithMetadata } = await snapshot;
 
   // Schema: the incoming batch must fit the table's schema, which may evolve by this write.
@@ -81,6 +116,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   try {
     plan = await planWrite(ctx, operation, incoming, timeline, view, sizing);
   } catch (error) {
+    ctx.earlyIntents?.();
     const held = await holding.catch(() => undefined);
     if (held) await releaseInstant(store, held);
     throw error;
@@ -90,16 +126,22 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
     operationTypes[operation],
   );
   const { instant, heartbeat } = await holding;
+  let pruning: ReturnType<typeof pruneWith> | undefined;
   const attempt: CommitAttempt = { written: [], markers: [], uncertain: false, rolledBack: false };
   try {
     const claim = commitClaim(instant, action, operation, plan, incoming);
-    // One round trip before any data file: the instant's requested and inflight files, the
-    // markers of the files it plans to put (a marker must exist before its file), and the
-    // intents of commits claimed before this write's start but published after its snapshot.
+    // One round trip before any data file: the instant's requested and inflight files, and the
+    // markers of the files it plans to put (a marker must exist before its file).
+    // The intents of commits claimed before this write's start but published after its snapshot go
+    // in that round trip too (within the hold of the snapshot's listing, or listed again: see
+    // readIntents), and so do the listings of a pruning pass (this write is one of the live
+    // writers it sees, by its instant key), whose deletes go with requests made anyway.
     const stage = logStage();
     const markers = plannedMarkers(config.type === 'MERGE_ON_READ', plan, instant, stage);
     attempt.markers.push(...markers);
-    const intents = readIntents(store, notPendingIn(startTimeline));
+    const earlier = ctx.earlyIntents?.();
+    const intents = readIntents(store, { known, listedAt, relist: () => ctx.timeline(), insertsNewKeys: claim.newKeys !== undefined, earlier: () => earlier });
+    pruning = pruneWith(store, planPrune({ store, config, own: instant, ownStart: claimStart, read: { known, intents } }));
     await startInstant(ctx, instant, action, workload, [intents, ...markers.map((m) => store.put(m, new Uint8Array()))]);
     // This write's intent goes with its data files: in place before its claim, as claims.ts
     // requires, and only once its own intents were read. Two writers that each read the other's
@@ -109,15 +151,20 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
       ctx,
       {
         operation, plan, incoming, timeline, view, partitionsWithMetadata, instant, dataSchema, fullSchema, compression, logFormat,
-        premarked: new Set(markers), logStage: stage, alongsidePuts: () => recordIntent(store, claim),
+        premarked: new Set(markers), logStage: stage, alongsidePuts: async () => {
+          await Promise.all([recordIntent(store, claim, claimStart), ...(pruning?.now() ?? [])]);
+        },
       },
       attempt,
     );
     const done = await commitWrite(ctx, { instant, action, operation, claim, claimStart, knownCompleted, intents, plan, executed, dataSchema, extraMetadata: options.extraMetadata }, attempt);
     // Committed: what it no longer needs goes after the acknowledgement (see after-ack.ts); a
-    // failure there leaves only litter.
+    // failure there leaves only litter. Its intent goes once its hold has passed (see
+    // intent-retention.ts); the deletes of its pruning pass go now if they did not go with its
+    // data files.
+    if (hasIntent(claim)) retireIntentAfterHold(store, instant);
     const lift = async () => {
-      await Promise.all([store.deleteMany(done).catch(() => undefined), heartbeat.stop()]);
+      await Promise.all([store.deleteMany(done).catch(() => undefined), heartbeat.stop(), ...(pruning?.last() ?? [])]);
     };
     if (ctx.afterAck) ctx.afterAck(lift);
     else await lift();

@@ -8,6 +8,7 @@ import type { Compression } from '@lake/parquet';
 import type { TableConfig } from '../config/table-config.js';
 import type { InstantTimeGenerator } from '../timeline/instant-time.js';
 import type { HeldInstant } from '../commit/instant-lifecycle.js';
+import type { Intents } from '../commit/claims.js';
 import type { FileSystemView } from '../table/fs-view.js';
 import type { Action } from '../timeline/instant.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -45,6 +46,16 @@ export interface WriteContext {
   timeline(): Promise<Timeline>;
   /** The timeline of the write's starting point (`snapshot().timeline`, before its view is built). */
   startTimeline(): Promise<Timeline>;
+  /**
+   * The clock (see intentTiming) just before the listing of `startTimeline` was issued; call it
+   * once that timeline is loaded. Intents read later than the hold after it cannot be trusted.
+   */
+  startListedAt(): number;
+  /**
+   * The intents of the start read half a hold after its listing, if the write has not read them
+   * by then (see earlyIntents); the first call takes them (and stops a read not made yet).
+   */
+  earlyIntents?(): Intents | undefined;
   /** The write's starting point: loaded on the first call, the same for every later call. */
   snapshot(): Promise<WriteSnapshot>;
   /** The newest commit claim sequence number when the write started (see commit/claims.ts). */
