@@ -5,7 +5,7 @@
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { parquetStreamWriter, writeParquet, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
 import { BLOOM_FILTER_DEFAULTS } from '../index/bloom-filter.js';
-import { createRecordKeyFooter } from '../index/bloom-footer.js';
+import { createRecordKeyFooter, type RecordKeyFooter } from '../index/bloom-footer.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 
@@ -53,10 +53,13 @@ export function recordKeyFilterEntries(keyCount: number): number {
 }
 
 /** The footer key-values Hudi reads: Avro schema, writer model, record-key bloom filter and range. */
-function baseFileMetadata(schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding): Record<string, string> {
-  const keys = Array.isArray(recordKeys) ? (recordKeys as readonly string[]) : [...recordKeys];
-  const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0', numEntries: recordKeyFilterEntries(keys.length) });
-  for (const key of keys) footer.add(key);
+function baseFileMetadata(schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding, reused?: RecordKeyFooter): Record<string, string | Uint8Array> {
+  let footer = reused;
+  if (!footer) {
+    const keys = Array.isArray(recordKeys) ? (recordKeys as readonly string[]) : [...recordKeys];
+    footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0', numEntries: recordKeyFilterEntries(keys.length) });
+    for (const key of keys) footer.add(key);
+  }
   return {
     'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
     'writer.model.name': 'avro',
@@ -81,8 +84,11 @@ export function encodeBaseFile(
 export interface BaseFileStream {
   /** Adds rows that carry the meta columns (in `schema`). */
   write(batch: RecordBatch): Promise<void>;
-  /** The file's bytes; `recordKeys` are the keys of every row written, in order. */
-  finish(recordKeys: Iterable<string>): Promise<Uint8Array>;
+  /**
+   * The file's bytes; `recordKeys` are the keys of every row written, in order. `footer`, when
+   * given, already holds every one of them (see bloom-reuse.ts) and is written as it is.
+   */
+  finish(recordKeys: Iterable<string>, footer?: RecordKeyFooter): Promise<Uint8Array>;
 }
 
 /**
@@ -96,6 +102,6 @@ export function baseFileStream(schema: Schema, encoding: BaseFileEncoding, { onW
   const writer = parquetStreamWriter(schema, { ...baseFileOptions(encoding), onWorker, ...(expectedBytes !== undefined ? { expectedBytes } : {}) });
   return {
     write: (batch) => writer.write(batch),
-    finish: (recordKeys) => writer.finish(baseFileMetadata(schema, recordKeys, encoding)),
+    finish: (recordKeys, footer) => writer.finish(baseFileMetadata(schema, recordKeys, encoding, footer)),
   };
 }
