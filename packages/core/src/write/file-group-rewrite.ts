@@ -94,7 +94,7 @@ function expectedFileBytes(plan: GroupPlan, incoming: Incoming): number {
 /**
  * The key range and filter of the slice's base file when the new file can start from them: a
  * slice without log files (a log may insert keys the base file's filter lacks; such a slice is
- * rebuilt). Read before the key index forgets the file, so its cached footer is used; a footer
+ * rebuilt). The key index has usually cached the footer when it looked the keys up; a footer
  * that cannot be read or parsed means a rebuild, as does a file group with no base file.
  */
 function storedRecordKeys(store: ObjectStore, slice: FileSlice | undefined): Promise<StoredRecordKeys | undefined> {
@@ -138,7 +138,8 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const incomingOrder = ordering ? orderingReader(incoming.batch.getChild(ordering)) : undefined;
   const mergeMode = tableMergeMode(config);
 
-  const storedKeys = storedRecordKeys(store, plan.slice);
+  // Awaited before the index forgets the file: a footer read after would be cached again.
+  const storedKeys = await storedRecordKeys(store, plan.slice);
   if (plan.slice) {
     if (plan.slice.baseFile) forgetBaseFile(store, plan.slice.baseFile.path);
     const old = await readFileSlice(
@@ -222,7 +223,7 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   }
   if (inserted === 0 && updated === 0 && deleted === 0) return undefined;
   // Every stored row's key is in the old file's filter already: only the inserted keys are new.
-  const footer = reusedRecordKeyFooter(await storedKeys, {
+  const footer = reusedRecordKeyFooter(storedKeys, {
     type: 'DYNAMIC_V0',
     addedKeys: inserted,
     rebuildEntries: recordKeyFilterEntries(keys.length),
