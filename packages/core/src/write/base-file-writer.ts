@@ -44,8 +44,9 @@ const MIN_FILTER_ENTRIES = 1_000;
  * `hoodie.index.bloom.num_entries` (60,000) keys whatever the file holds: ~430 KiB of Base64 in the
  * footer of a 1,000-row micro-batch file, built, encoded and read back by every key lookup. The
  * filter is self-describing (its size and hash count are serialized with it), so Hudi's bloom index
- * reads a smaller one as well; a file is never appended to (a merge builds a new filter from every
- * key), so sizing it for the keys it holds keeps the false-positive rate at the configured `fpp`.
+ * reads a smaller one as well; a merge that adds keys to an old file's filter (see bloom-reuse.ts)
+ * grows it by rows of that size, and builds a new one when small rows would overfill, so the
+ * false-positive rate stays near the configured `fpp`.
  * Files of more keys than the default get Hudi's own shape (DYNAMIC_V0 adds rows beyond it).
  */
 export function recordKeyFilterEntries(keyCount: number): number {
