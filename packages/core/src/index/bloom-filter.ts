@@ -52,6 +52,12 @@ export const BLOOM_FILTER_DEFAULTS: Required<BloomFilterOptions> = {
   maxEntries: 100_000,
 };
 
+/**
+ * Keys added to record-key filters in this process (each a chain of Murmur hashes): for
+ * diagnostics (tests, profiles), as `keyIndexWork` counts the key index's work.
+ */
+export const bloomFilterWork = { keysAdded: 0 };
+
 const LOG2_SQUARED = Math.log(2) * Math.log(2);
 const INT_MAX = 2 ** 31 - 1;
 
@@ -87,6 +93,7 @@ class SimpleFilter implements BloomFilter {
   add(key: string): void {
     positions(this.row, keyBytes(key), this.pos);
     setPositions(this.row, this.pos);
+    bloomFilterWork.keysAdded++;
   }
 
   mightContain(key: string): boolean {
@@ -165,6 +172,7 @@ class DynamicFilter implements BloomFilter {
     positions(row, bytes, this.pos);
     setPositions(row, this.pos);
     this.s.currentNbRecord++;
+    bloomFilterWork.keysAdded++;
   }
 
   mightContain(key: string): boolean {
