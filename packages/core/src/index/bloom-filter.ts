@@ -52,6 +52,12 @@ export const BLOOM_FILTER_DEFAULTS: Required<BloomFilterOptions> = {
   maxEntries: 100_000,
 };
 
+/**
+ * Keys added to record-key filters in this process (each a chain of Murmur hashes): for
+ * diagnostics (tests, profiles), as `keyIndexWork` counts the key index's work.
+ */
+export const bloomFilterWork = { keysAdded: 0 };
+
 const LOG2_SQUARED = Math.log(2) * Math.log(2);
 const INT_MAX = 2 ** 31 - 1;
 
@@ -87,6 +93,7 @@ class SimpleFilter implements BloomFilter {
   add(key: string): void {
     positions(this.row, keyBytes(key), this.pos);
     setPositions(this.row, this.pos);
+    bloomFilterWork.keysAdded++;
   }
 
   mightContain(key: string): boolean {
@@ -119,14 +126,25 @@ interface DynamicState {
   matrix: FilterRow[];
 }
 
+/** Where a dynamic filter's adds go next once its rows are at the bound (round-robin over them). */
+interface DynamicCursor {
+  reachedMax: boolean;
+  curMatrixIndex: number;
+}
+
 class DynamicFilter implements BloomFilter {
   readonly typeCode = 'DYNAMIC_V0';
-  private reachedMax = false;
-  private curMatrixIndex = 0;
+  private reachedMax: boolean;
+  private curMatrixIndex: number;
   private readonly pos: Int32Array;
 
-  constructor(private readonly s: DynamicState) {
+  constructor(
+    readonly s: DynamicState,
+    cursor: DynamicCursor = { reachedMax: false, curMatrixIndex: 0 },
+  ) {
     this.pos = new Int32Array(s.shape.nbHash);
+    this.reachedMax = cursor.reachedMax;
+    this.curMatrixIndex = cursor.curMatrixIndex;
   }
 
   // Mirrors InternalDynamicBloomFilter.getActiveStandardBF, including the round-robin over
@@ -154,6 +172,7 @@ class DynamicFilter implements BloomFilter {
     positions(row, bytes, this.pos);
     setPositions(row, this.pos);
     this.s.currentNbRecord++;
+    bloomFilterWork.keysAdded++;
   }
 
   mightContain(key: string): boolean {
@@ -260,4 +279,33 @@ function fromBinary(bytes: Uint8Array | undefined, code: BloomFilterTypeCode): B
     matrix.push(row);
   }
   return new DynamicFilter({ shape, nr, currentNbRecord, maxNr: 0, matrix });
+}
+
+/**
+ * A copy of a parsed DYNAMIC_V0 filter that keys can be added to exactly as to the filter Hudi
+ * had in memory when it wrote it: Hudi serializes neither the bound on keys nor where a filter at
+ * its bound puts the next key, so the bound is taken as `maxEntries` (Hudi's default unless the
+ * table set another) and the round-robin position is worked out from the keys the rows hold.
+ * The copy owns its bits: the original (cached by the key index, maybe in use) is left as it is.
+ * Undefined for a SIMPLE filter, whose one row would only grow more false positives.
+ */
+export function growableCopy(filter: BloomFilter, maxEntries: number = BLOOM_FILTER_DEFAULTS.maxEntries): BloomFilter | undefined {
+  if (!(filter instanceof DynamicFilter)) return undefined;
+  if (!Number.isInteger(maxEntries) || maxEntries <= 0 || maxEntries > INT_MAX) {
+    throw new BloomFilterConfigError(`maxEntries ${maxEntries} is not a positive integer`);
+  }
+  const s = filter.s;
+  const matrix = s.matrix.map((row) => ({ ...row, bits: row.bits.slice() }));
+  // At the bound, the key that found the last row full went to row 0 and set reachedMax; each
+  // later key went to row curMatrixIndex++ % rows. Keys past the last row's `nr` count them.
+  const atBound = matrix.length * s.nr >= maxEntries && s.currentNbRecord > s.nr;
+  const cursor = atBound ? { reachedMax: true, curMatrixIndex: s.currentNbRecord - s.nr - 1 } : undefined;
+  return new DynamicFilter({ shape: s.shape, nr: s.nr, currentNbRecord: s.currentNbRecord, maxNr: maxEntries, matrix }, cursor);
+}
+
+/** Keys a DYNAMIC_V0 filter takes per row and has taken (as Hudi counts them), or undefined for SIMPLE. */
+export function dynamicFilterLoad(filter: BloomFilter): { perRow: number; rows: number; keys: number } | undefined {
+  if (!(filter instanceof DynamicFilter)) return undefined;
+  const s = filter.s;
+  return { perRow: s.nr, rows: s.matrix.length, keys: (s.matrix.length - 1) * s.nr + s.currentNbRecord };
 }

@@ -25,9 +25,20 @@ export interface RecordKeyFooter {
  * String.compareTo does for Hudi's min/max footer keys.
  */
 export function createRecordKeyFooter(options: BloomFilterOptions = {}): RecordKeyFooter {
-  const filter = createBloomFilter(options);
-  let minKey: string | undefined;
-  let maxKey: string | undefined;
+  return footerOf(createBloomFilter(options), undefined);
+}
+
+/**
+ * A footer that starts from `filter` and `range` (another file's, the filter already a copy of
+ * its own) and takes more keys: the range widens to cover them.
+ */
+export function extendRecordKeyFooter(filter: BloomFilter, range: { min: string; max: string } | undefined): RecordKeyFooter {
+  return footerOf(filter, range);
+}
+
+function footerOf(filter: BloomFilter, range: { min: string; max: string } | undefined): RecordKeyFooter {
+  let minKey: string | undefined = range?.min;
+  let maxKey: string | undefined = range?.max;
   return {
     filter,
     add(key: string): void {

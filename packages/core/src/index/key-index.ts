@@ -52,6 +52,15 @@ function footerKeys(store: ObjectStore, file: BaseFile): Promise<FooterKeys> {
   });
 }
 
+/**
+ * The key range and bloom filter of a base file's footer: the cached entry the key index looked
+ * the file up with, else the footer read now (and cached). The filter is shared: not to be changed.
+ */
+export async function baseFileRecordKeys(store: ObjectStore, file: BaseFile): Promise<{ range?: { min: string; max: string }; bloom?: BloomFilter }> {
+  const { range, bloom } = await footerKeys(store, file);
+  return { range, bloom };
+}
+
 /** A file's `_hoodie_record_key` column as raw UTF-8: offsets into one byte buffer. */
 interface KeyColumn {
   offsets: Int32Array;

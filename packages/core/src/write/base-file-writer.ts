@@ -5,7 +5,7 @@
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { parquetStreamWriter, writeParquet, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
 import { BLOOM_FILTER_DEFAULTS } from '../index/bloom-filter.js';
-import { createRecordKeyFooter } from '../index/bloom-footer.js';
+import { createRecordKeyFooter, type RecordKeyFooter } from '../index/bloom-footer.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 
@@ -44,8 +44,9 @@ const MIN_FILTER_ENTRIES = 1_000;
  * `hoodie.index.bloom.num_entries` (60,000) keys whatever the file holds: ~430 KiB of Base64 in the
  * footer of a 1,000-row micro-batch file, built, encoded and read back by every key lookup. The
  * filter is self-describing (its size and hash count are serialized with it), so Hudi's bloom index
- * reads a smaller one as well; a file is never appended to (a merge builds a new filter from every
- * key), so sizing it for the keys it holds keeps the false-positive rate at the configured `fpp`.
+ * reads a smaller one as well; a merge that adds keys to an old file's filter (see bloom-reuse.ts)
+ * grows it by rows of that size, and builds a new one when small rows would overfill, so the
+ * false-positive rate stays near the configured `fpp`.
  * Files of more keys than the default get Hudi's own shape (DYNAMIC_V0 adds rows beyond it).
  */
 export function recordKeyFilterEntries(keyCount: number): number {
@@ -53,10 +54,13 @@ export function recordKeyFilterEntries(keyCount: number): number {
 }
 
 /** The footer key-values Hudi reads: Avro schema, writer model, record-key bloom filter and range. */
-function baseFileMetadata(schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding): Record<string, string> {
-  const keys = Array.isArray(recordKeys) ? (recordKeys as readonly string[]) : [...recordKeys];
-  const footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0', numEntries: recordKeyFilterEntries(keys.length) });
-  for (const key of keys) footer.add(key);
+function baseFileMetadata(schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding, reused?: RecordKeyFooter): Record<string, string | Uint8Array> {
+  let footer = reused;
+  if (!footer) {
+    const keys = Array.isArray(recordKeys) ? (recordKeys as readonly string[]) : [...recordKeys];
+    footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0', numEntries: recordKeyFilterEntries(keys.length) });
+    for (const key of keys) footer.add(key);
+  }
   return {
     'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
     'writer.model.name': 'avro',
@@ -81,8 +85,11 @@ export function encodeBaseFile(
 export interface BaseFileStream {
   /** Adds rows that carry the meta columns (in `schema`). */
   write(batch: RecordBatch): Promise<void>;
-  /** The file's bytes; `recordKeys` are the keys of every row written, in order. */
-  finish(recordKeys: Iterable<string>): Promise<Uint8Array>;
+  /**
+   * The file's bytes; `recordKeys` are the keys of every row written, in order. `footer`, when
+   * given, already holds every one of them (see bloom-reuse.ts) and is written as it is.
+   */
+  finish(recordKeys: Iterable<string>, footer?: RecordKeyFooter): Promise<Uint8Array>;
 }
 
 /**
@@ -96,6 +103,6 @@ export function baseFileStream(schema: Schema, encoding: BaseFileEncoding, { onW
   const writer = parquetStreamWriter(schema, { ...baseFileOptions(encoding), onWorker, ...(expectedBytes !== undefined ? { expectedBytes } : {}) });
   return {
     write: (batch) => writer.write(batch),
-    finish: (recordKeys) => writer.finish(baseFileMetadata(schema, recordKeys, encoding)),
+    finish: (recordKeys, footer) => writer.finish(baseFileMetadata(schema, recordKeys, encoding, footer)),
   };
 }

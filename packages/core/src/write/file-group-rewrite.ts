@@ -12,7 +12,7 @@ import type { FileSlice } from '../file-group/file-slice.js';
 import { readFileSlice, type SliceReadPlan } from '../read/file-slice-reader.js';
 import { storedWins, tableMergeMode } from '../read/merge.js';
 import { META, prependMetaFields } from '../schema/table-schema.js';
-import { baseFileStream } from './base-file-writer.js';
+import { baseFileStream, recordKeyFilterEntries } from './base-file-writer.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
 import { attachMetaColumns, commitSeqNo } from './meta-columns.js';
 import { mergedRows } from './merged-rows.js';
@@ -22,7 +22,8 @@ import type { TableConfig } from '../config/table-config.js';
 import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { markerKey } from '../commit/paths.js';
 import { rememberWrittenBaseFile } from '../file-group/written-base-files.js';
-import { forgetBaseFile } from '../index/key-index.js';
+import { baseFileRecordKeys, forgetBaseFile } from '../index/key-index.js';
+import { reusedRecordKeyFooter, type StoredRecordKeys } from '../index/bloom-reuse.js';
 
 export interface Incoming {
   batch: RecordBatch;
@@ -90,6 +91,20 @@ function expectedFileBytes(plan: GroupPlan, incoming: Incoming): number {
   return stored * 1.05 + rowBytes * plan.inserts.length;
 }
 
+/**
+ * The key range and filter of the slice's base file when the new file can start from them: a
+ * slice without log files (a log may insert keys the base file's filter lacks; such a slice is
+ * rebuilt). The key index has usually cached the footer when it looked the keys up; a footer
+ * that cannot be read or parsed means a rebuild, as does a file group with no base file.
+ */
+function storedRecordKeys(store: ObjectStore, slice: FileSlice | undefined): Promise<StoredRecordKeys | undefined> {
+  if (!slice?.baseFile || slice.logFiles.length > 0) return Promise.resolve(undefined);
+  return baseFileRecordKeys(store, slice.baseFile).then(
+    (stored) => stored,
+    () => undefined,
+  );
+}
+
 /** Writes the new version of one file group; undefined when nothing changed in it. */
 export async function writeFileGroup(ctx: { store: ObjectStore; config: TableConfig }, w: GroupWrite): Promise<WriteStatInput | undefined> {
   const { store, config } = ctx;
@@ -123,6 +138,8 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const incomingOrder = ordering ? orderingReader(incoming.batch.getChild(ordering)) : undefined;
   const mergeMode = tableMergeMode(config);
 
+  // Awaited before the index forgets the file: a footer read after would be cached again.
+  const storedKeys = await storedRecordKeys(store, plan.slice);
   if (plan.slice) {
     if (plan.slice.baseFile) forgetBaseFile(store, plan.slice.baseFile.path);
     const old = await readFileSlice(
@@ -205,7 +222,14 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
     inserted += inserts.length;
   }
   if (inserted === 0 && updated === 0 && deleted === 0) return undefined;
-  const bytes = await file.finish(keys);
+  // Every stored row's key is in the old file's filter already: only the inserted keys are new.
+  const footer = reusedRecordKeyFooter(storedKeys, {
+    type: 'DYNAMIC_V0',
+    addedKeys: inserted,
+    rebuildEntries: recordKeyFilterEntries(keys.length),
+  });
+  if (footer) for (let k = keys.length - inserted; k < keys.length; k++) footer.add(keys[k]);
+  const bytes = await file.finish(keys, footer);
   const marker = baseFileMarker(instant, path, plan);
   if (!w.premarked?.has(marker)) await store.put(marker, new Uint8Array());
   w.onFile(path, marker);
