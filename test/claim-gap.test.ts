@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@lake/storage';
 import { ConflictError, createTable, openTable, rowsToJson } from '@lake/core';
 
-import { gatedStore, latch } from './support/gated-store.js';
+import { holdAt } from './support/gated-store.js';
 import { heldWriter } from './support/held-writer.js';
 
 async function ids(store: MemoryStore): Promise<Map<string, string>> {
@@ -84,17 +84,3 @@ describe('a write claimed but not yet published when another writer starts', () 
   });
 });
 
-/** A store over `store` that holds the first request matching `point`; `reached` gives the instant in its key. */
-function holdAt(store: MemoryStore, point: (method: string, key: string) => boolean) {
-  const resume = latch();
-  let reachedAt!: (instant: string) => void;
-  const reached = new Promise<string>((r) => (reachedAt = r));
-  let held = false;
-  const gated = gatedStore(store, async (m, key) => {
-    if (held || !point(m, key)) return;
-    held = true;
-    reachedAt(/(\d{17})/.exec(key)?.[1] ?? '');
-    await resume.promise;
-  });
-  return { gated, reached, resume: () => resume.open() };
-}

@@ -11,7 +11,7 @@ import { ConflictError, createTable, openTable, rowsToJson } from '@lake/core';
 import { intentTiming, KEPT_NEWEST_CLAIMS, LEFTOVER_INTENT_AGE_MS, pruneCommitRecords } from '@lake/core/format';
 
 import { AgedStore } from './support/aged-store.js';
-import { gatedStore, latch } from './support/gated-store.js';
+import { holdAt } from './support/gated-store.js';
 import { heldWriter } from './support/held-writer.js';
 
 const INTENTS = '.hoodie/.aux/lake/instants/';
@@ -34,20 +34,6 @@ async function rows(store: ObjectStore): Promise<{ values: Map<string, string>; 
   return { values, copies };
 }
 
-/** A store over `store` that holds the first request matching `point`; `reached` gives the instant in its key. */
-function holdAt(store: ObjectStore, point: (method: string, key: string) => boolean) {
-  const resume = latch();
-  let reachedAt!: (instant: string) => void;
-  const reached = new Promise<string>((r) => (reachedAt = r));
-  let held = false;
-  const gated = gatedStore(store, async (m, key) => {
-    if (held || !point(m, key)) return;
-    held = true;
-    reachedAt(/(\d{17})/.exec(key)?.[1] ?? '');
-    await resume.promise;
-  });
-  return { gated, reached, resume: () => resume.open() };
-}
 
 const settled = (p: Promise<unknown>) => p.then(() => 'committed' as const, (e: unknown) => e);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

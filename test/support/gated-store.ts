@@ -58,3 +58,18 @@ export function latch(): { promise: Promise<void>; open: () => void } {
   });
   return { promise, open };
 }
+
+/** A store over `store` that holds the first request matching `point`; `reached` gives the instant in its key. */
+export function holdAt(store: ObjectStore, point: (method: StoreMethod, key: string) => boolean): { gated: ObjectStore; reached: Promise<string>; resume: () => void } {
+  const resume = latch();
+  let reachedAt!: (instant: string) => void;
+  const reached = new Promise<string>((r) => (reachedAt = r));
+  let held = false;
+  const gated = gatedStore(store, async (m, key) => {
+    if (held || !point(m, key)) return;
+    held = true;
+    reachedAt(/(\d{17})/.exec(key)?.[1] ?? '');
+    await resume.promise;
+  });
+  return { gated, reached, resume: () => resume.open() };
+}
