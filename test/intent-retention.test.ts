@@ -5,7 +5,7 @@
 // yet to claim; what writers that are gone left is removed by rules that never remove an intent
 // a writer may need.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore, type ObjectStore } from '@lake/storage';
 import { ConflictError, createTable, openTable, rowsToJson } from '@lake/core';
 import { intentTiming, KEPT_NEWEST_CLAIMS, LEFTOVER_INTENT_AGE_MS, pruneCommitRecords } from '@lake/core/format';
@@ -83,6 +83,24 @@ describe('an intent and the hold after its publish', () => {
     // Its retry starts afresh and updates the row.
     await (await openTable(store)).upsert([{ id: 'k9', dt: 'e', ts: 3, v: 'fast' }]);
     expect((await rows(store)).values.get('k9')).toBe('fast');
+  });
+
+  it('is timed on a monotonic clock: a wall clock stepped back does not stretch the window of a slow start', async () => {
+    intentTiming.holdMs = 300;
+    const { store, slowInstant, fastWrite, resumeFast } = await newKeyRace();
+    await sleep(450);
+    expect(await store.head(`${INTENTS}${slowInstant}`)).toBeUndefined();
+    // The wall clock steps an hour back (NTP, a resumed VM): measured by it, the start took no time.
+    const wall = Date.now.bind(Date);
+    const stepped = vi.spyOn(Date, 'now').mockImplementation(() => wall() - 3_600_000);
+    try {
+      resumeFast();
+      const outcome = await fastWrite;
+      expect(outcome).toBeInstanceOf(ConflictError);
+    } finally {
+      stepped.mockRestore();
+    }
+    expect((await rows(store)).copies.get('k9')).toBe(1);
   });
 
   it('is read half a hold after the start by a write still planning, so a long plan does not fail it', async () => {

@@ -15,9 +15,12 @@ import { instantClaimKey } from './paths.js';
 
 /**
  * The hold (milliseconds) and the clock both sides use. Tests shorten the hold; every process
- * writing one table must use the same value.
+ * writing one table must use the same value. The clock is monotonic: it measures durations
+ * within one process only, so a step of the wall clock (NTP, a suspended VM) during a write can
+ * neither stretch nor shorten the window a writer measures. Ages of objects, judged by the
+ * store's timestamps, use the wall clock (see prune-records.ts).
  */
-export const intentTiming = { holdMs: 5_000, now: (): number => Date.now() };
+export const intentTiming = { holdMs: 5_000, now: (): number => performance.now() };
 
 /**
  * Intents whose writer exited before removing them are removed by other writers once they are

@@ -13,7 +13,7 @@ import { loadTimeline } from '../timeline/timeline.js';
 import { prunableClaims, type ClaimRecord, type LiveWriter } from './claim-retention.js';
 import type { CommitClaim, Intents } from './claims.js';
 import { HEARTBEAT_EXPIRY_MS } from './heartbeat.js';
-import { intentTiming, isRetiring, LEFTOVER_INTENT_AGE_MS, retireDueIntents } from './intent-retention.js';
+import { isRetiring, LEFTOVER_INTENT_AGE_MS, retireDueIntents } from './intent-retention.js';
 import { CLAIMS_FOLDER, claimKey, heartbeatKey, instantClaimKey, instantFileKey } from './paths.js';
 
 const intentsPrefix = instantClaimKey('');
@@ -54,8 +54,9 @@ export async function planPrune(ctx: PruneContext): Promise<string[]> {
     store.listDirectory(heartbeatsPrefix),
     retireDueIntents(store),
   ]);
-  // A writer is live while its heartbeat is fresh (see heartbeat.ts), by the listing's times.
-  const now = intentTiming.now();
+  // A writer is live while its heartbeat is fresh (see heartbeat.ts), by the listing's times
+  // (store timestamps: compared with the wall clock, not the monotonic intentTiming).
+  const now = Date.now();
   const beating = new Set(
     beats.objects.filter((o) => o.lastModified === undefined || now - o.lastModified.getTime() <= HEARTBEAT_EXPIRY_MS).map((o) => o.key.slice(heartbeatsPrefix.length)),
   );
@@ -117,7 +118,7 @@ async function liveWriter(ctx: PruneContext, key: ObjectMeta): Promise<LiveWrite
  */
 async function leftovers(ctx: PruneContext, gone: readonly ObjectMeta[]): Promise<string[]> {
   const { store, config } = ctx;
-  const now = intentTiming.now();
+  const now = Date.now();
   const old = (at: Date | undefined) => at !== undefined && at.getTime() < now - LEFTOVER_INTENT_AGE_MS;
   const aged = gone.filter((o) => old(o.lastModified));
   if (aged.length === 0) return [];
