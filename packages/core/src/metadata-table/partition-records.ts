@@ -41,6 +41,8 @@ export interface PartitionReadOptions {
    * file groups it leaves out are not read at all. Supersedes `keys`.
    */
   keysByFileGroup?: (fileIds: readonly string[]) => ReadonlyMap<string, readonly string[]>;
+  /** Told of each damaged stretch of a log file the walk skipped (by default skipped silently). */
+  onCorruptLog?: (stretch: { path: string; offset: number; length: number; instantTime?: string }) => void;
 }
 
 /** Folds a slice's base file and logs into `merged`, in Hudi's order: base, then log blocks. */
@@ -79,6 +81,7 @@ async function mergeSlice<R>(
     await readHFile(await byteSourceFromStore(mt, base.path, base.size), base.path, undefined);
   }
   const scan = await scanLogFiles(mt, slice.logFiles, isVisible, options.asOf);
+  if (options.onCorruptLog) for (const c of scan.corrupt) options.onCorruptLog(c);
   for (const { block, logFile } of scan.blocks) {
     const path = logFile.path;
     if (block.type === BlockType.HFILE_DATA) {

@@ -99,6 +99,7 @@ export async function readRecordIndex(
     const state = metadataTableState(timeline, mt, options.asOf);
     if (!state.usable) return undefined;
     let layoutKnown = true;
+    const completed = new Set(mt.completed().map((i) => i.time));
     const records = await readPartitionRecords(mt, RECORD_INDEX_PARTITION, CODEC, {
       ...(options.asOf !== undefined && { asOf: options.asOf }),
       isValidInstant: state.isValidInstant,
@@ -106,6 +107,13 @@ export async function readRecordIndex(
         const perGroup = keysPerFileGroup(fileIds, keys);
         if (!perGroup) layoutKnown = false;
         return perGroup ?? new Map();
+      },
+      // A skipped stretch of a write that counts may have held a key's location or deletion:
+      // the keys read would then be missing or stale, and pruning by them would drop rows.
+      onCorruptLog: (c) => {
+        if (c.instantTime === undefined || (completed.has(c.instantTime) && state.isValidInstant(c.instantTime))) {
+          throw new CorruptRecordIndexError(`the ${RECORD_INDEX_PARTITION} partition has a damaged log block (${c.length} bytes at offset ${c.offset}${c.instantTime ? ` of instant ${c.instantTime}` : ''})`, { path: c.path });
+        }
       },
     });
     if (!layoutKnown) return undefined;
