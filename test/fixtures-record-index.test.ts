@@ -42,7 +42,7 @@ function dataFileGets(requests: { method: string; key: string }[]): number {
 
 async function allRows(table: HudiTable): Promise<Row[]> {
   const out: Row[] = [];
-  for await (const b of scan(table).withMeta()) out.push(...(rowsToJson(b) as Row[]));
+  for await (const b of scan(table).withMeta()) out.push(...(rowsToJson(b) as Iterable<Row>));
   return out;
 }
 
