@@ -217,12 +217,12 @@ describe('a damaged record_index partition', () => {
   const filter = "_hoodie_record_key = 'TXN-004'";
   const group = String(recordIndexFileGroup('TXN-004', 10)).padStart(4, '0');
 
-  it('damaged records are a typed error naming the way to read without the index', async () => {
+  it('a damaged log block is a typed error naming the way to read without the index', async () => {
     const store = await memoryCopy(f.root, (files) => {
       for (const [key, bytes] of files) {
         if (key.includes(`/record_index/.record-index-${group}-0_`) && bytes.length > 1000) {
           const copy = bytes.slice();
-          // the HFile inside the log block: its cells no longer decode
+          // the middle of the log block: its framing and the HFile inside no longer read
           for (let i = Math.floor(copy.length * 0.3); i < Math.floor(copy.length * 0.6); i++) copy[i] = copy[i]! ^ 0x5a;
           files.set(key, copy);
         }
@@ -240,6 +240,23 @@ describe('a damaged record_index partition', () => {
     expect((await query(await openTable(store), "currency = 'USD'")).rows.length).toBeGreaterThan(0);
   });
 
+  it('damaged bytes inside the HFile of an intact log block are a typed error', async () => {
+    const store = await memoryCopy(f.root, (files) => {
+      for (const [key, bytes] of files) {
+        if (!key.includes(`/record_index/.record-index-${group}-0_`) || bytes.length < 1000) continue;
+        const copy = bytes.slice();
+        // the first data block of the HFile the log block holds: its cells, not the block's framing
+        const at = Buffer.from(copy).indexOf('DATABLK*');
+        expect(at).toBeGreaterThan(0);
+        for (let i = at + 40; i < at + 80; i++) copy[i] = copy[i]! ^ 0x5a;
+        files.set(key, copy);
+      }
+    });
+    const err = await query(await openTable(store), filter).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptRecordIndexError);
+    expect((err as Error).message).toMatch(/record_index partition cannot be read/);
+  });
+
   it('a log file cut short inside a committed block is a typed error, not keys silently missing', async () => {
     const store = await memoryCopy(f.root, (files) => {
       for (const [key, bytes] of files) {
@@ -249,6 +266,21 @@ describe('a damaged record_index partition', () => {
     const err = await query(await openTable(store), filter).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CorruptRecordIndexError);
     expect((await query(await openTable(store, { useMetadataTable: false }), filter)).rows).toHaveLength(1);
+  });
+
+  it('a metadata table behind the data table is not used for key lookups, and the rows stay the same', async () => {
+    // the metadata table loses its record of the last data-table write
+    const store = await memoryCopy(f.root, (files) => {
+      const mtCompleted = [...files.keys()].filter((k) => /^\.hoodie\/metadata\/\.hoodie\/timeline\/\d+_\d+\.deltacommit$/.test(k));
+      const dataWrites = [...files.keys()].filter((k) => /^\.hoodie\/timeline\/\d+_\d+\.(commit|deltacommit|replacecommit)$/.test(k)).sort();
+      const lastWrite = dataWrites.at(-1)!.slice('.hoodie/timeline/'.length, '.hoodie/timeline/'.length + 17);
+      for (const k of mtCompleted) if (k.includes(`/${lastWrite}_`)) files.delete(k);
+    });
+    const t = await openTable(store);
+    expect(await readRecordIndex(t.store, t.config, await t.timeline(), ['TXN-004'])).toBeUndefined();
+    const behind = await query(t, filter);
+    expect(behind.stats.files.prunedByRecordIndex).toBe(0);
+    expect(behind.rows).toEqual((await query(await openTable(store, { useMetadataTable: false }), filter)).rows);
   });
 
   it('useMetadataTable: false reads no record index', async () => {
