@@ -41,8 +41,14 @@ export interface RecordIndexPruneInput {
   useMetadataTable: boolean | undefined;
 }
 
-/** Writes as of `asOf`, oldest first, with their metadata (archived ones included). */
-async function writesUpTo(input: RecordIndexPruneInput): Promise<{ time: string; metadata: CommitMetadata }[]> {
+/** A completed write, as the rule needs it: its operation and the file groups (`fileGroupKey`s) it wrote. */
+export interface WriteSummary {
+  operation: string | undefined;
+  groups: readonly string[];
+}
+
+/** Writes as of `asOf`, oldest first (archived ones included). */
+async function writesUpTo(input: RecordIndexPruneInput): Promise<WriteSummary[]> {
   const { store, timeline: tl, asOf } = input;
   const end = asOf ?? tl.latestCompletedWrite()?.time;
   if (end === undefined) return [];
@@ -51,7 +57,24 @@ async function writesUpTo(input: RecordIndexPruneInput): Promise<{ time: string;
   for (const i of tl.completedWrites(end)) {
     if (input.isValidInstant(i.time)) out.push({ time: i.time, metadata: await tl.commitMetadata(i) });
   }
-  return out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  return out.map((w) => ({ operation: w.metadata.operationType, groups: writtenFileGroups(w.metadata).map((g) => fileGroupKey(g.partitionPath, g.fileId)) }));
+}
+
+/**
+ * The rule over what the index says (`located`: key -> `fileGroupKey`, for the keys it holds),
+ * the table's writes (oldest first) and the read's file groups: the groups to read, or
+ * undefined when the index cannot be trusted to name every copy of the keys.
+ */
+export function trustedFileGroups(writes: readonly WriteSummary[], located: ReadonlyMap<string, string>, keys: readonly string[], viewGroups: ReadonlySet<string>): Set<string> | undefined {
+  const groups = new Set(located.values());
+  for (const g of groups) if (!viewGroups.has(g)) return undefined;
+  // the first write fills an empty table: it cannot duplicate a key already there
+  const firstUnindexed = writes.findIndex((w, n) => n > 0 && !INDEXED_OPERATIONS.has(w.operation?.toUpperCase() ?? ''));
+  if (firstUnindexed < 0) return groups;
+  if (located.size < new Set(keys).size) return undefined;
+  for (const w of writes.slice(firstUnindexed)) for (const g of w.groups) if (groups.has(g)) return undefined;
+  return groups;
 }
 
 /**
@@ -60,21 +83,10 @@ async function writesUpTo(input: RecordIndexPruneInput): Promise<{ time: string;
  */
 export async function recordIndexFileGroups(input: RecordIndexPruneInput): Promise<Set<string> | undefined> {
   const { store, table, timeline: tl, asOf, keys } = input;
-  const located = await readRecordIndex(store, table.config, tl, keys, { asOf, useMetadataTable: input.useMetadataTable });
-  if (!located) return undefined;
-  const groups = new Set<string>();
-  for (const loc of located.values()) {
-    const g = fileGroupKey(loc.partition, loc.fileId);
-    if (!input.viewGroups.has(g)) return undefined;
-    groups.add(g);
-  }
-  const writes = await writesUpTo(input);
-  // the first write fills an empty table: it cannot duplicate a key already there
-  const firstUnindexed = writes.findIndex((w, n) => n > 0 && !INDEXED_OPERATIONS.has(w.metadata.operationType?.toUpperCase() ?? ''));
-  if (firstUnindexed < 0) return groups;
-  if (located.size < new Set(keys).size) return undefined;
-  for (const w of writes.slice(firstUnindexed)) {
-    for (const g of writtenFileGroups(w.metadata)) if (groups.has(fileGroupKey(g.partitionPath, g.fileId))) return undefined;
-  }
-  return groups;
+  const found = await readRecordIndex(store, table.config, tl, keys, { asOf, useMetadataTable: input.useMetadataTable });
+  if (!found) return undefined;
+  const located = new Map([...found].map(([key, loc]) => [key, fileGroupKey(loc.partition, loc.fileId)]));
+  // a stale index is not used, whatever the writes: checked before they are read
+  for (const g of located.values()) if (!input.viewGroups.has(g)) return undefined;
+  return trustedFileGroups(await writesUpTo(input), located, keys, input.viewGroups);
 }
