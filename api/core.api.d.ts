@@ -344,6 +344,15 @@ class CorruptMetadataTableError extends LakeError {
     });
 }
 
+/* CorruptRecordIndexError */
+class CorruptRecordIndexError extends LakeError {
+    readonly path?: string;
+    constructor(message: string, options?: {
+        cause?: unknown;
+        path?: string;
+    });
+}
+
 /* CorruptTableConfigError */
 class CorruptTableConfigError extends LakeError {
     readonly file: string;
@@ -790,7 +799,7 @@ class KeyGeneratorConfigError extends LakeError {
 type KeyGeneratorType = 'SIMPLE' | 'COMPLEX' | 'NON_PARTITION' | 'TIMESTAMP' | 'CUSTOM';
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "CORRUPT_RECORD_INDEX", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
 
 /* LakeError */
 class LakeError extends Error {
@@ -2035,6 +2044,15 @@ class CorruptMetadataTableError extends LakeError {
     });
 }
 
+/* CorruptRecordIndexError */
+class CorruptRecordIndexError extends LakeError {
+    readonly path?: string;
+    constructor(message: string, options?: {
+        cause?: unknown;
+        path?: string;
+    });
+}
+
 /* CorruptRegion */
 interface CorruptRegion {
     offset: number;
@@ -2805,7 +2823,7 @@ type KeyValue = {
 };
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "CORRUPT_RECORD_INDEX", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
 
 /* LEFTOVER_INTENT_AGE_MS */
 const LEFTOVER_INTENT_AGE_MS: number;
@@ -3146,6 +3164,9 @@ interface PruneContext {
     };
 }
 
+/* RECORD_INDEX_PARTITION */
+const RECORD_INDEX_PARTITION = "record_index";
+
 /* ROLLBACK_PLAN_SCHEMA */
 const ROLLBACK_PLAN_SCHEMA: {
     namespace: string;
@@ -3210,6 +3231,13 @@ interface ReadSettings {
     onWarning?: (warning: MetadataTableUnusableError) => void;
 }
 
+/* RecordIndexOptions */
+interface RecordIndexOptions {
+    asOf?: string;
+    /** false: never read the metadata table (default true). */
+    useMetadataTable?: boolean;
+}
+
 /* RecordKeyFooter */
 interface RecordKeyFooter {
     readonly filter: BloomFilter;
@@ -3219,6 +3247,13 @@ interface RecordKeyFooter {
     readonly maxKey: string | undefined;
     /** Footer key-value metadata to write into the base file; the filter as its Base64 bytes (hundreds of KiB, never made a string). */
     metadata(): Record<string, string | Uint8Array>;
+}
+
+/* RecordLocation */
+interface RecordLocation {
+    /** The data partition's path ('' when the table is not partitioned). */
+    partition: string;
+    fileId: string;
 }
 
 /* RecordMergeMode */
@@ -4211,8 +4246,14 @@ function readLogBlocks(bytes: Uint8Array): LogScan;
 /* readMetadataFilesPartition */
 function readMetadataFilesPartition(store: ObjectStore, options?: MetadataReadOptions): Promise<MetadataFilesListing | undefined>;
 
+/* readRecordIndex */
+function readRecordIndex(store: ObjectStore, config: TableConfig, timeline: Timeline, keys: readonly string[], options?: RecordIndexOptions): Promise<Map<string, RecordLocation> | undefined>;
+
 /* reconcileSchemas */
 function reconcileSchemas(table: Schema, incoming: Schema, options?: SchemaReconcileOptions): SchemaReconciliation;
+
+/* recordIndexFileGroup */
+function recordIndexFileGroup(key: string, count: number): number;
 
 /* recordKeyReader */
 function recordKeyReader(keyColumn: Data | undefined, fieldColumns: {

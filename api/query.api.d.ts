@@ -180,6 +180,8 @@ interface ScanStats {
         prunedByStats: number;
         /** Skipped by the metadata table's column_stats partition, without reading their footer. */
         prunedByColumnStats: number;
+        /** Skipped because the metadata table's record_index puts none of the filter's record keys in them, without reading their footer. */
+        prunedByRecordIndex: number;
         /** Skipped by the record-key range or bloom filter in their footer. */
         prunedByKey: number;
         /** Skipped because the Parquet bloom filters of columns compared by = or IN rule out every row group. */

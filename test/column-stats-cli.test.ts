@@ -1,6 +1,6 @@
-// `lake query --explain` and `lake gdpr-delete --dry-run` on a Spark-written table with a
-// column_stats partition: files ruled out by it are reported, and --no-metadata-table turns it
-// off with the same rows.
+// `lake query --explain` and `lake gdpr-delete --dry-run` on Spark-written tables with
+// column_stats and record_index partitions: files ruled out by them are reported, and
+// --no-metadata-table turns them off with the same rows.
 
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -34,5 +34,19 @@ describe('column_stats in the CLI', () => {
     expect(off.out.join('\n')).not.toMatch(/column statistics \(footers not read\)/);
     expect(off.out[0]).toBe(on.out[0]);
     expect((await lake('gdpr-delete', '--help')).out.join('\n')).toContain('--no-metadata-table');
+  });
+
+  it('query --explain counts file groups pruned by the record_index; --no-metadata-table prunes none, same rows', async () => {
+    const table = fixture('sample_table/cow/v9_timebasedkeygen_nonhivestyle').root;
+    const where = "_hoodie_record_key = 'TXN-004'";
+    const on = await lake('query', table, '--where', where, '--explain', '--format', 'ndjson');
+    const off = await lake('query', table, '--where', where, '--explain', '--format', 'ndjson', '--no-metadata-table');
+    expect(on.code).toBe(0);
+    expect(off.code).toBe(0);
+    const pruned = (lines: string[]): number => Number(/(\d+) by the metadata table's record_index/.exec(lines.join('\n'))?.[1]);
+    expect(pruned([...on.err, ...on.out])).toBe(5);
+    expect(pruned([...off.err, ...off.out])).toBe(0);
+    expect(rowsOf(on.out)).toEqual(rowsOf(off.out));
+    expect(rowsOf(on.out)).toHaveLength(1);
   });
 });

@@ -467,6 +467,22 @@ export class CorruptColumnStatsError extends LakeError {
   }
 }
 
+/**
+ * The metadata table's record_index partition, which a query looks record keys up in, cannot be
+ * read. Reading without the metadata table finds the keys through file footers instead.
+ */
+export class CorruptRecordIndexError extends LakeError {
+  readonly path?: string;
+  constructor(message: string, options?: { cause?: unknown; path?: string }) {
+    super(
+      'CORRUPT_RECORD_INDEX',
+      `${options?.path ? `${options.path}: ` : ''}${message}. Read without the metadata table (\`--no-metadata-table\`, or useMetadataTable: false) to find record keys through file footers instead, and rebuild the metadata table with Hudi.`,
+      options,
+    );
+    this.path = options?.path;
+  }
+}
+
 /** Why a read listed the table's folders although the table has a metadata table's `files` partition. */
 export type MetadataTableFallbackReason = 'unsupported-version' | 'pending' | 'behind' | 'ahead' | 'unreadable';
 

@@ -344,6 +344,9 @@ export {
   type ColumnStatsOptions,
   type StatsValue,
 } from './metadata-table/column-stats-index.js';
+// The record_index partition as record key -> data partition and file group (read only)
+export { readRecordIndex, recordIndexFileGroup, RECORD_INDEX_PARTITION, type RecordIndexOptions, type RecordLocation } from './metadata-table/record-index.js';
+export { CorruptRecordIndexError } from './errors.js';
 // Writing HFiles and a files-partition snapshot: for tests and benchmarks (lake does not maintain metadata tables)
 export { writeHFile, type HFileWriteCell, type HFileWriteOptions } from './hfile/hfile-writer.js';
 export { writeFilesPartitionSnapshot, FILES_RECORD_SCHEMA, type FilesPartitionSnapshot } from './metadata-table/files-partition-writer.js';

@@ -39,6 +39,7 @@ import { parseExpr } from './parse.js';
 import { mayMatch, partitionValueToDomain, pinnedKeys, rowGroupRanges, type RangeLookup } from './prune.js';
 import { bloomSelectRowGroups } from './bloom-prune.js';
 import { columnStatsRanges } from './column-stats-prune.js';
+import { recordIndexFileGroups } from './record-index-prune.js';
 import { projectBatch, takeBatch } from './take.js';
 import { columnKind, type ColumnKind } from './values.js';
 
@@ -54,6 +55,8 @@ export interface ScanStats {
     prunedByStats: number;
     /** Skipped by the metadata table's column_stats partition, without reading their footer. */
     prunedByColumnStats: number;
+    /** Skipped because the metadata table's record_index puts none of the filter's record keys in them, without reading their footer. */
+    prunedByRecordIndex: number;
     /** Skipped by the record-key range or bloom filter in their footer. */
     prunedByKey: number;
     /** Skipped because the Parquet bloom filters of columns compared by = or IN rule out every row group. */
@@ -86,7 +89,7 @@ export interface ScanStats {
 export function emptyScanStats(): ScanStats {
   return {
     partitions: { total: 0, pruned: 0 },
-    files: { total: 0, pruned: 0, prunedByPartition: 0, prunedByStats: 0, prunedByColumnStats: 0, prunedByKey: 0, prunedByBloomFilter: 0, withLogs: 0 },
+    files: { total: 0, pruned: 0, prunedByPartition: 0, prunedByStats: 0, prunedByColumnStats: 0, prunedByRecordIndex: 0, prunedByKey: 0, prunedByBloomFilter: 0, withLogs: 0 },
     rowGroups: { total: 0, pruned: 0, prunedByBloomFilter: 0 },
     rows: { scanned: 0, matched: 0 },
     bytesRead: 0,
@@ -242,6 +245,7 @@ export class Scan implements AsyncIterable<RecordBatch> {
     const view = await buildFileSystemView(store, tl, { asOf: bound, listing: await this.table.partitionListing(tl, bound, store) });
     stats.listing = this.table.lastListing?.source ?? 'storage';
     let slices = latestFileSlices(view);
+    const viewGroups = new Set(slices.map((s) => fileGroupKey(s.partitionPath, s.fileId)));
     let commitTimeRange: SliceReadPlan['commitTimeRange'];
     if (inc && bound !== undefined) {
       const start = tl.resolveAsOf(inc.start) ?? '';
@@ -316,8 +320,12 @@ export class Scan implements AsyncIterable<RecordBatch> {
       ...(this.state.batchSize ? { batchSize: this.state.batchSize } : {}),
     };
 
-    // Layer 2 before any footer: the metadata table's column statistics, where it has them.
+    // Layer 2 before any footer: the metadata table's record index for pinned keys, and its
+    // column statistics, where it has them.
     const settings = this.table.readSettings;
+    const keyGroups = keys
+      ? await recordIndexFileGroups({ store, table: this.table, timeline: tl, asOf: bound, keys, viewGroups, isValidInstant: view.isVisible, useMetadataTable: settings.useMetadataTable })
+      : undefined;
     const columnStats =
       filter && this.state.filter
         ? await readColumnStats(store, this.table.config, tl, { asOf: bound, useMetadataTable: settings.useMetadataTable, columns: [...exprColumns(this.state.filter)] })
@@ -328,6 +336,11 @@ export class Scan implements AsyncIterable<RecordBatch> {
       if (partitionOk.get(slice.partitionPath) === false) {
         stats.files.pruned++;
         stats.files.prunedByPartition++;
+        continue;
+      }
+      if (keyGroups && !keyGroups.has(fileGroupKey(slice.partitionPath, slice.fileId))) {
+        stats.files.pruned++;
+        stats.files.prunedByRecordIndex++;
         continue;
       }
       // Only a base file read alone is what its statistics describe (log files would be merged in).

@@ -81,7 +81,7 @@ export function explainLines(st: ScanStats): string[] {
   return [
     'scan statistics:',
     `  partitions: ${st.partitions.total} total, ${st.partitions.pruned} pruned`,
-    `  files:      ${f.total} total, ${f.pruned} pruned (${f.prunedByPartition} by partition, ${f.prunedByColumnStats} by the metadata table's column_stats, ${f.prunedByStats} by footer statistics, ${f.prunedByKey} by record key, ${f.prunedByBloomFilter} by bloom filter); ${f.withLogs} with log files`,
+    `  files:      ${f.total} total, ${f.pruned} pruned (${f.prunedByPartition} by partition, ${f.prunedByColumnStats} by the metadata table's column_stats, ${f.prunedByRecordIndex} by the metadata table's record_index, ${f.prunedByStats} by footer statistics, ${f.prunedByKey} by record key, ${f.prunedByBloomFilter} by bloom filter); ${f.withLogs} with log files`,
     `  row groups: ${st.rowGroups.total} total, ${st.rowGroups.pruned} pruned (${st.rowGroups.prunedByBloomFilter} by bloom filter)`,
     `  rows:       ${st.rows.scanned} scanned, ${st.rows.matched} matched`,
     `  bytes read: ${bytes(st.bytesRead)} in ${st.requests} requests`,

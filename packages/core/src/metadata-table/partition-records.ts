@@ -36,6 +36,13 @@ export interface PartitionReadOptions {
   keys?: readonly string[];
   /** Only keys it accepts, tested before a record is decoded. */
   acceptKey?: (key: string) => boolean;
+  /**
+   * Given the partition's file group ids in Hudi's order (sorted), the keys to look up in each:
+   * file groups it leaves out are not read at all. Supersedes `keys`.
+   */
+  keysByFileGroup?: (fileIds: readonly string[]) => ReadonlyMap<string, readonly string[]>;
+  /** Told of each damaged stretch of a log file the walk skipped (by default skipped silently). */
+  onCorruptLog?: (stretch: { path: string; offset: number; length: number; instantTime?: string }) => void;
 }
 
 /** Folds a slice's base file and logs into `merged`, in Hudi's order: base, then log blocks. */
@@ -74,6 +81,7 @@ async function mergeSlice<R>(
     await readHFile(await byteSourceFromStore(mt, base.path, base.size), base.path, undefined);
   }
   const scan = await scanLogFiles(mt, slice.logFiles, isVisible, options.asOf);
+  if (options.onCorruptLog) for (const c of scan.corrupt) options.onCorruptLog(c);
   for (const { block, logFile } of scan.blocks) {
     const path = logFile.path;
     if (block.type === BlockType.HFILE_DATA) {
@@ -104,12 +112,20 @@ export async function readPartitionRecords<R>(timeline: Timeline, partition: str
   const valid = options.isValidInstant;
   const isVisible = valid ? (t: string): boolean => view.isVisible(t) && valid(t) : view.isVisible;
   const merged = new Map<string, R>();
-  for (const slice of latestFileSlices(view)) {
+  let slices = latestFileSlices(view);
+  let keysOf: ReadonlyMap<string, readonly string[]> | undefined;
+  if (options.keysByFileGroup) {
+    // Hudi hashes a key to a file group by its place among the partition's file ids, in sorted order
+    keysOf = options.keysByFileGroup(slices.map((s) => s.fileId).sort());
+    slices = slices.filter((s) => keysOf!.has(s.fileId));
+  }
+  for (const slice of slices) {
     // A base file folds in every delta commit before it; one that does not count cannot be taken out again.
     if (slice.baseFile && !isVisible(slice.baseFile.instantTime)) {
       throw new CorruptMetadataTableError(`the base file ${slice.baseFile.fileName} of the ${partition} partition was written by an instant the data table did not complete`, { path: slice.baseFile.path });
     }
-    await mergeSlice(timeline, partition, slice, isVisible, options, codec, merged);
+    const sliceOptions = keysOf ? { ...options, keys: keysOf.get(slice.fileId)! } : options;
+    await mergeSlice(timeline, partition, slice, isVisible, sliceOptions, codec, merged);
   }
   return merged;
 }
