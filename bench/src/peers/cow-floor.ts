@@ -57,7 +57,7 @@ export function replacedBaseFiles(before: readonly BaseFileRef[], after: readonl
  * size for base files but encodes them in pieces of a few MiB of Arrow, each its own row group, so
  * the floor writes row groups of the same length rather than parquet-wasm's default of 1M rows.
  */
-export function firstRowGroupRows(file: Uint8Array): number | undefined {
+function firstRowGroupRows(file: Uint8Array): number | undefined {
   const groups = readParquetMetadata(file).rowGroups;
   return groups.length > 0 ? groups[0].numRows : undefined;
 }
@@ -99,7 +99,7 @@ export async function rowGroupRowsOf(tableDir: string, files: readonly BaseFileR
  * Times the floor of rewriting `files` (paths under `tableDir`, the table before the write),
  * single-threaded in this process, each run into a new scratch folder; wall and CPU time.
  */
-export async function cowFloor(runs: number, tableDir: string, files: readonly BaseFileRef[]): Promise<EngineRun> {
+async function cowFloor(runs: number, tableDir: string, files: readonly BaseFileRef[]): Promise<EngineRun> {
   const rowGroupRows = await rowGroupRowsOf(tableDir, files);
   const m = await repeat(
     runs,
