@@ -1,10 +1,17 @@
-// Timing and memory sampling around one operation: wall time, peak RSS and heap above the level
-// at the start (sampled every few milliseconds), and store requests made meanwhile.
+// Timing and memory sampling around one operation: wall time, the process's CPU time, peak RSS
+// and heap above the level at the start (sampled every few milliseconds), and store requests made
+// meanwhile.
 
 import type { RequestCounts } from '@lake/storage';
 
 export interface Sample {
   ms: number;
+  /**
+   * CPU time of the whole process over the operation, user + system (`process.cpuUsage()`: it
+   * counts worker threads too). Steadier than wall time on a shared machine; above it when
+   * workers run beside the calling thread.
+   */
+  cpuMs: number;
   peakRssDeltaMb: number;
   peakHeapDeltaMb: number;
 }
@@ -32,12 +39,14 @@ export async function measure<T>(op: () => Promise<T>): Promise<Measured<T>> {
     if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
   };
   const timer = setInterval(sample, 5);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
     const value = await op();
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     sample();
-    return { value, ms, peakRssDeltaMb: (peakRss - start.rss) / MB, peakHeapDeltaMb: (peakHeap - start.heapUsed) / MB };
+    return { value, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRssDeltaMb: (peakRss - start.rss) / MB, peakHeapDeltaMb: (peakHeap - start.heapUsed) / MB };
   } finally {
     clearInterval(timer);
   }
@@ -45,7 +54,7 @@ export async function measure<T>(op: () => Promise<T>): Promise<Measured<T>> {
 
 /** The numbers of a measurement, without the operation's return value. */
 export function sampleOf(m: Sample): Sample {
-  return { ms: m.ms, peakRssDeltaMb: m.peakRssDeltaMb, peakHeapDeltaMb: m.peakHeapDeltaMb };
+  return { ms: m.ms, cpuMs: m.cpuMs, peakRssDeltaMb: m.peakRssDeltaMb, peakHeapDeltaMb: m.peakHeapDeltaMb };
 }
 
 export function median(xs: number[]): number {
@@ -79,6 +88,7 @@ export async function repeat<S, T>(
   return {
     value: samples[samples.length - 1].value,
     ms: median(samples.map((s) => s.ms)),
+    cpuMs: median(samples.map((s) => s.cpuMs)),
     peakRssDeltaMb: median(samples.map((s) => s.peakRssDeltaMb)),
     peakHeapDeltaMb: median(samples.map((s) => s.peakHeapDeltaMb)),
   };

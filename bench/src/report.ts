@@ -35,18 +35,19 @@ function mark(met: boolean | undefined): string {
   return met === undefined ? 'n/a' : met ? 'MET' : 'MISSED';
 }
 
-/** Rows of one scenario: engine, time, rows/s, memory, requests, bytes, lake/engine ratio. */
+/** Rows of one scenario: engine, wall and CPU time, rows/s, memory, requests, bytes, lake/engine ratio. */
 function scenarioRows(s: ScenarioResult): string[][] {
   // The reference: plain lake (copy-on-write), else the first lake variant that ran.
   const lake = runOf(s, 'lake') ?? s.runs.find((r) => r.engine.startsWith('lake') && !r.note);
   return s.runs.map((r) => {
-    if (r.note) return [s.title, s.size, r.engine, r.note, '', '', '', '', '', ''];
+    if (r.note) return [s.title, s.size, r.engine, r.note, '', '', '', '', '', '', ''];
     const q = r.engine.startsWith('lake') ? '' : ratio(lake, r);
     return [
       s.title,
       s.size,
       r.engine,
       fmtMs(r.ms),
+      r.cpuMs === undefined ? '' : fmtMs(r.cpuMs),
       fmtRate(rowsPerSec(r)),
       `${r.peakRssDeltaMb.toFixed(0)} / ${r.peakHeapDeltaMb.toFixed(0)}`,
       fmtRequests(r.requests),
@@ -57,7 +58,7 @@ function scenarioRows(s: ScenarioResult): string[][] {
   });
 }
 
-const HEAD = ['scenario', 'size', 'engine', 'median', 'rows/s', 'peak MB rss/heap', 'lake store requests', 'written', 'lake / peer', 'details'];
+const HEAD = ['scenario', 'size', 'engine', 'median', 'cpu', 'rows/s', 'peak MB rss/heap', 'lake store requests', 'written', 'lake / peer', 'details'];
 
 function textTable(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -91,7 +92,7 @@ function mdTable(rows: string[][]): string {
 /** The same results as markdown tables, for bench/README.md and the root README. */
 export function markdownReport(report: RunReport): string {
   const out: string[] = [];
-  out.push(mdTable([HEAD.slice(0, 9), ...report.scenarios.flatMap((s) => scenarioRows(s).map((r) => r.slice(0, 9)))]));
+  out.push(mdTable([HEAD.slice(0, 10), ...report.scenarios.flatMap((s) => scenarioRows(s).map((r) => r.slice(0, 10)))]));
   out.push('', mdTable([['target', 'goal', 'actual', 'status'], ...report.scenarios.flatMap((s) => s.targets.map((t) => [t.name, t.goal, t.actual, mark(t.met)]))]));
   out.push('', mdTable([['micro benchmark', 'ops/s', 'mean', 'p99', 'samples'], ...report.micro.map(microRow)]));
   return out.join('\n');

@@ -6,6 +6,8 @@ export interface EngineRun {
   /** `lake`, `lake (mor)`, `lancedb`, `duckdb`, `parquet-wasm`. */
   engine: string;
   ms: number;
+  /** Process CPU time (user + system, worker threads included); absent in results of older runs. */
+  cpuMs?: number;
   rows: number;
   peakRssDeltaMb: number;
   peakHeapDeltaMb: number;
@@ -60,14 +62,26 @@ export function runOf(result: ScenarioResult, engine: string): EngineRun | undef
   return result.runs.find((r) => r.engine === engine);
 }
 
-/** lake's time over a peer's: below 1 means lake was faster. */
-export function ratio(lake: EngineRun | undefined, peer: EngineRun | undefined): number | undefined {
-  if (!lake || !peer || peer.ms <= 0 || lake.note || peer.note) return undefined;
-  return lake.ms / peer.ms;
+/** Which time a ratio compares: wall clock, or the process's CPU time. */
+export type TimeKind = 'wall' | 'cpu';
+
+function timeOf(run: EngineRun, kind: TimeKind): number | undefined {
+  return kind === 'wall' ? run.ms : run.cpuMs;
 }
 
-export function ratioTarget(name: string, lake: EngineRun | undefined, peer: EngineRun | undefined, limit: number): Target {
-  const r = ratio(lake, peer);
+/** lake's time over a peer's: below 1 means lake was faster. */
+export function ratio(lake: EngineRun | undefined, peer: EngineRun | undefined, kind: TimeKind = 'wall'): number | undefined {
+  if (!lake || !peer || lake.note || peer.note) return undefined;
+  const l = timeOf(lake, kind);
+  const p = timeOf(peer, kind);
+  if (l === undefined || p === undefined || p <= 0) return undefined;
+  return l / p;
+}
+
+/** A target on lake's time over a peer's; `limit` undefined: reported for information, never met or missed. */
+export function ratioTarget(name: string, lake: EngineRun | undefined, peer: EngineRun | undefined, limit: number | undefined, kind: TimeKind = 'wall'): Target {
+  const r = ratio(lake, peer, kind);
+  if (limit === undefined) return { name, goal: 'information', actual: r === undefined ? 'n/a' : `${r.toFixed(2)}x` };
   return {
     name,
     goal: `<= ${limit.toFixed(1)}x`,

@@ -6,8 +6,11 @@ import { tableFromIPC, tableToIPC, type Table } from 'arrow21';
 
 export const PARQUET_WASM_VERSION = '0.8.0';
 
-export function rawEncode(table: Table, compression: wasm.Compression = wasm.Compression.SNAPPY): Uint8Array {
-  const props = new wasm.WriterPropertiesBuilder().setCompression(compression).build();
+/** Parquet bytes of `table`; `maxRowGroupRows` unset: parquet-wasm's default row-group size. */
+export function rawEncode(table: Table, compression: wasm.Compression = wasm.Compression.SNAPPY, maxRowGroupRows?: number): Uint8Array {
+  let builder = new wasm.WriterPropertiesBuilder().setCompression(compression);
+  if (maxRowGroupRows !== undefined) builder = builder.setMaxRowGroupSize(maxRowGroupRows);
+  const props = builder.build();
   return wasm.writeParquet(wasm.Table.fromIPCStream(tableToIPC(table, 'stream')), props);
 }
 

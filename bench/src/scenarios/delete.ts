@@ -17,7 +17,8 @@ import { repeat, requestDelta, sampleOf, type RequestDelta } from '../measure.js
 import { duck, quote, scalar } from '../peers/duckdb.js';
 import { lanceOpen, sqlList } from '../peers/lance.js';
 import { rawDecode } from '../peers/parquet-raw.js';
-import type { ScenarioResult } from '../results.js';
+import { COW_FLOOR_ENGINE, cowFloorTargets, measureCowFloor } from '../peers/cow-floor.js';
+import type { EngineRun, ScenarioResult } from '../results.js';
 import { ratioTarget, runOf } from '../results.js';
 import { morSupport } from './mor-support.js';
 
@@ -93,6 +94,7 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
   };
   let req: RequestDelta | undefined;
   let written: WriteResult | undefined;
+  let floor: EngineRun | undefined;
   for (const [engine, dir] of keyedVariants(base)) {
     if (!dir) {
       const mor = await morSupport();
@@ -100,9 +102,10 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
       byKey.runs.push({ engine, rows: keys.length, ms: 0, peakRssDeltaMb: 0, peakHeapDeltaMb: 0, note });
       continue;
     }
+    let lastDir = '';
     const lake = await repeat(
       cfg.runs,
-      async () => lakeOpen(await copyDir(dir, 'delete-lake')),
+      async () => lakeOpen((lastDir = await copyDir(dir, 'delete-lake'))),
       async ({ table, store }) => {
         const before = { ...store.requests };
         written = await table.delete(keys);
@@ -117,7 +120,10 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
       bytesWritten: written?.bytesWritten,
       extra: { deleted: written?.deleted ?? 0, filesWritten: written?.filesWritten ?? 0 },
     });
+    // The floor of the copy-on-write delete, timed right after it: the file groups it rewrote, decoded and encoded raw.
+    if (engine === 'lake') floor = await measureCowFloor(cfg.runs, dir, lastDir);
   }
+  if (floor) byKey.runs.push(floor);
   const keyList = sqlList(keys);
   const lance = await repeat(
     cfg.runs,
@@ -139,6 +145,7 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
     copyDir(d, 'delete-fresh'),
   );
   byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake / LanceDB`, runOf(byKey, 'lake'), runOf(byKey, 'lancedb'), 1.0));
+  byKey.targets.push(...cowFloorTargets(`delete by key ${formatCount(base.rows)}`, runOf(byKey, 'lake'), runOf(byKey, COW_FLOOR_ENGINE)));
   const morDelete = runOf(byKey, 'lake (mor)');
   if (morDelete && !morDelete.note) byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake MOR / LanceDB`, morDelete, runOf(byKey, 'lancedb'), 1.0));
   const bucketDelete = runOf(byKey, 'lake (mor, bucket)');

@@ -16,6 +16,7 @@ import { addFreshPeaks } from '../fresh-rss.js';
 import { repeat, requestDelta, sampleOf, type RequestDelta } from '../measure.js';
 import { duck, quote } from '../peers/duckdb.js';
 import { lanceOpen, toLanceArrow } from '../peers/lance.js';
+import { COW_FLOOR_ENGINE, cowFloorTargets, measureCowFloor } from '../peers/cow-floor.js';
 import { rawEncode } from '../peers/parquet-raw.js';
 import type { EngineRun, ScenarioResult } from '../results.js';
 import { ratioTarget, runOf } from '../results.js';
@@ -27,13 +28,16 @@ function arrowBytes(t: Table): number {
   return t.batches.reduce((n, b) => n + b.data.byteLength, 0);
 }
 
-async function lakeUpsert(engine: string, runs: number, baseDir: string, batch: Table, tableRows: number): Promise<EngineRun> {
+/** One lake variant's upsert, and the folder of its last run's table (as the write left it). */
+async function lakeUpsert(engine: string, runs: number, baseDir: string, batch: Table, tableRows: number): Promise<{ run: EngineRun; dir: string }> {
   let req: RequestDelta | undefined;
   let totalFiles = 0;
+  let lastDir = '';
   const m = await repeat(
     runs,
     async () => {
       const dir = await copyDir(baseDir, 'upsert-lake');
+      lastDir = dir;
       const opened = await lakeOpen(dir);
       totalFiles = (await lakeBaseFiles(opened.table)).length;
       return { ...opened, dir };
@@ -48,7 +52,7 @@ async function lakeUpsert(engine: string, runs: number, baseDir: string, batch: 
   const r = m.value;
   // Rows the rewritten file groups held, assuming rows spread evenly over file groups.
   const touchedRows = totalFiles > 0 ? Math.round((tableRows * Math.min(r.filesWritten, totalFiles)) / totalFiles) : 0;
-  return {
+  const run: EngineRun = {
     engine,
     rows: batch.numRows,
     ...sampleOf(m),
@@ -56,6 +60,7 @@ async function lakeUpsert(engine: string, runs: number, baseDir: string, batch: 
     bytesWritten: r.bytesWritten,
     extra: { inserted: r.inserted, updated: r.updated, filesWritten: r.filesWritten, filesInTable: totalFiles, touchedRowsEstimate: touchedRows },
   };
+  return { run, dir: lastDir };
 }
 
 export async function upsert(cfg: BenchConfig, base: BaseTables, label: string): Promise<ScenarioResult> {
@@ -71,17 +76,21 @@ export async function upsert(cfg: BenchConfig, base: BaseTables, label: string):
   };
   const runs = base.rows > 2_000_000 ? 1 : cfg.runs;
 
-  const lake = await lakeUpsert('lake', runs, base.lakeDir, batch, base.rows);
+  const cow = await lakeUpsert('lake', runs, base.lakeDir, batch, base.rows);
+  const lake = cow.run;
   result.runs.push(lake);
+  // The floor of the same write, timed right after it: the file groups it rewrote, decoded and encoded raw.
+  const floor = await measureCowFloor(runs, base.lakeDir, cow.dir);
 
   if (base.lakeMorDir) {
-    result.runs.push(await lakeUpsert('lake (mor)', runs, base.lakeMorDir, batch, base.rows));
-    if (base.lakeBucketDir) result.runs.push(await lakeUpsert('lake (mor, bucket)', runs, base.lakeBucketDir, batch, base.rows));
+    result.runs.push((await lakeUpsert('lake (mor)', runs, base.lakeMorDir, batch, base.rows)).run);
+    if (base.lakeBucketDir) result.runs.push((await lakeUpsert('lake (mor, bucket)', runs, base.lakeBucketDir, batch, base.rows)).run);
   } else {
     const mor = await morSupport();
     const why = mor.supported ? 'skipped at this size: it needs a second table loaded as merge-on-read' : `not supported yet (${mor.reason})`;
     result.runs.push({ engine: 'lake (mor)', rows, ms: 0, peakRssDeltaMb: 0, peakHeapDeltaMb: 0, note: why });
   }
+  result.runs.push(floor);
 
   const lanceBatch = toLanceArrow(batch);
   let lanceDir = '';
@@ -118,6 +127,7 @@ export async function upsert(cfg: BenchConfig, base: BaseTables, label: string):
   );
 
   result.targets.push(ratioTarget(`upsert ${label}: lake / LanceDB`, runOf(result, 'lake'), runOf(result, 'lancedb'), 1.0));
+  result.targets.push(...cowFloorTargets(`upsert ${label}`, lake, runOf(result, COW_FLOOR_ENGINE)));
   const morRun = runOf(result, 'lake (mor)');
   if (morRun && !morRun.note) result.targets.push(ratioTarget(`upsert ${label}: lake MOR / LanceDB`, morRun, runOf(result, 'lancedb'), 1.0));
   const bucketRun = runOf(result, 'lake (mor, bucket)');
