@@ -4,7 +4,10 @@
 // reads of every write; rollbacks, INSERT OVERWRITE, clustering, compaction and the time-based key
 // generator included. The Lance fixture is refused with a typed error naming the format.
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import {
   BlockType,
@@ -19,8 +22,9 @@ import {
   rowsToJson,
   type BatchStream,
   type HudiTable,
+  type MetadataTableUnusableError,
 } from '@lake/core/format';
-import { cleanupFixtures, fixtures, memoryCopy } from './support/fixtures.js';
+import { FIXTURES_DIR, cleanupFixtures, fixtures, memoryCopy } from './support/fixtures.js';
 import { ROLLED_BACK_ROWS, V9_STEPS, replay, type ModelRow, type Txn } from './support/v9-txns.js';
 import { archiveIntoLsm } from './support/lsm-history.js';
 
@@ -30,6 +34,19 @@ type Row = Record<string, unknown>;
 
 const v9 = fixtures().filter((f) => f.version === 9);
 const txnTables = v9.filter((f) => V9_STEPS[f.id] !== undefined);
+const LANCE = [
+  'quickstart_trips_table/cow/v9_trips_lance',
+  'quickstart_trips_table/mor/avro/v9_trips_lance',
+  'sample_table/cow/v9_lance_nonpartitioned',
+  'sample_table/cow/v9_lance_txns_nonpart',
+  'sample_table/cow/v9_lance_txns_simple',
+  'sample_table/mor/avro/v9_lance_nonhivestyle',
+];
+/** Each table once listing folders, and once more through its metadata table where it has one. */
+const readModes = txnTables.flatMap((f) => {
+  const modes = existsSync(join(f.root, '.hoodie', 'metadata', '.hoodie')) ? [true, false] : [false];
+  return modes.map((useMetadataTable) => [`${f.id} ${useMetadataTable ? 'through the metadata table' : 'listing folders'}`, f, useMetadataTable] as const);
+});
 
 async function rows(stream: BatchStream): Promise<Row[]> {
   const out: Row[] = [];
@@ -69,17 +86,27 @@ async function writes(t: HudiTable): Promise<string[]> {
 }
 
 describe('Hudi 1.1 (table version 9) fixtures', () => {
-  it('are all read, the Lance one included', () => {
-    expect(txnTables.length).toBe(6);
-    expect(v9.map((f) => f.id)).toContain('sample_table/cow/v9_lance_nonpartitioned');
+  it('are all read, the Lance ones included', () => {
+    expect(txnTables.length).toBe(19);
+    expect(v9.map((f) => f.id).sort()).toEqual([...txnTables.map((f) => f.id), ...LANCE].sort());
+    // Hudi enables the metadata table unless the statements turn it off.
+    const withMetadataTable = txnTables.filter((f) => !readFileSync(join(FIXTURES_DIR, `${f.id}.sql`), 'utf8').includes("'hoodie.metadata.enable' = 'false'"));
+    expect(readModes.filter(([, , mdt]) => mdt).map(([, f]) => f.id)).toEqual(withMetadataTable.map((f) => f.id));
   });
 
-  describe.each(txnTables.map((f) => [f.id, f] as const))('%s', (id, f) => {
+  describe.each(readModes)('%s', (_label, f, useMetadataTable) => {
+    const id = f.id;
     const steps = V9_STEPS[id]!;
     const states = replay(steps);
+    const warnings: MetadataTableUnusableError[] = [];
+    // A read meant to go through the metadata table must not fall back to listing folders.
+    const open = (source: Parameters<typeof openTable>[0]): Promise<HudiTable> => openTable(source, { useMetadataTable, onWarning: (w) => warnings.push(w) });
+    afterEach(() => {
+      expect(warnings.splice(0)).toEqual([]);
+    });
 
     it('parses hoodie.properties: version 9, timeline layout 2, event-time merge mode', async () => {
-      const t = await openTable(f.root);
+      const t = await open(f.root);
       expect(t.config.version).toBe(9);
       expect(t.config.timelineLayoutVersion).toBe(2);
       expect(t.config.timelineDir).toBe('.hoodie/timeline');
@@ -89,26 +116,26 @@ describe('Hudi 1.1 (table version 9) fixtures', () => {
     });
 
     it('has one completed write per statement, each with its completion time', async () => {
-      const tl = await (await openTable(f.root)).timeline();
+      const tl = await (await open(f.root)).timeline();
       const done = tl.completedWrites();
       expect(done.length).toBe(steps.length);
       for (const i of done) expect(i.completionTime! > i.time).toBe(true);
     });
 
     it('reads the latest snapshot, every column', async () => {
-      const t = await openTable(f.root);
+      const t = await open(f.root);
       expectRows(await rows(t.read({ withMeta: false })), states[states.length - 1]!, 'latest');
     });
 
     it('travels to every completed write', async () => {
-      const t = await openTable(f.root);
+      const t = await open(f.root);
       const times = await writes(t);
       for (let k = 0; k < times.length; k++) expectRows(await rows(t.read({ asOf: times[k] })), states[k]!, `as of write ${k + 1}`);
       expect(await rows(t.read({ asOf: '20000101000000000' }))).toEqual([]);
     });
 
     it('reads every write incrementally: the rows it left, at their latest', async () => {
-      const t = await openTable(f.root);
+      const t = await open(f.root);
       const times = await writes(t);
       for (let k = 0; k < times.length; k++) {
         const inc = await rows(t.readIncremental({ start: k === 0 ? undefined : times[k - 1], end: times[k] }));
@@ -122,7 +149,7 @@ describe('Hudi 1.1 (table version 9) fixtures', () => {
       const store = await memoryCopy(f.root);
       const before: string[] = [];
       for await (const o of store.list('')) before.push(o.key);
-      const t = await openTable(store);
+      const t = await open(store);
       const err = await t.delete(['TXN-001']).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ReadOnlyTableVersionError);
       expect((err as ReadOnlyTableVersionError).code).toBe('READ_ONLY_TABLE_VERSION');
@@ -246,8 +273,8 @@ describe('v9 fixture specifics', () => {
     expect(keys(await rows(t.readIncremental({ start: first })))).toEqual(keys(await rows(plain.readIncremental({ start: first }))));
   });
 
-  it('Lance base files: every read fails with a typed error naming Lance, never rows', async () => {
-    const f = v9.find((x) => x.id === 'sample_table/cow/v9_lance_nonpartitioned')!;
+  it.each(LANCE)('Lance base files (%s): every read fails with a typed error naming Lance, never rows', async (id) => {
+    const f = v9.find((x) => x.id === id)!;
     const t = await openTable(f.root);
     expect(t.config.baseFileFormat).toBe('LANCE');
     const reads: (() => Promise<unknown>)[] = [
