@@ -27,6 +27,7 @@ import {
 import { FIXTURES_DIR, cleanupFixtures, fixtures, memoryCopy } from './support/fixtures.js';
 import { ROLLED_BACK_ROWS, V9_STEPS, asRead, replay, type ModelRow, type Txn } from './support/v9-txns.js';
 import { archiveIntoLsm } from './support/lsm-history.js';
+import { keyLayoutOf, metaColumnsOf, type KeyLayout } from './support/v9-meta-columns.js';
 
 afterAll(() => cleanupFixtures());
 
@@ -63,7 +64,7 @@ const wallClock = (text: string): number => Date.parse(`${text.replace(' ', 'T')
  * Compares rows read with the model's. TIMESTAMP literals are stored in UTC from the writing Spark
  * session's time zone, so every row of a table is off from its literal by the same whole hours.
  */
-function expectRows(actual: Row[], expected: ModelRow[], label: string): void {
+function expectRows(actual: Row[], expected: ModelRow[], label: string, meta?: { layout: KeyLayout; times: string[] }): void {
   const byKey = (list: Row[]): string[] => list.map((r) => key(r as Txn)).sort();
   expect(byKey(actual), label).toEqual(byKey(expected.map((m) => m.row as Row)));
   const offsets = new Set<number>();
@@ -72,6 +73,11 @@ function expectRows(actual: Row[], expected: ModelRow[], label: string): void {
     const { txn_datetime: gotTime, ...gotRest } = Object.fromEntries(Object.entries(got).filter(([k]) => !k.startsWith('_hoodie_')));
     const { txn_datetime: wantTime, ...wantRest } = want as Txn;
     expect(gotRest, `${label} ${key(want)}`).toEqual(wantRest);
+    if (meta) {
+      const { recordKey, partitionPath } = metaColumnsOf(meta.layout, want);
+      const writtenAt = expected.find((m) => m.row === want)!.writtenAt;
+      expect([got._hoodie_record_key, got._hoodie_partition_path, got._hoodie_commit_time], `${label} ${key(want)} meta columns`).toEqual([recordKey, partitionPath, meta.times[writtenAt]]);
+    }
     offsets.add(Date.parse(String(gotTime)) - wallClock(String(wantTime)));
   }
   expect(offsets.size, `${label}: one session time zone`).toBeLessThanOrEqual(1);
@@ -98,6 +104,7 @@ describe('Hudi 1.1 (table version 9) fixtures', () => {
     const id = f.id;
     const steps = V9_STEPS[id]!;
     const states = replay(steps);
+    const layout = keyLayoutOf(readFileSync(join(FIXTURES_DIR, `${id}.sql`), 'utf8'));
     const warnings: MetadataTableUnusableError[] = [];
     // A read meant to go through the metadata table must not fall back to listing folders.
     const open = (source: Parameters<typeof openTable>[0]): Promise<HudiTable> => openTable(source, { useMetadataTable, onWarning: (w) => warnings.push(w) });
@@ -131,7 +138,9 @@ describe('Hudi 1.1 (table version 9) fixtures', () => {
     it('travels to every completed write', async () => {
       const t = await open(f.root);
       const times = await writes(t);
-      for (let k = 0; k < times.length; k++) expectRows(await rows(t.read({ asOf: times[k] })), states[k]!.map(asRead(id, k)), `as of write ${k + 1}`);
+      for (let k = 0; k < times.length; k++) {
+        expectRows(await rows(t.read({ asOf: times[k] })), states[k]!.map(asRead(id, k)), `as of write ${k + 1}`, { layout, times });
+      }
       expect(await rows(t.read({ asOf: '20000101000000000' }))).toEqual([]);
     });
 
@@ -141,7 +150,7 @@ describe('Hudi 1.1 (table version 9) fixtures', () => {
       for (let k = 0; k < times.length; k++) {
         const inc = await rows(t.readIncremental({ start: k === 0 ? undefined : times[k - 1], end: times[k] }));
         for (const r of inc) expect(r._hoodie_commit_time).toBe(times[k]);
-        expectRows(inc, states[k]!.filter((m) => m.writtenAt === k).map(asRead(id, k)), `incremental write ${k + 1}`);
+        expectRows(inc, states[k]!.filter((m) => m.writtenAt === k).map(asRead(id, k)), `incremental write ${k + 1}`, { layout, times });
       }
       expect(await rows(t.readIncremental({ start: times[times.length - 1] }))).toEqual([]);
     });
