@@ -214,7 +214,7 @@ export const ROLLED_BACK_ROWS: readonly [string, number][] = [
  * digits of the number). Hudi's table schema holds the column as text from that write on, so a
  * read as of it or later gives the value as text: from the first UPDATE or DELETE step.
  */
-export const PARTITION_AS_TEXT: Record<string, { column: string; fromStep: number }> = {
+const PARTITION_AS_TEXT: Record<string, { column: string; fromStep: number }> = {
   'sample_table/cow/v9_timebasedkeygen_epochmillis': { column: 'ts_millis', fromStep: 2 },
   'sample_table/cow/v9_timebasedkeygen_unixtimestamp': { column: 'ts_epoch', fromStep: 2 },
 };
