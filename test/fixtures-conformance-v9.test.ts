@@ -4,7 +4,10 @@
 // reads of every write; rollbacks, INSERT OVERWRITE, clustering, compaction and the time-based key
 // generator included. The Lance fixture is refused with a typed error naming the format.
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import {
   BlockType,
@@ -19,10 +22,12 @@ import {
   rowsToJson,
   type BatchStream,
   type HudiTable,
+  type MetadataTableUnusableError,
 } from '@lake/core/format';
-import { cleanupFixtures, fixtures, memoryCopy } from './support/fixtures.js';
-import { ROLLED_BACK_ROWS, V9_STEPS, replay, type ModelRow, type Txn } from './support/v9-txns.js';
+import { FIXTURES_DIR, cleanupFixtures, fixtures, memoryCopy } from './support/fixtures.js';
+import { ROLLED_BACK_ROWS, V9_STEPS, asRead, replay, type ModelRow, type Step, type Txn } from './support/v9-txns.js';
 import { archiveIntoLsm } from './support/lsm-history.js';
+import { keyLayoutOf, metaColumnsOf, type KeyLayout } from './support/v9-meta-columns.js';
 
 afterAll(() => cleanupFixtures());
 
@@ -30,6 +35,21 @@ type Row = Record<string, unknown>;
 
 const v9 = fixtures().filter((f) => f.version === 9);
 const txnTables = v9.filter((f) => V9_STEPS[f.id] !== undefined);
+/** Merge-on-read tables with an UPDATE: it goes to a log file. */
+const morUpdated = txnTables.filter((f) => f.group.includes('/mor') && V9_STEPS[f.id]!.some((s) => s.kind === 'update')).map((f) => f.id);
+const LANCE = [
+  'quickstart_trips_table/cow/v9_trips_lance',
+  'quickstart_trips_table/mor/avro/v9_trips_lance',
+  'sample_table/cow/v9_lance_nonpartitioned',
+  'sample_table/cow/v9_lance_txns_nonpart',
+  'sample_table/cow/v9_lance_txns_simple',
+  'sample_table/mor/avro/v9_lance_nonhivestyle',
+];
+/** Each table once listing folders, and once more through its metadata table where it has one. */
+const readModes = txnTables.flatMap((f) => {
+  const modes = existsSync(join(f.root, '.hoodie', 'metadata', '.hoodie')) ? [true, false] : [false];
+  return modes.map((useMetadataTable) => [`${f.id} ${useMetadataTable ? 'through the metadata table' : 'listing folders'}`, f, useMetadataTable] as const);
+});
 
 async function rows(stream: BatchStream): Promise<Row[]> {
   const out: Row[] = [];
@@ -46,7 +66,7 @@ const wallClock = (text: string): number => Date.parse(`${text.replace(' ', 'T')
  * Compares rows read with the model's. TIMESTAMP literals are stored in UTC from the writing Spark
  * session's time zone, so every row of a table is off from its literal by the same whole hours.
  */
-function expectRows(actual: Row[], expected: ModelRow[], label: string): void {
+function expectRows(actual: Row[], expected: ModelRow[], label: string, meta?: { layout: KeyLayout; times: string[] }): void {
   const byKey = (list: Row[]): string[] => list.map((r) => key(r as Txn)).sort();
   expect(byKey(actual), label).toEqual(byKey(expected.map((m) => m.row as Row)));
   const offsets = new Set<number>();
@@ -55,6 +75,11 @@ function expectRows(actual: Row[], expected: ModelRow[], label: string): void {
     const { txn_datetime: gotTime, ...gotRest } = Object.fromEntries(Object.entries(got).filter(([k]) => !k.startsWith('_hoodie_')));
     const { txn_datetime: wantTime, ...wantRest } = want as Txn;
     expect(gotRest, `${label} ${key(want)}`).toEqual(wantRest);
+    if (meta) {
+      const { recordKey, partitionPath } = metaColumnsOf(meta.layout, want);
+      const writtenAt = expected.find((m) => m.row === want)!.writtenAt;
+      expect([got._hoodie_record_key, got._hoodie_partition_path, got._hoodie_commit_time], `${label} ${key(want)} meta columns`).toEqual([recordKey, partitionPath, meta.times[writtenAt]]);
+    }
     offsets.add(Date.parse(String(gotTime)) - wallClock(String(wantTime)));
   }
   expect(offsets.size, `${label}: one session time zone`).toBeLessThanOrEqual(1);
@@ -69,17 +94,29 @@ async function writes(t: HudiTable): Promise<string[]> {
 }
 
 describe('Hudi 1.1 (table version 9) fixtures', () => {
-  it('are all read, the Lance one included', () => {
-    expect(txnTables.length).toBe(6);
-    expect(v9.map((f) => f.id)).toContain('sample_table/cow/v9_lance_nonpartitioned');
+  it('are all read, the Lance ones included', () => {
+    expect(txnTables.length).toBe(19);
+    expect(v9.map((f) => f.id).sort()).toEqual([...txnTables.map((f) => f.id), ...LANCE].sort());
+    // Hudi enables the metadata table unless the statements turn it off.
+    const withMetadataTable = txnTables.filter((f) => !readFileSync(join(FIXTURES_DIR, `${f.id}.sql`), 'utf8').includes("'hoodie.metadata.enable' = 'false'"));
+    expect(readModes.filter(([, , mdt]) => mdt).map(([, f]) => f.id)).toEqual(withMetadataTable.map((f) => f.id));
+    expect(morUpdated.length).toBe(7);
   });
 
-  describe.each(txnTables.map((f) => [f.id, f] as const))('%s', (id, f) => {
+  describe.each(readModes)('%s', (_label, f, useMetadataTable) => {
+    const id = f.id;
     const steps = V9_STEPS[id]!;
     const states = replay(steps);
+    const layout = keyLayoutOf(readFileSync(join(FIXTURES_DIR, `${id}.sql`), 'utf8'));
+    const warnings: MetadataTableUnusableError[] = [];
+    // A read meant to go through the metadata table must not fall back to listing folders.
+    const open = (source: Parameters<typeof openTable>[0]): Promise<HudiTable> => openTable(source, { useMetadataTable, onWarning: (w) => warnings.push(w) });
+    afterEach(() => {
+      expect(warnings.splice(0)).toEqual([]);
+    });
 
     it('parses hoodie.properties: version 9, timeline layout 2, event-time merge mode', async () => {
-      const t = await openTable(f.root);
+      const t = await open(f.root);
       expect(t.config.version).toBe(9);
       expect(t.config.timelineLayoutVersion).toBe(2);
       expect(t.config.timelineDir).toBe('.hoodie/timeline');
@@ -89,31 +126,34 @@ describe('Hudi 1.1 (table version 9) fixtures', () => {
     });
 
     it('has one completed write per statement, each with its completion time', async () => {
-      const tl = await (await openTable(f.root)).timeline();
+      const tl = await (await open(f.root)).timeline();
       const done = tl.completedWrites();
       expect(done.length).toBe(steps.length);
       for (const i of done) expect(i.completionTime! > i.time).toBe(true);
     });
 
     it('reads the latest snapshot, every column', async () => {
-      const t = await openTable(f.root);
-      expectRows(await rows(t.read({ withMeta: false })), states[states.length - 1]!, 'latest');
+      const t = await open(f.root);
+      const last = states.length - 1;
+      expectRows(await rows(t.read({ withMeta: false })), states[last]!.map(asRead(id, last)), 'latest');
     });
 
     it('travels to every completed write', async () => {
-      const t = await openTable(f.root);
+      const t = await open(f.root);
       const times = await writes(t);
-      for (let k = 0; k < times.length; k++) expectRows(await rows(t.read({ asOf: times[k] })), states[k]!, `as of write ${k + 1}`);
+      for (let k = 0; k < times.length; k++) {
+        expectRows(await rows(t.read({ asOf: times[k] })), states[k]!.map(asRead(id, k)), `as of write ${k + 1}`, { layout, times });
+      }
       expect(await rows(t.read({ asOf: '20000101000000000' }))).toEqual([]);
     });
 
     it('reads every write incrementally: the rows it left, at their latest', async () => {
-      const t = await openTable(f.root);
+      const t = await open(f.root);
       const times = await writes(t);
       for (let k = 0; k < times.length; k++) {
         const inc = await rows(t.readIncremental({ start: k === 0 ? undefined : times[k - 1], end: times[k] }));
         for (const r of inc) expect(r._hoodie_commit_time).toBe(times[k]);
-        expectRows(inc, states[k]!.filter((m) => m.writtenAt === k), `incremental write ${k + 1}`);
+        expectRows(inc, states[k]!.filter((m) => m.writtenAt === k).map(asRead(id, k)), `incremental write ${k + 1}`, { layout, times });
       }
       expect(await rows(t.readIncremental({ start: times[times.length - 1] }))).toEqual([]);
     });
@@ -122,7 +162,7 @@ describe('Hudi 1.1 (table version 9) fixtures', () => {
       const store = await memoryCopy(f.root);
       const before: string[] = [];
       for await (const o of store.list('')) before.push(o.key);
-      const t = await openTable(store);
+      const t = await open(store);
       const err = await t.delete(['TXN-001']).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ReadOnlyTableVersionError);
       expect((err as ReadOnlyTableVersionError).code).toBe('READ_ONLY_TABLE_VERSION');
@@ -166,17 +206,25 @@ describe('v9 fixture specifics', () => {
     expect(tl.completedWrites().map((i) => i.action)).toEqual(['commit', 'commit', 'replacecommit']);
   });
 
-  it('merge-on-read: compaction and clustering ran after the last update, so a read-optimized query sees the latest rows', async () => {
-    const id = 'sample_table/mor/avro/v9_txns_simple_meta';
+  it.each(morUpdated)('merge-on-read %s: an update stays in a log until compaction; read-optimized reads base files only', async (id) => {
+    const steps = V9_STEPS[id]!;
+    const states = replay(steps);
     const t = await openTable(byId(id).root);
-    const states = replay(V9_STEPS[id]!);
-    expectRows(await rows(t.read({ readOptimized: true, withMeta: false })), states[states.length - 1]!, 'read-optimized');
-    // Before the compaction the base files hold the first insert only: updates and deletes are in logs.
     const times = await writes(t);
-    const ro = await rows(t.read({ readOptimized: true, asOf: times[1] }));
-    expect(ro.find((r) => r.txn_id === 'TXN-001')?.txn_type).toBe('debit');
-    const snapshot = await rows(t.read({ asOf: times[1] }));
-    expect(snapshot.find((r) => r.txn_id === 'TXN-001')?.txn_type).toBe('reversal');
+    const at = steps.findIndex((s) => s.kind === 'update');
+    const update = steps[at] as Extract<Step, { kind: 'update' }>;
+    const ofKey = (list: { txn_id: unknown; txn_ts: unknown }[]): string[] => list.filter((r) => r.txn_id === update.txnId).map(key).sort();
+    // As of the update, the base files still hold the version before it: the new one is in a log.
+    const ro = await rows(t.read({ readOptimized: true, asOf: times[at] }));
+    expect(ofKey(ro as Txn[])).toEqual(ofKey(states[at - 1]!.map((m) => m.row)));
+    expect(ofKey((await rows(t.read({ asOf: times[at] }))) as Txn[])).toEqual(ofKey(states[at]!.map((m) => m.row)));
+    // Hudi compacts only after five delta commits: where a compaction followed the last update or
+    // delete (and inserts wrote base files), read-optimized reads the latest rows.
+    const lastChange = Math.max(...steps.flatMap((s, i) => (s.kind === 'update' || s.kind === 'delete' ? [i] : [])));
+    if (steps.some((s, i) => i > lastChange && s.kind === 'service')) {
+      const last = states.length - 1;
+      expectRows(await rows(t.read({ readOptimized: true, withMeta: false })), states[last]!.map(asRead(id, last)), 'read-optimized');
+    }
   });
 
   it('merge-on-read: a partial-update data block (only changed columns) is refused, never read as whole rows', async () => {
@@ -246,8 +294,8 @@ describe('v9 fixture specifics', () => {
     expect(keys(await rows(t.readIncremental({ start: first })))).toEqual(keys(await rows(plain.readIncremental({ start: first }))));
   });
 
-  it('Lance base files: every read fails with a typed error naming Lance, never rows', async () => {
-    const f = v9.find((x) => x.id === 'sample_table/cow/v9_lance_nonpartitioned')!;
+  it.each(LANCE)('Lance base files (%s): every read fails with a typed error naming Lance, never rows', async (id) => {
+    const f = v9.find((x) => x.id === id)!;
     const t = await openTable(f.root);
     expect(t.config.baseFileFormat).toBe('LANCE');
     const reads: (() => Promise<unknown>)[] = [

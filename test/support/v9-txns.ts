@@ -95,6 +95,7 @@ function txnsSteps(partitioned: boolean, mor: boolean): Step[] {
   if (!partitioned) {
     // The unpartitioned table inserts TXN-011/012 (no INSERT OVERWRITE), clusters, then inserts TXN-015/016.
     steps.push({ kind: 'insert', rows: pick('11', '12') }, { kind: 'insert', rows: pick('13', '14') });
+    if (mor) steps.push({ kind: 'service' }); // run_compaction
     steps.push({ kind: 'service' }, { kind: 'insert', rows: pick('15', '16') });
     return steps;
   }
@@ -106,7 +107,8 @@ function txnsSteps(partitioned: boolean, mor: boolean): Step[] {
   return steps;
 }
 
-function timeBasedSteps(): Step[] {
+/** The `timebasedkeygen_nonhivestyle` tables: partitioned by a string time (`ts_str`); MOR then inserts TXN-006. */
+function timeBasedSteps(mor: boolean): Step[] {
   const rows: Tuple[] = [
     ['TXN-001', 'ACC-A', 1700000000001, '2024-01-15 10:30:00', '2024-01-15', '1250.00', 'USD', 'debit', 'Amazon', false, '0.00', meta('retail', '5411', '0.05'), '2024-01-15T10:30:00.000Z'],
     ['TXN-002', 'ACC-B', 1700000000002, '2024-01-15 11:45:00', '2024-01-15', '89.99', 'USD', 'debit', 'Netflix', false, '0.00', meta('subscription', '4899', '0.02'), '2024-01-15T11:45:00.000Z'],
@@ -116,14 +118,52 @@ function timeBasedSteps(): Step[] {
     ['TXN-005', 'ACC-E', 1700100000005, '2024-01-18 16:30:00', '2024-01-18', '8900.00', 'USD', 'debit', 'Singapore Airlines', true, '45.00', meta('travel', '3000', '0.12'), '2024-01-18T16:30:00.000Z'],
   ];
   const t = rows.map((v) => txn(v, 'ts_str'));
-  return [
+  const steps: Step[] = [
     { kind: 'insert', rows: t.slice(0, 4) },
     { kind: 'insert', rows: t.slice(4) },
     { kind: 'update', txnId: 'TXN-003', set: { amount: '500.00', txn_ts: 1700200000003 } },
     { kind: 'delete', txnId: 'TXN-002' },
   ];
+  if (!mor) return steps;
+  // run_compaction schedules nothing after four delta commits (Hudi's trigger is five): no instant.
+  const after: Tuple = ['TXN-006', 'ACC-F', 1700300000006, '2024-01-15 16:00:00', '2024-01-15', '320.25', 'USD', 'debit', 'Grab', false, '0.00', meta('transport', '4121', '0.04'), '2024-01-15T16:00:00.000Z'];
+  return [...steps, { kind: 'insert', rows: [txn(after, 'ts_str')] }];
 }
 
+/**
+ * The `timebasedkeygen_epochmillis` and `_unixtimestamp` tables: partitioned by a BIGINT time, the
+ * seconds of the literals in the statements times `perSecond` (1000: milliseconds, 1: seconds).
+ */
+function epochSteps(column: 'ts_millis' | 'ts_epoch', perSecond: number, txn003At: string): Step[] {
+  const at = (seconds: number): string => String(seconds * perSecond);
+  const rows: Tuple[] = [
+    ['TXN-001', 'ACC-A', 1700000000001, '2024-01-15 10:30:00', '2024-01-15', '1250.00', 'USD', 'debit', 'Amazon', false, '0.00', meta('retail', '5411', '0.05'), at(1705311000)],
+    ['TXN-002', 'ACC-B', 1700000000002, '2024-01-15 11:45:00', '2024-01-15', '89.99', 'USD', 'debit', 'Netflix', false, '0.00', meta('subscription', '4899', '0.02'), at(1705315500)],
+    ['TXN-003', 'ACC-C', 1700000000003, txn003At, '2024-01-16', '450.75', 'EUR', 'debit', 'Zalando', false, '0.00', meta('retail', '5651', '0.03'), at(1705367700)],
+    ['TXN-004', 'ACC-D', 1700000000004, '2024-01-16 10:30:00', '2024-01-16', '5000.00', 'USD', 'transfer', null, false, '25.00', meta('transfer', '4829', '0.15'), at(1705397400)],
+    ['TXN-001', 'ACC-A', 1700100000001, '2024-01-15 10:30:00', '2024-01-15', '1250.00', 'USD', 'reversal', 'Amazon', false, '0.00', meta('retail', '5411', '0.05'), at(1705311000)],
+    ['TXN-005', 'ACC-E', 1700100000005, '2024-01-17 10:00:00', '2024-01-17', '1500.00', 'EUR', 'debit', 'IKEA', false, '0.00', meta('retail', '5712', '0.04'), at(1705485600)],
+    ['TXN-006', 'ACC-F', 1700100000006, '2024-01-17 11:00:00', '2024-01-17', '2200.00', 'EUR', 'transfer', null, false, '15.00', meta('transfer', '4829', '0.10'), at(1705489200)],
+  ];
+  // BIGINT partition values: numbers in the rows, as txn_ts is.
+  const t = rows.map((v) => {
+    const row = txn(v, column);
+    row[column] = Number(row[column]);
+    return row;
+  });
+  return [
+    { kind: 'insert', rows: t.slice(0, 4) },
+    { kind: 'insert', rows: t.slice(4) },
+    { kind: 'update', txnId: 'TXN-003', set: { amount: '500.00', txn_ts: 1700200000003 } },
+    { kind: 'delete', txnId: 'TXN-004' },
+  ];
+}
+
+/**
+ * The `txns_simple_overwrite` tables (COW and MOR): two inserts, then INSERT OVERWRITE TABLE. The
+ * MOR table's run_compaction between them schedules nothing (two delta commits, under Hudi's
+ * trigger of five; inserts wrote no log file): it leaves no instant.
+ */
 function overwriteSteps(): Step[] {
   const rows: Tuple[] = [
     ['TXN-001', 'ACC-A', 1700000000001, '2024-01-15 10:30:00', '2024-01-15', '1250.00', 'USD', 'debit', 'Amazon', false, '0.00', meta('retail', '5411', '0.05'), 'us'],
@@ -168,13 +208,47 @@ export const ROLLED_BACK_ROWS: readonly [string, number][] = [
   ['TXN-004', 1700100000004],
 ];
 
+/**
+ * Spark SQL's UPDATE and DELETE on a table keyed by the timestamp-based key generator record its
+ * BIGINT partition column as STRING in the schema of their commits, and write it as text (the
+ * digits of the number). Hudi's table schema holds the column as text from that write on, so a
+ * read as of it or later gives the value as text: from the first UPDATE or DELETE step.
+ */
+const PARTITION_AS_TEXT: Record<string, { column: string; fromStep: number }> = {
+  'sample_table/cow/v9_timebasedkeygen_epochmillis': { column: 'ts_millis', fromStep: 2 },
+  'sample_table/cow/v9_timebasedkeygen_unixtimestamp': { column: 'ts_epoch', fromStep: 2 },
+};
+
+/** A model row as a read as of step `at` of fixture `id` gives it (see PARTITION_AS_TEXT). */
+export function asRead(id: string, at: number): (m: ModelRow) => ModelRow {
+  const text = PARTITION_AS_TEXT[id];
+  if (!text || at < text.fromStep) return (m) => m;
+  return (m) => ({ ...m, row: { ...m.row, [text.column]: String(m.row[text.column]) } });
+}
+
 /** Steps of each v9 fixture, by fixture id. */
+// The `complex` tables (record key txn_id, account_id) run the statements of the `simple` ones,
+// each UPDATE and DELETE naming both key columns of a row whose txn_id is unique; `meta` and
+// `nometa` tables differ only in having a metadata table.
 export const V9_STEPS: Record<string, Step[]> = {
   'sample_table/cow/v9_txns_simple_meta': txnsSteps(true, false),
+  'sample_table/cow/v9_txns_simple_nometa': txnsSteps(true, false),
+  'sample_table/cow/v9_txns_complex_meta': txnsSteps(true, false),
+  'sample_table/cow/v9_txns_complex_nometa': txnsSteps(true, false),
   'sample_table/mor/avro/v9_txns_simple_meta': txnsSteps(true, true),
+  'sample_table/mor/avro/v9_txns_simple_nometa': txnsSteps(true, true),
+  'sample_table/mor/avro/v9_txns_complex_meta': txnsSteps(true, true),
+  'sample_table/mor/avro/v9_txns_complex_nometa': txnsSteps(true, true),
+  'sample_table/cow/v9_txns_nonpart_meta': txnsSteps(false, false),
   'sample_table/cow/v9_txns_nonpart_nometa': txnsSteps(false, false),
-  'sample_table/cow/v9_timebasedkeygen_nonhivestyle': timeBasedSteps(),
+  'sample_table/mor/avro/v9_txns_nonpart_meta': txnsSteps(false, true),
+  'sample_table/mor/avro/v9_txns_nonpart_nometa': txnsSteps(false, true),
+  'sample_table/cow/v9_timebasedkeygen_nonhivestyle': timeBasedSteps(false),
+  'sample_table/mor/avro/v9_timebasedkeygen_nonhivestyle': timeBasedSteps(true),
+  'sample_table/cow/v9_timebasedkeygen_epochmillis': epochSteps('ts_millis', 1000, '2024-01-16 02:15:00'),
+  'sample_table/cow/v9_timebasedkeygen_unixtimestamp': epochSteps('ts_epoch', 1, '2024-01-16 09:00:00'),
   'sample_table/cow/v9_txns_simple_overwrite': overwriteSteps(),
+  'sample_table/mor/avro/v9_txns_simple_overwrite': overwriteSteps(),
   'sample_table/mor/avro/v9_nonpartitioned_rollback': rollbackSteps(),
 };
 

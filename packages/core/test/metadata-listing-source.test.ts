@@ -79,6 +79,24 @@ describe('tableListing', () => {
     });
   }
 
+  it('a read as of a time before the first write has no files to list and nothing to warn about', async () => {
+    const zip = sparkWritten.find((z) => z.includes('v9_txns_simple_meta'))!;
+    const store = await storeOf(zip);
+    const props = parseProperties(textOf(await store.get('.hoodie/hoodie.properties')));
+    props.set(TableProps.version, '8');
+    const config = tableConfigFromProperties(props);
+    const timeline = await loadTimeline(store, config);
+    const asOf = '20000101000000000';
+    // The metadata table, initialised during the first write, has no partition list as of then.
+    const got = await tableListing(store, config, timeline, { asOf });
+    expect(got.warning).toBeUndefined();
+    expect(latestFileSlices(await buildFileSystemView(store, timeline, { asOf, listing: got.listing }))).toEqual([]);
+    // As of the first write it is used, without warning.
+    const first = timeline.completed().find((i) => WRITE_ACTIONS.has(i.action))!;
+    const atFirst = await tableListing(store, config, timeline, { asOf: first.time });
+    expect([atFirst.source, atFirst.warning]).toEqual(['metadata-table', undefined]);
+  });
+
   it('does not use a metadata table that missed a later commit, and reads the commit', async () => {
     const store = await tableWithFilesPartition(3);
     // A writer that did not update the metadata table commits (lake itself refuses to).

@@ -36,11 +36,20 @@ function table(columns: Record<string, { type: DataType; values: unknown[] }>): 
   return new Table(Object.fromEntries(Object.entries(columns).map(([name, c]) => [name, vectorFromArray(c.values, c.type)])));
 }
 
+/** A file whose timestamp-keyed partition column holds text where the timestamp type wants a number. */
+function numericTimeAsText(props: Record<string, string>, data: Table): boolean {
+  const type = props['hoodie.keygen.timebased.timestamp.type'];
+  if (props['hoodie.table.keygenerator.type'] !== 'TIMESTAMP' || type === undefined || type === 'DATE_STRING' || type === 'MIXED') return false;
+  const field = data.schema.fields.find((f) => f.name === props['hoodie.table.partition.fields']);
+  return field !== undefined && field.type instanceof Utf8;
+}
+
 describe('key generators on Spark-written tables', () => {
   const zips = fixtureZips();
 
   it('reproduce _hoodie_record_key and _hoodie_partition_path of every base file', () => {
     let checkedRows = 0;
+    let refusedFiles = 0;
     const types = new Set<string>();
     for (const zip of zips) {
       const files = loadFixture(zip);
@@ -49,6 +58,14 @@ describe('key generators on Spark-written tables', () => {
       for (const [path, bytes] of files) {
         if (!path.endsWith('.parquet')) continue;
         const data = readParquet(bytes);
+        if (data.numRows > 0 && numericTimeAsText(props, data)) {
+          // Spark SQL's UPDATE and DELETE write a BIGINT time partition column as text and take the
+          // keys from the meta columns they read; Hudi's key generator refuses text for a numeric
+          // timestamp type, and so does lake's.
+          expect(() => gen.generate(data), `${zip}:${path}`).toThrow(PartitionPathError);
+          refusedFiles++;
+          continue;
+        }
         const { recordKeys, partitionPaths } = gen.generate(data);
         const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
         for (const p of partitionPaths) expect(p, `${zip}:${path}`).toBe(folder);
@@ -61,6 +78,7 @@ describe('key generators on Spark-written tables', () => {
       }
     }
     expect(checkedRows).toBeGreaterThan(40);
+    expect(refusedFiles).toBeGreaterThan(0);
     expect([...types].sort()).toEqual(['COMPLEX', 'NON_PARTITION', 'SIMPLE', 'TIMESTAMP']);
   });
 

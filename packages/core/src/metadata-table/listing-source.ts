@@ -46,6 +46,9 @@ export async function tableListing(store: ObjectStore, config: TableConfig, time
   if (!METADATA_LISTING_VERSIONS.has(config.version)) {
     return fallback('unsupported-version', `lake lists through the metadata tables of table versions ${[...METADATA_LISTING_VERSIONS].join(' and ')}, this table is version ${config.version}`);
   }
+  // Before the table's first write there are no files to list. The metadata table, initialised
+  // during that write, has no partition list yet either: that is no fault of it, so no warning.
+  if (options.asOf !== undefined && timeline.latestCompletedWrite(options.asOf) === undefined) return fallback();
   if (names(config.raw.get(INFLIGHT_PARTITIONS_KEY)).includes(FILES)) {
     return fallback('pending', `the files partition is still being initialised (${INFLIGHT_PARTITIONS_KEY} names it)`);
   }
