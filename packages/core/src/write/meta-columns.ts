@@ -27,6 +27,8 @@ function utf8Column(values: readonly (string | null)[]): Data<Utf8> {
   const length = values.length;
   const first = values[0];
   if (length > 0 && first !== null && values.every((v) => v === first)) return constantColumn(first, length);
+  const ascii = asciiColumn(values);
+  if (ascii) return ascii;
   const offsets = new Int32Array(length + 1);
   let nulls = 0;
   const bitmap = new Uint8Array(Math.ceil(length / 8));
@@ -55,14 +57,37 @@ function utf8Column(values: readonly (string | null)[]): Data<Utf8> {
   return makeData({ type: new Utf8(), length, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : undefined, valueOffsets: offsets, data: data.subarray(0, at) });
 }
 
+/**
+ * The column of non-null values that are all ASCII, or undefined: the values joined and encoded
+ * with one call, each value's bytes standing at its character offsets. Encoding value by value
+ * costs a call and a subarray per row.
+ */
+function asciiColumn(values: readonly (string | null)[]): Data<Utf8> | undefined {
+  const length = values.length;
+  const offsets = new Int32Array(length + 1);
+  let at = 0;
+  for (let i = 0; i < length; i++) {
+    const v = values[i];
+    if (v === null) return undefined;
+    at += v.length;
+    offsets[i + 1] = at;
+  }
+  const joined = values.join('');
+  const data = new Uint8Array(at);
+  // UTF-8 takes one byte per character exactly when every character is ASCII.
+  const r = encoder.encodeInto(joined, data);
+  if (r.read !== at || r.written !== at) return undefined;
+  return makeData({ type: new Utf8(), length, nullCount: 0, valueOffsets: offsets, data });
+}
+
 function constantColumn(value: string, length: number): Data<Utf8> {
   const bytes = new TextEncoder().encode(value);
   const data = new Uint8Array(bytes.length * length);
   const offsets = new Int32Array(length + 1);
-  for (let i = 0; i < length; i++) {
-    data.set(bytes, i * bytes.length);
-    offsets[i + 1] = (i + 1) * bytes.length;
-  }
+  for (let i = 0; i < length; i++) offsets[i + 1] = (i + 1) * bytes.length;
+  // The value once, then what is filled copied after itself: log2(rows) copies, not one per row.
+  if (data.length > 0) data.set(bytes, 0);
+  for (let filled = bytes.length; filled > 0 && filled < data.length; filled *= 2) data.copyWithin(filled, 0, Math.min(filled, data.length - filled));
   return makeData({ type: new Utf8(), length, nullCount: 0, valueOffsets: offsets, data });
 }
 
