@@ -164,9 +164,9 @@ export function deleteBlock(entries: readonly DeleteEntry[], schemaJson: string,
     datum.long(entries.length);
     for (const e of entries) {
       datum.long(1);
-      datum.bytes(utf8.encode(e.recordKey));
+      datum.string(e.recordKey);
       datum.long(1);
-      datum.bytes(utf8.encode(e.partitionPath));
+      datum.string(e.partitionPath);
       writeOrderingValue(datum, e.orderingValue);
     }
   }
