@@ -3,6 +3,7 @@
 import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { readParquetMetadata } from '@lake/parquet';
+import { parquetMetadata } from 'hyparquet';
 
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import type { AvroJsonRecord } from '../avro/avro-schema.js';
@@ -29,6 +30,17 @@ describe('log blocks', () => {
     const sync = view(parquetDataBlock(batch, schema, '20240101000000001'));
     const blocks = await Promise.all(Array.from({ length: 3 }, () => parquetDataBlockAsync(batch, schema, '20240101000000001')));
     for (const b of blocks) expect(view(b)).toEqual(sync);
+  });
+
+  it('writes the record keys and sequence numbers of a Parquet block without a dictionary, other columns with one', () => {
+    const keys = ['k1', 'k2', 'k3'];
+    const block = tableFromArrays({ _hoodie_commit_seqno: keys.map((k) => `s-${k}`), _hoodie_record_key: keys, country: ['US', 'US', 'DE'] }).batches[0];
+    const [decoded] = readLogBlocks(parquetDataBlock(block, JSON.stringify(schema), '20240101000000001')).blocks;
+    const content = decoded.content;
+    const meta = parquetMetadata(content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength) as ArrayBuffer);
+    const dictionary = Object.fromEntries(meta.row_groups[0].columns.map((c) => [c.meta_data!.path_in_schema.join('.'), c.meta_data!.dictionary_page_offset !== undefined]));
+    expect(dictionary).toEqual({ _hoodie_commit_seqno: false, _hoodie_record_key: false, country: true });
+    expect(decodeParquetDataBlock(decoded).getChild('_hoodie_record_key')?.toArray()).toEqual(keys);
   });
 
   it('frames several blocks into one file the reader splits again', () => {

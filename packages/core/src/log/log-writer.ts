@@ -6,6 +6,7 @@
 import { Table, type RecordBatch } from 'apache-arrow';
 import { writeParquet, writeParquetAsync, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
 import { DEFAULT_COMPRESSION } from '../write/compression.js';
+import { META } from '../schema/table-schema.js';
 
 import { encodeAvroRecords } from '../avro/encode.js';
 import type { AvroJsonRecord } from '../avro/avro-schema.js';
@@ -122,11 +123,16 @@ export async function parquetDataBlockAsync(
   return encodeLogBlock({ type: BlockType.PARQUET_DATA, header: dataHeader(instant, schemaJson), content });
 }
 
+const UNIQUE_META_COLUMNS: readonly string[] = [META.commitSeqno, META.recordKey];
+
 function parquetBlockOptions(schemaJson: string, compression: Compression, bloomFilters: readonly BloomFilterColumn[]): WriteOptions {
   return {
     compression,
     ...(bloomFilters.length > 0 ? { bloomFilters } : {}),
     metadata: { 'parquet.avro.schema': schemaJson, 'writer.model.name': 'avro' },
+    // One record per key in a block, and a sequence number per record: a dictionary of them
+    // would hold every value once and add an index per row: plain pages are smaller and cheaper.
+    withoutDictionary: UNIQUE_META_COLUMNS,
   };
 }
 
