@@ -371,6 +371,12 @@ interface WriteOptions {
      * never shrinks, grows to one piece rather than the whole table.
      */
     pieceBytes?: number;
+    /**
+     * Top-level columns written without a dictionary: columns whose values are all distinct (a
+     * record key, a sequence number), where building a dictionary only costs time before the
+     * encoder gives up on it. The values and their types are the same either way.
+     */
+    withoutDictionary?: readonly string[];
 }
 
 /* bloomFilterBytes */
