@@ -81,6 +81,14 @@ interface Decimal {
     scale: number;
 }
 
+/* DistinctColumnOptions */
+interface DistinctColumnOptions {
+    /** Rows looked at per column, spread evenly over the table (default 1024). */
+    sampleRows?: number;
+    /** Share of distinct values among the sampled non-null ones above which a column counts (default 0.5). */
+    distinctShare?: number;
+}
+
 /* LogicalType */
 type LogicalType = {
     type: 'STRING';
@@ -371,6 +379,12 @@ interface WriteOptions {
      * never shrinks, grows to one piece rather than the whole table.
      */
     pieceBytes?: number;
+    /**
+     * Top-level columns written without a dictionary: columns whose values are all distinct (a
+     * record key, a sequence number), where building a dictionary only costs time before the
+     * encoder gives up on it. The values and their types are the same either way.
+     */
+    withoutDictionary?: readonly string[];
 }
 
 /* bloomFilterBytes */
@@ -423,6 +437,9 @@ function initParquet(wasmSource?: unknown): Promise<void>;
 
 /* loadColumnBloomFilters */
 function loadColumnBloomFilters(source: ByteSource, meta: ParquetFileMetadata, name: string, what?: string): Promise<ColumnBloomFilters | undefined>;
+
+/* mostlyDistinctColumns */
+function mostlyDistinctColumns(table: Table, options?: DistinctColumnOptions): string[];
 
 /* openParquet */
 function openParquet(input: Uint8Array | ByteSource, options?: OpenOptions): Promise<ParquetFileReader>;

@@ -2,7 +2,8 @@
 // sampling profiler `node --cpu-prof` uses, started and stopped around the operation only, so
 // table setup does not show), written as a .cpuprofile and summarised as the functions with
 // the most self time. Ops: load, upsert, delete, erase, commit, scan; or a .cpuprofile file to
-// summarise. `<op>-mor` runs upsert, delete, erase or scan on a merge-on-read table.
+// summarise. `<op>-mor` runs upsert, delete, erase or scan on a merge-on-read table, `<op>-bucket`
+// on the bench's merge-on-read table with Hudi's bucket index.
 
 import { readFileSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -10,9 +11,9 @@ import { Session } from 'node:inspector/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { buildLakeBase } from './base.js';
+import { benchBuckets, buildLakeBase } from './base.js';
 import { eventTable, randomKeys, upsertTable, userId, EVENTS_PER_USER } from './data.js';
-import { removeScratch, scratch } from './fs-util.js';
+import { copyDir, removeScratch, scratch } from './fs-util.js';
 import { lakeCreate, lakeOpen } from './lake.js';
 
 interface ProfileNode {
@@ -31,42 +32,79 @@ interface CpuProfile {
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-async function setup(opName: string, rows: number): Promise<() => Promise<unknown>> {
+/** One operation on a table prepared for it; each call of `prepare` gives a fresh table. */
+type Prepare = () => Promise<() => Promise<unknown>>;
+
+async function setup(opName: string, rows: number): Promise<Prepare> {
   let op = opName;
   if (op === 'load') {
     const data = eventTable(0, rows);
-    const { table } = await lakeCreate(await scratch('prof-load'));
-    return () => table.insert(data);
+    return async () => {
+      const { table } = await lakeCreate(await scratch('prof-load'));
+      return () => table.insert(data);
+    };
   }
   if (op === 'commit') {
     // The per-commit cost on a table that already has `rows` commits (10 rows each).
     const { table } = await lakeCreate(await scratch('prof-commit'));
     for (let i = 0; i < rows; i++) await table.insert(eventTable(i * 10, 10));
-    return async () => {
-      for (let i = rows; i < rows + 20; i++) await table.insert(eventTable(i * 10, 10));
+    let next = rows;
+    return async () => async () => {
+      for (const end = next + 20; next < end; next++) await table.insert(eventTable(next * 10, 10));
     };
   }
   const mor = op.endsWith('-mor');
-  if (mor) op = op.slice(0, -'-mor'.length);
-  const { table } = await lakeOpen(await buildLakeBase(rows, mor ? { type: 'mor' } : {}));
+  const bucket = op.endsWith('-bucket');
+  if (mor || bucket) op = op.slice(0, op.lastIndexOf('-'));
+  // The bucket table is the one the bench's upsert and delete scenarios build.
+  const options = bucket ? { type: 'mor' as const, buckets: benchBuckets(rows) } : mor ? { type: 'mor' as const } : {};
+  const baseDir = await buildLakeBase(rows, options);
+  const fresh = async () => (await lakeOpen(await copyDir(baseDir, 'prof-table'))).table;
   if (op === 'upsert') {
     const batch = upsertTable(rows, Math.floor(rows / 10)); // 100k into 1M, as the scenario
-    return () => table.upsert(batch);
+    return async () => {
+      const table = await fresh();
+      return () => table.upsert(batch);
+    };
   }
   if (op === 'delete') {
     const keys = randomKeys(rows, Math.min(10_000, Math.floor(rows / 20)));
-    return () => table.delete(keys);
+    return async () => {
+      const table = await fresh();
+      return () => table.delete(keys);
+    };
   }
   if (op === 'erase') {
     const user = userId(Math.floor(rows / 2 / EVENTS_PER_USER));
-    return () => table.deleteWhere((row) => row.user_id === user);
+    return async () => {
+      const table = await fresh();
+      return () => table.deleteWhere((row) => row.user_id === user);
+    };
   }
   if (op === 'scan') {
     return async () => {
-      for await (const b of table.read({ columns: ['impression_id', 'cost'], withMeta: false })) void b;
+      const table = await fresh();
+      return async () => {
+        for await (const b of table.read({ columns: ['impression_id', 'cost'], withMeta: false })) void b;
+      };
     };
   }
-  throw new Error(`Unknown op "${op}"; use load, upsert, delete, erase, commit or scan (upsert, delete, erase and scan also as <op>-mor)`);
+  throw new Error(`Unknown op "${op}"; use load, upsert, delete, erase, commit or scan (upsert, delete, erase and scan also as <op>-mor and <op>-bucket)`);
+}
+
+/** CPU time of the whole process (worker threads included): steadier than wall time on a shared machine. */
+async function timed(run: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  await run();
+  const cpu = process.cpuUsage(cpu0);
+  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 const sourceCache = new Map<string, string[]>();
@@ -155,7 +193,7 @@ function lakeInclusive(profile: CpuProfile, top: number): string[] {
 }
 
 async function main(): Promise<void> {
-  const [op = 'upsert', rowsArg] = process.argv.slice(2).filter((a) => a !== '--');
+  const [op = 'upsert', rowsArg] = process.argv.slice(2).filter((a) => a !== '--' && !a.startsWith('--'));
   if (op.endsWith('.cpuprofile')) {
     // Summarise an existing profile (from this tool or from node --cpu-prof).
     const profile = JSON.parse(readFileSync(op, 'utf8')) as CpuProfile;
@@ -163,18 +201,27 @@ async function main(): Promise<void> {
     return;
   }
   const rows = Number(rowsArg ?? (op === 'commit' ? 200 : 100_000));
-  const run = await setup(op, rows);
+  const prepare = await setup(op, rows);
+  // `--runs=N`: N unprofiled runs, each on a fresh copy of the table, before the profiled one.
+  const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 0);
+  if (runs > 0) {
+    const cpu: number[] = [];
+    const wall: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = await timed(await prepare());
+      cpu.push(t.cpuMs);
+      wall.push(t.ms);
+    }
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
+    process.stdout.write(`${op} (${rows}), ${runs} runs: CPU median ${median(cpu).toFixed(0)} ms [${list(cpu)}], wall median ${median(wall).toFixed(0)} ms [${list(wall)}]\n`);
+  }
+  const run = await prepare();
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  await run();
-  const ms = performance.now() - t0;
-  // CPU time of the whole process (worker threads included): steadier than wall time on a shared machine.
-  const cpu = process.cpuUsage(cpu0);
+  const { ms, cpuMs } = await timed(run);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   session.disconnect();
   const out = join(repoRoot, 'bench', 'results', 'profiles');
@@ -182,7 +229,7 @@ async function main(): Promise<void> {
   const file = join(out, `${op}-${rows}.cpuprofile`);
   await writeFile(file, JSON.stringify(profile));
   process.stdout.write(
-    `${op} (${rows}): ${ms.toFixed(0)} ms, CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; profile ${relative(repoRoot, file)}\n` +
+    `${op} (${rows}): ${ms.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms; profile ${relative(repoRoot, file)}\n` +
       `self time:\n${hotSpots(profile, 25).join('\n')}\n` +
       `lake functions, inclusive time:\n${lakeInclusive(profile, 25).join('\n')}\n`,
   );

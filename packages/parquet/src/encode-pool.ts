@@ -17,6 +17,7 @@ interface EncodeJob {
   rowGroupSize?: number;
   keyValueMetadata?: Record<string, string>;
   withoutStatistics?: string[];
+  withoutDictionary?: string[];
 }
 
 // The worker's copy of encodeIPC (wasm-codec.ts): the same builder calls on the same parquet-wasm,
@@ -30,6 +31,7 @@ const handler = (wasmPath: string): string => `(() => {
       builder = builder.setKeyValueMetadata(new Map(Object.entries(job.keyValueMetadata)));
     }
     for (const column of job.withoutStatistics || []) builder = builder.setColumnStatisticsEnabled(column, wasm.EnabledStatistics.None);
+    for (const column of job.withoutDictionary || []) builder = builder.setColumnDictionaryEnabled(column, false);
     const bytes = wasm.writeParquet(wasm.Table.fromIPCStream(job.ipc), builder.build());
     return { output: bytes, transfer: [bytes.buffer] };
   };
@@ -116,6 +118,7 @@ export async function encodePooled(table: Table, settings: EncodeSettings, minBy
     ...(settings.rowGroupSize !== undefined ? { rowGroupSize: settings.rowGroupSize } : {}),
     ...(settings.keyValueMetadata !== undefined ? { keyValueMetadata: settings.keyValueMetadata } : {}),
     ...(settings.withoutStatistics !== undefined ? { withoutStatistics: settings.withoutStatistics } : {}),
+    ...(settings.withoutDictionary !== undefined ? { withoutDictionary: settings.withoutDictionary } : {}),
   };
   try {
     return await pool.run(job, [own.buffer as ArrayBuffer]);

@@ -31,6 +31,7 @@ export type {
   Repetition,
 } from './file-metadata.js';
 export { columnStatistics, type ColumnStatistics } from './column-statistics.js';
+export { mostlyDistinctColumns, type DistinctColumnOptions } from './distinct-columns.js';
 export {
   compareStatValues,
   decimalToString,

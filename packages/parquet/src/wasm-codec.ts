@@ -22,6 +22,8 @@ export interface EncodeSettings {
   keyValueMetadata?: Record<string, string>;
   /** Leaf column paths (dot-joined) written without statistics. */
   withoutStatistics?: string[];
+  /** Column paths (dot-joined) written without a dictionary. */
+  withoutDictionary?: string[];
 }
 
 /** The Arrow IPC stream parquet-wasm takes in. */
@@ -50,6 +52,7 @@ export function encodeIPC(ipc: Uint8Array, settings: EncodeSettings): Uint8Array
       builder = builder.setKeyValueMetadata(new Map(Object.entries(settings.keyValueMetadata)));
     }
     for (const column of settings.withoutStatistics ?? []) builder = builder.setColumnStatisticsEnabled(column, wasm.EnabledStatistics.None);
+    for (const column of settings.withoutDictionary ?? []) builder = builder.setColumnDictionaryEnabled(column, false);
     const properties = builder.build();
     const wasmTable = wasm.Table.fromIPCStream(ipc);
     return wasm.writeParquet(wasmTable, properties);

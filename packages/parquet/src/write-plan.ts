@@ -33,6 +33,12 @@ export interface WriteOptions {
    * never shrinks, grows to one piece rather than the whole table.
    */
   pieceBytes?: number;
+  /**
+   * Top-level columns written without a dictionary: columns whose values are all distinct (a
+   * record key, a sequence number), where building a dictionary only costs time before the
+   * encoder gives up on it. The values and their types are the same either way.
+   */
+  withoutDictionary?: readonly string[];
 }
 
 const RESERVED_KEYS = new Set(['ARROW:schema']);
@@ -111,6 +117,7 @@ export function planWrite(table: Table, options: WriteOptions): PlannedWrite {
       ...(rowGroupSize !== undefined ? { rowGroupSize } : {}),
       ...(metadata !== undefined ? { keyValueMetadata: text } : {}),
       ...(decimals.leaves.length > 0 ? { withoutStatistics: decimals.leaves.map((l) => l.path.join('.')) } : {}),
+      ...(options.withoutDictionary && options.withoutDictionary.length > 0 ? { withoutDictionary: [...options.withoutDictionary] } : {}),
     },
     finish(encoded) {
       const annotated = decimals.leaves.length > 0 ? annotateFixedDecimals(encoded, decimals.leaves, table) : encoded;

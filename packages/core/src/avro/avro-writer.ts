@@ -3,6 +3,8 @@
 
 import { GrowableBytes } from '../bytes/growable-bytes.js';
 
+const utf8 = new TextEncoder();
+
 /** Avro's binary encoding; `raw` (from GrowableBytes) writes fixed-size values. */
 export class AvroWriter extends GrowableBytes {
   boolean(v: boolean): void {
@@ -12,6 +14,11 @@ export class AvroWriter extends GrowableBytes {
 
   /** int or long, zig-zag encoded. */
   long(v: bigint | number): void {
+    // Counts, lengths and union branches fit 32 bits: no BigInt arithmetic for them.
+    if (typeof v === 'number' && (v | 0) === v) {
+      this.int(v);
+      return;
+    }
     let z = BigInt.asUintN(64, (BigInt(v) << 1n) ^ (BigInt(v) >> 63n));
     this.ensure(10);
     while (z >= 0x80n) {
@@ -48,6 +55,24 @@ export class AvroWriter extends GrowableBytes {
   bytes(b: Uint8Array): void {
     this.long(b.length);
     this.raw(b);
+  }
+
+  /** A string: its UTF-8 length, then its bytes; ASCII copied as it is checked, without an encoder call. */
+  string(s: string): void {
+    const start = this.pos;
+    this.int(s.length);
+    this.ensure(s.length);
+    const at = this.pos;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) {
+        this.pos = start;
+        this.bytes(utf8.encode(s));
+        return;
+      }
+      this.buf[at + i] = c;
+    }
+    this.pos = at + s.length;
   }
 
   /** Copy of everything written since `start`. */

@@ -49,6 +49,15 @@ export function bucketHashKeys(recordKey: string, hashFields: readonly string[])
   return hashFields.map((f) => pairs.get(f) ?? null);
 }
 
+/**
+ * `bucketIdOf` given the key's `javaStringHashCode`: a key without `:` hashes as the one-element
+ * list of itself, `31 + hashCode`, so no list is built for it.
+ */
+export function bucketIdOfHashed(recordKey: string, keyHash: number, hashFields: readonly string[], numBuckets: number): number {
+  if (recordKey.indexOf(':') >= 0) return bucketIdOf(recordKey, hashFields, numBuckets);
+  return ((31 + keyHash) & 0x7fffffff) % numBuckets;
+}
+
 /** The bucket (0 .. numBuckets-1) of a record key. */
 export function bucketIdOf(recordKey: string, hashFields: readonly string[], numBuckets: number): number {
   return (javaListHashCode(bucketHashKeys(recordKey, hashFields)) & 0x7fffffff) % numBuckets;

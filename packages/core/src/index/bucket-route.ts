@@ -6,7 +6,7 @@
 
 import { InvalidRecordKeyError } from '../errors.js';
 import type { FileSlice } from '../file-group/file-slice.js';
-import { BucketHashKeyProblem, bucketIdOf } from './bucket-hash.js';
+import { BucketHashKeyProblem, bucketIdOf, bucketIdOfHashed } from './bucket-hash.js';
 import { bucketFileId, bucketSlices, type BucketIndexSpec } from './bucket-layout.js';
 
 export interface BucketRoute {
@@ -17,7 +17,10 @@ export interface BucketRoute {
   rows: number[];
 }
 
-/** Splits one partition's rows by bucket. `newFileId` gives a fresh file id (uuid-based). */
+/**
+ * Splits one partition's rows by bucket. `newFileId` gives a fresh file id (uuid-based);
+ * `keyHashes`, when given, holds each key's `javaStringHashCode` (see javaStringHashCodes).
+ */
 export function routeToBuckets(
   spec: BucketIndexSpec,
   partition: string,
@@ -25,13 +28,14 @@ export function routeToBuckets(
   rows: readonly number[],
   keys: readonly string[],
   newFileId: () => string,
+  keyHashes?: Int32Array,
 ): BucketRoute[] {
   const existing = bucketSlices(partition, slices, spec);
   const routes = new Map<number, BucketRoute>();
   for (const i of rows) {
     let bucket: number;
     try {
-      bucket = bucketIdOf(keys[i], spec.hashFields, spec.numBuckets);
+      bucket = keyHashes ? bucketIdOfHashed(keys[i], keyHashes[i], spec.hashFields, spec.numBuckets) : bucketIdOf(keys[i], spec.hashFields, spec.numBuckets);
     } catch (e) {
       if (e instanceof BucketHashKeyProblem) throw new InvalidRecordKeyError('', i, `"${keys[i]}" cannot be hashed to a bucket: ${e.message}`);
       throw e;

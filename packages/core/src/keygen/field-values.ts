@@ -103,16 +103,21 @@ export function fieldColumn(source: KeySource, path: string, role: string): Fiel
     if (!chunk.data.getValid(i)) return null;
     return reader(chunk, i);
   };
-  return {
-    path,
-    type,
-    length: total,
-    value,
-    text(row: number): string | null {
-      const v = value(row);
-      return v === null ? null : renderKeyValue(v);
-    },
-  };
+  // Text columns render as themselves: their keys are read straight from each chunk's strings,
+  // with no value object per row (keys are read for every row of every write).
+  const strings = isTextType(type) ? chunks.map(() => undefined as ((i: number) => string) | undefined) : undefined;
+  const text = strings
+    ? (row: number): string | null => {
+        const [chunk, i] = locate(row);
+        if (chunk.parentValid && !chunk.parentValid[i]) return null;
+        if (!chunk.data.getValid(i)) return null;
+        return (strings[cursor] ??= stringReader(chunk.data))(i);
+      }
+    : (row: number): string | null => {
+        const v = value(row);
+        return v === null ? null : renderKeyValue(v);
+      };
+  return { path, type, length: total, value, text };
 }
 
 function missing(path: string, role: string, part: string): KeyGeneratorConfigError {
@@ -120,6 +125,10 @@ function missing(path: string, role: string, part: string): KeyGeneratorConfigEr
 }
 
 type Reader = (chunk: Chunk, i: number) => KeyValue;
+
+function isTextType(type: DataType): boolean {
+  return DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isUtf8View(type) || (DataType.isDictionary(type) && DataType.isUtf8(type.dictionary));
+}
 
 /**
  * The strings of a text column chunk. Keys are read for every row of every write, and decoding
@@ -174,7 +183,7 @@ function valueReader(type: DataType, path: string, role: string): Reader {
       return { kind: 'boolean', value: (data.values[bit >> 3] & (1 << (bit & 7))) !== 0 };
     };
   }
-  if (DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isUtf8View(type) || (DataType.isDictionary(type) && DataType.isUtf8(type.dictionary))) {
+  if (isTextType(type)) {
     const readers = new WeakMap<Data, (i: number) => string>();
     return ({ data }, i) => {
       let read = readers.get(data);

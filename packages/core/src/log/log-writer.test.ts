@@ -1,8 +1,9 @@
 // Log blocks lake encodes decode back through the reader: framing, headers, every block kind.
 
-import { tableFromArrays } from 'apache-arrow';
+import { Table, tableFromArrays, Utf8, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { readParquetMetadata } from '@lake/parquet';
+import { parquetMetadata } from 'hyparquet';
 
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import type { AvroJsonRecord } from '../avro/avro-schema.js';
@@ -29,6 +30,29 @@ describe('log blocks', () => {
     const sync = view(parquetDataBlock(batch, schema, '20240101000000001'));
     const blocks = await Promise.all(Array.from({ length: 3 }, () => parquetDataBlockAsync(batch, schema, '20240101000000001')));
     for (const b of blocks) expect(view(b)).toEqual(sync);
+  });
+
+  it('writes the record keys and sequence numbers of a Parquet block without a dictionary, other columns with one', () => {
+    const keys = ['k1', 'k2', 'k3'];
+    const block = tableFromArrays({ _hoodie_commit_seqno: keys.map((k) => `s-${k}`), _hoodie_record_key: keys, country: ['US', 'US', 'DE'] }).batches[0];
+    const [decoded] = readLogBlocks(parquetDataBlock(block, JSON.stringify(schema), '20240101000000001')).blocks;
+    const content = decoded.content;
+    const meta = parquetMetadata(content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength) as ArrayBuffer);
+    const dictionary = Object.fromEntries(meta.row_groups[0].columns.map((c) => [c.meta_data!.path_in_schema.join('.'), c.meta_data!.dictionary_page_offset !== undefined]));
+    expect(dictionary).toEqual({ _hoodie_commit_seqno: false, _hoodie_record_key: false, country: true });
+    expect(decodeParquetDataBlock(decoded).getChild('_hoodie_record_key')?.toArray()).toEqual(keys);
+  });
+
+  it('writes data columns of mostly distinct values without a dictionary, repetitive ones with one', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `id-${i}`);
+    const text = (values: string[]) => vectorFromArray(values, new Utf8());
+    const block = new Table({ id: text(ids), country: text(ids.map((_, i) => ['US', 'DE'][i % 2])), n: vectorFromArray(Float64Array.from(ids, (_, i) => i / 3)) }).batches[0];
+    const [decoded] = readLogBlocks(parquetDataBlock(block, JSON.stringify(schema), '20240101000000001')).blocks;
+    const content = decoded.content;
+    const meta = parquetMetadata(content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength) as ArrayBuffer);
+    const dictionary = Object.fromEntries(meta.row_groups[0].columns.map((c) => [c.meta_data!.path_in_schema.join('.'), c.meta_data!.dictionary_page_offset !== undefined]));
+    expect(dictionary).toEqual({ id: false, country: true, n: false });
+    expect(decodeParquetDataBlock(decoded).toArray().map((r) => r.toJSON())).toEqual(block.toArray().map((r) => r.toJSON()));
   });
 
   it('frames several blocks into one file the reader splits again', () => {

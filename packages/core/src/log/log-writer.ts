@@ -4,8 +4,9 @@
 // slice is a new log file version.
 
 import { Table, type RecordBatch } from 'apache-arrow';
-import { writeParquet, writeParquetAsync, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
+import { mostlyDistinctColumns, writeParquet, writeParquetAsync, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
 import { DEFAULT_COMPRESSION } from '../write/compression.js';
+import { META } from '../schema/table-schema.js';
 
 import { encodeAvroRecords } from '../avro/encode.js';
 import type { AvroJsonRecord } from '../avro/avro-schema.js';
@@ -102,7 +103,8 @@ export function parquetDataBlock(
   compression: Compression = DEFAULT_COMPRESSION,
   bloomFilters: readonly BloomFilterColumn[] = [],
 ): Uint8Array {
-  const content = writeParquet(new Table(batch.schema, [batch]), parquetBlockOptions(schemaJson, compression, bloomFilters));
+  const table = new Table(batch.schema, [batch]);
+  const content = writeParquet(table, parquetBlockOptions(table, schemaJson, compression, bloomFilters));
   return encodeLogBlock({ type: BlockType.PARQUET_DATA, header: dataHeader(instant, schemaJson), content });
 }
 
@@ -118,15 +120,23 @@ export async function parquetDataBlockAsync(
   compression: Compression = DEFAULT_COMPRESSION,
   bloomFilters: readonly BloomFilterColumn[] = [],
 ): Promise<Uint8Array> {
-  const content = await writeParquetAsync(new Table(batch.schema, [batch]), parquetBlockOptions(schemaJson, compression, bloomFilters), { callerWhenBusy: true });
+  const table = new Table(batch.schema, [batch]);
+  const content = await writeParquetAsync(table, parquetBlockOptions(table, schemaJson, compression, bloomFilters), { callerWhenBusy: true });
   return encodeLogBlock({ type: BlockType.PARQUET_DATA, header: dataHeader(instant, schemaJson), content });
 }
 
-function parquetBlockOptions(schemaJson: string, compression: Compression, bloomFilters: readonly BloomFilterColumn[]): WriteOptions {
+const UNIQUE_META_COLUMNS: readonly string[] = [META.commitSeqno, META.recordKey];
+
+function parquetBlockOptions(table: Table, schemaJson: string, compression: Compression, bloomFilters: readonly BloomFilterColumn[]): WriteOptions {
+  const distinct = new Set([...UNIQUE_META_COLUMNS, ...mostlyDistinctColumns(table)]);
   return {
     compression,
     ...(bloomFilters.length > 0 ? { bloomFilters } : {}),
     metadata: { 'parquet.avro.schema': schemaJson, 'writer.model.name': 'avro' },
+    // One record per key in a block, and a sequence number per record; data columns whose
+    // sampled values are mostly distinct too: a dictionary of them would hold every value once
+    // and add an index per row, so plain pages are smaller and cheaper to encode.
+    withoutDictionary: [...distinct],
   };
 }
 
@@ -164,9 +174,9 @@ export function deleteBlock(entries: readonly DeleteEntry[], schemaJson: string,
     datum.long(entries.length);
     for (const e of entries) {
       datum.long(1);
-      datum.bytes(utf8.encode(e.recordKey));
+      datum.string(e.recordKey);
       datum.long(1);
-      datum.bytes(utf8.encode(e.partitionPath));
+      datum.string(e.partitionPath);
       writeOrderingValue(datum, e.orderingValue);
     }
   }

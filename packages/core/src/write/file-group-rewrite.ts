@@ -29,6 +29,8 @@ export interface Incoming {
   batch: RecordBatch;
   keys: string[];
   partitions: string[];
+  /** Java `String.hashCode()` of each key (see javaStringHashCodes), where the write computed them. */
+  keyHashes?: Int32Array;
 }
 
 export interface GroupPlan {

@@ -17,7 +17,7 @@ import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { takeRows } from '../arrow/take.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
-import { attachMetaColumns, commitSeqNo } from './meta-columns.js';
+import { attachMetaColumns, constantColumn, seqNoColumn } from './meta-columns.js';
 import { markerKey } from '../commit/paths.js';
 
 export type LogBlockFormat = 'parquet' | 'avro';
@@ -103,8 +103,8 @@ export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
   } else {
     const data = takeRows(a.batch, [...a.rows]);
     const withMeta = attachMetaColumns(data, {
-      commitTimes: a.rows.map(() => a.instant),
-      seqNos: a.rows.map((_, n) => commitSeqNo(a.instant, a.writerPartition, n)),
+      commitTimes: constantColumn(a.instant, a.rows.length),
+      seqNos: seqNoColumn(a.instant, a.writerPartition, a.rows.length),
       recordKeys: a.rows.map((i) => a.keys[i]),
       partitionPath: a.partition,
       // Hudi puts the file id, not a file name, in the log records' _hoodie_file_name.

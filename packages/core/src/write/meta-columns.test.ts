@@ -1,9 +1,10 @@
 // Meta columns are built straight into Arrow buffers: every value, null and non-ASCII key intact.
 
-import { Field, Int32, Schema, tableFromArrays, Utf8 } from 'apache-arrow';
+import fc from 'fast-check';
+import { Field, Int32, makeVector, Schema, tableFromArrays, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 
-import { attachMetaColumns, withMetaColumns } from './meta-columns.js';
+import { attachMetaColumns, commitSeqNo, constantColumn, seqNoColumn, withMetaColumns } from './meta-columns.js';
 
 describe('attachMetaColumns', () => {
   it('keeps every key, including multi-byte ones, nulls, and constant columns', () => {
@@ -56,5 +57,44 @@ describe('withMetaColumns', () => {
     ]);
     expect(out[1].schema.fields.map((f) => f.name).slice(5)).toEqual(['v', 'w']);
     expect(() => withMetaColumns([a], data, { commitTimes: [], seqNos: [], recordKeys: [], partitionPath: '', fileName: 'f' })).toThrow(RangeError);
+  });
+});
+
+describe('meta column values', () => {
+  it('keep any strings and nulls, ASCII or not, whole or in part', () => {
+    const value = fc.oneof(fc.string({ unit: 'binary' }), fc.string(), fc.constant(''));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(value, fc.option(value, { nil: null })), { minLength: 1, maxLength: 30 }), (rows) => {
+        const keys = rows.map((r) => r[0]);
+        const times = rows.map((r) => r[1]);
+        const data = tableFromArrays({ v: Int32Array.from(keys, (_, i) => i) }).batches[0];
+        const batch = attachMetaColumns(data, { commitTimes: times, seqNos: keys, recordKeys: keys, partitionPath: 'p', fileName: 'f' });
+        // Lone surrogates cannot be UTF-8: they are stored as U+FFFD, as TextEncoder writes them.
+        const utf8 = (s: string | null) => (s === null ? null : new TextDecoder().decode(new TextEncoder().encode(s)));
+        expect(batch.getChild('_hoodie_record_key')?.toArray()).toEqual(keys.map(utf8));
+        expect(batch.getChild('_hoodie_commit_seqno')?.toArray()).toEqual(keys.map(utf8));
+        expect(batch.getChild('_hoodie_commit_time')?.toArray()).toEqual(times.map(utf8));
+      }),
+    );
+  });
+
+  it('builds the sequence numbers commitSeqNo gives, row by row', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{17}$/), fc.integer({ min: 0, max: 1000 }), fc.constantFrom(0, 1, 9, 10, 11, 99, 100, 101, 1234), (instant, writer, count) => {
+        const column = makeVector(seqNoColumn(instant, writer, count));
+        expect(column.length).toBe(count);
+        expect(column.toArray()).toEqual(Array.from({ length: count }, (_, n) => commitSeqNo(instant, writer, n)));
+      }),
+    );
+  });
+
+  it('takes prebuilt columns of the batch length, and refuses others', () => {
+    const data = tableFromArrays({ v: Int32Array.from([1, 2, 3]) }).batches[0];
+    const batch = attachMetaColumns(data, { commitTimes: constantColumn('t', 3), seqNos: seqNoColumn('t', 2, 3), recordKeys: ['a', 'b', 'c'], partitionPath: '', fileName: 'f' });
+    expect(batch.getChild('_hoodie_commit_time')?.toArray()).toEqual(['t', 't', 't']);
+    expect(batch.getChild('_hoodie_commit_seqno')?.toArray()).toEqual(['t_2_0', 't_2_1', 't_2_2']);
+    expect(makeVector(constantColumn('xyz', 5)).toArray()).toEqual(['xyz', 'xyz', 'xyz', 'xyz', 'xyz']);
+    expect(makeVector(constantColumn('', 4)).toArray()).toEqual(['', '', '', '']);
+    expect(() => attachMetaColumns(data, { commitTimes: constantColumn('t', 2), seqNos: ['1', '2', '3'], recordKeys: ['a', 'b', 'c'], partitionPath: '', fileName: 'f' })).toThrow(RangeError);
   });
 });

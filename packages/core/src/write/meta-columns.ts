@@ -12,9 +12,12 @@ export function withoutMetaFields(schema: Schema): Schema {
   return new Schema(schema.fields.filter((f) => !isMetaField(f.name)), schema.metadata);
 }
 
+/** A meta column's values, or the column already built (see seqNoColumn, constantColumn). */
+export type MetaColumnValues = readonly (string | null)[] | Data<Utf8>;
+
 export interface MetaValues {
-  commitTimes: (string | null)[];
-  seqNos: (string | null)[];
+  commitTimes: MetaColumnValues;
+  seqNos: MetaColumnValues;
   recordKeys: string[];
   partitionPath: string;
   fileName: string;
@@ -27,6 +30,8 @@ function utf8Column(values: readonly (string | null)[]): Data<Utf8> {
   const length = values.length;
   const first = values[0];
   if (length > 0 && first !== null && values.every((v) => v === first)) return constantColumn(first, length);
+  const ascii = length > 0 ? asciiColumn(values) : undefined;
+  if (ascii) return ascii;
   const offsets = new Int32Array(length + 1);
   let nulls = 0;
   const bitmap = new Uint8Array(Math.ceil(length / 8));
@@ -55,14 +60,42 @@ function utf8Column(values: readonly (string | null)[]): Data<Utf8> {
   return makeData({ type: new Utf8(), length, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : undefined, valueOffsets: offsets, data: data.subarray(0, at) });
 }
 
-function constantColumn(value: string, length: number): Data<Utf8> {
+/**
+ * The column of non-null values that are all ASCII, or undefined: characters copied as bytes in
+ * one pass. Encoding value by value costs an encoder call and a subarray per row.
+ */
+function asciiColumn(values: readonly (string | null)[]): Data<Utf8> | undefined {
+  const length = values.length;
+  const offsets = new Int32Array(length + 1);
+  let at = 0;
+  for (let i = 0; i < length; i++) {
+    const v = values[i];
+    if (v === null) return undefined;
+    at += v.length;
+    offsets[i + 1] = at;
+  }
+  const data = new Uint8Array(at);
+  let k = 0;
+  for (let i = 0; i < length; i++) {
+    const v = values[i]!;
+    for (let j = 0; j < v.length; j++) {
+      const c = v.charCodeAt(j);
+      if (c > 0x7f) return undefined;
+      data[k++] = c;
+    }
+  }
+  return makeData({ type: new Utf8(), length, nullCount: 0, valueOffsets: offsets, data });
+}
+
+/** `length` rows of `value`. */
+export function constantColumn(value: string, length: number): Data<Utf8> {
   const bytes = new TextEncoder().encode(value);
   const data = new Uint8Array(bytes.length * length);
   const offsets = new Int32Array(length + 1);
-  for (let i = 0; i < length; i++) {
-    data.set(bytes, i * bytes.length);
-    offsets[i + 1] = (i + 1) * bytes.length;
-  }
+  for (let i = 0; i < length; i++) offsets[i + 1] = (i + 1) * bytes.length;
+  // The value once, then what is filled copied after itself: log2(rows) copies, not one per row.
+  if (data.length > 0) data.set(bytes, 0);
+  for (let filled = bytes.length; filled > 0 && filled < data.length; filled *= 2) data.copyWithin(filled, 0, Math.min(filled, data.length - filled));
   return makeData({ type: new Utf8(), length, nullCount: 0, valueOffsets: offsets, data });
 }
 
@@ -74,9 +107,17 @@ export function attachMetaColumns(data: RecordBatch, meta: MetaValues): RecordBa
     .map((f, i) => ({ f, child: data.data.children[i] }))
     .filter(({ f }) => !isMetaField(f.name))
     .map(({ child }) => child);
+  const column = (values: MetaColumnValues): Data<Utf8> => {
+    if (!Array.isArray(values)) {
+      const built = values as Data<Utf8>;
+      if (built.length !== length) throw new RangeError(`a meta column of ${built.length} rows given for ${length} rows`);
+      return built;
+    }
+    return utf8Column(values);
+  };
   const children = [
-    utf8Column(meta.commitTimes),
-    utf8Column(meta.seqNos),
+    column(meta.commitTimes),
+    column(meta.seqNos),
     utf8Column(meta.recordKeys),
     constantColumn(meta.partitionPath, length),
     constantColumn(meta.fileName, length),
@@ -90,7 +131,11 @@ export function attachMetaColumns(data: RecordBatch, meta: MetaValues): RecordBa
  * rows, in order), each part first given exactly `dataSchema`'s columns: base-file batches
  * without concatenating the parts.
  */
-export function withMetaColumns(parts: readonly RecordBatch[], dataSchema: Schema, meta: MetaValues): RecordBatch[] {
+export function withMetaColumns(
+  parts: readonly RecordBatch[],
+  dataSchema: Schema,
+  meta: MetaValues & { commitTimes: readonly (string | null)[]; seqNos: readonly (string | null)[] },
+): RecordBatch[] {
   const rows = parts.reduce((n, p) => n + p.numRows, 0);
   if (rows !== meta.recordKeys.length || rows !== meta.commitTimes.length || rows !== meta.seqNos.length) {
     throw new RangeError(`meta values for ${meta.recordKeys.length} rows given for parts of ${rows} rows`);
@@ -107,4 +152,31 @@ export function withMetaColumns(parts: readonly RecordBatch[], dataSchema: Schem
 /** Hudi's commit sequence number: `<instant>_<writer partition>_<record index>`. */
 export function commitSeqNo(instant: string, writerPartition: number, index: number): string {
   return `${instant}_${writerPartition}_${index}`;
+}
+
+/**
+ * The commit sequence numbers `<instant>_<writerPartition>_<n>` for n = 0 .. count-1 as a column,
+ * written as bytes: building and encoding a string per row costs several times more.
+ */
+export function seqNoColumn(instant: string, writerPartition: number, count: number): Data<Utf8> {
+  const prefix = encoder.encode(`${instant}_${writerPartition}_`);
+  let digitBytes = 0;
+  for (let width = 1, from = 0, to = 10; from < count; width++, from = to, to *= 10) digitBytes += width * (Math.min(to, count) - from);
+  const data = new Uint8Array(prefix.length * count + digitBytes);
+  const offsets = new Int32Array(count + 1);
+  const digits = new Uint8Array(16);
+  let at = 0;
+  for (let n = 0; n < count; n++) {
+    data.set(prefix, at);
+    at += prefix.length;
+    let d = 0;
+    let v = n;
+    do {
+      digits[d++] = 48 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+    while (d > 0) data[at++] = digits[--d];
+    offsets[n + 1] = at;
+  }
+  return makeData({ type: new Utf8(), length: count, nullCount: 0, valueOffsets: offsets, data });
 }

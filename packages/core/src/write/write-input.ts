@@ -12,7 +12,9 @@ import { reconcileSchemas } from '../schema/compatibility.js';
 import { withMetaFields as tableWithMetaFields } from '../schema/table-schema.js';
 import type { Incoming } from './file-group-rewrite.js';
 import { withoutMetaFields } from './meta-columns.js';
-import { dedupeByKey, orderingReader } from './ordering.js';
+import { javaStringHashCodes } from '../index/key-hashes.js';
+import { dedupeRows } from './dedupe-rows.js';
+import { orderingReader } from './ordering.js';
 import type { KeyedDeletes, WriteOperation } from './write-options.js';
 
 export interface PreparedInput {
@@ -54,21 +56,23 @@ export function prepareInput(config: TableConfig, operation: WriteOperation, inp
     // New rows must not produce keys that collide; deletes still reach rows engines stored so.
     const keygen = createKeyGenerator({ ...keyGeneratorOptionsFromProperties(Object.fromEntries(config.raw)), rejectAmbiguousKeys: operation !== 'delete' });
     const generated = keygen.generate(batch);
-    incoming = { batch, keys: generated.recordKeys, partitions: generated.partitionPaths };
+    incoming = { batch, keys: generated.recordKeys, partitions: generated.partitionPaths, keyHashes: javaStringHashCodes(generated.recordKeys) };
   } else {
-    incoming = { batch, keys: input.keys, partitions: input.partitions };
+    incoming = { batch, keys: input.keys, partitions: input.partitions, keyHashes: javaStringHashCodes(input.keys) };
   }
 
   // De-duplicate within the batch: per (partition, key), the greatest ordering value wins.
   if (operation !== 'delete') {
     const ordering = config.orderingFields[0] ? orderingReader(batch.getChild(config.orderingFields[0])) : undefined;
-    const composite = incoming.keys.map((k, i) => `${incoming.partitions[i]}\u0000${k}`);
-    const keep = dedupeByKey(composite, ordering);
+    const { keys, partitions, keyHashes } = incoming;
+    const hashes = keyHashes ?? javaStringHashCodes(keys);
+    const keep = dedupeRows(keys, partitions, hashes, ordering);
     if (keep.length !== batch.numRows) {
       incoming = {
         batch: takeRows(batch, keep),
-        keys: Array.from(keep, (i) => incoming.keys[i]),
-        partitions: Array.from(keep, (i) => incoming.partitions[i]),
+        keys: Array.from(keep, (i) => keys[i]),
+        partitions: Array.from(keep, (i) => partitions[i]),
+        keyHashes: Int32Array.from(keep, (i) => hashes[i]),
       };
     }
   }

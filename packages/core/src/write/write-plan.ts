@@ -98,7 +98,7 @@ export async function planWrite(
   for (const [partition, rows] of rowsByPartition) {
     const slices = overwrite ? [] : slicesByPartition.get(partition) ?? [];
     if (bucketIndex) {
-      for (const route of routeToBuckets(bucketIndex, partition, slices, rows, incoming.keys, ctx.newFileId)) {
+      for (const route of routeToBuckets(bucketIndex, partition, slices, rows, incoming.keys, ctx.newFileId, incoming.keyHashes)) {
         // Deletes into a bucket with no file group have nothing to delete.
         if (!route.slice && operation === 'delete') continue;
         const target = route.slice ? group(partition, route.fileId, route.slice).updates : group(partition, route.fileId).inserts;
