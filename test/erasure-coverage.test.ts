@@ -146,4 +146,23 @@ describe('verification', () => {
     // The proof itself never holds the value.
     expect(readFileSync(join(dir, '.hoodie/.aux/lake/erasures/v-1.json'), 'utf8').includes(USER)).toBe(false);
   }, 120_000);
+
+  it("fails on a base file whose record key holds the value where the column's bloom filter rules the column out", async () => {
+    const dir = join(root, 'verified-keys');
+    const t = await createTable(dir, { recordKey: ['id'], partitionBy: ['dt'], type: 'cow', bloomFilters: ['user_id'] });
+    await t.insert(keyedRows(900, 1));
+    const report = await t.erase({ column: 'user_id', values: [USER], requestId: 'k-1' });
+    expect(report.verification.passed).toBe(true);
+    // A row of another user whose key holds the erased id: its file's filter says the column
+    // cannot hold the value, so only the record keys of that row group are read.
+    await t.insert([{ id: `x-${USER}`, user_id: 'KEYUSER-100', dt: 'd9', v: 2 }]);
+    const late = await t.verifyErasure('k-1');
+    expect(late.verification.passed).toBe(false);
+    expect((late.verification.found ?? []).some((f) => f.startsWith('d9/') && f.endsWith('.parquet'))).toBe(true);
+    // The same among many keys of one file, neither its smallest nor its largest (those stand in
+    // its footer too).
+    await t.insert(Array.from({ length: 2_000 }, (_, i) => ({ id: i === 1_000 ? `other-1000-${USER}` : `other-${i}`, user_id: 'KEYUSER-200', dt: 'd8', v: 3 })));
+    const many = await t.verifyErasure('k-1');
+    expect((many.verification.found ?? []).some((f) => f.startsWith('d8/'))).toBe(true);
+  }, 120_000);
 });

@@ -74,6 +74,28 @@ describe('ValueMatcher', () => {
     );
   });
 
+  it('never rules out bytes a key cut from them matches: keys joined as a text column stores them (model)', () => {
+    const alphabet = fc.constantFrom('a', 'b', '1', '2', '-', '#', ' ', 'é', '𝄞');
+    const piece = fc.array(alphabet, { maxLength: 12 }).map((a) => a.join(''));
+    const value = fc.oneof(fc.array(alphabet, { minLength: 1, maxLength: 4 }).map((a) => a.join('')), fc.integer({ min: 0, max: 999 }).map(String));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.array(value, { minLength: 1, maxLength: 3 }), fc.nat(7), fc.boolean(), (keys, values, at, plant) => {
+        const m = matcher(values);
+        const all = [...keys];
+        // some keys hold a value whole or inside them
+        if (plant) all.splice(at % (all.length + 1), 0, at % 2 === 0 ? values[0]! : `x-${values[0]!}#1`);
+        const joined = bytes(all.join(''));
+        if (all.some((k) => m.inKey(k))) expect(m.mayOccurIn(joined)).toBe(true);
+        // and in a window of the bytes, as one chunk of a column is
+        const left = bytes(all.slice(0, 1).join('')).length;
+        if (all.slice(1).some((k) => m.inKey(k))) expect(m.mayOccurIn(joined, left, joined.length)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    // bytes that hold no value's bytes at all are ruled out
+    expect(matcher(['u000000001', '42']).mayOccurIn(bytes('u000000002u000000003x4'))).toBe(false);
+  });
+
   it('compares whole values exactly, with fingerprints or without (records made before them)', () => {
     const str = fc.string({ maxLength: 6, unit: fc.constantFrom('a', '1', '-', 'é', '7') });
     fc.assert(

@@ -128,6 +128,45 @@ export class ValueMatcher {
     return this.countInBytes(this.scratch, 0, this.encode(text), 1) > 0;
   }
 
+  /**
+   * Whether bytes[start, end) may hold an erased value anywhere: false only when no window of any
+   * value's length has any value's fingerprint, so no text cut from these bytes (a record key
+   * among a column's concatenated values) holds a value as a token or equals one. True when the
+   * matcher has no fingerprints of whole values (records made before them) or erases the empty
+   * string: the caller then checks piece by piece.
+   */
+  mayOccurIn(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+    if (!this.whole) return true;
+    const m = this.multiplier;
+    for (const [length, hashes] of this.whole) {
+      if (length === 0) return true;
+      if (end - start < length) continue;
+      let pow = 1;
+      for (let i = 1; i < length; i++) pow = Math.imul(pow, m) >>> 0;
+      const low = this.lowBits(length, hashes);
+      let h = rollingHash(bytes, start, start + length, m);
+      for (let i = start; ; i++) {
+        if (low[h & 0xffff] === 1 && hashes.has(h)) return true;
+        if (i + length >= end) break;
+        h = (Math.imul((h - Math.imul(bytes[i]!, pow)) >>> 0, m) + bytes[i + length]!) >>> 0;
+      }
+    }
+    return false;
+  }
+
+  private readonly wholeLow = new Map<number, Uint8Array>();
+
+  /** The low 16 bits of the whole-value fingerprints of one length, as a lookup table. */
+  private lowBits(length: number, hashes: ReadonlySet<number>): Uint8Array {
+    let low = this.wholeLow.get(length);
+    if (!low) {
+      low = new Uint8Array(65536);
+      for (const h of hashes) low[h & 0xffff] = 1;
+      this.wholeLow.set(length, low);
+    }
+    return low;
+  }
+
   /** Occurrences of erased values as tokens in bytes[start, end), up to `limit`. */
   countInBytes(bytes: Uint8Array, start = 0, end = bytes.length, limit = Infinity): number {
     let found = 0;

@@ -4,7 +4,7 @@
 
 import { NotFoundError, type ObjectStore } from '@lake/storage';
 import { bloomProbe, byteSourceFromStore, openParquet } from '@lake/parquet';
-import type { Table } from 'apache-arrow';
+import { DataType, makeVector, type Data, type Table, type Utf8, type Vector } from 'apache-arrow';
 
 import { LogFormatError } from '../errors.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
@@ -42,14 +42,36 @@ export interface ScanOptions {
   bloomValues?: readonly (string | number | bigint)[];
 }
 
+/**
+ * Rows (by index) of `vector` for which `test` holds. A text column is searched a chunk at a time
+ * in its concatenated bytes first, and only a chunk where a value may occur is read value by
+ * value: a verification reads every record key of the table, nearly all of them in chunks that
+ * hold no value.
+ */
+function matchingRows(vector: Vector, matcher: ValueMatcher, test: (v: unknown) => boolean): number[] {
+  const out: number[] = [];
+  let base = 0;
+  for (const chunk of vector.data) {
+    const offsets = DataType.isUtf8(chunk.type) ? (chunk as Data<Utf8>).valueOffsets : undefined;
+    if (chunk.length > 0 && (!offsets || matcher.mayOccurIn(chunk.values as Uint8Array, offsets[0], offsets[chunk.length]))) {
+      const piece = makeVector(chunk);
+      for (let i = 0; i < piece.length; i++) if (test(piece.get(i))) out.push(base + i);
+    }
+    base += chunk.length;
+  }
+  return out;
+}
+
 function rowsOf(t: Table, o: ScanOptions, out: FileScan): void {
   const col = t.getChild(o.column);
   const keyCol = t.getChild(META.recordKey);
-  for (let i = 0; i < t.numRows; i++) {
-    const key = keyCol?.get(i);
-    if (o.matcher.equals(col?.get(i))) out.keys.push(String(key ?? ''));
-    else if (o.keys && o.matcher.inKey(key)) out.otherHits++;
-  }
+  const { matcher } = o;
+  const valueRows = col ? matchingRows(col, matcher, (v) => matcher.equals(v)) : [];
+  for (const i of valueRows) out.keys.push(String(keyCol?.get(i) ?? ''));
+  if (!o.keys || !keyCol) return;
+  // A row already counted by its column is not counted again by its key.
+  const counted = new Set(valueRows);
+  for (const i of matchingRows(keyCol, matcher, (k) => matcher.inKey(k))) if (!counted.has(i)) out.otherHits++;
 }
 
 async function scanBaseFile(store: ObjectStore, path: string, o: ScanOptions): Promise<FileScan> {
