@@ -4,7 +4,7 @@
 // every record in a file gets that file's name.
 
 import { makeData, RecordBatch, Schema, Struct, Utf8, type Data } from 'apache-arrow';
-import { isMetaField, prependMetaFields } from '../schema/table-schema.js';
+import { isMetaField, META, prependMetaFields } from '../schema/table-schema.js';
 import { selectColumns } from '../arrow/take.js';
 
 /** The data part of a schema (meta fields removed). */
@@ -56,13 +56,14 @@ function utf8Column(values: readonly (string | null)[]): Data<Utf8> {
 }
 
 function constantColumn(value: string, length: number): Data<Utf8> {
-  const bytes = new TextEncoder().encode(value);
-  const data = new Uint8Array(bytes.length * length);
+  const bytes = encoder.encode(value);
+  const width = bytes.length;
+  const data = new Uint8Array(width * length);
   const offsets = new Int32Array(length + 1);
-  for (let i = 0; i < length; i++) {
-    data.set(bytes, i * bytes.length);
-    offsets[i + 1] = (i + 1) * bytes.length;
-  }
+  for (let i = 1; i <= length; i++) offsets[i] = i * width;
+  // one copy of the value, then the filled part copied after itself until the buffer is full
+  if (length > 0) data.set(bytes, 0);
+  for (let filled = width; filled > 0 && filled < data.length; filled *= 2) data.copyWithin(filled, 0, Math.min(filled, data.length - filled));
   return makeData({ type: new Utf8(), length, nullCount: 0, valueOffsets: offsets, data });
 }
 
@@ -107,4 +108,37 @@ export function withMetaColumns(parts: readonly RecordBatch[], dataSchema: Schem
 /** Hudi's commit sequence number: `<instant>_<writer partition>_<record index>`. */
 export function commitSeqNo(instant: string, writerPartition: number, index: number): string {
   return `${instant}_${writerPartition}_${index}`;
+}
+
+/**
+ * The columns a rewritten row carries from where it came (its stored row, or the incoming row
+ * with the values this write gives it): commit time, sequence number and record key, then the
+ * data columns. Partition path and file name are the same for every row of a file.
+ */
+export function carriedSchema(dataSchema: Schema): Schema {
+  const full = prependMetaFields(dataSchema);
+  const constant = new Set<string>([META.partitionPath, META.fileName]);
+  return new Schema(full.fields.filter((f) => !constant.has(f.name)), dataSchema.metadata);
+}
+
+/** Rows in `carriedSchema` for incoming data rows: this write's commit time, the given sequence numbers and keys. */
+export function carriedRows(data: RecordBatch, dataSchema: Schema, meta: { commitTime: string; seqNos: readonly string[]; recordKeys: readonly string[] }): RecordBatch {
+  const length = data.numRows;
+  const schema = carriedSchema(dataSchema);
+  const children = [
+    constantColumn(meta.commitTime, length),
+    utf8Column(meta.seqNos),
+    utf8Column(meta.recordKeys),
+    ...selectColumns(data, dataSchema).data.children,
+  ];
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }));
+}
+
+/** A base-file batch from rows in `carriedSchema`: the file's partition path and name put in between. */
+export function withFileMetaColumns(carried: RecordBatch, partitionPath: string, fileName: string): RecordBatch {
+  const length = carried.numRows;
+  const schema = prependMetaFields(carried.schema);
+  const [commitTimes, seqNos, recordKeys, ...data] = carried.data.children;
+  const children = [commitTimes, seqNos, recordKeys, constantColumn(partitionPath, length), constantColumn(fileName, length), ...data];
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }));
 }
