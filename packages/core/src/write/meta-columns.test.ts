@@ -2,8 +2,9 @@
 
 import { Field, Int32, Schema, tableFromArrays, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 
-import { attachMetaColumns, withMetaColumns } from './meta-columns.js';
+import { attachMetaColumns, carriedRows, carriedSchema, withFileMetaColumns, withMetaColumns } from './meta-columns.js';
 
 describe('attachMetaColumns', () => {
   it('keeps every key, including multi-byte ones, nulls, and constant columns', () => {
@@ -56,5 +57,27 @@ describe('withMetaColumns', () => {
     ]);
     expect(out[1].schema.fields.map((f) => f.name).slice(5)).toEqual(['v', 'w']);
     expect(() => withMetaColumns([a], data, { commitTimes: [], seqNos: [], recordKeys: [], partitionPath: '', fileName: 'f' })).toThrow(RangeError);
+  });
+});
+
+describe('carriedRows and withFileMetaColumns', () => {
+  it('make the same base-file batch as attachMetaColumns, for any length and partition or file name', () => {
+    const data = new Schema([new Field('v', new Int32(), false)]);
+    fc.assert(
+      fc.property(fc.nat({ max: 70 }), fc.string({ unit: 'grapheme', maxLength: 9 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 9 }), (n, partitionPath, fileName) => {
+        const batch = tableFromArrays({ v: Int32Array.from({ length: n }, (_, i) => i) }).batches[0] ?? tableFromArrays({ v: new Int32Array(0) }).batches[0];
+        const recordKeys = Array.from({ length: n }, (_, i) => `k${i}`);
+        const seqNos = recordKeys.map((k) => `s-${k}`);
+        const carried = carriedRows(batch, data, { commitTime: 't', seqNos, recordKeys });
+        expect(carried.schema.fields.map((f) => f.name)).toEqual(carriedSchema(data).fields.map((f) => f.name));
+        const got = withFileMetaColumns(carried, partitionPath, fileName);
+        const want = attachMetaColumns(batch, { commitTimes: recordKeys.map(() => 't'), seqNos, recordKeys, partitionPath, fileName });
+        expect(got.schema.fields.map((f) => f.name)).toEqual(want.schema.fields.map((f) => f.name));
+        expect(got.getChild('_hoodie_partition_path')?.toArray()).toEqual(recordKeys.map(() => partitionPath));
+        expect(got.getChild('_hoodie_file_name')?.toArray()).toEqual(recordKeys.map(() => fileName));
+        for (const f of want.schema.fields) expect(got.getChild(f.name)?.toArray()).toEqual(want.getChild(f.name)?.toArray());
+      }),
+      { numRuns: 100 },
+    );
   });
 });
