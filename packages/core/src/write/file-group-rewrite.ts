@@ -3,7 +3,7 @@
 // removed, and new records appended, with meta columns. The file is named by the write's instant
 // and only becomes visible when that instant completes.
 
-import type { RecordBatch, Schema } from 'apache-arrow';
+import type { Data, RecordBatch, Schema, Utf8 } from 'apache-arrow';
 import type { Compression } from '@lake/parquet';
 
 import { selectColumns, takeRows } from '../arrow/take.js';
@@ -14,7 +14,9 @@ import { storedWins, tableMergeMode } from '../read/merge.js';
 import { META, prependMetaFields } from '../schema/table-schema.js';
 import { baseFileStream, recordKeyFilterEntries } from './base-file-writer.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
-import { attachMetaColumns, commitSeqNo } from './meta-columns.js';
+import { carriedRows, carriedSchema, commitSeqNo, withFileMetaColumns } from './meta-columns.js';
+import { StoredKeyMatcher } from './stored-key-match.js';
+import { utf8Values } from '../arrow/utf8-values.js';
 import { mergedRows } from './merged-rows.js';
 import { orderingReader } from './ordering.js';
 import type { ObjectStore } from '@lake/storage';
@@ -112,11 +114,11 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   const { store, config } = ctx;
   const { plan, instant, incoming } = w;
   const started = Date.now();
-  const keys: string[] = [];
   let inserted = 0;
   let updated = 0;
   let deleted = 0;
   let seq = 0;
+  let written = 0;
 
   const path = baseFilePath(plan.partition, plan.fileId, w.writerPartition, instant);
   const fileName = path.slice(path.lastIndexOf('/') + 1);
@@ -127,15 +129,25 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
     { tableName: config.name, compression: w.compression, columnBloomFilters: tableBloomFilterColumns(config.raw) },
     { onWorker: w.encodeOnWorker ?? true, expectedBytes: expectedFileBytes(plan, incoming) },
   );
-  let written = 0;
-  const emit = async (data: RecordBatch, commitTimes: (string | null)[], seqNos: (string | null)[]) => {
-    const recordKeys = keys.slice(written, written + data.numRows);
-    written += data.numRows;
-    await file.write(attachMetaColumns(selectColumns(data, w.dataSchema), { commitTimes, seqNos, recordKeys, partitionPath: plan.partition, fileName }));
+  // Stored rows keep their commit time, sequence number and key as stored (no string per row);
+  // the record-key columns written are kept to rebuild the key filter when the old one is not reused.
+  const carried = carriedSchema(w.dataSchema);
+  const keyColumn = carried.fields.findIndex((f) => f.name === META.recordKey);
+  const writtenKeys: Data<Utf8>[] = [];
+  const emit = async (rows: RecordBatch) => {
+    written += rows.numRows;
+    writtenKeys.push(rows.data.children[keyColumn] as Data<Utf8>);
+    await file.write(withFileMetaColumns(rows, plan.partition, fileName));
   };
+  /** Incoming rows `rows` as written by this write: its commit time, the next sequence numbers. */
+  const incomingRows = (rows: readonly number[]) =>
+    carriedRows(takeRows(incoming.batch, rows), w.dataSchema, {
+      commitTime: instant,
+      seqNos: rows.map(() => commitSeqNo(instant, w.writerPartition, seq++)),
+      recordKeys: rows.map((i) => incoming.keys[i]),
+    });
 
-  const updateByKey = new Map<string, number>();
-  for (const i of plan.updates) updateByKey.set(incoming.keys[i], i);
+  const matcher = new StoredKeyMatcher(incoming.keys, plan.updates);
   const ordering = config.orderingFields[0];
   const incomingOrder = ordering ? orderingReader(incoming.batch.getChild(ordering)) : undefined;
   const mergeMode = tableMergeMode(config);
@@ -157,30 +169,25 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
       plan.slice,
     );
     for await (const batch of old) {
-      const oldKeys = batch.getChild(META.recordKey);
-      const oldTimes = batch.getChild(META.commitTime);
-      const oldSeq = batch.getChild(META.commitSeqno);
+      const stored = selectColumns(batch, carried);
+      const matches = matcher.match(stored.data.children[keyColumn] as Data<Utf8>);
+      const first = matches.findIndex((u) => u !== -1);
+      if (first === -1) {
+        // nothing in this batch changes: written as decoded
+        if (stored.numRows > 0) await emit(stored);
+        continue;
+      }
       const oldOrder = ordering ? orderingReader(batch.getChild(ordering)) : undefined;
-      const commitTimes: (string | null)[] = [];
-      const seqNos: (string | null)[] = [];
       // Output rows keep the stored order; an updated record takes its stored row's place.
       // Index < numRows: a stored row; otherwise an incoming row (numRows + position in `fresh`).
-      const picks: number[] = [];
+      const picks: number[] = Array.from({ length: first }, (_, r) => r);
       const fresh: number[] = [];
-      const keepStored = (r: number, key: string) => {
-        picks.push(r);
-        keys.push(key);
-        commitTimes.push((oldTimes?.get(r) as string | null) ?? null);
-        seqNos.push((oldSeq?.get(r) as string | null) ?? null);
-      };
-      for (let r = 0; r < batch.numRows; r++) {
-        const key = String(oldKeys?.get(r));
-        const u = updateByKey.get(key);
-        if (u === undefined) {
-          keepStored(r, key);
+      for (let r = first; r < matches.length; r++) {
+        const u = matches[r];
+        if (u === -1) {
+          picks.push(r);
           continue;
         }
-        updateByKey.delete(key);
         if (w.deletes) {
           deleted++;
           continue;
@@ -188,50 +195,32 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
         // The table's merge rule: under event-time ordering a stored record with a greater
         // ordering value is kept; under commit-time ordering the incoming record always wins.
         if (incomingOrder && oldOrder && storedWins(mergeMode, oldOrder(r), incomingOrder(u))) {
-          keepStored(r, key);
+          picks.push(r);
           continue;
         }
-        picks.push(batch.numRows + fresh.length);
+        picks.push(stored.numRows + fresh.length);
         fresh.push(u);
-        keys.push(key);
-        commitTimes.push(instant);
-        seqNos.push(commitSeqNo(instant, w.writerPartition, seq++));
         updated++;
       }
       if (picks.length === 0) continue;
-      const stored = selectColumns(batch, w.dataSchema);
-      const updates = fresh.length > 0 ? selectColumns(takeRows(incoming.batch, fresh), w.dataSchema) : stored;
-      await emit(mergedRows(stored, updates, picks), commitTimes, seqNos);
+      await emit(mergedRows(stored, fresh.length > 0 ? incomingRows(fresh) : stored, picks));
     }
   }
 
   // Keys to update that the stored file no longer held (index raced a concurrent change): inserts.
-  const pending = [...updateByKey.values()];
-  const inserts = w.deletes ? [] : [...pending, ...plan.inserts];
-  if (inserts.length > 0) {
-    const commitTimes: string[] = [];
-    const seqNos: string[] = [];
-    for (const i of inserts) {
-      keys.push(incoming.keys[i]);
-      commitTimes.push(instant);
-      seqNos.push(commitSeqNo(instant, w.writerPartition, seq++));
-    }
-    // in batches of the size reads make, so each meta column is made for a piece's worth of rows
-    for (let at = 0; at < inserts.length; at += INSERT_BATCH_ROWS) {
-      const end = Math.min(inserts.length, at + INSERT_BATCH_ROWS);
-      await emit(takeRows(incoming.batch, inserts.slice(at, end)), commitTimes.slice(at, end), seqNos.slice(at, end));
-    }
-    inserted += inserts.length;
-  }
+  const inserts = w.deletes ? [] : [...matcher.unmatched(), ...plan.inserts];
+  // in batches of the size reads make, so each meta column is made for a piece's worth of rows
+  for (let at = 0; at < inserts.length; at += INSERT_BATCH_ROWS) await emit(incomingRows(inserts.slice(at, at + INSERT_BATCH_ROWS)));
+  inserted = inserts.length;
   if (inserted === 0 && updated === 0 && deleted === 0) return undefined;
   // Every stored row's key is in the old file's filter already: only the inserted keys are new.
   const footer = reusedRecordKeyFooter(storedKeys, {
     type: 'DYNAMIC_V0',
     addedKeys: inserted,
-    rebuildEntries: recordKeyFilterEntries(keys.length),
+    rebuildEntries: recordKeyFilterEntries(written),
   });
-  if (footer) for (let k = keys.length - inserted; k < keys.length; k++) footer.add(keys[k]);
-  const bytes = await file.finish(keys, footer);
+  if (footer) for (const i of inserts) footer.add(incoming.keys[i]);
+  const bytes = await file.finish(footer ? [] : utf8Values(writtenKeys), footer);
   const marker = baseFileMarker(instant, path, plan);
   if (!w.premarked?.has(marker)) await store.put(marker, new Uint8Array());
   w.onFile(path, marker);
@@ -243,7 +232,7 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
     path,
     partitionPath: plan.partition,
     prevCommit: plan.slice?.baseInstantTime,
-    numWrites: keys.length,
+    numWrites: written,
     numDeletes: deleted,
     numUpdateWrites: updated,
     numInserts: inserted,

@@ -7,6 +7,7 @@
 import { makeData, RecordBatch, Struct, type Data } from 'apache-arrow';
 
 import { interleaveData } from '../arrow/interleave.js';
+import { keepRowsInPlace } from '../arrow/keep-in-place.js';
 import { takeRows } from '../arrow/take.js';
 import { replaceInPlace } from '../read/replace-in-place.js';
 
@@ -31,7 +32,12 @@ export function mergedRows(stored: RecordBatch, incoming: RecordBatch, picks: re
       inPlace = false;
     }
   }
-  if (fresh === 0) return identity ? stored : takeRows(stored, [...picks]);
+  if (fresh === 0) {
+    if (identity) return stored;
+    // rows only dropped (in stored order): the kept ones are moved down in the stored buffers
+    const rows = Int32Array.from(picks);
+    return rows.every((r, i) => i === 0 || r > rows[i - 1]) ? keepRowsInPlace(stored, rows) : takeRows(stored, rows);
+  }
   const base = (stored.data as unknown as Data).children;
   const extra = (incoming.data as unknown as Data).children;
   if (inPlace) {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Field, Int32, makeVector, Schema, tableFromArrays, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 
-import { attachMetaColumns, commitSeqNo, constantColumn, seqNoColumn, withMetaColumns } from './meta-columns.js';
+import { attachMetaColumns, carriedRows, carriedSchema, commitSeqNo, constantColumn, seqNoColumn, withFileMetaColumns, withMetaColumns } from './meta-columns.js';
 
 describe('attachMetaColumns', () => {
   it('keeps every key, including multi-byte ones, nulls, and constant columns', () => {
@@ -96,5 +96,27 @@ describe('meta column values', () => {
     expect(makeVector(constantColumn('xyz', 5)).toArray()).toEqual(['xyz', 'xyz', 'xyz', 'xyz', 'xyz']);
     expect(makeVector(constantColumn('', 4)).toArray()).toEqual(['', '', '', '']);
     expect(() => attachMetaColumns(data, { commitTimes: constantColumn('t', 2), seqNos: ['1', '2', '3'], recordKeys: ['a', 'b', 'c'], partitionPath: '', fileName: 'f' })).toThrow(RangeError);
+  });
+});
+
+describe('carriedRows and withFileMetaColumns', () => {
+  it('make the same base-file batch as attachMetaColumns, for any length and partition or file name', () => {
+    const data = new Schema([new Field('v', new Int32(), false)]);
+    fc.assert(
+      fc.property(fc.nat({ max: 70 }), fc.string({ unit: 'grapheme', maxLength: 9 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 9 }), (n, partitionPath, fileName) => {
+        const batch = tableFromArrays({ v: Int32Array.from({ length: n }, (_, i) => i) }).batches[0] ?? tableFromArrays({ v: new Int32Array(0) }).batches[0];
+        const recordKeys = Array.from({ length: n }, (_, i) => `k${i}`);
+        const seqNos = recordKeys.map((k) => `s-${k}`);
+        const carried = carriedRows(batch, data, { commitTime: 't', seqNos, recordKeys });
+        expect(carried.schema.fields.map((f) => f.name)).toEqual(carriedSchema(data).fields.map((f) => f.name));
+        const got = withFileMetaColumns(carried, partitionPath, fileName);
+        const want = attachMetaColumns(batch, { commitTimes: recordKeys.map(() => 't'), seqNos, recordKeys, partitionPath, fileName });
+        expect(got.schema.fields.map((f) => f.name)).toEqual(want.schema.fields.map((f) => f.name));
+        expect(got.getChild('_hoodie_partition_path')?.toArray()).toEqual(recordKeys.map(() => partitionPath));
+        expect(got.getChild('_hoodie_file_name')?.toArray()).toEqual(recordKeys.map(() => fileName));
+        for (const f of want.schema.fields) expect(got.getChild(f.name)?.toArray()).toEqual(want.getChild(f.name)?.toArray());
+      }),
+      { numRuns: 100 },
+    );
   });
 });

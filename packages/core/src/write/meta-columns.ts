@@ -4,7 +4,7 @@
 // every record in a file gets that file's name.
 
 import { makeData, RecordBatch, Schema, Struct, Utf8, type Data } from 'apache-arrow';
-import { isMetaField, prependMetaFields } from '../schema/table-schema.js';
+import { isMetaField, META, prependMetaFields } from '../schema/table-schema.js';
 import { selectColumns } from '../arrow/take.js';
 
 /** The data part of a schema (meta fields removed). */
@@ -179,4 +179,37 @@ export function seqNoColumn(instant: string, writerPartition: number, count: num
     offsets[n + 1] = at;
   }
   return makeData({ type: new Utf8(), length: count, nullCount: 0, valueOffsets: offsets, data });
+}
+
+/**
+ * The columns a rewritten row carries from where it came (its stored row, or the incoming row
+ * with the values this write gives it): commit time, sequence number and record key, then the
+ * data columns. Partition path and file name are the same for every row of a file.
+ */
+export function carriedSchema(dataSchema: Schema): Schema {
+  const full = prependMetaFields(dataSchema);
+  const constant = new Set<string>([META.partitionPath, META.fileName]);
+  return new Schema(full.fields.filter((f) => !constant.has(f.name)), dataSchema.metadata);
+}
+
+/** Rows in `carriedSchema` for incoming data rows: this write's commit time, the given sequence numbers and keys. */
+export function carriedRows(data: RecordBatch, dataSchema: Schema, meta: { commitTime: string; seqNos: readonly string[]; recordKeys: readonly string[] }): RecordBatch {
+  const length = data.numRows;
+  const schema = carriedSchema(dataSchema);
+  const children = [
+    constantColumn(meta.commitTime, length),
+    utf8Column(meta.seqNos),
+    utf8Column(meta.recordKeys),
+    ...selectColumns(data, dataSchema).data.children,
+  ];
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }));
+}
+
+/** A base-file batch from rows in `carriedSchema`: the file's partition path and name put in between. */
+export function withFileMetaColumns(carried: RecordBatch, partitionPath: string, fileName: string): RecordBatch {
+  const length = carried.numRows;
+  const schema = prependMetaFields(carried.schema);
+  const [commitTimes, seqNos, recordKeys, ...data] = carried.data.children;
+  const children = [commitTimes, seqNos, recordKeys, constantColumn(partitionPath, length), constantColumn(fileName, length), ...data];
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }));
 }
