@@ -13,7 +13,7 @@ export function withoutMetaFields(schema: Schema): Schema {
 }
 
 /** A meta column's values, or the column already built (see seqNoColumn, constantColumn). */
-export type MetaColumnValues = readonly (string | null)[] | Data<Utf8>;
+type MetaColumnValues = readonly (string | null)[] | Data<Utf8>;
 
 export interface MetaValues {
   commitTimes: MetaColumnValues;
