@@ -6,8 +6,7 @@
 import { Data, DataType, makeData, Type } from 'apache-arrow';
 
 import { concatData, takeData } from './take.js';
-
-type Fixed = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+import type { FixedValues } from './fixed-width.js';
 
 /** Whether `type` keeps one element of `values` per row (the types interleaveData copies directly). */
 function oneElementPerRow(type: DataType): boolean {
@@ -57,9 +56,9 @@ export function interleaveData(a: Data, b: Data, indices: Int32Array): Data {
   const n = a.length;
   const length = indices.length;
   if (oneElementPerRow(type)) {
-    const av = a.values as Fixed;
-    const bv = b.values as Fixed;
-    const out = new (av.constructor as new (k: number) => Fixed)(length);
+    const av = a.values as FixedValues;
+    const bv = b.values as FixedValues;
+    const out = new (av.constructor as new (k: number) => FixedValues)(length);
     forEachRun(n, indices, (fromB, start, end, at) => {
       const src = fromB ? bv : av;
       if (end - start > 16) (out as Uint8Array).set((src as Uint8Array).subarray(start, end), at);

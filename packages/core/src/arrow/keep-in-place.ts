@@ -4,26 +4,10 @@
 // Kept rows are moved a run of consecutive rows at a time. Columns whose layout is not a plain
 // buffer (nulls, nested, boolean and dictionary types, data not at offset 0) are taken as copies.
 
-import { makeData, RecordBatch, Struct, Type, type Data, type DataType } from 'apache-arrow';
+import { makeData, RecordBatch, Struct, Type, type Data } from 'apache-arrow';
 
 import { takeData } from './take.js';
-
-type Fixed = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
-
-function fixedWidth(type: DataType): boolean {
-  switch (type.typeId) {
-    case Type.Int:
-    case Type.Float:
-    case Type.Decimal:
-    case Type.Date:
-    case Type.Time:
-    case Type.Timestamp:
-    case Type.Duration:
-      return true;
-    default:
-      return false;
-  }
-}
+import { fixedWidth, type FixedValues } from './fixed-width.js';
 
 /** Calls `run(from, to, at)` for each run of consecutive rows [from, to) of `rows`, `at` its output position. */
 function eachRun(rows: Int32Array, run: (from: number, to: number, at: number) => void): void {
@@ -37,7 +21,7 @@ function eachRun(rows: Int32Array, run: (from: number, to: number, at: number) =
 }
 
 function keepFixed(data: Data, rows: Int32Array): Data {
-  const values = data.values as Fixed;
+  const values = data.values as FixedValues;
   const stride = data.stride;
   eachRun(rows, (from, to, at) => {
     if (at !== from) values.copyWithin(at * stride, from * stride, to * stride);

@@ -5,24 +5,9 @@
 // in place (nulls on either side, strings of another byte length, nested or boolean types) make
 // the caller rebuild the batch instead; nothing is written unless every column can be.
 
-import { Type, type Data, type DataType } from 'apache-arrow';
+import { Type, type Data } from 'apache-arrow';
 
-type Fixed = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
-
-function fixedWidth(type: DataType): boolean {
-  switch (type.typeId) {
-    case Type.Int:
-    case Type.Float:
-    case Type.Decimal:
-    case Type.Date:
-    case Type.Time:
-    case Type.Timestamp:
-    case Type.Duration:
-      return true;
-    default:
-      return false;
-  }
-}
+import { fixedWidth, type FixedValues } from '../arrow/fixed-width.js';
 
 function fits(base: Data, log: Data, rows: Int32Array, from: Int32Array): boolean {
   if (base.nullCount !== 0 || log.nullCount !== 0 || base.type.typeId !== log.type.typeId) return false;
@@ -48,8 +33,8 @@ export function replaceInPlace(base: Data[], logs: Data[], rows: Int32Array, fro
     if (fixedWidth(b.type)) {
       // value buffers start at a chunk's first row, `stride` elements a row
       const stride = b.stride;
-      const bv = b.values as Fixed;
-      const lv = l.values as Fixed;
+      const bv = b.values as FixedValues;
+      const lv = l.values as FixedValues;
       for (let k = 0; k < rows.length; k++) for (let s = 0; s < stride; s++) bv[rows[k] * stride + s] = lv[from[k] * stride + s];
       continue;
     }
