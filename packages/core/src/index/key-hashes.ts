@@ -2,14 +2,11 @@
 // by it (a one-field key's bucket is a function of it) and the in-batch de-duplication finds
 // repeated keys by it, so neither hashes the keys again nor builds a string per row.
 
+import { javaStringHashCode } from './bucket-hash.js';
+
 /** `javaStringHashCode` of each key, in order. */
 export function javaStringHashCodes(keys: readonly string[]): Int32Array {
   const out = new Int32Array(keys.length);
-  for (let k = 0; k < keys.length; k++) {
-    const s = keys[k];
-    let h = 0;
-    for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-    out[k] = h;
-  }
+  for (let k = 0; k < keys.length; k++) out[k] = javaStringHashCode(keys[k]);
   return out;
 }

@@ -58,13 +58,57 @@ function isWordByte(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b >= 0x80;
 }
 
+/** Fingerprints of one UTF-8 length, ready for a rolling search. */
+interface Windows {
+  length: number;
+  /** multiplier^(length-1): takes the byte leaving the window out of the hash. */
+  pow: number;
+  hashes: Set<number>;
+  /** The low 16 bits of each fingerprint: one array read rules out nearly every position. */
+  low: Uint8Array;
+}
+
+function windowsOf(multiplier: number, lists: Iterable<[number, Iterable<number>]>): Windows[] {
+  const byLength = new Map<number, Set<number>>();
+  for (const [length, list] of lists) {
+    const set = byLength.get(length) ?? new Set<number>();
+    for (const h of list) set.add(h);
+    byLength.set(length, set);
+  }
+  return [...byLength].map(([length, hashes]) => {
+    let pow = 1;
+    for (let i = 1; i < length; i++) pow = Math.imul(pow, multiplier) >>> 0;
+    const low = new Uint8Array(65536);
+    for (const h of hashes) low[h & 0xffff] = 1;
+    return { length, pow, hashes, low };
+  });
+}
+
+/**
+ * Calls `at(i)` for each start i of a window of bytes[start, end) whose rolling hash is one of
+ * `w`'s fingerprints, in order, until `at` returns true; returns whether it did.
+ */
+function someWindow(bytes: Uint8Array, start: number, end: number, w: Windows, multiplier: number, at: (i: number) => boolean): boolean {
+  const { length, pow, hashes, low } = w;
+  if (end - start < length) return false;
+  let h = rollingHash(bytes, start, start + length, multiplier);
+  for (let i = start; ; i++) {
+    if (low[h & 0xffff] === 1 && hashes.has(h) && at(i)) return true;
+    if (i + length >= end) return false;
+    h = (Math.imul((h - Math.imul(bytes[i], pow)) >>> 0, multiplier) + bytes[i + length]) >>> 0;
+  }
+}
+
 /** Recognises erased values by their salted hashes and fingerprints. */
 export class ValueMatcher {
   private readonly seen = new Map<string, boolean>();
-  private readonly lengths: { length: number; pow: number; hashes: Set<number>; low: Uint8Array }[];
+  /** Values searched for inside text and bytes. */
+  private readonly lengths: Windows[];
   private readonly multiplier: number;
   /** Fingerprints of every value by UTF-8 length; undefined for records made without them. */
   private readonly whole: Map<number, Set<number>> | undefined;
+  /** The same, for a rolling search (see mayOccurIn). */
+  private readonly wholeWindows: Windows[] | undefined;
   private scratch = new Uint8Array(256);
 
   constructor(
@@ -73,22 +117,11 @@ export class ValueMatcher {
     fingerprints: ErasureFingerprints | undefined,
   ) {
     this.multiplier = fingerprints?.multiplier ?? 1;
-    this.lengths = Object.entries(fingerprints?.byLength ?? {}).map(([len, list]) => {
-      const length = Number(len);
-      let pow = 1;
-      for (let i = 1; i < length; i++) pow = Math.imul(pow, this.multiplier) >>> 0;
-      // The low 16 bits of each fingerprint: one array read rules out nearly every position.
-      const low = new Uint8Array(65536);
-      for (const h of list) low[h & 0xffff] = 1;
-      return { length, pow, hashes: new Set(list), low };
-    });
+    const entries = (r: Record<string, number[]> | undefined): [number, number[]][] => Object.entries(r ?? {}).map(([len, list]) => [Number(len), list]);
+    this.lengths = windowsOf(this.multiplier, entries(fingerprints?.byLength));
     if (fingerprints?.numbers) {
-      this.whole = new Map();
-      for (const [len, list] of [...Object.entries(fingerprints.byLength), ...Object.entries(fingerprints.numbers)]) {
-        const set = this.whole.get(Number(len)) ?? new Set<number>();
-        for (const h of list) set.add(h);
-        this.whole.set(Number(len), set);
-      }
+      this.wholeWindows = windowsOf(this.multiplier, [...entries(fingerprints.byLength), ...entries(fingerprints.numbers)]);
+      this.whole = new Map(this.wholeWindows.map((w) => [w.length, w.hashes]));
     }
   }
 
@@ -136,51 +169,15 @@ export class ValueMatcher {
    * string: the caller then checks piece by piece.
    */
   mayOccurIn(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
-    if (!this.whole) return true;
-    const m = this.multiplier;
-    for (const [length, hashes] of this.whole) {
-      if (length === 0) return true;
-      if (end - start < length) continue;
-      let pow = 1;
-      for (let i = 1; i < length; i++) pow = Math.imul(pow, m) >>> 0;
-      const low = this.lowBits(length, hashes);
-      let h = rollingHash(bytes, start, start + length, m);
-      for (let i = start; ; i++) {
-        if (low[h & 0xffff] === 1 && hashes.has(h)) return true;
-        if (i + length >= end) break;
-        h = (Math.imul((h - Math.imul(bytes[i]!, pow)) >>> 0, m) + bytes[i + length]!) >>> 0;
-      }
-    }
-    return false;
-  }
-
-  private readonly wholeLow = new Map<number, Uint8Array>();
-
-  /** The low 16 bits of the whole-value fingerprints of one length, as a lookup table. */
-  private lowBits(length: number, hashes: ReadonlySet<number>): Uint8Array {
-    let low = this.wholeLow.get(length);
-    if (!low) {
-      low = new Uint8Array(65536);
-      for (const h of hashes) low[h & 0xffff] = 1;
-      this.wholeLow.set(length, low);
-    }
-    return low;
+    if (!this.wholeWindows) return true;
+    return this.wholeWindows.some((w) => w.length === 0 || someWindow(bytes, start, end, w, this.multiplier, () => true));
   }
 
   /** Occurrences of erased values as tokens in bytes[start, end), up to `limit`. */
   countInBytes(bytes: Uint8Array, start = 0, end = bytes.length, limit = Infinity): number {
     let found = 0;
-    const m = this.multiplier;
-    for (const { length, pow, hashes, low } of this.lengths) {
-      if (end - start < length) continue;
-      let h = rollingHash(bytes, start, start + length, m);
-      for (let i = start; ; i++) {
-        if (low[h & 0xffff] === 1 && hashes.has(h) && this.confirm(bytes, i, length, start, end)) {
-          if (++found >= limit) return found;
-        }
-        if (i + length >= end) break;
-        h = (Math.imul((h - Math.imul(bytes[i], pow)) >>> 0, m) + bytes[i + length]) >>> 0;
-      }
+    for (const w of this.lengths) {
+      if (someWindow(bytes, start, end, w, this.multiplier, (i) => this.confirm(bytes, i, w.length, start, end) && ++found >= limit)) return found;
     }
     return found;
   }

@@ -2,6 +2,7 @@
 // again through their keys' precomputed hashes in an open-addressing table of row numbers, and
 // only rows whose hashes meet are compared as strings.
 
+import { javaStringHashCode } from '../index/bucket-hash.js';
 import { compareOrdering } from '../read/merge.js';
 import type { OrderingValue } from './ordering.js';
 
@@ -12,12 +13,6 @@ function mix(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
-}
-
-function stringHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  return h;
 }
 
 /**
@@ -45,7 +40,7 @@ export function dedupeRows(
     // Rows of one partition usually share one string: its hash is computed once per run.
     if (p !== lastPartition) {
       lastPartition = p;
-      partitionHash = stringHash(p);
+      partitionHash = javaStringHashCode(p);
     }
     let slot = mix((Math.imul(partitionHash, 31) + keyHashes[i]) | 0) & mask;
     for (;;) {
