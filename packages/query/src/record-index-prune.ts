@@ -54,9 +54,9 @@ async function writesUpTo(input: RecordIndexPruneInput): Promise<WriteSummary[]>
   if (end === undefined) return [];
   const out: { time: string; metadata: CommitMetadata }[] = [];
   for (const a of await archivedWritesBetween(store, tl, '', end)) out.push({ time: a.instant.time, metadata: a.metadata });
-  for (const i of tl.completedWrites(end)) {
-    if (input.isValidInstant(i.time)) out.push({ time: i.time, metadata: await tl.commitMetadata(i) });
-  }
+  const active = tl.completedWrites(end).filter((i) => input.isValidInstant(i.time));
+  const metadata = await Promise.all(active.map((i) => tl.commitMetadata(i)));
+  active.forEach((i, n) => out.push({ time: i.time, metadata: metadata[n]! }));
   out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   return out.map((w) => ({ operation: w.metadata.operationType, groups: writtenFileGroups(w.metadata).map((g) => fileGroupKey(g.partitionPath, g.fileId)) }));
 }
