@@ -635,6 +635,14 @@ class HudiTable {
      */
     archive(options?: ArchiveOptions): Promise<ArchiveResult>;
     /**
+     * Finishes this process's commit housekeeping on the table, for a writer about to exit: the
+     * records of its last commits that concurrent writers may still read (their intents, kept 5 s
+     * after each publish) are removed once that time has passed, so it waits at most 5 s after the
+     * last commit, and commit claims no live writer needs are pruned. Without it, other writers
+     * remove them later. The table stays usable; nothing committed depends on it.
+     */
+    close(): Promise<void>;
+    /**
      * Merge-on-read tables: finishes pending compactions, then schedules one by the strategy
      * (default: every file slice with logs) and runs it. Each run completes as a `commit`.
      */
@@ -2562,6 +2570,14 @@ class HudiTable {
      * remain, never past a pending instant, a savepoint or what the latest clean retains.
      */
     archive(options?: ArchiveOptions): Promise<ArchiveResult>;
+    /**
+     * Finishes this process's commit housekeeping on the table, for a writer about to exit: the
+     * records of its last commits that concurrent writers may still read (their intents, kept 5 s
+     * after each publish) are removed once that time has passed, so it waits at most 5 s after the
+     * last commit, and commit claims no live writer needs are pruned. Without it, other writers
+     * remove them later. The table stays usable; nothing committed depends on it.
+     */
+    close(): Promise<void>;
     /**
      * Merge-on-read tables: finishes pending compactions, then schedules one by the strategy
      * (default: every file slice with logs) and runs it. Each run completes as a `commit`.

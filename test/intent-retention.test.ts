@@ -120,6 +120,39 @@ describe('an intent and the hold after its publish', () => {
     expect((await rows(store)).values.get('n1')).toBe('new');
   });
 
+  it('goes when the writer closes its table, not before its hold has passed; claims are pruned with it', async () => {
+    intentTiming.holdMs = 1_500;
+    const removedAt = new Map<string, number>();
+    class Recording extends MemoryStore {
+      override async delete(key: string): Promise<void> {
+        removedAt.set(key, intentTiming.now());
+        return super.delete(key);
+      }
+      override async deleteMany(keys: string[]): Promise<void> {
+        for (const k of keys) removedAt.set(k, intentTiming.now());
+        return super.deleteMany(keys);
+      }
+    }
+    const store = new Recording(`intent-retention-${Math.random()}`);
+    const table = await createTable(store, { recordKey: ['id'], partitionBy: ['dt'], orderingField: 'ts', type: 'cow' });
+    // Upserts into one file group: writes that record an intent.
+    for (let i = 0; i < KEPT_NEWEST_CLAIMS + 3; i++) await table.upsert([{ id: `k${i}`, dt: 'd', ts: 1, v: 'v' }]);
+    const started = intentTiming.now();
+    await table.upsert([{ id: 'last', dt: 'd', ts: 1, v: 'v' }]);
+    const intents = (await store.listDirectory(INTENTS)).objects.map((o) => o.key);
+    expect(intents.length).toBeGreaterThan(0);
+    await table.close();
+    expect((await store.listDirectory(INTENTS)).objects).toEqual([]);
+    expect((await store.listDirectory(CLAIMS)).objects.length).toBe(KEPT_NEWEST_CLAIMS);
+    // The last commit's intent went no sooner than the hold after its write began.
+    const last = intents.sort().at(-1) ?? '';
+    expect((removedAt.get(last) ?? 0) - started).toBeGreaterThanOrEqual(intentTiming.holdMs);
+    // The table stays usable, and a close with nothing to settle returns at once.
+    await table.upsert([{ id: 'last', dt: 'd', ts: 2, v: 'w' }]);
+    expect((await rows(store)).values.get('last')).toBe('w');
+    await (await openTable(store)).close();
+  });
+
   it('of a write still pending stays however old: a writer starting after its claim stands that write back', async () => {
     const store = new AgedStore(`intent-retention-${Math.random()}`);
     // Every intent looks older than the age after which leftovers are removed.

@@ -41,6 +41,8 @@ export interface IngestOutcome {
   cleans: number;
   cleanMs: number;
   cleanRequests: number;
+  /** `table.close()` at the end of the job (not part of wallMs): waiting out the last intents' hold. */
+  closeMs: number;
   /** The last input file consumed, and whether the time box stopped the run before the end. */
   lastFile?: string;
   /** Lines of `lastFile` consumed, when a batch ended inside it. */

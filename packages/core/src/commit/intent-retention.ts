@@ -62,6 +62,20 @@ export function isRetiring(store: ObjectStore, instant: string): boolean {
   return retiring.has(retireKey(store, instant));
 }
 
+/**
+ * Waits until the hold of every intent this process retires on `store`'s table has passed (at
+ * most the hold after the last publish), then removes them: a process about to exit leaves none
+ * for other writers to judge.
+ */
+export async function retireAllIntents(store: ObjectStore): Promise<void> {
+  let last: number | undefined;
+  for (const r of retiring.values()) if (r.uri === store.uri) last = Math.max(last ?? r.due, r.due);
+  if (last === undefined) return;
+  const wait = last - intentTiming.now();
+  if (wait >= 0) await new Promise((resolve) => setTimeout(resolve, wait + 1));
+  await retireDueIntents(store);
+}
+
 /** Removes the intents of this process whose hold has passed on `store`'s table (timers may lag behind a busy process). */
 export async function retireDueIntents(store: ObjectStore, now = intentTiming.now()): Promise<void> {
   const due: string[] = [];

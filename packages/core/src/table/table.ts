@@ -34,7 +34,8 @@ import { deleteKeys, deleteWhere, holdWriteInstant, withPrimedTimeline, writeRow
 import type { WriteOptions, WriteResult } from '../write/write-client.js';
 import { retryOnConflict, tableConflictRetries } from '../commit/conflict-retry.js';
 import { latestClaim } from '../commit/claims.js';
-import { intentTiming } from '../commit/intent-retention.js';
+import { intentTiming, retireAllIntents } from '../commit/intent-retention.js';
+import { pruneCommitRecords } from '../commit/prune-records.js';
 import {
   compact,
   runCompaction,
@@ -342,6 +343,19 @@ export class HudiTable {
    */
   archive(options: ArchiveOptions = {}): Promise<ArchiveResult> {
     return archiveTimeline(this, options);
+  }
+
+  /**
+   * Finishes this process's commit housekeeping on the table, for a writer about to exit: the
+   * records of its last commits that concurrent writers may still read (their intents, kept 5 s
+   * after each publish) are removed once that time has passed, so it waits at most 5 s after the
+   * last commit, and commit claims no live writer needs are pruned. Without it, other writers
+   * remove them later. The table stays usable; nothing committed depends on it.
+   */
+  async close(): Promise<void> {
+    await liftPending(this);
+    await retireAllIntents(this.store);
+    await pruneCommitRecords({ store: this.store, config: this.config }).catch(() => undefined);
   }
 
   /**
