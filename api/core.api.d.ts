@@ -1211,6 +1211,13 @@ interface WriteOptions {
      * `hoodie.logfile.data.block.format`, else Parquet.
      */
     logBlockFormat?: LogBlockFormat;
+    /**
+     * Encode base files on a Parquet worker thread even when the write has only one. Default: only
+     * when it writes several (they are then encoded on both cores). A caller with other work to do
+     * meanwhile (an ingestion preparing its next batch) gains a core; a lone write only the
+     * worker's memory.
+     */
+    encodeOnWorker?: boolean;
 }
 
 /* WriteResult */
@@ -3749,6 +3756,13 @@ interface WriteOptions {
      * `hoodie.logfile.data.block.format`, else Parquet.
      */
     logBlockFormat?: LogBlockFormat;
+    /**
+     * Encode base files on a Parquet worker thread even when the write has only one. Default: only
+     * when it writes several (they are then encoded on both cores). A caller with other work to do
+     * meanwhile (an ingestion preparing its next batch) gains a core; a lone write only the
+     * worker's memory.
+     */
+    encodeOnWorker?: boolean;
 }
 
 /* WriteResult */

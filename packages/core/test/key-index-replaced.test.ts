@@ -1,12 +1,13 @@
 // What the key index caches of a base file (its key column, its footer's bloom filter) is of no
 // use once a write has replaced the file by a new version: lookups go by the latest slices. A
 // copy-on-write upsert leaves nothing cached of the files it rewrote, and the next write still
-// finds every key (in the new versions).
+// finds every key (in the new versions); a clustering and a compaction leave nothing cached of
+// the files they replaced.
 
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@lake/storage';
 
-import { createTable } from '../src/format.js';
+import { createTable, existingRecordRows, rowsToTable } from '../src/format.js';
 import { keyIndexHeldBytes, keyIndexWork } from '../src/index/key-index.js';
 
 const rows = (ids: readonly number[], ts: number) => ids.map((id) => ({ id: `k${String(id).padStart(4, '0')}`, ts, v: `v${id}-${ts}` }));
@@ -38,5 +39,31 @@ describe('key index caches and replaced base files', () => {
     expect(v).toHaveLength(300);
     expect(v.filter((x) => x.endsWith('-3'))).toHaveLength(20);
     expect(v.filter((x) => x.endsWith('-2'))).toHaveLength(10);
+  });
+
+  it('forget the files a clustering stitched together and a compaction superseded', async () => {
+    for (const type of ['cow', 'mor'] as const) {
+      const t = await createTable(new MemoryStore(`key-index-services-${type}-${process.pid}`), { recordKey: ['id'], orderingField: 'ts', type });
+      const noTopUp = { sizing: { smallFileLimitBytes: 0 } };
+      for (const batch of [range(0, 100), range(100, 200), range(200, 300)]) await t.insert(rows(batch, 1), noTopUp);
+      const before = keyIndexHeldBytes().keyColumns;
+      const hit = rowsToTable(rows([5, 105, 205], 2));
+      if (type === 'mor') {
+        // A merge-on-read upsert reads the key columns and writes logs: the base files stay, and so does their cache.
+        await t.upsert(hit);
+        expect(keyIndexHeldBytes().keyColumns - before).toBeGreaterThanOrEqual(3 * keyColumnBytes(100));
+        await t.compact();
+        expect(keyIndexHeldBytes().keyColumns).toBeLessThanOrEqual(before);
+      }
+      // What an insert-only ingestion asks before each batch: the three files' key columns are read.
+      expect([...(await existingRecordRows(t, hit))].sort()).toEqual([0, 1, 2]);
+      expect(keyIndexHeldBytes().keyColumns - before).toBeGreaterThanOrEqual(3 * keyColumnBytes(100));
+      const run = await t.clusterSmallFiles();
+      expect(run?.fileGroups).toBe(3);
+      expect(keyIndexHeldBytes().keyColumns).toBeLessThanOrEqual(before);
+      const v = [...(await t.read({ columns: ['v'], withMeta: false }).collect()).getChild('v')!].map(String);
+      expect(v).toHaveLength(300);
+      expect(v.filter((x) => x.endsWith('-2'))).toHaveLength(type === 'mor' ? 3 : 0);
+    }
   });
 });

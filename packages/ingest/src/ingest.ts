@@ -236,7 +236,8 @@ async function commitBatch(table: HudiTable, batch: PreparedBatch, startCheckpoi
     ...checkpointMetadata(source.id, checkpoint),
     ...(quarantineLocation ? { [QUARANTINE_KEY]: quarantineLocation } : {}),
   };
-  const write = { ...options.writeOptions, extraMetadata };
+  // The next batch is read and prepared while this one commits: its files are encoded on a worker.
+  const write = { encodeOnWorker: true, ...options.writeOptions, extraMetadata };
   const commit = (): Promise<WriteResult> => (ctx.mode === 'insert-only' ? table.insert(arrow, write) : table.upsert(arrow, write));
   const result = await commitOrAdopt(table, source.id, commit, startCheckpoint, checkpoint);
 

@@ -32,6 +32,15 @@ export function rememberWrittenBaseFile(store: ObjectStore, path: string, bytes:
   }
 }
 
+/** Drops the bytes of a base file that a newer version or a replace commit made of no more use. */
+export function forgetWrittenBaseFile(store: ObjectStore, path: string): void {
+  const key = cacheKey(store, path);
+  const held = written.get(key);
+  if (!held) return;
+  written.delete(key);
+  writtenBytes -= held.byteLength;
+}
+
 /** The bytes of a base file this process wrote, when still held. */
 export function writtenBaseFile(store: ObjectStore, path: string): Uint8Array | undefined {
   return written.get(cacheKey(store, path));

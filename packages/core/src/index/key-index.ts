@@ -16,7 +16,7 @@ import type { BaseFile } from '../file-group/file-slice.js';
 import { META } from '../schema/table-schema.js';
 import { concatData } from '../arrow/take.js';
 import { conformData } from '../read/conform.js';
-import { writtenBaseFile } from '../file-group/written-base-files.js';
+import { forgetWrittenBaseFile, writtenBaseFile } from '../file-group/written-base-files.js';
 
 interface FooterKeys {
   range?: { min: string; max: string };
@@ -90,16 +90,18 @@ function keyColumnOf(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
 }
 
 /**
- * Drops what the index cached of a base file a write is replacing by a new version (its lookup
- * is done): later lookups go by the latest slices and never read a replaced file, so its key
- * column and bloom filter would only sit in memory until evicted, a whole table's worth after
- * a copy-on-write write that rewrote every file group. Should the write fail, the next lookup
- * reads the file again.
+ * Drops what the process cached of a base file a write is replacing by a new version (its lookup
+ * is done), or that a clustering or compaction replaced: later lookups go by the latest slices
+ * and never read a replaced file, so its key column, bloom filter and bytes would only sit in
+ * memory until evicted, a whole table's worth after a copy-on-write write that rewrote every file
+ * group, or a day of micro-batch files clustered away by a long-running ingestion. Should the
+ * write fail, the next lookup reads the file again.
  */
 export function forgetBaseFile(store: ObjectStore, path: string): void {
   const key = cacheKey(store, path);
   footerCache.delete(key);
   keyColumnCache.delete(key);
+  forgetWrittenBaseFile(store, path);
 }
 
 /** Bytes the index's caches hold now (footers, key columns), for diagnostics and tests. */

@@ -9,6 +9,7 @@ import type { Compression } from '@lake/parquet';
 
 import { ConflictError, InvalidWriteError } from '../errors.js';
 import { bucketIndexOf } from '../index/bucket-layout.js';
+import { forgetBaseFile } from '../index/key-index.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
@@ -241,6 +242,8 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
       throw published.error;
     }
     if (published.outcome === 'taken' || published.outcome === 'failed') throw published.error ?? new InvalidWriteError(`Clustering ${instant} was completed by someone else.`);
+    // The stitched files are replaced: what this process cached of them is of no more use.
+    for (const g of groups) for (const s of g.slices) if (s.baseFile) forgetBaseFile(store, s.baseFile.path);
     await store.deleteMany([...(await listMarkers(store, instant)), fenceKey(instant)]).catch(() => undefined);
     retireIntentAfterHold(store, instant);
     await pruneCommitRecords({ store, config: table.config, own: instant }).catch(() => undefined);

@@ -24,6 +24,7 @@ import type { Timeline } from '../timeline/timeline.js';
 import { claimCommit, latestClaim, notPendingIn, readIntents } from '../commit/claims.js';
 import { intentTiming } from '../commit/intent-retention.js';
 import { pruneCommitRecords } from '../commit/prune-records.js';
+import { forgetBaseFile } from '../index/key-index.js';
 import { checkIntentsSettled } from '../commit/settle-intent.js';
 import { publishCompleted } from '../commit/publish.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
@@ -390,6 +391,11 @@ async function executeCompaction(
   if (published.outcome !== 'published') {
     // Still pending (or done by another run): the next run finishes it or finds it complete.
     throw published.error ?? new InvalidWriteError(`Compaction ${instant} was completed by another run.`);
+  }
+  // The compacted slices' base files are superseded: what this process cached of them is of no more use.
+  for (const op of operations) {
+    const base = sliceForOperation(view, op).baseFile;
+    if (base) forgetBaseFile(store, base.path);
   }
   await store.deleteMany(await listMarkers(store, instant)).catch(() => undefined);
   return {

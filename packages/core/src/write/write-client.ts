@@ -151,7 +151,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
       ctx,
       {
         operation, plan, incoming, timeline, view, partitionsWithMetadata, instant, dataSchema, fullSchema, compression, logFormat,
-        premarked: new Set(markers), logStage: stage, alongsidePuts: async () => {
+        encodeOnWorker: options.encodeOnWorker, premarked: new Set(markers), logStage: stage, alongsidePuts: async () => {
           await Promise.all([recordIntent(store, claim, claimStart), ...(pruning?.now() ?? [])]);
         },
       },

@@ -65,6 +65,8 @@ export interface WriteExecution {
   fullSchema: Schema;
   compression: Compression;
   logFormat: LogBlockFormat;
+  /** See WriteOptions.encodeOnWorker. */
+  encodeOnWorker?: boolean;
   /** Markers written already (see plannedMarkers) and the log stage id they were named with. */
   premarked?: ReadonlySet<string>;
   logStage?: number;
@@ -212,8 +214,9 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
       compression: w.compression,
       isValidInstant: (t) => view.validInstants.has(t),
       corruption,
-      // a sole base file is encoded in the calling thread, which has nothing else to do meanwhile
-      encodeOnWorker: baseWrites.length > 1,
+      // a sole base file is encoded in the calling thread, which has nothing else to do meanwhile,
+      // unless the caller says it has
+      encodeOnWorker: w.encodeOnWorker ?? baseWrites.length > 1,
       premarked: w.premarked,
       beforePut,
       onFile: (path, marker) => {
