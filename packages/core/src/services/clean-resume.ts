@@ -2,7 +2,8 @@
 // (`clean.requested`, HoodieCleanerPlan) say which files they delete, so any later run can
 // finish them, as Hudi's cleaner finishes inflight cleans before planning a new one.
 
-import { decodeMetadataFile, type JsonValue } from '../timeline/metadata-file.js';
+import { decodeMetadataFile } from '../timeline/metadata-file.js';
+import { jsonRecord as record } from '../timeline/clean-metadata.js';
 import type { Timeline } from '../timeline/timeline.js';
 import type { TableContext } from '../table/table-context.js';
 import { executeClean, plannedCleanFiles } from './clean-execute.js';
@@ -14,14 +15,6 @@ export interface PendingClean {
   files: Map<string, string[]>;
   earliest: string;
   policy: string;
-}
-
-function fileKey(partition: string, name: string): string {
-  return partition === '' ? name : `${partition}/${name}`;
-}
-
-function record(v: JsonValue | undefined): { [k: string]: JsonValue } | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
 }
 
 /** Cleans planned but not completed, oldest first. */
@@ -46,17 +39,6 @@ export async function pendingCleans(timeline: Timeline): Promise<PendingClean[]>
 }
 
 /** Store keys of the files a completed clean deleted (from its HoodieCleanMetadata). */
-export async function cleanedFiles(timeline: Timeline, time: string): Promise<string[]> {
-  const completed = { time, action: 'clean', state: 'completed' } as const;
-  const json = decodeMetadataFile(await timeline.instantBytes(completed), timeline.instantPath(completed));
-  const out: string[] = [];
-  for (const [p, meta] of Object.entries(record(json?.partitionMetadata) ?? {})) {
-    const names = record(meta)?.successDeleteFiles;
-    if (Array.isArray(names)) for (const n of names) if (typeof n === 'string') out.push(fileKey(p, n));
-  }
-  return out;
-}
-
 /** Finishes every clean that was planned but never completed, as Hudi's cleaner does first. Returns their instants. */
 export async function finishPendingCleans(table: TableContext, timeline: Timeline): Promise<string[]> {
   const done: string[] = [];

@@ -12,7 +12,7 @@ import { parseBaseFileName } from '../file-group/base-file.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
 import { parseLogFileName } from '../file-group/log-file.js';
 import { instantVisibility } from '../table/fs-view.js';
-import { listPartitions } from '../table/partition.js';
+import { writerSnapshots } from '../table/writer-snapshot.js';
 import type { TableContext } from '../table/table-context.js';
 import { dateToInstantTime } from '../timeline/instant-time.js';
 import type { Instant } from '../timeline/instant.js';
@@ -70,12 +70,14 @@ async function replacedBefore(timeline: Timeline, valid: ReadonlySet<string>, bo
 }
 
 /** Per partition, the data files no instant at or after `earliest` needs. */
-async function filesToClean(store: ObjectStore, timeline: Timeline, earliest: string, supersededBefore: string): Promise<Map<string, string[]>> {
+async function filesToClean(table: TableContext, timeline: Timeline, earliest: string, supersededBefore: string): Promise<Map<string, string[]>> {
   const { valid, isVisible } = await instantVisibility(timeline);
   const replaced = await replacedBefore(timeline, valid, earliest);
   const compacting = await pendingCompactionGroups(timeline);
   const out = new Map<string, string[]>();
-  for (const partition of await listPartitions(store)) {
+  // The listing this table object's writes keep (a long-running writer cleaning every few
+  // commits does not list every partition each time; the first use lists them all).
+  for (const partition of await writerSnapshots.listing(table, table.store, timeline)) {
     // fileId -> base instant -> files of that slice (base file and its logs).
     const groups = new Map<string, Map<string, string[]>>();
     for (const f of partition.files) {
@@ -137,7 +139,7 @@ export async function cleanTable(
   if (!earliest) return undefined;
   const now = options.now ?? new Date();
   const supersededBefore = dateToInstantTime(new Date(now.getTime() - (options.readerGraceMs ?? DEFAULT_READER_GRACE_MS)), timeline.config.timelineTimezone);
-  const files = await filesToClean(store, timeline, earliest, supersededBefore);
+  const files = await filesToClean(table, timeline, earliest, supersededBefore);
   const count = [...files.values()].reduce((n, f) => n + f.length, 0);
   if (options.dryRun) return { instant: writeContext(table).instants.next(timeline.instants.at(-1)?.time), policy: policyName, earliestRetained: earliest, files, filesDeleted: 0 };
   if (count === 0) return undefined;

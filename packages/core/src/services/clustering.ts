@@ -15,7 +15,8 @@ import { readFileSlice } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { encodeAvroContainer } from '../avro/avro-container-writer.js';
 import { withMetaFields } from '../schema/table-schema.js';
-import { buildFileSystemView, latestFileSlices } from '../table/fs-view.js';
+import { latestFileSlices } from '../table/fs-view.js';
+import { writerSnapshots } from '../table/writer-snapshot.js';
 import type { TableContext } from '../table/table-context.js';
 import type { Instant } from '../timeline/instant.js';
 import { decodeMetadataFile } from '../timeline/metadata-file.js';
@@ -167,7 +168,9 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
   const intents = claimStart.then(() => (options.dryRun ? { intents: [] } : readIntents(store, { known: notPendingIn(timeline), listedAt, relist: () => table.timeline() })));
   claimStart.catch(() => undefined);
   intents.catch(() => undefined);
-  const view = await buildFileSystemView(store, timeline, {});
+  // The listing this table object's writes keep up to date (from commit and clean metadata): an
+  // inline clustering of a long-running ingestion does not list every partition again.
+  const { view } = await writerSnapshots.view(table, store, timeline);
   // Merge-on-read: only base-only slices are stitched (those with logs are compaction's work),
   // and none a pending compaction is about to rewrite.
   const compacting = table.config.type === 'MERGE_ON_READ' ? await pendingCompactionGroups(timeline) : new Map<string, string>();

@@ -2,15 +2,16 @@
 // file-system view is built from, and the instants that listing reflects. Each write lists the
 // timeline afresh (one LIST of `.hoodie/`), then brings the listing up to date from the commit
 // metadata of the writes completed since — their write stats name every file they added, with
-// its size — instead of listing every partition again. Anything else that completed meanwhile
-// (a clean, a rollback, a restore: actions that delete files) falls back to a full listing, as
-// does a commit whose stats do not name their files.
+// its size — and of the cleans completed since, which name every file they deleted, instead of
+// listing every partition again. Anything else that completed meanwhile (a rollback, a restore)
+// falls back to a full listing, as does a commit whose stats do not name their files.
 
 import { mapLimit, type ObjectStore } from '@lake/storage';
 
 import { WRITE_ACTIONS, type Instant } from '../timeline/instant.js';
 import type { CommitMetadata } from '../timeline/commit-metadata.js';
 import type { Timeline } from '../timeline/timeline.js';
+import { cleanedFiles } from '../timeline/clean-metadata.js';
 import { buildFileSystemView, type FileSystemView } from './fs-view.js';
 import { listPartitions, PARTITION_METADATA_PREFIX, type PartitionListing } from './partition.js';
 
@@ -45,7 +46,12 @@ class WriterSnapshots {
     return { view: await buildFileSystemView(store, timeline, { listing }), partitionsWithMetadata };
   }
 
-  private async listing(owner: object, store: ObjectStore, timeline: Timeline): Promise<PartitionListing[]> {
+  /**
+   * The partition listing of the table at `timeline` as `owner` keeps it (a copy): every file of
+   * a completed write not deleted by a completed clean. Files of writes that never completed are
+   * not in it (a full listing shows them; they are a rollback's business).
+   */
+  async listing(owner: object, store: ObjectStore, timeline: Timeline): Promise<PartitionListing[]> {
     const completed = timeline.completed();
     const previous = this.known.get(owner);
     const fresh = previous ? await caughtUp(previous, completed, timeline) : undefined;
@@ -63,9 +69,14 @@ class WriterSnapshots {
  */
 async function caughtUp(previous: KnownListing, completed: readonly Instant[], timeline: Timeline): Promise<PartitionListing[] | undefined> {
   const added = completed.filter((i) => !previous.completed.has(i.time));
-  if (added.some((i) => !WRITE_ACTIONS.has(i.action))) return undefined;
-  const metas = await mapLimit(added, METADATA_CONCURRENCY, (i) => timeline.commitMetadata(i).catch(() => undefined));
-  if (metas.some((m) => m === undefined)) return undefined;
+  if (added.some((i) => !WRITE_ACTIONS.has(i.action) && i.action !== 'clean')) return undefined;
+  const writes = added.filter((i) => WRITE_ACTIONS.has(i.action));
+  const cleans = added.filter((i) => i.action === 'clean');
+  const [metas, cleaned] = await Promise.all([
+    mapLimit(writes, METADATA_CONCURRENCY, (i) => timeline.commitMetadata(i).catch(() => undefined)),
+    mapLimit(cleans, METADATA_CONCURRENCY, (i) => cleanedFiles(timeline, i.time).catch(() => undefined)),
+  ]);
+  if (metas.some((m) => m === undefined) || cleaned.some((c) => c === undefined)) return undefined;
   const byPath = new Map(previous.listing.map((p) => [p.path, { path: p.path, files: [...p.files] }]));
   for (const meta of metas as CommitMetadata[]) {
     for (const [partition, stats] of meta.partitionToWriteStats) {
@@ -88,6 +99,9 @@ async function caughtUp(previous: KnownListing, completed: readonly Instant[], t
       }
     }
   }
+  // File names carry their instant and write token: a file a clean deleted is never written again.
+  const gone = new Set((cleaned as string[][]).flat());
+  if (gone.size > 0) for (const entry of byPath.values()) entry.files = entry.files.filter((f) => !gone.has(f.key));
   return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
