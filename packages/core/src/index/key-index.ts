@@ -3,7 +3,7 @@
 // min/max record key; a key can only be in files whose range covers it and whose filter says
 // "maybe", and only those candidates' `_hoodie_record_key` column is read to confirm.
 // Footers and key columns are immutable (a new file version is a new file name), so they are
-// cached per process (footers up to 64 MiB, key columns up to 256 MiB) and never go stale,
+// cached per process (footers up to 64 MiB, key columns up to 128 MiB) and never go stale,
 // whoever wrote the table.
 
 import { Utf8 } from 'apache-arrow';
@@ -70,7 +70,10 @@ interface KeyColumn {
 
 // Record-key columns of base files, cached per process like the footers: files never change,
 // and a merge-on-read table's base files stay the same across every write until compaction.
-const keyColumnCache = new BoundedCache<KeyColumn>(256 * 1024 * 1024, (col) => col.bytes.byteLength + col.offsets.byteLength);
+// 128 MiB holds the key columns of a few million keys: a merge-on-read table's base files up to
+// that size stay cached across writes; a day of ingestion leaves each past hour's last file in
+// it, which least-recently-used eviction lets go.
+const keyColumnCache = new BoundedCache<KeyColumn>(128 * 1024 * 1024, (col) => col.bytes.byteLength + col.offsets.byteLength);
 
 async function readKeyColumn(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
   // The footer's key-value entries (the bloom filter above all) are not needed to read the column.
