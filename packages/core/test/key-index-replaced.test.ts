@@ -9,6 +9,7 @@ import { MemoryStore } from '@lake/storage';
 
 import { createTable, existingRecordRows, rowsToTable } from '../src/format.js';
 import { keyIndexHeldBytes, keyIndexWork } from '../src/index/key-index.js';
+import { writtenBaseFile } from '../src/file-group/written-base-files.js';
 
 const rows = (ids: readonly number[], ts: number) => ids.map((id) => ({ id: `k${String(id).padStart(4, '0')}`, ts, v: `v${id}-${ts}` }));
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
@@ -58,9 +59,14 @@ describe('key index caches and replaced base files', () => {
       // What an insert-only ingestion asks before each batch: the three files' key columns are read.
       expect([...(await existingRecordRows(t, hit))].sort()).toEqual([0, 1, 2]);
       expect(keyIndexHeldBytes().keyColumns - before).toBeGreaterThanOrEqual(3 * keyColumnBytes(100));
+      const stitched = (await t.fileSlices()).map((f) => f.baseFile!.path);
+      // The inserts' files are held as this process wrote them (compaction's output is not).
+      if (type === 'cow') expect(stitched.every((p) => writtenBaseFile(t.store, p) !== undefined)).toBe(true);
       const run = await t.clusterSmallFiles();
       expect(run?.fileGroups).toBe(3);
       expect(keyIndexHeldBytes().keyColumns).toBeLessThanOrEqual(before);
+      // Nor are the bytes this process wrote of them kept.
+      expect(stitched.filter((p) => writtenBaseFile(t.store, p) !== undefined)).toEqual([]);
       const v = [...(await t.read({ columns: ['v'], withMeta: false }).collect()).getChild('v')!].map(String);
       expect(v).toHaveLength(300);
       expect(v.filter((x) => x.endsWith('-2'))).toHaveLength(type === 'mor' ? 3 : 0);

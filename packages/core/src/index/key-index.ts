@@ -95,16 +95,17 @@ function keyColumnOf(store: ObjectStore, file: BaseFile): Promise<KeyColumn> {
 /**
  * Drops what the process cached of a base file a write is replacing by a new version (its lookup
  * is done), or that a clustering or compaction replaced: later lookups go by the latest slices
- * and never read a replaced file, so its key column, bloom filter and bytes would only sit in
- * memory until evicted, a whole table's worth after a copy-on-write write that rewrote every file
- * group, or a day of micro-batch files clustered away by a long-running ingestion. Should the
- * write fail, the next lookup reads the file again.
+ * and never read a replaced file, so its key column and bloom filter would only sit in memory
+ * until evicted, a whole table's worth after a copy-on-write write that rewrote every file group,
+ * or a day of micro-batch files clustered away by a long-running ingestion. `written` drops the
+ * file's bytes too, if this process wrote them: only once nothing reads the file any more (a
+ * rewrite still merges from it). Should the write fail, the next lookup reads the file again.
  */
-export function forgetBaseFile(store: ObjectStore, path: string): void {
+export function forgetBaseFile(store: ObjectStore, path: string, { written = false } = {}): void {
   const key = cacheKey(store, path);
   footerCache.delete(key);
   keyColumnCache.delete(key);
-  forgetWrittenBaseFile(store, path);
+  if (written) forgetWrittenBaseFile(store, path);
 }
 
 /** Bytes the index's caches hold now (footers, key columns), for diagnostics and tests. */

@@ -246,7 +246,7 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
     }
     if (published.outcome === 'taken' || published.outcome === 'failed') throw published.error ?? new InvalidWriteError(`Clustering ${instant} was completed by someone else.`);
     // The stitched files are replaced: what this process cached of them is of no more use.
-    for (const g of groups) for (const s of g.slices) if (s.baseFile) forgetBaseFile(store, s.baseFile.path);
+    for (const g of groups) for (const s of g.slices) if (s.baseFile) forgetBaseFile(store, s.baseFile.path, { written: true });
     await store.deleteMany([...(await listMarkers(store, instant)), fenceKey(instant)]).catch(() => undefined);
     retireIntentAfterHold(store, instant);
     await pruneCommitRecords({ store, config: table.config, own: instant }).catch(() => undefined);

@@ -395,7 +395,7 @@ async function executeCompaction(
   // The compacted slices' base files are superseded: what this process cached of them is of no more use.
   for (const op of operations) {
     const base = sliceForOperation(view, op).baseFile;
-    if (base) forgetBaseFile(store, base.path);
+    if (base) forgetBaseFile(store, base.path, { written: true });
   }
   await store.deleteMany(await listMarkers(store, instant)).catch(() => undefined);
   return {

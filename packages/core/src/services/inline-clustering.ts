@@ -63,9 +63,13 @@ async function writesSinceClustering(timeline: Timeline, enough: number): Promis
 /**
  * Runs after a write with the settings `inlineClusteringFor` resolved: clusters the table's small
  * files once enough writes completed since the last clustering. Undefined when it did not run.
+ * `before`, the timeline the write started from, answers "not yet" without a listing when it
+ * shows too few writes even with this one (writes of other processes since then can only make
+ * clustering due earlier: the next write sees them); a "maybe" is checked on a fresh listing.
  */
-export async function clusterInline(table: TableContext, inline: InlineClusteringOptions): Promise<ClusteringRun | undefined> {
+export async function clusterInline(table: TableContext, inline: InlineClusteringOptions, before?: Timeline): Promise<ClusteringRun | undefined> {
   const { maxCommits, ...rest } = inline;
+  if (before && (await writesSinceClustering(before, maxCommits)) + 1 < maxCommits) return undefined;
   if ((await writesSinceClustering(await table.timeline(), maxCommits)) < maxCommits) return undefined;
   return clusterSmallFiles(table, rest);
 }

@@ -283,11 +283,11 @@ export class HudiTable {
       const { maxDeltaCommits, ...rest } = inline;
       await compact(this, { ...rest, strategy: { kind: 'num-commits', minDeltaCommits: maxDeltaCommits } });
     }
-    if (clustering) await clusterInline(this, clustering);
+    const clustered = clustering ? await clusterInline(this, clustering, primed) : undefined;
     // Hudi's auto-archive; free (no listing) until the timeline outgrows hoodie.keep.max.commits.
     // The write is committed by now: a failed archival must not report it as failed (a caller
     // retrying would write it twice); the next write or `lake compact` archives instead.
-    await archiveAfterWrite(this, inline || clustering ? undefined : primed, 1).catch(() => undefined);
+    await archiveAfterWrite(this, inline || clustered ? undefined : primed, 1).catch(() => undefined);
     if (options?.afterCommit) await options.afterCommit(result, this);
     return result;
   }

@@ -23,7 +23,7 @@ import type { ObjectStore } from '@lake/storage';
 import type { TableConfig } from '../config/table-config.js';
 import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { markerKey } from '../commit/paths.js';
-import { rememberWrittenBaseFile } from '../file-group/written-base-files.js';
+import { forgetWrittenBaseFile, rememberWrittenBaseFile } from '../file-group/written-base-files.js';
 import { baseFileRecordKeys, forgetBaseFile } from '../index/key-index.js';
 import { reusedRecordKeyFooter, type StoredRecordKeys } from '../index/bloom-reuse.js';
 
@@ -227,6 +227,8 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   await w.beforePut?.();
   await store.put(path, bytes);
   rememberWrittenBaseFile(store, path, bytes);
+  // The old version is merged: its bytes, if this process wrote them, are of no more use.
+  if (plan.slice?.baseFile) forgetWrittenBaseFile(store, plan.slice.baseFile.path);
   return {
     fileId: plan.fileId,
     path,
