@@ -21,6 +21,26 @@ describe('inline clustering', () => {
     expect((await t.read({ withMeta: false }).collect()).numRows).toBe(10);
   });
 
+  it('lists the timeline after a write only when the write may have made clustering due', async () => {
+    class Counting extends MemoryStore {
+      timelineLists = 0;
+      override listDirectory(prefix: string) {
+        if (prefix === '.hoodie/') this.timelineLists++;
+        return super.listDirectory(prefix);
+      }
+    }
+    const lists = async (inline: boolean) => {
+      const store = new Counting(`memory://inline-lists-${inline}`);
+      const t = await createTable(store, { recordKey: ['id'], partitionBy: ['p'] });
+      await t.insert(batch(0));
+      const before = store.timelineLists;
+      await t.insert(batch(1), inline ? { inlineClustering: { maxCommits: 4 } } : {});
+      return store.timelineLists - before;
+    };
+    // Two writes of four: not due, which the timeline the write started from tells.
+    expect(await lists(true)).toBe(await lists(false));
+  });
+
   it('refuses a bad commit count before writing anything', async () => {
     const t = await createTable(new MemoryStore('memory://inline-bad'), { recordKey: ['id'], partitionBy: ['p'] });
     await expect(t.insert(batch(0), { inlineClustering: { maxCommits: 0 } })).rejects.toBeInstanceOf(InvalidWriteError);
