@@ -5,7 +5,6 @@
 // earliest retained one is refused with InstantCleanedError rather than answered from a
 // half-deleted history.
 
-import type { ObjectStore } from '@lake/storage';
 
 import { InstantCleanedError, InstantErasedError, UnsupportedFeatureError } from '../errors.js';
 import { parseBaseFileName } from '../file-group/base-file.js';
@@ -128,7 +127,6 @@ export async function cleanTable(
   if (table.config.version >= 8) throw new UnsupportedFeatureError('Cleaning table version 8 is not supported yet; lake cleans version 6 tables.');
   const policy = options.policy ?? DEFAULT_CLEAN_POLICY;
   const policyName = policy.kind === 'commits' ? 'KEEP_LATEST_COMMITS' : 'KEEP_LATEST_BY_HOURS';
-  const store = table.store;
   let timeline = await table.timeline();
   // a clean that died half-way is finished from its plan before a new one is planned
   if (!options.dryRun && (await finishPendingCleans(table, timeline)).length > 0) timeline = await table.timeline();

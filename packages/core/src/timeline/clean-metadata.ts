@@ -9,7 +9,7 @@ export function jsonRecord(v: JsonValue | undefined): { [k: string]: JsonValue }
 }
 
 /** Store key of a file named `name` in `partition` ('' for a non-partitioned table). */
-export function partitionFileKey(partition: string, name: string): string {
+function partitionFileKey(partition: string, name: string): string {
   return partition === '' ? name : `${partition}/${name}`;
 }
 
