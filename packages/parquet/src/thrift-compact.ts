@@ -138,9 +138,13 @@ export function skipValue(r: ThriftReader, type: number, depth = 0): void {
       need(r, 16);
       r.pos += 16;
       return;
-    case ThriftType.BINARY:
-      readBinary(r);
+    case ThriftType.BINARY: {
+      // skipped, not viewed: footers hold many statistics and names nobody reads
+      const len = readVarNumber(r);
+      need(r, len);
+      r.pos += len;
       return;
+    }
     case ThriftType.LIST:
     case ThriftType.SET: {
       const { size, elementType } = readListHeader(r);

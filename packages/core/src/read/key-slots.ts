@@ -7,10 +7,20 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  // FNV-1a, 32 bits: cheap and spreads short ASCII keys well.
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h | 0;
+  // Four bytes a step (keys are mostly 10 to 40 bytes), then the tail a byte at a time, then
+  // murmur3's finalizer so low bits (the table) and high bits (the filter) both spread.
+  let h = 0x811c9dc5 ^ (end - start);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    h = Math.imul(h ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)), 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  for (; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 export class KeySlots {

@@ -8,7 +8,7 @@ import { DataType, makeData, RecordBatch as ArrowRecordBatch, Struct, type Data 
 import { openParquetBytes } from '@lake/parquet';
 
 import { concatBatches } from '../arrow/take.js';
-import { valueAt } from '../arrow/value-at.js';
+import { valueReader } from '../arrow/value-at.js';
 import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
 import { LogFormatError, UnsupportedFeatureError } from '../errors.js';
 import { decodeAvroDataBlock, decodeDeleteBlock } from '../log/data-block.js';
@@ -44,7 +44,7 @@ export function rowKeys(config: TableConfig, work: Schema, batch: RecordBatch): 
     return reader(row);
   };
   const orderingCol = config.orderingFields[0] ? col(config.orderingFields[0]) : undefined;
-  return { key, ordering: (row) => (orderingCol ? valueAt(orderingCol, row) : null) };
+  return { key, ordering: orderingCol ? valueReader(orderingCol) : () => null };
 }
 
 /**
