@@ -73,6 +73,8 @@ export interface GroupWrite {
   premarked?: ReadonlySet<string>;
   /** Awaited just before the file is put. */
   beforePut?: () => Promise<void>;
+  /** Awaited before anything is put (a marker not written already): the instant's files in place. */
+  started?: Promise<void>;
   /**
    * Encode the file on a Parquet worker (default true). False when this is the write's only
    * base file: the calling thread would just wait for the worker.
@@ -222,7 +224,10 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   if (footer) for (const i of inserts) footer.add(incoming.keys[i]);
   const bytes = await file.finish(footer ? [] : utf8Values(writtenKeys), footer);
   const marker = baseFileMarker(instant, path, plan);
-  if (!w.premarked?.has(marker)) await store.put(marker, new Uint8Array());
+  if (!w.premarked?.has(marker)) {
+    await w.started;
+    await store.put(marker, new Uint8Array());
+  }
   w.onFile(path, marker);
   await w.beforePut?.();
   await store.put(path, bytes);
