@@ -157,7 +157,6 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   // Awaited before the index forgets the file: a footer read after would be cached again.
   const storedKeys = await storedRecordKeys(store, plan.slice);
   if (plan.slice) {
-    if (plan.slice.baseFile) forgetBaseFile(store, plan.slice.baseFile.path);
     const old = await readFileSlice(
       {
         store,
@@ -207,6 +206,9 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
       if (picks.length === 0) continue;
       await emit(mergedRows(stored, fresh.length > 0 ? incomingRows(fresh) : stored, picks));
     }
+    // Only once read: the merge reads the bytes this process wrote of the file, if it holds them,
+    // instead of the store.
+    if (plan.slice.baseFile) forgetBaseFile(store, plan.slice.baseFile.path);
   }
 
   // Keys to update that the stored file no longer held (index raced a concurrent change): inserts.
