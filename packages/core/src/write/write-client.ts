@@ -8,7 +8,7 @@
 import type { Table as ArrowTable } from 'apache-arrow';
 import type { ObjectStore } from '@lake/storage';
 
-import { hasIntent, notPendingIn, readIntents, recordIntent } from '../commit/claims.js';
+import { hasIntent, listIntentKeys, notPendingIn, readIntents, recordIntent } from '../commit/claims.js';
 import { retireIntentAfterHold } from '../commit/intent-retention.js';
 import { planPrune } from '../commit/prune-records.js';
 import { holdInstant, releaseInstant, startInstant, type HeldInstant } from '../commit/instant-lifecycle.js';
@@ -141,8 +141,10 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
     const markers = plannedMarkers(config.type === 'MERGE_ON_READ', plan, instant, stage);
     attempt.markers.push(...markers);
     const earlier = ctx.earlyIntents?.();
-    const intents = readIntents(store, { known, listedAt, relist: () => ctx.timeline(), insertsNewKeys: claim.newKeys !== undefined, earlier: () => earlier });
-    pruning = pruneWith(store, planPrune({ store, config, own: instant, ownStart: claimStart, read: { known, intents } }));
+    const keys = listIntentKeys(store);
+    keys.catch(() => undefined);
+    const intents = readIntents(store, { known, listedAt, relist: () => ctx.timeline(), insertsNewKeys: claim.newKeys !== undefined, earlier: () => earlier, listing: keys });
+    pruning = pruneWith(store, planPrune({ store, config, own: instant, ownStart: claimStart, read: { known, intents, keys } }));
     const started = startInstant(ctx, instant, action, workload, [intents, ...markers.map((m) => store.put(m, new Uint8Array()))]);
     started.catch(() => undefined);
     // The files are merged and encoded while that round trip is in flight (reads only): nothing
