@@ -3178,12 +3178,14 @@ interface PruneContext {
     /** The claims start of `own`, if it has yet to claim. */
     ownStart?: number;
     /**
-     * What a starting write read already (its snapshot's completed instants, and the intents it
-     * read): live writers' starts are taken from there instead of reading their intents again.
+     * What a starting write read already (its snapshot's completed instants, the intents it read
+     * and the listing it read them from): live writers' starts are taken from there instead of
+     * reading their intents again.
      */
     read?: {
         known: (instant: string) => boolean;
         intents: Intents;
+        keys?: Promise<DirectoryListing>;
     };
 }
 

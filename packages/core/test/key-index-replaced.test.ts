@@ -11,6 +11,15 @@ import { createTable, existingRecordRows, rowsToTable } from '../src/format.js';
 import { keyIndexHeldBytes, keyIndexWork } from '../src/index/key-index.js';
 import { writtenBaseFile } from '../src/file-group/written-base-files.js';
 
+/** Counts GETs of base files. */
+class CountingStore extends MemoryStore {
+  baseFileGets = 0;
+  override get(key: string, range?: { offset: number; length?: number }): Promise<Uint8Array> {
+    if (key.endsWith('.parquet')) this.baseFileGets++;
+    return super.get(key, range);
+  }
+}
+
 const rows = (ids: readonly number[], ts: number) => ids.map((id) => ({ id: `k${String(id).padStart(4, '0')}`, ts, v: `v${id}-${ts}` }));
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 /** Bytes of one cached key column of `rows` keys of 5 bytes: offsets and key bytes. */
@@ -39,6 +48,20 @@ describe('key index caches and replaced base files', () => {
     const v = [...(await t.read({ columns: ['v'], withMeta: false }).collect()).getChild('v')!].map(String);
     expect(v).toHaveLength(300);
     expect(v.filter((x) => x.endsWith('-3'))).toHaveLength(20);
+    expect(v.filter((x) => x.endsWith('-2'))).toHaveLength(10);
+  });
+
+  it('are forgotten only once merged: a writer rewrites the files it wrote from memory, not the store', async () => {
+    const store = new CountingStore(`key-index-written-${process.pid}`);
+    const t = await createTable(store, { recordKey: ['id'], orderingField: 'ts', type: 'cow' });
+    await t.upsert(rows(range(0, 100), 1));
+    const [first] = (await t.fileSlices()).map((s) => s.baseFile!.path);
+    expect(writtenBaseFile(store, first)).toBeDefined();
+    store.baseFileGets = 0;
+    await t.upsert(rows(range(10, 20), 2));
+    expect(store.baseFileGets).toBe(0);
+    expect(writtenBaseFile(store, first)).toBeUndefined();
+    const v = [...(await t.read({ columns: ['v'], withMeta: false }).collect()).getChild('v')!].map(String);
     expect(v.filter((x) => x.endsWith('-2'))).toHaveLength(10);
   });
 

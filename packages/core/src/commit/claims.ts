@@ -14,7 +14,7 @@
 // checked in claim order, so no interleaving lets both through. Only as strong as the store's
 // conditional create (see ObjectStore.conditionalPutEnforced).
 
-import { mapLimit, type ObjectStore } from '@lake/storage';
+import { mapLimit, type DirectoryListing, type ObjectStore } from '@lake/storage';
 import { ConflictError, CorruptTimelineError } from '../errors.js';
 import { KEPT_NEWEST_CLAIMS } from './claim-retention.js';
 import { intentTiming, withinIntentWindow } from './intent-retention.js';
@@ -183,6 +183,13 @@ export interface IntentsStart {
    * snapshot may have inserted them too, which only their intents tell.
    */
   insertsNewKeys?: boolean;
+  /** The intents folder listed right now (see listIntentKeys), shared with a pruning pass: the first read uses it. */
+  listing?: Promise<DirectoryListing>;
+}
+
+/** One listing of the intents folder, for a write's first read of intents and its pruning pass alike. */
+export function listIntentKeys(store: ObjectStore): Promise<DirectoryListing> {
+  return store.listDirectory(intentsPrefix);
 }
 
 /**
@@ -198,7 +205,7 @@ export interface IntentsStart {
 export function readIntents(store: ObjectStore, start: IntentsStart): Intents {
   const intents = (async () => {
     let { known, listedAt } = start;
-    let read = await listIntents(store, known);
+    let read = await listIntents(store, known, start.listing);
     const earlier = withinIntentWindow(listedAt) ? undefined : start.earlier?.();
     if (earlier) {
       // A failed early read leaves it to the listing again below.
@@ -239,8 +246,8 @@ export function earlyIntents(store: ObjectStore, known: (instant: string) => boo
   };
 }
 
-async function listIntents(store: ObjectStore, known: (instant: string) => boolean): Promise<CommitClaim[]> {
-  const { objects } = await store.listDirectory(intentsPrefix);
+async function listIntents(store: ObjectStore, known: (instant: string) => boolean, listing = listIntentKeys(store)): Promise<CommitClaim[]> {
+  const { objects } = await listing;
   const out: CommitClaim[] = [];
   await Promise.all(
     objects

@@ -5,7 +5,7 @@
 // starts and issues its deletes with requests it makes anyway (see write-client.ts); table
 // services run it whole once they committed.
 
-import { mapLimit, type ObjectMeta, type ObjectStore } from '@lake/storage';
+import { mapLimit, type DirectoryListing, type ObjectMeta, type ObjectStore } from '@lake/storage';
 
 import type { TableConfig } from '../config/table-config.js';
 import { archiveDir } from '../timeline/archived-timeline.js';
@@ -30,10 +30,11 @@ export interface PruneContext {
   /** The claims start of `own`, if it has yet to claim. */
   ownStart?: number;
   /**
-   * What a starting write read already (its snapshot's completed instants, and the intents it
-   * read): live writers' starts are taken from there instead of reading their intents again.
+   * What a starting write read already (its snapshot's completed instants, the intents it read
+   * and the listing it read them from): live writers' starts are taken from there instead of
+   * reading their intents again.
    */
-  read?: { known: (instant: string) => boolean; intents: Intents };
+  read?: { known: (instant: string) => boolean; intents: Intents; keys?: Promise<DirectoryListing> };
 }
 
 /** One pruning pass; failures are left to the next pass (nothing here is needed for correctness). */
@@ -50,7 +51,8 @@ export async function planPrune(ctx: PruneContext): Promise<string[]> {
   const { store } = ctx;
   const [claims, keys, beats] = await Promise.all([
     store.listDirectory(CLAIMS_FOLDER),
-    store.listDirectory(intentsPrefix),
+    // the listing the write read its intents from, when it made one (the same moment)
+    ctx.read?.keys ?? store.listDirectory(intentsPrefix),
     store.listDirectory(heartbeatsPrefix),
     retireDueIntents(store),
   ]);

@@ -73,6 +73,8 @@ export interface GroupWrite {
   premarked?: ReadonlySet<string>;
   /** Awaited just before the file is put. */
   beforePut?: () => Promise<void>;
+  /** Awaited before anything is put (a marker not written already): the instant's files in place. */
+  started?: Promise<void>;
   /**
    * Encode the file on a Parquet worker (default true). False when this is the write's only
    * base file: the calling thread would just wait for the worker.
@@ -155,7 +157,6 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   // Awaited before the index forgets the file: a footer read after would be cached again.
   const storedKeys = await storedRecordKeys(store, plan.slice);
   if (plan.slice) {
-    if (plan.slice.baseFile) forgetBaseFile(store, plan.slice.baseFile.path);
     const old = await readFileSlice(
       {
         store,
@@ -205,6 +206,9 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
       if (picks.length === 0) continue;
       await emit(mergedRows(stored, fresh.length > 0 ? incomingRows(fresh) : stored, picks));
     }
+    // Only once read: the merge reads the bytes this process wrote of the file, if it holds them,
+    // instead of the store.
+    if (plan.slice.baseFile) forgetBaseFile(store, plan.slice.baseFile.path);
   }
 
   // Keys to update that the stored file no longer held (index raced a concurrent change): inserts.
@@ -222,7 +226,10 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   if (footer) for (const i of inserts) footer.add(incoming.keys[i]);
   const bytes = await file.finish(footer ? [] : utf8Values(writtenKeys), footer);
   const marker = baseFileMarker(instant, path, plan);
-  if (!w.premarked?.has(marker)) await store.put(marker, new Uint8Array());
+  if (!w.premarked?.has(marker)) {
+    await w.started;
+    await store.put(marker, new Uint8Array());
+  }
   w.onFile(path, marker);
   await w.beforePut?.();
   await store.put(path, bytes);

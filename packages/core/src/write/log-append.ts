@@ -51,6 +51,8 @@ export interface LogAppend {
   onFile: (path: string) => void;
   /** Awaited just before the file is put. */
   beforePut?: () => Promise<void>;
+  /** Awaited before anything is put (a marker not written already): the instant's files in place. */
+  started?: Promise<void>;
 }
 
 /**
@@ -123,6 +125,7 @@ export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
     const name = path.slice(path.lastIndexOf('/') + 1);
     const marker = markerKey(a.instant, path, 'APPEND');
     if (!a.premarked?.has(marker)) {
+      await a.started;
       a.onMarker(marker);
       await a.store.put(marker, new Uint8Array());
     }

@@ -8,12 +8,13 @@
 import type { Table as ArrowTable } from 'apache-arrow';
 import type { ObjectStore } from '@lake/storage';
 
-import { hasIntent, notPendingIn, readIntents, recordIntent } from '../commit/claims.js';
+import { hasIntent, listIntentKeys, notPendingIn, readIntents, recordIntent } from '../commit/claims.js';
 import { retireIntentAfterHold } from '../commit/intent-retention.js';
 import { planPrune } from '../commit/prune-records.js';
 import { holdInstant, releaseInstant, startInstant, type HeldInstant } from '../commit/instant-lifecycle.js';
 import { conflictOnVanishedInput } from '../commit/vanished-input.js';
 import { InvalidWriteError } from '../errors.js';
+import { settleAll } from '../util/settle-all.js';
 import type { Action } from '../timeline/instant.js';
 import { compareInstants } from '../timeline/instant-time.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -140,23 +141,31 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
     const markers = plannedMarkers(config.type === 'MERGE_ON_READ', plan, instant, stage);
     attempt.markers.push(...markers);
     const earlier = ctx.earlyIntents?.();
-    const intents = readIntents(store, { known, listedAt, relist: () => ctx.timeline(), insertsNewKeys: claim.newKeys !== undefined, earlier: () => earlier });
-    pruning = pruneWith(store, planPrune({ store, config, own: instant, ownStart: claimStart, read: { known, intents } }));
-    await startInstant(ctx, instant, action, workload, [intents, ...markers.map((m) => store.put(m, new Uint8Array()))]);
-    // This write's intent goes with its data files: in place before its claim, as claims.ts
-    // requires, and only once its own intents were read. Two writers that each read the other's
-    // intent would stand each other back; one whose intent is written after reading intents can
-    // only be seen by writers that started later, which it does not see.
-    const executed = await executeFileGroupWrites(
-      ctx,
-      {
-        operation, plan, incoming, timeline, view, partitionsWithMetadata, instant, dataSchema, fullSchema, compression, logFormat,
-        encodeOnWorker: options.encodeOnWorker, premarked: new Set(markers), logStage: stage, alongsidePuts: async () => {
-          await Promise.all([recordIntent(store, claim, claimStart), ...(pruning?.now() ?? [])]);
+    const keys = listIntentKeys(store);
+    keys.catch(() => undefined);
+    const intents = readIntents(store, { known, listedAt, relist: () => ctx.timeline(), insertsNewKeys: claim.newKeys !== undefined, earlier: () => earlier, listing: keys });
+    pruning = pruneWith(store, planPrune({ store, config, own: instant, ownStart: claimStart, read: { known, intents, keys } }));
+    const started = startInstant(ctx, instant, action, workload, [intents, ...markers.map((m) => store.put(m, new Uint8Array()))]);
+    started.catch(() => undefined);
+    // The files are merged and encoded while that round trip is in flight (reads only): nothing
+    // of them is put before it is done. This write's intent goes with its data files: in place
+    // before its claim, as claims.ts requires, and only once its own intents were read. Two
+    // writers that each read the other's intent would stand each other back; one whose intent is
+    // written after reading intents can only be seen by writers that started later, which it
+    // does not see. Both settle before a failure is handled: the attempt must know all it put.
+    const [, executed] = await settleAll([
+      started,
+      executeFileGroupWrites(
+        ctx,
+        {
+          operation, plan, incoming, timeline, view, partitionsWithMetadata, instant, dataSchema, fullSchema, compression, logFormat,
+          encodeOnWorker: options.encodeOnWorker, premarked: new Set(markers), logStage: stage, started, alongsidePuts: async () => {
+            await Promise.all([recordIntent(store, claim, claimStart), ...(pruning?.now() ?? [])]);
+          },
         },
-      },
-      attempt,
-    );
+        attempt,
+      ),
+    ]);
     const done = await commitWrite(ctx, { instant, action, operation, claim, claimStart, knownCompleted, intents, plan, executed, dataSchema, extraMetadata: options.extraMetadata }, attempt);
     // Committed: what it no longer needs goes after the acknowledgement (see after-ack.ts); a
     // failure there leaves only litter. Its intent goes once its hold has passed (see

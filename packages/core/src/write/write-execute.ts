@@ -72,6 +72,11 @@ export interface WriteExecution {
   logStage?: number;
   /** Requests to start with the first data file put (and to finish before this returns). */
   alongsidePuts?: () => Promise<void>;
+  /**
+   * The instant's requested and inflight files and planned markers, still being written while
+   * the files are merged and encoded: nothing of the write is put before they are in place.
+   */
+  started?: Promise<void>;
 }
 
 export interface ExecutedWrites {
@@ -155,11 +160,13 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
     baseWrites.length <= BASE_WRITE_CONCURRENCY &&
     baseWrites.reduce((n, b) => n + Math.min(sliceBytes(b.plan.slice), budgetBytes), 0) <= budgetBytes;
   const gate = putGate(together ? logWrites.length + baseWrites.length : 0);
+  const started = w.started ?? Promise.resolve();
   const gated = async <T>(task: (beforePut: () => Promise<void>) => Promise<T>): Promise<T> => {
     const party = gate.party();
     try {
       return await task(async () => {
         await party.ready();
+        await started;
         onPut();
       });
     } finally {
@@ -188,6 +195,7 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
       writerPartition: wp,
       stage: w.logStage,
       premarked: w.premarked,
+      started,
       onMarker: (m) => attempt.markers.push(m),
       onFile: (p) => attempt.written.push(p),
       beforePut,
@@ -218,6 +226,7 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
       // unless the caller says it has
       encodeOnWorker: w.encodeOnWorker ?? baseWrites.length > 1,
       premarked: w.premarked,
+      started,
       beforePut,
       onFile: (path, marker) => {
         attempt.written.push(path);
@@ -228,6 +237,9 @@ export async function executeFileGroupWrites(ctx: WriteContext, w: WriteExecutio
   // All settle before any result is used: a failed attempt must know every file written (and
   // whether its intent may have landed).
   const settled = await Promise.all([logStatsP.then((r) => ({ r }), (e: unknown) => ({ e })), baseStatsP.then((r) => ({ r }), (e: unknown) => ({ e }))]);
+  // A write that puts no file still records its intent, once the instant's files are in place.
+  const start = await started.then(() => ({}), (e: unknown) => ({ e }));
+  if ('e' in start) throw start.e;
   onPut();
   const intent = await alongside!.then(() => ({}), (e: unknown) => ({ e }));
   const [logStats, baseStats] = (() => {
