@@ -5,7 +5,7 @@
 
 import { encodeAvroContainer } from '../avro/avro-container-writer.js';
 import type { TableContext } from '../table/table-context.js';
-import type { JsonValue } from '../timeline/metadata-file.js';
+import { jsonRecord as object, type JsonValue } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import { instantFileKey } from '../commit/paths.js';
 import { CLEAN_METADATA_SCHEMA, CLEANER_PLAN_SCHEMA } from '../timeline/plans/plan-schemas.js';
@@ -70,10 +70,6 @@ export async function executeClean(table: TableContext, timeline: Timeline, run:
     },
   ]);
   await store.put(instantFileKey(table.config, { time: run.instant, action: 'clean', state: 'completed' }), metadata);
-}
-
-function object(v: JsonValue | undefined): { [k: string]: JsonValue } | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
 }
 
 /** The files a cleaner plan deletes, as table keys per partition (version 2 paths or version 1 names). */

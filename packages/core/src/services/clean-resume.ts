@@ -2,8 +2,7 @@
 // (`clean.requested`, HoodieCleanerPlan) say which files they delete, so any later run can
 // finish them, as Hudi's cleaner finishes inflight cleans before planning a new one.
 
-import { decodeMetadataFile } from '../timeline/metadata-file.js';
-import { jsonRecord as record } from '../timeline/clean-metadata.js';
+import { decodeMetadataFile, jsonRecord as record } from '../timeline/metadata-file.js';
 import type { Timeline } from '../timeline/timeline.js';
 import type { TableContext } from '../table/table-context.js';
 import { executeClean, plannedCleanFiles } from './clean-execute.js';

@@ -1,12 +1,8 @@
 // What a completed clean deleted: its metadata (HoodieCleanMetadata, JSON on table version 6 and
 // Avro after) lists per partition the files it removed (`successDeleteFiles`, by name).
 
-import { decodeMetadataFile, type JsonValue } from './metadata-file.js';
+import { decodeMetadataFile, jsonRecord } from './metadata-file.js';
 import type { Timeline } from './timeline.js';
-
-export function jsonRecord(v: JsonValue | undefined): { [k: string]: JsonValue } | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
-}
 
 /** Store key of a file named `name` in `partition` ('' for a non-partitioned table). */
 function partitionFileKey(partition: string, name: string): string {

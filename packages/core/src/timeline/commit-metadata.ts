@@ -2,7 +2,7 @@
 // each write touched per partition, the writer schema, the operation, replaced file groups.
 
 import { CorruptTimelineError } from '../errors.js';
-import { decodeMetadataFile, type JsonValue } from './metadata-file.js';
+import { decodeMetadataFile, jsonRecord as obj, type JsonValue } from './metadata-file.js';
 
 export interface WriteStat {
   fileId: string;
@@ -43,10 +43,6 @@ function num(v: JsonValue | undefined): number {
 
 function str(v: JsonValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
-}
-
-function obj(v: JsonValue | undefined): { [k: string]: JsonValue } | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
 }
 
 function parseWriteStat(v: JsonValue, partition: string, file: string): WriteStat {

@@ -8,6 +8,11 @@ import { CorruptTimelineError } from '../errors.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
+/** `v` when it is a JSON object, else undefined. */
+export function jsonRecord(v: JsonValue | undefined): { [k: string]: JsonValue } | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+}
+
 /** Avro values as JSON: maps -> objects, longs -> numbers (strings beyond 2^53), bytes -> null. */
 export function avroToJson(type: AvroType, value: unknown): JsonValue {
   if (value === null || value === undefined) return null;

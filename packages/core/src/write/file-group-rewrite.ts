@@ -23,7 +23,7 @@ import type { ObjectStore } from '@lake/storage';
 import type { TableConfig } from '../config/table-config.js';
 import { tableBloomFilterColumns } from './column-bloom-filters.js';
 import { markerKey } from '../commit/paths.js';
-import { forgetWrittenBaseFile, rememberWrittenBaseFile } from '../file-group/written-base-files.js';
+import { rememberWrittenBaseFile } from '../file-group/written-base-files.js';
 import { baseFileRecordKeys, forgetBaseFile } from '../index/key-index.js';
 import { reusedRecordKeyFooter, type StoredRecordKeys } from '../index/bloom-reuse.js';
 
@@ -207,8 +207,8 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
       await emit(mergedRows(stored, fresh.length > 0 ? incomingRows(fresh) : stored, picks));
     }
     // Only once read: the merge reads the bytes this process wrote of the file, if it holds them,
-    // instead of the store.
-    if (plan.slice.baseFile) forgetBaseFile(store, plan.slice.baseFile.path);
+    // instead of the store; after it, nothing reads the old version again.
+    if (plan.slice.baseFile) forgetBaseFile(store, plan.slice.baseFile.path, { written: true });
   }
 
   // Keys to update that the stored file no longer held (index raced a concurrent change): inserts.
@@ -234,8 +234,6 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
   await w.beforePut?.();
   await store.put(path, bytes);
   rememberWrittenBaseFile(store, path, bytes);
-  // The old version is merged: its bytes, if this process wrote them, are of no more use.
-  if (plan.slice?.baseFile) forgetWrittenBaseFile(store, plan.slice.baseFile.path);
   return {
     fileId: plan.fileId,
     path,
