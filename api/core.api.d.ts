@@ -401,6 +401,14 @@ interface CreateTableOptions {
 /* DEFAULT_INLINE_CLUSTERING_COMMITS */
 const DEFAULT_INLINE_CLUSTERING_COMMITS = 4;
 
+/* DuplicateRecordKeyError */
+class DuplicateRecordKeyError extends LakeError {
+    /** The record keys already in the table (at most 100 of them). */
+    readonly keys: string[];
+    readonly count: number;
+    constructor(keys: string[], count: number);
+}
+
 /* ErasureRecord */
 interface ErasureRecord {
     requestId: string;
@@ -701,6 +709,9 @@ interface InlineClusteringOptions extends Omit<ClusteringOptions, 'partitions' |
     maxCommits: number;
 }
 
+/* InsertDuplicatePolicy */
+type InsertDuplicatePolicy = 'none' | 'drop' | 'fail';
+
 /* Instant */
 interface Instant {
     /** Requested time, `yyyyMMddHHmmssSSS`; the instant's identity and order. */
@@ -807,7 +818,7 @@ class KeyGeneratorConfigError extends LakeError {
 type KeyGeneratorType = 'SIMPLE' | 'COMPLEX' | 'NON_PARTITION' | 'TIMESTAMP' | 'CUSTOM';
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "CORRUPT_RECORD_INDEX", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "DUPLICATE_RECORD_KEY", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "CORRUPT_RECORD_INDEX", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
 
 /* LakeError */
 class LakeError extends Error {
@@ -1218,6 +1229,14 @@ interface WriteOptions {
      * worker's memory.
      */
     encodeOnWorker?: boolean;
+    /**
+     * Inserts: what to do with a record whose key the table already holds in its partition (Hudi's
+     * `hoodie.datasource.insert.dup.policy`). `'none'` (default) writes it anyway, as Hudi's insert
+     * does; `'drop'` leaves it out (and counts it in `WriteResult.dropped`); `'fail'` writes nothing
+     * and throws `DuplicateRecordKeyError`. The check runs in the write's own snapshot, through the
+     * record-key index (footer ranges and bloom filters first). Other operations ignore it.
+     */
+    duplicates?: InsertDuplicatePolicy;
 }
 
 /* WriteResult */
@@ -1232,6 +1251,8 @@ interface WriteResult {
     filesReplaced: number;
     bytesWritten: number;
     partitions: string[];
+    /** Records of an insert left out because the table already held their key (`duplicates: 'drop'`). */
+    dropped: number;
     /** Index work: base files whose footers were checked, and files whose keys were read. */
     index: {
         filesConsidered: number;
@@ -2161,6 +2182,14 @@ interface DeleteRecord {
     orderingValue: unknown;
 }
 
+/* DuplicateRecordKeyError */
+class DuplicateRecordKeyError extends LakeError {
+    /** The record keys already in the table (at most 100 of them). */
+    readonly keys: string[];
+    readonly count: number;
+    constructor(keys: string[], count: number);
+}
+
 /* EMPTY_RECORDKEY_PLACEHOLDER */
 const EMPTY_RECORDKEY_PLACEHOLDER = "__empty__";
 
@@ -2644,6 +2673,9 @@ interface InlineClusteringOptions extends Omit<ClusteringOptions, 'partitions' |
     maxCommits: number;
 }
 
+/* InsertDuplicatePolicy */
+type InsertDuplicatePolicy = 'none' | 'drop' | 'fail';
+
 /* Instant */
 interface Instant {
     /** Requested time, `yyyyMMddHHmmssSSS`; the instant's identity and order. */
@@ -2846,7 +2878,7 @@ type KeyValue = {
 };
 
 /* LAKE_ERROR_CODES */
-const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "CORRUPT_RECORD_INDEX", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
+const LAKE_ERROR_CODES: readonly ["NOT_FOUND", "STORE_ERROR", "INVALID_URI", "INVALID_KEY", "INVALID_RANGE", "PARQUET_CORRUPT", "PARQUET_UNSUPPORTED", "PARQUET_COLUMN_NOT_FOUND", "PARQUET_INVALID_ARGUMENT", "PARQUET_WRITE_FAILED", "TABLE_NOT_FOUND", "TABLE_EXISTS", "UNSUPPORTED_TABLE_VERSION", "INVALID_TABLE_CONFIG", "CORRUPT_TIMELINE", "INVALID_FILE_NAME", "MISSING_BASE_FILE", "LOG_FORMAT", "SCHEMA", "SCHEMA_MISMATCH", "AVRO_DECODE", "AVRO_ENCODE", "INVALID_READ_OPTION", "INVALID_WRITE", "DUPLICATE_RECORD_KEY", "WRITE_CONFLICT", "INVALID_BLOOM_FILTER", "INVALID_BLOOM_KEY", "BLOOM_FILTER_CONFIG", "NULL_RECORD_KEY", "KEYGEN_CONFIG", "PARTITION_PATH", "INVALID_INSTANT_TIME", "UNSUPPORTED_ARROW_TYPE", "UNSUPPORTED_FEATURE", "INSTANT_CLEANED", "INSTANT_ERASED", "CORRUPT_TABLE_CONFIG", "METADATA_TABLE_ENABLED", "INVALID_RECORD_KEY", "CORRUPT_LOG_BLOCK", "PATH_OUTSIDE_TABLE", "INVALID_ARCHIVE_CONFIG", "BUCKET_LAYOUT", "HFILE_FORMAT", "CORRUPT_METADATA_TABLE", "METADATA_TABLE_UNUSABLE", "CORRUPT_COLUMN_STATS", "CORRUPT_RECORD_INDEX", "UNSUPPORTED_BASE_FILE_FORMAT", "READ_ONLY_TABLE_VERSION"];
 
 /* LEFTOVER_INTENT_AGE_MS */
 const LEFTOVER_INTENT_AGE_MS: number;
@@ -3765,6 +3797,14 @@ interface WriteOptions {
      * worker's memory.
      */
     encodeOnWorker?: boolean;
+    /**
+     * Inserts: what to do with a record whose key the table already holds in its partition (Hudi's
+     * `hoodie.datasource.insert.dup.policy`). `'none'` (default) writes it anyway, as Hudi's insert
+     * does; `'drop'` leaves it out (and counts it in `WriteResult.dropped`); `'fail'` writes nothing
+     * and throws `DuplicateRecordKeyError`. The check runs in the write's own snapshot, through the
+     * record-key index (footer ranges and bloom filters first). Other operations ignore it.
+     */
+    duplicates?: InsertDuplicatePolicy;
 }
 
 /* WriteResult */
@@ -3779,6 +3819,8 @@ interface WriteResult {
     filesReplaced: number;
     bytesWritten: number;
     partitions: string[];
+    /** Records of an insert left out because the table already held their key (`duplicates: 'drop'`). */
+    dropped: number;
     /** Index work: base files whose footers were checked, and files whose keys were read. */
     index: {
         filesConsidered: number;

@@ -143,6 +143,8 @@ class LocalStore implements ObjectStore {
     conditionalPutEnforced(): Promise<boolean>;
     list(prefix: string): AsyncIterable<ObjectMeta>;
     listDirectory(prefix: string): Promise<DirectoryListing>;
+    /** listDirectory's objects without a stat of each: the file types come with the folder's entries. */
+    listKeys(prefix: string): Promise<string[]>;
     delete(key: string): Promise<void>;
     /**
      * Removes a folder a delete left empty, and its parents while they are empty too, up to the
@@ -245,6 +247,12 @@ interface ObjectStore {
     list(prefix: string): AsyncIterable<ObjectMeta>;
     /** One level under a folder-like prefix ('' for the root, otherwise ending in '/'). */
     listDirectory(prefix: string): Promise<DirectoryListing>;
+    /**
+     * The keys of the objects directly under a folder-like prefix, in key order, without sizes or
+     * times (one LIST). Optional: a store whose listing costs no less without them leaves it out,
+     * and `listObjectKeys` uses `listDirectory` instead.
+     */
+    listKeys?(prefix: string): Promise<string[]>;
     /** Deletes an object; deleting a missing object is not an error. */
     delete(key: string): Promise<void>;
     /** Deletes many objects, batching where the backend allows. */
@@ -461,6 +469,9 @@ function emptyRequestCounts(): RequestCounts;
 
 /* joinKey */
 function joinKey(...parts: string[]): string;
+
+/* listObjectKeys */
+function listObjectKeys(store: ObjectStore, prefix: string): Promise<string[]>;
 
 /* mapLimit */
 function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]>;

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 
-import { InvalidRangeError, NotFoundError, type ObjectMeta, type ObjectStore } from '@lake/storage';
+import { InvalidRangeError, listObjectKeys, NotFoundError, type ObjectMeta, type ObjectStore } from '@lake/storage';
 
 export interface ContractSubject {
   store: ObjectStore;
@@ -158,6 +158,18 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
       expect(a.prefixes).toEqual(['a/b/']);
       expect(await store.listDirectory('c/')).toEqual({ objects: [], prefixes: ['c/d/'] });
       expect(await store.listDirectory('missing/')).toEqual({ objects: [], prefixes: [] });
+    });
+
+    it('lists the keys of one folder level, as listDirectory lists its objects', async () => {
+      const { store } = await open();
+      for (const key of tree) await store.put(key, text(key));
+      for (const prefix of ['', 'a/', 'a/b', 'c/', 'missing/']) {
+        const objects = (await store.listDirectory(prefix)).objects.map((o) => o.key);
+        expect(await listObjectKeys(store, prefix), prefix).toEqual(objects);
+        if (store.listKeys) expect(await store.listKeys(prefix), prefix).toEqual(objects);
+      }
+      expect(await listObjectKeys(store, 'a/')).toEqual(['a/1.txt', 'a/2.txt', 'a/b1.txt']);
+      expect(await listObjectKeys(store, 'a/b')).toEqual(['a/b1.txt']);
     });
 
     it('deletes objects; deleting a missing object is fine; emptied folders disappear', async () => {

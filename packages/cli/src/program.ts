@@ -71,6 +71,11 @@ export function buildProgram(io: CliIO): Command {
     .addOption(requiredOption('--input <file>', 'records: .ndjson, .csv or .parquet'))
     .addOption(new Option('--op <operation>', 'write operation').choices(writeOperations).default('upsert'))
     .addOption(new Option('--format <format>', 'input format (default: from the extension)').choices(['ndjson', 'csv', 'parquet']))
+    .addOption(
+      new Option('--duplicates <policy>', "--op insert: records whose key the table already holds are written anyway (none), left out (drop) or fail the write (fail); Hudi's hoodie.datasource.insert.dup.policy")
+        .choices(['none', 'drop', 'fail'])
+        .default('none'),
+    )
     .option('--json', 'print the write result as JSON')
     .option(
       '--conflict-retries <n>',

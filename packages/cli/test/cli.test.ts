@@ -72,6 +72,22 @@ describe('lake CLI', () => {
     expect(entries.every((e) => e.state === 'completed' && e.action === 'commit')).toBe(true);
   });
 
+  it('inserts leaving out, or refusing, records whose key is stored (--duplicates)', async () => {
+    const t = join(dir, 'insert-dups');
+    expect((await lake('create', t, '--key', 'id', '--partition-by', 'dt', '--ordering-field', 'ts')).code).toBe(0);
+    expect((await lake('write', t, '--input', join(dir, 'a.ndjson'), '--op', 'insert')).code).toBe(0);
+    // b.csv: i1 is stored (2024-05-01), i4 is new.
+    const failed = await lake('write', t, '--input', join(dir, 'b.csv'), '--op', 'insert', '--duplicates', 'fail');
+    expect(failed.code).not.toBe(0);
+    expect(failed.err.join('\n')).toMatch(/1 record of the insert has a key the table already holds \("i1"\); nothing was written/);
+    const dropped = await lake('write', t, '--input', join(dir, 'b.csv'), '--op', 'insert', '--duplicates', 'drop');
+    expect(dropped.code).toBe(0);
+    expect(dropped.out[0]).toMatch(/1 inserted, 0 updated, 0 deleted, 1 dropped as duplicates/);
+    const ids = (await lake('show', t, '--format', 'ndjson', '--columns', 'id,cost')).out.map((l) => JSON.parse(l)).sort((a, b) => a.id.localeCompare(b.id));
+    expect(ids).toEqual([{ id: 'i1', cost: 0.25 }, { id: 'i2', cost: 0.5 }, { id: 'i3', cost: 1.5 }, { id: 'i4', cost: null }]);
+    expect((await lake('write', t, '--input', join(dir, 'b.csv'), '--op', 'insert', '--duplicates', 'sometimes')).code).toBe(2);
+  });
+
   it('prints one clear line and exits non-zero on errors', async () => {
     const missing = await lake('show', join(dir, 'nope'));
     expect(missing.code).toBe(1);

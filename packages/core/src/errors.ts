@@ -271,6 +271,23 @@ export class InvalidWriteError extends LakeError {
   }
 }
 
+/** An insert with `duplicates: 'fail'` met records whose key the table already holds; nothing was written. */
+export class DuplicateRecordKeyError extends LakeError {
+  /** The record keys already in the table (at most 100 of them). */
+  readonly keys: string[];
+  readonly count: number;
+  constructor(keys: string[], count: number) {
+    const shown = keys.slice(0, 5).map((k) => `"${k}"`).join(', ');
+    super(
+      'DUPLICATE_RECORD_KEY',
+      `${count} record${count === 1 ? '' : 's'} of the insert ${count === 1 ? 'has a key' : 'have keys'} the table already holds (${shown}${count > 5 ? ', ...' : ''}); nothing was written. ` +
+        "Upsert them to replace the stored records, or insert with duplicates: 'drop' to leave them out.",
+    );
+    this.keys = keys.slice(0, 100);
+    this.count = count;
+  }
+}
+
 /**
  * A timeline plan (rollback, clean) names a file outside the table, or not a data file of it.
  * Nothing is deleted; the plan was written for another table or is corrupt.

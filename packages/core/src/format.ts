@@ -224,7 +224,7 @@ export { encodeAvroRecords } from './avro/encode.js';
 export { createTable, type CreateTableOptions } from './table/create-table.js';
 export { type TableWriteOptions } from './table/table.js';
 export { type WriteInput, type WriterIds } from './write/table-writes.js';
-export { type WriteOptions, type WriteResult, type WriteOperation } from './write/write-client.js';
+export { type InsertDuplicatePolicy, type WriteOptions, type WriteResult, type WriteOperation } from './write/write-options.js';
 export { type FileSizing, defaultFileSizing } from './write/file-sizing.js';
 export { COMPRESSION_CODEC_PROPERTY, DEFAULT_COMPRESSION, tableCompression } from './write/compression.js';
 export { rowsToTable, inferSchema, inferType, type Row } from './arrow/from-rows.js';

@@ -27,7 +27,7 @@ export type { KeyGeneratorType } from './keygen/key-generator.js';
 
 // Writes
 export type { WriteInput, WriterIds } from './write/table-writes.js';
-export type { WriteOptions, WriteResult, WriteOperation } from './write/write-client.js';
+export type { InsertDuplicatePolicy, WriteOptions, WriteResult, WriteOperation } from './write/write-options.js';
 export type { FileSizing } from './write/file-sizing.js';
 export type { LogBlockFormat } from './write/log-append.js';
 export { rowsToTable, inferSchema, type Row } from './arrow/from-rows.js';

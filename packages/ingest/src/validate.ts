@@ -141,6 +141,10 @@ function checkNumber(value: unknown, path: string, ctx: Ctx): number | undefined
   return undefined;
 }
 
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+const UINT64_MAX = (1n << 64n) - 1n;
+
 function checkInt(value: unknown, bitWidth: number, signed: boolean, path: string, ctx: Ctx): number | bigint | undefined {
   const name = `${signed ? 'int' : 'uint'}${bitWidth}`;
   if (bitWidth === 64) {
@@ -163,9 +167,7 @@ function checkInt(value: unknown, bitWidth: number, signed: boolean, path: strin
       ctx.reasons.push(`${path}: expected an integer, got ${kind(value)} ${shown(value)}`);
       return undefined;
     }
-    const lo = signed ? -(1n << 63n) : 0n;
-    const hi = signed ? (1n << 63n) - 1n : (1n << 64n) - 1n;
-    if (big < lo || big > hi) {
+    if (big < (signed ? INT64_MIN : 0n) || big > (signed ? INT64_MAX : UINT64_MAX)) {
       ctx.reasons.push(`${path}: ${shown(value)} is out of range for ${name}`);
       return undefined;
     }
@@ -266,6 +268,23 @@ function checkValue(type: DataType, value: unknown, path: string, ctx: Ctx): unk
 
 /** Names of a field list, built once per list rather than once per record. */
 const fieldNames = new WeakMap<readonly Field[], Set<string>>();
+/** The paths of a field list's fields under each prefix, built once rather than once per record. */
+const fieldPaths = new WeakMap<readonly Field[], Map<string, string[]>>();
+
+function pathsOf(fields: readonly Field[], prefix: string): string[] {
+  let byPrefix = fieldPaths.get(fields);
+  if (!byPrefix) {
+    byPrefix = new Map();
+    fieldPaths.set(fields, byPrefix);
+  }
+  let paths = byPrefix.get(prefix);
+  if (!paths) {
+    paths = fields.map((f) => `${prefix}${prefix ? '.' : ''}${f.name}`);
+    // Prefixes with list positions in them are many: only a bounded number is kept.
+    if (byPrefix.size < 64) byPrefix.set(prefix, paths);
+  }
+  return paths;
+}
 
 function checkFields(fields: readonly Field[], record: Row, prefix: string, ctx: Ctx, required?: ReadonlySet<string>): Row {
   const out: Row = {};
@@ -274,14 +293,16 @@ function checkFields(fields: readonly Field[], record: Row, prefix: string, ctx:
     known = new Set(fields.map((f) => f.name));
     fieldNames.set(fields, known);
   }
+  const paths = pathsOf(fields, prefix);
   for (const name of Object.keys(record)) {
     if (known.has(name)) continue;
     if ((ctx.options.unknownFields ?? 'reject') === 'reject' && record[name] !== undefined) {
       ctx.reasons.push(`${prefix}${prefix ? '.' : ''}${name}: unknown field (known: ${[...known].join(', ')})`);
     }
   }
-  for (const f of fields) {
-    const path = `${prefix}${prefix ? '.' : ''}${f.name}`;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    const path = paths[i];
     const value = record[f.name];
     if (value === null || value === undefined) {
       if (!f.nullable || required?.has(f.name)) ctx.reasons.push(`${path}: missing required field`);

@@ -10,6 +10,7 @@ export {
   emptyRequestCounts,
   joinKey,
   checkRange,
+  listObjectKeys,
 } from './object-store.js';
 export { MemoryStore } from './memory-store.js';
 export {

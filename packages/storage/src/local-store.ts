@@ -158,6 +158,16 @@ export class LocalStore implements ObjectStore {
     return { objects: objects.sort(byKey), prefixes: prefixes.sort() };
   }
 
+  /** listDirectory's objects without a stat of each: the file types come with the folder's entries. */
+  async listKeys(prefix: string): Promise<string[]> {
+    const dirKey = this.folderOf(prefix);
+    const namePrefix = prefix.slice(dirKey.length);
+    this.requests.LIST++;
+    const keys: string[] = [];
+    for (const e of await this.readFolder(dirKey)) if (e.kind === 'file' && e.name.startsWith(namePrefix)) keys.push(dirKey + e.name);
+    return keys.sort(compareKeys);
+  }
+
   async delete(key: string): Promise<void> {
     const file = this.pathOf(key);
     this.requests.DELETE++;
@@ -251,15 +261,16 @@ export class LocalStore implements ObjectStore {
     const dir = this.path.dirname(file);
     const temp = this.path.join(dir, LOCAL_TEMP_PREFIX + globalThis.crypto.randomUUID());
     try {
-      // A delete elsewhere may remove the folder, once empty, between mkdir and open: try again.
+      // The folder usually exists: it is made only when the open finds it missing. A delete
+      // elsewhere may remove it, once empty, between mkdir and open: try again.
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.fs.mkdir(dir, { recursive: true });
           await this.writeNew(temp, data);
           return temp;
         } catch (error) {
           if (!isMissing(error) || attempt >= 5) throw error;
         }
+        await this.fs.mkdir(dir, { recursive: true });
       }
     } catch (error) {
       await this.removeQuietly(temp);
@@ -404,8 +415,12 @@ interface FolderEntry {
   kind: 'file' | 'folder';
 }
 
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function byKey(a: { key: string }, b: { key: string }): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  return compareKeys(a.key, b.key);
 }
 
 /** Buffers slice by reference; callers of an ObjectStore expect plain Uint8Array semantics. */

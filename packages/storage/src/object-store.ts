@@ -50,6 +50,12 @@ export interface ObjectStore {
   list(prefix: string): AsyncIterable<ObjectMeta>;
   /** One level under a folder-like prefix ('' for the root, otherwise ending in '/'). */
   listDirectory(prefix: string): Promise<DirectoryListing>;
+  /**
+   * The keys of the objects directly under a folder-like prefix, in key order, without sizes or
+   * times (one LIST). Optional: a store whose listing costs no less without them leaves it out,
+   * and `listObjectKeys` uses `listDirectory` instead.
+   */
+  listKeys?(prefix: string): Promise<string[]>;
   /** Deletes an object; deleting a missing object is not an error. */
   delete(key: string): Promise<void>;
   /** Deletes many objects, batching where the backend allows. */
@@ -80,4 +86,10 @@ export function checkRange(range: ByteRange | undefined): void {
   const okOffset = Number.isSafeInteger(range.offset) && range.offset >= 0;
   const okLength = range.length === undefined || (Number.isSafeInteger(range.length) && range.length >= 0);
   if (!okOffset || !okLength) throw new InvalidRangeError(range.offset, range.length);
+}
+
+/** The keys directly under a folder-like prefix: `store.listKeys` where it has one, else from `listDirectory`. */
+export async function listObjectKeys(store: ObjectStore, prefix: string): Promise<string[]> {
+  if (store.listKeys) return store.listKeys(prefix);
+  return (await store.listDirectory(prefix)).objects.map((o) => o.key);
 }

@@ -1,6 +1,6 @@
 // `lake write`: one file of records -> one commit.
 
-import { assertRowKeys, CONFLICT_RETRIES_KEY, openTable, type WriteResult } from '@lake/core/format';
+import { assertRowKeys, CONFLICT_RETRIES_KEY, openTable, type InsertDuplicatePolicy, type WriteResult } from '@lake/core/format';
 import { existingRecordRows } from '@lake/core/format';
 import { Schema } from 'apache-arrow';
 import type { CliIO } from '../io.js';
@@ -17,6 +17,8 @@ export interface WriteCommandOptions {
   format?: string;
   json?: boolean;
   conflictRetries?: number;
+  /** `--op insert`: Hudi's insert duplicate policy (see WriteOptions.duplicates). */
+  duplicates?: InsertDuplicatePolicy;
 }
 
 /** A one-shot command retries a lost conflict by default: the failed attempt left nothing visible. */
@@ -24,7 +26,7 @@ export const CLI_CONFLICT_RETRIES = 3;
 
 export function describeWrite(r: WriteResult): string {
   return `${r.operation} committed ${r.instant} (${r.action}): ${r.inserted} inserted, ${r.updated} updated, ` +
-    `${r.deleted} deleted; ${r.filesWritten} file(s) written${r.filesReplaced ? `, ${r.filesReplaced} replaced` : ''}, ` +
+    `${r.deleted} deleted${r.dropped ? `, ${r.dropped} dropped as duplicates` : ''}; ${r.filesWritten} file(s) written${r.filesReplaced ? `, ${r.filesReplaced} replaced` : ''}, ` +
     `${r.bytesWritten} bytes, partitions: ${r.partitions.length > 0 ? r.partitions.join(', ') : '(none)'}`;
 }
 
@@ -52,7 +54,7 @@ export async function writeCommand(uri: string, opts: WriteCommandOptions, io: C
       result = await table.upsert(records, retries);
       break;
     case 'insert':
-      result = await table.insert(records, retries);
+      result = await table.insert(records, { ...retries, duplicates: opts.duplicates });
       break;
     case 'delete':
       result = await table.delete(records, retries);

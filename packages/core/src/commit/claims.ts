@@ -14,7 +14,7 @@
 // checked in claim order, so no interleaving lets both through. Only as strong as the store's
 // conditional create (see ObjectStore.conditionalPutEnforced).
 
-import { mapLimit, type DirectoryListing, type ObjectStore } from '@lake/storage';
+import { listObjectKeys, mapLimit, type DirectoryListing, type ObjectStore } from '@lake/storage';
 import { ConflictError, CorruptTimelineError } from '../errors.js';
 import { KEPT_NEWEST_CLAIMS } from './claim-retention.js';
 import { intentTiming, withinIntentWindow } from './intent-retention.js';
@@ -42,10 +42,9 @@ export interface CommitClaim {
 }
 
 async function claimSequences(store: ObjectStore): Promise<number[]> {
-  const { objects } = await store.listDirectory(CLAIMS_FOLDER);
   const seqs: number[] = [];
-  for (const o of objects) {
-    const match = /(\d{20})\.json$/.exec(o.key);
+  for (const key of await listObjectKeys(store, CLAIMS_FOLDER)) {
+    const match = /(\d{20})\.json$/.exec(key);
     if (match) seqs.push(Number(match[1]));
   }
   return seqs.sort((a, b) => a - b);

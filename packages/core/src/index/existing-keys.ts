@@ -1,10 +1,12 @@
 // "Which of these records are already in the table?" through the record-key index, for writers
 // that must not overwrite (insert-only ingestion of immutable events).
 
+import type { ObjectStore } from '@lake/storage';
+
 import type { FileSlice } from '../file-group/file-slice.js';
 import { createKeyGenerator, keyGeneratorOptionsFromProperties } from '../keygen/key-generator.js';
 import type { KeySource } from '../keygen/field-values.js';
-import { latestFileSlices } from '../table/fs-view.js';
+import { latestFileSlices, type FileSystemView } from '../table/fs-view.js';
 import { writerSnapshots } from '../table/writer-snapshot.js';
 import type { TableContext } from '../table/table-context.js';
 import { locateLiveKeys } from './live-keys.js';
@@ -18,19 +20,33 @@ import { bucketExistingRows } from './bucket-existing.js';
  * (and, on merge-on-read tables, the logs of the slices holding a key, for its deletes).
  */
 export async function existingRecordRows(table: TableContext, records: KeySource): Promise<Set<number>> {
-  const out = new Set<number>();
-  if (records.numRows === 0) return out;
+  if (records.numRows === 0) return new Set();
   const keygen = createKeyGenerator(keyGeneratorOptionsFromProperties(Object.fromEntries(table.config.raw)));
   const { recordKeys, partitionPaths } = keygen.generate(records);
+  // The listing the table's writes keep (caught up from commit metadata): a writer that checks
+  // every micro-batch does not list every partition of the table each time.
+  const { view } = await writerSnapshots.view(table, table.store, await table.timeline());
+  return liveKeyRows(table, view, recordKeys, partitionPaths);
+}
+
+/**
+ * Indexes of the rows whose record key (`recordKeys[i]`, in partition `partitionPaths[i]`) is live
+ * in `view`; `store` reads the files (a write passes its own, which keeps what it read).
+ */
+export async function liveKeyRows(
+  table: TableContext,
+  view: FileSystemView,
+  recordKeys: readonly string[],
+  partitionPaths: readonly string[],
+  store: ObjectStore = table.store,
+): Promise<Set<number>> {
+  const out = new Set<number>();
   const rowsByPartition = new Map<string, number[]>();
   partitionPaths.forEach((p, i) => {
     const list = rowsByPartition.get(p) ?? [];
     list.push(i);
     rowsByPartition.set(p, list);
   });
-  // The listing the table's writes keep (caught up from commit metadata): a writer that checks
-  // every micro-batch does not list every partition of the table each time.
-  const { view } = await writerSnapshots.view(table, table.store, await table.timeline());
   const bucketIndex = bucketIndexOf(table.config);
   if (bucketIndex) return bucketExistingRows(table, bucketIndex, view, recordKeys, rowsByPartition);
   const slicesByPartition = new Map<string, FileSlice[]>();
@@ -44,7 +60,7 @@ export async function existingRecordRows(table: TableContext, records: KeySource
     const slices = slicesByPartition.get(partition);
     if (!slices) continue;
     // A key deleted through a merge-on-read log is gone, though still in its base file.
-    const found = await locateLiveKeys(table.store, slices, rows.map((i) => recordKeys[i]), { isValidInstant: view.isVisible, check: 'all' });
+    const found = await locateLiveKeys(store, slices, rows.map((i) => recordKeys[i]), { isValidInstant: view.isVisible, check: 'all' });
     for (const i of rows) if (found.has(recordKeys[i])) out.add(i);
   }
   return out;

@@ -5,7 +5,7 @@
 // write is part of the table as of T once it completed at or before T, whenever it started.
 
 import type { ObjectStore } from '@lake/storage';
-import { NotFoundError } from '@lake/storage';
+import { listObjectKeys, NotFoundError } from '@lake/storage';
 
 import type { TableConfig } from '../config/table-config.js';
 import { CorruptTimelineError, InvalidReadOptionError } from '../errors.js';
@@ -232,10 +232,11 @@ function pendingRollbackTarget(bytes: Uint8Array, path: string): string | undefi
 
 /** Lists the timeline folder and parses every instant file name in it. */
 export async function loadTimeline(store: ObjectStore, config: TableConfig): Promise<Timeline> {
-  const listing = await store.listDirectory(`${config.timelineDir}/`);
+  // Names are all a timeline needs: no size or time of each file (a stat each on local disk).
+  const keys = await listObjectKeys(store, `${config.timelineDir}/`);
   const instants: Instant[] = [];
-  for (const obj of listing.objects) {
-    const name = obj.key.slice(obj.key.lastIndexOf('/') + 1);
+  for (const key of keys) {
+    const name = key.slice(key.lastIndexOf('/') + 1);
     const instant = parseInstantFileName(name);
     if (!instant) continue;
     // A completed instant without completion time in layout 2 is not one Hudi wrote; skip it

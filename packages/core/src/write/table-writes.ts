@@ -26,6 +26,7 @@ import { intentTiming } from '../commit/intent-retention.js';
 import { writerSnapshots } from '../table/writer-snapshot.js';
 import { readBaseFilesOnce } from '../file-group/written-base-files.js';
 import { readSmallBaseFilesWhole } from './small-base-files.js';
+import { liveKeyRows } from '../index/existing-keys.js';
 import type { WriteSnapshot } from './write-options.js';
 import { executeWrite, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-client.js';
 
@@ -124,9 +125,10 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
   };
   // Sizes of the base files in the write's snapshot, as listed: small ones are read whole once.
   const baseFileSizes = new Map<string, number>();
+  // Base files the write reads twice (index, then merge) or wrote last time come from memory.
+  const store = readBaseFilesOnce(readSmallBaseFilesWhole(table.store, (key) => baseFileSizes.get(key)), (key) => baseFileSizes.get(key));
   return {
-    // Base files the write reads twice (index, then merge) or wrote last time come from memory.
-    store: readBaseFilesOnce(readSmallBaseFilesWhole(table.store, (key) => baseFileSizes.get(key)), (key) => baseFileSizes.get(key)),
+    store,
     config: table.config,
     timeline,
     startTimeline: loadStart,
@@ -158,6 +160,7 @@ export function writeContext(table: TableContext, ids?: WriterIds): WriteContext
     heldInstant: takeHeld,
     afterAck: (lift) => liftAfterAck(table, lift),
     newFileId: ids?.newFileId ?? (() => `${randomUuid()}-0`),
+    liveKeyRows: (view, keys, partitions) => liveKeyRows(table, view, keys, partitions, store),
   };
 }
 

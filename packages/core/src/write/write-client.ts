@@ -26,6 +26,7 @@ import { logStage, type LogBlockFormat } from './log-append.js';
 import { abandonWrite, commitClaim, commitWrite, type CommitAttempt } from './write-commit.js';
 import { executeFileGroupWrites, plannedMarkers } from './write-execute.js';
 import { prepareInput } from './write-input.js';
+import { applyDuplicatePolicy, checkDuplicatePolicy } from './insert-duplicates.js';
 import { operationTypes, type KeyedDeletes, type WriteContext, type WriteOperation, type WriteOptions, type WriteResult } from './write-options.js';
 import { planWrite, type WritePlan } from './write-plan.js';
 import { inflightWorkloadJson } from './workload-profile.js';
@@ -89,6 +90,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
   if (!config.populateMetaFields) {
     throw new InvalidWriteError('The table was created with hoodie.populate.meta.fields=false; lake writes only tables with meta fields.');
   }
+  checkDuplicatePolicy(options.duplicates);
   const sizing: FileSizing = writeSizing(operation === 'insert', options.sizing);
   const compression = tableCompression(config.raw, options.compression);
   // The starting point and the newest claim are independent reads; the intents are listed after
@@ -103,7 +105,9 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
 
   // Schema: the incoming batch must fit the table's schema, which may evolve by this write.
   const tableSchema = await ctx.dataSchema(timeline, view);
-  const { dataSchema, fullSchema, incoming } = prepareInput(config, operation, input, tableSchema);
+  const prepared = prepareInput(config, operation, input, tableSchema);
+  const { dataSchema, fullSchema } = prepared;
+  const { incoming, dropped } = await applyDuplicatePolicy(ctx, operation, options.duplicates, prepared.incoming, view);
   const overwrite = operation === 'insert_overwrite' || operation === 'insert_overwrite_table';
   const action: Action = overwrite ? 'replacecommit' : config.type === 'MERGE_ON_READ' ? 'deltacommit' : 'commit';
   const logFormat: LogBlockFormat = options.logBlockFormat ?? (config.raw.get('hoodie.logfile.data.block.format') === 'avro' ? 'avro' : 'parquet');
@@ -190,6 +194,7 @@ async function runWrite(ctx: WriteContext, operation: WriteOperation, input: Arr
       filesReplaced: [...plan.replaced.values()].reduce((n, ids) => n + ids.length, 0),
       bytesWritten: sum((s) => s.fileSizeInBytes),
       partitions: [...partitionsWritten].sort(),
+      dropped,
       index: plan.indexStats,
     };
   } catch (error) {

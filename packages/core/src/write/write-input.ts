@@ -67,14 +67,18 @@ export function prepareInput(config: TableConfig, operation: WriteOperation, inp
     const { keys, partitions, keyHashes } = incoming;
     const hashes = keyHashes ?? javaStringHashCodes(keys);
     const keep = dedupeRows(keys, partitions, hashes, ordering);
-    if (keep.length !== batch.numRows) {
-      incoming = {
-        batch: takeRows(batch, keep),
-        keys: Array.from(keep, (i) => keys[i]),
-        partitions: Array.from(keep, (i) => partitions[i]),
-        keyHashes: Int32Array.from(keep, (i) => hashes[i]),
-      };
-    }
+    if (keep.length !== batch.numRows) incoming = takeIncoming({ ...incoming, keyHashes: hashes }, keep);
   }
   return { dataSchema, fullSchema, incoming };
+}
+
+/** The rows `keep` (ascending indexes) of a write's input, with their keys and key hashes. */
+export function takeIncoming(incoming: Incoming, keep: ArrayLike<number>): Incoming {
+  const { batch, keys, partitions, keyHashes } = incoming;
+  return {
+    batch: takeRows(batch, keep),
+    keys: Array.from(keep, (i) => keys[i]),
+    partitions: Array.from(keep, (i) => partitions[i]),
+    ...(keyHashes ? { keyHashes: Int32Array.from(keep, (i) => keyHashes[i]) } : {}),
+  };
 }

@@ -36,7 +36,18 @@ export interface WriteOptions {
    * worker's memory.
    */
   encodeOnWorker?: boolean;
+  /**
+   * Inserts: what to do with a record whose key the table already holds in its partition (Hudi's
+   * `hoodie.datasource.insert.dup.policy`). `'none'` (default) writes it anyway, as Hudi's insert
+   * does; `'drop'` leaves it out (and counts it in `WriteResult.dropped`); `'fail'` writes nothing
+   * and throws `DuplicateRecordKeyError`. The check runs in the write's own snapshot, through the
+   * record-key index (footer ranges and bloom filters first). Other operations ignore it.
+   */
+  duplicates?: InsertDuplicatePolicy;
 }
+
+/** See `WriteOptions.duplicates`. */
+export type InsertDuplicatePolicy = 'none' | 'drop' | 'fail';
 
 /** The table as one write sees it when it starts. */
 export interface WriteSnapshot {
@@ -87,6 +98,11 @@ export interface WriteContext {
    * key alone): the plan routes them from this answer instead of looking them up again.
    */
   located?: LocatedKeys;
+  /**
+   * Indexes of the rows whose key (in its partition) is live in `view`, looked up through the
+   * table's record-key index; needed by inserts with a duplicates policy.
+   */
+  liveKeyRows?(view: FileSystemView, keys: readonly string[], partitions: readonly string[]): Promise<Set<number>>;
 }
 
 export interface WriteResult {
@@ -100,6 +116,8 @@ export interface WriteResult {
   filesReplaced: number;
   bytesWritten: number;
   partitions: string[];
+  /** Records of an insert left out because the table already held their key (`duplicates: 'drop'`). */
+  dropped: number;
   /** Index work: base files whose footers were checked, and files whose keys were read. */
   index: { filesConsidered: number; filesRead: number };
 }
