@@ -133,6 +133,8 @@ class LocalStore implements ObjectStore {
     readonly root: string;
     readonly requests: RequestCounts;
     private readonly fsync;
+    private readonly promised;
+    private readonly blocking;
     private readonly fs;
     private readonly path;
     constructor(root: string, options?: LocalStoreOptions);
@@ -161,9 +163,9 @@ class LocalStore implements ObjectStore {
     /** The folder part of a listing prefix ('' or ending in '/'), checked like a key. */
     private folderOf;
     private folderPath;
+    /** Blocking calls for a small object, unless writes are synced to disk (see local-write-calls.ts). */
+    private callsFor;
     private writeTemp;
-    /** Writes a file that must not exist yet ('wx'), optionally synced to disk. */
-    private writeNew;
     /**
      * Fallback for file systems without hard links: still exclusive, but a reader racing the writer
      * can see a partial file, which is why link() is preferred.
@@ -176,7 +178,6 @@ class LocalStore implements ObjectStore {
     private holdsObject;
     private statOrUndefined;
     /** Best-effort cleanup of a temp file: the failure being reported matters more. */
-    private removeQuietly;
     private readRange;
     private failure;
 }

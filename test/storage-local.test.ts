@@ -120,6 +120,29 @@ describe('LocalStore', () => {
     expect(await filesOnDisk(root)).toEqual(['k']);
   });
 
+  // Small objects are written with blocking calls, large ones (and every object of a store that
+  // syncs to disk) through the promise API: both forms keep the same guarantees.
+  for (const [what, size, fsync] of [['small', 100, false], ['large', 200 * 1024, false], ['synced small', 100, true]] as const) {
+    it(`writes ${what} objects atomically, creates them exclusively, and leaves no temp file`, async () => {
+      const root = await freshRoot();
+      const store = new LocalStore(join(root, 'not', 'yet'), { fsync });
+      const body = (fill: number) => new Uint8Array(size).fill(fill);
+      await store.put('d/e/obj', body(1));
+      await store.put('d/e/obj', body(2));
+      expect(await store.get('d/e/obj')).toEqual(body(2));
+      expect(await store.putIfAbsent('d/new', body(3))).toBe(true);
+      expect(await store.putIfAbsent('d/new', body(4))).toBe(false);
+      expect(await store.get('d/new')).toEqual(body(3));
+      // A folder removed by a delete is made again by the next write into it.
+      await store.delete('d/e/obj');
+      await store.put('d/e/again', body(5));
+      const error = await store.put('d/new/below', body(6)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect(await filesOnDisk(join(root, 'not', 'yet'))).toEqual(['d/e/again', 'd/new']);
+      expect(store.requests).toMatchObject({ PUT: 6, bytesWritten: 4 * size });
+    });
+  }
+
   it('rejects keys that could escape the root or collide with temp files', async () => {
     const store = new LocalStore(await freshRoot());
     for (const key of ['', '/etc/passwd', '../outside', 'a/../../b', 'a//b', 'a/./b', 'a/', `a/${LOCAL_TEMP_PREFIX}x`, 'nul\0byte']) {

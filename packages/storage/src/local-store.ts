@@ -4,12 +4,14 @@
 // importing them, so the package loads (and bundles) for runtimes that have no file system.
 // Over 350 lines on purpose: one backend's full ObjectStore contract (atomic writes, create-if-absent, listings, leftovers).
 
+import type * as NodeFsSync from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
 import type * as NodeFs from 'node:fs/promises';
 import type * as NodePath from 'node:path';
 import type * as NodeUrl from 'node:url';
 
 import { mapLimit } from './concurrency.js';
+import { blockingCalls, BLOCKING_WRITE_MAX_BYTES, promiseCalls, type WriteCalls } from './local-write-calls.js';
 import { InvalidKeyError, NotFoundError, StoreError } from './errors.js';
 import {
   checkRange,
@@ -40,6 +42,7 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDE
 
 interface NodeModules {
   fs: typeof NodeFs;
+  fsSync: typeof NodeFsSync;
   path: typeof NodePath;
   url: typeof NodeUrl;
 }
@@ -53,6 +56,7 @@ function nodeModules(): NodeModules {
   }
   return {
     fs: get('node:fs/promises') as typeof NodeFs,
+    fsSync: get('node:fs') as typeof NodeFsSync,
     path: get('node:path') as typeof NodePath,
     url: get('node:url') as typeof NodeUrl,
   };
@@ -64,6 +68,8 @@ export class LocalStore implements ObjectStore {
   readonly root: string;
   readonly requests: RequestCounts = emptyRequestCounts();
   private readonly fsync: boolean;
+  private readonly promised: WriteCalls;
+  private readonly blocking: WriteCalls;
   private readonly fs: typeof NodeFs;
   private readonly path: typeof NodePath;
 
@@ -77,6 +83,8 @@ export class LocalStore implements ObjectStore {
     this.root = node.path.resolve(root);
     this.uri = node.url.pathToFileURL(this.root).href;
     this.fsync = options.fsync ?? false;
+    this.promised = promiseCalls(node.fs, this.fsync);
+    this.blocking = blockingCalls(node.fsSync);
   }
 
   async get(key: string, range?: ByteRange): Promise<Uint8Array> {
@@ -103,11 +111,12 @@ export class LocalStore implements ObjectStore {
   async put(key: string, data: Uint8Array): Promise<void> {
     const file = this.pathOf(key);
     this.requests.PUT++;
-    const temp = await this.writeTemp(file, key, data);
+    const calls = this.callsFor(data);
+    const temp = await this.writeTemp(calls, file, key, data);
     try {
-      await this.fs.rename(temp, file);
+      await calls.rename(temp, file);
     } catch (error) {
-      await this.removeQuietly(temp);
+      await calls.removeQuietly(temp);
       throw this.failure('write', key, error);
     }
     this.requests.bytesWritten += data.length;
@@ -117,18 +126,19 @@ export class LocalStore implements ObjectStore {
     const file = this.pathOf(key);
     this.requests.PUT++;
     // A link to a complete temp file publishes all bytes at once, and fails if the name is taken.
-    const temp = await this.writeTemp(file, key, data);
+    const calls = this.callsFor(data);
+    const temp = await this.writeTemp(calls, file, key, data);
     let created: boolean;
     try {
-      await this.fs.link(temp, file);
+      await calls.link(temp, file);
       created = true;
     } catch (error) {
       const code = errorCode(error);
       if (code === 'EEXIST') created = false;
-      else if (code !== undefined && NO_HARD_LINKS.has(code)) created = await this.createExclusive(file, key, data);
+      else if (code !== undefined && NO_HARD_LINKS.has(code)) created = await this.createExclusive(calls, file, key, data);
       else throw this.failure('write', key, error);
     } finally {
-      await this.removeQuietly(temp);
+      await calls.removeQuietly(temp);
     }
     if (created) this.requests.bytesWritten += data.length;
     return created;
@@ -257,7 +267,12 @@ export class LocalStore implements ObjectStore {
     return dirKey === '' ? this.root : this.path.join(this.root, ...dirKey.slice(0, -1).split('/'));
   }
 
-  private async writeTemp(file: string, key: string, data: Uint8Array): Promise<string> {
+  /** Blocking calls for a small object, unless writes are synced to disk (see local-write-calls.ts). */
+  private callsFor(data: Uint8Array): WriteCalls {
+    return !this.fsync && data.length <= BLOCKING_WRITE_MAX_BYTES ? this.blocking : this.promised;
+  }
+
+  private async writeTemp(calls: WriteCalls, file: string, key: string, data: Uint8Array): Promise<string> {
     const dir = this.path.dirname(file);
     const temp = this.path.join(dir, LOCAL_TEMP_PREFIX + globalThis.crypto.randomUUID());
     try {
@@ -265,27 +280,16 @@ export class LocalStore implements ObjectStore {
       // elsewhere may remove it, once empty, between mkdir and open: try again.
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.writeNew(temp, data);
+          await calls.writeNew(temp, data);
           return temp;
         } catch (error) {
           if (!isMissing(error) || attempt >= 5) throw error;
         }
-        await this.fs.mkdir(dir, { recursive: true });
+        await calls.makeFolder(dir);
       }
     } catch (error) {
-      await this.removeQuietly(temp);
+      await calls.removeQuietly(temp);
       throw this.failure('write', key, error);
-    }
-  }
-
-  /** Writes a file that must not exist yet ('wx'), optionally synced to disk. */
-  private async writeNew(file: string, data: Uint8Array): Promise<void> {
-    const handle = await this.fs.open(file, 'wx');
-    try {
-      await handle.writeFile(data);
-      if (this.fsync) await handle.sync();
-    } finally {
-      await handle.close();
     }
   }
 
@@ -293,9 +297,9 @@ export class LocalStore implements ObjectStore {
    * Fallback for file systems without hard links: still exclusive, but a reader racing the writer
    * can see a partial file, which is why link() is preferred.
    */
-  private async createExclusive(file: string, key: string, data: Uint8Array): Promise<boolean> {
+  private async createExclusive(calls: WriteCalls, file: string, key: string, data: Uint8Array): Promise<boolean> {
     try {
-      await this.writeNew(file, data);
+      await calls.writeNew(file, data);
       return true;
     } catch (error) {
       if (errorCode(error) === 'EEXIST') return false;
@@ -373,10 +377,6 @@ export class LocalStore implements ObjectStore {
   }
 
   /** Best-effort cleanup of a temp file: the failure being reported matters more. */
-  private async removeQuietly(file: string): Promise<void> {
-    await this.fs.rm(file, { force: true }).catch(() => undefined);
-  }
-
   private async readRange(file: string, range: ByteRange): Promise<Uint8Array> {
     const handle = await this.fs.open(file, 'r');
     try {

@@ -14,7 +14,7 @@ import { storedWins, tableMergeMode } from '../read/merge.js';
 import { META, prependMetaFields } from '../schema/table-schema.js';
 import { baseFileStream, recordKeyFilterEntries } from './base-file-writer.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
-import { carriedRows, carriedSchema, commitSeqNo, withFileMetaColumns } from './meta-columns.js';
+import { carriedRows, carriedSchema, seqNoColumn, withFileMetaColumns } from './meta-columns.js';
 import { StoredKeyMatcher } from './stored-key-match.js';
 import { utf8Values } from '../arrow/utf8-values.js';
 import { mergedRows } from './merged-rows.js';
@@ -142,12 +142,11 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
     await file.write(withFileMetaColumns(rows, plan.partition, fileName));
   };
   /** Incoming rows `rows` as written by this write: its commit time, the next sequence numbers. */
-  const incomingRows = (rows: readonly number[]) =>
-    carriedRows(takeRows(incoming.batch, rows), w.dataSchema, {
-      commitTime: instant,
-      seqNos: rows.map(() => commitSeqNo(instant, w.writerPartition, seq++)),
-      recordKeys: rows.map((i) => incoming.keys[i]),
-    });
+  const incomingRows = (rows: readonly number[]) => {
+    const seqNos = seqNoColumn(instant, w.writerPartition, rows.length, seq);
+    seq += rows.length;
+    return carriedRows(takeRows(incoming.batch, rows), w.dataSchema, { commitTime: instant, seqNos, recordKeys: rows.map((i) => incoming.keys[i]) });
+  };
 
   const matcher = new StoredKeyMatcher(incoming.keys, plan.updates);
   const ordering = config.orderingFields[0];

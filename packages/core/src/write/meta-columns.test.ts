@@ -78,13 +78,19 @@ describe('meta column values', () => {
     );
   });
 
-  it('builds the sequence numbers commitSeqNo gives, row by row', () => {
+  it('builds the sequence numbers commitSeqNo gives, row by row, from any first number', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[0-9]{17}$/), fc.integer({ min: 0, max: 1000 }), fc.constantFrom(0, 1, 9, 10, 11, 99, 100, 101, 1234), (instant, writer, count) => {
-        const column = makeVector(seqNoColumn(instant, writer, count));
-        expect(column.length).toBe(count);
-        expect(column.toArray()).toEqual(Array.from({ length: count }, (_, n) => commitSeqNo(instant, writer, n)));
-      }),
+      fc.property(
+        fc.stringMatching(/^[0-9]{17}$/),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.constantFrom(0, 1, 9, 10, 11, 99, 100, 101, 1234),
+        fc.constantFrom(0, 1, 5, 9, 10, 95, 99, 100, 8192, 99_990),
+        (instant, writer, count, first) => {
+          const column = makeVector(seqNoColumn(instant, writer, count, first));
+          expect(column.length).toBe(count);
+          expect(column.toArray()).toEqual(Array.from({ length: count }, (_, n) => commitSeqNo(instant, writer, first + n)));
+        },
+      ),
     );
   });
 

@@ -87,6 +87,17 @@ function asciiColumn(values: readonly (string | null)[]): Data<Utf8> | undefined
   return makeData({ type: new Utf8(), length, nullCount: 0, valueOffsets: offsets, data });
 }
 
+/** A meta column of `length` rows from its values, or the column already built. */
+function metaColumn(values: MetaColumnValues, length: number): Data<Utf8> {
+  if (!Array.isArray(values)) {
+    const built = values as Data<Utf8>;
+    if (built.length !== length) throw new RangeError(`a meta column of ${built.length} rows given for ${length} rows`);
+    return built;
+  }
+  if (values.length !== length) throw new RangeError(`a meta column of ${values.length} values given for ${length} rows`);
+  return utf8Column(values);
+}
+
 /** `length` rows of `value`. */
 export function constantColumn(value: string, length: number): Data<Utf8> {
   const bytes = new TextEncoder().encode(value);
@@ -107,17 +118,9 @@ export function attachMetaColumns(data: RecordBatch, meta: MetaValues): RecordBa
     .map((f, i) => ({ f, child: data.data.children[i] }))
     .filter(({ f }) => !isMetaField(f.name))
     .map(({ child }) => child);
-  const column = (values: MetaColumnValues): Data<Utf8> => {
-    if (!Array.isArray(values)) {
-      const built = values as Data<Utf8>;
-      if (built.length !== length) throw new RangeError(`a meta column of ${built.length} rows given for ${length} rows`);
-      return built;
-    }
-    return utf8Column(values);
-  };
   const children = [
-    column(meta.commitTimes),
-    column(meta.seqNos),
+    metaColumn(meta.commitTimes, length),
+    metaColumn(meta.seqNos, length),
     utf8Column(meta.recordKeys),
     constantColumn(meta.partitionPath, length),
     constantColumn(meta.fileName, length),
@@ -155,13 +158,14 @@ export function commitSeqNo(instant: string, writerPartition: number, index: num
 }
 
 /**
- * The commit sequence numbers `<instant>_<writerPartition>_<n>` for n = 0 .. count-1 as a column,
- * written as bytes: building and encoding a string per row costs several times more.
+ * The commit sequence numbers `<instant>_<writerPartition>_<n>` for n = first .. first+count-1 as
+ * a column, written as bytes: building and encoding a string per row costs several times more.
  */
-export function seqNoColumn(instant: string, writerPartition: number, count: number): Data<Utf8> {
+export function seqNoColumn(instant: string, writerPartition: number, count: number, first = 0): Data<Utf8> {
   const prefix = encoder.encode(`${instant}_${writerPartition}_`);
+  const end = first + count;
   let digitBytes = 0;
-  for (let width = 1, from = 0, to = 10; from < count; width++, from = to, to *= 10) digitBytes += width * (Math.min(to, count) - from);
+  for (let width = 1, from = 0, to = 10; from < end; width++, from = to, to *= 10) digitBytes += width * Math.max(0, Math.min(to, end) - Math.max(from, first));
   const data = new Uint8Array(prefix.length * count + digitBytes);
   const offsets = new Int32Array(count + 1);
   const digits = new Uint8Array(16);
@@ -170,7 +174,7 @@ export function seqNoColumn(instant: string, writerPartition: number, count: num
     data.set(prefix, at);
     at += prefix.length;
     let d = 0;
-    let v = n;
+    let v = first + n;
     do {
       digits[d++] = 48 + (v % 10);
       v = Math.floor(v / 10);
@@ -192,14 +196,21 @@ export function carriedSchema(dataSchema: Schema): Schema {
   return new Schema(full.fields.filter((f) => !constant.has(f.name)), dataSchema.metadata);
 }
 
-/** Rows in `carriedSchema` for incoming data rows: this write's commit time, the given sequence numbers and keys. */
-export function carriedRows(data: RecordBatch, dataSchema: Schema, meta: { commitTime: string; seqNos: readonly string[]; recordKeys: readonly string[] }): RecordBatch {
+/**
+ * Rows in `carriedSchema` for incoming data rows: this write's commit time, the given sequence
+ * numbers and keys (each as values, or as the column already built).
+ */
+export function carriedRows(
+  data: RecordBatch,
+  dataSchema: Schema,
+  meta: { commitTime: string; seqNos: MetaColumnValues; recordKeys: MetaColumnValues },
+): RecordBatch {
   const length = data.numRows;
   const schema = carriedSchema(dataSchema);
   const children = [
     constantColumn(meta.commitTime, length),
-    utf8Column(meta.seqNos),
-    utf8Column(meta.recordKeys),
+    metaColumn(meta.seqNos, length),
+    metaColumn(meta.recordKeys, length),
     ...selectColumns(data, dataSchema).data.children,
   ];
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }));
