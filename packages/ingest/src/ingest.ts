@@ -3,7 +3,7 @@
 // with the batch's checkpoint, and only then acknowledge the source. While a batch commits, the
 // next one is read and prepared, so parsing overlaps the commit's I/O.
 
-import { assertWritable, ConflictError, existingRecordRows, rowsToTable, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core/format';
+import { assertWritable, ConflictError, type HudiTable, type Row, type TableWriteOptions, type WriteResult } from '@lake/core/format';
 import type { Schema } from 'apache-arrow';
 import { warmParquetWorkers } from '@lake/parquet';
 import type { Registry } from 'prom-client';
@@ -213,20 +213,9 @@ export async function ingest(table: HudiTable, options: IngestOptions): Promise<
 async function commitBatch(table: HudiTable, batch: PreparedBatch, startCheckpoint: Checkpoint | null, ctx: CommitContext): Promise<BatchReport> {
   const { options } = ctx;
   const source = options.source;
-  const { records, plan, invalid } = batch;
-  let { kept, arrow, deduplicated } = batch;
+  const { records, plan, invalid, kept, arrow } = batch;
 
-  // 5. Insert-only: records whose key the table already holds are duplicates of immutable events.
-  if (ctx.mode === 'insert-only' && arrow.numRows > 0) {
-    const existing = await existingRecordRows(table, arrow);
-    if (existing.size > 0) {
-      kept = kept.filter((_p, i) => !existing.has(i));
-      deduplicated += existing.size;
-      arrow = rowsToTable(kept.map((p) => p.row), plan.schema);
-    }
-  }
-
-  // 6. Quarantine first (idempotent per starting checkpoint), then the commit with the checkpoint.
+  // 5. Quarantine first (idempotent per starting checkpoint), then the commit with the checkpoint.
   const checkpoint = records[records.length - 1].checkpoint;
   const batchId = `${source.id.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60)}-${stableId(`${source.id}\u0000${JSON.stringify(startCheckpoint)}`)}`;
   let quarantineLocation: string | undefined;
@@ -237,8 +226,11 @@ async function commitBatch(table: HudiTable, batch: PreparedBatch, startCheckpoi
     ...(quarantineLocation ? { [QUARANTINE_KEY]: quarantineLocation } : {}),
   };
   // The next batch is read and prepared while this one commits: its files are encoded on a worker.
+  // Insert-only: records whose key the table already holds are duplicates of immutable events,
+  // left out by the write itself (looked up in the snapshot it writes on).
   const write = { encodeOnWorker: true, ...options.writeOptions, extraMetadata };
-  const commit = (): Promise<WriteResult> => (ctx.mode === 'insert-only' ? table.insert(arrow, write) : table.upsert(arrow, write));
+  const commit = (): Promise<WriteResult> =>
+    ctx.mode === 'insert-only' ? table.insert(arrow, { ...write, duplicates: 'drop' }) : table.upsert(arrow, write);
   const result = await commitOrAdopt(table, source.id, commit, startCheckpoint, checkpoint);
 
   let lagMs: number | undefined;
@@ -261,11 +253,11 @@ async function commitBatch(table: HudiTable, batch: PreparedBatch, startCheckpoi
     instant: result.instant,
     read: records.length,
     expanded: batch.expanded,
-    written: kept.length,
+    written: kept.length - result.dropped,
     inserted: result.inserted,
     updated: result.updated,
     quarantined: invalid.length,
-    deduplicated,
+    deduplicated: batch.deduplicated + result.dropped,
     coerced: batch.coerced,
     checkpoint,
     durationMs: 0,
@@ -290,13 +282,13 @@ async function commitOrAdopt(
   commit: () => Promise<WriteResult>,
   startCheckpoint: Checkpoint | null,
   endCheckpoint: Checkpoint,
-): Promise<Pick<WriteResult, 'instant' | 'inserted' | 'updated'>> {
+): Promise<Pick<WriteResult, 'instant' | 'inserted' | 'updated' | 'dropped'>> {
   try {
     return await commit();
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     const last = await lastCommittedCheckpoint(table, sourceId);
-    if (last && sameCheckpoint(last.checkpoint, endCheckpoint)) return { instant: last.instant, inserted: 0, updated: 0 };
+    if (last && sameCheckpoint(last.checkpoint, endCheckpoint)) return { instant: last.instant, inserted: 0, updated: 0, dropped: 0 };
     if (sameCheckpoint(last?.checkpoint, startCheckpoint)) return commit();
     throw error;
   }
