@@ -34,6 +34,9 @@ describe('insert-only ingestion into a table of many partitions', () => {
     const few = await listsPerBatch(5);
     const many = await listsPerBatch(120);
     expect(many).toBe(few);
-    expect(many).toBeLessThan(15);
+    // The write's own snapshot serves the duplicate check (the insert's `duplicates: 'drop'`): no
+    // listing of the timeline for the check alone (8 LISTs per batch before, 7 now: the timeline
+    // at the write's start and at its conflict check, the rest the commit-record folders).
+    expect(many).toBeLessThanOrEqual(7);
   });
 });
