@@ -5,7 +5,7 @@ import { Field, Schema, Type, Utf8 } from 'apache-arrow';
 import type { HudiTable, Row } from '@lake/core/format';
 import { IngestConfigError } from './errors.js';
 import { inferBatchSchema } from './infer-schema.js';
-import { createValidator, type ValidationOptions, type Validator } from './validate.js';
+import { createBatchValidator, type ValidationOptions, type Validator } from './validate.js';
 
 export interface Plan {
   schema?: Schema;
@@ -56,7 +56,7 @@ function planFor(table: HudiTable, options: PlanOptions, schema: Schema | undefi
       if (!names.has(f)) throw new IngestConfigError(`Record key field "${f}" of ${table.uri} is not in the ingestion schema (${[...names].join(', ')}).`);
     }
     const required = [...keyFields, ...config.orderingFields, ...config.partitionFields.map((p) => p.name)].filter((f) => names.has(f));
-    validator = createValidator(schema, { ...options.validation, required: [...required, ...(options.validation?.required ?? [])] });
+    validator = createBatchValidator(schema, { ...options.validation, required: [...required, ...(options.validation?.required ?? [])] });
     const ordering: Field | undefined = orderingField ? schema.fields.find((f) => f.name === orderingField) : undefined;
     orderingIsTimestamp = ordering?.type.typeId === Type.Timestamp;
   }

@@ -44,7 +44,8 @@ export interface ParsedRecord {
 
 /** One NDJSON line as a record (undefined for a blank line); `line` is its 1-based number. */
 export function parseNdjsonLine(text: string, line: number): ParsedRecord | undefined {
-  if (text.trim() === '') return undefined;
+  // A record line starts with "{": only other lines need the blank check (a trim copies the line).
+  if (text.charCodeAt(0) !== 123 && text.trim() === '') return undefined;
   const size = text.length + 1;
   try {
     const value = JSON.parse(text) as unknown;

@@ -28,6 +28,8 @@ interface Ctx {
   reasons: string[];
   coerced: number;
   options: ValidationOptions;
+  /** See createBatchValidator: safe 64-bit integers stay numbers, unchanged records are returned as given. */
+  lean: boolean;
 }
 
 const perSecond: Record<number, bigint> = { 0: 1n, 1: 1000n, 2: 1000000n, 3: 1000000000n };
@@ -148,6 +150,8 @@ const UINT64_MAX = (1n << 64n) - 1n;
 function checkInt(value: unknown, bitWidth: number, signed: boolean, path: string, ctx: Ctx): number | bigint | undefined {
   const name = `${signed ? 'int' : 'uint'}${bitWidth}`;
   if (bitWidth === 64) {
+    // Exact as a double, and in range for any 64-bit integer (unsigned: when not negative).
+    if (ctx.lean && typeof value === 'number' && Number.isSafeInteger(value) && (signed || value >= 0)) return value;
     let big: bigint;
     if (typeof value === 'bigint') big = value;
     else if (typeof value === 'number') {
@@ -287,43 +291,66 @@ function pathsOf(fields: readonly Field[], prefix: string): string[] {
 }
 
 function checkFields(fields: readonly Field[], record: Row, prefix: string, ctx: Ctx, required?: ReadonlySet<string>): Row {
-  const out: Row = {};
   let known = fieldNames.get(fields);
   if (!known) {
     known = new Set(fields.map((f) => f.name));
     fieldNames.set(fields, known);
   }
   const paths = pathsOf(fields, prefix);
-  for (const name of Object.keys(record)) {
-    if (known.has(name)) continue;
+  let unknown = false;
+  for (const name in record) {
+    if (known.has(name) || !Object.hasOwn(record, name)) continue;
+    unknown = true;
     if ((ctx.options.unknownFields ?? 'reject') === 'reject' && record[name] !== undefined) {
       ctx.reasons.push(`${prefix}${prefix ? '.' : ''}${name}: unknown field (known: ${[...known].join(', ')})`);
     }
   }
+  // Lean: the record itself while every value is kept as given (a missing value reads as null);
+  // a copy from the first value that changes, or when unknown fields are to be dropped.
+  let out: Row | undefined = ctx.lean && !unknown ? undefined : {};
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
-    const path = paths[i];
     const value = record[f.name];
+    let result: unknown = null;
     if (value === null || value === undefined) {
-      if (!f.nullable || required?.has(f.name)) ctx.reasons.push(`${path}: missing required field`);
-      out[f.name] = null;
-      continue;
+      if (!f.nullable || required?.has(f.name)) ctx.reasons.push(`${paths[i]}: missing required field`);
+    } else {
+      const checked = checkValue(f.type, value, paths[i], ctx);
+      if (checked !== undefined) result = checked;
     }
-    const checked = checkValue(f.type, value, path, ctx);
-    out[f.name] = checked === undefined ? null : checked;
+    if (out) out[f.name] = result;
+    else if (result !== value && !(result === null && value === undefined)) {
+      out = {};
+      for (let j = 0; j < i; j++) out[fields[j].name] = record[fields[j].name] ?? null;
+      out[f.name] = result;
+    }
   }
-  return out;
+  return out ?? record;
 }
 
 /** A validator for records of `schema` (data columns only; meta columns are ignored). */
 export function createValidator(schema: Schema, options: ValidationOptions = {}): Validator {
+  return validatorOf(schema, options, false);
+}
+
+/**
+ * The validator of an ingestion batch, whose values go straight to `rowsToTable`: the same checks
+ * and coercions, but 64-bit integers given as safe integer numbers stay numbers (rowsToTable
+ * stores them exactly), and a record whose values all stay as given is returned itself, with
+ * missing nullable fields left missing. No object or BigInt per record for well-formed input.
+ */
+export function createBatchValidator(schema: Schema, options: ValidationOptions = {}): Validator {
+  return validatorOf(schema, options, true);
+}
+
+function validatorOf(schema: Schema, options: ValidationOptions, lean: boolean): Validator {
   const fields = schema.fields.filter((f) => !f.name.startsWith('_hoodie_'));
   const required = new Set(options.required ?? []);
   return (record) => {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       return { ok: false, reasons: [`expected a record (object), got ${kind(record)}`] };
     }
-    const ctx: Ctx = { reasons: [], coerced: 0, options };
+    const ctx: Ctx = { reasons: [], coerced: 0, options, lean };
     const value = checkFields(fields, record as Row, '', ctx, required);
     if (ctx.reasons.length > 0) return { ok: false, reasons: ctx.reasons };
     return { ok: true, value, coerced: ctx.coerced };

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Bool, Date_, DateUnit, Field, Float32, Float64, Int32, Int64, List, Schema, Struct, TimeUnit, Timestamp, Utf8 } from 'apache-arrow';
 import { createValidator, parseIsoTimestamp } from '../src/index.js';
+import { createBatchValidator } from '../src/validate.js';
 
 const schema = new Schema([
   new Field('id', new Utf8(), false),
@@ -92,6 +93,53 @@ describe('validation', () => {
       fc.property(fc.anything(), fc.dictionary(fc.constantFrom('id', 'n32', 'n64', 'f', 'ts', 'geo', 'tags', 'day', 'ok'), fc.anything()), (a, rec) => {
         expect(() => validate(a)).not.toThrow();
         expect(() => validate(rec)).not.toThrow();
+      }),
+    );
+  });
+});
+
+describe('batch validation (the ingestion pipeline\'s)', () => {
+  const flat = new Schema([new Field('id', new Utf8(), false), new Field('n64', new Int64(), true), new Field('f', new Float64(), true), new Field('geo', schema.fields[9].type, true)]);
+  const lean = createBatchValidator(flat);
+  const full = createValidator(flat);
+
+  it('returns a well-formed record itself, 64-bit integers as the numbers given', () => {
+    const record = { id: 'a', n64: 2 ** 53 - 1, f: 1.5, geo: { country: 'FR' } };
+    const r = lean(record);
+    expect(r).toEqual({ ok: true, coerced: 0, value: record });
+    expect(r.ok && r.value).toBe(record);
+    expect(lean({ id: 'b' })).toMatchObject({ ok: true, value: { id: 'b' } });
+  });
+
+  it('copies a record whose values change, leaving the given one as it was', () => {
+    const record = { id: 7, n64: '12', f: 2 };
+    const r = lean(record);
+    expect(r).toEqual({ ok: true, coerced: 2, value: { id: '7', n64: 12n, f: 2, geo: null } });
+    expect(record).toEqual({ id: 7, n64: '12', f: 2 });
+    const dropped = createBatchValidator(flat, { unknownFields: 'drop' })({ id: 'c', extra: 1 });
+    expect(dropped).toEqual({ ok: true, coerced: 0, value: { id: 'c', n64: null, f: null, geo: null } });
+  });
+
+  it('accepts and refuses exactly what the record validator does', () => {
+    const value = fc.oneof(fc.constant(null), fc.constant(undefined), fc.string({ maxLength: 3 }), fc.integer(), fc.double(), fc.maxSafeInteger(), fc.constant(2 ** 60), fc.boolean(), fc.constant({ country: 'FR' }));
+    fc.assert(
+      fc.property(fc.record({ id: value, n64: value, f: value, geo: value }, { requiredKeys: [] }), (record) => {
+        const a = lean({ ...record });
+        const b = full({ ...record });
+        expect(a.ok).toBe(b.ok);
+        if (!a.ok || !b.ok) {
+          expect(a).toEqual(b);
+          return;
+        }
+        expect(a.coerced).toBe(b.coerced);
+        // The same values, an int64 as a number where it was a safe one, a missing nullable
+        // field (also in a struct) missing rather than null.
+        for (const f of flat.fields) {
+          let x = a.value[f.name] ?? null;
+          if (f.name === 'geo' && x !== null) x = { lat: null, ...(x as object) };
+          const y = b.value[f.name];
+          expect(typeof x === 'number' && typeof y === 'bigint' ? BigInt(x) : x).toEqual(y);
+        }
       }),
     );
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DateDay, Decimal, Field, Int64, Int8, Map_, Schema, Struct, TimestampMicrosecond, Utf8, Binary, List, Int32, Bool } from 'apache-arrow';
+import { DateDay, Decimal, Field, Int64, Int8, Uint64, Map_, Schema, Struct, TimestampMicrosecond, Utf8, Binary, List, Int32, Bool } from 'apache-arrow';
 import { inferSchema, parseDecimal, parseTimestamp, rowsToTable } from './from-rows.js';
 import { SchemaError } from '../errors.js';
 
@@ -62,6 +62,23 @@ describe('rowsToTable', () => {
     expect(() => parseDecimal('1.2345', 2, 'x')).toThrow(SchemaError);
     expect(parseTimestamp('1970-01-01T00:00:01.5+01:00', 2, 'x')).toBe(-3598500000n);
     expect(parseTimestamp('2024-01-01', 1, 'x')).toBe(1704067200000n);
+  });
+
+  it('stores 64-bit integers given as numbers exactly as their BigInt values', () => {
+    const schema = new Schema([new Field('s', new Int64(), true), new Field('u', new Uint64(), true)]);
+    const integer = fc.oneof(
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 }),
+      fc.maxSafeInteger(),
+      fc.constantFrom(0, -1, 2 ** 32, -(2 ** 32), 2 ** 32 - 1, -(2 ** 32) + 1, 2 ** 53, -(2 ** 53), 2 ** 62, -(2 ** 63), 2 ** 63, 2 ** 64 - 2048),
+      fc.double({ min: -(2 ** 63), max: 2 ** 63, noNaN: true }).map(Math.trunc),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.option(integer, { nil: null }), { maxLength: 40 }), (values) => {
+        const table = rowsToTable(values.map((v) => ({ s: v, u: v })), schema);
+        expect([...table.getChild('s')!]).toEqual(values.map((v) => (v === null ? null : BigInt.asIntN(64, BigInt(v)))));
+        expect([...table.getChild('u')!]).toEqual(values.map((v) => (v === null ? null : BigInt.asUintN(64, BigInt(v)))));
+      }),
+    );
   });
 
   it('infers types from values', () => {

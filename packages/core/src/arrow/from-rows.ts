@@ -29,6 +29,8 @@ function validity(values: readonly unknown[]): { bitmap: Uint8Array | undefined;
   return nullCount === 0 ? { bitmap: undefined, nullCount } : { bitmap, nullCount };
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function toBigInt(value: unknown, path: string, what: string): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
@@ -144,9 +146,17 @@ function buildData(type: DataType, values: readonly unknown[], path = 'value'): 
       const { bitWidth, isSigned } = type as unknown as { bitWidth: number; isSigned: boolean };
       if (bitWidth === 64) {
         const out = isSigned ? new BigInt64Array(length) : new BigUint64Array(length);
-        values.forEach((v, i) => {
-          if (v !== null && v !== undefined) out[i] = toBigInt(v, path, '64-bit integer');
-        });
+        // Integer numbers go in as two 32-bit halves: no BigInt per value.
+        const halves = LITTLE_ENDIAN ? new Int32Array(out.buffer, out.byteOffset, length * 2) : undefined;
+        for (let i = 0; i < length; i++) {
+          const v = values[i];
+          if (v === null || v === undefined) continue;
+          if (halves && typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 63) {
+            const high = Math.floor(v / 4294967296);
+            halves[2 * i] = v - high * 4294967296;
+            halves[2 * i + 1] = high;
+          } else out[i] = toBigInt(v, path, '64-bit integer');
+        }
         return makeData({ ...base, data: out } as never);
       }
       const Ctor = { 8: isSigned ? Int8Array : Uint8Array, 16: isSigned ? Int16Array : Uint16Array, 32: isSigned ? Int32Array : Uint32Array }[bitWidth as 8 | 16 | 32];
