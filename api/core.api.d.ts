@@ -1664,6 +1664,11 @@ const BlockType: {
 interface BloomFilter {
     readonly typeCode: BloomFilterTypeCode;
     add(key: string): void;
+    /**
+     * Adds the key whose UTF-8 bytes are `bytes[start..end)`: the same as `add` of that string for
+     * valid UTF-8 (Java's getBytes(UTF_8) of a string without lone surrogates), without the string.
+     */
+    addUtf8(bytes: Uint8Array, start: number, end: number): void;
     mightContain(key: string): boolean;
     /** Base64 text as stored under `org.apache.hudi.bloomfilter`. */
     serialize(): string;
@@ -3300,6 +3305,8 @@ interface RecordKeyFooter {
     readonly filter: BloomFilter;
     /** Adds a record key to the filter and the min/max range. */
     add(key: string): void;
+    /** Adds every non-null value of a Utf8 column of record keys, hashing ASCII keys from its bytes. */
+    addColumn(column: Data<Utf8>): void;
     readonly minKey: string | undefined;
     readonly maxKey: string | undefined;
     /** Footer key-value metadata to write into the base file; the filter as its Base64 bytes (hundreds of KiB, never made a string). */

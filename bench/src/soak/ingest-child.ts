@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 import { fileSource, hourOf, ingest } from '@lake/ingest';
 import { LocalStore } from '@lake/storage';
+import { wasmMemory } from 'parquet-wasm';
 
 import { requestDelta } from '../measure.js';
 import type { CommitCost, IngestJob, IngestOutcome } from './soak-types.js';
@@ -22,11 +23,16 @@ function progress(commits: CommitCost[], elapsedMs: number): void {
   const recentMs = recent.reduce((a, c) => a + c.sinceLastMs, 0);
   const ms = recent.map((c) => c.ms).sort((a, b) => a - b);
   const requests = recent.reduce((a, c) => a + c.requests, 0) / recent.length;
-  const rss = process.memoryUsage().rss / 1024 / 1024;
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  const memory = process.memoryUsage();
+  // Where the RSS is: the JS heap, buffers outside it, and this thread's parquet-wasm memory
+  // (WebAssembly memory only grows); the Parquet workers' memories are in the RSS, not here.
+  const wasm = (wasmMemory() as { buffer: ArrayBuffer }).buffer.byteLength;
   process.stderr.write(
     `[soak ingest] ${commits.length} commits, ${events} events, ${(elapsedMs / 1000).toFixed(0)} s; last ${recent.length}: ` +
       `${((recentEvents * 1000) / recentMs).toFixed(0)} events/s, p50 ${ms[ms.length >> 1].toFixed(0)} ms, ` +
-      `max ${ms[ms.length - 1].toFixed(0)} ms, ${requests.toFixed(1)} requests/commit; rss ${rss.toFixed(0)} MB\n`,
+      `max ${ms[ms.length - 1].toFixed(0)} ms, ${requests.toFixed(1)} requests/commit; rss ${mb(memory.rss)} MB ` +
+      `(heap ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)}, array buffers ${mb(memory.arrayBuffers)}, other external ${mb(memory.external - memory.arrayBuffers)}, wasm ${mb(wasm)})\n`,
   );
 }
 

@@ -29,8 +29,8 @@ function byteLength(vectorSize: number): number {
 }
 
 /** Bit positions of a key: each hash seeds the next, as Hadoop's HashFunction does. */
-export function positions(shape: RowShape, key: Uint8Array, out: Int32Array): void {
-  murmurHashChain(key, shape.nbHash, shape.vectorSize, out);
+export function positions(shape: RowShape, key: Uint8Array, out: Int32Array, start = 0, end = key.length): void {
+  murmurHashChain(key, shape.nbHash, shape.vectorSize, out, start, end);
 }
 
 export function setPositions(row: FilterRow, pos: Int32Array): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { gunzipSync } from 'fflate';
+import { Utf8, vectorFromArray } from 'apache-arrow';
 import { fixtureZips, loadFixture } from '../../test/fixture-zips.js';
 import { BLOOM_FILTER_DEFAULTS, bloomBitSize, bloomHashCount, createBloomFilter, parseBloomFilter, parseBloomFilterBytes } from './bloom-filter.js';
 import { createRecordKeyFooter, readFooterBloomFilter, readFooterKeyRange, readFooterRecordKeys } from './bloom-footer.js';
@@ -167,6 +168,35 @@ describe('bloom filter sizing and hashing', () => {
         expect(Array.from(out)).toEqual(expected);
       }),
     );
+  });
+
+  it('computes the chain over a slice of a buffer as over the slice alone', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 9 }), fc.uint8Array({ maxLength: 9 }), (key, before, after) => {
+        const whole = new Uint8Array([...before, ...key, ...after]);
+        const alone = new Int32Array(30);
+        const sliced = new Int32Array(30);
+        murmurHashChain(key, 30, 1_000_003, alone);
+        murmurHashChain(whole, 30, 1_000_003, sliced, before.length, before.length + key.length);
+        expect(sliced).toEqual(alone);
+      }),
+    );
+  });
+
+  it('builds from a Utf8 column of keys the footer it builds from the strings', () => {
+    const key = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }), fc.constantFrom('é', 'a\u{1F600}b', '\uE000', 'z'));
+    fc.assert(
+      fc.property(fc.array(fc.option(key, { nil: null }), { maxLength: 60 }), fc.constantFrom('SIMPLE', 'DYNAMIC_V0') as fc.Arbitrary<'SIMPLE' | 'DYNAMIC_V0'>, (keys, type) => {
+        const fromStrings = createRecordKeyFooter({ type, numEntries: 20 });
+        for (const k of keys) if (k !== null) fromStrings.add(k);
+        const fromColumn = createRecordKeyFooter({ type, numEntries: 20 });
+        const column = vectorFromArray(keys, new Utf8());
+        expect(column.data).toHaveLength(1);
+        fromColumn.addColumn(column.data[0]);
+        expect(fromColumn.metadata()).toEqual(fromStrings.metadata());
+      }),
+    );
+    expect(() => createRecordKeyFooter().addColumn(vectorFromArray(['a', ''], new Utf8()).data[0])).toThrow(LakeError);
   });
 
   it('hashes ASCII and non-ASCII keys alike whatever came before', () => {

@@ -26,6 +26,11 @@ export type BloomFilterTypeCode = 'SIMPLE' | 'DYNAMIC_V0';
 export interface BloomFilter {
   readonly typeCode: BloomFilterTypeCode;
   add(key: string): void;
+  /**
+   * Adds the key whose UTF-8 bytes are `bytes[start..end)`: the same as `add` of that string for
+   * valid UTF-8 (Java's getBytes(UTF_8) of a string without lone surrogates), without the string.
+   */
+  addUtf8(bytes: Uint8Array, start: number, end: number): void;
   mightContain(key: string): boolean;
   /** Base64 text as stored under `org.apache.hudi.bloomfilter`. */
   serialize(): string;
@@ -91,7 +96,13 @@ class SimpleFilter implements BloomFilter {
   }
 
   add(key: string): void {
-    positions(this.row, keyBytes(key), this.pos);
+    const bytes = keyBytes(key);
+    this.addUtf8(bytes, 0, bytes.length);
+  }
+
+  addUtf8(bytes: Uint8Array, start: number, end: number): void {
+    if (end <= start) throw new InvalidBloomKeyError('the key is empty');
+    positions(this.row, bytes, this.pos, start, end);
     setPositions(this.row, this.pos);
     bloomFilterWork.keysAdded++;
   }
@@ -168,8 +179,13 @@ class DynamicFilter implements BloomFilter {
 
   add(key: string): void {
     const bytes = keyBytes(key);
+    this.addUtf8(bytes, 0, bytes.length);
+  }
+
+  addUtf8(bytes: Uint8Array, start: number, end: number): void {
+    if (end <= start) throw new InvalidBloomKeyError('the key is empty');
     const row = this.activeRow();
-    positions(row, bytes, this.pos);
+    positions(row, bytes, this.pos, start, end);
     setPositions(row, this.pos);
     this.s.currentNbRecord++;
     bloomFilterWork.keysAdded++;

@@ -1,6 +1,8 @@
 // The record-key entries Hudi puts in a base file's Parquet footer: the bloom filter, its type
 // code (written only for dynamic filters) and the smallest and largest record key in the file.
 
+import type { Data, Utf8 } from 'apache-arrow';
+
 import { createBloomFilter, parseBloomFilter, parseBloomFilterBytes, type BloomFilter, type BloomFilterOptions } from './bloom-filter.js';
 
 export const BLOOM_FILTER_FOOTER_KEY = 'org.apache.hudi.bloomfilter';
@@ -14,6 +16,8 @@ export interface RecordKeyFooter {
   readonly filter: BloomFilter;
   /** Adds a record key to the filter and the min/max range. */
   add(key: string): void;
+  /** Adds every non-null value of a Utf8 column of record keys, hashing ASCII keys from its bytes. */
+  addColumn(column: Data<Utf8>): void;
   readonly minKey: string | undefined;
   readonly maxKey: string | undefined;
   /** Footer key-value metadata to write into the base file; the filter as its Base64 bytes (hundreds of KiB, never made a string). */
@@ -39,12 +43,39 @@ export function extendRecordKeyFooter(filter: BloomFilter, range: { min: string;
 function footerOf(filter: BloomFilter, range: { min: string; max: string } | undefined): RecordKeyFooter {
   let minKey: string | undefined = range?.min;
   let maxKey: string | undefined = range?.max;
+  const widen = (key: string): void => {
+    if (minKey === undefined || key < minKey) minKey = key;
+    if (maxKey === undefined || key > maxKey) maxKey = key;
+  };
+  const add = (key: string): void => {
+    filter.add(key);
+    widen(key);
+  };
   return {
     filter,
-    add(key: string): void {
-      filter.add(key);
-      if (minKey === undefined || key < minKey) minKey = key;
-      if (maxKey === undefined || key > maxKey) maxKey = key;
+    add,
+    addColumn(column: Data<Utf8>): void {
+      const offsets = column.valueOffsets;
+      const bytes = column.values;
+      const nulls = column.nullCount > 0;
+      // Of ASCII keys, byte order is UTF-16 order: the smallest and largest are found on the
+      // bytes and made strings once. Other keys go through `add` as strings.
+      let lo = -1;
+      let hi = -1;
+      for (let r = 0; r < column.length; r++) {
+        if (nulls && !column.getValid(r)) continue;
+        const start = offsets[r];
+        const end = offsets[r + 1];
+        if (!isAscii(bytes, start, end)) {
+          add(decoder.decode(bytes.subarray(start, end)));
+          continue;
+        }
+        filter.addUtf8(bytes, start, end);
+        if (lo < 0 || compareBytes(bytes, start, end, offsets[lo], offsets[lo + 1]) < 0) lo = r;
+        if (hi < 0 || compareBytes(bytes, start, end, offsets[hi], offsets[hi + 1]) > 0) hi = r;
+      }
+      if (lo >= 0) widen(decoder.decode(bytes.subarray(offsets[lo], offsets[lo + 1])));
+      if (hi >= 0) widen(decoder.decode(bytes.subarray(offsets[hi], offsets[hi + 1])));
     },
     get minKey() {
       return minKey;
@@ -62,6 +93,22 @@ function footerOf(filter: BloomFilter, range: { min: string; max: string } | und
       return out;
     },
   };
+}
+
+const decoder = new TextDecoder();
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] > 0x7f) return false;
+  return true;
+}
+
+function compareBytes(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const n = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let i = 0; i < n; i++) {
+    const d = bytes[aStart + i] - bytes[bStart + i];
+    if (d !== 0) return d;
+  }
+  return aEnd - aStart - (bEnd - bStart);
 }
 
 type FooterMetadata = ReadonlyMap<string, string> | Readonly<Record<string, string | undefined>>;

@@ -36,16 +36,17 @@ function signed(byte: number): number {
 }
 
 /**
- * Hadoop's chain of hashes for one key: hash i is `murmurHash(data, hash i-1)`, starting from
- * seed 0, each reduced to `abs(hash % modulo)`. The mixing of the key's 4-byte words does not
- * depend on the seed, so it is done once for the whole chain; only the combining step repeats.
+ * Hadoop's chain of hashes for one key (`data[start..end)`): hash i is `murmurHash(key, hash i-1)`,
+ * starting from seed 0, each reduced to `abs(hash % modulo)`. The mixing of the key's 4-byte words
+ * does not depend on the seed, so it is done once for the whole chain; only the combining step
+ * repeats.
  */
-export function murmurHashChain(data: Uint8Array, count: number, modulo: number, out: Int32Array): void {
-  const length = data.length;
+export function murmurHashChain(data: Uint8Array, count: number, modulo: number, out: Int32Array, start = 0, end = data.length): void {
+  const length = end - start;
   const len4 = length >> 2;
   const words = wordScratch(len4);
   for (let i = 0; i < len4; i++) {
-    const i4 = i << 2;
+    const i4 = start + (i << 2);
     let k = data[i4] | (data[i4 + 1] << 8) | (data[i4 + 2] << 16) | (data[i4 + 3] << 24);
     k = Math.imul(k, M);
     k ^= k >>> 24;
@@ -53,9 +54,9 @@ export function murmurHashChain(data: Uint8Array, count: number, modulo: number,
   }
   const left = length - (len4 << 2);
   let tail = 0;
-  if (left >= 3) tail ^= signed(data[length - 3]) << 16;
-  if (left >= 2) tail ^= signed(data[length - 2]) << 8;
-  if (left >= 1) tail ^= signed(data[length - 1]);
+  if (left >= 3) tail ^= signed(data[end - 3]) << 16;
+  if (left >= 2) tail ^= signed(data[end - 2]) << 8;
+  if (left >= 1) tail ^= signed(data[end - 1]);
   let seed = 0;
   for (let n = 0; n < count; n++) {
     let h = (seed ^ length) | 0;

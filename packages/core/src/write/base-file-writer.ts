@@ -2,7 +2,7 @@
 // record-key footer (bloom filter, min and max key) Hudi's bloom index reads, so a Spark writer
 // can upsert into a table lake wrote.
 
-import { Table, type RecordBatch, type Schema } from 'apache-arrow';
+import { Table, type Data, type RecordBatch, type Schema, type Utf8 } from 'apache-arrow';
 import { parquetStreamWriter, writeParquet, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
 import { BLOOM_FILTER_DEFAULTS } from '../index/bloom-filter.js';
 import { createRecordKeyFooter, type RecordKeyFooter } from '../index/bloom-footer.js';
@@ -53,13 +53,26 @@ export function recordKeyFilterEntries(keyCount: number): number {
   return Math.min(BLOOM_FILTER_DEFAULTS.numEntries, Math.max(MIN_FILTER_ENTRIES, keyCount));
 }
 
+/**
+ * The record keys of a file's rows: as strings, or as the Utf8 `_hoodie_record_key` columns written
+ * (the filter then hashes them from their bytes, with no string per key).
+ */
+export type FileRecordKeys = Iterable<string> | { columns: readonly Data<Utf8>[] };
+
 /** The footer key-values Hudi reads: Avro schema, writer model, record-key bloom filter and range. */
-function baseFileMetadata(schema: Schema, recordKeys: Iterable<string>, encoding: BaseFileEncoding, reused?: RecordKeyFooter): Record<string, string | Uint8Array> {
+function baseFileMetadata(schema: Schema, recordKeys: FileRecordKeys, encoding: BaseFileEncoding, reused?: RecordKeyFooter): Record<string, string | Uint8Array> {
   let footer = reused;
   if (!footer) {
-    const keys = Array.isArray(recordKeys) ? (recordKeys as readonly string[]) : [...recordKeys];
-    footer = createRecordKeyFooter({ type: encoding.bloomFilterType ?? 'DYNAMIC_V0', numEntries: recordKeyFilterEntries(keys.length) });
-    for (const key of keys) footer.add(key);
+    const type = encoding.bloomFilterType ?? 'DYNAMIC_V0';
+    if ('columns' in recordKeys) {
+      const count = recordKeys.columns.reduce((n, c) => n + c.length - c.nullCount, 0);
+      footer = createRecordKeyFooter({ type, numEntries: recordKeyFilterEntries(count) });
+      for (const column of recordKeys.columns) footer.addColumn(column);
+    } else {
+      const keys = Array.isArray(recordKeys) ? (recordKeys as readonly string[]) : [...recordKeys];
+      footer = createRecordKeyFooter({ type, numEntries: recordKeyFilterEntries(keys.length) });
+      for (const key of keys) footer.add(key);
+    }
   }
   return {
     'parquet.avro.schema': baseFileAvroSchema(schema, encoding.tableName),
@@ -75,7 +88,7 @@ function baseFileMetadata(schema: Schema, recordKeys: Iterable<string>, encoding
 export function encodeBaseFile(
   batches: RecordBatch[],
   schema: Schema,
-  recordKeys: Iterable<string>,
+  recordKeys: FileRecordKeys,
   encoding: BaseFileEncoding,
 ): Uint8Array {
   return writeParquet(new Table(schema, batches), { ...baseFileOptions(encoding), metadata: baseFileMetadata(schema, recordKeys, encoding) });
@@ -89,7 +102,7 @@ export interface BaseFileStream {
    * The file's bytes; `recordKeys` are the keys of every row written, in order. `footer`, when
    * given, already holds every one of them (see bloom-reuse.ts) and is written as it is.
    */
-  finish(recordKeys: Iterable<string>, footer?: RecordKeyFooter): Promise<Uint8Array>;
+  finish(recordKeys: FileRecordKeys, footer?: RecordKeyFooter): Promise<Uint8Array>;
 }
 
 /**

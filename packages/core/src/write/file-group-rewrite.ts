@@ -16,7 +16,6 @@ import { baseFileStream, recordKeyFilterEntries } from './base-file-writer.js';
 import type { WriteStatInput } from './commit-metadata-json.js';
 import { carriedRows, carriedSchema, seqNoColumn, withFileMetaColumns } from './meta-columns.js';
 import { StoredKeyMatcher } from './stored-key-match.js';
-import { utf8Values } from '../arrow/utf8-values.js';
 import { mergedRows } from './merged-rows.js';
 import { orderingReader } from './ordering.js';
 import type { ObjectStore } from '@lake/storage';
@@ -223,7 +222,7 @@ export async function writeFileGroup(ctx: { store: ObjectStore; config: TableCon
     rebuildEntries: recordKeyFilterEntries(written),
   });
   if (footer) for (const i of inserts) footer.add(incoming.keys[i]);
-  const bytes = await file.finish(footer ? [] : utf8Values(writtenKeys), footer);
+  const bytes = await file.finish(footer ? [] : { columns: writtenKeys }, footer);
   const marker = baseFileMarker(instant, path, plan);
   if (!w.premarked?.has(marker)) {
     await w.started;
