@@ -11,6 +11,13 @@ import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 /** IPC streams smaller than this are encoded in the calling thread. */
 const POOLED_MIN_BYTES = 256 * 1024;
 
+/**
+ * A worker whose parquet-wasm memory grew past this (a large file encoded) is replaced once idle,
+ * so that a long-running writer does not keep that memory for the rest of its life. Encoding a
+ * micro-batch or a log block stays far below it.
+ */
+const WORKER_RETIRE_BYTES = 96 * 1024 * 1024;
+
 interface EncodeJob {
   ipc: Uint8Array;
   compression: number;
@@ -33,7 +40,7 @@ const handler = (wasmPath: string): string => `(() => {
     for (const column of job.withoutStatistics || []) builder = builder.setColumnStatisticsEnabled(column, wasm.EnabledStatistics.None);
     for (const column of job.withoutDictionary || []) builder = builder.setColumnDictionaryEnabled(column, false);
     const bytes = wasm.writeParquet(wasm.Table.fromIPCStream(job.ipc), builder.build());
-    return { output: bytes, transfer: [bytes.buffer] };
+    return { output: bytes, transfer: [bytes.buffer], memory: wasm.wasmMemory().buffer.byteLength };
   };
 })()`;
 
@@ -81,7 +88,7 @@ function encodePool(): WorkerPool<EncodeJob, Uint8Array> | null {
   if (shared !== undefined) return shared;
   const size = parquetWorkerCount();
   const wasmPath = size > 0 ? parquetWasmPath() : undefined;
-  shared = wasmPath ? createWorkerPool<EncodeJob, Uint8Array>({ size, handler: handler(wasmPath) }) ?? null : null;
+  shared = wasmPath ? createWorkerPool<EncodeJob, Uint8Array>({ size, handler: handler(wasmPath), retireAboveBytes: WORKER_RETIRE_BYTES }) ?? null : null;
   return shared;
 }
 

@@ -16,6 +16,12 @@ export interface WorkerPoolOptions {
    * `(input) => ({ output, transfer? })`. It may `require` absolute paths and node built-ins.
    */
   handler: string;
+  /**
+   * A worker whose handler reports more memory than this after a job (`memory` beside `output`) is
+   * replaced once idle: WebAssembly memory only grows, so one large job would otherwise keep a
+   * worker at its high-water mark for the rest of a long-running process.
+   */
+  retireAboveBytes?: number;
 }
 
 export interface WorkerPool<In, Out> {
@@ -52,7 +58,7 @@ const handle = (${handler});
 parentPort.on('message', (job) => {
   try {
     const result = handle(job.input);
-    parentPort.postMessage({ id: job.id, output: result.output }, result.transfer || []);
+    parentPort.postMessage({ id: job.id, output: result.output, memory: result.memory }, result.transfer || []);
   } catch (e) {
     parentPort.postMessage({ id: job.id, error: { name: e && e.name, message: String(e && e.message !== undefined ? e.message : e) } });
   }
@@ -96,7 +102,7 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   function start(): Slot {
     const worker = new threads!.Worker(source, { eval: true });
     const slot: Slot = { worker };
-    worker.on('message', (message: { id: number; output?: unknown; error?: { name?: string; message: string } }) => {
+    worker.on('message', (message: { id: number; output?: unknown; memory?: number; error?: { name?: string; message: string } }) => {
       const job = slot.job;
       if (!job || job.id !== message.id) return;
       slot.job = undefined;
@@ -108,7 +114,10 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
         // worker is replaced rather than reused.
         if (error.name === 'RuntimeError') retire(slot);
         job.reject(error);
-      } else job.resolve(message.output as never);
+      } else {
+        if (options.retireAboveBytes !== undefined && (message.memory ?? 0) > options.retireAboveBytes) retire(slot);
+        job.resolve(message.output as never);
+      }
       dispatch();
     });
     worker.on('error', (e) => fail(slot, e instanceof Error ? e : new Error(String(e))));

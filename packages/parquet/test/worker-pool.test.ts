@@ -91,6 +91,20 @@ describe('worker pool', () => {
     }
   });
 
+  it('replaces a worker that reports more memory than retireAboveBytes after its job, and keeps one below it', async () => {
+    const counting = `(() => { let calls = 0; return (job) => ({ output: ++calls, memory: job }); })()`;
+    const pool = createWorkerPool<number, number>({ size: 1, handler: counting, retireAboveBytes: 1000 })!;
+    try {
+      expect(await pool.run(10)).toBe(1);
+      expect(await pool.run(1000)).toBe(2);
+      // The job that reported 1001 bytes gets its answer; the next job runs on a new worker.
+      expect(await pool.run(1001)).toBe(3);
+      expect(await pool.run(10)).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('warm starts every worker idle: handlers load before any job, and idle workers let the process exit', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lake-warm-'));
     try {
