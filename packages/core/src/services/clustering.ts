@@ -277,15 +277,16 @@ async function stitchGroup(
   compression: Compression | undefined,
 ): Promise<WriteStatInput> {
   const started = Date.now();
-  const batches: RecordBatch[] = [];
-  for (const slice of group.slices) {
-    const stream = readFileSlice(
-      { store: table.store, config: table.config, mergeMode: table.mergeMode, isValidInstant: isVisible, table: fullSchema, output: fullSchema },
-      slice,
-    );
-    for await (const b of stream) batches.push(b);
+  // The group's slices one after another, each batch written as it is read.
+  async function* records(): AsyncGenerator<RecordBatch> {
+    for (const slice of group.slices) {
+      yield* readFileSlice(
+        { store: table.store, config: table.config, mergeMode: table.mergeMode, isValidInstant: isVisible, table: fullSchema, output: fullSchema },
+        slice,
+      );
+    }
   }
-  const out = await writeRewrittenBaseFile(table, batches, {
+  const out = await writeRewrittenBaseFile(table, records(), {
     partitionPath: group.partitionPath,
     fileId,
     instant,

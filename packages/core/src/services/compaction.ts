@@ -5,7 +5,7 @@
 // new slices, so nothing they write is lost. A run that dies is finished by the next one.
 // Over 350 lines on purpose: scheduling, running, finishing and undoing one compaction share its plan.
 
-import type { RecordBatch, Schema } from 'apache-arrow';
+import type { Schema } from 'apache-arrow';
 import { mapLimit, type ObjectStore } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
 
@@ -216,7 +216,6 @@ async function compactGroup(
 ): Promise<GroupResult> {
   const started = Date.now();
   const slice = sliceForOperation(view, op);
-  const batches: RecordBatch[] = [];
   const stream = readFileSlice(
     {
       store: table.store,
@@ -231,8 +230,7 @@ async function compactGroup(
     },
     slice,
   );
-  for await (const b of stream) batches.push(b);
-  const out = await writeRewrittenBaseFile(table, batches, {
+  const out = await writeRewrittenBaseFile(table, stream, {
     partitionPath: op.partitionPath,
     fileId: op.fileId,
     instant,

@@ -26,7 +26,7 @@ export interface MetaValues {
 const encoder = new TextEncoder();
 
 /** A Utf8 column built straight into one buffer (Arrow's builder is several times slower). */
-function utf8Column(values: readonly (string | null)[]): Data<Utf8> {
+export function utf8Column(values: readonly (string | null)[]): Data<Utf8> {
   const length = values.length;
   const first = values[0];
   if (length > 0 && first !== null && values.every((v) => v === first)) return constantColumn(first, length);
