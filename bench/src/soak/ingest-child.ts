@@ -5,6 +5,7 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 
+import { cacheUsage } from '@lake/core';
 import { fileSource, hourOf, ingest } from '@lake/ingest';
 import { LocalStore } from '@lake/storage';
 import { wasmMemory } from 'parquet-wasm';
@@ -28,11 +29,13 @@ function progress(commits: CommitCost[], elapsedMs: number): void {
   // Where the RSS is: the JS heap, buffers outside it, and this thread's parquet-wasm memory
   // (WebAssembly memory only grows); the Parquet workers' memories are in the RSS, not here.
   const wasm = (wasmMemory() as { buffer: ArrayBuffer }).buffer.byteLength;
+  const held = cacheUsage().held;
   process.stderr.write(
     `[soak ingest] ${commits.length} commits, ${events} events, ${(elapsedMs / 1000).toFixed(0)} s; last ${recent.length}: ` +
       `${((recentEvents * 1000) / recentMs).toFixed(0)} events/s, p50 ${ms[ms.length >> 1].toFixed(0)} ms, ` +
       `max ${ms[ms.length - 1].toFixed(0)} ms, ${requests.toFixed(1)} requests/commit; rss ${mb(memory.rss)} MB ` +
-      `(heap ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)}, array buffers ${mb(memory.arrayBuffers)}, other external ${mb(memory.external - memory.arrayBuffers)}, wasm ${mb(wasm)})\n`,
+      `(heap ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)}, array buffers ${mb(memory.arrayBuffers)}, other external ${mb(memory.external - memory.arrayBuffers)}, wasm ${mb(wasm)}; ` +
+      `caches: footers ${mb(held.footerBytes)}, key columns ${mb(held.keyColumnBytes)}, written files ${mb(held.writtenFileBytes)})\n`,
   );
 }
 
@@ -67,11 +70,16 @@ async function main(): Promise<void> {
         const byKind = requestDelta(counted, store.requests);
         commits.push({ ms: r.durationMs, sinceLastMs: now - last, requests: cost.requests, roundTrips: cost.roundTrips, byKind, written: r.written, deduplicated: r.deduplicated });
         if (commits.length % PROGRESS_EVERY === 0) progress(commits, now - t0);
-        // Cleaning is not part of a write in lake; a streaming job runs it every few commits.
+        // Cleaning is not part of a write in lake; a streaming job runs it every few commits, then
+        // archives, as Hudi's write client does after its inline clean.
         if (job.cleanEvery > 0 && commits.length % job.cleanEvery === 0) {
           const c0 = performance.now();
           const cleaned = await table.clean({ readerGraceMs: job.readerGraceMs });
-          if (cleaned) cleans++;
+          if (cleaned) {
+            cleans++;
+            // Archival may now reach up to what this clean retains.
+            await table.archive();
+          }
           cleanMs += performance.now() - c0;
           cleanRequests += store.mark().requests;
         }

@@ -4,6 +4,7 @@
 // batch being written then and checks the table against what it consumed. Default 200k events in 40
 // batches on local disk and on s3rver + 20 ms; `--full` (or LAKE_SOAK_FULL=1) 10M events in 2,000
 // batches. Prints the measurements and targets and writes bench/results/soak-latest.json.
+// LAKE_SOAK_KEEP=<folder> keeps a copy of the local-disk table there.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -36,6 +36,19 @@ export function measuredStore(location: SoakLocation): { store: LatencyStore; cl
   return { store: new LatencyStore(raw.store, { latencyMs: location.kind === 's3' ? location.latencyMs : 0 }), close: raw.close };
 }
 
+/**
+ * A streaming table's archive settings. Hudi's defaults (keep 20–30 commits) archive cleans on
+ * their own count, so a job that cleans every few commits keeps 20–30 cleans beside 20–30 writes:
+ * up to 180 timeline files. A job that commits every few seconds keeps 11–15 of each instead, the
+ * least Hudi allows above hoodie.cleaner.commits.retained (10); incremental reads reaching further
+ * back read the archived timeline.
+ */
+export const SOAK_ARCHIVE_PROPERTIES = {
+  'hoodie.keep.min.commits': '11',
+  'hoodie.keep.max.commits': '15',
+  'hoodie.cleaner.commits.retained': '10',
+} as const;
+
 export function createSoakTable(store: ObjectStore): Promise<HudiTable> {
   return createTable(store, {
     name: 'ad_events_soak',
@@ -44,6 +57,7 @@ export function createSoakTable(store: ObjectStore): Promise<HudiTable> {
     orderingField: 'ts',
     type: 'mor',
     schema: SOAK_SCHEMA,
+    properties: SOAK_ARCHIVE_PROPERTIES,
   });
 }
 

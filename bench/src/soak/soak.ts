@@ -3,7 +3,7 @@
 // merge-on-read table with inline clustering, periodic cleaning and automatic archival, on local
 // disk and on an S3 server with 20 ms added per request; then the raw floor on the same events.
 
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { generateEvents, scanEvents, type GeneratedEvents } from './events.js';
@@ -25,8 +25,13 @@ export const SOAK_FULL: SoakSize = { events: 10_000_000, batches: 2_000 };
 export const SOAK_SERVICES = {
   /** Inline clustering every 4 commits (Hudi's default hoodie.clustering.inline.max.commits). */
   clusterEvery: 4,
-  /** `table.clean()` (keep what the last 10 writes need) after every 10 commits. */
-  cleanEvery: 10,
+  /**
+   * `table.clean()` (keep what the last 10 writes need) after every 5 commits, then
+   * `table.archive()`, as Hudi's write client archives after its inline clean: archival may not
+   * pass the latest clean's earliest retained commit, so how often the job cleans bounds how many
+   * writes stay active.
+   */
+  cleanEvery: 5,
   /**
    * The day is compressed into minutes, so the default 15-minute reader grace would keep every
    * superseded file; no reader runs during the soak.
@@ -126,6 +131,8 @@ export async function soak(size: SoakSize, targets: SoakTarget[], workDir: strin
     if (targets.includes('local')) {
       log(`ingesting into a table on local disk (${size.events} events, ${size.batches} batches)`);
       runs.push(await runOne({ kind: 'local', dir: join(workDir, 'table') }, mainDir, size, options));
+      // LAKE_SOAK_KEEP=<folder>: a copy of the local table is kept there, to look into afterwards.
+      if (process.env.LAKE_SOAK_KEEP) await cp(join(workDir, 'table'), process.env.LAKE_SOAK_KEEP, { recursive: true });
       await rm(join(workDir, 'table'), { recursive: true, force: true });
     }
     if (targets.includes('s3')) {

@@ -11,7 +11,7 @@ import { parseBaseFileName } from './base-file.js';
 // Base files this process wrote lately, bounded by bytes, oldest out first.
 const written = new Map<string, Uint8Array>();
 let writtenBytes = 0;
-const maxWrittenBytes = 64 * 1024 * 1024;
+let maxWrittenBytes = 64 * 1024 * 1024;
 
 function cacheKey(store: ObjectStore, path: string): string {
   return `${store.uri}\u0000${path}`;
@@ -25,11 +25,30 @@ export function rememberWrittenBaseFile(store: ObjectStore, path: string, bytes:
   if (previous) writtenBytes -= previous.byteLength;
   written.set(key, bytes);
   writtenBytes += bytes.byteLength;
+  evictWritten(key);
+}
+
+/** Drops the oldest files until the bound holds (`newest` kept while it fits). */
+function evictWritten(newest?: string): void {
   for (const [old, held] of written) {
-    if (writtenBytes <= maxWrittenBytes || old === key) break;
+    if (writtenBytes <= maxWrittenBytes || old === newest) break;
     written.delete(old);
     writtenBytes -= held.byteLength;
   }
+}
+
+/** The bound in bytes of the written files kept; with `bytes`, sets it first (see process-caches.ts). */
+export function writtenBaseFilesLimit(bytes?: number): number {
+  if (bytes !== undefined) {
+    maxWrittenBytes = bytes;
+    evictWritten();
+  }
+  return maxWrittenBytes;
+}
+
+/** Bytes of written files held now. */
+export function writtenBaseFilesHeld(): number {
+  return writtenBytes;
 }
 
 /** Drops the bytes of a base file that a newer version or a replace commit made of no more use. */

@@ -58,10 +58,27 @@ describe('BoundedCache', () => {
         for (const [key, size] of ops) {
           await cache.get(String(key), async () => size);
           await settle();
-          // A single value larger than the bound stays until the next load.
-          expect(cache.heldBytes <= 50 || cache.heldBytes === size).toBe(true);
+          // A value larger than the bound is returned but not kept.
+          expect(cache.heldBytes).toBeLessThanOrEqual(50);
         }
       }),
     );
+  });
+
+  it('evicts down to a lowered bound at once, least recently used first, and keeps nothing at 0', async () => {
+    const cache = new BoundedCache<number>(20, (v) => v);
+    for (const [key, size] of [['a', 5], ['b', 6], ['c', 7]] as const) await cache.get(key, async () => size);
+    await settle();
+    await cache.get('a', () => Promise.reject(new Error('cached')));
+    expect(cache.heldBytes).toBe(18);
+    cache.resize(12); // b (least recent) goes: c + a = 12
+    expect(cache.heldBytes).toBe(12);
+    expect(cache.limit).toBe(12);
+    expect(await cache.get('c', () => Promise.reject(new Error('cached')))).toBe(7);
+    cache.resize(0);
+    expect(cache.heldBytes).toBe(0);
+    expect(await cache.get('d', async () => 1)).toBe(1);
+    await settle();
+    expect(cache.heldBytes).toBe(0);
   });
 });

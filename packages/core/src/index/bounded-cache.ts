@@ -8,9 +8,29 @@ export class BoundedCache<V> {
   private bytes = 0;
 
   constructor(
-    private readonly maxBytes: number,
+    private maxBytes: number,
     private readonly sizeOf: (value: V) => number,
   ) {}
+
+  /** The bound in bytes. */
+  get limit(): number {
+    return this.maxBytes;
+  }
+
+  /** Sets the bound; what is held beyond it goes at once, least recently used first. */
+  resize(maxBytes: number): void {
+    this.maxBytes = maxBytes;
+    this.evict();
+  }
+
+  /** Drops loaded entries, least recently used first, until the held bytes fit the bound; `newest` last of all. */
+  private evict(newest?: string): void {
+    for (const [old] of this.entries) {
+      if (this.bytes <= this.maxBytes) return;
+      if (old !== newest && this.sizes.has(old)) this.delete(old);
+    }
+    if (newest !== undefined && this.bytes > this.maxBytes) this.delete(newest);
+  }
 
   /** Bytes held by the loaded values now. */
   get heldBytes(): number {
@@ -51,12 +71,7 @@ export class BoundedCache<V> {
         const size = this.sizeOf(value);
         this.sizes.set(key, size);
         this.bytes += size;
-        for (const [old] of this.entries) {
-          if (this.bytes <= this.maxBytes || old === key) break;
-          this.entries.delete(old);
-          this.bytes -= this.sizes.get(old) ?? 0;
-          this.sizes.delete(old);
-        }
+        this.evict(key);
       },
       () => {
         if (this.entries.get(key) === entry) this.entries.delete(key);

@@ -108,6 +108,18 @@ export function forgetBaseFile(store: ObjectStore, path: string, { written = fal
   if (written) forgetWrittenBaseFile(store, path);
 }
 
+/** The footer cache's bound in bytes; with `bytes`, sets it first (see process-caches.ts). */
+export function footerCacheLimit(bytes?: number): number {
+  if (bytes !== undefined) footerCache.resize(bytes);
+  return footerCache.limit;
+}
+
+/** The key-column cache's bound in bytes; with `bytes`, sets it first. */
+export function keyColumnCacheLimit(bytes?: number): number {
+  if (bytes !== undefined) keyColumnCache.resize(bytes);
+  return keyColumnCache.limit;
+}
+
 /** Bytes the index's caches hold now (footers, key columns), for diagnostics and tests. */
 export function keyIndexHeldBytes(): { footers: number; keyColumns: number } {
   return { footers: footerCache.heldBytes, keyColumns: keyColumnCache.heldBytes };
