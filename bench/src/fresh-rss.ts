@@ -3,14 +3,13 @@
 // engines' caches), which understates what a service running the write alone needs.
 // The child runs as plain JavaScript, bundled from the sources once per bench process, as a
 // deployed service runs: a TypeScript loader (tsx keeps every module's source and source map)
-// adds about 35 MB to the resident set that is no engine's cost.
+// adds about 35 MB to the resident set that is no engine's cost (see child-bundle.ts).
 
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { childBundle } from './child-bundle.js';
 
 export interface FreshOp {
   engine: 'lake' | 'lancedb';
@@ -34,45 +33,9 @@ export interface FreshResult {
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 
-/**
- * Packages loaded from node_modules as they are: native and WebAssembly modules find their
- * binaries next to their own files. Everything else is bundled, each import resolved from its
- * importer (the packages do not all use one apache-arrow version).
- */
-const EXTERNAL = ['@lancedb/lancedb', 'parquet-wasm', '@duckdb/node-api'];
-
-let bundled: Promise<string> | undefined;
-
-/**
- * fresh-child.ts and the lake sources it imports as ES modules (in bench/.tmp, where its
- * externals resolve), each engine's in a chunk of its own that only its runs load.
- */
+/** fresh-child.ts and the lake sources it imports, as plain JavaScript (see child-bundle.ts). */
 export function freshChildBundle(): Promise<string> {
-  bundled ??= (async () => {
-    const outdir = join(here, '..', '.tmp', 'fresh-child');
-    await build({
-      entryPoints: { 'fresh-child': join(here, 'fresh-child.ts') },
-      outdir,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      splitting: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      conditions: ['@lake/source'],
-      external: EXTERNAL,
-      // bundled CommonJS dependencies call require(); an ES module has none of its own
-      banner: { js: "import { createRequire as __lakeCreateRequire } from 'node:module'; const require = __lakeCreateRequire(import.meta.url);" },
-      logLevel: 'error',
-    });
-    // Started through a module of its own: a bundled module's import.meta.url is its chunk's, so
-    // a bundled "run when started directly" check (the ad-events generator has one) would take
-    // the chunk for the program started.
-    const launcher = join(outdir, 'launch.mjs');
-    await writeFile(launcher, "import './fresh-child.mjs';\n");
-    return launcher;
-  })();
-  return bundled;
+  return childBundle(join(here, 'fresh-child.ts'), 'fresh-child');
 }
 
 export async function freshPeakRss(op: FreshOp): Promise<FreshResult> {

@@ -7,18 +7,25 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { childBundle } from '../child-bundle.js';
+
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BENCH_ROOT = join(HERE, '..', '..');
 
-/** Runs `bench/src/soak/<entry>` with tsx in a new process; its last argument is where it writes its JSON result. */
+/**
+ * Runs `bench/src/soak/<entry>` in a new process, as plain JavaScript bundled from the sources (see
+ * child-bundle.ts: the resident set is then the step's, not a TypeScript loader's); its last
+ * argument is where it writes its JSON result.
+ */
 export async function runChild<T>(entry: string, args: string[]): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'lake-soak-child-'));
   const resultFile = join(dir, 'result.json');
+  const main = await childBundle(join(HERE, entry), `soak-${entry.replace(/\.ts$/, '')}`);
   try {
     await new Promise<void>((resolve, reject) => {
       // LAKE_SOAK_PROFILE=<folder>: each child writes a CPU profile there (the ingestion's is the one to read).
       const profile = process.env.LAKE_SOAK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LAKE_SOAK_PROFILE}`] : [];
-      const child = spawn(process.execPath, [...profile, '--conditions=@lake/source', '--import', 'tsx', join(HERE, entry), ...args, resultFile], {
+      const child = spawn(process.execPath, [...profile, main, ...args, resultFile], {
         cwd: BENCH_ROOT,
         stdio: ['ignore', 'inherit', 'inherit'],
       });

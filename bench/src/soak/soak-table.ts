@@ -43,7 +43,7 @@ export function measuredStore(location: SoakLocation): { store: LatencyStore; cl
  * least Hudi allows above hoodie.cleaner.commits.retained (10); incremental reads reaching further
  * back read the archived timeline.
  */
-export const SOAK_ARCHIVE_PROPERTIES = {
+const SOAK_ARCHIVE_PROPERTIES = {
   'hoodie.keep.min.commits': '11',
   'hoodie.keep.max.commits': '15',
   'hoodie.cleaner.commits.retained': '10',

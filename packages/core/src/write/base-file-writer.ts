@@ -2,8 +2,8 @@
 // record-key footer (bloom filter, min and max key) Hudi's bloom index reads, so a Spark writer
 // can upsert into a table lake wrote.
 
-import { Table, type Data, type RecordBatch, type Schema, type Utf8 } from 'apache-arrow';
-import { parquetStreamWriter, writeParquet, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
+import type { Data, RecordBatch, Schema, Utf8 } from 'apache-arrow';
+import { parquetStreamWriter, type BloomFilterColumn, type Compression, type WriteOptions } from '@lake/parquet';
 import { BLOOM_FILTER_DEFAULTS } from '../index/bloom-filter.js';
 import { createRecordKeyFooter, type RecordKeyFooter } from '../index/bloom-footer.js';
 import { DEFAULT_COMPRESSION } from './compression.js';
@@ -57,7 +57,7 @@ export function recordKeyFilterEntries(keyCount: number): number {
  * The record keys of a file's rows: as strings, or as the Utf8 `_hoodie_record_key` columns written
  * (the filter then hashes them from their bytes, with no string per key).
  */
-export type FileRecordKeys = Iterable<string> | { columns: readonly Data<Utf8>[] };
+type FileRecordKeys = Iterable<string> | { columns: readonly Data<Utf8>[] };
 
 /** The footer key-values Hudi reads: Avro schema, writer model, record-key bloom filter and range. */
 function baseFileMetadata(schema: Schema, recordKeys: FileRecordKeys, encoding: BaseFileEncoding, reused?: RecordKeyFooter): Record<string, string | Uint8Array> {
@@ -79,19 +79,6 @@ function baseFileMetadata(schema: Schema, recordKeys: FileRecordKeys, encoding: 
     'writer.model.name': 'avro',
     ...footer.metadata(),
   };
-}
-
-/**
- * Parquet bytes of a base file from batches that already carry the meta columns. `recordKeys`
- * are the keys of every row, for the bloom filter and key range.
- */
-export function encodeBaseFile(
-  batches: RecordBatch[],
-  schema: Schema,
-  recordKeys: FileRecordKeys,
-  encoding: BaseFileEncoding,
-): Uint8Array {
-  return writeParquet(new Table(schema, batches), { ...baseFileOptions(encoding), metadata: baseFileMetadata(schema, recordKeys, encoding) });
 }
 
 /** A base file written batch by batch, as a file group is merged. */
