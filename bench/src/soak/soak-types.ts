@@ -11,6 +11,8 @@ export interface IngestJob {
   /** `table.clean()` after every this many commits (0: never). */
   cleanEvery: number;
   readerGraceMs: number;
+  /** Bounds of the process caches, in MiB together (split as LAKE_CACHE_MB splits them). */
+  cacheMb: number;
   /** Stop after the batch that is being written when this much time has passed (a time-boxed soak). */
   maxMs?: number;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { generateEvents, scanEvents, type GeneratedEvents } from './events.js';
 import { inspectTable, type TableState } from './inspect.js';
-import { jobFile, runChild, startS3Server } from './processes.js';
+import { jobFile, mallocSetting, runChild, startS3Server } from './processes.js';
 import { commitWindows, type CommitWindow } from './soak-stats.js';
 import { describeLocation, rawStore, type SoakLocation } from './soak-table.js';
 import type { FloorOutcome, IngestJob, IngestOutcome } from './soak-types.js';
@@ -37,6 +37,12 @@ export const SOAK_SERVICES = {
    * superseded file; no reader runs during the soak.
    */
   readerGraceMs: 0,
+  /**
+   * The process caches' bounds in MiB (`setCacheLimits`, as LAKE_CACHE_MB splits them), what a
+   * writer in a 512 MB container sets: by the end of the day the key columns of the past hours'
+   * files, which late events touch, fill the default 128 MiB.
+   */
+  cacheMb: 64,
 } as const;
 
 /** Hudi's hoodie.parquet.max.file.size, the size clustering aims at. */
@@ -83,6 +89,7 @@ async function runOne(where: SoakLocation, inputDir: string, size: SoakSize, opt
   const job: IngestJob = { inputDir, location: where, batchRows: Math.ceil(size.events / size.batches), ...SOAK_SERVICES };
   if (options.maxMinutes !== undefined) job.maxMs = options.maxMinutes * 60_000;
   const file = await jobFile(job);
+  log(`memory settings of the ingesting process: caches ${job.cacheMb} MiB, ${mallocSetting()}`);
   let ingest: IngestOutcome;
   try {
     ingest = await runChild<IngestOutcome>('ingest-child.ts', [file.path]);
