@@ -131,6 +131,22 @@ class BucketLayoutError extends LakeError {
 /* CONFLICT_RETRIES_KEY */
 const CONFLICT_RETRIES_KEY = "hoodie.write.num.retries.on.conflict.failures";
 
+/* CacheLimits */
+interface CacheLimits {
+    /** Footers of base files for the key index (default 64 MiB). */
+    footerBytes: number;
+    /** Record-key columns of base files for the key index (default 128 MiB). */
+    keyColumnBytes: number;
+    /** Bytes of base files this process wrote, read again by its next writes (default 64 MiB). */
+    writtenFileBytes: number;
+}
+
+/* CacheUsage */
+interface CacheUsage {
+    limits: CacheLimits;
+    held: CacheLimits;
+}
+
 /* CleanPolicy */
 type CleanPolicy = 
 /** Hudi's KEEP_LATEST_COMMITS (`hoodie.cleaner.commits.retained`, default 10). */
@@ -1291,6 +1307,9 @@ interface WriterIds {
     newFileId?: () => string;
 }
 
+/* cacheUsage */
+function cacheUsage(): CacheUsage;
+
 /* collect */
 function collect(batches: AsyncIterable<RecordBatch>): Promise<ArrowTable>;
 
@@ -1318,6 +1337,9 @@ function rowsToJson(source: RecordBatch | Table): Generator<{
 
 /* rowsToTable */
 function rowsToTable(rows: readonly Row[], schema?: Schema): Table;
+
+/* setCacheLimits */
+function setCacheLimits(limits: Partial<CacheLimits>): void;
 
 // @lake/core/format
 
@@ -1807,6 +1829,22 @@ const COMPRESSION_CODEC_PROPERTY = "hoodie.parquet.compression.codec";
 
 /* CONFLICT_RETRIES_KEY */
 const CONFLICT_RETRIES_KEY = "hoodie.write.num.retries.on.conflict.failures";
+
+/* CacheLimits */
+interface CacheLimits {
+    /** Footers of base files for the key index (default 64 MiB). */
+    footerBytes: number;
+    /** Record-key columns of base files for the key index (default 128 MiB). */
+    keyColumnBytes: number;
+    /** Bytes of base files this process wrote, read again by its next writes (default 64 MiB). */
+    writtenFileBytes: number;
+}
+
+/* CacheUsage */
+interface CacheUsage {
+    limits: CacheLimits;
+    held: CacheLimits;
+}
 
 /* ChecksumStatus */
 type ChecksumStatus = 'valid' | 'missing' | 'mismatch';
@@ -3943,6 +3981,9 @@ function bucketOfFileId(fileId: string): number | undefined;
 /* buildFileSystemView */
 function buildFileSystemView(store: ObjectStore, timeline: Timeline, options?: ViewOptions): Promise<FileSystemView>;
 
+/* cacheUsage */
+function cacheUsage(): CacheUsage;
+
 /* checkNotCleaned */
 function checkNotCleaned(timeline: Timeline, asOf: string): Promise<void>;
 
@@ -4409,6 +4450,9 @@ function scheduleCompaction(table: TableContext, options?: {
     instant: string;
     plan: CompactionPlan;
 } | undefined>;
+
+/* setCacheLimits */
+function setCacheLimits(limits: Partial<CacheLimits>): void;
 
 /* startHeartbeat */
 function startHeartbeat(store: ObjectStore, instant: string, intervalMs?: number): Promise<Heartbeat>;

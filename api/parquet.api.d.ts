@@ -354,6 +354,12 @@ interface WorkerPoolOptions {
      * `(input) => ({ output, transfer? })`. It may `require` absolute paths and node built-ins.
      */
     handler: string;
+    /**
+     * A worker whose handler reports more memory than this after a job (`memory` beside `output`) is
+     * replaced once idle: WebAssembly memory only grows, so one large job would otherwise keep a
+     * worker at its high-water mark for the rest of a long-running process.
+     */
+    retireAboveBytes?: number;
 }
 
 /* WriteOptions */
