@@ -1307,6 +1307,9 @@ interface WriterIds {
     newFileId?: () => string;
 }
 
+/* cacheLimitsWithin */
+function cacheLimitsWithin(totalBytes: number): CacheLimits;
+
 /* cacheUsage */
 function cacheUsage(): CacheUsage;
 
@@ -3980,6 +3983,9 @@ function bucketOfFileId(fileId: string): number | undefined;
 
 /* buildFileSystemView */
 function buildFileSystemView(store: ObjectStore, timeline: Timeline, options?: ViewOptions): Promise<FileSystemView>;
+
+/* cacheLimitsWithin */
+function cacheLimitsWithin(totalBytes: number): CacheLimits;
 
 /* cacheUsage */
 function cacheUsage(): CacheUsage;

@@ -5,7 +5,7 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 
-import { cacheUsage, setCacheLimits } from '@lake/core';
+import { cacheLimitsWithin, cacheUsage, setCacheLimits } from '@lake/core';
 import { fileSource, hourOf, ingest } from '@lake/ingest';
 import { LocalStore } from '@lake/storage';
 import { wasmMemory } from 'parquet-wasm';
@@ -42,8 +42,7 @@ function progress(commits: CommitCost[], elapsedMs: number): void {
 async function main(): Promise<void> {
   const [jobFile, resultFile] = process.argv.slice(2);
   const job = JSON.parse(await readFile(jobFile, 'utf8')) as IngestJob;
-  const mib = job.cacheMb * 1024 * 1024;
-  setCacheLimits({ footerBytes: mib / 4, keyColumnBytes: mib / 2, writtenFileBytes: mib / 4 });
+  setCacheLimits(cacheLimitsWithin(job.cacheMb * 1024 * 1024));
   const { store, close } = measuredStore(job.location);
   try {
     const table = await createSoakTable(store);

@@ -9,7 +9,7 @@ export { ParquetError, type ParquetErrorCode } from '@lake/parquet';
 export { LAKE_ERROR_CODES, type LakeErrorCode } from './error-codes.js';
 
 // Process-wide caches (key index footers and key columns, written base files) and their bounds
-export { setCacheLimits, cacheUsage, type CacheLimits, type CacheUsage } from './process-caches.js';
+export { setCacheLimits, cacheLimitsWithin, cacheUsage, type CacheLimits, type CacheUsage } from './process-caches.js';
 
 // Tables
 export { createTable, type CreateTableOptions, type BucketIndexOptions } from './table/create-table.js';

@@ -24,12 +24,16 @@ export interface CacheUsage {
 
 const MIB = 1024 * 1024;
 
-/** The limits LAKE_CACHE_MB asks for (its MiB split 1:2:1), or undefined when unset or invalid. */
+/** One memory budget for the three caches, split 1:2:1 (key columns take half), as LAKE_CACHE_MB splits it. */
+export function cacheLimitsWithin(totalBytes: number): CacheLimits {
+  return { footerBytes: Math.floor(totalBytes / 4), keyColumnBytes: Math.floor(totalBytes / 2), writtenFileBytes: Math.floor(totalBytes / 4) };
+}
+
+/** The limits LAKE_CACHE_MB asks for, or undefined when unset or invalid. */
 export function cacheLimitsFromEnv(env: Record<string, string | undefined>): CacheLimits | undefined {
   const raw = env.LAKE_CACHE_MB?.trim();
   if (!raw || !/^\d+(\.\d+)?$/.test(raw)) return undefined;
-  const total = Number(raw) * MIB;
-  return { footerBytes: Math.floor(total / 4), keyColumnBytes: Math.floor(total / 2), writtenFileBytes: Math.floor(total / 4) };
+  return cacheLimitsWithin(Number(raw) * MIB);
 }
 
 /**

@@ -20,7 +20,6 @@ export interface BaseRewrite {
   fileId: string;
   instant: string;
   writerPartition: number;
-  fullSchema: Schema;
   dataSchema: Schema;
   compression?: Compression;
   /** Marker type Hudi records for the output: MERGE (compaction) or CREATE (clustering). */
@@ -28,7 +27,7 @@ export interface BaseRewrite {
 }
 
 /**
- * Writes the records `batches` yields (in `fullSchema`) as one base file; returns its path, size
+ * Writes the records `batches` yields (meta columns and `dataSchema`'s, at least) as one base file; returns its path, size
  * and row count. Each batch goes to the encoder as it is read, with its commit times, sequence
  * numbers and record keys as stored (no string per row) and this file's name: the rewritten file
  * group is never held whole beside its encoding.

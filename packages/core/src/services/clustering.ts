@@ -291,7 +291,6 @@ async function stitchGroup(
     fileId,
     instant,
     writerPartition,
-    fullSchema,
     dataSchema,
     compression,
     marker: 'CREATE',

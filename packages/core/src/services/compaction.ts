@@ -235,7 +235,6 @@ async function compactGroup(
     fileId: op.fileId,
     instant,
     writerPartition,
-    fullSchema,
     dataSchema,
     compression,
     marker: 'MERGE',
