@@ -69,7 +69,8 @@ async function main(): Promise<void> {
         const now = performance.now();
         const cost = store.mark();
         const byKind = requestDelta(counted, store.requests);
-        commits.push({ ms: r.durationMs, sinceLastMs: now - last, requests: cost.requests, roundTrips: cost.roundTrips, byKind, written: r.written, deduplicated: r.deduplicated });
+        const commit: CommitCost = { ms: r.durationMs, sinceLastMs: now - last, requests: cost.requests, roundTrips: cost.roundTrips, byKind, written: r.written, deduplicated: r.deduplicated };
+        commits.push(commit);
         if (commits.length % PROGRESS_EVERY === 0) progress(commits, now - t0);
         // Cleaning is not part of a write in lake; a streaming job runs it every few commits, then
         // archives, as Hudi's write client does after its inline clean.
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
           cleanMs += performance.now() - c0;
           cleanRequests += store.mark().requests;
         }
+        commit.maxRssMb = process.resourceUsage().maxRSS / 1024;
         counted = { ...store.requests };
         last = performance.now();
       },

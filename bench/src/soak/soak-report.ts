@@ -2,6 +2,8 @@
 
 import type { EngineRun, ScenarioResult, Target } from '../results.js';
 import { SOAK_SERVICES, TARGET_FILE_BYTES, type SoakReport, type SoakRun } from './soak.js';
+import { peakRises, type PeakRise } from './soak-stats.js';
+import type { CommitCost } from './soak-types.js';
 
 const MB = 1024 * 1024;
 const TARGET_EVENTS_PER_SEC = 51_000;
@@ -38,6 +40,14 @@ export function soakTargets(run: SoakRun): Target[] {
   ];
 }
 
+/** Where the ingesting process's peak RSS was set: the commits after which it rose most (clustering runs with every `clusterEvery`th). */
+function peakLine(commits: CommitCost[]): string[] {
+  const rises = peakRises(commits, 4, 8);
+  if (rises.length === 0) return [];
+  const what = (r: PeakRise) => `#${r.commit}${r.commit % SOAK_SERVICES.clusterEvery === 0 ? ' (clustering)' : ''} +${r.byMb.toFixed(0)} to ${r.mb.toFixed(0)} MB`;
+  return [`  peak RSS rose most after commits ${rises.map(what).join(', ')}`];
+}
+
 /** One line per measurement of a run, for the console and the README. */
 export function soakLines(report: SoakReport): string[] {
   const e = report.events;
@@ -61,6 +71,7 @@ export function soakLines(report: SoakReport): string[] {
       `  first ${size} commits: p50 ${first.p50Ms.toFixed(0)} ms, p99 ${first.p99Ms.toFixed(0)} ms, ${k(first.eventsPerSec)} events/s, ${first.requestsPerCommit.toFixed(1)} requests and ${first.roundTripsPerCommit.toFixed(1)} round trips per commit (max ${first.maxRequests}${first.kinds ? `; ${first.kinds}` : ''})`,
       `  last ${size} commits:  p50 ${last.p50Ms.toFixed(0)} ms, p99 ${last.p99Ms.toFixed(0)} ms, ${k(last.eventsPerSec)} events/s, ${last.requestsPerCommit.toFixed(1)} requests and ${last.roundTripsPerCommit.toFixed(1)} round trips per commit (max ${last.maxRequests}${last.kinds ? `; ${last.kinds}` : ''})`,
       `  files per partition: ${t.filesPerPartition.mean.toFixed(1)} mean / ${t.filesPerPartition.max} max latest (${t.baseFiles} base, ${t.logFiles} log files over ${t.partitions} partitions); on storage ${t.storedFilesPerPartition.mean.toFixed(1)} / ${t.storedFilesPerPartition.max}; largest base file ${(t.largestBaseFileBytes / MB).toFixed(1)} MB; table ${(t.tableBytes / MB).toFixed(0)} MB`,
+      ...peakLine(i.commits),
       `  .hoodie: ${t.hoodieObjects} objects (${Object.entries(t.hoodieBreakdown).map(([g, n]) => `${g} ${n}`).join(', ')}), archived/ ${t.archivedObjects}`,
       `  rows: ${t.rows.rows} read, ${t.rows.expected} expected (insert-only drops redeliveries), ${t.rows.duplicateKeys} duplicate keys, ${t.rows.misplaced} misplaced, ${t.rows.partitionsOff} partitions off`,
     );

@@ -56,3 +56,25 @@ export function commitWindows(commits: CommitCost[]): { first: CommitWindow; las
   const size = windowSize(commits.length);
   return { first: windowOf(commits.slice(0, size)), last: windowOf(commits.slice(-size)), size };
 }
+
+/** A commit (1-based) after which the process's peak resident set stood higher than before it. */
+export interface PeakRise {
+  commit: number;
+  mb: number;
+  byMb: number;
+}
+
+/**
+ * The commits that raised the process's peak resident set by at least `minMb` (from the
+ * `maxRssMb` each commit recorded), largest first, at most `limit`: what set the peak.
+ */
+export function peakRises(commits: CommitCost[], minMb: number, limit: number): PeakRise[] {
+  const rises: PeakRise[] = [];
+  let before = 0;
+  commits.forEach((c, i) => {
+    if (c.maxRssMb === undefined) return;
+    if (before > 0 && c.maxRssMb - before >= minMb) rises.push({ commit: i + 1, mb: c.maxRssMb, byMb: c.maxRssMb - before });
+    before = Math.max(before, c.maxRssMb);
+  });
+  return rises.sort((a, b) => b.byMb - a.byMb).slice(0, limit);
+}

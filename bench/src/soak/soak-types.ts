@@ -30,6 +30,8 @@ export interface CommitCost {
   byKind?: Record<'GET' | 'PUT' | 'LIST' | 'HEAD' | 'DELETE' | 'bytesRead' | 'bytesWritten', number>;
   written: number;
   deduplicated: number;
+  /** The process's peak resident set so far (getrusage maxrss, MB) once the commit and its services were done: where it rises is what set the peak. */
+  maxRssMb?: number;
 }
 
 export interface IngestOutcome {

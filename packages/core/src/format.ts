@@ -118,7 +118,7 @@ export { conformData, conformTable, batchFromColumns, projectSchema, sameLayout 
 export { combineVersions, compareOrdering, storedWins, tableMergeMode, type AppliedMergeMode, type RecordVersion } from './read/merge.js';
 export { recordKeyReader } from './read/record-key.js';
 export { keyFieldProblems, unencodableProblem, ambiguousKeyValueProblem, type KeyFieldProblem } from './keygen/key-checks.js';
-export { readFileSlice, type SliceReadPlan } from './read/file-slice-reader.js';
+export { readFileSlice, readFileSlices, type SliceReadPlan } from './read/file-slice-reader.js';
 export { listPartitions, partitionValues, type PartitionListing, PARTITION_METADATA_PREFIX } from './table/partition.js';
 export {
   buildFileSystemView,

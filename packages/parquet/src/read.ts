@@ -23,7 +23,10 @@ export interface ReadOptions {
 }
 
 export interface BatchReadOptions extends ReadOptions {
-  /** Fetch the next row group's bytes while the current one is consumed (default true). */
+  /**
+   * Fetch the next row group's bytes while the current one is consumed, and further row groups'
+   * while their selected chunks add up to at most 8 MiB (default true).
+   */
   prefetch?: boolean;
 }
 
@@ -262,6 +265,13 @@ async function fetchRanges(source: ByteSource, footer: Footer, ranges: ChunkRang
   return chunkLookup(ranges, (r) => fetched.get(r) ?? fromTail(r) ?? new Uint8Array(0));
 }
 
+/**
+ * Column-chunk bytes of row groups a batch read fetches ahead of the one being decoded, beyond
+ * the next group (always fetched ahead): on an object store a file's small row groups then cost
+ * one round trip together instead of one each.
+ */
+const PREFETCH_WINDOW_BYTES = 8 * 1024 * 1024;
+
 /** Opens a file (bytes or a source): reads and parses its footer once. */
 export async function openParquet(input: Uint8Array | ByteSource, options: OpenOptions = {}): Promise<ParquetFileReader> {
   const what = options.name ? `Parquet file ${options.name}` : input instanceof Uint8Array ? 'Parquet bytes' : 'Parquet file';
@@ -313,15 +323,26 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
       const resolved = resolve(footer.metadata, opts, what);
       const groups = resolved.selection.rowGroups;
       const prefetch = opts.prefetch ?? true;
-      let pending = groups.length > 0 ? fetchGroup(resolved, groups[0]) : undefined;
-      for (let k = 0; k < groups.length; k++) {
-        let chunks: ((rg: number, col: number) => Uint8Array) | undefined = await (pending ?? fetchGroup(resolved, groups[k]));
-        pending = undefined;
-        if (prefetch && k + 1 < groups.length) {
-          pending = fetchGroup(resolved, groups[k + 1]);
+      type Chunks = (rg: number, col: number) => Uint8Array;
+      const fetches: (Promise<Chunks> | undefined)[] = [];
+      const groupBytes = (k: number) => selectionBytes(footer.metadata, { rowGroups: [groups[k]], columns: resolved.selection.columns });
+      // Row groups fetched so far, and the bytes of those fetched ahead of the one being decoded.
+      let fetched = 0;
+      let aheadBytes = 0;
+      const fetchThrough = (k: number) => {
+        while (fetched < groups.length && (fetched <= k || (prefetch && (fetched === k + 1 || aheadBytes + groupBytes(fetched) <= PREFETCH_WINDOW_BYTES)))) {
+          if (fetched > k) aheadBytes += groupBytes(fetched);
+          const pending = fetchGroup(resolved, groups[fetched]);
           // if the consumer stops early nobody awaits it; its error must not go unhandled
           pending.catch(() => undefined);
+          fetches[fetched++] = pending;
         }
+      };
+      for (let k = 0; k < groups.length; k++) {
+        if (k > 0 && k < fetched) aheadBytes -= groupBytes(k);
+        fetchThrough(k);
+        let chunks: Chunks | undefined = await fetches[k]!;
+        fetches[k] = undefined;
         const batches = decodeSelection(footer, resolved, [groups[k]], chunks, what, opts.batchSize).batches;
         // Nothing here keeps what the consumer is done with: not the fetched bytes once decoded,
         // not a batch once yielded (a column decoded in runs frees run by run).
@@ -338,7 +359,8 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
 
 /**
  * Streams a file's data as record batches, row group by row group, so the caller never holds more
- * than about one row group (two with prefetch) of it. On a source, only the footer and the needed
+ * than about one row group of it, plus (with prefetch) the next one's fetched bytes and up to
+ * 8 MiB more of those after it. On a source, only the footer and the needed
  * column chunks are fetched; `stats` tells how many bytes that was.
  */
 export function readParquetBatches(input: Uint8Array | ByteSource, options: BatchReadOptions & OpenOptions = {}): ParquetBatchStream {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Field, Float64, Int32, Int64, makeData, RecordBatch, Schema, Struct, Table, Utf8 } from 'apache-arrow';
-import { MemoryStore } from '@lake/storage';
+import { LatencyStore, MemoryStore } from '@lake/storage';
 import {
   byteSourceFromBytes,
   byteSourceFromStore,
@@ -260,6 +260,29 @@ describe('range reads through a ByteSource', () => {
     expect(file.stats.bytesRead).toBe(store.requests.bytesRead - before);
     expect(file.stats.bytesRead).toBeLessThan(bytes.length / 5);
     expect(file.arrowSchema(['v3', 'id']).fields.map((f) => `${f.name}:${f.type}`)).toEqual(['v3:Float64', 'id:Int64']);
+  });
+
+  it('fetch the row groups of a batch read ahead together, within the prefetch window', async () => {
+    MemoryStore.drop('parquet-prefetch');
+    const memory = new MemoryStore('parquet-prefetch');
+    await memory.put('t/part-0.parquet', bytes);
+    const roundTrips = async (prefetch: boolean) => {
+      const store = new LatencyStore(memory, { latencyMs: 0 });
+      const stream = readParquetBatches(await byteSourceFromStore(store, 't/part-0.parquet'), { columns: ['v5'], prefetch });
+      store.mark();
+      let rows = 0;
+      for await (const batch of stream) rows += batch.numRows;
+      expect(rows).toBe(20_000);
+      return store.mark();
+    };
+    // 4 row groups, each column chunk far from the next: the footer, then one request per group.
+    const ahead = await roundTrips(true);
+    expect(ahead.requests).toBe(5);
+    // the footer, then all four groups at once (40 KB each, within the 8 MiB window)
+    expect(ahead.roundTrips).toBe(2);
+    expect(ahead.maxInFlight).toBe(4);
+    const oneByOne = await roundTrips(false);
+    expect(oneByOne).toMatchObject({ requests: 5, roundTrips: 5, maxInFlight: 1 });
   });
 
   it('report a missing object as NOT_FOUND', async () => {

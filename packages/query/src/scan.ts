@@ -1,7 +1,7 @@
 // The scan builder: `scan(table).select(...).where(...).asOf(t)` streams the matching rows of a
 // snapshot (or of an incremental range) as Arrow batches, pruning partitions, files and row
 // groups before reading, then filtering rows on Arrow vectors. Merging of log files stays in
-// core's readFileSlice; slices with log files are pruned by partition only.
+// core's readFileSlices; slices with log files are pruned by partition only.
 // Over 350 lines on purpose: the builder's options all feed one pruning pass; the pruning rules themselves live in prune.ts and bloom-prune.ts.
 
 import { Schema, Table, type RecordBatch } from 'apache-arrow';
@@ -16,7 +16,7 @@ import {
   META,
   partitionValues,
   projectSchema,
-  readFileSlice,
+  readFileSlices,
   readFooterBloomFilter,
   readColumnStats,
   readFooterKeyRange,
@@ -24,6 +24,7 @@ import {
   type AsOf,
   type BaseFile,
   type CorruptLogBlock,
+  type FileSlice,
   type HudiTable,
   type SliceReadPlan,
 } from '@lake/core/format';
@@ -331,6 +332,7 @@ export class Scan implements AsyncIterable<RecordBatch> {
         ? await readColumnStats(store, this.table.config, tl, { asOf: bound, useMetadataTable: settings.useMetadataTable, columns: [...exprColumns(this.state.filter)] })
         : undefined;
 
+    const read: FileSlice[] = [];
     for (const slice of slices) {
       stats.files.total++;
       if (partitionOk.get(slice.partitionPath) === false) {
@@ -354,20 +356,21 @@ export class Scan implements AsyncIterable<RecordBatch> {
         }
       }
       if (slice.logFiles.length > 0 && !plan.readOptimized) stats.files.withLogs++;
-      // Layer 4: rows, after any merge.
-      for await (const batch of readFileSlice(plan, slice)) {
-        stats.rows.scanned += batch.numRows;
-        let out = batch;
-        let rows: Int32Array | undefined;
-        if (filter) {
-          rows = selectedRows(evaluate(filter, batch));
-          if (rows.length === 0) continue;
-        }
-        out = projectBatch(out, output);
-        if (rows && rows.length < batch.numRows) out = takeBatch(out, rows);
-        stats.rows.matched += out.numRows;
-        yield out;
+      read.push(slice);
+    }
+    // Layer 4: rows, after any merge; each slice's files are fetched while the one before is read.
+    for await (const batch of readFileSlices(plan, read)) {
+      stats.rows.scanned += batch.numRows;
+      let out = batch;
+      let rows: Int32Array | undefined;
+      if (filter) {
+        rows = selectedRows(evaluate(filter, batch));
+        if (rows.length === 0) continue;
       }
+      out = projectBatch(out, output);
+      if (rows && rows.length < batch.numRows) out = takeBatch(out, rows);
+      stats.rows.matched += out.numRows;
+      yield out;
     }
   }
 }

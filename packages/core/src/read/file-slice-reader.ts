@@ -5,7 +5,7 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { makeData, RecordBatch as ArrowRecordBatch, Struct, Table as ArrowTable, type Data } from 'apache-arrow';
 import { NotFoundError, type ObjectStore } from '@lake/storage';
-import { byteSourceFromStore, openParquet, type ByteSource, type ParquetFileMetadata } from '@lake/parquet';
+import { byteSourceFromStore, openParquet, type ByteSource, type ParquetFileMetadata, type ParquetFileReader } from '@lake/parquet';
 
 import type { RecordMergeMode, TableConfig } from '../config/table-config.js';
 import { MissingBaseFileError, UnsupportedFeatureError } from '../errors.js';
@@ -69,14 +69,38 @@ function workSchema(plan: SliceReadPlan, merging: boolean): Schema {
   return projectSchema(plan.table, names);
 }
 
-/** Streams a base file's batches, conformed to `schema` (one row group at a time). */
-async function* readBaseFile(plan: SliceReadPlan, file: BaseFile, schema: Schema, select?: SliceReadPlan['selectRowGroups']): AsyncGenerator<RecordBatch> {
+/** A base file opened (its footer fetched and parsed), possibly ahead of its read. */
+interface OpenedBase {
+  source: ByteSource;
+  reader: ParquetFileReader;
+}
+
+function missingBase(file: BaseFile, e: unknown): unknown {
+  return e instanceof NotFoundError ? new MissingBaseFileError(file.path, { cause: e }) : e;
+}
+
+async function openBaseFile(plan: SliceReadPlan, file: BaseFile): Promise<OpenedBase> {
   if (file.extension !== 'parquet') {
     throw new UnsupportedFeatureError(`Base file ${file.path} is ${file.extension.toUpperCase()}; only Parquet base files are supported`);
   }
   try {
     const source = await byteSourceFromStore(plan.store, file.path, file.size);
-    const reader = await openParquet(source, { name: file.path });
+    return { source, reader: await openParquet(source, { name: file.path }) };
+  } catch (e) {
+    throw missingBase(file, e);
+  }
+}
+
+/** Streams a base file's batches, conformed to `schema` (one row group at a time). */
+async function* readBaseFile(
+  plan: SliceReadPlan,
+  file: BaseFile,
+  schema: Schema,
+  select: SliceReadPlan['selectRowGroups'] | undefined,
+  opened: Promise<OpenedBase> = openBaseFile(plan, file),
+): AsyncGenerator<RecordBatch> {
+  const { source, reader } = await opened;
+  try {
     // Columns absent from this file (added later, or virtual meta fields) come back as nulls.
     const present = new Set(reader.metadata.fields);
     const columns = schema.fields.map((f) => f.name).filter((n) => present.has(n));
@@ -86,8 +110,7 @@ async function* readBaseFile(plan: SliceReadPlan, file: BaseFile, schema: Schema
       yield* conformTable(new ArrowTable([batch]), schema);
     }
   } catch (e) {
-    if (e instanceof NotFoundError) throw new MissingBaseFileError(file.path, { cause: e });
-    throw e;
+    throw missingBase(file, e);
   }
 }
 
@@ -152,19 +175,49 @@ function prefetchable(plan: SliceReadPlan, slice: FileSlice): boolean {
   return bytes <= PREFETCH_LOG_BYTES;
 }
 
-/** Reads slices one after another, each slice's log files fetched while the one before is read. */
+/** What of a slice is fetched before its read starts. */
+interface SliceAhead {
+  logScan?: Promise<LogScanResult>;
+  base?: Promise<OpenedBase>;
+}
+
+/**
+ * Base files opened (their footers fetched) ahead of the slice being read: a footer is small,
+ * and on an object store a table of many small files then costs a round trip per few files
+ * instead of one per file.
+ */
+const BASE_FILES_AHEAD = 4;
+
+function openAhead(plan: SliceReadPlan, slice: FileSlice): Promise<OpenedBase> | undefined {
+  if (slice.baseFile?.extension !== 'parquet') return undefined;
+  const opened = openBaseFile(plan, slice.baseFile);
+  // if the reader stops early nobody awaits it; its error must not go unhandled
+  opened.catch(() => undefined);
+  return opened;
+}
+
+/**
+ * Reads slices one after another. While one is read, the next one's log files are fetched and
+ * the base files of the next few are opened, so an object store's latency overlaps the reading.
+ */
 export async function* readFileSlices(plan: SliceReadPlan, slices: readonly FileSlice[]): AsyncGenerator<RecordBatch> {
-  let next: Promise<LogScanResult> | undefined;
+  const opened: (Promise<OpenedBase> | undefined)[] = [];
+  let openedThrough = -1;
+  let logScan: Promise<LogScanResult> | undefined;
   for (const [i, slice] of slices.entries()) {
-    const scan = next;
-    next = undefined;
+    while (openedThrough < Math.min(i + BASE_FILES_AHEAD, slices.length - 1)) {
+      openedThrough++;
+      opened[openedThrough] = openAhead(plan, slices[openedThrough]);
+    }
+    const ahead: SliceAhead = { ...(logScan ? { logScan } : {}), ...(opened[i] ? { base: opened[i] } : {}) };
+    opened[i] = undefined;
+    logScan = undefined;
     const following = slices[i + 1];
     if (following && prefetchable(plan, following)) {
-      next = startLogScan(plan, following);
-      // if the reader stops early nobody awaits it; its error must not go unhandled
-      next.catch(() => undefined);
+      logScan = startLogScan(plan, following);
+      logScan.catch(() => undefined);
     }
-    yield* readFileSlice(plan, slice, scan);
+    yield* readSlice(plan, slice, ahead);
   }
 }
 
@@ -172,16 +225,20 @@ export async function* readFileSlices(plan: SliceReadPlan, slices: readonly File
  * Reads a file slice as a stream of batches with exactly `plan.output`'s schema; `logScan` is
  * its log files' scan when already started.
  */
-export async function* readFileSlice(plan: SliceReadPlan, slice: FileSlice, logScan?: Promise<LogScanResult>): AsyncGenerator<RecordBatch> {
+export function readFileSlice(plan: SliceReadPlan, slice: FileSlice, logScan?: Promise<LogScanResult>): AsyncGenerator<RecordBatch> {
+  return readSlice(plan, slice, logScan ? { logScan } : {});
+}
+
+async function* readSlice(plan: SliceReadPlan, slice: FileSlice, ahead: SliceAhead): AsyncGenerator<RecordBatch> {
   const merging = merges(plan, slice);
   const work = workSchema(plan, merging);
   const dropped = plan.config.dropPartitionColumns ? partitionValues(plan.config, slice.partitionPath) : new Map<string, string>();
   async function* base(): AsyncGenerator<RecordBatch> {
     if (!slice.baseFile) return;
-    for await (const b of readBaseFile(plan, slice.baseFile, work, merging ? undefined : plan.selectRowGroups)) yield fillPartitionColumns(b, work, dropped);
+    for await (const b of readBaseFile(plan, slice.baseFile, work, merging ? undefined : plan.selectRowGroups, ahead.base)) yield fillPartitionColumns(b, work, dropped);
   }
 
-  const scan = merging ? await (logScan ?? startLogScan(plan, slice)) : undefined;
+  const scan = merging ? await (ahead.logScan ?? startLogScan(plan, slice)) : undefined;
   if (scan && scan.corrupt.length > 0 && plan.onCorruptLogBlocks) {
     const owned = (t: string) => plan.isValidInstant(t) && !scan.rolledBack.has(t);
     plan.onCorruptLogBlocks(await classifyCorruptRegions(scan.corrupt, owned, plan.committedLogExtent));
