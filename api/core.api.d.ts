@@ -4356,6 +4356,9 @@ function readErasureRecord(table: TableContext, requestId: string): Promise<Eras
 /* readFileSlice */
 function readFileSlice(plan: SliceReadPlan, slice: FileSlice, logScan?: Promise<LogScanResult>): AsyncGenerator<RecordBatch>;
 
+/* readFileSlices */
+function readFileSlices(plan: SliceReadPlan, slices: readonly FileSlice[]): AsyncGenerator<RecordBatch>;
+
 /* readFooterBloomFilter */
 function readFooterBloomFilter(meta: FooterMetadata): BloomFilter | undefined;
 

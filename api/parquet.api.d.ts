@@ -14,7 +14,10 @@ interface AsyncWriteOptions {
 
 /* BatchReadOptions */
 interface BatchReadOptions extends ReadOptions {
-    /** Fetch the next row group's bytes while the current one is consumed (default true). */
+    /**
+     * Fetch the next row group's bytes while the current one is consumed, and further row groups'
+     * while their selected chunks add up to at most 8 MiB (default true).
+     */
     prefetch?: boolean;
 }
 
