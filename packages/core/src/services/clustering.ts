@@ -3,7 +3,7 @@
 // plan, so small-batch ingestion does not end in a million tiny files. Records keep their commit
 // times (incremental reads do not see them as new); readers see the old files until the commit.
 
-import type { RecordBatch, Schema } from 'apache-arrow';
+import type { Schema } from 'apache-arrow';
 import { mapLimit } from '@lake/storage';
 import type { Compression } from '@lake/parquet';
 
@@ -11,7 +11,7 @@ import { ConflictError, InvalidWriteError } from '../errors.js';
 import { bucketIndexOf } from '../index/bucket-layout.js';
 import { forgetBaseFile } from '../index/key-index.js';
 import { fileGroupKey } from '../file-group/file-slice.js';
-import { readFileSlice } from '../read/file-slice-reader.js';
+import { readFileSlices } from '../read/file-slice-reader.js';
 import { arrowSchemaToAvro } from '../schema/arrow-to-avro.js';
 import { encodeAvroContainer } from '../avro/avro-container-writer.js';
 import { withMetaFields } from '../schema/table-schema.js';
@@ -277,16 +277,13 @@ async function stitchGroup(
   compression: Compression | undefined,
 ): Promise<WriteStatInput> {
   const started = Date.now();
-  // The group's slices one after another, each batch written as it is read.
-  async function* records(): AsyncGenerator<RecordBatch> {
-    for (const slice of group.slices) {
-      yield* readFileSlice(
-        { store: table.store, config: table.config, mergeMode: table.mergeMode, isValidInstant: isVisible, table: fullSchema, output: fullSchema },
-        slice,
-      );
-    }
-  }
-  const out = await writeRewrittenBaseFile(table, records(), {
+  // The group's slices one after another (the next ones' files opened meanwhile), each batch
+  // written as it is read.
+  const records = readFileSlices(
+    { store: table.store, config: table.config, mergeMode: table.mergeMode, isValidInstant: isVisible, table: fullSchema, output: fullSchema },
+    group.slices,
+  );
+  const out = await writeRewrittenBaseFile(table, records, {
     partitionPath: group.partitionPath,
     fileId,
     instant,
