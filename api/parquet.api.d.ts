@@ -16,7 +16,7 @@ interface AsyncWriteOptions {
 interface BatchReadOptions extends ReadOptions {
     /**
      * Fetch the next row group's bytes while the current one is consumed, and further row groups'
-     * while their selected chunks add up to at most 8 MiB (default true).
+     * while their selected chunks add up to at most 4 MiB (default true).
      */
     prefetch?: boolean;
 }

@@ -25,7 +25,7 @@ export interface ReadOptions {
 export interface BatchReadOptions extends ReadOptions {
   /**
    * Fetch the next row group's bytes while the current one is consumed, and further row groups'
-   * while their selected chunks add up to at most 8 MiB (default true).
+   * while their selected chunks add up to at most 4 MiB (default true).
    */
   prefetch?: boolean;
 }
@@ -270,7 +270,7 @@ async function fetchRanges(source: ByteSource, footer: Footer, ranges: ChunkRang
  * the next group (always fetched ahead): on an object store a file's small row groups then cost
  * one round trip together instead of one each.
  */
-const PREFETCH_WINDOW_BYTES = 8 * 1024 * 1024;
+const PREFETCH_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** Opens a file (bytes or a source): reads and parses its footer once. */
 export async function openParquet(input: Uint8Array | ByteSource, options: OpenOptions = {}): Promise<ParquetFileReader> {
@@ -360,7 +360,7 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
 /**
  * Streams a file's data as record batches, row group by row group, so the caller never holds more
  * than about one row group of it, plus (with prefetch) the next one's fetched bytes and up to
- * 8 MiB more of those after it. On a source, only the footer and the needed
+ * 4 MiB more of those after it. On a source, only the footer and the needed
  * column chunks are fetched; `stats` tells how many bytes that was.
  */
 export function readParquetBatches(input: Uint8Array | ByteSource, options: BatchReadOptions & OpenOptions = {}): ParquetBatchStream {

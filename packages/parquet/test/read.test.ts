@@ -278,7 +278,7 @@ describe('range reads through a ByteSource', () => {
     // 4 row groups, each column chunk far from the next: the footer, then one request per group.
     const ahead = await roundTrips(true);
     expect(ahead.requests).toBe(5);
-    // the footer, then all four groups at once (40 KB each, within the 8 MiB window)
+    // the footer, then all four groups at once (40 KB each, within the 4 MiB window)
     expect(ahead.roundTrips).toBe(2);
     expect(ahead.maxInFlight).toBe(4);
     const oneByOne = await roundTrips(false);
