@@ -30,6 +30,10 @@ class DataOutput extends GrowableBytes {
   bytes(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
+  /** The written bytes without copying them (a view when the buffer is larger); the writer is done. */
+  release(): Uint8Array {
+    return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos);
+  }
 }
 
 const utf8 = new TextEncoder();
@@ -70,7 +74,8 @@ export function encodeLogBlock(block: LogBlockInput): Uint8Array {
   out.raw(block.content);
   out.raw(footer);
   out.long(size + LOG_MAGIC.length);
-  return out.bytes();
+  // sized exactly: the block is the buffer itself, not a copy of it
+  return out.release();
 }
 
 /** Concatenates framed blocks into one log file's bytes. */
@@ -153,7 +158,7 @@ export function avroDataBlock(batch: RecordBatch, schema: AvroJsonRecord, instan
     out.int(r.length);
     out.raw(r);
   }
-  return encodeLogBlock({ type: BlockType.AVRO_DATA, header: dataHeader(instant, JSON.stringify(schema)), content: out.bytes() });
+  return encodeLogBlock({ type: BlockType.AVRO_DATA, header: dataHeader(instant, JSON.stringify(schema)), content: out.release() });
 }
 
 export interface DeleteEntry {
@@ -186,7 +191,7 @@ export function deleteBlock(entries: readonly DeleteEntry[], schemaJson: string,
   out.int(3);
   out.int(payload.length);
   out.raw(payload);
-  return encodeLogBlock({ type: BlockType.DELETE, header: dataHeader(instant, schemaJson), content: out.bytes() });
+  return encodeLogBlock({ type: BlockType.DELETE, header: dataHeader(instant, schemaJson), content: out.release() });
 }
 
 /** A rollback command block: blocks of `target` in this file slice no longer count. */
