@@ -12,7 +12,7 @@ import { formatCount } from '../config.js';
 import { randomKeys, userId, EVENTS_PER_USER } from '../data.js';
 import { copyDir, scratch } from '../fs-util.js';
 import { lakeBaseFiles, lakeOpen } from '../lake.js';
-import { addFreshPeaks } from '../fresh-rss.js';
+import { addFreshPeaks, freshRatioTarget } from '../fresh-rss.js';
 import { repeat, requestDelta, sampleOf, type RequestDelta } from '../measure.js';
 import { duck, quote, scalar } from '../peers/duckdb.js';
 import { lanceOpen, sqlList } from '../peers/lance.js';
@@ -141,7 +141,7 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
       ),
   );
   byKey.runs.push({ engine: 'duckdb', rows: keys.length, ...sampleOf(dk), extra: { method: 'rewrite whole file' } });
-  await addFreshPeaks(byKey.runs, { lake: base.lakeDir, 'lake (mor)': base.lakeMorDir, lancedb: base.lanceDir }, { op: 'delete', existing: base.rows, count: keys.length }, (d) =>
+  await addFreshPeaks(byKey.runs, { lake: base.lakeDir, 'lake (mor)': base.lakeMorDir, 'lake (mor, bucket)': base.lakeBucketDir, lancedb: base.lanceDir }, { op: 'delete', existing: base.rows, count: keys.length }, (d) =>
     copyDir(d, 'delete-fresh'),
   );
   byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake / LanceDB`, runOf(byKey, 'lake'), runOf(byKey, 'lancedb'), 1.0));
@@ -151,6 +151,9 @@ export async function deletes(cfg: BenchConfig, base: BaseTables, options: { key
   const bucketDelete = runOf(byKey, 'lake (mor, bucket)');
   if (bucketDelete && !bucketDelete.note) {
     byKey.targets.push(ratioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake MOR bucket index / LanceDB`, bucketDelete, runOf(byKey, 'lancedb'), 0.5));
+    byKey.targets.push(
+      freshRatioTarget(`delete by key${options.suffix ? ` ${formatCount(base.rows)}` : ''}: lake MOR bucket index / LanceDB, each alone in its own warm process`, bucketDelete, runOf(byKey, 'lancedb'), 0.5),
+    );
   }
 
   if (options.keysOnly) return [byKey];

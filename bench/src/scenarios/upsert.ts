@@ -12,7 +12,7 @@ import { formatCount } from '../config.js';
 import { upsertTable } from '../data.js';
 import { copyDir, dirBytes, scratch } from '../fs-util.js';
 import { lakeBaseFiles, lakeOpen } from '../lake.js';
-import { addFreshPeaks } from '../fresh-rss.js';
+import { addFreshPeaks, freshRatioTarget } from '../fresh-rss.js';
 import { repeat, requestDelta, sampleOf, type RequestDelta } from '../measure.js';
 import { duck, quote } from '../peers/duckdb.js';
 import { lanceOpen, toLanceArrow } from '../peers/lance.js';
@@ -122,7 +122,7 @@ export async function upsert(cfg: BenchConfig, base: BaseTables, label: string):
   result.runs.push({ engine: 'duckdb', rows, ...sampleOf(dk), bytesWritten: await dirBytes(join(out, '..')), extra: { method: 'rewrite whole file' } });
 
   // Peak memory of each engine's upsert alone in a fresh process: what a service sizes for.
-  await addFreshPeaks(result.runs, { lake: base.lakeDir, 'lake (mor)': base.lakeMorDir, lancedb: base.lanceDir }, { op: 'upsert', existing: base.rows, count: rows }, (d) =>
+  await addFreshPeaks(result.runs, { lake: base.lakeDir, 'lake (mor)': base.lakeMorDir, 'lake (mor, bucket)': base.lakeBucketDir, lancedb: base.lanceDir }, { op: 'upsert', existing: base.rows, count: rows }, (d) =>
     copyDir(d, 'upsert-fresh'),
   );
 
@@ -131,7 +131,10 @@ export async function upsert(cfg: BenchConfig, base: BaseTables, label: string):
   const morRun = runOf(result, 'lake (mor)');
   if (morRun && !morRun.note) result.targets.push(ratioTarget(`upsert ${label}: lake MOR / LanceDB`, morRun, runOf(result, 'lancedb'), 1.0));
   const bucketRun = runOf(result, 'lake (mor, bucket)');
-  if (bucketRun) result.targets.push(ratioTarget(`upsert ${label}: lake MOR bucket index / LanceDB`, bucketRun, runOf(result, 'lancedb'), 0.5));
+  if (bucketRun) {
+    result.targets.push(ratioTarget(`upsert ${label}: lake MOR bucket index / LanceDB`, bucketRun, runOf(result, 'lancedb'), 0.5));
+    result.targets.push(freshRatioTarget(`upsert ${label}: lake MOR bucket index / LanceDB, each alone in its own warm process`, bucketRun, runOf(result, 'lancedb'), 0.5));
+  }
   // Memory: the batch plus the decoded rows of the file groups it touched, with 2x headroom.
   const touched = Number(lake.extra?.touchedRowsEstimate ?? 0);
   const perRow = arrowBytes(batch) / Math.max(1, batch.numRows);
