@@ -31,6 +31,8 @@ export class LatencyStore implements ObjectStore {
   readonly latencyMs: number;
   /** The inner store's sweep of abandoned writes, when it has one. */
   readonly removeAbandonedWrites?: (olderThan: Date) => Promise<number>;
+  /** The inner store's key-only listing, when it has one: one request, as `listDirectory` is. */
+  readonly listKeys?: (prefix: string) => Promise<string[]>;
   private requestCount = 0;
   private deepestFinished = 0;
   private deepest = 0;
@@ -41,6 +43,7 @@ export class LatencyStore implements ObjectStore {
     this.inner = inner;
     this.latencyMs = options.latencyMs ?? 20;
     if (inner.removeAbandonedWrites) this.removeAbandonedWrites = (olderThan) => inner.removeAbandonedWrites!(olderThan);
+    if (inner.listKeys) this.listKeys = (prefix) => this.timed(() => inner.listKeys!(prefix));
   }
 
   get uri(): string {

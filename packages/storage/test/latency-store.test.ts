@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyStore, MemoryStore, mapLimit } from '../src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LatencyStore, listObjectKeys, LocalStore, MemoryStore, mapLimit } from '../src/index.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -35,5 +38,23 @@ describe('LatencyStore', () => {
     expect(n).toBe(2500);
     expect(store.mark()).toMatchObject({ requests: 3, roundTrips: 3 });
     expect(store.requests.PUT).toBe(2500);
+  });
+
+  it("lists keys through the inner store's key-only listing, as one request, when it has one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lake-latency-keys-'));
+    try {
+      const local = new LocalStore(dir);
+      await local.put('p/a', bytes('1'));
+      await local.put('p/b', bytes('2'));
+      const store = new LatencyStore(local, { latencyMs: 1 });
+      expect(store.listKeys).toBeDefined();
+      expect(await listObjectKeys(store, 'p/')).toEqual(['p/a', 'p/b']);
+      expect(store.mark()).toEqual({ requests: 1, roundTrips: 1, maxInFlight: 1 });
+      // a store without one is listed through listDirectory, as before
+      const memory = new LatencyStore(new MemoryStore(), { latencyMs: 1 });
+      expect(memory.listKeys).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
