@@ -95,6 +95,8 @@ class LatencyStore implements ObjectStore {
     readonly latencyMs: number;
     /** The inner store's sweep of abandoned writes, when it has one. */
     readonly removeAbandonedWrites?: (olderThan: Date) => Promise<number>;
+    /** The inner store's key-only listing, when it has one: one request, as `listDirectory` is. */
+    readonly listKeys?: (prefix: string) => Promise<string[]>;
     private requestCount;
     private deepestFinished;
     private deepest;
