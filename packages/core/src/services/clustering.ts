@@ -33,6 +33,8 @@ import { listMarkers } from '../commit/markers.js';
 import { fenceKey, heartbeatKey, instantClaimKey, instantFileKey, markedFile } from '../commit/paths.js';
 import { commitMetadataJson, type WriteStatInput } from '../write/commit-metadata-json.js';
 import { writeContext } from '../write/table-writes.js';
+import { byteBudget } from '../write/byte-budget.js';
+import { baseWriteBudget } from '../write/write-execute.js';
 import { checkTimelineConflicts } from '../commit/conflicts.js';
 import { REQUESTED_REPLACE_SCHEMA } from '../timeline/plans/plan-schemas.js';
 import { pendingCompactionGroups } from '../timeline/plans/compaction-plan.js';
@@ -206,8 +208,13 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
   try {
     const progress = { instant, fileGroupsDone: 0, fileGroupsTotal: groups.length, bytesRead: 0, bytesWritten: 0 };
     options.onProgress?.({ ...progress });
+    // Groups run `parallelism` at a time, and large ones no more at once than a write merges
+    // large file groups (baseWriteBudget: as many as there are Parquet workers), so a clustering
+    // inline in a writer holds about what its writes do.
+    const budget = byteBudget(baseWriteBudget());
     const stats = await mapLimit(groups, Math.max(1, options.parallelism ?? 2), async (g, i) => {
-      const stat = await stitchGroup(table, g, instant, fullSchema, dataSchema, i, ctx.newFileId(), view.isVisible, options.compression);
+      const groupBytes = g.slices.reduce((n, s) => n + (s.baseFile?.size ?? 0), 0);
+      const stat = await budget.run(groupBytes, () => stitchGroup(table, g, instant, fullSchema, dataSchema, i, ctx.newFileId(), view.isVisible, options.compression));
       progress.fileGroupsDone++;
       progress.bytesRead += g.slices.reduce((n, s) => n + (s.baseFile?.size ?? 0), 0);
       progress.bytesWritten += stat.fileSizeInBytes;
