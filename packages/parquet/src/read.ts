@@ -325,13 +325,16 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
       const prefetch = opts.prefetch ?? true;
       type Chunks = (rg: number, col: number) => Uint8Array;
       const fetches: (Promise<Chunks> | undefined)[] = [];
-      const groupBytes = (k: number) => selectionBytes(footer.metadata, { rowGroups: [groups[k]], columns: resolved.selection.columns });
+      const groupBytes = groups.map((g) => selectionBytes(footer.metadata, { rowGroups: [g], columns: resolved.selection.columns }));
       // Row groups fetched so far, and the bytes of those fetched ahead of the one being decoded.
       let fetched = 0;
       let aheadBytes = 0;
+      // Group `fetched` is due when it is the one to decode, or (with prefetch) the next one, or
+      // when it still fits the window.
+      const due = (k: number) => fetched <= k || (prefetch && (fetched === k + 1 || aheadBytes + groupBytes[fetched] <= PREFETCH_WINDOW_BYTES));
       const fetchThrough = (k: number) => {
-        while (fetched < groups.length && (fetched <= k || (prefetch && (fetched === k + 1 || aheadBytes + groupBytes(fetched) <= PREFETCH_WINDOW_BYTES)))) {
-          if (fetched > k) aheadBytes += groupBytes(fetched);
+        while (fetched < groups.length && due(k)) {
+          if (fetched > k) aheadBytes += groupBytes[fetched];
           const pending = fetchGroup(resolved, groups[fetched]);
           // if the consumer stops early nobody awaits it; its error must not go unhandled
           pending.catch(() => undefined);
@@ -339,7 +342,7 @@ export async function openParquet(input: Uint8Array | ByteSource, options: OpenO
         }
       };
       for (let k = 0; k < groups.length; k++) {
-        if (k > 0 && k < fetched) aheadBytes -= groupBytes(k);
+        if (k > 0 && k < fetched) aheadBytes -= groupBytes[k];
         fetchThrough(k);
         let chunks: Chunks | undefined = await fetches[k]!;
         fetches[k] = undefined;

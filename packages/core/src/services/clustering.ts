@@ -216,7 +216,7 @@ export async function clusterSmallFiles(table: TableContext, options: Clustering
       const groupBytes = g.slices.reduce((n, s) => n + (s.baseFile?.size ?? 0), 0);
       const stat = await budget.run(groupBytes, () => stitchGroup(table, g, instant, fullSchema, dataSchema, i, ctx.newFileId(), view.isVisible, options.compression));
       progress.fileGroupsDone++;
-      progress.bytesRead += g.slices.reduce((n, s) => n + (s.baseFile?.size ?? 0), 0);
+      progress.bytesRead += groupBytes;
       progress.bytesWritten += stat.fileSizeInBytes;
       options.onProgress?.({ ...progress });
       return stat;
