@@ -335,8 +335,14 @@ type TimeUnit = 'MILLIS' | 'MICROS' | 'NANOS';
 /* WorkerPool */
 interface WorkerPool<In, Out> {
     readonly size: number;
-    /** Runs the handler on `input` in a worker; `transfer` lists buffers moved rather than copied. */
-    run(input: In, transfer?: ArrayBuffer[]): Promise<Out>;
+    /**
+     * Runs the handler on `input` in a worker; `transfer` lists buffers moved rather than copied.
+     * With `here`, the job may instead run on the calling thread: when that thread returns to its
+     * event loop while the job still waits for a worker, it takes the job itself (one at a time,
+     * letting workers that finished meanwhile take the next ones first), so the calling thread
+     * works as one more worker whenever it has nothing else to do.
+     */
+    run(input: In, transfer?: ArrayBuffer[], here?: (input: In) => Out): Promise<Out>;
     /** Whether a job given now would wait: every worker the pool may start is running one. */
     busy(): boolean;
     /**

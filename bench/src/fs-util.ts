@@ -1,6 +1,6 @@
 // Scratch folders for benchmark tables and the sizes of what engines leave on disk.
 
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,9 +15,22 @@ export async function scratch(name: string): Promise<string> {
   return dir;
 }
 
+/**
+ * A copy of `from` in a new scratch folder, flushed to disk before it is returned: a timed write
+ * right after the copy would otherwise share the disk with the kernel writing back hundreds of MB
+ * of the copy, and the writes it makes would be throttled for it (both engines' copies alike).
+ */
 export async function copyDir(from: string, name: string): Promise<string> {
   const to = await scratch(name);
   await cp(from, to, { recursive: true });
+  for (const f of await filesUnder(to)) {
+    const handle = await open(f.path, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
   return to;
 }
 

@@ -109,14 +109,15 @@ export async function closeParquetWorkers(): Promise<void> {
 
 /**
  * `encode` (wasm-codec.ts) on a worker when the table is large enough and workers exist. With
- * `callerWhenBusy`, a table is encoded on the calling thread when every worker is taken, rather
- * than queued: where the caller has nothing else to do meanwhile (several independent files
- * encoded at once), it then works as one more encoder.
+ * `callerWhenBusy`, a table that finds every worker taken may be encoded on the calling thread
+ * instead: whichever comes free first, a worker or the calling thread (back in its event loop),
+ * takes it. Where the caller has nothing else to do meanwhile (several independent files encoded
+ * at once), it then works as one more encoder, and the workers are kept busy as well.
  */
 export async function encodePooled(table: Table, settings: EncodeSettings, minBytes = POOLED_MIN_BYTES, callerWhenBusy = false): Promise<Uint8Array> {
   const ipc = encodeInput(table);
   const pool = ipc.byteLength >= minBytes ? encodePool() : null;
-  if (!pool || (callerWhenBusy && pool.busy())) return encodeIPC(ipc, settings);
+  if (!pool) return encodeIPC(ipc, settings);
   // Moving the buffer needs it whole: a view into a larger one is copied out first.
   const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength && ipc.buffer instanceof ArrayBuffer ? ipc : ipc.slice();
   const job: EncodeJob = {
@@ -128,7 +129,7 @@ export async function encodePooled(table: Table, settings: EncodeSettings, minBy
     ...(settings.withoutDictionary !== undefined ? { withoutDictionary: settings.withoutDictionary } : {}),
   };
   try {
-    return await pool.run(job, [own.buffer as ArrayBuffer]);
+    return await pool.run(job, [own.buffer as ArrayBuffer], callerWhenBusy ? () => encodeIPC(own, settings) : undefined);
   } catch (e) {
     throw e instanceof ParquetError ? e : writeFailed(e);
   }

@@ -39,15 +39,19 @@ function tableBytes(table: Table): number {
 }
 
 /**
- * [start, end) row ranges to encode one at a time: one range when the table is within
- * `pieceBytes`. Pieces hold whole row groups of `rowGroupSize` rows when it is smaller than a
+ * [start, end) row ranges to encode one at a time, about `pieceBytes` each: one range when the
+ * table is within one and a half times that. Pieces hold whole row groups of `rowGroupSize` rows when it is smaller than a
  * piece, and the last piece takes what is left.
  */
 export function pieceRanges(table: Table, pieceBytes: number, rowGroupSize?: number): [number, number][] {
   const rows = table.numRows;
   const bytes = tableBytes(table);
-  if (rows <= 1 || bytes <= pieceBytes) return [[0, rows]];
-  let per = Math.max(1, Math.floor(pieceBytes / (bytes / rows)));
+  // As many pieces as the table holds pieces' bytes, rounded, all of one size (2/3 to 3/2 of
+  // `pieceBytes`): never full pieces and a small remainder, which would cost one more encode, one
+  // more join and a small row group at the end of the file.
+  const count = Math.round(bytes / pieceBytes);
+  if (rows <= 1 || count <= 1) return [[0, rows]];
+  let per = Math.ceil(rows / count);
   if (rowGroupSize !== undefined) per = rowGroupSize <= per ? per - (per % rowGroupSize) : per;
   const out: [number, number][] = [];
   for (let start = 0; start < rows; start += per) out.push([start, Math.min(rows, start + per)]);

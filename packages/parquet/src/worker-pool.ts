@@ -26,8 +26,14 @@ export interface WorkerPoolOptions {
 
 export interface WorkerPool<In, Out> {
   readonly size: number;
-  /** Runs the handler on `input` in a worker; `transfer` lists buffers moved rather than copied. */
-  run(input: In, transfer?: ArrayBuffer[]): Promise<Out>;
+  /**
+   * Runs the handler on `input` in a worker; `transfer` lists buffers moved rather than copied.
+   * With `here`, the job may instead run on the calling thread: when that thread returns to its
+   * event loop while the job still waits for a worker, it takes the job itself (one at a time,
+   * letting workers that finished meanwhile take the next ones first), so the calling thread
+   * works as one more worker whenever it has nothing else to do.
+   */
+  run(input: In, transfer?: ArrayBuffer[], here?: (input: In) => Out): Promise<Out>;
   /** Whether a job given now would wait: every worker the pool may start is running one. */
   busy(): boolean;
   /**
@@ -43,6 +49,8 @@ interface Job {
   id: number;
   input: unknown;
   transfer: ArrayBuffer[];
+  /** The job run on the calling thread instead, when it is free first (see WorkerPool.run). */
+  here?: (input: unknown) => unknown;
   resolve: (value: never) => void;
   reject: (error: Error) => void;
 }
@@ -65,6 +73,13 @@ parentPort.on('message', (job) => {
 });
 `;
 
+/** Calls `f` on the event loop's next turn, after pending I/O (worker messages) is handled. */
+function nextTurn(f: () => void): void {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  if (immediate) immediate(f);
+  else setTimeout(f, 0);
+}
+
 /** node:worker_threads, when this runtime has it (Node >= 20.16 names built-ins synchronously). */
 function workerThreads(): WorkerThreads | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
@@ -84,6 +99,26 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   const queue: Job[] = [];
   let nextId = 0;
   let closed = false;
+  let helping = false;
+
+  // The calling thread takes one waiting job that allows it, then yields: a worker whose answer
+  // arrived meanwhile is handed the next job (worker messages are handled before immediates).
+  function help(): void {
+    if (helping || closed) return;
+    helping = true;
+    nextTurn(() => {
+      helping = false;
+      const at = queue.findIndex((j) => j.here !== undefined);
+      if (at < 0 || closed) return;
+      const [job] = queue.splice(at, 1);
+      try {
+        job.resolve(job.here!(job.input) as never);
+      } catch (e) {
+        job.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+      if (queue.some((j) => j.here !== undefined)) help();
+    });
+  }
 
   function retire(slot: Slot): void {
     const at = slots.indexOf(slot);
@@ -150,11 +185,14 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     busy() {
       return queue.length > 0 || (slots.length >= options.size && slots.every((s) => s.job !== undefined));
     },
-    run(input, transfer = []) {
+    run(input, transfer = [], here) {
       if (closed) return Promise.reject(new ParquetError('PARQUET_INVALID_ARGUMENT', 'The worker pool is closed.'));
       return new Promise<Out>((resolve, reject) => {
-        queue.push({ id: nextId++, input, transfer, resolve: resolve as (value: never) => void, reject });
+        const job: Job = { id: nextId++, input, transfer, resolve: resolve as (value: never) => void, reject };
+        if (here) job.here = here as (input: unknown) => unknown;
+        queue.push(job);
         dispatch();
+        if (here && queue.includes(job)) help();
       });
     },
     async close() {

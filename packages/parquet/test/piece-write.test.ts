@@ -153,6 +153,28 @@ describe('writing a table in pieces', () => {
     expectValidFooter(file, n);
   });
 
+  it('cuts into pieces of one size, never full pieces and a small remainder', () => {
+    const n = 1000;
+    const table = new Table({ v: vectorFromArray(Array.from({ length: n }, (_, i) => i), new Int32()) });
+    const bytes = 4 * n;
+    const lengths = (pieceBytes: number, rowGroupSize?: number) => pieceRanges(table, pieceBytes, rowGroupSize).map(([s, e]) => e - s);
+    // up to one and a half pieces' bytes: one piece
+    expect(lengths(bytes)).toEqual([n]);
+    expect(lengths(Math.ceil(bytes / 1.4))).toEqual([n]);
+    // 1.6 pieces: two equal ones, not a full piece and 0.6 of one
+    expect(lengths(Math.ceil(bytes / 1.6))).toEqual([500, 500]);
+    expect(lengths(Math.ceil(bytes / 3.2))).toEqual([334, 334, 332]);
+    // whole row groups per piece where a row group is smaller than a piece
+    expect(lengths(Math.ceil(bytes / 3.2), 100)).toEqual([300, 300, 300, 100]);
+    for (const pieceBytes of [7, 50, 333, 1200, 3999]) {
+      const cut = lengths(pieceBytes);
+      expect(cut.reduce((a, b) => a + b, 0)).toBe(n);
+      // all but the last of one length; the last short of it by fewer rows than there are pieces
+      expect(new Set(cut.slice(0, -1)).size).toBeLessThanOrEqual(1);
+      expect(cut[0] - cut[cut.length - 1]).toBeLessThan(cut.length);
+    }
+  });
+
   it('keeps bloom filters and footer metadata in a pieced file, on a worker as well', async () => {
     const n = 2000;
     const users = Array.from({ length: n }, (_, i) => `user-${i % 613}`);

@@ -157,6 +157,31 @@ describe('worker pool', () => {
     }
   }, 60_000);
 
+  it('shares waiting jobs that allow it with the calling thread: each runs once, on whichever comes free first', async () => {
+    const slow = `(() => (job) => { const until = Date.now() + job.ms; while (Date.now() < until); return { output: 'worker ' + job.n }; })()`;
+    const pool = createWorkerPool<{ n: number; ms: number }, string>({ size: 1, handler: slow })!;
+    try {
+      const here = (job: { n: number; ms: number }) => `here ${job.n}`;
+      // the worker is idle: the first job goes to it even though the caller could take it
+      const first = pool.run({ n: 0, ms: 400 }, [], here);
+      // these wait for the worker; the calling thread, free once this test awaits, takes them
+      const waiting = [1, 2, 3].map((n) => pool.run({ n, ms: 1 }, [], here));
+      // a job that does not allow it waits for the worker, whatever the caller is doing
+      const workerOnly = pool.run({ n: 4, ms: 1 });
+      expect(await Promise.all([first, ...waiting, workerOnly])).toEqual(['worker 0', 'here 1', 'here 2', 'here 3', 'worker 4']);
+      // a job the calling thread cannot run fails alone; the pool goes on
+      const failing = pool.run({ n: 5, ms: 300 }, [], () => 'unused');
+      const broken = pool.run({ n: 6, ms: 1 }, [], () => {
+        throw new RangeError('no');
+      });
+      await expect(broken).rejects.toThrow(RangeError);
+      expect(await failing).toBe('worker 5');
+      expect(pool.busy()).toBe(false);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   it('has no pool for a size below one', () => {
     expect(createWorkerPool({ size: 0, handler })).toBeUndefined();
   });
