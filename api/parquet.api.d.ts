@@ -345,6 +345,8 @@ interface WorkerPool<In, Out> {
     run(input: In, transfer?: ArrayBuffer[], here?: (input: In) => Out): Promise<Out>;
     /** Whether a job given now would wait: every worker the pool may start is running one. */
     busy(): boolean;
+    /** Workers started and not stopped (idle or running a job). */
+    workers(): number;
     /**
      * Starts every worker now, idle: a worker's start (a Node thread, then whatever the handler
      * loads) then overlaps the caller's own start instead of delaying the first job.
@@ -467,6 +469,9 @@ function parquetStreamWriter(schema: Schema, options?: StreamWriteOptions): Parq
 
 /* parquetWorkerCount */
 function parquetWorkerCount(env?: Record<string, string | undefined>, cores?: number): number;
+
+/* parquetWorkersRunning */
+function parquetWorkersRunning(): number;
 
 /* readFooterKeyValues */
 function readFooterKeyValues(source: ByteSource, what?: string, initialReadSize?: number): Promise<Map<string, Uint8Array>>;

@@ -12,6 +12,14 @@ import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 const POOLED_MIN_BYTES = 256 * 1024;
 
 /**
+ * A job the calling thread may run itself (`callerWhenBusy`) starts no worker when it is smaller
+ * than this: starting one costs a thread, a compile of parquet-wasm and 25-35 MB of resident
+ * memory, more than encoding 4 MiB takes (20-40 ms). It uses workers already running (started by
+ * a larger job, or by `warmParquetWorkers`).
+ */
+const WORKER_START_MIN_BYTES = 4 * 1024 * 1024;
+
+/**
  * A worker whose parquet-wasm memory grew past this (a large file encoded) is replaced once idle,
  * so that a long-running writer does not keep that memory for the rest of its life. Encoding a
  * micro-batch or a log block stays far below it.
@@ -100,6 +108,11 @@ export function warmParquetWorkers(): void {
   encodePool()?.warm();
 }
 
+/** Parquet workers running in this process now (idle or busy): 0 until a job or `warmParquetWorkers` starts one. */
+export function parquetWorkersRunning(): number {
+  return shared?.workers() ?? 0;
+}
+
 /** Stops the encoding workers (a later encode starts them again). */
 export async function closeParquetWorkers(): Promise<void> {
   const pool = shared;
@@ -117,7 +130,7 @@ export async function closeParquetWorkers(): Promise<void> {
 export async function encodePooled(table: Table, settings: EncodeSettings, minBytes = POOLED_MIN_BYTES, callerWhenBusy = false): Promise<Uint8Array> {
   const ipc = encodeInput(table);
   const pool = ipc.byteLength >= minBytes ? encodePool() : null;
-  if (!pool) return encodeIPC(ipc, settings);
+  if (!pool || (callerWhenBusy && pool.workers() === 0 && ipc.byteLength < WORKER_START_MIN_BYTES)) return encodeIPC(ipc, settings);
   // Moving the buffer needs it whole: a view into a larger one is copied out first.
   const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength && ipc.buffer instanceof ArrayBuffer ? ipc : ipc.slice();
   const job: EncodeJob = {

@@ -1,7 +1,7 @@
 // @lake/parquet public API: Arrow <-> Parquet, footer metadata, column statistics, range reads.
 export { writeParquet, writeParquetAsync, type AsyncWriteOptions, type WriteOptions, type Compression } from './write.js';
 export { parquetStreamWriter, type ParquetStreamWriter, type StreamWriteOptions } from './stream-write.js';
-export { closeParquetWorkers, parquetWorkerCount, warmParquetWorkers } from './encode-pool.js';
+export { closeParquetWorkers, parquetWorkerCount, parquetWorkersRunning, warmParquetWorkers } from './encode-pool.js';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 export { type BloomFilterColumn } from './bloom-write.js';
 export { loadColumnBloomFilters, bloomProbe, type ColumnBloomFilters } from './bloom-read.js';

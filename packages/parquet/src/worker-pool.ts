@@ -36,6 +36,8 @@ export interface WorkerPool<In, Out> {
   run(input: In, transfer?: ArrayBuffer[], here?: (input: In) => Out): Promise<Out>;
   /** Whether a job given now would wait: every worker the pool may start is running one. */
   busy(): boolean;
+  /** Workers started and not stopped (idle or running a job). */
+  workers(): number;
   /**
    * Starts every worker now, idle: a worker's start (a Node thread, then whatever the handler
    * loads) then overlaps the caller's own start instead of delaying the first job.
@@ -184,6 +186,9 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     },
     busy() {
       return queue.length > 0 || (slots.length >= options.size && slots.every((s) => s.job !== undefined));
+    },
+    workers() {
+      return slots.length;
     },
     run(input, transfer = [], here) {
       if (closed) return Promise.reject(new ParquetError('PARQUET_INVALID_ARGUMENT', 'The worker pool is closed.'));

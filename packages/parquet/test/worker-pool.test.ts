@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tableFromArrays } from 'apache-arrow';
-import { closeParquetWorkers, createWorkerPool, parquetWorkerCount, readParquet, writeParquet, writeParquetAsync, ParquetError } from '../src/index.js';
+import { closeParquetWorkers, createWorkerPool, parquetWorkerCount, parquetWorkersRunning, readParquet, writeParquet, writeParquetAsync, ParquetError } from '../src/index.js';
 import { encodePooled } from '../src/encode-pool.js';
 import { encode } from '../src/wasm-codec.js';
 
@@ -196,6 +196,22 @@ describe('Parquet encoding on workers', () => {
   });
   // One footer key: parquet-wasm orders several in a hash map's order, which differs between calls.
   const settings = { compression: 'snappy' as const, rowGroupSize: 1000, keyValueMetadata: { a: '1' } };
+
+  it('starts no worker for a table under 4 MiB the calling thread may encode, and uses one already running', async () => {
+    await closeParquetWorkers();
+    const mid = tableFromArrays({ id: Array.from({ length: 60_000 }, (_, i) => `row-${i}-${'x'.repeat(i % 13)}`) });
+    const inline = encode(mid, settings);
+    // over the pooled minimum (256 KiB of IPC), under the worker-start minimum
+    expect(await encodePooled(mid, settings, undefined, true)).toEqual(inline);
+    expect(parquetWorkersRunning()).toBe(0);
+    // a job that must not run on the caller starts one (where workers exist) ...
+    expect(await encodePooled(mid, settings)).toEqual(inline);
+    const started = parquetWorkerCount() > 0 ? 1 : 0;
+    expect(parquetWorkersRunning()).toBe(started);
+    // ... which the caller's small jobs then share
+    expect(await encodePooled(mid, settings, undefined, true)).toEqual(inline);
+    expect(parquetWorkersRunning()).toBe(started);
+  });
 
   it('writes the bytes the calling thread writes', async () => {
     const inline = encode(table, settings);
