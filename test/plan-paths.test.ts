@@ -16,6 +16,8 @@ import {
   createTable,
   decodeMetadataFile,
   encodeAvroContainer,
+  formatInstantTime,
+  parseInstantTime,
   PathOutsideTableError,
   ROLLBACK_PLAN_SCHEMA,
   rollbackWrite,
@@ -86,7 +88,14 @@ describe('rollback plans', () => {
         version: 1,
       },
     ]);
-    const rollbackAt = `${target.slice(0, -3)}999`;
+    // Hudi plans a rollback at an instant newer than every one on the timeline (a clean may
+    // follow the target, even in the next second)
+    const latest = readdirSync(join(dir, '.hoodie'))
+      .map((f) => /^\d{17}/.exec(f)?.[0])
+      .filter((x): x is string => x !== undefined)
+      .sort()
+      .at(-1)!;
+    const rollbackAt = formatInstantTime(parseInstantTime(latest).getTime() + 1);
     writeFileSync(join(dir, '.hoodie', `${rollbackAt}.rollback.requested`), plan);
     return { dir, t, target, rollbackAt };
   }
