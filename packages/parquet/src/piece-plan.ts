@@ -40,8 +40,8 @@ function tableBytes(table: Table): number {
 
 /**
  * [start, end) row ranges to encode one at a time, about `pieceBytes` each: one range when the
- * table is within one and a half times that. Pieces hold whole row groups of `rowGroupSize` rows when it is smaller than a
- * piece, and the last piece takes what is left.
+ * table is within one and a half times that. Pieces hold whole row groups of `rowGroupSize` rows
+ * when it is smaller than a piece, and the last piece takes what is left.
  */
 export function pieceRanges(table: Table, pieceBytes: number, rowGroupSize?: number): [number, number][] {
   const rows = table.numRows;

@@ -193,10 +193,10 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     run(input, transfer = [], here) {
       if (closed) return Promise.reject(new ParquetError('PARQUET_INVALID_ARGUMENT', 'The worker pool is closed.'));
       return new Promise<Out>((resolve, reject) => {
-        const job: Job = { id: nextId++, input, transfer, resolve: resolve as (value: never) => void, reject };
-        if (here) job.here = here as (input: unknown) => unknown;
+        const job: Job = { id: nextId++, input, transfer, resolve: resolve as (value: never) => void, reject, here: here as Job['here'] };
         queue.push(job);
         dispatch();
+        // still waiting for a worker: the calling thread may take it at its next turn
         if (here && queue.includes(job)) help();
       });
     },
