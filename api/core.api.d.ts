@@ -2349,6 +2349,8 @@ interface FieldColumn {
     value(row: number): KeyValue | null;
     /** Value of row `row` rendered as Java's toString would, or null. */
     text(row: number): string | null;
+    /** `text` of every row, in order: one pass over each chunk rather than a lookup per row. */
+    texts(): (string | null)[];
 }
 
 /* FileGroup */

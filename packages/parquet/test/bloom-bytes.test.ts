@@ -161,7 +161,7 @@ describe('filters of a file encoded in pieces', () => {
       }),
       { numRuns: 40 },
     );
-    // most runs are joins of several pieces
-    expect(pieceCounts.filter((n) => n > 1).length).toBeGreaterThan(20);
+    // many runs are joins of several pieces (about half on average; a third leaves room for chance)
+    expect(pieceCounts.filter((n) => n > 1).length).toBeGreaterThan(12);
   });
 });

@@ -31,7 +31,9 @@ export function routeToBuckets(
   keyHashes?: Int32Array,
 ): BucketRoute[] {
   const existing = bucketSlices(partition, slices, spec);
-  const routes = new Map<number, BucketRoute>();
+  // by bucket number, and in the order the buckets first appear
+  const byBucket: (BucketRoute | undefined)[] = [];
+  const routes: BucketRoute[] = [];
   for (const i of rows) {
     let bucket: number;
     try {
@@ -40,15 +42,16 @@ export function routeToBuckets(
       if (e instanceof BucketHashKeyProblem) throw new InvalidRecordKeyError('', i, `"${keys[i]}" cannot be hashed to a bucket: ${e.message}`);
       throw e;
     }
-    let route = routes.get(bucket);
+    let route = byBucket[bucket];
     if (!route) {
       const slice = existing.get(bucket);
       route = { fileId: slice ? slice.fileId : bucketFileId(bucket, newFileId()), slice, rows: [] };
-      routes.set(bucket, route);
+      byBucket[bucket] = route;
+      routes.push(route);
     }
     route.rows.push(i);
   }
-  return [...routes.values()];
+  return routes;
 }
 
 /**

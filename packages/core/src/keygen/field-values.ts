@@ -30,6 +30,8 @@ export interface FieldColumn {
   value(row: number): KeyValue | null;
   /** Value of row `row` rendered as Java's toString would, or null. */
   text(row: number): string | null;
+  /** `text` of every row, in order: one pass over each chunk rather than a lookup per row. */
+  texts(): (string | null)[];
 }
 
 interface Chunk {
@@ -117,7 +119,21 @@ export function fieldColumn(source: KeySource, path: string, role: string): Fiel
         const v = value(row);
         return v === null ? null : renderKeyValue(v);
       };
-  return { path, type, length: total, value, text };
+  const texts = (): (string | null)[] => {
+    const out = new Array<string | null>(total);
+    if (!strings) {
+      for (let row = 0; row < total; row++) out[row] = text(row);
+      return out;
+    }
+    let row = 0;
+    for (const { data, parentValid } of chunks) {
+      const read = stringReader(data);
+      const allValid = !parentValid && data.nullCount === 0;
+      for (let i = 0; i < data.length; i++, row++) out[row] = allValid || ((!parentValid || parentValid[i]) && data.getValid(i)) ? read(i) : null;
+    }
+    return out;
+  };
+  return { path, type, length: total, value, text, texts };
 }
 
 function missing(path: string, role: string, part: string): KeyGeneratorConfigError {

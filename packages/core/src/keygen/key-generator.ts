@@ -186,14 +186,12 @@ type RowKeyFn = (source: KeySource) => string[];
 
 function simpleRecordKeys(field: string): RowKeyFn {
   return (source) => {
-    const col = fieldColumn(source, field, 'record key');
-    const out = new Array<string>(source.numRows);
-    for (let i = 0; i < source.numRows; i++) {
-      const v = col.text(i);
+    const out = fieldColumn(source, field, 'record key').texts();
+    for (let i = 0; i < out.length; i++) {
+      const v = out[i];
       if (v === null || v === '') throw new NullRecordKeyError(field, i, v === '');
-      out[i] = v;
     }
-    return out;
+    return out as string[];
   };
 }
 
@@ -201,8 +199,9 @@ function complexRecordKeys(fields: readonly string[], rejectAmbiguous: boolean):
   const checkAmbiguity = rejectAmbiguous && fields.length > 1;
   return (source) => {
     const cols = fields.map((f) => fieldColumn(source, f, 'record key'));
-    const out = new Array<string>(source.numRows);
-    for (let i = 0; i < source.numRows; i++) {
+    const rows = source.numRows;
+    const out = new Array<string>(rows);
+    for (let i = 0; i < rows; i++) {
       let key = '';
       let allNullOrEmpty = true;
       for (let c = 0; c < cols.length; c++) {
@@ -334,10 +333,11 @@ function joinSegments(segments: SegmentFn[], fields: readonly string[]): (source
   return (source) => {
     if (segments.length === 0) return new Array<string>(source.numRows).fill('');
     const fns = segments.map((s) => s(source));
-    const out = new Array<string>(source.numRows);
+    const rows = source.numRows;
+    const out = new Array<string>(rows);
     // A batch holds few distinct paths: each is checked once, not once per row.
     const checked = new Set<string>();
-    for (let i = 0; i < source.numRows; i++) {
+    for (let i = 0; i < rows; i++) {
       let path = fns[0](i);
       for (let k = 1; k < fns.length; k++) path += `/${fns[k](i)}`;
       out[i] = path;

@@ -103,7 +103,7 @@ export async function appendLogFile(a: LogAppend): Promise<WriteStatInput> {
       a.instant,
     );
   } else {
-    const data = takeRows(a.batch, [...a.rows]);
+    const data = takeRows(a.batch, a.rows);
     const withMeta = attachMetaColumns(data, {
       commitTimes: constantColumn(a.instant, a.rows.length),
       seqNos: seqNoColumn(a.instant, a.writerPartition, a.rows.length),

@@ -44,12 +44,7 @@ export async function planWrite(
   }
   // Merge-on-read: file groups in a pending compaction take their logs under its instant.
   const compacting = mor ? await pendingCompactionGroups(timeline) : new Map<string, string>();
-  const rowsByPartition = new Map<string, number[]>();
-  incoming.partitions.forEach((p, i) => {
-    const list = rowsByPartition.get(p) ?? [];
-    list.push(i);
-    rowsByPartition.set(p, list);
-  });
+  const rowsByPartition = groupRowsByPartition(incoming.partitions);
 
   const indexStats = { filesConsidered: 0, filesRead: 0 };
   const groups = new Map<string, GroupPlan>();
@@ -101,8 +96,10 @@ export async function planWrite(
       for (const route of routeToBuckets(bucketIndex, partition, slices, rows, incoming.keys, ctx.newFileId, incoming.keyHashes)) {
         // Deletes into a bucket with no file group have nothing to delete.
         if (!route.slice && operation === 'delete') continue;
-        const target = route.slice ? group(partition, route.fileId, route.slice).updates : group(partition, route.fileId).inserts;
-        for (const i of route.rows) target.push(i);
+        const plan = route.slice ? group(partition, route.fileId, route.slice) : group(partition, route.fileId);
+        // A bucket's group is the route's alone: its rows are taken as they are.
+        if (route.slice) plan.updates = route.rows;
+        else plan.inserts = route.rows;
       }
       continue;
     }
@@ -130,6 +127,26 @@ export async function planWrite(
     }
   }
   return { groups, replaced, overwrite, compacting, indexStats };
+}
+
+/**
+ * Row indexes per partition path, in row order. Rows of one partition mostly come in runs (often
+ * the whole write), so each row is first compared with the previous row's partition.
+ */
+function groupRowsByPartition(partitions: readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  let last: string | undefined;
+  let list: number[] = [];
+  for (let i = 0; i < partitions.length; i++) {
+    const p = partitions[i];
+    if (p !== last) {
+      last = p;
+      list = out.get(p) ?? [];
+      if (list.length === 0) out.set(p, list);
+    }
+    list.push(i);
+  }
+  return out;
 }
 
 async function recentWriteStats(timeline: Timeline): Promise<{ totalWriteBytes: number; numWrites: number }[]> {
